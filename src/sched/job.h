@@ -1,0 +1,42 @@
+// Job and JobResult: what the scheduler hands out and what comes back.
+//
+// The same two records travel to every executor (local threads, Lambda,
+// simulation) and into the journal; doc/job-protocol.md gives their JSON form.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "space/config.h"
+
+namespace rungs::sched {
+
+// How a promoted trial continues: from its checkpoint, or retrained from
+// scratch to the new rung's epochs (stateless workers such as Lambda).
+enum class Promotion { kResume, kRestart };
+
+struct Job {
+  uint64_t id = 0;        // unique within an experiment, never reused
+  uint32_t trial = 0;     // the configuration being trained
+  int bracket = 0;        // index into the scheduler's brackets (0 without brackets)
+  int rung = 0;           // rung within the bracket: 0 is the bracket's bottom rung
+  int epochs_from = 0;    // epochs already in the checkpoint (0: start from scratch)
+  int epochs_to = 0;      // train until this many epochs in total
+  double lr_scale = 1.0;  // multiply the configuration's learning rate by this (gamma^rung)
+  space::Config config;
+};
+
+enum class Outcome { kOk, kFailed, kDiverged, kTimeout };
+
+struct JobResult {
+  uint64_t job = 0;
+  uint32_t trial = 0;
+  int rung = 0;
+  Outcome outcome = Outcome::kOk;
+  double metric = 0;       // the objective; ignored (counts as worst) unless outcome is kOk
+  int epochs_trained = 0;  // epochs actually trained by this job (budget accounting)
+  double seconds = 0;      // wall time the job took on its worker
+  std::string error;       // why, when outcome is not kOk
+};
+
+}  // namespace rungs::sched
