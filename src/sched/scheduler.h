@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 
+#include "base/status.h"
 #include "sched/job.h"
 
 namespace rungs::sched {
@@ -42,6 +43,13 @@ class Scheduler {
   virtual bool Done() const = 0;
 
   virtual std::optional<Best> best() const = 0;
+
+  // Switches evolution of new configurations on from now on (the driver
+  // journals the call so replay repeats it); a second call is a no-op.
+  // Fails, changing nothing, for methods without evolution (sha, hyperband).
+  virtual Status EnableEvolution(double /*now*/) {
+    return Fail("this scheduling method has no evolution to enable");
+  }
 };
 
 }  // namespace rungs::sched
