@@ -1,0 +1,324 @@
+#include "sched/job_json.h"
+
+#include <cmath>
+#include <limits>
+#include <set>
+
+namespace rungs::sched {
+namespace {
+
+using nlohmann::json;
+
+// Limits from doc/job-protocol.md; generous, but they stop garbage early.
+constexpr int64_t kMaxBracketOrRung = 64;
+constexpr int64_t kMaxEpochs = 100000;
+constexpr double kMaxLrScale = 1000;
+constexpr size_t kMaxConfigSize = 4096;
+constexpr size_t kMaxTextSize = 65536;
+
+// Reads the fields of one JSON object, turning the first problem into an
+// Error that names the origin and the field. Later reads after a failure are
+// no-ops, so decoders read every field and check status() once.
+class FieldReader {
+ public:
+  // A top-level document must carry "v"; a nested object (`versioned`
+  // false) is covered by its parent's version.
+  FieldReader(const json& object, std::string_view origin, std::string_view what,
+              bool versioned = true)
+      : object_(object), prefix_(std::string(origin) + ": " + std::string(what)) {
+    if (!object_.is_object()) {
+      SetError("", "must be a JSON object");
+      return;
+    }
+    if (versioned) Int("v", kJobProtocolVersion, kJobProtocolVersion);
+  }
+
+  // An integer in [lo, hi].
+  int64_t Int(const char* field, int64_t lo, int64_t hi) {
+    const json* value = Get(field);
+    if (value == nullptr) return 0;
+    if (!value->is_number_integer()) return SetError(field, "must be an integer"), 0;
+    if (value->is_number_unsigned() && value->get<uint64_t>() > uint64_t(hi)) {
+      return OutOfRange(field, value->dump(), lo, hi), 0;
+    }
+    int64_t v = value->get<int64_t>();
+    if (v < lo || v > hi) return OutOfRange(field, value->dump(), lo, hi), 0;
+    return v;
+  }
+
+  uint64_t Unsigned(const char* field) {
+    const json* value = Get(field);
+    if (value == nullptr) return 0;
+    if (!value->is_number_unsigned()) {
+      return SetError(field, "must be a non-negative integer (got " + value->dump() + ")"), 0;
+    }
+    return value->get<uint64_t>();
+  }
+
+  // A finite number in [lo, hi]; with `null_is_nan`, null reads as NaN.
+  double Number(const char* field, double lo, double hi, bool null_is_nan = false) {
+    const json* value = Get(field);
+    if (value == nullptr) return 0;
+    if (null_is_nan && value->is_null()) return std::numeric_limits<double>::quiet_NaN();
+    if (!value->is_number()) return SetError(field, "must be a number"), 0;
+    double v = value->get<double>();
+    if (!std::isfinite(v) || v < lo || v > hi) {
+      return SetError(field, "must be in [" + Show(lo) + ", " + Show(hi) + "] (got " +
+                                 value->dump() + ")"),
+             0;
+    }
+    return v;
+  }
+
+  std::string Text(const char* field, bool non_empty) {
+    const json* value = Get(field);
+    if (value == nullptr) return "";
+    if (!value->is_string()) return SetError(field, "must be a string"), "";
+    std::string text = value->get<std::string>();
+    if (non_empty && text.empty()) return SetError(field, "must not be empty"), "";
+    if (text.size() > kMaxTextSize) return SetError(field, "is longer than 65536 bytes"), "";
+    return text;
+  }
+
+  // The raw value of a field the caller checks itself; nullptr if missing.
+  const json* Raw(const char* field) { return Get(field); }
+
+  // Refuses any field no read asked for (a typo must not pass silently).
+  Status Finish() {
+    if (error_.empty() && object_.is_object()) {
+      for (const auto& item : object_.items()) {
+        if (!read_.contains(item.key())) {
+          SetError(item.key().c_str(), "is not a field of this document");
+          break;
+        }
+      }
+    }
+    if (error_.empty()) return Status::Ok();
+    return Fail(error_);
+  }
+
+  bool ok() const { return error_.empty(); }
+
+  // Takes over the failure of a nested object's reader.
+  void Adopt(const Status& status) {
+    if (error_.empty() && !status.ok()) error_ = status.message();
+  }
+
+  void SetError(std::string_view field, std::string_view problem) {
+    if (!error_.empty()) return;
+    error_ = prefix_;
+    if (!field.empty()) error_ += " field '" + std::string(field) + "'";
+    error_ += " " + std::string(problem);
+  }
+
+ private:
+  const json* Get(const char* field) {
+    if (!error_.empty()) return nullptr;
+    read_.insert(field);
+    auto it = object_.find(field);
+    if (it == object_.end()) {
+      SetError(field, "is missing");
+      return nullptr;
+    }
+    return &*it;
+  }
+
+  void OutOfRange(const char* field, const std::string& got, int64_t lo, int64_t hi) {
+    SetError(field, "must be in [" + std::to_string(lo) + ", " + std::to_string(hi) +
+                        "] (got " + got + ")");
+  }
+
+  static std::string Show(double v) {
+    json j = v;
+    return j.dump();
+  }
+
+  const json& object_;
+  std::string prefix_;
+  std::string error_;
+  std::set<std::string, std::less<>> read_;
+};
+
+// JSON has no NaN: an inactive parameter (NaN) is written as null.
+json ConfigToJson(const space::Config& config) {
+  json array = json::array();
+  for (double v : config) array.push_back(std::isnan(v) ? json(nullptr) : json(v));
+  return array;
+}
+
+space::Config ConfigFromJson(const json* value, FieldReader& reader) {
+  space::Config config;
+  if (value == nullptr) return config;
+  if (!value->is_array() || value->size() > kMaxConfigSize) {
+    reader.SetError("config", "must be an array of at most 4096 numbers or nulls");
+    return config;
+  }
+  config.reserve(value->size());
+  for (const json& v : *value) {
+    if (v.is_null()) {
+      config.push_back(std::numeric_limits<double>::quiet_NaN());
+    } else if (v.is_number() && std::isfinite(v.get<double>())) {
+      config.push_back(v.get<double>());
+    } else {
+      reader.SetError("config", "must hold only finite numbers or nulls (got " + v.dump() + ")");
+      return {};
+    }
+  }
+  return config;
+}
+
+json JobFields(const Job& job) {
+  return {{"v", kJobProtocolVersion}, {"id", job.id},
+          {"trial", job.trial},       {"bracket", job.bracket},
+          {"rung", job.rung},         {"epochs_from", job.epochs_from},
+          {"epochs_to", job.epochs_to}, {"lr_scale", job.lr_scale}};
+}
+
+// Reads the fields Job and JobEnvelope share, everything except config.
+Job ReadJobFields(FieldReader& reader, const char* id_field) {
+  Job job;
+  job.id = reader.Unsigned(id_field);
+  job.trial = uint32_t(reader.Int("trial", 0, std::numeric_limits<uint32_t>::max()));
+  job.bracket = int(reader.Int("bracket", 0, kMaxBracketOrRung));
+  job.rung = int(reader.Int("rung", 0, kMaxBracketOrRung));
+  job.epochs_from = int(reader.Int("epochs_from", 0, kMaxEpochs - 1));
+  job.epochs_to = int(reader.Int("epochs_to", 1, kMaxEpochs));
+  if (reader.ok() && job.epochs_to <= job.epochs_from) {
+    reader.SetError("epochs_to", "must be greater than epochs_from (got " +
+                                     std::to_string(job.epochs_to) + " <= " +
+                                     std::to_string(job.epochs_from) + ")");
+  }
+  job.lr_scale = reader.Number("lr_scale", 0, kMaxLrScale);
+  if (reader.ok() && job.lr_scale <= 0) reader.SetError("lr_scale", "must be greater than 0");
+  return job;
+}
+
+}  // namespace
+
+std::string_view OutcomeName(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::kOk: return "ok";
+    case Outcome::kFailed: return "failed";
+    case Outcome::kDiverged: return "diverged";
+    case Outcome::kTimeout: return "timeout";
+  }
+  return "unknown";
+}
+
+std::optional<Outcome> OutcomeFromName(std::string_view name) {
+  for (Outcome o : {Outcome::kOk, Outcome::kFailed, Outcome::kDiverged, Outcome::kTimeout}) {
+    if (OutcomeName(o) == name) return o;
+  }
+  return std::nullopt;
+}
+
+nlohmann::json JobToJson(const Job& job) {
+  json out = JobFields(job);
+  out["config"] = ConfigToJson(job.config);
+  return out;
+}
+
+Result<Job> JobFromJson(const nlohmann::json& json, std::string_view origin) {
+  FieldReader reader(json, origin, "job");
+  Job job = ReadJobFields(reader, "id");
+  job.config = ConfigFromJson(reader.Raw("config"), reader);
+  RUNGS_RETURN_IF_ERROR(reader.Finish());
+  return job;
+}
+
+nlohmann::json ResultToJson(const JobResult& result) {
+  return {{"v", kJobProtocolVersion},
+          {"job", result.job},
+          {"trial", result.trial},
+          {"rung", result.rung},
+          {"outcome", OutcomeName(result.outcome)},
+          {"metric", std::isfinite(result.metric) ? json(result.metric) : json(nullptr)},
+          {"epochs_trained", result.epochs_trained},
+          {"seconds", result.seconds},
+          {"error", result.error}};
+}
+
+Result<JobResult> ResultFromJson(const nlohmann::json& json, std::string_view origin) {
+  FieldReader reader(json, origin, "result");
+  JobResult result;
+  result.job = reader.Unsigned("job");
+  result.trial = uint32_t(reader.Int("trial", 0, std::numeric_limits<uint32_t>::max()));
+  result.rung = int(reader.Int("rung", 0, kMaxBracketOrRung));
+  std::string outcome = reader.Text("outcome", true);
+  if (reader.ok()) {
+    std::optional<Outcome> parsed = OutcomeFromName(outcome);
+    if (!parsed) {
+      reader.SetError("outcome", "must be one of ok, failed, diverged, timeout (got \"" +
+                                     outcome + "\")");
+    } else {
+      result.outcome = *parsed;
+    }
+  }
+  double max = std::numeric_limits<double>::max();
+  result.metric = reader.Number("metric", -max, max, /*null_is_nan=*/true);
+  result.epochs_trained = int(reader.Int("epochs_trained", 0, kMaxEpochs));
+  result.seconds = reader.Number("seconds", 0, max);
+  result.error = reader.Text("error", false);
+  RUNGS_RETURN_IF_ERROR(reader.Finish());
+  return result;
+}
+
+nlohmann::json EnvelopeToJson(const JobEnvelope& envelope) {
+  json out = JobFields(envelope.job);
+  out.erase("id");
+  out["job"] = envelope.job.id;
+  out["experiment"] = envelope.experiment;
+  out["config"] = envelope.config;
+  out["data"] = {{"train", envelope.data.train}, {"valid", envelope.data.valid}};
+  out["checkpoint"] = envelope.checkpoint ? json(*envelope.checkpoint) : json(nullptr);
+  out["seed"] = envelope.seed;
+  return out;
+}
+
+Result<JobEnvelope> EnvelopeFromJson(const nlohmann::json& json, std::string_view origin) {
+  FieldReader reader(json, origin, "job request");
+  JobEnvelope envelope;
+  envelope.experiment = reader.Text("experiment", true);
+  envelope.job = ReadJobFields(reader, "job");
+  if (const nlohmann::json* config = reader.Raw("config")) {
+    if (!config->is_object()) {
+      reader.SetError("config", "must be an object of parameter names to values");
+    } else {
+      envelope.config = *config;
+    }
+  }
+  const nlohmann::json* data = reader.Raw("data");
+  if (data != nullptr && !data->is_object()) {
+    reader.SetError("data", "must be an object {\"train\": ..., \"valid\": ...}");
+  } else if (data != nullptr) {
+    FieldReader data_reader(*data, origin, "job request data", /*versioned=*/false);
+    envelope.data.train = data_reader.Text("train", true);
+    envelope.data.valid = data_reader.Text("valid", true);
+    Status status = data_reader.Finish();
+    if (!status.ok()) reader.Adopt(status);
+  }
+  if (const nlohmann::json* checkpoint = reader.Raw("checkpoint")) {
+    if (checkpoint->is_string() && !checkpoint->get<std::string>().empty()) {
+      envelope.checkpoint = checkpoint->get<std::string>();
+    } else if (!checkpoint->is_null()) {
+      reader.SetError("checkpoint", "must be a non-empty string or null");
+    }
+  }
+  if (reader.ok() && envelope.job.epochs_from > 0 && !envelope.checkpoint) {
+    reader.SetError("checkpoint", "must be given when epochs_from > 0 (resuming)");
+  }
+  envelope.seed = reader.Unsigned("seed");
+  RUNGS_RETURN_IF_ERROR(reader.Finish());
+  return envelope;
+}
+
+Result<nlohmann::json> ParseJson(std::string_view text, std::string_view origin) {
+  try {
+    return nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    // e.byte is 1-based: the byte where the parser gave up.
+    return Fail(std::string(origin) + ": not valid JSON at byte " + std::to_string(e.byte));
+  }
+}
+
+}  // namespace rungs::sched
