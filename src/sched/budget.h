@@ -1,0 +1,51 @@
+// Budget: epochs, trials and wall time an experiment may use.
+//
+// Epochs are reserved when a job is issued (its epochs_to - epochs_from) and
+// settled when it reports (the reservation is replaced by epochs_trained), so
+// a job is only issued when spent + reserved + its cost fits the budget, even
+// with thousands of jobs in flight. Restart-mode promotions cost their whole
+// retraining. Not thread-safe.
+#pragma once
+
+#include <cstdint>
+
+#include "sched/options.h"
+
+namespace rungs::sched {
+
+class Budget {
+ public:
+  explicit Budget(const Options& options)
+      : epochs_(options.budget_epochs),
+        trials_(options.max_trials),
+        seconds_(options.max_seconds) {}
+
+  // True when a job costing `epochs` may start at `now`; `new_trial` also
+  // needs a trial left under max_trials.
+  bool Fits(int64_t epochs, bool new_trial, double now) const;
+  // True once no job may start at `now` or later (wall-clock limit reached).
+  bool Expired(double now) const { return seconds_ > 0 && now >= seconds_; }
+  bool trials_left() const { return trials_ == 0 || started_ < trials_; }
+
+  void Reserve(int64_t epochs, bool new_trial);
+  // A job that reserved `reserved` epochs trained `trained` of them.
+  void Settle(int64_t reserved, int64_t trained);
+
+  // t in [0, 1]: the largest used fraction among the limits that are set
+  // (epochs spent, trials started, seconds passed).
+  double Fraction(double now) const;
+
+  int64_t spent() const { return spent_; }
+  int64_t reserved() const { return reserved_; }
+  int64_t started() const { return started_; }
+
+ private:
+  const int64_t epochs_;   // 0: no limit
+  const int64_t trials_;   // 0: no limit
+  const double seconds_;   // 0: no limit
+  int64_t spent_ = 0;
+  int64_t reserved_ = 0;
+  int64_t started_ = 0;
+};
+
+}  // namespace rungs::sched

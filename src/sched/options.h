@@ -1,0 +1,77 @@
+// Options: everything that configures a scheduler, with defaults.
+//
+// doc/scheduler.md explains each option and why its default is what it is.
+// Validate() checks a whole Options value and names the offending field.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "base/status.h"
+#include "sched/job.h"
+
+namespace rungs::sched {
+
+enum class Direction { kMinimize, kMaximize };
+
+// How a scheduled value moves from `start` (t = 0) to `end` (t = 1).
+enum class Shape {
+  kConstant,     // start throughout
+  kLinear,       // start + (end - start) * t
+  kCosine,       // start + (end - start) * (1 - cos(pi t)) / 2: slow, fast, slow
+  kExponential,  // start * (end / start)^t: equal ratios per step; start, end > 0
+};
+
+// A value that changes with t, the fraction of the budget spent.
+struct Schedule {
+  double start = 0;
+  double end = 0;
+  Shape shape = Shape::kLinear;
+
+  // The value at t, with t clamped to [0, 1].
+  double At(double t) const;
+};
+
+struct EvolutionOptions {
+  bool enabled = true;  // asha-evo: true; asha and random start with it off
+  // Chance that a new configuration is bred rather than drawn at random.
+  Schedule probability{0.2, 0.8, Shape::kLinear};
+  // Members drawn (with replacement) per tournament; rounded, at least 1.
+  Schedule tournament{8, 2, Shape::kLinear};
+  // Parameters moved per mutation; rounded, at least 1.
+  Schedule params{3, 1, Shape::kLinear};
+  // Gaussian noise per moved parameter, in the parameter's unit interval.
+  Schedule sigma{0.25, 0.05, Shape::kExponential};
+  int min_parents = 3;      // pool members needed before evolution starts
+  int pool_size = 256;      // newest results kept per resource level
+  bool parents_from_highest_rung = false;  // else only the top rung (R)
+  bool crossover = false;   // breed two tournament winners, then mutate
+};
+
+struct Options {
+  std::string metric = "accuracy";  // the name of the objective, for reports
+  Direction direction = Direction::kMaximize;
+  int min_epochs = 1;    // r: epochs of the bottom rung (s = 0)
+  int max_epochs = 27;   // R: epochs of every bracket's top rung
+  int eta = 3;           // reduction factor: top 1/eta of a rung go on
+  int early_stopping_rate = 0;  // s of the first bracket
+  int brackets = 0;      // 0: the method's own (asha: 1, hyperband: all)
+  double lr_gamma = 0.8;  // a job of rung k scales the learning rate by gamma^k
+  Promotion promotion = Promotion::kResume;
+  int64_t budget_epochs = 0;  // total epochs trained; 0 for no limit
+  int64_t max_trials = 0;     // configurations started; 0 for no limit
+  double max_seconds = 0;     // no job starts after this `now`; 0 for no limit
+  int sha_trials = 0;         // sha/hyperband trials per round; 0: computed
+  EvolutionOptions evolution;
+};
+
+// Ok, or an error naming the first bad field ("scheduler option 'eta' ...").
+Status Validate(const Options& options);
+
+// "constant", "linear", "cosine", "exponential".
+Result<Shape> ParseShape(std::string_view name);
+// "min"/"minimize", "max"/"maximize".
+Result<Direction> ParseDirection(std::string_view name);
+
+}  // namespace rungs::sched
