@@ -28,11 +28,12 @@ struct ReadOptions {
   bool normalize = false;
   // fastText lines: a word starting with this prefix is a label.
   std::string label_prefix = "__label__";
-  // CSV: a header is detected when `label_column` names a header field; columns
-  // may be given by header name or by 0-based index ("0", "2").
+  // CSV: columns are given by header name or by 0-based index ("0", "2"); the
+  // text columns are joined in the order given. A label field holding
+  // whitespace is several labels, as on a fastText line.
   std::string csv_label_column = "label";
   std::vector<std::string> csv_text_columns = {"text"};
-  bool csv_has_header = true;  // false: columns are by index only
+  bool csv_has_header = true;  // true: the first row is the header; false: columns by index only
   // JSON lines: field names; the label may be a string, a number, or an array of them.
   std::string json_label_field = "label";
   std::string json_text_field = "text";
@@ -53,12 +54,23 @@ struct ReadStats {
   int64_t skipped_no_label = 0; // lines/rows without a label (skipped, counted)
 };
 
-// Calls `sink` for each labelled example of `path`, in file order. Fails with
-// a message naming the file and line for unreadable files and malformed input
-// (a CSV row with the wrong number of columns, a bad JSON line); stops at the
-// first failed Status returned by `sink` and returns it.
+// Calls `sink` for each labelled example of `path` ("-" reads stdin), in file
+// order. Fails with a message naming the file (and line, for malformed input)
+// when the file is missing, unreadable or empty, when it holds no labelled
+// example at all (or, with keep_unlabelled, no example), on a CSV row with the
+// wrong number of columns, a column that does not exist, or a bad JSON line.
+// Stops at the first failed Status returned by `sink` and returns it. Blank
+// lines are ignored and not counted; other lines without a label are skipped
+// and counted in ReadStats::skipped_no_label. Thread-safe for distinct calls.
 Result<ReadStats> ReadExamples(const std::string& path, const ReadOptions& options,
                                const std::function<Status(const Example&)>& sink);
+
+// The format named by a flag value: "auto", "fasttext", "csv" or "jsonl".
+Result<Format> ParseFormat(std::string_view name);
+
+// The format `options.format` means for `path`: kAuto picks by extension
+// (.csv; .jsonl, .ndjson, .json), else fastText lines.
+Format ResolveFormat(const std::string& path, Format format);
 
 // Splits one line of text into words the way ReadExamples does (for predict,
 // which reads raw lines). Views point into `line` or into `scratch`.
