@@ -49,7 +49,8 @@ class Dictionary {
   // Fails when nothing is left ("empty vocabulary").
   static Result<Dictionary> Build(std::vector<Entry> entries, int64_t ntokens,
                                   const DictArgs& args);
-  // Entries already in fastText order (as stored in a .bin); no pruning.
+  // Entries already in fastText order (as stored in a .bin); no pruning, and
+  // args.bucket is taken as given (fastText stores the bucket it used).
   // Fails when words do not precede labels.
   static Result<Dictionary> FromSorted(std::vector<Entry> entries, int64_t ntokens,
                                        const DictArgs& args);
@@ -59,7 +60,9 @@ class Dictionary {
   int32_t size() const { return static_cast<int32_t>(entries_.size()); }
   int64_t ntokens() const { return ntokens_; }
   const DictArgs& args() const { return args_; }
-  // Rows of the input matrix: nwords + effective bucket.
+  // Hash buckets in use (Build: args.EffectiveBucket(); FromSorted: as stored).
+  int32_t bucket() const { return bucket_; }
+  // Rows of the input matrix: nwords + bucket.
   int64_t InputRows() const { return int64_t{nwords_} + bucket_; }
   const std::vector<Entry>& entries() const { return entries_; }
 
@@ -86,12 +89,12 @@ class Dictionary {
                   std::vector<uint32_t>& scratch_hashes) const;
 
  private:
-  Dictionary(std::vector<Entry> entries, int64_t ntokens, const DictArgs& args);
+  Dictionary(std::vector<Entry> entries, int64_t ntokens, const DictArgs& args, int32_t bucket);
   void IndexEntries();
   void ComputeSubwords();
 
   DictArgs args_;
-  int32_t bucket_ = 0;  // args_.EffectiveBucket()
+  int32_t bucket_ = 0;
   std::vector<Entry> entries_;
   int32_t nwords_ = 0;
   int64_t ntokens_ = 0;

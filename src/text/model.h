@@ -14,6 +14,7 @@
 #include "base/status.h"
 #include "text/args.h"
 #include "text/dictionary.h"
+#include "text/loss.h"
 #include "text/matrix.h"
 
 namespace rungs::text {
@@ -45,6 +46,10 @@ class Model {
   const Matrix& output() const { return output_; }
   Matrix& mutable_input() { return input_; }
   Matrix& mutable_output() { return output_; }
+  const LossLayer& loss() const { return *loss_; }
+
+  // fastText's hidden layer: the mean of the input rows (`rows` not empty).
+  void ComputeHidden(std::span<const int32_t> rows, float* hidden) const;
 
   // fastText's predict for input rows (Dictionary::EncodeLine or an Encoded
   // example): up to k labels (k <= 0: all) whose probability is >= threshold,
@@ -62,6 +67,7 @@ class Model {
   std::shared_ptr<const Dictionary> dict_;
   Matrix input_;
   Matrix output_;
+  std::shared_ptr<const LossLayer> loss_;  // shared by copies of the model
 };
 
 }  // namespace rungs::text

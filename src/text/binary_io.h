@@ -1,0 +1,61 @@
+// Little helpers to read and write fixed-width binary fields with errors
+// that name the file, the field and the byte offset. (Both formats we write,
+// fastText .bin and checkpoints, are little-endian with host-independent
+// field sizes; we assume a little-endian host, as fastText does.)
+//
+// One object per file; not synchronized.
+#pragma once
+
+#include <cstdint>
+#include <fstream>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+#include "base/status.h"
+
+namespace rungs::text {
+
+class BinaryWriter {
+ public:
+  explicit BinaryWriter(const std::string& path);
+  template <class T>
+  void Put(const T& value) {
+    static_assert(std::is_trivially_copyable_v<T>);
+    PutBytes(&value, sizeof(T));
+  }
+  void PutBytes(const void* data, size_t size);
+  // OK when the file was opened and every byte written and flushed.
+  Status Close();
+
+ private:
+  std::string path_;
+  std::ofstream out_;
+};
+
+class BinaryReader {
+ public:
+  explicit BinaryReader(const std::string& path);
+  // Fails when the file cannot be opened.
+  Status Open();
+  template <class T>
+  Status Get(T& value, std::string_view field) {
+    static_assert(std::is_trivially_copyable_v<T>);
+    return GetBytes(&value, sizeof(T), field);
+  }
+  Status GetBytes(void* data, size_t size, std::string_view field);
+  // A NUL-terminated string of at most max_size bytes.
+  Status GetCString(std::string& value, size_t max_size, std::string_view field);
+  int64_t offset() const { return offset_; }
+  int64_t remaining() const { return size_ - offset_; }
+  // "path: <message> (field 'x' at byte N)".
+  Error Bad(std::string_view message, std::string_view field) const;
+
+ private:
+  std::string path_;
+  std::ifstream in_;
+  int64_t size_ = 0;
+  int64_t offset_ = 0;
+};
+
+}  // namespace rungs::text

@@ -1,0 +1,239 @@
+#include "text/corpus.h"
+
+#include <algorithm>
+#include <bit>
+#include <future>
+#include <utility>
+
+namespace rungs::text {
+
+// Encodings already made (or being made), least recently used first out.
+struct Corpus::Cache {
+  using Value = Result<std::shared_ptr<const Encoded>>;
+  struct Slot {
+    DictArgs args;                               // key of training encodings
+    std::shared_ptr<const Dictionary> dict;      // key of encodings against a dictionary
+    std::shared_future<Value> value;
+    uint64_t last_used = 0;
+  };
+  std::vector<Slot> own;     // Encode()
+  std::vector<Slot> others;  // EncodeWith()
+  int capacity = 4;
+  uint64_t clock = 0;
+
+  // The value of the first slot that `match`es (marked as just used), or an
+  // invalid future.
+  template <class Match>
+  std::shared_future<Value> Find(std::vector<Slot>& slots, Match match) {
+    for (Slot& slot : slots) {
+      if (match(slot)) {
+        slot.last_used = ++clock;
+        return slot.value;
+      }
+    }
+    return {};
+  }
+  void Insert(std::vector<Slot>& slots, Slot slot) {
+    slot.last_used = ++clock;
+    slots.push_back(std::move(slot));
+    Trim(slots);
+  }
+
+  void Trim(std::vector<Slot>& slots) const {
+    while (static_cast<int>(slots.size()) > capacity) {
+      auto oldest = std::min_element(slots.begin(), slots.end(), [](const Slot& a, const Slot& b) {
+        return a.last_used < b.last_used;
+      });
+      slots.erase(oldest);
+    }
+  }
+};
+
+Corpus::Corpus() : cache_(std::make_unique<Cache>()) {
+  token_text_begin_.push_back(0);
+  word_begin_.push_back(0);
+  label_begin_.push_back(0);
+  token_slots_.assign(1024, -1);
+}
+
+Corpus::~Corpus() = default;
+
+std::string_view Corpus::TokenText(int32_t id) const {
+  return std::string_view(token_text_).substr(token_text_begin_[id],
+                                              token_text_begin_[id + 1] - token_text_begin_[id]);
+}
+
+int32_t Corpus::Intern(std::string_view text, bool is_label) {
+  const uint32_t h = FastTextHash(text);
+  size_t mask = token_slots_.size() - 1;
+  size_t slot = (h ^ (is_label ? 0x9e3779b9u : 0u)) & mask;
+  for (; token_slots_[slot] != -1; slot = (slot + 1) & mask) {
+    int32_t id = token_slots_[slot];
+    if (token_hash_[id] == h && token_is_label_[id] == is_label && TokenText(id) == text) {
+      return id;
+    }
+  }
+  const int32_t id = static_cast<int32_t>(token_hash_.size());
+  token_slots_[slot] = id;
+  token_text_.append(text);
+  token_text_begin_.push_back(static_cast<int64_t>(token_text_.size()));
+  token_is_label_.push_back(is_label);
+  token_count_.push_back(0);
+  token_hash_.push_back(h);
+  if (token_hash_.size() * 2 > token_slots_.size()) {
+    // Grow: re-insert every id into a table twice the size.
+    token_slots_.assign(token_slots_.size() * 2, -1);
+    mask = token_slots_.size() - 1;
+    for (int32_t t = 0; t < static_cast<int32_t>(token_hash_.size()); ++t) {
+      size_t s = (token_hash_[t] ^ (token_is_label_[t] ? 0x9e3779b9u : 0u)) & mask;
+      while (token_slots_[s] != -1) s = (s + 1) & mask;
+      token_slots_[s] = t;
+    }
+  }
+  return id;
+}
+
+Corpus::Builder::Builder() : corpus_(new Corpus()) {}
+
+void Corpus::Builder::Add(std::span<const std::string_view> labels,
+                          std::span<const std::string_view> words) {
+  Corpus& c = *corpus_;
+  // Labels first, then words, then </s>: the order in which fastText meets
+  // the tokens of a `__label__x words...` line, which decides how ties of
+  // the dictionary sort end up.
+  for (std::string_view label : labels) {
+    int32_t id = c.Intern(label, true);
+    ++c.token_count_[id];
+    c.label_ids_.push_back(id);
+  }
+  for (std::string_view word : words) {
+    int32_t id = c.Intern(word, false);
+    ++c.token_count_[id];
+    c.word_ids_.push_back(id);
+  }
+  int32_t eos = c.Intern(kEos, false);
+  ++c.token_count_[eos];
+  c.word_ids_.push_back(eos);
+  c.eos_ = eos;
+  c.total_tokens_ += static_cast<int64_t>(labels.size() + words.size()) + 1;
+  c.word_begin_.push_back(static_cast<int64_t>(c.word_ids_.size()));
+  c.label_begin_.push_back(static_cast<int64_t>(c.label_ids_.size()));
+}
+
+Result<std::shared_ptr<Corpus>> Corpus::Builder::Finish() && {
+  if (corpus_->size() == 0) return Fail("corpus has no example");
+  return std::shared_ptr<Corpus>(std::move(corpus_));
+}
+
+Result<Dictionary> Corpus::BuildDictionary(const DictArgs& args) const {
+  std::vector<Entry> entries;
+  entries.reserve(token_count_.size());
+  for (int32_t id = 0; id < distinct_tokens(); ++id) {
+    Entry e;
+    e.type = token_is_label_[id] ? EntryType::kLabel : EntryType::kWord;
+    e.word = token_is_label_[id] ? args.label + std::string(TokenText(id)) : std::string(TokenText(id));
+    e.count = token_count_[id];
+    entries.push_back(std::move(e));
+  }
+  return Dictionary::Build(std::move(entries), total_tokens_, args);
+}
+
+std::shared_ptr<const Encoded> Corpus::EncodeAll(std::shared_ptr<const Dictionary> dict) const {
+  const Dictionary& d = *dict;
+  const int32_t ntok = static_cast<int32_t>(distinct_tokens());
+  // Rows and label id of each distinct token, computed once.
+  std::vector<int64_t> rows_begin(ntok + 1, 0);
+  std::vector<int32_t> rows;
+  std::vector<int32_t> label_id(ntok, -1);
+  for (int32_t t = 0; t < ntok; ++t) {
+    if (token_is_label_[t]) {
+      int32_t id = d.Find(d.args().label + std::string(TokenText(t)));
+      if (id >= d.nwords()) label_id[t] = id - d.nwords();
+    } else {
+      int32_t id = d.Find(TokenText(t), token_hash_[t]);
+      if (id >= 0 && id < d.nwords()) {
+        auto sub = d.Subwords(id);
+        rows.insert(rows.end(), sub.begin(), sub.end());
+      } else {
+        d.AppendCharNgrams(TokenText(t), rows);
+      }
+    }
+    rows_begin[t + 1] = static_cast<int64_t>(rows.size());
+  }
+
+  auto enc = std::make_shared<Encoded>();
+  enc->dict = std::move(dict);
+  const int64_t n = size();
+  enc->input_begin.reserve(n + 1);
+  enc->label_begin.reserve(n + 1);
+  enc->ntokens.reserve(n);
+  enc->input_begin.push_back(0);
+  enc->label_begin.push_back(0);
+  enc->inputs.reserve(word_ids_.size() * (d.args().word_ngrams > 1 ? 2 : 1));
+  std::vector<uint32_t> hashes;
+  for (int64_t i = 0; i < n; ++i) {
+    hashes.clear();
+    for (int64_t w = word_begin_[i]; w < word_begin_[i + 1]; ++w) {
+      int32_t t = word_ids_[w];
+      enc->inputs.insert(enc->inputs.end(), rows.begin() + rows_begin[t],
+                         rows.begin() + rows_begin[t + 1]);
+      hashes.push_back(token_hash_[t]);
+    }
+    d.AppendWordNgrams(hashes, enc->inputs);
+    for (int64_t l = label_begin_[i]; l < label_begin_[i + 1]; ++l) {
+      int32_t id = label_id[label_ids_[l]];
+      if (id >= 0) enc->labels.push_back(id);
+    }
+    enc->input_begin.push_back(static_cast<int64_t>(enc->inputs.size()));
+    enc->label_begin.push_back(static_cast<int64_t>(enc->labels.size()));
+    const int64_t tokens = (word_begin_[i + 1] - word_begin_[i]) + (label_begin_[i + 1] - label_begin_[i]);
+    enc->ntokens.push_back(static_cast<int32_t>(tokens));
+    enc->total_tokens += tokens;
+  }
+  enc->inputs.shrink_to_fit();
+  return enc;
+}
+
+Result<std::shared_ptr<const Encoded>> Corpus::Encode(const DictArgs& args) const {
+  std::shared_future<Cache::Value> existing;
+  std::promise<Cache::Value> promise;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    existing = cache_->Find(cache_->own, [&](const Cache::Slot& s) { return s.args == args; });
+    if (!existing.valid()) cache_->Insert(cache_->own, {args, nullptr, promise.get_future().share()});
+  }
+  if (existing.valid()) return existing.get();
+  // Computed outside the lock; others asking for `args` meanwhile wait on the future.
+  Result<Dictionary> dict = BuildDictionary(args);
+  Cache::Value value = dict.ok()
+      ? Cache::Value(EncodeAll(std::make_shared<const Dictionary>(std::move(dict).value())))
+      : Cache::Value(dict.error());
+  promise.set_value(value);
+  return value;
+}
+
+Result<std::shared_ptr<const Encoded>> Corpus::EncodeWith(
+    std::shared_ptr<const Dictionary> dict) const {
+  std::shared_future<Cache::Value> existing;
+  std::promise<Cache::Value> promise;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    existing = cache_->Find(cache_->others, [&](const Cache::Slot& s) { return s.dict == dict; });
+    if (!existing.valid()) {
+      cache_->Insert(cache_->others, {DictArgs{}, dict, promise.get_future().share()});
+    }
+  }
+  if (existing.valid()) return existing.get();
+  Cache::Value value(EncodeAll(std::move(dict)));
+  promise.set_value(value);
+  return value;
+}
+
+void Corpus::SetCacheCapacity(int capacity) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  cache_->capacity = std::max(1, capacity);
+  cache_->Trim(cache_->own);
+  cache_->Trim(cache_->others);
+}
+
+}  // namespace rungs::text

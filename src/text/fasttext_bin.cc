@@ -1,0 +1,193 @@
+#include "text/fasttext_bin.h"
+
+#include <utility>
+#include <vector>
+
+#include "text/binary_io.h"
+
+namespace rungs::text {
+namespace {
+
+constexpr int32_t kMagic = 793712314;
+constexpr int32_t kVersion = 12;
+constexpr int32_t kModelSupervised = 3;  // fastText's model_name::sup
+constexpr size_t kMaxWordBytes = 1 << 20;
+
+void PutMatrix(BinaryWriter& out, const Matrix& m) {
+  out.Put<int64_t>(m.rows());
+  out.Put<int64_t>(m.cols());
+  out.PutBytes(m.data(), static_cast<size_t>(m.bytes()));
+}
+
+Result<Matrix> GetMatrix(BinaryReader& in, int64_t rows, int64_t cols, std::string_view name) {
+  int64_t m = 0, n = 0;
+  RUNGS_RETURN_IF_ERROR(in.Get(m, std::string(name) + " rows"));
+  RUNGS_RETURN_IF_ERROR(in.Get(n, std::string(name) + " cols"));
+  if (m != rows || n != cols) {
+    return in.Bad(std::string(name) + " matrix is " + std::to_string(m) + "x" + std::to_string(n) +
+                      ", expected " + std::to_string(rows) + "x" + std::to_string(cols),
+                  name);
+  }
+  // Check the size before allocating, so a damaged file cannot ask for terabytes.
+  if (m * n * 4 > in.remaining()) {
+    return in.Bad("file is truncated: " + std::string(name) + " matrix needs " +
+                      std::to_string(m * n * 4) + " bytes, " + std::to_string(in.remaining()) +
+                      " left",
+                  name);
+  }
+  Matrix matrix(m, n);
+  RUNGS_RETURN_IF_ERROR(in.GetBytes(matrix.data(), static_cast<size_t>(matrix.bytes()), name));
+  return matrix;
+}
+
+// The args block; fills `args` and returns fastText's model kind.
+Status GetArgs(BinaryReader& in, TrainArgs& args, int32_t& model) {
+  int32_t loss = 0;
+  RUNGS_RETURN_IF_ERROR(in.Get(args.dim, "dim"));
+  RUNGS_RETURN_IF_ERROR(in.Get(args.ws, "ws"));
+  RUNGS_RETURN_IF_ERROR(in.Get(args.epoch, "epoch"));
+  RUNGS_RETURN_IF_ERROR(in.Get(args.dict.min_count, "minCount"));
+  RUNGS_RETURN_IF_ERROR(in.Get(args.neg, "neg"));
+  RUNGS_RETURN_IF_ERROR(in.Get(args.dict.word_ngrams, "wordNgrams"));
+  RUNGS_RETURN_IF_ERROR(in.Get(loss, "loss"));
+  RUNGS_RETURN_IF_ERROR(in.Get(model, "model"));
+  RUNGS_RETURN_IF_ERROR(in.Get(args.dict.bucket, "bucket"));
+  RUNGS_RETURN_IF_ERROR(in.Get(args.dict.minn, "minn"));
+  RUNGS_RETURN_IF_ERROR(in.Get(args.dict.maxn, "maxn"));
+  RUNGS_RETURN_IF_ERROR(in.Get(args.lr_update_rate, "lrUpdateRate"));
+  RUNGS_RETURN_IF_ERROR(in.Get(args.t, "t"));
+  if (loss < 1 || loss > 4) return in.Bad("unknown loss " + std::to_string(loss), "loss");
+  args.loss = static_cast<Loss>(loss);
+  if (model != kModelSupervised) {
+    return in.Bad("not a supervised model (model " + std::to_string(model) +
+                      "; word vectors from cbow/skipgram cannot classify)",
+                  "model");
+  }
+  if (args.dim < 1 || args.dim > 100000) return in.Bad("dim out of range", "dim");
+  if (args.dict.bucket < 0) return in.Bad("negative bucket", "bucket");
+  if (args.dict.maxn > 0 && args.dict.bucket == 0) return in.Bad("maxn > 0 with bucket 0", "bucket");
+  if (args.dict.word_ngrams > 1 && args.dict.bucket == 0) {
+    return in.Bad("wordNgrams > 1 with bucket 0", "bucket");
+  }
+  return Status::Ok();
+}
+
+Result<Dictionary> GetDictionary(BinaryReader& in, const TrainArgs& args) {
+  int32_t size = 0, nwords = 0, nlabels = 0;
+  int64_t ntokens = 0, pruneidx_size = 0;
+  RUNGS_RETURN_IF_ERROR(in.Get(size, "dictionary size"));
+  RUNGS_RETURN_IF_ERROR(in.Get(nwords, "nwords"));
+  RUNGS_RETURN_IF_ERROR(in.Get(nlabels, "nlabels"));
+  RUNGS_RETURN_IF_ERROR(in.Get(ntokens, "ntokens"));
+  RUNGS_RETURN_IF_ERROR(in.Get(pruneidx_size, "pruneidx_size"));
+  if (size < 0 || nwords < 0 || nlabels < 0 || int64_t{nwords} + nlabels != size) {
+    return in.Bad("inconsistent counts: size " + std::to_string(size) + ", nwords " +
+                      std::to_string(nwords) + ", nlabels " + std::to_string(nlabels),
+                  "dictionary size");
+  }
+  // Every entry takes at least 10 bytes (NUL, count, type).
+  if (int64_t{size} * 10 > in.remaining()) return in.Bad("file is truncated", "dictionary entries");
+  if (pruneidx_size > 0) {
+    return in.Bad("pruned dictionary: this is a quantized model (.ftz), which is not supported",
+                  "pruneidx_size");
+  }
+  std::vector<Entry> entries(size);
+  for (int32_t i = 0; i < size; ++i) {
+    Entry& e = entries[i];
+    const std::string field = "dictionary entry " + std::to_string(i);
+    RUNGS_RETURN_IF_ERROR(in.GetCString(e.word, kMaxWordBytes, field));
+    RUNGS_RETURN_IF_ERROR(in.Get(e.count, field + " count"));
+    int8_t type = 0;
+    RUNGS_RETURN_IF_ERROR(in.Get(type, field + " type"));
+    if (type != 0 && type != 1) {
+      return in.Bad("entry type must be 0 (word) or 1 (label), got " + std::to_string(type),
+                    field + " type");
+    }
+    e.type = static_cast<EntryType>(type);
+    if ((e.type == EntryType::kWord) != (i < nwords)) {
+      return in.Bad("entry type does not match nwords " + std::to_string(nwords), field + " type");
+    }
+  }
+  return Dictionary::FromSorted(std::move(entries), ntokens, args.dict);
+}
+
+}  // namespace
+
+Status SaveFastTextBin(const Model& model, const std::string& path) {
+  const TrainArgs& args = model.args();
+  const Dictionary& dict = model.dict();
+  BinaryWriter out(path);
+  out.Put(kMagic);
+  out.Put(kVersion);
+  out.Put<int32_t>(args.dim);
+  out.Put<int32_t>(args.ws);
+  out.Put<int32_t>(args.epoch);
+  out.Put<int32_t>(args.dict.min_count);
+  out.Put<int32_t>(args.neg);
+  out.Put<int32_t>(args.dict.word_ngrams);
+  out.Put<int32_t>(static_cast<int32_t>(args.loss));
+  out.Put<int32_t>(kModelSupervised);
+  out.Put<int32_t>(dict.bucket());  // the bucket in use, as fastText stores it
+  out.Put<int32_t>(args.dict.minn);
+  out.Put<int32_t>(args.dict.maxn);
+  out.Put<int32_t>(args.lr_update_rate);
+  out.Put<double>(args.t);
+
+  out.Put<int32_t>(dict.size());
+  out.Put<int32_t>(dict.nwords());
+  out.Put<int32_t>(dict.nlabels());
+  out.Put<int64_t>(dict.ntokens());
+  out.Put<int64_t>(-1);  // pruneidx_size: not pruned
+  for (const Entry& e : dict.entries()) {
+    out.PutBytes(e.word.data(), e.word.size() + 1);  // with its NUL
+    out.Put<int64_t>(e.count);
+    out.Put<int8_t>(static_cast<int8_t>(e.type));
+  }
+  out.Put<uint8_t>(0);  // quant_input
+  PutMatrix(out, model.input());
+  out.Put<uint8_t>(0);  // qout
+  PutMatrix(out, model.output());
+  return out.Close();
+}
+
+Result<Model> LoadFastTextBin(const std::string& path) {
+  BinaryReader in(path);
+  RUNGS_RETURN_IF_ERROR(in.Open());
+  int32_t magic = 0, version = 0;
+  RUNGS_RETURN_IF_ERROR(in.Get(magic, "magic"));
+  if (magic != kMagic) {
+    return in.Bad("not a fastText model (magic " + std::to_string(magic) + ", expected " +
+                      std::to_string(kMagic) + ")",
+                  "magic");
+  }
+  RUNGS_RETURN_IF_ERROR(in.Get(version, "version"));
+  if (version != 11 && version != kVersion) {
+    return in.Bad("unsupported fastText model version " + std::to_string(version) +
+                      " (11 and 12 are supported)",
+                  "version");
+  }
+  TrainArgs args;
+  int32_t model_kind = 0;
+  RUNGS_RETURN_IF_ERROR(GetArgs(in, args, model_kind));
+  if (version == 11) args.dict.maxn = 0;  // old supervised models had no char n-grams
+  Result<Dictionary> dict = GetDictionary(in, args);
+  if (!dict.ok()) return dict.error();
+  auto shared_dict = std::make_shared<const Dictionary>(std::move(dict).value());
+  uint8_t quant_input = 0;
+  RUNGS_RETURN_IF_ERROR(in.Get(quant_input, "quant_input"));
+  if (quant_input != 0) {
+    return in.Bad("quantized model (.ftz) is not supported; use the .bin", "quant_input");
+  }
+  Result<Matrix> input = GetMatrix(in, shared_dict->InputRows(), args.dim, "input");
+  if (!input.ok()) return input.error();
+  uint8_t qout = 0;
+  RUNGS_RETURN_IF_ERROR(in.Get(qout, "qout"));
+  Result<Matrix> output = GetMatrix(in, shared_dict->nlabels(), args.dim, "output");
+  if (!output.ok()) return output.error();
+  Result<Model> model = Model::Create(args, shared_dict, std::move(input).value(),
+                                      std::move(output).value());
+  if (!model.ok()) return Fail(path + ": " + model.message());
+  return model;
+}
+
+}  // namespace rungs::text

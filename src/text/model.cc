@@ -1,0 +1,55 @@
+#include "text/model.h"
+
+#include <string>
+#include <utility>
+
+#include "text/vec_ops.h"
+
+namespace rungs::text {
+
+Model::Model(TrainArgs args, std::shared_ptr<const Dictionary> dict, Matrix input, Matrix output)
+    : args_(std::move(args)), dict_(std::move(dict)), input_(std::move(input)),
+      output_(std::move(output)),
+      loss_(std::make_shared<const LossLayer>(args_.loss, dict_->LabelCounts(), args_.neg)) {}
+
+Result<Model> Model::Create(TrainArgs args, std::shared_ptr<const Dictionary> dict, Matrix input,
+                            Matrix output) {
+  if (dict == nullptr) return Fail("model has no dictionary");
+  if (dict->nlabels() == 0) return Fail("model has no label: a supervised model needs at least one");
+  if (input.rows() != dict->InputRows() || input.cols() != args.dim) {
+    return Fail("input matrix is " + std::to_string(input.rows()) + "x" +
+                std::to_string(input.cols()) + ", expected " + std::to_string(dict->InputRows()) +
+                "x" + std::to_string(args.dim) + " (nwords + bucket by dim)");
+  }
+  if (output.rows() != dict->nlabels() || output.cols() != args.dim) {
+    return Fail("output matrix is " + std::to_string(output.rows()) + "x" +
+                std::to_string(output.cols()) + ", expected " + std::to_string(dict->nlabels()) +
+                "x" + std::to_string(args.dim) + " (labels by dim)");
+  }
+  return Model(std::move(args), std::move(dict), std::move(input), std::move(output));
+}
+
+void Model::ComputeHidden(std::span<const int32_t> rows, float* hidden) const {
+  const int64_t dim = input_.cols();
+  Zero(hidden, dim);
+  for (int32_t row : rows) AddTo(hidden, input_.Row(row), dim);
+  Scale(hidden, static_cast<float>(1.0 / static_cast<double>(rows.size())), dim);
+}
+
+void Model::Predict(std::span<const int32_t> rows, int k, float threshold,
+                    std::vector<Prediction>& out, PredictScratch& scratch) const {
+  out.clear();
+  if (rows.empty()) return;
+  scratch.hidden.resize(input_.cols());
+  scratch.output.resize(output_.rows());
+  ComputeHidden(rows, scratch.hidden.data());
+  loss_->Predict(k, threshold, scratch.hidden.data(), scratch.output.data(), output_, out);
+}
+
+void Model::PredictWords(std::span<const std::string_view> words, int k, float threshold,
+                         std::vector<Prediction>& out, PredictScratch& scratch) const {
+  dict_->EncodeLine(words, scratch.rows, scratch.hashes);
+  Predict(scratch.rows, k, threshold, out, scratch);
+}
+
+}  // namespace rungs::text

@@ -1,0 +1,108 @@
+// Test helpers for the classifier core: a synthetic labelled corpus written
+// both into a Corpus (in memory) and into a fastText-format file, a scratch
+// directory, and running external tools (/usr/bin/fasttext, python3).
+// For tests only.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <random>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "text/corpus.h"
+
+namespace rungs::text::testing {
+
+struct SyntheticExample {
+  std::vector<std::string> labels;  // bare
+  std::vector<std::string> words;
+};
+
+// `n` examples over `nlabels` labels: each example draws most words from
+// its label's own vocabulary and some from a shared one, so the task is
+// learnable but not trivial. Deterministic in `seed`. Includes UTF-8 and
+// high-byte words so hashing quirks are exercised.
+inline std::vector<SyntheticExample> MakeExamples(int n, int nlabels, uint32_t seed,
+                                                  int words_per_example = 12) {
+  std::mt19937 rng(seed);
+  std::vector<SyntheticExample> out;
+  const std::array<std::string, 6> shared = {"the", "a", "of", "caf\xc3\xa9", "na\xc3\xafve", "x\xe2\x82\xacy"};
+  for (int i = 0; i < n; ++i) {
+    SyntheticExample e;
+    const int label = static_cast<int>(rng() % nlabels);
+    e.labels.push_back("c" + std::to_string(label));
+    if (rng() % 10 == 0) e.labels.push_back("c" + std::to_string((label + 1) % nlabels));
+    for (int w = 0; w < words_per_example; ++w) {
+      if (rng() % 3 == 0) {
+        e.words.push_back(shared[rng() % shared.size()]);
+      } else {
+        // Zipf-ish: small ids are frequent, so counts have many ties.
+        const int id = static_cast<int>(rng() % 7) * static_cast<int>(rng() % 5);
+        e.words.push_back("w" + std::to_string(label) + "_" + std::to_string(id));
+      }
+    }
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+inline std::shared_ptr<Corpus> BuildCorpus(const std::vector<SyntheticExample>& examples) {
+  Corpus::Builder builder;
+  for (const SyntheticExample& e : examples) {
+    std::vector<std::string_view> labels(e.labels.begin(), e.labels.end());
+    std::vector<std::string_view> words(e.words.begin(), e.words.end());
+    builder.Add(labels, words);
+  }
+  auto corpus = std::move(builder).Finish();
+  EXPECT_TRUE(corpus.ok());
+  return *corpus;
+}
+
+// fastText lines: "__label__a __label__b w1 w2 ...\n".
+inline void WriteFastTextFile(const std::vector<SyntheticExample>& examples,
+                              const std::string& path) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  for (const SyntheticExample& e : examples) {
+    std::string line;
+    for (const std::string& l : e.labels) line += "__label__" + l + " ";
+    for (const std::string& w : e.words) line += w + " ";
+    line.back() = '\n';
+    out << line;
+  }
+}
+
+// A fresh directory for one test.
+inline std::string ScratchDir() {
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) /
+                              ("textcore_" + std::string(info->test_suite_name()) + "_" + info->name());
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir.string();
+}
+
+// Runs a shell command; returns its stdout and sets `status` to its exit code.
+inline std::string RunCommand(const std::string& command, int& status) {
+  std::string output;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) {
+    status = -1;
+    return output;
+  }
+  std::array<char, 4096> buffer;
+  size_t n;
+  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) output.append(buffer.data(), n);
+  status = pclose(pipe);
+  return output;
+}
+
+inline bool HaveFastText() { return std::filesystem::exists("/usr/bin/fasttext"); }
+
+}  // namespace rungs::text::testing
