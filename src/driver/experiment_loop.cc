@@ -1,0 +1,195 @@
+#include "driver/experiment_loop.h"
+
+#include <chrono>
+#include <string>
+#include <utility>
+
+namespace rungs::driver {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double Seconds(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double>(b - a).count();
+}
+
+}  // namespace
+
+ExperimentLoop::ExperimentLoop(sched::Scheduler& scheduler, exec::Executor& executor,
+                               store::Journal* journal, LoopOptions options, ResumePoint resume)
+    : scheduler_(scheduler),
+      executor_(executor),
+      journal_(journal),
+      options_(std::move(options)),
+      time_offset_(resume.now),
+      seq_(resume.next_seq),
+      backlog_(resume.outstanding.begin(), resume.outstanding.end()) {
+  stats_.progress.jobs = resume.jobs;
+  stats_.progress.trials = resume.trials;
+  stats_.progress.results = resume.results;
+  while (next_sample_ < options_.sample_at_trials.size() &&
+         options_.sample_at_trials[next_sample_] <= resume.trials) {
+    ++next_sample_;  // reached before the resume: not measured by this run
+  }
+}
+
+bool ExperimentLoop::MayStart(double now) const {
+  if (stop_requested_) return false;
+  if (options_.max_jobs > 0 && stats_.progress.jobs >= options_.max_jobs) return false;
+  if (options_.max_seconds > 0 && now >= options_.max_seconds) return false;
+  return true;
+}
+
+Result<LoopStats> ExperimentLoop::Run() {
+  while (true) {
+    double now = Now();
+    if (!stop_requested_ && options_.stop_requested && options_.stop_requested()) {
+      stop_requested_ = true;
+    }
+    RUNGS_RETURN_IF_ERROR(MaybeEnableEvolution(now));
+    bool refused = false;
+    {
+      Result<bool> filled = Fill(now);
+      if (!filled.ok()) return filled.error();
+      refused = !*filled;
+    }
+    if (running_.empty()) {
+      if (scheduler_.Done()) {
+        stats_.stopped_because = "done";
+        break;
+      }
+      if (!MayStart(now)) {
+        stats_.stopped_because = stop_requested_                ? "stop requested"
+                                 : options_.max_jobs > 0 &&
+                                         stats_.progress.jobs >= options_.max_jobs
+                                     ? "max_jobs"
+                                     : "max_seconds";
+        break;
+      }
+      if (refused) {
+        return Fail("scheduler stalled: it issued no job while none runs and it is not done (" +
+                    std::to_string(stats_.progress.jobs) + " jobs, " +
+                    std::to_string(stats_.progress.results) + " results so far)");
+      }
+    }
+    Result<std::vector<sched::JobResult>> results = executor_.Wait(options_.wait_timeout);
+    if (!results.ok()) return results.error();
+    now = Now();
+    RUNGS_RETURN_IF_ERROR(Absorb(std::move(*results), now));
+    ReportProgress(now, /*force=*/false);
+  }
+  double now = Now();
+  if (journal_ != nullptr) {
+    RUNGS_RETURN_IF_ERROR(
+        journal_->AddEvent(seq_++, store::EventKind::kFinished, stats_.stopped_because, now));
+    RUNGS_RETURN_IF_ERROR(journal_->Commit());
+  }
+  ReportProgress(now, /*force=*/true);
+  return stats_;
+}
+
+Result<bool> ExperimentLoop::Fill(double now) {
+  int free = executor_.capacity() - int(running_.size());
+  std::vector<sched::Job> ready;
+  while (free > 0 && !backlog_.empty() && !stop_requested_) {
+    ready.push_back(std::move(backlog_.front()));
+    backlog_.pop_front();
+    --free;
+  }
+  bool refused = false;
+  while (free > 0 && MayStart(now)) {
+    Clock::time_point start = Clock::now();
+    std::optional<sched::Job> job = scheduler_.Next(now);
+    stats_.scheduler_seconds += Seconds(start, Clock::now());
+    ++stats_.decisions;
+    if (!job) {
+      refused = true;
+      if (journal_ != nullptr) RUNGS_RETURN_IF_ERROR(journal_->AddRefusal(seq_, now));
+      ++seq_;
+      break;
+    }
+    if (journal_ != nullptr) RUNGS_RETURN_IF_ERROR(journal_->AddJob(seq_, *job, now));
+    ++seq_;
+    ++stats_.progress.jobs;
+    if (job->rung == 0) {
+      ++stats_.progress.trials;
+      MaybeSample();
+    }
+    ready.push_back(std::move(*job));
+    --free;
+  }
+  // Durable before anything runs: a crash from here on reissues these jobs.
+  if (journal_ != nullptr) RUNGS_RETURN_IF_ERROR(journal_->Commit());
+  for (sched::Job& job : ready) {
+    RUNGS_RETURN_IF_ERROR(executor_.Submit(job));
+    running_.insert(job.id);
+  }
+  return !refused;
+}
+
+Status ExperimentLoop::Absorb(std::vector<sched::JobResult> results, double now) {
+  std::vector<sched::JobResult> fresh;
+  fresh.reserve(results.size());
+  for (sched::JobResult& result : results) {
+    // A job reports once; a second delivery (a retried invocation) is dropped.
+    if (running_.erase(result.job) == 0) {
+      ++stats_.progress.duplicates;
+      continue;
+    }
+    if (journal_ != nullptr) {
+      Result<bool> added = journal_->AddResult(seq_, result, now);
+      if (!added.ok()) return added.error();
+      if (!*added) {
+        ++stats_.progress.duplicates;
+        continue;
+      }
+    }
+    ++seq_;
+    fresh.push_back(std::move(result));
+  }
+  // Durable before the scheduler acts on them: no result is lost or doubled.
+  if (journal_ != nullptr) RUNGS_RETURN_IF_ERROR(journal_->Commit());
+  for (const sched::JobResult& result : fresh) {
+    Clock::time_point start = Clock::now();
+    scheduler_.Report(result, now);
+    stats_.scheduler_seconds += Seconds(start, Clock::now());
+    ++stats_.decisions;
+    ++stats_.progress.results;
+  }
+  return Status::Ok();
+}
+
+Status ExperimentLoop::MaybeEnableEvolution(double now) {
+  if (evolution_enabled_ || !options_.evolution_requested || !options_.evolution_requested()) {
+    return Status::Ok();
+  }
+  evolution_enabled_ = true;
+  Status status = scheduler_.EnableEvolution(now);
+  if (!status.ok()) return Fail("cannot enable evolution: " + status.message());
+  if (journal_ == nullptr) return Status::Ok();
+  RUNGS_RETURN_IF_ERROR(
+      journal_->AddEvent(seq_++, store::EventKind::kEvolutionEnabled, "requested", now));
+  return journal_->Commit();
+}
+
+void ExperimentLoop::MaybeSample() {
+  const std::vector<uint64_t>& points = options_.sample_at_trials;
+  while (next_sample_ < points.size() && points[next_sample_] <= stats_.progress.trials) {
+    stats_.samples.push_back(Sample{stats_.progress.trials, stats_.progress.jobs,
+                                    stats_.decisions, stats_.scheduler_seconds});
+    ++next_sample_;
+  }
+}
+
+void ExperimentLoop::ReportProgress(double now, bool force) {
+  if (!options_.on_progress) return;
+  double wall = std::chrono::duration<double>(Clock::now().time_since_epoch()).count();
+  if (!force && wall - last_progress_wall_ < options_.progress_interval) return;
+  last_progress_wall_ = wall;
+  stats_.progress.running = running_.size();
+  stats_.progress.now = now;
+  stats_.progress.best = scheduler_.best();
+  options_.on_progress(stats_.progress);
+}
+
+}  // namespace rungs::driver

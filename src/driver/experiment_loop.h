@@ -1,0 +1,130 @@
+// ExperimentLoop: drives a Scheduler with an Executor, journaling every call.
+//
+// The loop fills free workers with Scheduler::Next(now), journals each job
+// (committed) before submitting it, waits for results, and journals each
+// result (committed) before reporting it to the scheduler, until the
+// scheduler is Done() or a stop condition holds; then it lets the running
+// jobs finish and reports them. A Next that gives nothing is journaled too,
+// so replaying the journal repeats the exact call sequence (driver/replay.h).
+// The same loop runs local threads, Lambda, and simulation.
+// Not thread-safe: Run() uses the scheduler, executor and journal from the
+// calling thread only; callbacks are called from that thread.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <limits>
+#include <optional>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "base/status.h"
+#include "exec/executor.h"
+#include "sched/scheduler.h"
+#include "store/journal.h"
+
+namespace rungs::driver {
+
+// What the loop has done so far; handed to the progress callback.
+struct Progress {
+  uint64_t jobs = 0;       // jobs started (journaled), including before a resume
+  uint64_t trials = 0;     // jobs that started a new trial (rung 0)
+  uint64_t results = 0;    // results reported to the scheduler
+  uint64_t duplicates = 0; // results ignored: their job had already reported
+  uint64_t running = 0;    // jobs submitted and not yet finished
+  double now = 0;          // seconds since the experiment started
+  std::optional<sched::Best> best;
+};
+
+// Cumulative counters taken when `trials` first reached a sample point.
+struct Sample {
+  uint64_t trials = 0;
+  uint64_t jobs = 0;
+  uint64_t decisions = 0;        // Next and Report calls so far
+  double scheduler_seconds = 0;  // wall time inside Next and Report so far
+};
+
+struct LoopOptions {
+  // Stop conditions (0: none). No job starts once `max_jobs` jobs have
+  // started or `max_seconds` of experiment time have passed; running jobs
+  // still finish and are reported.
+  uint64_t max_jobs = 0;
+  double max_seconds = 0;
+  // Polled once per round; true stops starting jobs (e.g. after Ctrl-C).
+  std::function<bool()> stop_requested;
+  // Polled once per round; true switches evolution on (once), journaled.
+  std::function<bool()> evolution_requested;
+  // Called from one place, at most every `progress_interval` wall seconds,
+  // and once at the end.
+  std::function<void(const Progress&)> on_progress;
+  double progress_interval = 0.5;
+  // How long one Executor::Wait may block before the loop polls again.
+  double wait_timeout = 0.25;
+  // Trial counts at which to take a Sample (ascending); for benchmarks.
+  std::vector<uint64_t> sample_at_trials;
+};
+
+// Where a resumed experiment continues from (see driver/replay.h).
+struct ResumePoint {
+  uint64_t next_seq = 1;
+  double now = 0;                        // experiment time already spent
+  std::vector<sched::Job> outstanding;   // started, no result: run again
+  uint64_t jobs = 0;
+  uint64_t trials = 0;
+  uint64_t results = 0;
+};
+
+struct LoopStats {
+  Progress progress;
+  uint64_t decisions = 0;        // Next (including refusals) and Report calls
+  double scheduler_seconds = 0;  // wall time inside those calls
+  std::vector<Sample> samples;
+  std::string stopped_because;   // "done", "max_jobs", "max_seconds", "stop requested"
+};
+
+class ExperimentLoop {
+ public:
+  // `journal` may be null (nothing is recorded). All three must outlive the
+  // loop. `resume` continues a journaled experiment: its outstanding jobs
+  // are submitted again before any new one (the scheduler, rebuilt by
+  // replay, already counts them as running).
+  ExperimentLoop(sched::Scheduler& scheduler, exec::Executor& executor, store::Journal* journal,
+                 LoopOptions options, ResumePoint resume = {});
+
+  // Runs until done or stopped. An error (journal write, executor failure,
+  // a scheduler that stalls) ends the run; what was committed stays valid
+  // for a resume.
+  Result<LoopStats> Run();
+
+ private:
+  double Now() const { return time_offset_ + executor_.Now(); }
+  // False once a stop condition holds: no new job may start.
+  bool MayStart(double now) const;
+  // Starts jobs on free workers: the backlog first, then Next(now). Returns
+  // false when the scheduler refused (Next gave nothing).
+  Result<bool> Fill(double now);
+  // Journals and reports one batch of finished jobs.
+  Status Absorb(std::vector<sched::JobResult> results, double now);
+  Status MaybeEnableEvolution(double now);
+  void MaybeSample();
+  void ReportProgress(double now, bool force);
+
+  sched::Scheduler& scheduler_;
+  exec::Executor& executor_;
+  store::Journal* journal_;
+  const LoopOptions options_;
+  const double time_offset_;
+
+  uint64_t seq_;
+  std::deque<sched::Job> backlog_;          // journaled, not yet submitted
+  std::unordered_set<uint64_t> running_;    // submitted job ids
+  bool stop_requested_ = false;
+  bool evolution_enabled_ = false;
+  size_t next_sample_ = 0;
+  LoopStats stats_;
+  double last_progress_wall_ = -std::numeric_limits<double>::infinity();
+};
+
+}  // namespace rungs::driver

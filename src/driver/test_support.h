@@ -1,0 +1,69 @@
+// Shared pieces of the driver's tests: a temporary journal file, the toy
+// objective, and executor wrappers that misbehave on purpose.
+#pragma once
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "exec/simulated_executor.h"
+#include "store/journal.h"
+
+namespace rungs::driver::testing {
+
+// A directory per test, removed afterwards.
+class TempDir {
+ public:
+  TempDir() {
+    path_ = std::filesystem::temp_directory_path() /
+            ("rungs_driver_test_" + std::to_string(getpid()) + "_" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(path_);
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDir() { std::filesystem::remove_all(path_); }
+  std::string File(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+inline exec::SyntheticObjective ToyObjective(uint64_t seed = 7) {
+  exec::ObjectiveOptions options;
+  options.seed = seed;
+  std::vector<exec::Dimension> dims = {{exec::Dimension::Kind::kLinear, 0, 1, 0},
+                                       {exec::Dimension::Kind::kLinear, 0, 1, 0}};
+  return exec::SyntheticObjective(std::move(dims), options);
+}
+
+inline store::ExperimentRecord ToyExperiment(uint64_t seed) {
+  store::ExperimentRecord e;
+  e.id = "toy";
+  e.name = "toy";
+  e.space_toml = "# two unit parameters";
+  e.scheduler = "toy";
+  e.options_json = "{}";
+  e.seed = seed;
+  return e;
+}
+
+// Forwards to another executor; subclasses override what they break.
+class ForwardingExecutor : public exec::Executor {
+ public:
+  explicit ForwardingExecutor(exec::Executor& inner) : inner_(inner) {}
+  int capacity() const override { return inner_.capacity(); }
+  sched::Promotion promotion() const override { return inner_.promotion(); }
+  Status Submit(const sched::Job& job) override { return inner_.Submit(job); }
+  Result<std::vector<sched::JobResult>> Wait(double timeout) override {
+    return inner_.Wait(timeout);
+  }
+  double Now() const override { return inner_.Now(); }
+
+ protected:
+  exec::Executor& inner_;
+};
+
+}  // namespace rungs::driver::testing
