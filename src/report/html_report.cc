@@ -1,0 +1,175 @@
+#include "report/html_report.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <unordered_map>
+
+#include "report/svg_plot.h"
+
+namespace rungs::report {
+namespace {
+
+constexpr int kWide = 900, kTall = 380, kSmall = 420, kSmallTall = 260;
+
+const char* RungColor(size_t level) {
+  static const char* kPalette[] = {"#9ecae1", "#6baed6", "#4292c6", "#2171b5",
+                                   "#08519c", "#08306b", "#54278f", "#3f007d"};
+  return kPalette[std::min<size_t>(level, std::size(kPalette) - 1)];
+}
+
+// Distinct epoch counts in increasing order: the ladder's steps, the same
+// for every bracket.
+std::vector<int> LadderSteps(const ReportData& data) {
+  std::vector<int> steps;
+  for (const RungResult& r : data.results) steps.push_back(r.epochs);
+  std::sort(steps.begin(), steps.end());
+  steps.erase(std::unique(steps.begin(), steps.end()), steps.end());
+  return steps;
+}
+
+size_t StepOf(const std::vector<int>& steps, int epochs) {
+  return static_cast<size_t>(std::lower_bound(steps.begin(), steps.end(), epochs) - steps.begin());
+}
+
+Axis MetricAxis(const ReportData& data, const std::vector<const RungResult*>& ok) {
+  Axis y{data.metric_name};
+  y.min = y.max = ok.empty() ? 0 : ok.front()->metric;
+  for (const RungResult* r : ok) {
+    y.min = std::min(y.min, r->metric);
+    y.max = std::max(y.max, r->metric);
+  }
+  double pad = (y.max - y.min) * 0.05;
+  y.min -= pad;
+  y.max += pad;
+  return y;
+}
+
+std::string ProgressChart(const ReportData& data, const std::vector<const RungResult*>& ok,
+                          const std::vector<int>& steps) {
+  std::vector<const RungResult*> by_time = ok;
+  std::stable_sort(by_time.begin(), by_time.end(),
+                   [](auto* a, auto* b) { return a->finished_at < b->finished_at; });
+  Axis x{"wall time (s)", 0, by_time.empty() ? 1 : by_time.back()->finished_at};
+  SvgPlot plot(kWide, kTall, x, MetricAxis(data, ok));
+
+  std::vector<Point> low, high, best;
+  for (const RungResult* r : by_time) {
+    double lo = low.empty() ? r->metric : std::min(low.back().y, r->metric);
+    double hi = high.empty() ? r->metric : std::max(high.back().y, r->metric);
+    low.push_back({r->finished_at, lo});
+    high.push_back({r->finished_at, hi});
+    best.push_back({r->finished_at, data.maximize ? hi : lo});
+  }
+  plot.AddBand(low, high, "#fd8d3c", "band");
+  std::vector<std::pair<std::string, std::string>> legend;
+  for (size_t s = 0; s < steps.size(); ++s) {
+    std::vector<Point> pts;
+    for (const RungResult* r : by_time) {
+      if (StepOf(steps, r->epochs) == s) pts.push_back({r->finished_at, r->metric});
+    }
+    plot.AddPoints(pts, RungColor(s), 3.5, "results");
+    legend.push_back({RungColor(s), std::to_string(steps[s]) + " ep"});
+  }
+  plot.AddLine(best, "#d62728", /*step=*/true, "best");
+  legend.push_back({"#d62728", "best so far"});
+  legend.push_back({"#fdd0a2", "worst-best band"});
+  plot.AddLegend(legend);
+  return plot.Render("metric against wall time");
+}
+
+std::string LadderChart(const ReportData& data, const std::vector<int>& steps) {
+  std::vector<std::vector<uint32_t>> trials(steps.size());
+  for (const RungResult& r : data.results) trials[StepOf(steps, r.epochs)].push_back(r.trial);
+  Axis x{"rung (epochs trained)"};
+  for (int e : steps) x.categories.push_back(std::to_string(e) + " ep");
+  size_t most = 1;
+  for (auto& t : trials) {
+    std::sort(t.begin(), t.end());
+    t.erase(std::unique(t.begin(), t.end()), t.end());
+    most = std::max(most, t.size());
+  }
+  SvgPlot plot(kWide, kSmallTall, x, Axis{"trials", 0, most * 1.12});
+  for (size_t s = 0; s < steps.size(); ++s) {
+    plot.AddBar(static_cast<double>(s), 0.6, static_cast<double>(trials[s].size()), RungColor(s),
+                std::to_string(trials[s].size()));
+  }
+  return plot.Render("rung ladder");
+}
+
+std::string ParamChart(const ReportData& data, size_t p, const std::vector<const RungResult*>& ok,
+                       const std::vector<int>& steps) {
+  // Each trial at its highest rung: the value it is judged by.
+  std::unordered_map<uint32_t, const RungResult*> top;
+  for (const RungResult* r : ok) {
+    auto& t = top[r->trial];
+    if (!t || r->epochs > t->epochs) t = r;
+  }
+  const ParamInfo& info = data.params[p];
+  Axis x{info.name};
+  x.log = info.log;
+  x.categories = info.categories;
+  std::map<size_t, std::vector<Point>> by_step;
+  bool first = true;
+  for (const TrialConfig& c : data.configs) {
+    auto it = top.find(c.trial);
+    if (it == top.end() || p >= c.values.size() || std::isnan(c.values[p])) continue;
+    double v = c.values[p];
+    x.min = first ? v : std::min(x.min, v);
+    x.max = first ? v : std::max(x.max, v);
+    first = false;
+    by_step[StepOf(steps, it->second->epochs)].push_back({v, it->second->metric});
+  }
+  SvgPlot plot(kSmall, kSmallTall, x, MetricAxis(data, ok));
+  for (const auto& [s, pts] : by_step) plot.AddPoints(pts, RungColor(s), 3, "results");
+  return plot.Render(info.name + " against " + data.metric_name);
+}
+
+std::string SummaryTable(const ReportData& data) {
+  std::string s = "<table class=\"summary\">";
+  for (const auto& [key, value] : data.summary) {
+    s += "<tr><th>" + EscapeXml(key) + "</th><td>" + EscapeXml(value) + "</td></tr>";
+  }
+  return s + "</table>\n";
+}
+
+constexpr const char* kStyle = R"(<style>
+body{font-family:system-ui,sans-serif;margin:24px;color:#222;max-width:960px}
+h1{font-size:22px}h2{font-size:17px;margin-top:28px}
+table.summary th{text-align:left;padding-right:16px;font-weight:600}
+.params{display:flex;flex-wrap:wrap;gap:8px}
+svg.chart{background:#fff;border:1px solid #ddd}
+</style>)";
+
+// Marks the page once the browser has laid the charts out, so a headless
+// browser test can tell the charts really rendered (no network involved).
+constexpr const char* kRenderedProbe = R"(<script>
+addEventListener('load',()=>{let n=0;for(const s of document.querySelectorAll('svg.chart')){
+const b=s.getBBox();if(b.width>0&&b.height>0&&s.querySelector('circle,rect.bar,path'))n++;}
+document.documentElement.dataset.chartsRendered=n;});
+</script>)";
+
+}  // namespace
+
+std::string RenderReport(const ReportData& data) {
+  std::vector<const RungResult*> ok;
+  for (const RungResult& r : data.results) {
+    if (r.ok && std::isfinite(r.metric)) ok.push_back(&r);
+  }
+  std::vector<int> steps = LadderSteps(data);
+  std::string html = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" +
+                     EscapeXml(data.title) + "</title>" + kStyle + "</head><body>\n";
+  html += "<h1>" + EscapeXml(data.title) + "</h1>\n" + SummaryTable(data);
+  html += "<h2>Search progress</h2>\n" + ProgressChart(data, ok, steps);
+  html += "<h2>Rung ladder</h2>\n" + LadderChart(data, steps);
+  html += "<h2>Hyperparameters against " + EscapeXml(data.metric_name) +
+          "</h2>\n<div class=\"params\">\n";
+  for (size_t p = 0; p < data.params.size(); ++p) html += ParamChart(data, p, ok, steps);
+  html += "</div>\n<p>" + std::to_string(data.results.size()) + " results, " +
+          std::to_string(ok.size()) + " ok; best " + (data.maximize ? "highest " : "lowest ") +
+          EscapeXml(data.metric_name) + ".</p>\n";
+  return html + kRenderedProbe + "</body></html>\n";
+}
+
+}  // namespace rungs::report
