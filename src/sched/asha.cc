@@ -1,0 +1,121 @@
+#include "sched/asha.h"
+
+#include <utility>
+
+namespace rungs::sched {
+
+AshaScheduler::AshaScheduler(const Options& options, int brackets, space::Space space,
+                             uint64_t seed)
+    : options_(options),
+      brackets_(options, brackets),
+      space_(std::move(space)),
+      rng_(seed),
+      budget_(options),
+      evolution_(options.evolution, brackets_.levels()) {
+  for (int b = 0; b < brackets_.size(); ++b) {
+    rungs_.emplace_back(static_cast<size_t>(brackets_.top_rung(b)), Rung(options.eta));
+  }
+}
+
+std::optional<AshaScheduler::Plan> AshaScheduler::PlanNext(double now) const {
+  if (budget_.Expired(now)) return std::nullopt;
+  for (int b = 0; b < brackets_.size(); ++b) {
+    for (int k = brackets_.top_rung(b) - 1; k >= 0; --k) {
+      if (rungs_[b][k].has_promotable() &&
+          budget_.Fits(brackets_.Cost(b, k + 1, options_.promotion), false, now)) {
+        return Plan{b, k + 1};
+      }
+    }
+  }
+  for (int i = 0; i < brackets_.size(); ++i) {
+    const int b = (next_bracket_ + i) % brackets_.size();
+    if (budget_.Fits(brackets_.Cost(b, 0, options_.promotion), true, now)) return Plan{b, 0};
+  }
+  return std::nullopt;
+}
+
+std::optional<Job> AshaScheduler::Next(double now) {
+  last_now_ = now;
+  const std::optional<Plan> plan = PlanNext(now);
+  if (!plan) return std::nullopt;
+  const auto [b, k] = *plan;
+  const uint32_t id = k == 0 ? StartTrial(b, now) : rungs_[b][k - 1].TakeBest();
+  Trial& trial = trials_[id];
+  trial.job = next_job_++;
+  trial.rung = static_cast<int8_t>(k);
+  trial.running = true;
+  ++outstanding_;
+  budget_.Reserve(brackets_.Cost(b, k, options_.promotion), k == 0);
+  return Job{.id = trial.job,
+             .trial = id,
+             .bracket = b,
+             .rung = k,
+             .epochs_from = brackets_.EpochsFrom(b, k, options_.promotion),
+             .epochs_to = brackets_.epochs(b)[k],
+             .lr_scale = brackets_.LrScale(k),
+             .config = trial.config};
+}
+
+uint32_t AshaScheduler::StartTrial(int bracket, double now) {
+  next_bracket_ = (bracket + 1) % brackets_.size();
+  Trial trial;
+  trial.config = NewConfig(budget_.Fraction(now));
+  trial.bracket = static_cast<uint16_t>(bracket);
+  trials_.push_back(std::move(trial));
+  return static_cast<uint32_t>(trials_.size() - 1);
+}
+
+space::Config AshaScheduler::NewConfig(double t) {
+  const std::optional<Parents> parents = evolution_.Choose(t, rng_);
+  if (!parents) return space_.Sample(rng_);
+  const space::Config& first = trials_[parents->first].config;
+  const space::Mutation mutation = evolution_.MutationAt(t);
+  if (!parents->second) return space_.Mutate(first, mutation, rng_);
+  const space::Config child = space_.Crossover(first, trials_[*parents->second].config, rng_);
+  return space_.Mutate(child, mutation, rng_);
+}
+
+void AshaScheduler::Report(const JobResult& result, double now) {
+  last_now_ = now;
+  if (result.trial >= trials_.size()) return;
+  Trial& trial = trials_[result.trial];
+  if (!trial.running || trial.job != result.job) return;
+  trial.running = false;
+  --outstanding_;
+  const int b = trial.bracket;
+  const int k = trial.rung;
+  budget_.Settle(brackets_.Cost(b, k, options_.promotion), result.epochs_trained);
+
+  const Rank rank{Score(result, options_.direction), next_seq_++, result.trial};
+  const bool usable = Usable(result);
+  if (k < brackets_.top_rung(b)) rungs_[b][k].Add(rank, usable);
+  if (!usable) return;
+  evolution_.Record(brackets_.level(b, k), rank);
+  UpdateBest(trial, result, rank);
+}
+
+void AshaScheduler::UpdateBest(const Trial& trial, const JobResult& result, const Rank& rank) {
+  const int level = brackets_.level(trial.bracket, trial.rung);
+  if (!best_.Improves(level, rank)) return;
+  best_.Set(level, rank,
+            Best{.trial = result.trial,
+                 .bracket = trial.bracket,
+                 .rung = trial.rung,
+                 .epochs = brackets_.epochs(trial.bracket)[trial.rung],
+                 .metric = result.metric,
+                 .config = trial.config});
+}
+
+bool AshaScheduler::Done() const {
+  return outstanding_ == 0 && !PlanNext(last_now_).has_value();
+}
+
+std::optional<Best> AshaScheduler::best() const { return best_.get(); }
+
+Status AshaScheduler::EnableEvolution(double now) {
+  last_now_ = now;
+  evolution_.Enable();
+  return Status::Ok();
+}
+
+}  // namespace rungs::sched

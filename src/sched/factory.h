@@ -1,0 +1,32 @@
+// MakeScheduler: builds a scheduler by method name.
+//
+//   asha-evo   ASHA whose new configurations may be bred (the default)
+//   asha       ASHA with random new configurations (EnableEvolution turns
+//              evolution on later)
+//   random     random search: every trial trains straight to R
+//   sha        synchronous successive halving, one bracket
+//   hyperband  synchronous Hyperband over several brackets
+//
+// Options are validated first; errors name the field. options.brackets = 0
+// means one bracket for asha/asha-evo/sha and every bracket the range allows
+// (from early_stopping_rate on) for hyperband; random ignores brackets and
+// early_stopping_rate, and sha refuses brackets > 1.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string_view>
+
+#include "base/status.h"
+#include "sched/options.h"
+#include "sched/scheduler.h"
+#include "space/space.h"
+
+namespace rungs::sched {
+
+inline constexpr std::string_view kDefaultMethod = "asha-evo";
+
+Result<std::unique_ptr<Scheduler>> MakeScheduler(std::string_view method, const Options& options,
+                                                 const space::Space& space, uint64_t seed);
+
+}  // namespace rungs::sched
