@@ -26,6 +26,7 @@ std::string Mib(int64_t bytes) { return std::to_string((bytes + (1 << 20) - 1) >
 
 // What every worker thread shares during one Train call.
 struct Shared {
+  Shared(const Encoded& d, Model& m) : data(d), model(m) {}
   const Encoded& data;
   Model& model;
   std::vector<int32_t> order;  // example order
@@ -155,7 +156,7 @@ Result<TrainReport> Train(const Encoded& data, const LrSchedule& schedule, doubl
     }
   }
   const double total = static_cast<double>(data.total_tokens);
-  Shared s{data, model};
+  Shared s(data, model);
   s.end_tokens = std::llround(to_epoch * total);
   s.schedule_begin = std::llround(schedule.epoch_start * total);
   s.schedule_end = std::llround(schedule.epoch_end * total);
