@@ -17,6 +17,16 @@ constexpr std::array<std::pair<Op, std::string_view>, 8> kOpNames = {{
     {Op::kNotIn, "not in"},
 }};
 
+// A name as a constraint writes it: quoted unless it is a plain identifier.
+std::string SideText(const std::string& name) {
+  for (char c : name) {
+    bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                 c == '_' || c == '-' || c == '.';
+    if (!plain) return "\"" + name + "\"";
+  }
+  return name;
+}
+
 }  // namespace
 
 std::string_view OpName(Op op) {
@@ -34,7 +44,7 @@ std::optional<Op> ParseOp(std::string_view name) {
 }
 
 std::string Constraint::Text() const {
-  return left + " " + std::string(OpName(op)) + " " + right;
+  return SideText(left) + " " + std::string(OpName(op)) + " " + SideText(right);
 }
 
 Param Param::Float(std::string name, double min, double max, Scale scale) {

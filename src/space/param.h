@@ -39,7 +39,7 @@ struct Constraint {
   Op op = Op::kGe;
   std::string right;
 
-  // "maxn >= minn"
+  // "maxn >= minn"; a name other than letters, digits, _ - . is quoted.
   std::string Text() const;
   bool operator==(const Constraint&) const = default;
 };

@@ -162,19 +162,18 @@ Result<Space> Space::Create(std::vector<Param> params, std::vector<Constraint> c
 Result<Space> Space::Build(std::vector<Param> params, std::vector<Constraint> constraints,
                            std::string_view origin, const std::vector<int>& param_lines,
                            const std::vector<int>& constraint_lines) {
-  Locator at(origin, params, param_lines, constraints, constraint_lines);
-  if (params.empty()) return at.Space("the space has no parameters");
-  std::unordered_map<std::string, size_t> index;
-  for (size_t i = 0; i < params.size(); ++i) {
-    if (params[i].name.empty()) return at.Param(i, "the name is empty");
-    if (!index.emplace(params[i].name, i).second) return at.Param(i, "the name appears twice");
-    RUNGS_RETURN_IF_ERROR(CheckParam(params[i], i, at));
-  }
-
   Space space;
   space.params_ = std::move(params);
   space.constraints_ = std::move(constraints);
-  const std::vector<Param>& ps = space.params_;
+  std::vector<Param>& ps = space.params_;
+  Locator at(origin, ps, param_lines, space.constraints_, constraint_lines);
+  if (ps.empty()) return at.Space("the space has no parameters");
+  std::unordered_map<std::string, size_t> index;
+  for (size_t i = 0; i < ps.size(); ++i) {
+    if (ps[i].name.empty()) return at.Param(i, "the name is empty");
+    if (!index.emplace(ps[i].name, i).second) return at.Param(i, "the name appears twice");
+    RUNGS_RETURN_IF_ERROR(CheckParam(ps[i], i, at));
+  }
   const size_t n = ps.size();
   space.compiled_.resize(n);
   std::vector<std::vector<size_t>> parents(n);

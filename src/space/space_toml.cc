@@ -192,15 +192,29 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
-// "maxn >= minn" -> {maxn, >=, minn}.
+// A side of a constraint: a bare name, or a name in double quotes.
+std::string Unquote(std::string_view side) {
+  side = Trim(side);
+  if (side.size() >= 2 && side.front() == '"' && side.back() == '"') {
+    side = side.substr(1, side.size() - 2);
+  }
+  return std::string(side);
+}
+
+// "maxn >= minn" -> {maxn, >=, minn}; the operator is the first run of
+// <, >, =, ! outside double quotes.
 std::optional<Constraint> ParseConstraint(std::string_view text) {
-  size_t begin = text.find_first_of("<>=!");
-  if (begin == std::string_view::npos) return std::nullopt;
+  size_t begin = 0;
+  bool quoted = false;
+  for (; begin < text.size(); ++begin) {
+    if (text[begin] == '"') quoted = !quoted;
+    if (!quoted && std::string_view("<>=!").find(text[begin]) != std::string_view::npos) break;
+  }
+  if (begin == text.size()) return std::nullopt;
   size_t end = text.find_first_not_of("<>=!", begin);
   if (end == std::string_view::npos) return std::nullopt;
   auto op = ParseOp(text.substr(begin, end - begin));
-  Constraint c{std::string(Trim(text.substr(0, begin))), op.value_or(Op::kEq),
-               std::string(Trim(text.substr(end)))};
+  Constraint c{Unquote(text.substr(0, begin)), op.value_or(Op::kEq), Unquote(text.substr(end))};
   if (!op || c.left.empty() || c.right.empty()) return std::nullopt;
   return c;
 }
