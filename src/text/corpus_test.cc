@@ -1,0 +1,119 @@
+#include "text/corpus.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+#include <thread>
+
+#include "text/synthetic_corpus_testing.h"
+
+namespace rungs::text {
+namespace {
+
+using testing::BuildCorpus;
+using testing::MakeExamples;
+
+TEST(Corpus, EncodingIsCachedOnDictionaryArgs) {
+  auto corpus = BuildCorpus(MakeExamples(100, 3, 1));
+  DictArgs args;
+  args.word_ngrams = 2;
+  auto first = corpus->Encode(args);
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(corpus->Encode(args)->get(), first->get());
+  DictArgs other = args;
+  other.word_ngrams = 3;
+  EXPECT_NE(corpus->Encode(other)->get(), first->get());
+}
+
+TEST(Corpus, ConcurrentRequestsShareOneEncoding) {
+  auto corpus = BuildCorpus(MakeExamples(2000, 5, 2));
+  DictArgs args;
+  args.minn = 2;
+  args.maxn = 5;
+  std::vector<const Encoded*> seen(8);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] { seen[t] = corpus->Encode(args)->get(); });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(std::set<const Encoded*>(seen.begin(), seen.end()).size(), 1u);
+}
+
+TEST(Corpus, EvictsTheLeastRecentlyUsedEncoding) {
+  auto corpus = BuildCorpus(MakeExamples(100, 3, 1));
+  corpus->SetCacheCapacity(1);
+  DictArgs a, b;
+  b.min_count = 2;
+  auto first = *corpus->Encode(a);
+  ASSERT_TRUE(corpus->Encode(b).ok());
+  auto again = *corpus->Encode(a);
+  EXPECT_NE(again.get(), first.get());  // recomputed...
+  EXPECT_EQ(again->inputs, first->inputs);  // ...to the same result
+}
+
+TEST(Corpus, CountsFastTextTokensPerExample) {
+  // Labels, words and the </s> fastText reads at each line end.
+  Corpus::Builder builder;
+  const std::string_view labels[] = {"x", "y"};
+  const std::string_view words[] = {"a", "b", "a"};
+  builder.Add(labels, words);
+  builder.Add(std::span(labels, 1), std::span(words, 1));
+  auto corpus = *std::move(builder).Finish();
+  auto data = *corpus->Encode(DictArgs{});
+  EXPECT_EQ(data->ntokens, (std::vector<int32_t>{6, 3}));
+  EXPECT_EQ(data->total_tokens, 9);
+  EXPECT_EQ(data->dict->ntokens(), 9);
+  // Words by count: a (3), </s> (2), b (1); rows: a b a </s> = 0 2 0 1.
+  const auto rows = data->Inputs(0);
+  EXPECT_EQ(std::vector<int32_t>(rows.begin(), rows.end()), (std::vector<int32_t>{0, 2, 0, 1}));
+  EXPECT_EQ(data->dict->Label(0), "__label__x");
+}
+
+TEST(Corpus, EncodesAnotherCorpusWithTheTrainingDictionary) {
+  auto train = BuildCorpus(MakeExamples(100, 3, 1));
+  DictArgs args;
+  args.minn = 3;
+  args.maxn = 3;
+  auto data = *train->Encode(args);
+  Corpus::Builder builder;
+  const std::string_view labels[] = {"c0", "never_seen"};
+  const std::string_view words[] = {"zzzz"};
+  builder.Add(labels, words);
+  auto test = *std::move(builder).Finish();
+  auto encoded = test->EncodeWith(data->dict);
+  ASSERT_TRUE(encoded.ok());
+  // The unknown label is dropped; the unknown word gives its char 3-grams
+  // (<zz zzz zzz zz>), then </s>.
+  EXPECT_EQ((*encoded)->Labels(0).size(), 1u);
+  EXPECT_EQ((*encoded)->Inputs(0).size(), 5u);
+  EXPECT_EQ((*encoded)->ntokens[0], 4);
+  EXPECT_EQ(test->EncodeWith(data->dict)->get(), encoded->get());
+}
+
+TEST(Corpus, FinishFailsWithoutExamples) {
+  Corpus::Builder builder;
+  auto corpus = std::move(builder).Finish();
+  EXPECT_FALSE(corpus.ok());
+}
+
+TEST(Corpus, LoadsAFastTextFileLikeTheSameExamplesInMemory) {
+  const std::string dir = testing::ScratchDir();
+  const auto examples = MakeExamples(200, 4, 3);
+  testing::WriteFastTextFile(examples, dir + "/train.txt");
+  ReadOptions options;
+  options.format = Format::kFastText;
+  auto loaded = Corpus::Load(dir + "/train.txt", options);
+  ASSERT_TRUE(loaded.ok()) << loaded.message();
+  DictArgs args;
+  args.word_ngrams = 2;
+  auto from_file = *(*loaded)->Encode(args);
+  auto in_memory = *BuildCorpus(examples)->Encode(args);
+  EXPECT_EQ(from_file->inputs, in_memory->inputs);
+  EXPECT_EQ(from_file->labels, in_memory->labels);
+  EXPECT_EQ(from_file->ntokens, in_memory->ntokens);
+  auto missing = Corpus::Load(dir + "/missing.txt", options);
+  EXPECT_FALSE(missing.ok());
+}
+
+}  // namespace
+}  // namespace rungs::text
