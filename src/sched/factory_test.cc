@@ -1,0 +1,84 @@
+#include "sched/factory.h"
+
+#include <optional>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "sched/asha.h"
+#include "sched/sync_halving.h"
+#include "sched/test_space.h"
+
+namespace rungs::sched {
+namespace {
+
+using ::testing::HasSubstr;
+
+Options Budgeted() {
+  Options o;
+  o.budget_epochs = 1000;
+  return o;
+}
+
+TEST(MakeScheduler, BuildsEveryMethod) {
+  for (const char* name : {"asha-evo", "asha", "random", "sha", "hyperband"}) {
+    auto s = MakeScheduler(name, Budgeted(), TestSpace(), 1);
+    ASSERT_TRUE(s.ok()) << name << ": " << s.message();
+    EXPECT_TRUE((*s)->Next(0).has_value()) << name;
+  }
+}
+
+TEST(MakeScheduler, AshaEvoHasEvolutionOnAshaOff) {
+  auto evo = MakeScheduler("asha-evo", Budgeted(), TestSpace(), 1);
+  auto plain = MakeScheduler("asha", Budgeted(), TestSpace(), 1);
+  ASSERT_TRUE(evo.ok() && plain.ok());
+  EXPECT_TRUE(dynamic_cast<AshaScheduler&>(**evo).evolution().on());
+  EXPECT_FALSE(dynamic_cast<AshaScheduler&>(**plain).evolution().on());
+}
+
+TEST(MakeScheduler, RandomTrainsEveryTrialStraightToR) {
+  auto s = MakeScheduler("random", Budgeted(), TestSpace(), 1);
+  ASSERT_TRUE(s.ok());
+  for (uint32_t i = 0; i < 5; ++i) {
+    const std::optional<Job> job = (*s)->Next(0);
+    ASSERT_TRUE(job.has_value());
+    EXPECT_EQ(job->trial, i);
+    EXPECT_EQ(job->epochs_from, 0);
+    EXPECT_EQ(job->epochs_to, 27);
+    EXPECT_DOUBLE_EQ(job->lr_scale, 1.0);
+    (*s)->Report(JobResult{.job = job->id, .trial = i, .rung = 0, .outcome = Outcome::kOk,
+                           .metric = 0.5, .epochs_trained = 27, .seconds = 0, .error = {}},
+                 0);
+  }
+  EXPECT_EQ((*s)->best()->epochs, 27);
+}
+
+TEST(MakeScheduler, HyperbandUsesEveryBracketByDefault) {
+  auto s = MakeScheduler("hyperband", Budgeted(), TestSpace(), 1);
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(dynamic_cast<SyncHalvingScheduler&>(**s).brackets().size(), 4);
+  Options o = Budgeted();
+  o.early_stopping_rate = 1;
+  s = MakeScheduler("hyperband", o, TestSpace(), 1);
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(dynamic_cast<SyncHalvingScheduler&>(**s).brackets().size(), 3);
+}
+
+TEST(MakeScheduler, RefusesUnknownNamesAndBadOptions) {
+  EXPECT_THAT(MakeScheduler("bohb", Budgeted(), TestSpace(), 1).message(),
+              HasSubstr("unknown scheduling method 'bohb'"));
+  Options o = Budgeted();
+  o.eta = 1;
+  EXPECT_THAT(MakeScheduler("asha", o, TestSpace(), 1).message(), HasSubstr("'eta'"));
+  o = Budgeted();
+  o.min_epochs = 50;
+  EXPECT_THAT(MakeScheduler("asha", o, TestSpace(), 1).message(), HasSubstr("'max_epochs'"));
+  o = Budgeted();
+  o.brackets = 2;
+  EXPECT_THAT(MakeScheduler("sha", o, TestSpace(), 1).message(), HasSubstr("use hyperband"));
+}
+
+TEST(MakeScheduler, DefaultMethodIsAshaEvo) { EXPECT_EQ(kDefaultMethod, "asha-evo"); }
+
+}  // namespace
+}  // namespace rungs::sched
