@@ -72,6 +72,7 @@ class Space {
   bool Contains(const Config& config) const;
 
   // {"lr": 0.1, "loss": "ns", ...}: inactive parameters are left out.
+  // Meant for configurations in the space (Contains).
   nlohmann::json ToJson(const Config& config) const;
   // The configuration `json` names. Refuses unknown names, missing active
   // parameters, values given for inactive ones, wrong types, out-of-range

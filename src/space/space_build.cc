@@ -4,6 +4,7 @@
 #include <cmath>
 #include <string>
 #include <unordered_map>
+#include <utility>
 
 #include "space/space.h"
 #include "space/text_format.h"
@@ -152,6 +153,73 @@ Status CheckCondition(const Condition& c, const Param& parent, size_t i, const L
   return Status::Ok();
 }
 
+// Parameters in dependency order (Kahn's algorithm), taking the lowest ready
+// index first so the order follows the declaration wherever conditions
+// allow; or an error naming a cycle.
+Result<std::vector<size_t>> DependencyOrder(const std::vector<Param>& ps,
+                                            const std::vector<std::vector<size_t>>& parents,
+                                            std::string_view origin) {
+  const size_t n = ps.size();
+  std::vector<size_t> order;
+  std::vector<size_t> waiting(n);
+  std::vector<char> placed(n, 0);
+  for (size_t i = 0; i < n; ++i) waiting[i] = parents[i].size();
+  while (order.size() < n) {
+    size_t next = n;
+    for (size_t i = 0; i < n && next == n; ++i) {
+      if (!placed[i] && waiting[i] == 0) next = i;
+    }
+    if (next == n) break;
+    placed[next] = 1;
+    order.push_back(next);
+    for (size_t i = 0; i < n; ++i) {
+      for (size_t parent : parents[i]) waiting[i] -= parent == next;
+    }
+  }
+  if (order.size() == n) return order;
+  // Every unplaced parameter has an unplaced parent: follow them to a loop.
+  size_t at = 0;
+  while (placed[at]) ++at;
+  std::vector<size_t> path;
+  std::vector<char> seen(n, 0);
+  while (!seen[at]) {
+    seen[at] = 1;
+    path.push_back(at);
+    for (size_t parent : parents[at]) {
+      if (!placed[parent]) {
+        at = parent;
+        break;
+      }
+    }
+  }
+  std::string loop;
+  size_t start = 0;
+  while (path[start] != at) ++start;
+  for (size_t k = start; k < path.size(); ++k) loop += "'" + ps[path[k]].name + "' -> ";
+  loop += "'" + ps[at].name + "'";
+  return Fail(std::string(origin) + ": conditions form a cycle: " + loop +
+              " (each is conditional on the next)");
+}
+
+// The indices of the two parameters constraint k compares, once checked.
+Result<std::pair<size_t, size_t>> ConstraintSides(
+    const Constraint& con, size_t k, const std::vector<Param>& ps,
+    const std::unordered_map<std::string, size_t>& index, const Locator& at) {
+  if (!IsOrdering(con.op)) return at.Constraint(k, "the comparison must be <, <=, > or >=");
+  size_t sides[2];
+  const std::string* names[2] = {&con.left, &con.right};
+  for (int s = 0; s < 2; ++s) {
+    auto it = index.find(*names[s]);
+    if (it == index.end()) return at.Constraint(k, "unknown parameter '" + *names[s] + "'");
+    if (!IsNumericParam(ps[it->second])) {
+      return at.Constraint(k, "parameter '" + *names[s] + "' is not numeric");
+    }
+    sides[s] = it->second;
+  }
+  if (sides[0] == sides[1]) return at.Constraint(k, "compares a parameter with itself");
+  return std::make_pair(sides[0], sides[1]);
+}
+
 }  // namespace
 
 Result<Space> Space::Create(std::vector<Param> params, std::vector<Constraint> constraints,
@@ -216,72 +284,26 @@ Result<Space> Space::Build(std::vector<Param> params, std::vector<Constraint> co
     c.clause_end = static_cast<uint32_t>(space.clauses_.size());
   }
 
-  // Dependency order (Kahn), taking the lowest ready index first so the
-  // order follows the declaration wherever conditions allow.
-  std::vector<size_t> waiting(n);
-  std::vector<char> placed(n, 0);
-  for (size_t i = 0; i < n; ++i) waiting[i] = parents[i].size();
-  while (space.order_.size() < n) {
-    size_t next = n;
-    for (size_t i = 0; i < n && next == n; ++i) {
-      if (!placed[i] && waiting[i] == 0) next = i;
-    }
-    if (next == n) break;
-    placed[next] = 1;
-    space.order_.push_back(next);
-    for (size_t i = 0; i < n; ++i) {
-      for (size_t parent : parents[i]) waiting[i] -= parent == next;
-    }
-  }
-  if (space.order_.size() < n) {
-    // Every unplaced parameter has an unplaced parent: follow them to a loop.
-    size_t at_param = 0;
-    while (placed[at_param]) ++at_param;
-    std::vector<size_t> path;
-    std::vector<char> seen(n, 0);
-    while (!seen[at_param]) {
-      seen[at_param] = 1;
-      path.push_back(at_param);
-      for (size_t parent : parents[at_param]) {
-        if (!placed[parent]) {
-          at_param = parent;
-          break;
-        }
-      }
-    }
-    std::string loop;
-    size_t start = 0;
-    while (path[start] != at_param) ++start;
-    for (size_t k = start; k < path.size(); ++k) loop += "'" + ps[path[k]].name + "' -> ";
-    loop += "'" + ps[at_param].name + "'";
-    return Fail(std::string(origin) + ": conditions form a cycle: " + loop +
-                " (each is conditional on the next)");
-  }
+  Result<std::vector<size_t>> order = DependencyOrder(ps, parents, origin);
+  if (!order.ok()) return order.error();
+  space.order_ = std::move(*order);
 
   for (size_t k = 0; k < space.constraints_.size(); ++k) {
     const Constraint& con = space.constraints_[k];
-    if (!IsOrdering(con.op)) return at.Constraint(k, "the comparison must be <, <=, > or >=");
-    size_t sides[2];
-    const std::string* names[2] = {&con.left, &con.right};
-    for (int s = 0; s < 2; ++s) {
-      auto it = index.find(*names[s]);
-      if (it == index.end()) return at.Constraint(k, "unknown parameter '" + *names[s] + "'");
-      if (!IsNumericParam(ps[it->second])) {
-        return at.Constraint(k, "parameter '" + *names[s] + "' is not numeric");
-      }
-      sides[s] = it->second;
-      int& slot = space.compiled_[it->second].slot;
-      if (slot < 0) {
-        slot = static_cast<int>(space.slot_param_.size());
-        space.slot_param_.push_back(it->second);
-        space.slot_integral_.push_back(ps[it->second].kind == Kind::kInt);
-      }
+    Result<std::pair<size_t, size_t>> sides = ConstraintSides(con, k, ps, index, at);
+    if (!sides.ok()) return sides.error();
+    for (size_t side : {sides->first, sides->second}) {
+      int& slot = space.compiled_[side].slot;
+      if (slot >= 0) continue;
+      slot = static_cast<int>(space.slot_param_.size());
+      space.slot_param_.push_back(side);
+      space.slot_integral_.push_back(ps[side].kind == Kind::kInt);
     }
-    if (sides[0] == sides[1]) return at.Constraint(k, "compares a parameter with itself");
+    // Stored as x <= y (or x < y): a > b is b < a.
     bool less = con.op == Op::kLt || con.op == Op::kLe;
     internal::Edge edge;
-    edge.x = static_cast<uint32_t>(space.compiled_[sides[less ? 0 : 1]].slot);
-    edge.y = static_cast<uint32_t>(space.compiled_[sides[less ? 1 : 0]].slot);
+    edge.x = static_cast<uint32_t>(space.compiled_[less ? sides->first : sides->second].slot);
+    edge.y = static_cast<uint32_t>(space.compiled_[less ? sides->second : sides->first].slot);
     edge.strict = con.op == Op::kLt || con.op == Op::kGt;
     space.edges_.push_back(edge);
   }

@@ -31,7 +31,12 @@ nlohmann::json Space::ToJson(const Config& config) const {
     switch (p.kind) {
       case Kind::kFloat: out[p.name] = v; break;
       case Kind::kInt: out[p.name] = static_cast<int64_t>(v); break;
-      case Kind::kCategorical: out[p.name] = ValueToJson(p.choices[static_cast<size_t>(v)]); break;
+      case Kind::kCategorical:
+        // An index outside the choices (a config not in the space) is written as null.
+        out[p.name] = v >= 0 && v < static_cast<double>(p.choices.size())
+                          ? ValueToJson(p.choices[static_cast<size_t>(v)])
+                          : nlohmann::json();
+        break;
       case Kind::kFixed: out[p.name] = ValueToJson(p.value); break;
     }
   }
