@@ -1,0 +1,84 @@
+#include "trial/classifier_data.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <random>
+#include <vector>
+
+namespace rungs::trial {
+namespace {
+
+Result<std::shared_ptr<const text::Corpus>> Finish(text::Corpus::Builder builder,
+                                                   const std::string& what) {
+  auto corpus = std::move(builder).Finish();
+  if (!corpus.ok()) return Fail(what + ": " + corpus.message());
+  return std::shared_ptr<const text::Corpus>(*corpus);
+}
+
+// Which of `n` examples go to validation: a seeded choice of exactly
+// round(fraction * n) of them.
+std::vector<bool> ValidationMask(int64_t n, double fraction, uint64_t seed) {
+  std::vector<int64_t> order(static_cast<size_t>(n));
+  std::iota(order.begin(), order.end(), 0);
+  std::mt19937_64 rng(seed);
+  std::shuffle(order.begin(), order.end(), rng);
+  std::vector<bool> valid(static_cast<size_t>(n), false);
+  auto count = static_cast<int64_t>(std::llround(fraction * static_cast<double>(n)));
+  for (int64_t i = 0; i < count; ++i) valid[static_cast<size_t>(order[i])] = true;
+  return valid;
+}
+
+}  // namespace
+
+Result<TrainValid> ClassifierData::Get(bool normalize) {
+  std::lock_guard<std::mutex> lock(mu_);  // one reader at a time: parsing is I/O bound
+  auto& slot = variants_[normalize ? 1 : 0];
+  if (!slot) {
+    Result<TrainValid> read = Read(normalize);
+    if (!read.ok()) return read.error();
+    slot = std::make_shared<TrainValid>(std::move(*read));
+  }
+  return *slot;
+}
+
+Result<TrainValid> ClassifierData::Read(bool normalize) const {
+  text::ReadOptions options = spec_.read;
+  options.normalize = normalize;
+  options.keep_unlabelled = true;  // as Corpus::Load: fastText counts their words too
+  TrainValid out;
+  if (!spec_.valid.empty()) {
+    auto train = text::Corpus::Load(spec_.train, options);
+    if (!train.ok()) return train.error();
+    auto valid = text::Corpus::Load(spec_.valid, options);
+    if (!valid.ok()) return valid.error();
+    return TrainValid{*train, *valid};
+  }
+  if (!(spec_.valid_fraction > 0 && spec_.valid_fraction < 1)) {
+    return Fail("the validation fraction must be in (0, 1), got " +
+                std::to_string(spec_.valid_fraction));
+  }
+  // Count first, so that the split takes an exact share whatever the order.
+  int64_t n = 0;
+  auto counted = text::ReadExamples(spec_.train, options, [&n](const text::Example&) {
+    ++n;
+    return Status::Ok();
+  });
+  if (!counted.ok()) return counted.error();
+  std::vector<bool> is_valid = ValidationMask(n, spec_.valid_fraction, spec_.split_seed);
+
+  text::Corpus::Builder train, valid;
+  int64_t i = 0;
+  auto routed = text::ReadExamples(spec_.train, options, [&](const text::Example& e) {
+    (is_valid[static_cast<size_t>(i++)] ? valid : train).Add(e.labels, e.words);
+    return Status::Ok();
+  });
+  if (!routed.ok()) return routed.error();
+  auto train_corpus = Finish(std::move(train), spec_.train + " (training part)");
+  if (!train_corpus.ok()) return train_corpus.error();
+  auto valid_corpus = Finish(std::move(valid), spec_.train + " (validation part)");
+  if (!valid_corpus.ok()) return valid_corpus.error();
+  return TrainValid{*train_corpus, *valid_corpus};
+}
+
+}  // namespace rungs::trial

@@ -1,0 +1,50 @@
+// ClassifierData: the training and validation corpora of an experiment,
+// parsed once and shared by every trial.
+//
+// Validation data is either its own file or a fraction of the training file
+// split off with a fixed seed (exactly round(fraction * N) examples). A
+// corpus read with normalization is a different corpus; each variant is
+// read on first use only. Thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "base/status.h"
+#include "text/corpus.h"
+#include "text/reader.h"
+
+namespace rungs::trial {
+
+struct DataSpec {
+  std::string train;
+  std::string valid;           // empty: split valid_fraction off train
+  double valid_fraction = 0.1;
+  uint64_t split_seed = 0;
+  text::ReadOptions read;      // read.normalize is ignored: Get chooses it
+};
+
+struct TrainValid {
+  std::shared_ptr<const text::Corpus> train;
+  std::shared_ptr<const text::Corpus> valid;
+};
+
+class ClassifierData {
+ public:
+  explicit ClassifierData(DataSpec spec) : spec_(std::move(spec)) {}
+
+  // The corpora read with or without normalization. Fails with the reader's
+  // message (file, line), or when the split leaves either side empty.
+  Result<TrainValid> Get(bool normalize);
+
+ private:
+  Result<TrainValid> Read(bool normalize) const;
+
+  const DataSpec spec_;
+  std::mutex mu_;
+  std::shared_ptr<TrainValid> variants_[2];  // GUARDED_BY(mu_), by normalize
+};
+
+}  // namespace rungs::trial

@@ -1,0 +1,184 @@
+#include "trial/classifier_space.h"
+
+#include <cmath>
+#include <functional>
+#include <string>
+#include <unordered_map>
+
+namespace rungs::trial {
+namespace {
+
+// Ranges chosen to work from a few thousand to millions of documents: the
+// memory-heavy parameters (dim, bucket) are on log scales so small models
+// are tried as often as large ones.
+constexpr std::string_view kDefaultSpace = R"(# rungs: default search space for the built-in classifier
+constraints = ["maxn >= minn"]
+
+[params.lr]
+type = "float"
+min = 0.05
+max = 2.0
+scale = "log"
+
+[params.dim]
+type = "int"
+min = 16
+max = 256
+scale = "log"
+
+[params.wordNgrams]
+type = "int"
+min = 1
+max = 3
+
+[params.bucket]
+type = "int"
+min = 100000
+max = 2000000
+scale = "log"
+
+[params.charNgrams]
+type = "choice"
+choices = [false, true]
+
+[params.minn]
+type = "int"
+min = 2
+max = 4
+when = { param = "charNgrams", value = true }
+
+[params.maxn]
+type = "int"
+min = 3
+max = 6
+when = { param = "charNgrams", value = true }
+
+[params.minCount]
+type = "int"
+min = 1
+max = 5
+
+[params.loss]
+type = "choice"
+choices = ["softmax", "ns", "hs", "ova"]
+
+[params.neg]
+type = "int"
+min = 2
+max = 20
+when = { param = "loss", value = "ns" }
+
+[params.lrUpdateRate]
+type = "int"
+min = 50
+max = 500
+scale = "log"
+
+[params.normalize]
+type = "choice"
+choices = [false, true]
+)";
+
+using Setter = std::function<Status(const nlohmann::json&, ClassifierSettings&)>;
+
+Result<int> AsInt(const nlohmann::json& v, std::string_view name) {
+  if (v.is_number_integer()) return v.get<int>();
+  if (v.is_number() && std::floor(v.get<double>()) == v.get<double>()) {
+    return static_cast<int>(v.get<double>());
+  }
+  return Fail("parameter '" + std::string(name) + "' must be an integer, got " + v.dump());
+}
+
+Setter IntField(std::string name, int text::TrainArgs::*field) {
+  return [name, field](const nlohmann::json& v, ClassifierSettings& s) -> Status {
+    Result<int> n = AsInt(v, name);
+    if (!n.ok()) return n.error();
+    s.args.*field = *n;
+    return Status::Ok();
+  };
+}
+
+Setter DictIntField(std::string name, int text::DictArgs::*field) {
+  return [name, field](const nlohmann::json& v, ClassifierSettings& s) -> Status {
+    Result<int> n = AsInt(v, name);
+    if (!n.ok()) return n.error();
+    s.args.dict.*field = *n;
+    return Status::Ok();
+  };
+}
+
+Setter BoolField(std::string name, std::function<void(bool, ClassifierSettings&)> set) {
+  return [name, set](const nlohmann::json& v, ClassifierSettings& s) -> Status {
+    if (!v.is_boolean()) return Fail("parameter '" + name + "' must be true or false, got " + v.dump());
+    set(v.get<bool>(), s);
+    return Status::Ok();
+  };
+}
+
+const std::unordered_map<std::string, Setter>& Setters() {
+  static const auto* setters = new std::unordered_map<std::string, Setter>{
+      {"lr",
+       [](const nlohmann::json& v, ClassifierSettings& s) -> Status {
+         if (!v.is_number()) return Fail("parameter 'lr' must be a number, got " + v.dump());
+         s.args.lr = v.get<double>();
+         return Status::Ok();
+       }},
+      {"dim", IntField("dim", &text::TrainArgs::dim)},
+      {"ws", IntField("ws", &text::TrainArgs::ws)},
+      {"neg", IntField("neg", &text::TrainArgs::neg)},
+      {"lrUpdateRate", IntField("lrUpdateRate", &text::TrainArgs::lr_update_rate)},
+      {"wordNgrams", DictIntField("wordNgrams", &text::DictArgs::word_ngrams)},
+      {"bucket", DictIntField("bucket", &text::DictArgs::bucket)},
+      {"minn", DictIntField("minn", &text::DictArgs::minn)},
+      {"maxn", DictIntField("maxn", &text::DictArgs::maxn)},
+      {"minCount", DictIntField("minCount", &text::DictArgs::min_count)},
+      {"minCountLabel", DictIntField("minCountLabel", &text::DictArgs::min_count_label)},
+      {"loss",
+       [](const nlohmann::json& v, ClassifierSettings& s) -> Status {
+         if (!v.is_string()) return Fail("parameter 'loss' must be a string, got " + v.dump());
+         Result<text::Loss> loss = text::ParseLoss(v.get<std::string>());
+         if (!loss.ok()) return Fail("parameter 'loss': " + loss.message());
+         s.args.loss = *loss;
+         return Status::Ok();
+       }},
+      {"charNgrams", BoolField("charNgrams", [](bool on, ClassifierSettings& s) {
+         if (!on) s.args.dict.minn = s.args.dict.maxn = 0;
+       })},
+      {"normalize", BoolField("normalize", [](bool on, ClassifierSettings& s) { s.normalize = on; })},
+  };
+  return *setters;
+}
+
+}  // namespace
+
+std::string_view DefaultClassifierSpaceToml() { return kDefaultSpace; }
+
+Status CheckClassifierSpace(const space::Space& space) {
+  for (size_t i = 0; i < space.size(); ++i) {
+    if (Setters().count(space.name(i))) continue;
+    return Fail("search space parameter '" + space.name(i) +
+                "' is not a hyperparameter of the classifier (known: lr, dim, ws, neg, "
+                "lrUpdateRate, wordNgrams, bucket, minn, maxn, minCount, minCountLabel, loss, "
+                "charNgrams, normalize)");
+  }
+  return Status::Ok();
+}
+
+Result<ClassifierSettings> SettingsFor(const space::Space& space, const space::Config& config,
+                                       const text::TrainArgs& base) {
+  ClassifierSettings settings{base, false};
+  nlohmann::json values = space.ToJson(config);
+  // charNgrams last: switching n-grams off must win over minn/maxn values.
+  for (bool last : {false, true}) {
+    for (const auto& [name, value] : values.items()) {
+      if ((name == "charNgrams") != last) continue;
+      auto setter = Setters().find(name);
+      if (setter == Setters().end()) return Fail("unknown classifier parameter '" + name + "'");
+      RUNGS_RETURN_IF_ERROR(setter->second(value, settings));
+    }
+  }
+  RUNGS_RETURN_IF_ERROR(settings.args.Validate());
+  return settings;
+}
+
+}  // namespace rungs::trial

@@ -1,0 +1,36 @@
+// The default search space for the built-in classifier, and the mapping from
+// a configuration of any classifier space to fastText training arguments.
+//
+// Parameter names are fastText's flags (lr, dim, wordNgrams, ...) plus
+// `charNgrams` (switches minn/maxn on) and `normalize` (lowercase and split
+// punctuation when reading). Epochs are the resource, never a parameter.
+#pragma once
+
+#include <string_view>
+
+#include "base/status.h"
+#include "space/space.h"
+#include "text/args.h"
+
+namespace rungs::trial {
+
+// The default space in TOML (documented in the README).
+std::string_view DefaultClassifierSpaceToml();
+
+// OK when every parameter of `space` is one the classifier knows; otherwise
+// names the first unknown one and lists the known names.
+Status CheckClassifierSpace(const space::Space& space);
+
+// What one configuration means for the classifier.
+struct ClassifierSettings {
+  text::TrainArgs args;     // fastText arguments (epoch is set per job)
+  bool normalize = false;   // read the corpus with normalization
+};
+
+// `base` with every active parameter of `config` applied. Fails naming the
+// parameter when a value does not fit (e.g. an unknown loss) or the result
+// does not validate.
+Result<ClassifierSettings> SettingsFor(const space::Space& space, const space::Config& config,
+                                       const text::TrainArgs& base);
+
+}  // namespace rungs::trial

@@ -1,0 +1,80 @@
+#include "trial/classifier_space.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+namespace rungs::trial {
+namespace {
+
+space::Space DefaultSpace() {
+  auto space = space::Space::FromToml(DefaultClassifierSpaceToml(), "default");
+  EXPECT_TRUE(space.ok()) << space.message();
+  return *space;
+}
+
+TEST(ClassifierSpace, DefaultSpaceHasElevenOrMoreKnownParameters) {
+  space::Space space = DefaultSpace();
+  EXPECT_GE(space.size(), 11u);
+  EXPECT_TRUE(CheckClassifierSpace(space).ok());
+  EXPECT_FALSE(space.IndexOf("epoch").has_value()) << "epochs are the resource";
+}
+
+TEST(ClassifierSpace, EverySampleGivesValidArguments) {
+  space::Space space = DefaultSpace();
+  std::mt19937_64 rng(7);
+  for (int i = 0; i < 500; ++i) {
+    space::Config config = space.Sample(rng);
+    Result<ClassifierSettings> s = SettingsFor(space, config, text::TrainArgs{});
+    ASSERT_TRUE(s.ok()) << s.message() << " for " << space.ToJson(config).dump();
+    bool char_ngrams = space.ToJson(config)["charNgrams"].get<bool>();
+    EXPECT_EQ(s->args.dict.maxn > 0, char_ngrams);
+    EXPECT_GE(s->args.dict.maxn, s->args.dict.minn);
+  }
+}
+
+TEST(ClassifierSpace, AppliesValuesByFastTextName) {
+  auto space = space::Space::FromToml(R"(
+[params.lr]
+type = "fixed"
+value = 0.7
+[params.loss]
+type = "fixed"
+value = "ova"
+[params.wordNgrams]
+type = "fixed"
+value = 2
+[params.normalize]
+type = "fixed"
+value = true
+)", "t.toml");
+  ASSERT_TRUE(space.ok()) << space.message();
+  std::mt19937_64 rng(1);
+  auto s = SettingsFor(*space, space->Sample(rng), text::TrainArgs{});
+  ASSERT_TRUE(s.ok()) << s.message();
+  EXPECT_DOUBLE_EQ(s->args.lr, 0.7);
+  EXPECT_EQ(s->args.loss, text::Loss::kOva);
+  EXPECT_EQ(s->args.dict.word_ngrams, 2);
+  EXPECT_TRUE(s->normalize);
+}
+
+TEST(ClassifierSpace, UnknownParameterIsRefusedByName) {
+  auto space = space::Space::FromToml("[params.dropout]\ntype = \"float\"\nmin = 0.0\nmax = 0.5\n",
+                                      "mine.toml");
+  ASSERT_TRUE(space.ok());
+  Status s = CheckClassifierSpace(*space);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("'dropout'"), std::string::npos) << s.message();
+}
+
+TEST(ClassifierSpace, BadValueIsRefusedNamingTheParameter) {
+  auto space = space::Space::FromToml(
+      "[params.loss]\ntype = \"choice\"\nchoices = [\"softmax\", \"hinge\"]\n", "l.toml");
+  ASSERT_TRUE(space.ok());
+  auto bad = SettingsFor(*space, space::Config{1}, text::TrainArgs{});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.message().find("loss"), std::string::npos) << bad.message();
+}
+
+}  // namespace
+}  // namespace rungs::trial

@@ -1,0 +1,148 @@
+#include "trial/classifier_trial.h"
+
+#include <chrono>
+#include <cmath>
+
+namespace rungs::trial {
+namespace {
+
+double SecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+sched::JobResult Failed(const sched::Job& job, sched::Outcome outcome, std::string error) {
+  sched::JobResult r;
+  r.job = job.id;
+  r.trial = job.trial;
+  r.rung = job.rung;
+  r.outcome = outcome;
+  r.error = std::move(error);
+  return r;
+}
+
+double MacroF1(const text::EvalResult& eval) {
+  double sum = 0;
+  int n = 0;
+  for (const text::LabelStats& label : eval.labels) {
+    if (label.gold == 0) continue;  // labels absent from validation say nothing
+    double f1 = label.F1();
+    sum += std::isnan(f1) ? 0.0 : f1;
+    ++n;
+  }
+  return n == 0 ? 0.0 : sum / n;
+}
+
+double MeanNegLogLikelihood(const text::Model& model, const text::Encoded& data) {
+  std::vector<text::Prediction> predictions;
+  text::PredictScratch scratch;
+  double sum = 0;
+  int64_t n = 0;
+  for (int64_t i = 0; i < data.size(); ++i) {
+    auto labels = data.Labels(i);
+    if (labels.empty() || data.Inputs(i).empty()) continue;
+    model.Predict(data.Inputs(i), /*k=*/-1, /*threshold=*/0, predictions, scratch);
+    double log_prob = -30;  // a label the model gives no mass: capped penalty
+    for (const text::Prediction& p : predictions) {
+      if (p.label == labels[0]) log_prob = std::max(static_cast<double>(p.log_prob), -30.0);
+    }
+    sum -= log_prob;
+    ++n;
+  }
+  return n == 0 ? 0.0 : sum / static_cast<double>(n);
+}
+
+}  // namespace
+
+Result<Metric> ParseMetric(std::string_view name) {
+  if (name == "accuracy") return Metric::kAccuracy;
+  if (name == "f1") return Metric::kF1;
+  if (name == "loss") return Metric::kLoss;
+  return Fail("unknown metric '" + std::string(name) + "' (expected accuracy, f1 or loss)");
+}
+
+bool Maximize(Metric metric) { return metric != Metric::kLoss; }
+
+ClassifierTrial::ClassifierTrial(const space::Space& space, ClassifierData& data,
+                                 TrialOptions options)
+    : space_(space),
+      data_(data),
+      options_(std::move(options)),
+      checkpoints_(options_.checkpoint_memory_bytes) {}
+
+sched::JobResult ClassifierTrial::Run(const sched::Job& job, const std::atomic<bool>* cancel) {
+  auto start = std::chrono::steady_clock::now();
+  Result<ClassifierSettings> settings = SettingsFor(space_, job.config, options_.base);
+  if (!settings.ok()) return Failed(job, sched::Outcome::kFailed, settings.message());
+  Result<TrainValid> corpora = data_.Get(settings->normalize);
+  if (!corpora.ok()) return Failed(job, sched::Outcome::kFailed, corpora.message());
+  auto train = corpora->train->Encode(settings->args.dict);
+  if (!train.ok()) return Failed(job, sched::Outcome::kFailed, train.message());
+
+  // Resume when the job continues a checkpoint we still hold; else start over.
+  std::unique_ptr<text::Checkpoint> checkpoint;
+  if (job.epochs_from > 0) checkpoint = checkpoints_.Take(job.trial);
+  int from = checkpoint ? job.epochs_from : 0;
+  if (!checkpoint) {
+    Result<text::Checkpoint> fresh = text::StartTraining(**train, settings->args);
+    if (!fresh.ok()) return Failed(job, sched::Outcome::kFailed, fresh.message());
+    checkpoint = std::make_unique<text::Checkpoint>(std::move(*fresh));
+  }
+
+  text::LrSchedule schedule{settings->args.lr * job.lr_scale, 0.0, static_cast<double>(from),
+                            static_cast<double>(job.epochs_to)};
+  text::TrainControl control;
+  control.cancel = cancel;
+  Result<text::TrainReport> report = text::Train(**train, schedule, job.epochs_to, *checkpoint, control);
+  if (!report.ok()) return Failed(job, sched::Outcome::kFailed, report.message());
+
+  sched::JobResult result = Failed(job, sched::Outcome::kOk, "");
+  result.epochs_trained = static_cast<int>(std::floor(report->epoch + 1e-9)) - from;
+  result.seconds = SecondsSince(start);
+  switch (report->stop) {
+    case text::TrainStop::kDiverged:
+      result.outcome = sched::Outcome::kDiverged;
+      result.error = report->message.empty() ? "training diverged (NaN or infinite loss)" : report->message;
+      return result;
+    case text::TrainStop::kCancelled:
+    case text::TrainStop::kDeadline:
+      result.outcome = sched::Outcome::kTimeout;
+      result.error = "stopped before the rung's epochs were trained";
+      return result;
+    case text::TrainStop::kDone:
+      break;
+  }
+  Result<double> metric = Score(checkpoint->model, *corpora->valid);
+  if (!metric.ok()) return Failed(job, sched::Outcome::kFailed, metric.message());
+  result.metric = *metric;
+  result.seconds = SecondsSince(start);
+  OfferBest(job, *metric, checkpoint->model);
+  checkpoints_.Put(job.trial, std::move(checkpoint));
+  return result;
+}
+
+Result<double> ClassifierTrial::Score(const text::Model& model, const text::Corpus& valid) const {
+  auto data = valid.EncodeWith(model.shared_dict());
+  if (!data.ok()) return data.error();
+  if (options_.metric == Metric::kLoss) return MeanNegLogLikelihood(model, **data);
+  Result<text::EvalResult> eval = text::Evaluate(model, **data, /*k=*/1, /*threshold=*/0);
+  if (!eval.ok()) return eval.error();
+  if (options_.metric == Metric::kF1) return MacroF1(*eval);
+  double p1 = eval->PrecisionAtK();
+  return std::isnan(p1) ? 0.0 : p1;
+}
+
+void ClassifierTrial::OfferBest(const sched::Job& job, double metric, const text::Model& model) {
+  std::lock_guard<std::mutex> lock(best_mu_);
+  bool better = !best_ || job.epochs_to > best_->epochs ||
+                (job.epochs_to == best_->epochs &&
+                 (Maximize(options_.metric) ? metric > best_->metric : metric < best_->metric));
+  if (better) best_.emplace(Best{job.trial, job.epochs_to, metric, model});
+}
+
+std::optional<std::pair<uint32_t, text::Model>> ClassifierTrial::BestModel() const {
+  std::lock_guard<std::mutex> lock(best_mu_);
+  if (!best_) return std::nullopt;
+  return std::make_pair(best_->trial, best_->model);
+}
+
+}  // namespace rungs::trial

@@ -1,0 +1,138 @@
+#include "trial/classifier_trial.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+namespace rungs::trial {
+namespace {
+
+// A small separable corpus: each label has its own words plus shared noise.
+std::string WriteCorpus(const std::string& name, int lines, uint64_t seed) {
+  auto path = std::filesystem::temp_directory_path() /
+              (name + "_" + std::to_string(::getpid()) + ".txt");
+  std::mt19937_64 rng(seed);
+  std::ofstream out(path);
+  const char* labels[] = {"sports", "tech", "food"};
+  for (int i = 0; i < lines; ++i) {
+    int l = static_cast<int>(rng() % 3);
+    out << "__label__" << labels[l];
+    for (int w = 0; w < 8; ++w) {
+      out << " " << (rng() % 3 == 0 ? "w" : labels[l]) << rng() % 20;
+    }
+    out << "\n";
+  }
+  return path.string();
+}
+
+class ClassifierTrialTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto space = space::Space::FromToml(R"(
+[params.lr]
+type = "float"
+min = 0.1
+max = 1.0
+scale = "log"
+[params.dim]
+type = "int"
+min = 8
+max = 16
+)", "t.toml");
+    ASSERT_TRUE(space.ok()) << space.message();
+    space_ = std::make_unique<space::Space>(*space);
+    train_ = WriteCorpus("rungs_trial_train", 600, 1);
+    DataSpec spec;
+    spec.train = train_;
+    spec.valid_fraction = 0.25;
+    data_ = std::make_unique<ClassifierData>(spec);
+    options_.base.thread = 1;
+  }
+  void TearDown() override { std::filesystem::remove(train_); }
+
+  sched::Job JobFor(uint32_t trial, int from, int to) {
+    sched::Job job;
+    job.id = next_id_++;
+    job.trial = trial;
+    job.epochs_from = from;
+    job.epochs_to = to;
+    job.config = space::Config{0.5, 12};
+    return job;
+  }
+
+  std::unique_ptr<space::Space> space_;
+  std::string train_;
+  std::unique_ptr<ClassifierData> data_;
+  TrialOptions options_;
+  uint64_t next_id_ = 1;
+};
+
+TEST_F(ClassifierTrialTest, SplitTakesAnExactSeededShare) {
+  auto corpora = data_->Get(false);
+  ASSERT_TRUE(corpora.ok()) << corpora.message();
+  EXPECT_EQ(corpora->valid->size(), 150);
+  EXPECT_EQ(corpora->train->size(), 450);
+}
+
+TEST_F(ClassifierTrialTest, LearnsTheSeparableCorpus) {
+  ClassifierTrial trial(*space_, *data_, options_);
+  sched::JobResult r = trial.Run(JobFor(1, 0, 5), nullptr);
+  ASSERT_EQ(r.outcome, sched::Outcome::kOk) << r.error;
+  EXPECT_GT(r.metric, 0.9);
+  EXPECT_EQ(r.epochs_trained, 5);
+  ASSERT_TRUE(trial.BestModel().has_value());
+  EXPECT_EQ(trial.BestModel()->first, 1u);
+}
+
+TEST_F(ClassifierTrialTest, PromotionResumesFromTheCheckpoint) {
+  ClassifierTrial trial(*space_, *data_, options_);
+  ASSERT_EQ(trial.Run(JobFor(1, 0, 1), nullptr).outcome, sched::Outcome::kOk);
+  sched::JobResult promoted = trial.Run(JobFor(1, 1, 3), nullptr);
+  ASSERT_EQ(promoted.outcome, sched::Outcome::kOk) << promoted.error;
+  EXPECT_EQ(promoted.epochs_trained, 2);  // only the new epochs
+}
+
+TEST_F(ClassifierTrialTest, PromotionWithoutCheckpointRetrainsFromScratch) {
+  options_.checkpoint_memory_bytes = 0;  // keeps nothing
+  ClassifierTrial trial(*space_, *data_, options_);
+  ASSERT_EQ(trial.Run(JobFor(1, 0, 1), nullptr).outcome, sched::Outcome::kOk);
+  sched::JobResult promoted = trial.Run(JobFor(1, 1, 3), nullptr);
+  ASSERT_EQ(promoted.outcome, sched::Outcome::kOk) << promoted.error;
+  EXPECT_EQ(promoted.epochs_trained, 3);
+}
+
+TEST_F(ClassifierTrialTest, TooMuchMemoryFailsTheJobNotTheRun) {
+  options_.base.memory_limit_bytes = 1000;
+  ClassifierTrial trial(*space_, *data_, options_);
+  sched::JobResult r = trial.Run(JobFor(1, 0, 1), nullptr);
+  EXPECT_EQ(r.outcome, sched::Outcome::kFailed);
+  EXPECT_FALSE(r.error.empty());
+}
+
+TEST_F(ClassifierTrialTest, CancelledJobReportsTimeout) {
+  ClassifierTrial trial(*space_, *data_, options_);
+  std::atomic<bool> cancel{true};
+  sched::JobResult r = trial.Run(JobFor(1, 0, 5000), &cancel);
+  EXPECT_EQ(r.outcome, sched::Outcome::kTimeout);
+  EXPECT_LT(r.epochs_trained, 5000);
+}
+
+TEST_F(ClassifierTrialTest, LossMetricIsSmallForAGoodModel) {
+  options_.metric = Metric::kLoss;
+  ClassifierTrial trial(*space_, *data_, options_);
+  sched::JobResult r = trial.Run(JobFor(1, 0, 5), nullptr);
+  ASSERT_EQ(r.outcome, sched::Outcome::kOk) << r.error;
+  EXPECT_GT(r.metric, 0.0);
+  EXPECT_LT(r.metric, 0.5);  // chance would be ln 3 = 1.1
+}
+
+TEST(Metric, ParsesKnownNamesOnly) {
+  EXPECT_EQ(*ParseMetric("f1"), Metric::kF1);
+  EXPECT_FALSE(ParseMetric("auc").ok());
+  EXPECT_FALSE(Maximize(Metric::kLoss));
+}
+
+}  // namespace
+}  // namespace rungs::trial
