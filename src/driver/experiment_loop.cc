@@ -13,6 +13,19 @@ double Seconds(Clock::time_point a, Clock::time_point b) {
   return std::chrono::duration<double>(b - a).count();
 }
 
+// Adds the wall time of its scope to `total`.
+class ScopedTimer {
+ public:
+  explicit ScopedTimer(double& total) : total_(total), start_(Clock::now()) {}
+  ~ScopedTimer() { total_ += Seconds(start_, Clock::now()); }
+  ScopedTimer(const ScopedTimer&) = delete;
+  ScopedTimer& operator=(const ScopedTimer&) = delete;
+
+ private:
+  double& total_;
+  Clock::time_point start_;
+};
+
 }  // namespace
 
 ExperimentLoop::ExperimentLoop(sched::Scheduler& scheduler, exec::Executor& executor,
@@ -98,17 +111,25 @@ Result<bool> ExperimentLoop::Fill(double now) {
   }
   bool refused = false;
   while (free > 0 && MayStart(now)) {
-    Clock::time_point start = Clock::now();
-    std::optional<sched::Job> job = scheduler_.Next(now);
-    stats_.scheduler_seconds += Seconds(start, Clock::now());
+    std::optional<sched::Job> job;
+    {
+      ScopedTimer timer(stats_.scheduler_seconds);
+      job = scheduler_.Next(now);
+    }
     ++stats_.decisions;
     if (!job) {
       refused = true;
-      if (journal_ != nullptr) RUNGS_RETURN_IF_ERROR(journal_->AddRefusal(seq_, now));
+      if (journal_ != nullptr) {
+        ScopedTimer timer(stats_.journal_seconds);
+        RUNGS_RETURN_IF_ERROR(journal_->AddRefusal(seq_, now));
+      }
       ++seq_;
       break;
     }
-    if (journal_ != nullptr) RUNGS_RETURN_IF_ERROR(journal_->AddJob(seq_, *job, now));
+    if (journal_ != nullptr) {
+      ScopedTimer timer(stats_.journal_seconds);
+      RUNGS_RETURN_IF_ERROR(journal_->AddJob(seq_, *job, now));
+    }
     ++seq_;
     ++stats_.progress.jobs;
     if (job->rung == 0) {
@@ -119,7 +140,10 @@ Result<bool> ExperimentLoop::Fill(double now) {
     --free;
   }
   // Durable before anything runs: a crash from here on reissues these jobs.
-  if (journal_ != nullptr) RUNGS_RETURN_IF_ERROR(journal_->Commit());
+  if (journal_ != nullptr) {
+    ScopedTimer timer(stats_.journal_seconds);
+    RUNGS_RETURN_IF_ERROR(journal_->Commit());
+  }
   for (sched::Job& job : ready) {
     RUNGS_RETURN_IF_ERROR(executor_.Submit(job));
     running_.insert(job.id);
@@ -130,6 +154,8 @@ Result<bool> ExperimentLoop::Fill(double now) {
 Status ExperimentLoop::Absorb(std::vector<sched::JobResult> results, double now) {
   std::vector<sched::JobResult> fresh;
   fresh.reserve(results.size());
+  std::optional<ScopedTimer> timer;
+  if (journal_ != nullptr) timer.emplace(stats_.journal_seconds);
   for (sched::JobResult& result : results) {
     // A job reports once; a second delivery (a retried invocation) is dropped.
     if (running_.erase(result.job) == 0) {
@@ -149,10 +175,12 @@ Status ExperimentLoop::Absorb(std::vector<sched::JobResult> results, double now)
   }
   // Durable before the scheduler acts on them: no result is lost or doubled.
   if (journal_ != nullptr) RUNGS_RETURN_IF_ERROR(journal_->Commit());
+  timer.reset();
   for (const sched::JobResult& result : fresh) {
-    Clock::time_point start = Clock::now();
-    scheduler_.Report(result, now);
-    stats_.scheduler_seconds += Seconds(start, Clock::now());
+    {
+      ScopedTimer timer(stats_.scheduler_seconds);
+      scheduler_.Report(result, now);
+    }
     ++stats_.decisions;
     ++stats_.progress.results;
   }

@@ -80,6 +80,7 @@ struct LoopStats {
   Progress progress;
   uint64_t decisions = 0;        // Next (including refusals) and Report calls
   double scheduler_seconds = 0;  // wall time inside those calls
+  double journal_seconds = 0;    // wall time writing and committing the journal
   std::vector<Sample> samples;
   std::string stopped_because;   // "done", "max_jobs", "max_seconds", "stop requested"
 };

@@ -156,7 +156,9 @@ TEST(SyntheticObjective, FailureRateIsRespected) {
     ASSERT_TRUE(executor.Submit(MakeJob(id, 0.5, 0, 2)).ok());
   }
   while (executor.running() > 0) {
-    for (const auto& r : *executor.Wait(0)) {
+    Result<std::vector<sched::JobResult>> results = executor.Wait(0);
+    ASSERT_TRUE(results.ok());
+    for (const auto& r : *results) {
       if (r.outcome == sched::Outcome::kFailed) {
         ++failed_results;
         EXPECT_FALSE(r.error.empty());

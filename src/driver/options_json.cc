@@ -1,0 +1,176 @@
+#include "driver/options_json.h"
+
+#include <functional>
+#include <map>
+#include <string>
+
+namespace rungs::driver {
+namespace {
+
+using nlohmann::json;
+
+std::string_view ShapeName(sched::Shape shape) {
+  switch (shape) {
+    case sched::Shape::kConstant: return "constant";
+    case sched::Shape::kLinear: return "linear";
+    case sched::Shape::kCosine: return "cosine";
+    case sched::Shape::kExponential: return "exponential";
+  }
+  return "linear";
+}
+
+json ScheduleToJson(const sched::Schedule& s) {
+  return {{"start", s.start}, {"end", s.end}, {"shape", ShapeName(s.shape)}};
+}
+
+// Reads one JSON object into fields by name; the first problem wins.
+class Reader {
+ public:
+  using Field = std::function<Status(const json&, const std::string& key)>;
+
+  Reader(std::string_view origin) : origin_(origin) {}
+
+  Status Read(const json& object, const std::string& path,
+              const std::map<std::string, Field>& fields) {
+    if (!object.is_object()) return Fail(origin_ + ": '" + path + "' must be an object");
+    for (const auto& [key, value] : object.items()) {
+      std::string name = path.empty() ? key : path + "." + key;
+      auto it = fields.find(key);
+      if (it == fields.end()) return Fail(origin_ + ": unknown scheduler option '" + name + "'");
+      RUNGS_RETURN_IF_ERROR(it->second(value, name));
+    }
+    return Status::Ok();
+  }
+
+  Error Wrong(const std::string& key, std::string_view want, const json& got) const {
+    return Fail(origin_ + ": scheduler option '" + key + "' must be " + std::string(want) +
+                " (got " + got.dump() + ")");
+  }
+
+  template <class Int>
+  Field Integer(Int& out) {
+    return [this, &out](const json& v, const std::string& key) -> Status {
+      if (!v.is_number_integer()) return Wrong(key, "an integer", v);
+      out = v.get<Int>();
+      return Status::Ok();
+    };
+  }
+  Field Number(double& out) {
+    return [this, &out](const json& v, const std::string& key) -> Status {
+      if (!v.is_number()) return Wrong(key, "a number", v);
+      out = v.get<double>();
+      return Status::Ok();
+    };
+  }
+  Field Boolean(bool& out) {
+    return [this, &out](const json& v, const std::string& key) -> Status {
+      if (!v.is_boolean()) return Wrong(key, "true or false", v);
+      out = v.get<bool>();
+      return Status::Ok();
+    };
+  }
+  Field Text(std::string& out) {
+    return [this, &out](const json& v, const std::string& key) -> Status {
+      if (!v.is_string()) return Wrong(key, "a string", v);
+      out = v.get<std::string>();
+      return Status::Ok();
+    };
+  }
+  template <class Enum>
+  Field Named(Enum& out, std::function<Result<Enum>(std::string_view)> parse) {
+    return [this, &out, parse](const json& v, const std::string& key) -> Status {
+      if (!v.is_string()) return Wrong(key, "a string", v);
+      Result<Enum> parsed = parse(v.get<std::string>());
+      if (!parsed.ok()) return Fail(origin_ + ": scheduler option '" + key + "': " + parsed.message());
+      out = *parsed;
+      return Status::Ok();
+    };
+  }
+  Field Schedule(sched::Schedule& out) {
+    return [this, &out](const json& v, const std::string& key) -> Status {
+      return Read(v, key,
+                  {{"start", Number(out.start)},
+                   {"end", Number(out.end)},
+                   {"shape", Named<sched::Shape>(out.shape, sched::ParseShape)}});
+    };
+  }
+
+ private:
+  std::string origin_;
+};
+
+Result<sched::Promotion> ParsePromotion(std::string_view name) {
+  if (name == "resume") return sched::Promotion::kResume;
+  if (name == "restart") return sched::Promotion::kRestart;
+  return Fail("unknown promotion '" + std::string(name) + "' (expected resume or restart)");
+}
+
+}  // namespace
+
+nlohmann::json OptionsToJson(const sched::Options& o) {
+  const sched::EvolutionOptions& e = o.evolution;
+  return {
+      {"metric", o.metric},
+      {"direction", o.direction == sched::Direction::kMaximize ? "maximize" : "minimize"},
+      {"min_epochs", o.min_epochs},
+      {"max_epochs", o.max_epochs},
+      {"eta", o.eta},
+      {"early_stopping_rate", o.early_stopping_rate},
+      {"brackets", o.brackets},
+      {"lr_gamma", o.lr_gamma},
+      {"promotion", o.promotion == sched::Promotion::kResume ? "resume" : "restart"},
+      {"budget_epochs", o.budget_epochs},
+      {"max_trials", o.max_trials},
+      {"max_seconds", o.max_seconds},
+      {"sha_trials", o.sha_trials},
+      {"evolution",
+       {{"enabled", e.enabled},
+        {"probability", ScheduleToJson(e.probability)},
+        {"tournament", ScheduleToJson(e.tournament)},
+        {"params", ScheduleToJson(e.params)},
+        {"sigma", ScheduleToJson(e.sigma)},
+        {"min_parents", e.min_parents},
+        {"pool_size", e.pool_size},
+        {"parents_from_highest_rung", e.parents_from_highest_rung},
+        {"crossover", e.crossover}}},
+  };
+}
+
+Result<sched::Options> OptionsFromJson(const nlohmann::json& json, std::string_view origin) {
+  sched::Options o;
+  sched::EvolutionOptions& e = o.evolution;
+  Reader r(origin);
+  Status status = r.Read(
+      json, "",
+      {{"metric", r.Text(o.metric)},
+       {"direction", r.Named<sched::Direction>(o.direction, sched::ParseDirection)},
+       {"min_epochs", r.Integer(o.min_epochs)},
+       {"max_epochs", r.Integer(o.max_epochs)},
+       {"eta", r.Integer(o.eta)},
+       {"early_stopping_rate", r.Integer(o.early_stopping_rate)},
+       {"brackets", r.Integer(o.brackets)},
+       {"lr_gamma", r.Number(o.lr_gamma)},
+       {"promotion", r.Named<sched::Promotion>(o.promotion, ParsePromotion)},
+       {"budget_epochs", r.Integer(o.budget_epochs)},
+       {"max_trials", r.Integer(o.max_trials)},
+       {"max_seconds", r.Number(o.max_seconds)},
+       {"sha_trials", r.Integer(o.sha_trials)},
+       {"evolution", [&](const nlohmann::json& v, const std::string& key) {
+          return r.Read(v, key,
+                        {{"enabled", r.Boolean(e.enabled)},
+                         {"probability", r.Schedule(e.probability)},
+                         {"tournament", r.Schedule(e.tournament)},
+                         {"params", r.Schedule(e.params)},
+                         {"sigma", r.Schedule(e.sigma)},
+                         {"min_parents", r.Integer(e.min_parents)},
+                         {"pool_size", r.Integer(e.pool_size)},
+                         {"parents_from_highest_rung", r.Boolean(e.parents_from_highest_rung)},
+                         {"crossover", r.Boolean(e.crossover)}});
+        }}});
+  if (!status.ok()) return status.error();
+  Status valid = sched::Validate(o);
+  if (!valid.ok()) return Fail(std::string(origin) + ": " + valid.message());
+  return o;
+}
+
+}  // namespace rungs::driver

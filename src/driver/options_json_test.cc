@@ -1,0 +1,76 @@
+#include "driver/options_json.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace rungs::driver {
+namespace {
+
+using ::testing::HasSubstr;
+
+TEST(OptionsJson, EveryFieldRoundTrips) {
+  sched::Options o;
+  o.metric = "f1";
+  o.direction = sched::Direction::kMinimize;
+  o.min_epochs = 2;
+  o.max_epochs = 54;
+  o.eta = 4;
+  o.early_stopping_rate = 1;
+  o.brackets = 2;
+  o.lr_gamma = 0.7;
+  o.promotion = sched::Promotion::kRestart;
+  o.budget_epochs = 123456;
+  o.max_trials = 999;
+  o.max_seconds = 300.5;
+  o.sha_trials = 81;
+  o.evolution.enabled = false;
+  o.evolution.probability = {0.1, 0.9, sched::Shape::kCosine};
+  o.evolution.tournament = {6, 3, sched::Shape::kConstant};
+  o.evolution.params = {4, 2, sched::Shape::kLinear};
+  o.evolution.sigma = {0.3, 0.01, sched::Shape::kExponential};
+  o.evolution.min_parents = 5;
+  o.evolution.pool_size = 100;
+  o.evolution.parents_from_highest_rung = true;
+  o.evolution.crossover = true;
+
+  nlohmann::json text = nlohmann::json::parse(OptionsToJson(o).dump());
+  Result<sched::Options> back = OptionsFromJson(text, "t");
+  ASSERT_TRUE(back.ok()) << back.message();
+  // Writing the read-back options gives the same document: nothing dropped.
+  EXPECT_EQ(OptionsToJson(*back), OptionsToJson(o));
+  EXPECT_EQ(back->evolution.probability.shape, sched::Shape::kCosine);
+  EXPECT_EQ(back->promotion, sched::Promotion::kRestart);
+  EXPECT_EQ(back->max_seconds, 300.5);
+}
+
+TEST(OptionsJson, MissingFieldsKeepTheirDefaults) {
+  Result<sched::Options> o = OptionsFromJson(nlohmann::json{{"eta", 2}, {"max_trials", 10}}, "t");
+  ASSERT_TRUE(o.ok()) << o.message();
+  EXPECT_EQ(o->eta, 2);
+  EXPECT_EQ(o->max_epochs, sched::Options{}.max_epochs);
+}
+
+TEST(OptionsJson, BadKeysAndValuesAreNamed) {
+  struct Case {
+    nlohmann::json json;
+    const char* needle;
+  } cases[] = {
+      {{{"etta", 3}}, "'etta'"},
+      {{{"eta", "three"}}, "'eta'"},
+      {{{"evolution", {{"crossover", 1}}}}, "'evolution.crossover'"},
+      {{{"evolution", {{"sigma", {{"shape", "wobbly"}}}}}}, "'evolution.sigma.shape'"},
+      {{{"evolution", {{"sigmas", 1}}}}, "'evolution.sigmas'"},
+      {{{"promotion", "pause"}}, "'promotion'"},
+      {{{"eta", 1}, {"max_trials", 10}}, "eta"},  // refused by sched::Validate
+      {nlohmann::json::array(), "must be an object"},
+  };
+  for (const Case& c : cases) {
+    Result<sched::Options> o = OptionsFromJson(c.json, "journal.db");
+    ASSERT_FALSE(o.ok()) << c.json.dump();
+    EXPECT_THAT(o.message(), HasSubstr(c.needle));
+    EXPECT_THAT(o.message(), HasSubstr("journal.db"));
+  }
+}
+
+}  // namespace
+}  // namespace rungs::driver

@@ -1,0 +1,204 @@
+#include "driver/simulation.h"
+
+#include <malloc.h>
+
+#include <chrono>
+#include <ctime>
+#include <memory>
+#include <optional>
+
+#include "driver/experiment_loop.h"
+#include "driver/options_json.h"
+#include "driver/replay.h"
+#include "exec/simulated_executor.h"
+#include "exec/simulation_space.h"
+#include "sched/factory.h"
+#include "space/space.h"
+#include "store/journal.h"
+
+namespace rungs::driver {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+Status Check(const SimulationOptions& o) {
+  auto bad = [](const std::string& flag, const std::string& problem) {
+    return Status(Fail("simulate: --" + flag + " " + problem));
+  };
+  if (o.workers < 1 || o.workers > 10000000) {
+    return bad("workers", "must be in [1, 10000000], got " + std::to_string(o.workers));
+  }
+  if (o.jobs < 1) return bad("jobs", "must be at least 1");
+  if (!(o.failure_rate >= 0 && o.failure_rate < 1)) {
+    return bad("failure-rate", "must be in [0, 1), got " + std::to_string(o.failure_rate));
+  }
+  if (!(o.noise >= 0 && o.noise <= 1)) {
+    return bad("noise", "must be in [0, 1], got " + std::to_string(o.noise));
+  }
+  if (o.resume && o.journal.empty()) return bad("resume", "needs --journal PATH");
+  return Status::Ok();
+}
+
+// The bytes malloc has handed out and not had back, process-wide.
+size_t HeapInUse() { return mallinfo2().uordblks; }
+
+store::ExperimentRecord NewRecord(const SimulationOptions& o) {
+  sched::Options options;
+  options.min_epochs = o.min_epochs;
+  options.max_epochs = o.max_epochs;
+  options.eta = o.eta;
+  options.promotion = o.promotion;
+  options.max_trials = int64_t(o.jobs);  // never the binding limit: --jobs is
+  store::ExperimentRecord record;
+  record.id = "sim-" + std::to_string(std::time(nullptr)) + "-" + std::to_string(o.seed);
+  record.name = "rungs simulate";
+  record.space_toml = exec::SimulationSpaceToml();
+  record.scheduler = o.scheduler;
+  record.options_json = OptionsToJson(options).dump();
+  record.seed = o.seed;
+  return record;
+}
+
+// Builds the scheduler an experiment record describes; also the factory
+// replay uses, so a resumed run gets exactly the recorded scheduler.
+Result<sched::Options> RecordOptions(const store::ExperimentRecord& r) {
+  nlohmann::json json = nlohmann::json::parse(r.options_json, nullptr, false);
+  if (json.is_discarded()) return Fail("experiment options_json is not valid JSON");
+  return OptionsFromJson(json, "experiment options_json");
+}
+
+Result<std::unique_ptr<sched::Scheduler>> MakeFromRecord(const store::ExperimentRecord& r) {
+  Result<space::Space> space = space::Space::FromToml(r.space_toml, "experiment space");
+  if (!space.ok()) return space.error();
+  Result<sched::Options> options = RecordOptions(r);
+  if (!options.ok()) return options.error();
+  return sched::MakeScheduler(r.scheduler, *options, *space, r.seed);
+}
+
+// Where simulate samples the scheduler's cost: 90% and 100% of each power
+// of ten from 10^3 trials up to the run's size.
+std::vector<uint64_t> SamplePoints(uint64_t jobs) {
+  std::vector<uint64_t> points;
+  for (uint64_t n = 1000; n <= jobs; n *= 10) {
+    points.push_back(n - n / 10);
+    points.push_back(n);
+  }
+  return points;
+}
+
+nlohmann::json WindowCosts(const std::vector<Sample>& samples) {
+  nlohmann::json at = nlohmann::json::object();
+  for (size_t i = 0; i + 1 < samples.size(); i += 2) {
+    const Sample& a = samples[i];
+    const Sample& b = samples[i + 1];
+    if (b.decisions == a.decisions) continue;
+    at[std::to_string(b.trials)] =
+        1e6 * (b.scheduler_seconds - a.scheduler_seconds) / double(b.decisions - a.decisions);
+  }
+  return at;
+}
+
+}  // namespace
+
+Result<nlohmann::json> RunSimulation(const SimulationOptions& o) {
+  RUNGS_RETURN_IF_ERROR(Check(o));
+  std::optional<store::Journal> journal;
+  std::unique_ptr<sched::Scheduler> scheduler;
+  ResumePoint resume;
+  store::ExperimentRecord record;
+  if (o.resume) {
+    Result<store::Journal> opened = store::Journal::Open(o.journal);
+    if (!opened.ok()) return opened.error();
+    journal.emplace(std::move(*opened));
+    Result<Replayed> replayed = Replay(*journal, MakeFromRecord);
+    if (!replayed.ok()) return replayed.error();
+    scheduler = std::move(replayed->scheduler);
+    resume = std::move(replayed->resume);
+    record = journal->experiment();
+    RUNGS_RETURN_IF_ERROR(journal->AddEvent(resume.next_seq++, store::EventKind::kResumed,
+                                            std::to_string(resume.outstanding.size()) +
+                                                " jobs reissued",
+                                            resume.now));
+    RUNGS_RETURN_IF_ERROR(journal->Commit());
+  } else {
+    record = NewRecord(o);
+    Result<std::unique_ptr<sched::Scheduler>> made = MakeFromRecord(record);
+    if (!made.ok()) return Fail("simulate: " + made.message());
+    scheduler = std::move(*made);
+    if (!o.journal.empty()) {
+      Result<store::Journal> created = store::Journal::Create(o.journal, record);
+      if (!created.ok()) return created.error();
+      journal.emplace(std::move(*created));
+    }
+  }
+  Result<sched::Options> options = RecordOptions(record);
+  if (!options.ok()) return options.error();
+
+  exec::ObjectiveOptions objective_options;
+  objective_options.seed = record.seed;
+  objective_options.failure_rate = o.failure_rate;
+  objective_options.noise = o.noise;
+  exec::SyntheticObjective objective(exec::SimulationDimensions(), objective_options);
+  exec::SimulatedExecutor executor(objective, o.workers, options->promotion);
+
+  LoopOptions loop_options;
+  loop_options.max_jobs = o.jobs;
+  loop_options.sample_at_trials = SamplePoints(o.jobs);
+  const uint64_t trials_before = resume.trials;
+  const uint64_t results_before = resume.results;
+  ExperimentLoop loop(*scheduler, executor, journal ? &*journal : nullptr, loop_options,
+                      std::move(resume));
+
+  const size_t heap_before = HeapInUse();
+  Clock::time_point start = Clock::now();
+  Result<LoopStats> stats = loop.Run();
+  double wall = std::chrono::duration<double>(Clock::now() - start).count();
+  const size_t heap_after = HeapInUse();
+  if (!stats.ok()) return stats.error();
+
+  const Progress& p = stats->progress;
+  const uint64_t new_trials = p.trials - trials_before;
+  nlohmann::json report = {
+      {"scheduler", record.scheduler},
+      {"workers", o.workers},
+      {"seed", record.seed},
+      {"trials", p.trials},
+      {"jobs", p.jobs},
+      {"results", p.results},
+      {"duplicates", p.duplicates},
+      {"stopped_because", stats->stopped_because},
+      {"decisions", stats->decisions},
+      {"us_per_decision", stats->decisions ? 1e6 * stats->scheduler_seconds / stats->decisions : 0},
+      {"us_per_job", p.jobs ? 1e6 * stats->scheduler_seconds / p.jobs : 0},
+      {"us_per_decision_at_trials", WindowCosts(stats->samples)},
+      {"bytes_per_trial",
+       new_trials ? (double(heap_after) - double(heap_before)) / double(new_trials) : 0},
+      {"bytes_measured_by", "mallinfo2().uordblks growth over the run / trials started in it"},
+      {"config_bytes", exec::SimulationDimensions().size() * sizeof(double)},
+      {"virtual_seconds", p.now},
+      {"wall_seconds", wall},
+      {"optimum", objective.options().peak},
+  };
+  if (p.best) {
+    Result<space::Space> space = space::Space::FromToml(record.space_toml, "experiment space");
+    report["best"] = {{"trial", p.best->trial},
+                      {"rung", p.best->rung},
+                      {"epochs", p.best->epochs},
+                      {"metric", p.best->metric},
+                      {"config", space.ok() ? space->ToJson(p.best->config) : nullptr}};
+  } else {
+    report["best"] = nullptr;
+  }
+  if (journal) {
+    report["journal"] = {
+        {"path", journal->path()},
+        {"seconds", stats->journal_seconds},
+        {"results_per_second", stats->journal_seconds > 0
+                                   ? double(p.results - results_before) / stats->journal_seconds
+                                   : 0},
+    };
+  }
+  return report;
+}
+
+}  // namespace rungs::driver

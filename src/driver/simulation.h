@@ -1,0 +1,41 @@
+// Simulation: runs a scheduler on the synthetic objective with a simulated
+// executor (exec/simulated_executor.h) over the 11-parameter space, with an
+// optional journal, and measures the scheduler's cost. What `rungs
+// simulate` and bench/scheduler run. Not thread-safe; one call at a time
+// per process (memory is measured process-wide).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "base/status.h"
+#include "sched/job.h"
+
+namespace rungs::driver {
+
+struct SimulationOptions {
+  std::string scheduler = "asha-evo";  // a sched::MakeScheduler method
+  int workers = 100;                   // jobs at once, 1..10,000,000
+  uint64_t jobs = 10000;               // stop after this many jobs in total
+  uint64_t seed = 1;
+  std::string journal;                 // SQLite journal path; empty: none
+  bool resume = false;                 // continue the journal at `journal`
+  int min_epochs = 1;
+  int max_epochs = 27;
+  int eta = 3;
+  sched::Promotion promotion = sched::Promotion::kResume;
+  double failure_rate = 0;             // [0, 1)
+  double noise = 0.005;                // [0, 1]
+};
+
+// Runs the simulation and returns its report: trials, jobs, results,
+// us_per_decision (wall time inside Scheduler::Next and Report per call),
+// us_per_job, us_per_decision_at_trials (the same over the last 10% before
+// 10^k trials), bytes_per_trial (growth of malloc's in-use bytes per trial),
+// best, virtual_seconds, wall_seconds and, with a journal, its throughput.
+// Bad options and journal problems come back as errors naming them.
+Result<nlohmann::json> RunSimulation(const SimulationOptions& options);
+
+}  // namespace rungs::driver

@@ -1,0 +1,78 @@
+#include "exec/local_executor.h"
+
+#include <exception>
+#include <string>
+
+namespace rungs::exec {
+
+LocalExecutor::LocalExecutor(int workers, sched::Promotion promotion, RunJob run)
+    : workers_(workers < 1 ? 1 : workers),
+      promotion_(promotion),
+      run_(std::move(run)),
+      start_(std::chrono::steady_clock::now()) {
+  for (int i = 0; i < workers_; ++i) threads_.emplace_back([this] { WorkerLoop(); });
+}
+
+LocalExecutor::~LocalExecutor() {
+  CancelAll();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  work_ready_.notify_all();
+  for (std::thread& t : threads_) t.join();
+}
+
+Status LocalExecutor::Submit(const sched::Job& job) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (outstanding_ >= workers_) {
+      return Fail("local executor: all " + std::to_string(workers_) + " workers are busy");
+    }
+    queue_.push_back(job);
+    ++outstanding_;
+  }
+  work_ready_.notify_one();
+  return Status::Ok();
+}
+
+Result<std::vector<sched::JobResult>> LocalExecutor::Wait(double timeout_seconds) {
+  std::unique_lock<std::mutex> lock(mu_);
+  result_ready_.wait_for(lock, std::chrono::duration<double>(timeout_seconds),
+                         [this] { return !done_.empty() || outstanding_ == 0; });
+  std::vector<sched::JobResult> results;
+  results.swap(done_);
+  return results;
+}
+
+double LocalExecutor::Now() const {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+}
+
+void LocalExecutor::WorkerLoop() {
+  while (true) {
+    sched::Job job;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      work_ready_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, nothing left to run
+      job = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    sched::JobResult result;
+    try {
+      result = run_(job, &cancel_);
+    } catch (const std::exception& e) {
+      result = sched::JobResult{job.id, job.trial, job.rung, sched::Outcome::kFailed};
+      result.error = std::string("internal error: ") + e.what();
+    }
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      done_.push_back(std::move(result));
+      --outstanding_;
+    }
+    result_ready_.notify_all();
+  }
+}
+
+}  // namespace rungs::exec

@@ -1,0 +1,61 @@
+// LocalExecutor: runs jobs on a pool of threads in this process.
+//
+// Each worker thread runs one job at a time through `run` (the trainable),
+// so W workers train W trials at once, all sharing what the trainable shares
+// (the parsed corpus, the checkpoint cache). An exception escaping `run` is a
+// bug, but it still comes back as a failed result rather than killing the
+// process. Submit/Wait/Now are called by one driver thread; CancelAll may be
+// called from any thread.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "exec/executor.h"
+
+namespace rungs::exec {
+
+class LocalExecutor : public Executor {
+ public:
+  // Runs one job; must return soon after `cancel` becomes true.
+  using RunJob = std::function<sched::JobResult(const sched::Job&, const std::atomic<bool>* cancel)>;
+
+  LocalExecutor(int workers, sched::Promotion promotion, RunJob run);
+  // Cancels running jobs and waits for the threads.
+  ~LocalExecutor() override;
+
+  int capacity() const override { return workers_; }
+  sched::Promotion promotion() const override { return promotion_; }
+  Status Submit(const sched::Job& job) override;
+  Result<std::vector<sched::JobResult>> Wait(double timeout_seconds) override;
+  double Now() const override;
+
+  // Asks every running job to stop; they come back as timeouts.
+  void CancelAll() { cancel_.store(true); }
+
+ private:
+  void WorkerLoop();
+
+  const int workers_;
+  const sched::Promotion promotion_;
+  const RunJob run_;
+  const std::chrono::steady_clock::time_point start_;
+  std::atomic<bool> cancel_{false};
+
+  std::mutex mu_;
+  std::condition_variable work_ready_;   // a job was queued, or stopping
+  std::condition_variable result_ready_;
+  std::deque<sched::Job> queue_;          // GUARDED_BY(mu_)
+  std::vector<sched::JobResult> done_;    // GUARDED_BY(mu_)
+  int outstanding_ = 0;                   // GUARDED_BY(mu_): queued + running
+  bool stopping_ = false;                 // GUARDED_BY(mu_)
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace rungs::exec
