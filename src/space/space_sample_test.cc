@@ -145,6 +145,30 @@ TEST(SpaceSample, ChainedAndStrictConstraintsNeverDeadEnd) {
   }
 }
 
+TEST(SpaceSample, LongConstraintChainsHold) {
+  // More constrained parameters than Bounds keeps on the stack.
+  auto name = [](int i) {
+    std::string n = "p";
+    n += std::to_string(i);
+    return n;
+  };
+  std::vector<Param> params;
+  std::vector<Constraint> constraints;
+  for (int i = 0; i < 24; ++i) {
+    params.push_back(i % 2 ? Param::Int(name(i), 0, 40) : Param::Float(name(i), 0, 40));
+    if (i > 0) constraints.push_back({name(i - 1), Op::kLt, name(i)});
+  }
+  Result<Space> made = Space::Create(params, constraints);
+  ASSERT_TRUE(made.ok()) << made.message();
+  std::mt19937_64 rng(15);
+  Config x = made->Sample(rng);
+  for (int n = 0; n < 500; ++n) {
+    ASSERT_TRUE(made->Contains(x)) << made->ToJson(x).dump();
+    for (int i = 1; i < 24; ++i) ASSERT_LT(x[i - 1], x[i]);
+    x = n % 2 ? made->Mutate(x, {3, 0.3}, rng) : made->Sample(rng);
+  }
+}
+
 TEST(SpaceSample, SameSeedGivesSameSequence) {
   Space space = MustParse(kFastTextToml);
   std::mt19937_64 a(42), b(42), c(43);

@@ -38,6 +38,19 @@ TEST(SpaceToml, ParsesTheFastTextSpaceInDeclarationOrder) {
   EXPECT_EQ(space.constraints()[0].Text(), "maxn >= minn");
 }
 
+TEST(SpaceToml, InlineTablesKeepFileOrderToo) {
+  Space space = MustParse(R"(
+[params]
+zeta = { type = "float", min = 0, max = 1 }
+alpha = { type = "int", min = 0, max = 3, when = { param = "zeta", op = "<", value = 0.5 } }
+mid = { type = "fixed", value = true }
+)");
+  ASSERT_EQ(space.size(), 3u);
+  EXPECT_EQ(space.name(0), "zeta");
+  EXPECT_EQ(space.name(1), "alpha");
+  EXPECT_EQ(space.name(2), "mid");
+}
+
 TEST(SpaceToml, TheExampleInDocParses) {
   std::ifstream in(std::string(RUNGS_SOURCE_DIR) + "/doc/space.md");
   ASSERT_TRUE(in) << "doc/space.md is missing";
