@@ -87,9 +87,14 @@ void AshaScheduler::Report(const JobResult& result, double now) {
   budget_.Settle(brackets_.Cost(b, k, options_.promotion), result.epochs_trained);
 
   const Rank rank{Score(result, options_.direction), next_seq_++, result.trial};
-  const bool usable = Usable(result);
-  if (k < brackets_.top_rung(b)) rungs_[b][k].Add(rank, usable);
-  if (!usable) return;
+  trial.failed = !Usable(result);
+  if (k < brackets_.top_rung(b)) {
+    // Closed: promoted from rung k already, or stopped by a failure.
+    rungs_[b][k].Add(rank, [this, k](uint32_t id) {
+      return trials_[id].failed || trials_[id].rung > k;
+    });
+  }
+  if (trial.failed) return;
   evolution_.Record(brackets_.level(b, k), rank);
   UpdateBest(trial, result, rank);
 }

@@ -12,8 +12,8 @@
 // waits when the budget, max_trials or the wall clock rules out every job.
 //
 // Decisions cost O(B * K + log n) for B brackets of at most K rungs and n
-// results per rung; a trial takes a 40-byte record plus its Config and one
-// ordered-set node per result (two while promotable). Deterministic: one
+// results per rung; a trial takes a 40-byte record plus its Config, 16 bytes
+// of rung heap per result and a set node while it is promotable. Deterministic: one
 // std::mt19937_64 seeded with `seed` drives sampling and evolution.
 // Not thread-safe.
 #pragma once
@@ -63,6 +63,7 @@ class AshaScheduler : public Scheduler {
     uint16_t bracket = 0;
     int8_t rung = 0;        // the rung of that job
     bool running = false;   // that job has not reported yet
+    bool failed = false;    // its last result was unusable: it goes no further
   };
 
   // What Next would issue: a promotion of the best promotable trial of

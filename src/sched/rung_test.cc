@@ -1,6 +1,7 @@
 #include "sched/rung.h"
 
 #include <limits>
+#include <set>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -8,14 +9,22 @@
 namespace rungs::sched {
 namespace {
 
-// Adds results in arrival order; seq is the arrival index.
+// Adds results in arrival order (seq is the arrival index) and plays the
+// scheduler's part: a trial is closed once taken or when its result failed.
 class RungTest : public ::testing::Test {
  protected:
   void Add(uint32_t trial, double score, bool usable = true) {
-    rung_.Add(Rank{score, seq_++, trial}, usable);
+    if (!usable) closed_.insert(trial);
+    rung_.Add(Rank{score, seq_++, trial}, [this](uint32_t id) { return closed_.count(id) > 0; });
+  }
+  uint32_t TakeBest() {
+    const uint32_t trial = rung_.TakeBest();
+    closed_.insert(trial);
+    return trial;
   }
   Rung rung_{3};
   uint32_t seq_ = 0;
+  std::set<uint32_t> closed_;
 };
 
 TEST_F(RungTest, FewerThanEtaResultsPromoteNobody) {
@@ -33,7 +42,7 @@ TEST_F(RungTest, PromotesOnlyTopThird) {
   Add(2, 0.3);
   ASSERT_TRUE(rung_.has_promotable());
   EXPECT_EQ(rung_.best_promotable().trial, 1u);
-  EXPECT_EQ(rung_.TakeBest(), 1u);
+  EXPECT_EQ(TakeBest(), 1u);
   EXPECT_FALSE(rung_.has_promotable());
   // Fourth and fifth results: floor(5/3) = 1 still, and trial 1 keeps the
   // slot even though trial 3 is close.
@@ -43,7 +52,7 @@ TEST_F(RungTest, PromotesOnlyTopThird) {
   // Sixth: floor(6/3) = 2, so the second best (trial 3) becomes promotable.
   Add(5, 0.8);
   ASSERT_TRUE(rung_.has_promotable());
-  EXPECT_EQ(rung_.TakeBest(), 3u);
+  EXPECT_EQ(TakeBest(), 3u);
   EXPECT_EQ(rung_.top_size(), 2u);
 }
 
@@ -55,7 +64,7 @@ TEST_F(RungTest, BetterLateResultDisplacesUnpromotedTopMember) {
   Add(3, 0.1);  // n = 4, still one slot: trial 3 takes it from trial 1
   EXPECT_EQ(rung_.top_size(), 1u);
   EXPECT_EQ(rung_.best_promotable().trial, 3u);
-  EXPECT_EQ(rung_.TakeBest(), 3u);
+  EXPECT_EQ(TakeBest(), 3u);
   EXPECT_FALSE(rung_.has_promotable());
 }
 
@@ -63,12 +72,12 @@ TEST_F(RungTest, PromotedMemberPushedOutAndBackIsNotPromotedTwice) {
   Add(0, 0.5);
   Add(1, 0.6);
   Add(2, 0.7);
-  EXPECT_EQ(rung_.TakeBest(), 0u);
+  EXPECT_EQ(TakeBest(), 0u);
   Add(3, 0.1);  // trial 3 displaces trial 0 from the single slot
   Add(4, 0.9);
   Add(5, 0.9);  // n = 6: two slots, trial 0 comes back
   ASSERT_TRUE(rung_.has_promotable());
-  EXPECT_EQ(rung_.TakeBest(), 3u);
+  EXPECT_EQ(TakeBest(), 3u);
   EXPECT_FALSE(rung_.has_promotable());
 }
 
@@ -76,11 +85,11 @@ TEST_F(RungTest, TiesGoToTheEarlierResult) {
   Add(7, 0.3);
   Add(8, 0.3);
   Add(9, 0.3);
-  EXPECT_EQ(rung_.TakeBest(), 7u);
+  EXPECT_EQ(TakeBest(), 7u);
   Add(10, 0.3);
   Add(11, 0.3);
   Add(12, 0.3);
-  EXPECT_EQ(rung_.TakeBest(), 8u);
+  EXPECT_EQ(TakeBest(), 8u);
 }
 
 TEST_F(RungTest, UnusableResultsRankWorstAndAreNeverPromoted) {
@@ -92,16 +101,20 @@ TEST_F(RungTest, UnusableResultsRankWorstAndAreNeverPromoted) {
   EXPECT_FALSE(rung_.has_promotable());
   Add(3, 5.0);  // any usable result beats a failure
   ASSERT_TRUE(rung_.has_promotable());
-  EXPECT_EQ(rung_.TakeBest(), 3u);
+  EXPECT_EQ(TakeBest(), 3u);
 }
 
 TEST(Rung, EtaTwoPromotesHalf) {
   Rung rung(2);
+  std::set<uint32_t> taken;
   std::vector<uint32_t> promoted;
   const double scores[] = {4, 3, 2, 1};
   for (uint32_t i = 0; i < 4; ++i) {
-    rung.Add(Rank{scores[i], i, i}, true);
-    while (rung.has_promotable()) promoted.push_back(rung.TakeBest());
+    rung.Add(Rank{scores[i], i, i}, [&taken](uint32_t id) { return taken.count(id) > 0; });
+    while (rung.has_promotable()) {
+      promoted.push_back(rung.TakeBest());
+      taken.insert(promoted.back());
+    }
   }
   // Each arrival is the best so far: after 2 results top = {1}; after 3,
   // top = {2} (one slot, trial 1 pushed out); after 4, top = {3, 2}.
