@@ -122,6 +122,13 @@ void Corpus::Builder::Add(std::span<const std::string_view> labels,
 
 Result<std::shared_ptr<Corpus>> Corpus::Builder::Finish() && {
   if (corpus_->size() == 0) return Fail("corpus has no example");
+  // Growth left up to half of each array unused; a corpus lives long.
+  for (auto* v : {&corpus_->word_ids_, &corpus_->label_ids_}) v->shrink_to_fit();
+  for (auto* v : {&corpus_->word_begin_, &corpus_->label_begin_, &corpus_->token_text_begin_,
+                  &corpus_->token_count_}) {
+    v->shrink_to_fit();
+  }
+  corpus_->token_text_.shrink_to_fit();
   return std::shared_ptr<Corpus>(std::move(corpus_));
 }
 

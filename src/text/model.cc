@@ -31,8 +31,15 @@ Result<Model> Model::Create(TrainArgs args, std::shared_ptr<const Dictionary> di
 
 void Model::ComputeHidden(std::span<const int32_t> rows, float* hidden) const {
   const int64_t dim = input_.cols();
+  const size_t n = rows.size();
   Zero(hidden, dim);
-  for (int32_t row : rows) AddTo(hidden, input_.Row(row), dim);
+  // Rows are scattered over the matrix: fetching a few rows ahead hides
+  // most of the cache misses, which dominate training time.
+  constexpr size_t kAhead = 6;
+  for (size_t i = 0; i < n; ++i) {
+    if (i + kAhead < n) PrefetchRow(input_.Row(rows[i + kAhead]), dim);
+    AddTo(hidden, input_.Row(rows[i]), dim);
+  }
   Scale(hidden, static_cast<float>(1.0 / static_cast<double>(rows.size())), dim);
 }
 

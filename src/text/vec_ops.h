@@ -23,6 +23,11 @@ inline void Zero(float* __restrict dst, int64_t n) {
   for (int64_t j = 0; j < n; ++j) dst[j] = 0.0f;
 }
 
+// Asks the CPU to start loading a row of n floats into cache.
+inline void PrefetchRow(const float* row, int64_t n) {
+  for (int64_t j = 0; j < n; j += 16) __builtin_prefetch(row + j);
+}
+
 inline float Dot(const float* __restrict a, const float* __restrict b, int64_t n) {
   float d = 0.0f;
   for (int64_t j = 0; j < n; ++j) d += a[j] * b[j];
