@@ -112,6 +112,9 @@ class Space {
                              std::string_view origin, const std::vector<int>& param_lines,
                              const std::vector<int>& constraint_lines);
 
+  // Compiles a checked condition on parameter `parent_index`, appending to
+  // accepts_ or numbers_.
+  Clause CompileClause(const Condition& cond, size_t parent_index);
   bool Active(size_t index, const Config& config) const;
   // Walks parameters in dependency order: an inactive one becomes NaN; an
   // active one is drawn (always when `draw_all`, else when NaN) or clamped

@@ -227,6 +227,31 @@ Result<Space> Space::Create(std::vector<Param> params, std::vector<Constraint> c
   return Build(std::move(params), std::move(constraints), origin, {}, {});
 }
 
+Space::Clause Space::CompileClause(const Condition& cond, size_t parent_index) {
+  const Param& parent = params_[parent_index];
+  Clause clause;
+  clause.parent = static_cast<uint32_t>(parent_index);
+  clause.op = cond.op;
+  if (parent.kind == Kind::kFixed) {
+    clause.test = Clause::Test::kConstant;
+    clause.constant = Evaluate(parent.value, cond.op, cond.values);
+  } else if (parent.kind == Kind::kCategorical) {
+    // Answered once per choice here, so testing it later is one lookup.
+    clause.test = Clause::Test::kChoice;
+    clause.begin = static_cast<uint32_t>(accepts_.size());
+    for (const Value& choice : parent.choices) {
+      accepts_.push_back(Evaluate(choice, cond.op, cond.values));
+    }
+    clause.end = static_cast<uint32_t>(accepts_.size());
+  } else {
+    clause.test = Clause::Test::kNumber;
+    clause.begin = static_cast<uint32_t>(numbers_.size());
+    for (const Value& v : cond.values) numbers_.push_back(*AsNumber(v));
+    clause.end = static_cast<uint32_t>(numbers_.size());
+  }
+  return clause;
+}
+
 Result<Space> Space::Build(std::vector<Param> params, std::vector<Constraint> constraints,
                            std::string_view origin, const std::vector<int>& param_lines,
                            const std::vector<int>& constraint_lines) {
@@ -260,26 +285,7 @@ Result<Space> Space::Build(std::vector<Param> params, std::vector<Constraint> co
       const Param& parent = ps[it->second];
       RUNGS_RETURN_IF_ERROR(CheckCondition(cond, parent, i, at));
       parents[i].push_back(it->second);
-      Clause clause;
-      clause.parent = static_cast<uint32_t>(it->second);
-      clause.op = cond.op;
-      if (parent.kind == Kind::kFixed) {
-        clause.test = Clause::Test::kConstant;
-        clause.constant = Evaluate(parent.value, cond.op, cond.values);
-      } else if (parent.kind == Kind::kCategorical) {
-        clause.test = Clause::Test::kChoice;
-        clause.begin = static_cast<uint32_t>(space.accepts_.size());
-        for (const Value& choice : parent.choices) {
-          space.accepts_.push_back(Evaluate(choice, cond.op, cond.values));
-        }
-        clause.end = static_cast<uint32_t>(space.accepts_.size());
-      } else {
-        clause.test = Clause::Test::kNumber;
-        clause.begin = static_cast<uint32_t>(space.numbers_.size());
-        for (const Value& v : cond.values) space.numbers_.push_back(*AsNumber(v));
-        clause.end = static_cast<uint32_t>(space.numbers_.size());
-      }
-      space.clauses_.push_back(clause);
+      space.clauses_.push_back(space.CompileClause(cond, it->second));
     }
     c.clause_end = static_cast<uint32_t>(space.clauses_.size());
   }
