@@ -14,6 +14,14 @@
 namespace rungs::sched {
 namespace {
 
+// Number of coordinates in which two configurations differ (two inactive
+// parameters, both NaN, are equal).
+int Differences(const space::Config& a, const space::Config& b) {
+  int n = 0;
+  for (size_t i = 0; i < a.size(); ++i) n += a[i] != b[i] && !(std::isnan(a[i]) && std::isnan(b[i]));
+  return n;
+}
+
 Options Small(int r, int R, int eta, int64_t budget) {
   Options o;
   o.min_epochs = r;
@@ -282,15 +290,9 @@ TEST(Asha, BestPrefersTheHighestRungThenTheMetric) {
   EXPECT_EQ(best.rung, 1);
   EXPECT_EQ(best.epochs, 3);
   EXPECT_DOUBLE_EQ(best.metric, 0.1);
-  EXPECT_EQ(best.config, d.Latest(0).config);
+  EXPECT_EQ(Differences(best.config, d.Latest(0).config), 0);
 }
 
-// Number of coordinates in which two configurations differ.
-int Differences(const space::Config& a, const space::Config& b) {
-  int n = 0;
-  for (size_t i = 0; i < a.size(); ++i) n += a[i] != b[i];
-  return n;
-}
 
 Options Evolving(bool enabled) {
   Options o = Small(1, 3, 3, 1000);  // rungs 1 and 3 (the top)
@@ -314,12 +316,20 @@ TEST(Asha, EvolutionWaitsForTheTopRung) {
   ReachTopRung(d);
   const Job early = d.Next();  // top rung empty: drawn at random
   for (uint32_t i = 0; i < 3; ++i) {
-    EXPECT_GE(Differences(early.config, d.Latest(i).config), 2);
+    EXPECT_GE(Differences(early.config, d.Latest(i).config), 3);
   }
   d.Report(2, 0.5);  // trial 2 is the top rung's only member
-  const Job child = d.Next();
-  EXPECT_EQ(Differences(child.config, d.Latest(2).config), 1);
-  EXPECT_TRUE(TestSpace().Contains(child.config));
+  // One parameter moves (an int may round back to its value), plus at most
+  // one it switches on or repairs; a random draw differs in three or more.
+  int moved = 0;
+  for (int i = 0; i < 5; ++i) {
+    const Job child = d.Next();
+    const int differences = Differences(child.config, d.Latest(2).config);
+    EXPECT_LE(differences, 2);
+    moved += differences > 0;
+    EXPECT_TRUE(TestSpace().Contains(child.config));
+  }
+  EXPECT_GT(moved, 0);
 }
 
 TEST(Asha, EvolutionSwitchedOnByHand) {
@@ -327,10 +337,10 @@ TEST(Asha, EvolutionSwitchedOnByHand) {
   ReachTopRung(d);
   d.Report(2, 0.5);
   const Job random = d.Next();
-  EXPECT_GE(Differences(random.config, d.Latest(2).config), 2);
+  EXPECT_GE(Differences(random.config, d.Latest(2).config), 3);
   EXPECT_TRUE(d.sched().EnableEvolution(d.now()).ok());
   const Job child = d.Next();
-  EXPECT_EQ(Differences(child.config, d.Latest(2).config), 1);
+  EXPECT_LE(Differences(child.config, d.Latest(2).config), 2);
 }
 
 // A small simulation: `workers` jobs in flight, results in a random order,
@@ -384,10 +394,10 @@ TEST(Asha, SameSeedSameDecisions) {
     EXPECT_EQ(a[i].trial, b[i].trial);
     EXPECT_EQ(a[i].bracket, b[i].bracket);
     EXPECT_EQ(a[i].rung, b[i].rung);
-    EXPECT_EQ(a[i].config, b[i].config);
+    EXPECT_EQ(Differences(a[i].config, b[i].config), 0);
   }
   const std::vector<Job> c = Simulate(Make(43, false), 8, 600, 9);
-  EXPECT_NE(a[0].config, c[0].config);
+  EXPECT_GT(Differences(a[0].config, c[0].config), 0);
 }
 
 TEST(Asha, EvolvedChildrenStayInsideTheSpace) {
