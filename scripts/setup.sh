@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 packages=(
   build-essential cmake pkg-config git
-  libsqlite3-dev sqlite3 libcurl4-openssl-dev
+  libsqlite3-dev sqlite3 libcurl4-openssl-dev libssl-dev libarchive-dev
   nlohmann-json3-dev libtomlplusplus-dev libcli11-dev
   libgtest-dev libgmock-dev
   fasttext python3 python3-fasttext python3-optuna

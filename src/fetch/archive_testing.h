@@ -1,0 +1,57 @@
+// Test helper: writes a gzip-compressed tar archive of the given files with
+// libarchive, and scratch folders under the test's temporary directory.
+// For tests only.
+#pragma once
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace rungs::fetch {
+
+using ArchiveEntries = std::vector<std::pair<std::string, std::string>>;  // path, bytes
+
+inline void WriteTarGz(const std::filesystem::path& path, const ArchiveEntries& entries) {
+  archive* writer = archive_write_new();
+  archive_write_add_filter_gzip(writer);
+  archive_write_set_format_pax_restricted(writer);
+  ASSERT_EQ(archive_write_open_filename(writer, path.c_str()), ARCHIVE_OK);
+  for (const auto& [name, bytes] : entries) {
+    archive_entry* entry = archive_entry_new();
+    archive_entry_set_pathname(entry, name.c_str());
+    archive_entry_set_size(entry, static_cast<la_int64_t>(bytes.size()));
+    archive_entry_set_filetype(entry, AE_IFREG);
+    archive_entry_set_perm(entry, 0644);
+    ASSERT_EQ(archive_write_header(writer, entry), ARCHIVE_OK);
+    ASSERT_EQ(archive_write_data(writer, bytes.data(), bytes.size()),
+              static_cast<la_ssize_t>(bytes.size()));
+    archive_entry_free(entry);
+  }
+  archive_write_close(writer);
+  archive_write_free(writer);
+}
+
+// A fresh, empty folder named for the running test.
+inline std::filesystem::path FreshTestDir(const std::string& tag) {
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) /
+                              ("rungs_fetch_" + std::string(info->test_suite_name()) + "_" +
+                               info->name() + "_" + tag);
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+inline std::string ReadWhole(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+}  // namespace rungs::fetch

@@ -1,0 +1,133 @@
+#include "fetch/fetch.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <system_error>
+
+#include "fetch/cache_dir.h"
+#include "fetch/sha256.h"
+
+namespace rungs::fetch {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The lowercase scheme of "scheme://rest", or empty for a plain path.
+std::string SchemeOf(const std::string& text) {
+  size_t end = text.find("://");
+  if (end == std::string::npos || end == 0) return {};
+  std::string scheme = text.substr(0, end);
+  bool valid = std::all_of(scheme.begin(), scheme.end(), [](unsigned char c) {
+    return std::isalnum(c) || c == '+' || c == '-' || c == '.';
+  });
+  if (!valid) return {};
+  std::transform(scheme.begin(), scheme.end(), scheme.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  return scheme;
+}
+
+std::string Lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  return text;
+}
+
+Status CheckReadableFile(const std::string& path) {
+  std::error_code error;
+  fs::file_status status = fs::status(path, error);
+  if (error || !fs::exists(status)) {
+    return Fail("cannot read '" + path + "': no such file");
+  }
+  if (fs::is_directory(status)) return Fail("cannot read '" + path + "': it is a folder");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Fail("cannot read '" + path + "': " + std::strerror(errno));
+  return Status::Ok();
+}
+
+// Ok when no digest is expected or the file has it.
+Status CheckDigest(const fs::path& file, const std::string& what, const std::string& expected) {
+  if (expected.empty()) return Status::Ok();
+  Result<std::string> actual = Sha256OfFile(file);
+  if (!actual.ok()) return actual.status();
+  if (*actual != Lower(expected)) {
+    return Fail("SHA-256 mismatch for " + what + ": expected " + Lower(expected) + ", got " +
+                *actual);
+  }
+  return Status::Ok();
+}
+
+void RemoveQuietly(const fs::path& path) {
+  std::error_code ignored;
+  fs::remove(path, ignored);
+}
+
+Result<std::string> Download(const std::string& url, const FetchOptions& options) {
+  Result<fs::path> cache = CacheDir(options.cache_dir);
+  if (!cache.ok()) return cache.error();
+  fs::path folder = *cache / "downloads";
+  std::error_code error;
+  fs::create_directories(folder, error);
+  if (error) {
+    return Fail("cannot create cache folder '" + folder.string() + "': " + error.message());
+  }
+  fs::path final_path = folder / CacheFileName(url);
+  if (fs::exists(final_path)) {
+    if (CheckDigest(final_path, url, options.expected_sha256).ok()) return final_path.string();
+    RemoveQuietly(final_path);  // A stale or corrupted copy: fetch it again.
+  }
+  // Unique per process and call, and never the final name, so neither a
+  // concurrent fetch nor an interrupted one can pass for a complete file.
+  static std::atomic<uint64_t> next_partial{0};
+  fs::path partial = final_path;
+  partial += ".part-" + std::to_string(getpid()) + "-" + std::to_string(next_partial++);
+  DownloadProgress progress(options.progress, stderr, UrlFileName(url));
+  Status status = DownloadToFile(url, partial, options.limits, progress);
+  if (status.ok()) status = CheckDigest(partial, url + " (download removed)", options.expected_sha256);
+  if (!status.ok()) {
+    RemoveQuietly(partial);
+    return status.error();
+  }
+  fs::rename(partial, final_path, error);
+  if (error) {
+    RemoveQuietly(partial);
+    return Fail("cannot move download of " + url + " into '" + final_path.string() +
+                "': " + error.message());
+  }
+  return final_path.string();
+}
+
+}  // namespace
+
+bool IsHttpUrl(const std::string& text) {
+  std::string scheme = SchemeOf(text);
+  return scheme == "http" || scheme == "https";
+}
+
+Result<std::string> Fetch(const std::string& path_or_url, const FetchOptions& options) {
+  if (!options.expected_sha256.empty() && !IsSha256Hex(options.expected_sha256)) {
+    return Fail("expected SHA-256 '" + options.expected_sha256 + "' is not 64 hex digits");
+  }
+  std::string scheme = SchemeOf(path_or_url);
+  if (scheme == "s3") {
+    return Fail("cannot fetch '" + path_or_url +
+                "': s3:// URLs are not supported yet; download the file and pass its path, "
+                "or use an http(s):// URL (e.g. a presigned one)");
+  }
+  if (scheme == "http" || scheme == "https") return Download(path_or_url, options);
+  if (!scheme.empty()) {
+    return Fail("cannot fetch '" + path_or_url + "': unsupported scheme '" + scheme +
+                "://' (use a local path or an http:// or https:// URL)");
+  }
+  RUNGS_RETURN_IF_ERROR(CheckReadableFile(path_or_url));
+  RUNGS_RETURN_IF_ERROR(CheckDigest(path_or_url, "'" + path_or_url + "'", options.expected_sha256));
+  return path_or_url;
+}
+
+}  // namespace rungs::fetch

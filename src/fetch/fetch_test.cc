@@ -1,0 +1,226 @@
+#include "fetch/fetch.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+
+#include "fetch/archive_testing.h"
+#include "fetch/local_http_server_testing.h"
+#include "fetch/sha256.h"
+
+namespace rungs::fetch {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::HasSubstr;
+
+const std::string kBody = "label,text\n\"a\",\"caf\xe9 \"\"quoted\"\"\"\n";
+
+// Options for a test: its own cache, no progress, short timeouts.
+FetchOptions TestOptions(const fs::path& cache) {
+  FetchOptions options;
+  options.cache_dir = cache.string();
+  options.progress = ProgressMode::kNever;
+  options.limits.connect_timeout_seconds = 5;
+  options.limits.low_speed_seconds = 5;
+  return options;
+}
+
+// Files in the cache's downloads folder, complete or not.
+std::vector<std::string> CachedNames(const fs::path& cache) {
+  std::vector<std::string> names;
+  if (!fs::exists(cache / "downloads")) return names;
+  for (const auto& entry : fs::directory_iterator(cache / "downloads")) {
+    names.push_back(entry.path().filename().string());
+  }
+  return names;
+}
+
+TEST(Fetch, ReturnsReadablePathUnchanged) {
+  fs::path file = FreshTestDir("p") / "train.csv";
+  std::ofstream(file) << kBody;
+  Result<std::string> path = Fetch(file.string(), TestOptions(FreshTestDir("c")));
+  ASSERT_TRUE(path.ok()) << path.message();
+  EXPECT_EQ(*path, file.string());
+}
+
+TEST(Fetch, MissingPathErrorNamesIt) {
+  Result<std::string> path = Fetch("no/such/train.csv", TestOptions(FreshTestDir("c")));
+  ASSERT_FALSE(path.ok());
+  EXPECT_THAT(path.message(), HasSubstr("'no/such/train.csv'"));
+  EXPECT_THAT(path.message(), HasSubstr("no such file"));
+}
+
+TEST(Fetch, FolderIsNotAFile) {
+  fs::path dir = FreshTestDir("d");
+  Result<std::string> path = Fetch(dir.string(), TestOptions(FreshTestDir("c")));
+  ASSERT_FALSE(path.ok());
+  EXPECT_THAT(path.message(), HasSubstr("folder"));
+}
+
+TEST(Fetch, ChecksLocalFileDigestWithoutRemovingIt) {
+  fs::path file = FreshTestDir("p") / "train.csv";
+  std::ofstream(file) << kBody;
+  FetchOptions options = TestOptions(FreshTestDir("c"));
+  options.expected_sha256 = std::string(64, '0');
+  Result<std::string> path = Fetch(file.string(), options);
+  ASSERT_FALSE(path.ok());
+  EXPECT_THAT(path.message(), HasSubstr(Sha256OfBytes(kBody)));
+  EXPECT_TRUE(fs::exists(file));
+}
+
+TEST(Fetch, DownloadsOnceThenUsesCacheWithServerStopped) {
+  LocalHttpServer server;
+  server.Route("/data/train.csv", {200, kBody});
+  ASSERT_TRUE(server.Start());
+  fs::path cache = FreshTestDir("c");
+  Result<std::string> first = Fetch(server.Url("/data/train.csv"), TestOptions(cache));
+  ASSERT_TRUE(first.ok()) << first.message();
+  EXPECT_EQ(ReadWhole(*first), kBody);
+  EXPECT_THAT(*first, testing::EndsWith("-train.csv"));
+  EXPECT_EQ(fs::path(*first).parent_path(), cache / "downloads");
+  EXPECT_EQ(server.requests(), 1);
+
+  server.Stop();
+  Result<std::string> second = Fetch(server.Url("/data/train.csv"), TestOptions(cache));
+  ASSERT_TRUE(second.ok()) << second.message();
+  EXPECT_EQ(*second, *first);
+  EXPECT_EQ(server.requests(), 1);
+}
+
+TEST(Fetch, FollowsRedirects) {
+  LocalHttpServer server;
+  server.Route("/old", {302, "", "/new"});
+  server.Route("/new", {200, kBody});
+  ASSERT_TRUE(server.Start());
+  Result<std::string> path = Fetch(server.Url("/old"), TestOptions(FreshTestDir("c")));
+  ASSERT_TRUE(path.ok()) << path.message();
+  EXPECT_EQ(ReadWhole(*path), kBody);
+}
+
+TEST(Fetch, AcceptsMatchingDigestInAnyCase) {
+  LocalHttpServer server;
+  server.Route("/f", {200, kBody});
+  ASSERT_TRUE(server.Start());
+  FetchOptions options = TestOptions(FreshTestDir("c"));
+  std::string digest = Sha256OfBytes(kBody);
+  for (char& c : digest) c = static_cast<char>(std::toupper(c));
+  options.expected_sha256 = digest;
+  Result<std::string> path = Fetch(server.Url("/f"), options);
+  ASSERT_TRUE(path.ok()) << path.message();
+}
+
+TEST(Fetch, DigestMismatchRemovesDownloadAndNamesBothDigests) {
+  LocalHttpServer server;
+  server.Route("/f", {200, kBody});
+  ASSERT_TRUE(server.Start());
+  fs::path cache = FreshTestDir("c");
+  FetchOptions options = TestOptions(cache);
+  options.expected_sha256 = Sha256OfBytes("something else");
+  Result<std::string> path = Fetch(server.Url("/f"), options);
+  ASSERT_FALSE(path.ok());
+  EXPECT_THAT(path.message(), HasSubstr(Sha256OfBytes("something else")));
+  EXPECT_THAT(path.message(), HasSubstr(Sha256OfBytes(kBody)));
+  EXPECT_THAT(path.message(), HasSubstr(server.Url("/f")));
+  EXPECT_THAT(CachedNames(cache), testing::IsEmpty());
+}
+
+TEST(Fetch, CorruptCachedCopyIsDownloadedAgain) {
+  LocalHttpServer server;
+  server.Route("/f", {200, kBody});
+  ASSERT_TRUE(server.Start());
+  FetchOptions options = TestOptions(FreshTestDir("c"));
+  options.expected_sha256 = Sha256OfBytes(kBody);
+  Result<std::string> first = Fetch(server.Url("/f"), options);
+  ASSERT_TRUE(first.ok()) << first.message();
+  std::ofstream(*first, std::ios::trunc) << "damaged";
+  Result<std::string> second = Fetch(server.Url("/f"), options);
+  ASSERT_TRUE(second.ok()) << second.message();
+  EXPECT_EQ(ReadWhole(*second), kBody);
+  EXPECT_EQ(server.requests(), 2);
+}
+
+TEST(Fetch, HttpErrorNamesStatusAndUrl) {
+  LocalHttpServer server;
+  ASSERT_TRUE(server.Start());
+  fs::path cache = FreshTestDir("c");
+  Result<std::string> path = Fetch(server.Url("/missing.csv"), TestOptions(cache));
+  ASSERT_FALSE(path.ok());
+  EXPECT_THAT(path.message(), HasSubstr("HTTP status 404"));
+  EXPECT_THAT(path.message(), HasSubstr(server.Url("/missing.csv")));
+  EXPECT_THAT(CachedNames(cache), testing::IsEmpty());
+}
+
+TEST(Fetch, ConnectionRefusedFailsQuickly) {
+  LocalHttpServer server;
+  ASSERT_TRUE(server.Start());
+  server.Stop();  // The port is now closed.
+  auto start = std::chrono::steady_clock::now();
+  Result<std::string> path = Fetch(server.Url("/f"), TestOptions(FreshTestDir("c")));
+  ASSERT_FALSE(path.ok());
+  EXPECT_THAT(path.message(), HasSubstr(server.Url("/f")));
+  EXPECT_THAT(path.message(), testing::ContainsRegex("[Cc]onnect"));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+}
+
+TEST(Fetch, ShortBodyLeavesNothingThatLooksComplete) {
+  LocalHttpServer server;
+  CannedResponse cut{200, std::string(5000, 'x')};
+  cut.send_bytes = 1000;
+  server.Route("/f", cut);
+  ASSERT_TRUE(server.Start());
+  fs::path cache = FreshTestDir("c");
+  Result<std::string> path = Fetch(server.Url("/f"), TestOptions(cache));
+  ASSERT_FALSE(path.ok());
+  EXPECT_THAT(path.message(), HasSubstr(server.Url("/f")));
+  EXPECT_THAT(CachedNames(cache), testing::IsEmpty());
+}
+
+TEST(Fetch, StalledServerTimesOut) {
+  LocalHttpServer server;
+  CannedResponse stall{200, kBody};
+  stall.stall = std::chrono::seconds(20);
+  server.Route("/f", stall);
+  ASSERT_TRUE(server.Start());
+  FetchOptions options = TestOptions(FreshTestDir("c"));
+  options.limits.low_speed_seconds = 1;
+  auto start = std::chrono::steady_clock::now();
+  Result<std::string> path = Fetch(server.Url("/f"), options);
+  ASSERT_FALSE(path.ok());
+  EXPECT_THAT(path.message(), HasSubstr(server.Url("/f")));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+}
+
+TEST(Fetch, RefusesS3WithAHint) {
+  Result<std::string> path = Fetch("s3://bucket/train.csv", TestOptions(FreshTestDir("c")));
+  ASSERT_FALSE(path.ok());
+  EXPECT_THAT(path.message(), HasSubstr("s3:// URLs are not supported yet"));
+}
+
+TEST(Fetch, RefusesOtherSchemes) {
+  Result<std::string> path = Fetch("ftp://host/train.csv", TestOptions(FreshTestDir("c")));
+  ASSERT_FALSE(path.ok());
+  EXPECT_THAT(path.message(), HasSubstr("unsupported scheme 'ftp://'"));
+}
+
+TEST(Fetch, RefusesMalformedExpectedDigest) {
+  FetchOptions options = TestOptions(FreshTestDir("c"));
+  options.expected_sha256 = "abc";
+  Result<std::string> path = Fetch("http://127.0.0.1:1/f", options);
+  ASSERT_FALSE(path.ok());
+  EXPECT_THAT(path.message(), HasSubstr("'abc' is not 64 hex digits"));
+}
+
+TEST(IsHttpUrl, RecognizesOnlyHttpSchemes) {
+  EXPECT_TRUE(IsHttpUrl("http://a/b"));
+  EXPECT_TRUE(IsHttpUrl("HTTPS://a/b"));
+  EXPECT_FALSE(IsHttpUrl("s3://a/b"));
+  EXPECT_FALSE(IsHttpUrl("data/http://x"));
+  EXPECT_FALSE(IsHttpUrl("train.csv"));
+}
+
+}  // namespace
+}  // namespace rungs::fetch
