@@ -51,7 +51,6 @@ class AshaScheduler : public Scheduler {
   // t: the fraction of the budget used at `now` (Budget::Fraction).
   double Progress(double now) const { return budget_.Fraction(now); }
   const Budget& budget() const { return budget_; }
-  const Brackets& brackets() const { return brackets_; }
   const Evolution& evolution() const { return evolution_; }
   size_t trials() const { return trials_.size(); }
   size_t outstanding() const { return outstanding_; }

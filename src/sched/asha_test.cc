@@ -209,6 +209,15 @@ TEST(Asha, RestartModePromotionCostsTheWholeRung) {
   EXPECT_TRUE(d.NoJob());
 }
 
+TEST(Asha, ProgressIsTheSpentShareOfTheBudget) {
+  Driver d(Small(1, 9, 3, 10));
+  for (int i = 0; i < 4; ++i) d.Next();
+  EXPECT_DOUBLE_EQ(d.sched().Progress(d.now()), 0.0);  // reserved, not spent
+  d.Report(0, 0.5);
+  d.Report(1, 0.5);
+  EXPECT_DOUBLE_EQ(d.sched().Progress(d.now()), 0.2);
+}
+
 TEST(Asha, RestartModePromotionStartsFromScratch) {
   Options o = Small(1, 9, 3, 100);
   o.promotion = Promotion::kRestart;

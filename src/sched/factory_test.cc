@@ -1,6 +1,8 @@
 #include "sched/factory.h"
 
 #include <optional>
+#include <random>
+#include <vector>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -76,6 +78,51 @@ TEST(MakeScheduler, RefusesUnknownNamesAndBadOptions) {
   o = Budgeted();
   o.brackets = 2;
   EXPECT_THAT(MakeScheduler("sha", o, TestSpace(), 1).message(), HasSubstr("use hyperband"));
+}
+
+// Runs every method to the end with results in a random order and checks the
+// epochs in flight plus those spent never pass the budget.
+TEST(MakeScheduler, EveryMethodStaysWithinTheBudgetAndFinishes) {
+  for (const char* name : {"asha-evo", "asha", "random", "sha", "hyperband"}) {
+    for (Promotion mode : {Promotion::kResume, Promotion::kRestart}) {
+      Options o;
+      o.max_epochs = 9;
+      o.budget_epochs = 400;
+      o.promotion = mode;
+      o.evolution.min_parents = 1;
+      auto made = MakeScheduler(name, o, TestSpace(), 3);
+      ASSERT_TRUE(made.ok()) << made.message();
+      Scheduler& s = **made;
+      std::mt19937_64 order(17);
+      std::vector<Job> running;
+      int64_t committed = 0;  // epochs of issued jobs
+      double now = 0;
+      for (int step = 0; step < 100000 && !s.Done(); ++step) {
+        while (running.size() < 6) {
+          std::optional<Job> job = s.Next(now);
+          if (!job) break;
+          committed += job->epochs_to - job->epochs_from;
+          running.push_back(*job);
+        }
+        ASSERT_LE(committed, o.budget_epochs) << name;
+        if (running.empty()) continue;  // Done() must now be true
+        const size_t pick = order() % running.size();
+        const Job job = running[pick];
+        running.erase(running.begin() + static_cast<long>(pick));
+        now += 1;
+        s.Report(JobResult{.job = job.id, .trial = job.trial, .rung = job.rung,
+                           .outcome = Outcome::kOk, .metric = static_cast<double>(order() % 1000),
+                           .epochs_trained = job.epochs_to - job.epochs_from, .seconds = 1,
+                           .error = {}},
+                 now);
+      }
+      EXPECT_TRUE(s.Done()) << name;
+      EXPECT_TRUE(running.empty()) << name;
+      EXPECT_GT(committed, o.budget_epochs - 9) << name << ": stopped with budget left";
+      ASSERT_TRUE(s.best().has_value()) << name;
+      EXPECT_EQ(s.best()->epochs, 9) << name;
+    }
+  }
 }
 
 TEST(MakeScheduler, DefaultMethodIsAshaEvo) { EXPECT_EQ(kDefaultMethod, "asha-evo"); }
