@@ -1,5 +1,5 @@
-// Test helper: writes a gzip-compressed tar archive of the given files with
-// libarchive, and scratch folders under the test's temporary directory.
+// Test helper: writes a tar archive (plain or gzip-compressed) of the given
+// files with libarchive, and scratch folders under the test's temporary directory.
 // For tests only.
 #pragma once
 
@@ -18,9 +18,11 @@ namespace rungs::fetch {
 
 using ArchiveEntries = std::vector<std::pair<std::string, std::string>>;  // path, bytes
 
-inline void WriteTarGz(const std::filesystem::path& path, const ArchiveEntries& entries) {
+// Writes a tar archive, gzip-compressed when `gzip`.
+inline void WriteArchive(const std::filesystem::path& path, const ArchiveEntries& entries,
+                         bool gzip) {
   archive* writer = archive_write_new();
-  archive_write_add_filter_gzip(writer);
+  if (gzip) archive_write_add_filter_gzip(writer);
   archive_write_set_format_pax_restricted(writer);
   ASSERT_EQ(archive_write_open_filename(writer, path.c_str()), ARCHIVE_OK);
   for (const auto& [name, bytes] : entries) {
@@ -36,6 +38,14 @@ inline void WriteTarGz(const std::filesystem::path& path, const ArchiveEntries& 
   }
   archive_write_close(writer);
   archive_write_free(writer);
+}
+
+inline void WriteTarGz(const std::filesystem::path& path, const ArchiveEntries& entries) {
+  WriteArchive(path, entries, true);
+}
+
+inline void WriteTar(const std::filesystem::path& path, const ArchiveEntries& entries) {
+  WriteArchive(path, entries, false);
 }
 
 // A fresh, empty folder named for the running test.

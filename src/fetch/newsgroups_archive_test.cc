@@ -3,8 +3,12 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <map>
+
 #include "fetch/archive_testing.h"
 #include "fetch/csv_field.h"
+#include "fetch/sha256.h"
 
 namespace rungs::fetch {
 namespace {
@@ -83,6 +87,59 @@ TEST(ConvertNewsgroupsArchive, TruncatedArchiveIsAnError) {
   Result<NewsgroupsRows> rows = ConvertNewsgroupsArchive(dir / "cut.tar.gz", dir);
   ASSERT_FALSE(rows.ok());
   EXPECT_THAT(rows.message(), HasSubstr("cut.tar.gz"));
+}
+
+// The (label, text) rows of a CSV whose fields are all double-quoted, as
+// the shared files are; the header row is skipped.
+std::vector<std::pair<std::string, std::string>> QuotedRows(const std::string& csv) {
+  std::vector<std::string> fields;
+  size_t at = 0;
+  while (at < csv.size()) {
+    EXPECT_EQ(csv[at], '"') << "at byte " << at;
+    std::string field;
+    for (++at; !(csv[at] == '"' && (at + 1 == csv.size() || csv[at + 1] != '"')); ++at) {
+      field += csv[at];
+      if (csv[at] == '"') ++at;  // A doubled quote stands for one.
+    }
+    fields.push_back(std::move(field));
+    at += 2;  // The closing quote and the ',' or '\n' after it.
+  }
+  std::vector<std::pair<std::string, std::string>> rows;
+  for (size_t i = 2; i + 1 < fields.size(); i += 2) rows.emplace_back(fields[i], fields[i + 1]);
+  return rows;
+}
+
+// Lays the shared CSV rows out as the bydate tarball does, in reverse order
+// and numbered across a digit boundary (9990, ..., 10001, ...), so that only
+// grouping plus numeric file order restores the original rows.
+void AddSplit(const fs::path& csv, const std::string& folder, ArchiveEntries& entries) {
+  std::map<std::string, int> next_number;
+  std::vector<std::pair<std::string, std::string>> rows = QuotedRows(ReadWhole(csv));
+  for (const auto& [label, text] : rows) {
+    int number = next_number.try_emplace(label, 9990).first->second++;
+    entries.push_back({folder + "/" + label + "/" + std::to_string(number), text});
+  }
+}
+
+TEST(ConvertNewsgroupsArchive, RebuildsTheSharedCsvsByteForByte) {
+  fs::path shared = fs::path(RUNGS_SHARED_DATA) / "20newsgroups";
+  if (!fs::exists(shared / "train.csv")) GTEST_SKIP() << "no shared 20newsgroups folder";
+  ArchiveEntries entries;
+  AddSplit(shared / "train.csv", "20news-bydate-train", entries);
+  AddSplit(shared / "test.csv", "20news-bydate-test", entries);
+  std::reverse(entries.begin(), entries.end());
+  fs::path dir = FreshTestDir("a");
+  WriteTar(dir / "bydate.tar", entries);
+  Result<NewsgroupsRows> rows = ConvertNewsgroupsArchive(dir / "bydate.tar", dir);
+  ASSERT_TRUE(rows.ok()) << rows.message();
+  EXPECT_EQ(rows->train, 11314);
+  EXPECT_EQ(rows->test, 7532);
+  // The digests recorded in the shared README.
+  EXPECT_EQ(Sha256OfFile(dir / "train.csv").value(),
+            "7fa2f98e92c192f7175adcf69ee03a9f9812b1c7b83da2359df88200a46e30c3");
+  EXPECT_EQ(Sha256OfFile(dir / "test.csv").value(),
+            "e2425bbb298249bed5d105aeb5d55401c4967fd0fc7bfc60210de78062c8d198");
+  fs::remove_all(dir);  // About 100 MB.
 }
 
 }  // namespace
