@@ -138,6 +138,7 @@ Result<std::string> DownloadArchive(const KnownDataset& set, const DatasetOption
                               ? EnvOrEmpty(EnvName(set.name, "SHA256"))
                               : options.archive_sha256;
   if (fetch.expected_sha256.empty()) fetch.expected_sha256 = set.archive_sha256;
+  fetch.label = std::string(set.name) + " archive";
   std::string failures;
   for (const std::string& url : urls) {
     Result<std::string> archive = Fetch(url, fetch);
@@ -145,6 +146,16 @@ Result<std::string> DownloadArchive(const KnownDataset& set, const DatasetOption
     failures += "\n  " + archive.message();
   }
   return Fail("cannot download data set '" + std::string(set.name) + "':" + failures);
+}
+
+// Puts the converted folder `partial` in place of `target`, which at this
+// point is absent or a set someone emptied by hand. When the rename fails
+// (another process moved its copy in first), `partial` is dropped.
+void MoveIntoPlace(const fs::path& partial, const fs::path& target) {
+  std::error_code error;
+  fs::remove_all(target, error);
+  fs::rename(partial, target, error);
+  if (error) fs::remove_all(partial, error);
 }
 
 // Converts into a private folder, then renames it into place, so the cache
@@ -160,12 +171,11 @@ Result<DatasetFiles> DownloadAndConvert(const KnownDataset& set, const fs::path&
   fs::create_directories(partial, error);
   if (error) return Fail("cannot create '" + partial.string() + "': " + error.message());
   Result<std::string> summary = set.convert(*archive, partial);
-  if (summary.ok()) fs::rename(partial, target, error);
-  if (!summary.ok() || error) {
+  if (!summary.ok()) {
     fs::remove_all(partial, error);
-    if (!summary.ok()) return summary.error();
-    // Another process converted the set first: use its copy.
+    return summary.error();
   }
+  MoveIntoPlace(partial, target);
   std::optional<DatasetFiles> files = FilesIn(target, set, DatasetOrigin::kDownloaded);
   if (!files) return Fail("cannot move converted data set into '" + target.string() + "'");
   files->matches_reference = MatchesReference(*files, set);

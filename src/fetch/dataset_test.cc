@@ -71,6 +71,36 @@ TEST(ResolveDataset, FindsTheSharedCopyWhenPresent) {
   EXPECT_THAT(files->train, HasSubstr("20newsgroups"));
 }
 
+TEST(ResolveDataset, AgNewsTestComesFromTheSharedFolder) {
+  if (!fs::exists(fs::path(RUNGS_SHARED_DATA) / "ag_news" / "test.csv")) {
+    GTEST_SKIP() << "no shared ag_news folder";
+  }
+  DatasetOptions options = TestOptions(FreshTestDir("c"));
+  options.local_root = RUNGS_SHARED_DATA;
+  options.need_train = false;
+  Result<DatasetFiles> files = ResolveDataset("ag_news", options);
+  ASSERT_TRUE(files.ok()) << files.message();
+  EXPECT_EQ(files->origin, DatasetOrigin::kLocalFolder);
+  EXPECT_EQ(files->train, "");
+  EXPECT_EQ(files->test, (fs::path(RUNGS_SHARED_DATA) / "ag_news" / "test.csv").string());
+}
+
+TEST(ResolveDataset, IncompleteCachedSetIsConvertedAgain) {
+  LocalHttpServer server;
+  std::string digest = ServeNews(server, FreshTestDir("srv"));
+  fs::path cache = FreshTestDir("c");
+  DatasetOptions options = TestOptions(cache);
+  options.archive_url = server.Url("/news.tar.gz");
+  options.archive_sha256 = digest;
+  ASSERT_TRUE(ResolveDataset("20newsgroups", options).ok());
+  fs::remove(cache / "datasets" / "20newsgroups" / "train.csv");
+  Result<DatasetFiles> files = ResolveDataset("20newsgroups", options);
+  ASSERT_TRUE(files.ok()) << files.message();
+  EXPECT_EQ(files->origin, DatasetOrigin::kDownloaded);
+  EXPECT_TRUE(fs::exists(files->train));
+  EXPECT_EQ(server.requests(), 1);  // The archive itself came from the cache.
+}
+
 TEST(ResolveDataset, DownloadsConvertsThenUsesTheCacheOffline) {
   LocalHttpServer server;
   std::string digest = ServeNews(server, FreshTestDir("srv"));
@@ -125,6 +155,23 @@ TEST(ResolveDataset, WrongArchiveDigestFailsAndCachesNothing) {
               HasSubstr("8f1b2514ca22a5ade8fbb9cfa5727df95fa587f4c87b786e15c759fa66d95610"));
   EXPECT_FALSE(fs::exists(cache / "datasets" / "20newsgroups"));
   EXPECT_TRUE(fs::is_empty(cache / "downloads"));
+}
+
+TEST(ResolveDataset, ArchiveWithoutTheSplitsLeavesNoConvertedFolder) {
+  fs::path srv = FreshTestDir("srv");
+  WriteTarGz(srv / "other.tar.gz", {{"something/else.txt", "x"}});
+  std::string bytes = ReadWhole(srv / "other.tar.gz");
+  LocalHttpServer server;
+  server.Route("/other.tar.gz", {200, bytes});
+  ASSERT_TRUE(server.Start());
+  fs::path cache = FreshTestDir("c");
+  DatasetOptions options = TestOptions(cache);
+  options.archive_url = server.Url("/other.tar.gz");
+  options.archive_sha256 = Sha256OfBytes(bytes);
+  Result<DatasetFiles> files = ResolveDataset("20newsgroups", options);
+  ASSERT_FALSE(files.ok());
+  EXPECT_THAT(files.message(), HasSubstr("not the 20 Newsgroups bydate tarball"));
+  EXPECT_TRUE(fs::is_empty(cache / "datasets"));
 }
 
 TEST(ResolveDataset, UnreachableSourceErrorNamesTheUrl) {

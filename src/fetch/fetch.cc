@@ -87,7 +87,8 @@ Result<std::string> Download(const std::string& url, const FetchOptions& options
   static std::atomic<uint64_t> next_partial{0};
   fs::path partial = final_path;
   partial += ".part-" + std::to_string(getpid()) + "-" + std::to_string(next_partial++);
-  DownloadProgress progress(options.progress, stderr, UrlFileName(url));
+  DownloadProgress progress(options.progress, stderr,
+                            options.label.empty() ? UrlFileName(url) : options.label);
   Status status = DownloadToFile(url, partial, options.limits, progress);
   if (status.ok()) status = CheckDigest(partial, url + " (download removed)", options.expected_sha256);
   if (!status.ok()) {

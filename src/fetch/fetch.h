@@ -25,6 +25,8 @@ struct FetchOptions {
   std::string expected_sha256;
   // Download progress on stderr; kAuto: only when stderr is a terminal.
   ProgressMode progress = ProgressMode::kAuto;
+  // What the progress line calls the download; empty: the URL's file name.
+  std::string label;
   TransferLimits limits;
 };
 
