@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numbers>
+#include <sstream>
 #include <string>
 
 namespace rungs::sched {
@@ -12,11 +13,11 @@ Error Bad(std::string_view field, const std::string& problem) {
   return Fail("scheduler option '" + std::string(field) + "' " + problem);
 }
 
+// Shortest readable form: 1.5, 0.2, 1e-09.
 std::string Num(double value) {
-  std::string text = std::to_string(value);
-  text.erase(text.find_last_not_of('0') + 1);
-  if (!text.empty() && text.back() == '.') text.pop_back();
-  return text;
+  std::ostringstream text;
+  text << value;
+  return text.str();
 }
 
 // Both ends finite and inside [low, high]; exponential ends must be > 0.

@@ -98,7 +98,8 @@ TEST(Validate, RefusesBadEvolutionSchedules) {
   EXPECT_THAT(Validate(o).message(), HasSubstr("'evolution.probability' must stay within [0, 1], got 1.5"));
   o = Valid();
   o.evolution.sigma = Schedule{0.1, 0, Shape::kLinear};
-  EXPECT_THAT(Validate(o).message(), HasSubstr("'evolution.sigma'"));
+  EXPECT_THAT(Validate(o).message(),
+              HasSubstr("'evolution.sigma' must stay within [1e-09, 10], got 0"));
   o = Valid();
   o.evolution.min_parents = 300;
   EXPECT_THAT(Validate(o).message(), HasSubstr("'evolution.min_parents' must be in [1, pool_size = 256]"));
