@@ -1,0 +1,219 @@
+#include "trial/child_process.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <cerrno>
+#include <fstream>
+#include <system_error>
+#include <thread>
+
+extern char** environ;
+
+namespace rungs::trial {
+namespace {
+
+std::string ErrnoText(int err) { return std::system_category().message(err); }
+
+// Signals a program should meet with their default action even when this
+// process ignores or handles them (an ignored SIGPIPE survives exec).
+sigset_t DefaultSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  for (int s : {SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGCHLD, SIGALRM, SIGUSR1, SIGUSR2}) {
+    sigaddset(&set, s);
+  }
+  return set;
+}
+
+// posix_spawn's C structures, destroyed on every path out.
+struct SpawnSetup {
+  posix_spawn_file_actions_t actions;
+  posix_spawnattr_t attr;
+  SpawnSetup() {
+    posix_spawn_file_actions_init(&actions);
+    posix_spawnattr_init(&attr);
+  }
+  ~SpawnSetup() {
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attr);
+  }
+};
+
+std::string WhyNotStarted(const std::string& program, int err) {
+  std::string why = "cannot start '" + program + "': " + ErrnoText(err);
+  if (err == ENOENT && program.find('/') == std::string::npos) why += " (not found on PATH)";
+  if (err == EACCES) why += " (is it an executable file?)";
+  return why;
+}
+
+ExitStatus FromWaitStatus(int status) {
+  if (WIFEXITED(status)) return ExitStatus{WEXITSTATUS(status), 0};
+  if (WIFSIGNALED(status)) return ExitStatus{-1, WTERMSIG(status)};
+  return ExitStatus{};
+}
+
+}  // namespace
+
+std::string ExitStatus::Describe() const {
+  if (signal != 0) {
+    const char* name = sigabbrev_np(signal);
+    return "was killed by signal " + std::to_string(signal) +
+           (name ? " (SIG" + std::string(name) + ")" : "");
+  }
+  if (code < 0) return "ended in an unknown way";
+  return "exited with status " + std::to_string(code);
+}
+
+Result<std::unique_ptr<ChildProcess>> ChildProcess::Spawn(
+    const std::vector<std::string>& argv, const std::filesystem::path& stderr_path) {
+  if (argv.empty() || argv[0].empty()) return Fail("cannot start a program with no name");
+  int err_fd = ::open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (err_fd < 0) {
+    return Fail("cannot create " + stderr_path.string() + " for the program's stderr: " +
+                ErrnoText(errno));
+  }
+  int out[2];
+  if (::pipe2(out, O_CLOEXEC) != 0) {
+    int err = errno;
+    ::close(err_fd);
+    return Fail("cannot start '" + argv[0] + "': pipe: " + ErrnoText(err));
+  }
+  SpawnSetup setup;
+  posix_spawn_file_actions_addopen(&setup.actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2(&setup.actions, out[1], STDOUT_FILENO);
+  posix_spawn_file_actions_adddup2(&setup.actions, err_fd, STDERR_FILENO);
+  sigset_t none;
+  sigemptyset(&none);
+  sigset_t defaults = DefaultSignals();
+  posix_spawnattr_setflags(&setup.attr,
+                           POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  posix_spawnattr_setpgroup(&setup.attr, 0);
+  posix_spawnattr_setsigmask(&setup.attr, &none);
+  posix_spawnattr_setsigdefault(&setup.attr, &defaults);
+
+  std::vector<char*> args;
+  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  pid_t pid = 0;
+  int err = posix_spawnp(&pid, args[0], &setup.actions, &setup.attr, args.data(), environ);
+  ::close(out[1]);
+  ::close(err_fd);
+  if (err != 0) {
+    ::close(out[0]);
+    return Fail(WhyNotStarted(argv[0], err));
+  }
+  ::fcntl(out[0], F_SETFL, ::fcntl(out[0], F_GETFL) | O_NONBLOCK);
+  return std::unique_ptr<ChildProcess>(new ChildProcess(pid, out[0]));
+}
+
+ChildProcess::~ChildProcess() {
+  if (!status_) Stop(std::chrono::milliseconds(0));
+  CloseStdout();
+}
+
+void ChildProcess::CloseStdout() {
+  if (stdout_fd_ >= 0) ::close(stdout_fd_);
+  stdout_fd_ = -1;
+}
+
+std::vector<std::string> ChildProcess::ReadLines(std::chrono::milliseconds wait) {
+  std::vector<std::string> lines;
+  if (stdout_fd_ < 0) {
+    std::this_thread::sleep_for(wait);
+    return lines;
+  }
+  pollfd p{stdout_fd_, POLLIN, 0};
+  if (::poll(&p, 1, static_cast<int>(wait.count())) <= 0) return lines;
+  char buf[16384];
+  while (true) {
+    ssize_t n = ::read(stdout_fd_, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+      CloseStdout();  // a read error ends the stream like EOF
+    }
+    if (n <= 0) {
+      if (n == 0) CloseStdout();
+      if (!partial_.empty()) lines.push_back(std::move(partial_));
+      partial_.clear();
+      break;
+    }
+    for (ssize_t i = 0; i < n; ++i) {
+      if (buf[i] == '\n') {
+        lines.push_back(std::move(partial_));
+        partial_.clear();
+      } else {
+        partial_ += buf[i];
+        if (partial_.size() == kMaxLine) {
+          lines.push_back(std::move(partial_));
+          partial_.clear();
+        }
+      }
+    }
+  }
+  return lines;
+}
+
+bool ChildProcess::Exited() const {
+  siginfo_t info{};
+  // WNOWAIT leaves the program a zombie, so its pid (and group id) cannot be
+  // reused before Reap kills the rest of the group.
+  int rc = ::waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOHANG | WNOWAIT);
+  if (rc != 0) return errno == ECHILD;  // someone else reaped it: it is gone
+  return info.si_pid == pid_;
+}
+
+ExitStatus ChildProcess::Reap() {
+  ::kill(-pid_, SIGKILL);  // whatever the program left running in its group
+  int status = 0;
+  pid_t rc;
+  do {
+    rc = ::waitpid(pid_, &status, 0);
+  } while (rc < 0 && errno == EINTR);
+  status_ = rc == pid_ ? FromWaitStatus(status) : ExitStatus{};
+  return *status_;
+}
+
+std::optional<ExitStatus> ChildProcess::TryReap() {
+  if (status_) return status_;
+  if (!Exited()) return std::nullopt;
+  return Reap();
+}
+
+ExitStatus ChildProcess::Stop(std::chrono::milliseconds grace) {
+  if (status_) return *status_;
+  ::kill(-pid_, SIGTERM);
+  auto deadline = std::chrono::steady_clock::now() + grace;
+  while (!Exited() && std::chrono::steady_clock::now() < deadline) {
+    ReadLines(std::chrono::milliseconds(5));  // a program blocked on a full pipe must not stall
+  }
+  return Reap();
+}
+
+std::string FileTail(const std::filesystem::path& path, size_t max_bytes) {
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  if (!in) return "";
+  std::streamoff size = in.tellg();
+  std::streamoff start = size > static_cast<std::streamoff>(max_bytes)
+                             ? size - static_cast<std::streamoff>(max_bytes)
+                             : 0;
+  in.seekg(start);
+  std::string text(static_cast<size_t>(size - start), '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<size_t>(in.gcount()));
+  if (start > 0) {
+    size_t newline = text.find('\n');
+    text.erase(0, newline == std::string::npos ? 0 : newline + 1);
+  }
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
+  return text;
+}
+
+}  // namespace rungs::trial

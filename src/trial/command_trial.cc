@@ -1,0 +1,196 @@
+#include "trial/command_trial.h"
+
+#include <cmath>
+#include <exception>
+#include <fstream>
+#include <memory>
+#include <optional>
+#include <system_error>
+
+#include "trial/child_process.h"
+#include "trial/metric_line.h"
+
+namespace rungs::trial {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+// How long Run waits for stdout before looking at the cancel flag again.
+constexpr std::chrono::milliseconds kPoll{50};
+// After the program exits, how long its stdout may stay open (held by
+// something outside its group) before the job is judged on what it printed.
+constexpr std::chrono::seconds kDrainAfterExit{1};
+constexpr size_t kStderrTailBytes = 2000;
+constexpr size_t kQuotedLineBytes = 200;
+
+sched::JobResult ResultFor(const sched::Job& job, sched::Outcome outcome, std::string error) {
+  sched::JobResult r;
+  r.job = job.id;
+  r.trial = job.trial;
+  r.rung = job.rung;
+  r.outcome = outcome;
+  r.error = std::move(error);
+  return r;
+}
+
+std::string Quote(const std::string& line) {
+  if (line.size() <= kQuotedLineBytes) return "'" + line + "'";
+  return "'" + line.substr(0, kQuotedLineBytes) + "...'";
+}
+
+// Follows the metric lines of one job and decides when it is over.
+class Progress {
+ public:
+  Progress(const sched::Job& job, const std::string& metric)
+      : job_(job), metric_(metric), last_epoch_(job.epochs_from) {}
+
+  // The job's final result if `line` ends it (reached epochs_to, diverged,
+  // or malformed), nullopt to keep reading.
+  std::optional<sched::JobResult> OnLine(const std::string& line) {
+    ++line_number_;
+    Result<std::optional<MetricLine>> parsed = ParseMetricLine(line);
+    if (!parsed.ok()) return Bad(parsed.message() + ": " + Quote(line));
+    if (!parsed->has_value()) return std::nullopt;
+    const MetricLine& m = **parsed;
+    if (m.epoch <= last_epoch_) {
+      return Bad("epoch " + std::to_string(m.epoch) + " does not follow epoch " +
+                 std::to_string(last_epoch_) + " (epochs must increase, starting after " +
+                 "epochs_from = " + std::to_string(job_.epochs_from) + ")");
+    }
+    std::optional<double> value = m.Find(metric_);
+    if (!value) return Bad("metric line has no '" + metric_ + "=': " + Quote(line));
+    last_epoch_ = m.epoch;
+    if (!std::isfinite(*value)) {
+      return Final(sched::Outcome::kDiverged, "metric '" + metric_ + "' is " +
+                                                  std::to_string(*value) + " at epoch " +
+                                                  std::to_string(m.epoch));
+    }
+    if (m.epoch < job_.epochs_to) return std::nullopt;
+    sched::JobResult done = Final(sched::Outcome::kOk, "");
+    done.metric = *value;
+    return done;
+  }
+
+  sched::JobResult Final(sched::Outcome outcome, std::string error) const {
+    sched::JobResult r = ResultFor(job_, outcome, std::move(error));
+    r.epochs_trained = last_epoch_ - job_.epochs_from;
+    return r;
+  }
+
+  // e.g. "after epoch 3" or "before reporting any epoch".
+  std::string Where() const {
+    if (last_epoch_ == job_.epochs_from) return "before reporting any epoch";
+    return "after epoch " + std::to_string(last_epoch_);
+  }
+
+ private:
+  sched::JobResult Bad(const std::string& why) const {
+    return Final(sched::Outcome::kFailed, "stdout line " + std::to_string(line_number_) + ": " + why);
+  }
+
+  const sched::Job& job_;
+  const std::string& metric_;
+  int last_epoch_;
+  int line_number_ = 0;
+};
+
+bool ValidMetricName(const std::string& name) {
+  if (name.empty() || name == "epoch") return false;
+  for (char c : name) {
+    if (c == '=' || c == ' ' || c == '\t' || c == '\n' || c == '\r') return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<CommandTrial> CommandTrial::Create(const space::Space& space, CommandSpec spec) {
+  Result<ArgvTemplate> argv = ArgvTemplate::Compile(spec.argv, space);
+  if (!argv.ok()) return argv.error();
+  if (!ValidMetricName(spec.metric)) {
+    return Fail("command: metric name '" + spec.metric +
+                "' cannot be a metric-line key (non-empty, not 'epoch', no '=' or blanks)");
+  }
+  if (spec.root.empty()) return Fail("command: no folder given for the trials' working folders");
+  std::error_code ec;
+  spec.root = fs::absolute(spec.root, ec);
+  if (!ec) fs::create_directories(spec.root / "logs", ec);
+  if (ec) return Fail("command: cannot create " + (spec.root / "logs").string() + ": " + ec.message());
+  return CommandTrial(space, std::move(spec), std::move(*argv));
+}
+
+fs::path CommandTrial::WorkdirOf(uint32_t trial) const {
+  return spec_.root / ("trial-" + std::to_string(trial));
+}
+
+fs::path CommandTrial::StdoutLogOf(uint64_t job) const {
+  return spec_.root / "logs" / ("job-" + std::to_string(job) + ".out");
+}
+
+fs::path CommandTrial::StderrLogOf(uint64_t job) const {
+  return spec_.root / "logs" / ("job-" + std::to_string(job) + ".err");
+}
+
+sched::JobResult CommandTrial::Run(const sched::Job& job, const std::atomic<bool>* cancel) const {
+  auto start = Clock::now();
+  sched::JobResult result;
+  try {
+    result = RunChecked(job, cancel);
+  } catch (const std::exception& e) {
+    result = ResultFor(job, sched::Outcome::kFailed, std::string("command trainable: ") + e.what());
+  }
+  result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  return result;
+}
+
+Result<fs::path> CommandTrial::PrepareWorkdir(const sched::Job& job) const {
+  fs::path dir = WorkdirOf(job.trial);
+  std::error_code ec;
+  // From epoch 0 the program must start afresh: no stale checkpoint may leak in.
+  if (job.epochs_from == 0) fs::remove_all(dir, ec);
+  if (!ec) fs::create_directories(dir, ec);
+  if (ec) return Fail("cannot prepare the working folder " + dir.string() + ": " + ec.message());
+  return dir;
+}
+
+sched::JobResult CommandTrial::RunChecked(const sched::Job& job,
+                                          const std::atomic<bool>* cancel) const {
+  Result<fs::path> workdir = PrepareWorkdir(job);
+  if (!workdir.ok()) return ResultFor(job, sched::Outcome::kFailed, workdir.message());
+  JobBindings bindings{space_->ToJson(job.config), workdir->string(), spec_.seed + job.trial};
+  std::vector<std::string> argv = argv_.Expand(job, bindings);
+  auto child = ChildProcess::Spawn(argv, StderrLogOf(job.id));
+  if (!child.ok()) return ResultFor(job, sched::Outcome::kFailed, child.message());
+  ChildProcess& program = **child;
+  std::ofstream out_log(StdoutLogOf(job.id));
+  Progress progress(job, spec_.metric);
+  std::optional<Clock::time_point> exited_at;
+
+  while (true) {
+    if (cancel != nullptr && cancel->load()) {
+      program.Stop(spec_.stop_grace);
+      return progress.Final(sched::Outcome::kTimeout, "cancelled " + progress.Where());
+    }
+    // Look for the exit before reading, so that every line printed before it is read.
+    std::optional<ExitStatus> exit = program.TryReap();
+    if (exit && !exited_at) exited_at = Clock::now();
+    for (const std::string& line : program.ReadLines(kPoll)) {
+      out_log << line << '\n';
+      if (std::optional<sched::JobResult> end = progress.OnLine(line)) {
+        program.Stop(spec_.stop_grace);
+        return *end;
+      }
+    }
+    if (exit && (!program.stdout_open() || Clock::now() - *exited_at > kDrainAfterExit)) {
+      std::string stderr_tail = FileTail(StderrLogOf(job.id), kStderrTailBytes);
+      return progress.Final(
+          sched::Outcome::kFailed,
+          "'" + argv[0] + "' " + exit->Describe() + " " + progress.Where() + ", before epoch " +
+              std::to_string(job.epochs_to) + "; stderr (" + StderrLogOf(job.id).string() + ")" +
+              (stderr_tail.empty() ? " is empty" : ":\n" + stderr_tail));
+    }
+  }
+}
+
+}  // namespace rungs::trial
