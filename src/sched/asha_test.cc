@@ -107,12 +107,13 @@ TEST(Asha, PromotesTopThirdIncludingTiesAndSmallRungs) {
   EXPECT_EQ(d.Next().trial, 6u);
 }
 
-TEST(Asha, FailedAndNanResultsCountAsWorst) {
+TEST(Asha, FailedNanAndInfiniteResultsCountAsWorst) {
   Driver d(Small(1, 9, 3, 1000));
-  for (int i = 0; i < 3; ++i) d.Next();
+  for (int i = 0; i < 4; ++i) d.Next();
   d.Report(0, 100.0, Outcome::kFailed);  // metric ignored
   d.Report(1, std::numeric_limits<double>::quiet_NaN());
-  d.Report(2, -5.0);
+  d.Report(3, std::numeric_limits<double>::infinity());  // not a real score
+  d.Report(2, -5.0);  // 4 results, one slot: the only usable one
   const Job job = d.Next();
   EXPECT_EQ(job.trial, 2u);
   EXPECT_EQ(job.rung, 1);

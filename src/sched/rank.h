@@ -1,8 +1,8 @@
 // Rank: how results compare. Lower ranks are better in every direction.
 //
 // A result's score is its metric, negated when maximizing, so that smaller
-// is always better; a failed, diverged or timed-out job, or a NaN metric,
-// scores +infinity (the worst). Equal scores go to the earlier result: `seq`
+// is always better; a failed, diverged or timed-out job, or a NaN or
+// infinite metric, scores +infinity (the worst). Equal scores go to the earlier result: `seq`
 // counts results in the order they were reported.
 #pragma once
 
@@ -28,7 +28,7 @@ struct Rank {
 
 // True when the result can be ranked by its metric (and promoted).
 inline bool Usable(const JobResult& r) {
-  return r.outcome == Outcome::kOk && !std::isnan(r.metric);
+  return r.outcome == Outcome::kOk && std::isfinite(r.metric);
 }
 
 inline double Score(const JobResult& r, Direction direction) {
