@@ -89,6 +89,8 @@ Result<std::unique_ptr<ChildProcess>> ChildProcess::Spawn(
   posix_spawn_file_actions_addopen(&setup.actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_adddup2(&setup.actions, out[1], STDOUT_FILENO);
   posix_spawn_file_actions_adddup2(&setup.actions, err_fd, STDERR_FILENO);
+  // Descriptors someone opened without close-on-exec stay out of the program too.
+  posix_spawn_file_actions_addclosefrom_np(&setup.actions, STDERR_FILENO + 1);
   sigset_t none;
   sigemptyset(&none);
   sigset_t defaults = DefaultSignals();

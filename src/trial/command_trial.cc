@@ -84,6 +84,12 @@ class Progress {
     return "after epoch " + std::to_string(last_epoch_);
   }
 
+  // e.g. "it reported up to epoch 3" or "it reported no epoch".
+  std::string Reported() const {
+    if (last_epoch_ == job_.epochs_from) return "it reported no epoch";
+    return "it reported up to epoch " + std::to_string(last_epoch_);
+  }
+
  private:
   sched::JobResult Bad(const std::string& why) const {
     return Final(sched::Outcome::kFailed, "stdout line " + std::to_string(line_number_) + ": " + why);
@@ -167,27 +173,34 @@ sched::JobResult CommandTrial::RunChecked(const sched::Job& job,
   Progress progress(job, spec_.metric);
   std::optional<Clock::time_point> exited_at;
 
+  // Logs and judges lines; the job's result once a line ends it.
+  auto consume = [&](const std::vector<std::string>& lines) -> std::optional<sched::JobResult> {
+    for (const std::string& line : lines) {
+      out_log << line << '\n';
+      if (std::optional<sched::JobResult> end = progress.OnLine(line)) return end;
+    }
+    return std::nullopt;
+  };
   while (true) {
     if (cancel != nullptr && cancel->load()) {
+      // Epochs already printed count, even when the reader had not got to them.
+      std::optional<sched::JobResult> end = consume(program.ReadLines(std::chrono::milliseconds(0)));
       program.Stop(spec_.stop_grace);
-      return progress.Final(sched::Outcome::kTimeout, "cancelled " + progress.Where());
+      return end ? *end : progress.Final(sched::Outcome::kTimeout, "cancelled " + progress.Where());
     }
     // Look for the exit before reading, so that every line printed before it is read.
     std::optional<ExitStatus> exit = program.TryReap();
     if (exit && !exited_at) exited_at = Clock::now();
-    for (const std::string& line : program.ReadLines(kPoll)) {
-      out_log << line << '\n';
-      if (std::optional<sched::JobResult> end = progress.OnLine(line)) {
-        program.Stop(spec_.stop_grace);
-        return *end;
-      }
+    if (std::optional<sched::JobResult> end = consume(program.ReadLines(kPoll))) {
+      program.Stop(spec_.stop_grace);
+      return *end;
     }
     if (exit && (!program.stdout_open() || Clock::now() - *exited_at > kDrainAfterExit)) {
       std::string stderr_tail = FileTail(StderrLogOf(job.id), kStderrTailBytes);
       return progress.Final(
           sched::Outcome::kFailed,
-          "'" + argv[0] + "' " + exit->Describe() + " " + progress.Where() + ", before epoch " +
-              std::to_string(job.epochs_to) + "; stderr (" + StderrLogOf(job.id).string() + ")" +
+          "'" + argv[0] + "' " + exit->Describe() + " before reaching epoch " +
+              std::to_string(job.epochs_to) + " (" + progress.Reported() + "); stderr (" + StderrLogOf(job.id).string() + ")" +
               (stderr_tail.empty() ? " is empty" : ":\n" + stderr_tail));
     }
   }

@@ -1,5 +1,6 @@
 #include "trial/command_trial.h"
 
+#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -179,7 +180,7 @@ exit 3)");
   sched::JobResult result = trial.Run(Job(1, 0, 4), nullptr);
   EXPECT_EQ(result.outcome, sched::Outcome::kFailed);
   EXPECT_EQ(result.epochs_trained, 1);
-  EXPECT_THAT(result.error, HasSubstr("exited with status 3 after epoch 1, before epoch 4"));
+  EXPECT_THAT(result.error, HasSubstr("exited with status 3 before reaching epoch 4 (it reported up to epoch 1)"));
   EXPECT_THAT(result.error, HasSubstr("loading shard 2\nout of memory in layer 3"));
   EXPECT_THAT(result.error, HasSubstr(trial.StderrLogOf(1).string()));
 }
@@ -189,7 +190,7 @@ TEST_F(CommandTrialTest, ProgramKilledBySignalSaysWhich) {
   sched::JobResult result = trial.Run(Job(1, 0, 2), nullptr);
   EXPECT_EQ(result.outcome, sched::Outcome::kFailed);
   EXPECT_EQ(result.epochs_trained, 0);
-  EXPECT_THAT(result.error, HasSubstr("killed by signal 9 (SIGKILL) before reporting any epoch"));
+  EXPECT_THAT(result.error, HasSubstr("killed by signal 9 (SIGKILL) before reaching epoch 2 (it reported no epoch)"));
   EXPECT_THAT(result.error, HasSubstr("is empty"));
 }
 
@@ -241,7 +242,6 @@ exec sleep 1000)");
     for (int i = 0; i < 2000 && !fs::exists(ready); ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));  // lines are read by then
     cancel.store(true);
   });
   sched::JobResult result = trial.Run(Job(1, 2, 8), &cancel);
@@ -297,6 +297,18 @@ echo "rungs-metric epoch=1 value=1")");
   EXPECT_EQ(ReadFile(trial.WorkdirOf(6) / "args"),
             "[" + trial.WorkdirOf(6).string() + "]\n[--lr=0.01]\n[two words]\n[$HOME]\n[*]\n"
             "[6]\n[106]\n[0]\n");
+}
+
+TEST_F(CommandTrialTest, ProgramInheritsNoDescriptorBeyondStdio) {
+  int leaky = ::open("/dev/null", O_RDONLY);  // deliberately without O_CLOEXEC
+  ASSERT_GE(leaky, 3);
+  std::string script = Script("fds", R"(
+if [ -e /proc/$$/fd/$1 ]; then v=1; else v=0; fi
+echo "rungs-metric epoch=1 value=$v")");
+  sched::JobResult result = Trial({script, std::to_string(leaky)}).Run(Job(1, 0, 1), nullptr);
+  ::close(leaky);
+  ASSERT_EQ(result.outcome, sched::Outcome::kOk) << result.error;
+  EXPECT_EQ(result.metric, 0.0);  // descriptor `leaky` was not open in the program
 }
 
 TEST_F(CommandTrialTest, OutputIsCopiedToTheJobLogs) {
