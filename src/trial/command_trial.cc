@@ -168,11 +168,14 @@ sched::JobResult CommandTrial::RunChecked(const sched::Job& job,
   std::vector<std::string> argv = argv_.Expand(job, bindings);
   auto child = ChildProcess::Spawn(argv, StderrLogOf(job.id));
   if (!child.ok()) return ResultFor(job, sched::Outcome::kFailed, child.message());
-  ChildProcess& program = **child;
+  return Follow(**child, argv[0], job, cancel);
+}
+
+sched::JobResult CommandTrial::Follow(ChildProcess& program, const std::string& name,
+                                      const sched::Job& job,
+                                      const std::atomic<bool>* cancel) const {
   std::ofstream out_log(StdoutLogOf(job.id));
   Progress progress(job, spec_.metric);
-  std::optional<Clock::time_point> exited_at;
-
   // Logs and judges lines; the job's result once a line ends it.
   auto consume = [&](const std::vector<std::string>& lines) -> std::optional<sched::JobResult> {
     for (const std::string& line : lines) {
@@ -181,6 +184,7 @@ sched::JobResult CommandTrial::RunChecked(const sched::Job& job,
     }
     return std::nullopt;
   };
+  std::optional<Clock::time_point> exited_at;
   while (true) {
     if (cancel != nullptr && cancel->load()) {
       // Epochs already printed count, even when the reader had not got to them.
@@ -196,12 +200,12 @@ sched::JobResult CommandTrial::RunChecked(const sched::Job& job,
       return *end;
     }
     if (exit && (!program.stdout_open() || Clock::now() - *exited_at > kDrainAfterExit)) {
-      std::string stderr_tail = FileTail(StderrLogOf(job.id), kStderrTailBytes);
-      return progress.Final(
-          sched::Outcome::kFailed,
-          "'" + argv[0] + "' " + exit->Describe() + " before reaching epoch " +
-              std::to_string(job.epochs_to) + " (" + progress.Reported() + "); stderr (" + StderrLogOf(job.id).string() + ")" +
-              (stderr_tail.empty() ? " is empty" : ":\n" + stderr_tail));
+      std::string tail = FileTail(StderrLogOf(job.id), kStderrTailBytes);
+      return progress.Final(sched::Outcome::kFailed,
+                            "'" + name + "' " + exit->Describe() + " before reaching epoch " +
+                                std::to_string(job.epochs_to) + " (" + progress.Reported() +
+                                "); stderr (" + StderrLogOf(job.id).string() + ")" +
+                                (tail.empty() ? " is empty" : ":\n" + tail));
     }
   }
 }

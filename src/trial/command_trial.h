@@ -26,6 +26,7 @@
 #include "sched/job.h"
 #include "space/space.h"
 #include "trial/argv_template.h"
+#include "trial/child_process.h"
 
 namespace rungs::trial {
 
@@ -64,6 +65,10 @@ class CommandTrial {
 
   sched::JobResult RunChecked(const sched::Job& job, const std::atomic<bool>* cancel) const;
   Result<std::filesystem::path> PrepareWorkdir(const sched::Job& job) const;
+  // Reads the started program's stdout until the job is decided, then makes
+  // sure the program is gone. `name` is the program, for messages.
+  sched::JobResult Follow(ChildProcess& program, const std::string& name, const sched::Job& job,
+                          const std::atomic<bool>* cancel) const;
 
   const space::Space* space_;
   CommandSpec spec_;  // root made absolute
