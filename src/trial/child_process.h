@@ -52,7 +52,8 @@ class ChildProcess {
 
   // Waits up to `wait` for stdout and returns the complete lines that came
   // (without the newline; a last line without one counts once stdout ends).
-  // Returns early as soon as there is something, or when stdout ends.
+  // Returns early as soon as there is something, when stdout ends, or when
+  // the program exits.
   std::vector<std::string> ReadLines(std::chrono::milliseconds wait);
   // False once the program closed its stdout (normally: it exited).
   bool stdout_open() const { return stdout_fd_ >= 0; }
@@ -69,12 +70,17 @@ class ChildProcess {
   pid_t pid() const { return pid_; }
 
  private:
-  ChildProcess(pid_t pid, int stdout_fd) : pid_(pid), stdout_fd_(stdout_fd) {}
+  ChildProcess(pid_t pid, int stdout_fd, int exit_fd)
+      : pid_(pid), exit_fd_(exit_fd), stdout_fd_(stdout_fd) {}
+  // The complete lines now in the pipe (without blocking); ends the stream
+  // on EOF or a read error.
+  std::vector<std::string> ReadAvailable();
   bool Exited() const;  // without reaping
   ExitStatus Reap();    // kills what is left of the group, then waits for the program
   void CloseStdout();
 
   const pid_t pid_;
+  const int exit_fd_;  // pidfd of the program, or -1 when the kernel has none
   int stdout_fd_;
   std::string partial_;                // stdout bytes after the last newline
   std::optional<ExitStatus> status_;   // set once reaped
