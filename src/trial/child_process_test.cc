@@ -1,0 +1,111 @@
+#include "trial/child_process.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <unistd.h>
+
+namespace rungs::trial {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::ElementsAre;
+
+class ChildProcessTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = fs::temp_directory_path() /
+           ("rungs_child_" + std::to_string(::getpid()) + "_" + info->name());
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::unique_ptr<ChildProcess> Start(const std::string& shell_code) {
+    auto child = ChildProcess::Spawn({"/bin/sh", "-c", shell_code}, dir_ / "err");
+    EXPECT_TRUE(child.ok()) << child.message();
+    return child.ok() ? std::move(*child) : nullptr;
+  }
+
+  // Every stdout line until the stream ends.
+  static std::vector<std::string> AllLines(ChildProcess& child) {
+    std::vector<std::string> all;
+    while (child.stdout_open()) {
+      for (std::string& line : child.ReadLines(std::chrono::milliseconds(100))) {
+        all.push_back(std::move(line));
+      }
+    }
+    return all;
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(ChildProcessTest, SplitsStdoutIntoLinesKeepingAnUnterminatedLast) {
+  auto child = Start("printf 'a\\nb\\r\\n\\nlast'");
+  ASSERT_TRUE(child);
+  EXPECT_THAT(AllLines(*child), ElementsAre("a", "b\r", "", "last"));
+  ExitStatus exit = child->Stop(std::chrono::milliseconds(1000));
+  EXPECT_EQ(exit.code, 0);
+}
+
+TEST_F(ChildProcessTest, CutsOverlongLines) {
+  auto child = Start("head -c 140000 /dev/zero | tr '\\0' x; echo; echo tail");
+  ASSERT_TRUE(child);
+  std::vector<std::string> lines = AllLines(*child);
+  ASSERT_EQ(lines.size(), 4u);
+  EXPECT_EQ(lines[0].size(), ChildProcess::kMaxLine);
+  EXPECT_EQ(lines[1].size(), ChildProcess::kMaxLine);
+  EXPECT_EQ(lines[2].size(), 140000 - 2 * ChildProcess::kMaxLine);
+  EXPECT_EQ(lines[3], "tail");
+}
+
+TEST_F(ChildProcessTest, ReportsExitStatusOnceEnded) {
+  auto child = Start("exit 7");
+  ASSERT_TRUE(child);
+  std::optional<ExitStatus> exit;
+  for (int i = 0; i < 400 && !exit; ++i) {
+    child->ReadLines(std::chrono::milliseconds(10));
+    exit = child->TryReap();
+  }
+  ASSERT_TRUE(exit.has_value());
+  EXPECT_EQ(exit->code, 7);
+  EXPECT_EQ(exit->Describe(), "exited with status 7");
+  EXPECT_EQ(child->Stop(std::chrono::milliseconds(0)).code, 7);  // already over: same status
+}
+
+TEST_F(ChildProcessTest, StopEndsAProgramThatHonoursSigterm) {
+  auto child = Start("echo up; exec sleep 1000");
+  ASSERT_TRUE(child);
+  EXPECT_THAT(child->ReadLines(std::chrono::milliseconds(5000)), ElementsAre("up"));
+  ExitStatus exit = child->Stop(std::chrono::milliseconds(5000));
+  EXPECT_EQ(exit.signal, SIGTERM);
+  EXPECT_EQ(exit.Describe(), "was killed by signal 15 (SIGTERM)");
+}
+
+TEST_F(ChildProcessTest, StderrGoesToItsFile) {
+  auto child = Start("echo one >&2; echo two >&2");
+  ASSERT_TRUE(child);
+  AllLines(*child);
+  child->Stop(std::chrono::milliseconds(1000));
+  EXPECT_EQ(FileTail(dir_ / "err", 100), "one\ntwo");
+}
+
+TEST_F(ChildProcessTest, SpawnFailsOnAnUncreatableStderrFile) {
+  auto child = ChildProcess::Spawn({"/bin/true"}, dir_ / "missing" / "err");
+  ASSERT_FALSE(child.ok());
+  EXPECT_THAT(child.message(), ::testing::HasSubstr("for the program's stderr"));
+}
+
+TEST(FileTail, KeepsWholeLinesFromTheEnd) {
+  fs::path path = fs::temp_directory_path() / ("rungs_tail_" + std::to_string(::getpid()));
+  std::ofstream(path) << "first line\nsecond line\nthird\n\n";
+  EXPECT_EQ(FileTail(path, 1000), "first line\nsecond line\nthird");
+  EXPECT_EQ(FileTail(path, 15), "third");  // the cut end of the second line is dropped
+  EXPECT_EQ(FileTail(path.string() + ".none", 100), "");
+  fs::remove(path);
+}
+
+}  // namespace
+}  // namespace rungs::trial
