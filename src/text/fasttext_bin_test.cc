@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -144,6 +146,22 @@ TEST(FastTextBin, LoadsWhatFastTextTrained) {
   p1.precision(3);
   p1 << "P@1\t" << eval->PrecisionAtK() << "\n";
   EXPECT_NE(report.find(p1.str()), std::string::npos) << report << " vs ours " << p1.str();
+
+  // Per-label figures as `fasttext test-label` prints them (0.9.2 never counts
+  // per-label gold there: recall shows as dashes and F1 as 2*tp/predicted).
+  const auto label_lines =
+      Lines(RunCommand("/usr/bin/fasttext test-label " + dir + "/ft.bin " + dir + "/test.txt 1", status));
+  ASSERT_EQ(label_lines.size(), eval->labels.size() + 3);  // then N, P@1, R@1
+  for (size_t i = 0; i < eval->labels.size(); ++i) {
+    const LabelStats& l = eval->labels[i];
+    auto metric = [](double v) {
+      char text[32];
+      std::snprintf(text, sizeof text, "%f", v);
+      return std::isfinite(v) ? std::string(text) : std::string("--------");
+    };
+    EXPECT_EQ(label_lines[i], "F1-Score : " + metric(l.FastTextF1()) + "  Precision : " +
+                                  metric(l.Precision()) + "  Recall : --------   " + l.label);
+  }
 
   // And writing it back gives fastText's file byte for byte.
   ASSERT_TRUE(SaveFastTextBin(*model, dir + "/again.bin").ok());
