@@ -61,7 +61,10 @@ class Corpus {
 
   // Reads `path` with ReadExamples (unlabelled lines are kept: fastText counts
   // their words too). Fails with the reader's message, or when the file has
-  // no example.
+  // no example. Differences from fastText's own reading, by design: every
+  // example ends in </s> (fastText adds none after a last line without a
+  // newline), labels count as met before the words of their line, and
+  // fastText's vocabulary pruning at 22.5M distinct tokens is not done.
   static Result<std::shared_ptr<Corpus>> Load(const std::string& path,
                                               const ReadOptions& options);
 
