@@ -4,10 +4,20 @@ namespace rungs::cli {
 
 // Add a line here for each new subcommand (declared just below).
 Command AddVersionCommand(CLI::App& app);
+Command AddTrainCommand(CLI::App& app);
+Command AddTestCommand(CLI::App& app);
+Command AddTestLabelCommand(CLI::App& app);
+Command AddPredictCommand(CLI::App& app);
+Command AddPredictProbCommand(CLI::App& app);
 
 std::vector<Command> AddCommands(CLI::App& app) {
   return {
       AddVersionCommand(app),
+      AddTrainCommand(app),
+      AddTestCommand(app),
+      AddTestLabelCommand(app),
+      AddPredictCommand(app),
+      AddPredictProbCommand(app),
   };
 }
 

@@ -6,6 +6,7 @@
 
 #include "cli/command.h"
 #include "cli/commands.h"
+#include "cli/long_flags.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"rungs: tune text classifiers with many trials at once"};
@@ -14,7 +15,10 @@ int main(int argc, char** argv) {
 
   std::vector<rungs::cli::Command> commands = rungs::cli::AddCommands(app);
   try {
-    app.parse(argc, argv);
+    std::vector<std::string> args = rungs::cli::WithTwoDashLongFlags(argc, argv);
+    std::vector<const char*> arg_pointers;
+    for (const std::string& arg : args) arg_pointers.push_back(arg.c_str());
+    app.parse(argc, arg_pointers.data());
   } catch (const CLI::ParseError& e) {
     // --help and --version exit 0; a usage error exits 2, as is conventional.
     return app.exit(e) == 0 ? 0 : 2;
