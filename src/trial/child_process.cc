@@ -9,9 +9,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <cctype>
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cerrno>
 #include <fstream>
 #include <system_error>
@@ -49,6 +49,15 @@ struct SpawnSetup {
   }
 };
 
+// `fd` moved above 0..2 if it landed there (this process runs with a standard
+// stream closed), so that setting up the program's 0..2 cannot clobber it.
+int AboveStdio(int fd) {
+  if (fd < 0 || fd > STDERR_FILENO) return fd;
+  int moved = ::fcntl(fd, F_DUPFD_CLOEXEC, STDERR_FILENO + 1);
+  ::close(fd);
+  return moved;
+}
+
 std::string WhyNotStarted(const std::string& program, int err) {
   std::string why = "cannot start '" + program + "': " + ErrnoText(err);
   if (err == ENOENT && program.find('/') == std::string::npos) why += " (not found on PATH)";
@@ -77,15 +86,23 @@ std::string ExitStatus::Describe() const {
 Result<std::unique_ptr<ChildProcess>> ChildProcess::Spawn(
     const std::vector<std::string>& argv, const std::filesystem::path& stderr_path) {
   if (argv.empty() || argv[0].empty()) return Fail("cannot start a program with no name");
-  int err_fd = ::open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  int err_fd =
+      AboveStdio(::open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
   if (err_fd < 0) {
     return Fail("cannot create " + stderr_path.string() + " for the program's stderr: " +
                 ErrnoText(errno));
   }
   int out[2];
-  if (::pipe2(out, O_CLOEXEC) != 0) {
+  bool piped = ::pipe2(out, O_CLOEXEC) == 0;
+  if (piped) {
+    out[0] = AboveStdio(out[0]);
+    out[1] = AboveStdio(out[1]);
+  }
+  if (!piped || out[0] < 0 || out[1] < 0) {
     int err = errno;
-    ::close(err_fd);
+    for (int fd : {err_fd, piped ? out[0] : -1, piped ? out[1] : -1}) {
+      if (fd >= 0) ::close(fd);
+    }
     return Fail("cannot start '" + argv[0] + "': pipe: " + ErrnoText(err));
   }
   SpawnSetup setup;

@@ -92,6 +92,19 @@ TEST_F(ChildProcessTest, StderrGoesToItsFile) {
   EXPECT_EQ(FileTail(dir_ / "err", 100), "one\ntwo");
 }
 
+TEST_F(ChildProcessTest, WorksWhenThisProcessHasNoStdin) {
+  int saved = ::dup(STDIN_FILENO);
+  ASSERT_GE(saved, 0);
+  ::close(STDIN_FILENO);  // the next descriptors opened would land on 0
+  auto child = Start("echo out; echo err >&2");
+  ::dup2(saved, STDIN_FILENO);
+  ::close(saved);
+  ASSERT_TRUE(child);
+  EXPECT_THAT(AllLines(*child), ElementsAre("out"));
+  child->Stop(std::chrono::milliseconds(1000));
+  EXPECT_EQ(FileTail(dir_ / "err", 100), "err");
+}
+
 TEST_F(ChildProcessTest, SpawnFailsOnAnUncreatableStderrFile) {
   auto child = ChildProcess::Spawn({"/bin/true"}, dir_ / "missing" / "err");
   ASSERT_FALSE(child.ok());
