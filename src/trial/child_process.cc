@@ -50,7 +50,8 @@ struct SpawnSetup {
 };
 
 // `fd` moved above 0..2 if it landed there (this process runs with a standard
-// stream closed), so that setting up the program's 0..2 cannot clobber it.
+// stream closed), so that neither setting up the program's 0..2 nor this
+// process reopening its own can clobber it.
 int AboveStdio(int fd) {
   if (fd < 0 || fd > STDERR_FILENO) return fd;
   int moved = ::fcntl(fd, F_DUPFD_CLOEXEC, STDERR_FILENO + 1);
@@ -135,7 +136,7 @@ Result<std::unique_ptr<ChildProcess>> ChildProcess::Spawn(
   // Readable once the program exits, so waits end at once; -1 on kernels
   // before 5.3, where waits fall back to short sleeps.
   // (The raw syscall: glibc 2.36's <sys/pidfd.h> lacks extern "C" for C++.)
-  int exit_fd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+  int exit_fd = AboveStdio(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
   return std::unique_ptr<ChildProcess>(new ChildProcess(pid, out[0], exit_fd));
 }
 
