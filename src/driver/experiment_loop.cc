@@ -210,14 +210,15 @@ void ExperimentLoop::MaybeSample() {
 }
 
 void ExperimentLoop::ReportProgress(double now, bool force) {
-  if (!options_.on_progress) return;
+  // The final call fills the totals even without a callback: Run returns them.
+  if (!force && !options_.on_progress) return;
   double wall = std::chrono::duration<double>(Clock::now().time_since_epoch()).count();
   if (!force && wall - last_progress_wall_ < options_.progress_interval) return;
   last_progress_wall_ = wall;
   stats_.progress.running = running_.size();
   stats_.progress.now = now;
   stats_.progress.best = scheduler_.best();
-  options_.on_progress(stats_.progress);
+  if (options_.on_progress) options_.on_progress(stats_.progress);
 }
 
 }  // namespace rungs::driver

@@ -30,6 +30,10 @@ TEST(ExperimentLoop, RunsUntilTheSchedulerIsDone) {
   EXPECT_GT(stats->progress.jobs, 40u);  // some trials were promoted
   EXPECT_TRUE(scheduler.Done());
   EXPECT_GT(executor.Now(), 0);
+  // The totals come back even without a progress callback.
+  EXPECT_EQ(stats->progress.now, executor.Now());
+  ASSERT_TRUE(stats->progress.best.has_value());
+  EXPECT_EQ(stats->progress.best->rung, 2);
   // Each Next that gave a job and each Report is one decision, at least.
   EXPECT_GE(stats->decisions, 2 * stats->progress.jobs);
 }

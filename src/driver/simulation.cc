@@ -10,9 +10,9 @@
 #include "driver/experiment_loop.h"
 #include "driver/options_json.h"
 #include "driver/replay.h"
+#include "driver/scheduler_from_record.h"
 #include "exec/simulated_executor.h"
 #include "exec/simulation_space.h"
-#include "sched/factory.h"
 #include "space/space.h"
 #include "store/journal.h"
 
@@ -59,28 +59,13 @@ store::ExperimentRecord NewRecord(const SimulationOptions& o) {
   return record;
 }
 
-// Builds the scheduler an experiment record describes; also the factory
-// replay uses, so a resumed run gets exactly the recorded scheduler.
-Result<sched::Options> RecordOptions(const store::ExperimentRecord& r) {
-  nlohmann::json json = nlohmann::json::parse(r.options_json, nullptr, false);
-  if (json.is_discarded()) return Fail("experiment options_json is not valid JSON");
-  return OptionsFromJson(json, "experiment options_json");
-}
-
-Result<std::unique_ptr<sched::Scheduler>> MakeFromRecord(const store::ExperimentRecord& r) {
-  Result<space::Space> space = space::Space::FromToml(r.space_toml, "experiment space");
-  if (!space.ok()) return space.error();
-  Result<sched::Options> options = RecordOptions(r);
-  if (!options.ok()) return options.error();
-  return sched::MakeScheduler(r.scheduler, *options, *space, r.seed);
-}
-
-// Where simulate samples the scheduler's cost: 90% and 100% of each power
-// of ten from 10^3 trials up to the run's size.
+// Where simulate samples the scheduler's cost: half of and at each power of
+// ten from 10^3 trials up to the run's size. A window of half the trials is
+// wide enough that a preempted call or two does not dominate it.
 std::vector<uint64_t> SamplePoints(uint64_t jobs) {
   std::vector<uint64_t> points;
   for (uint64_t n = 1000; n <= jobs; n *= 10) {
-    points.push_back(n - n / 10);
+    points.push_back(n / 2);
     points.push_back(n);
   }
   return points;
@@ -110,7 +95,7 @@ Result<nlohmann::json> RunSimulation(const SimulationOptions& o) {
     Result<store::Journal> opened = store::Journal::Open(o.journal);
     if (!opened.ok()) return opened.error();
     journal.emplace(std::move(*opened));
-    Result<Replayed> replayed = Replay(*journal, MakeFromRecord);
+    Result<Replayed> replayed = Replay(*journal, MakeSchedulerFromRecord);
     if (!replayed.ok()) return replayed.error();
     scheduler = std::move(replayed->scheduler);
     resume = std::move(replayed->resume);
@@ -122,7 +107,7 @@ Result<nlohmann::json> RunSimulation(const SimulationOptions& o) {
     RUNGS_RETURN_IF_ERROR(journal->Commit());
   } else {
     record = NewRecord(o);
-    Result<std::unique_ptr<sched::Scheduler>> made = MakeFromRecord(record);
+    Result<std::unique_ptr<sched::Scheduler>> made = MakeSchedulerFromRecord(record);
     if (!made.ok()) return Fail("simulate: " + made.message());
     scheduler = std::move(*made);
     if (!o.journal.empty()) {

@@ -32,8 +32,8 @@ struct SimulationOptions {
 
 // Runs the simulation and returns its report: trials, jobs, results,
 // us_per_decision (wall time inside Scheduler::Next and Report per call),
-// us_per_job, us_per_decision_at_trials (the same over the last 10% before
-// 10^k trials), bytes_per_trial (growth of malloc's in-use bytes per trial),
+// us_per_job, us_per_decision_at_trials (the same between 10^k / 2 and 10^k
+// trials), bytes_per_trial (growth of malloc's in-use bytes per trial),
 // best, virtual_seconds, wall_seconds and, with a journal, its throughput.
 // Bad options and journal problems come back as errors naming them.
 Result<nlohmann::json> RunSimulation(const SimulationOptions& options);

@@ -32,7 +32,7 @@ CREATE TABLE events (
 // the WAL at checkpoints only, so a commit survives the process dying but
 // not necessarily the machine (doc/journal.md, "Durability").
 constexpr std::string_view kPragmas =
-    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF;";
+    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=16384;";
 
 constexpr std::array<EventKind, 3> kEventKinds = {
     EventKind::kEvolutionEnabled, EventKind::kResumed, EventKind::kFinished};

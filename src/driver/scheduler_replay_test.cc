@@ -1,0 +1,151 @@
+// Replay and resume with the real schedulers (sched::MakeScheduler) on the
+// simulation space, every method.
+#include <map>
+#include <set>
+
+#include <gtest/gtest.h>
+
+#include "driver/options_json.h"
+#include "driver/replay.h"
+#include "driver/scheduler_from_record.h"
+#include "driver/test_support.h"
+#include "exec/simulated_executor.h"
+#include "exec/simulation_space.h"
+#include "store/sqlite.h"
+
+namespace rungs::driver {
+namespace {
+
+using testing::ForwardingExecutor;
+using testing::TempDir;
+
+store::ExperimentRecord Record(const std::string& method, int64_t max_trials) {
+  sched::Options options;
+  options.max_epochs = 9;
+  options.max_trials = max_trials;
+  store::ExperimentRecord r;
+  r.id = "replay-" + method;
+  r.name = r.id;
+  r.space_toml = exec::SimulationSpaceToml();
+  r.scheduler = method;
+  r.options_json = OptionsToJson(options).dump();
+  r.seed = 99;
+  return r;
+}
+
+exec::SyntheticObjective Objective() {
+  exec::ObjectiveOptions o;
+  o.seed = 99;
+  o.failure_rate = 0.02;  // failures must replay too
+  return exec::SyntheticObjective(exec::SimulationDimensions(), o);
+}
+
+class EveryMethod : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(EveryMethod, ReplayMatchesLive) {
+  TempDir dir;
+  store::ExperimentRecord record = Record(GetParam(), 100000);
+  Result<store::Journal> journal = store::Journal::Create(dir.File("j.db"), record);
+  ASSERT_TRUE(journal.ok()) << journal.message();
+  Result<std::unique_ptr<sched::Scheduler>> live = MakeSchedulerFromRecord(record);
+  ASSERT_TRUE(live.ok()) << live.message();
+  exec::SyntheticObjective objective = Objective();
+  exec::SimulatedExecutor executor(objective, 40, sched::Promotion::kResume);
+  LoopOptions options;
+  options.max_jobs = 600;
+  if (GetParam() == "asha") {
+    int polls = 0;
+    options.evolution_requested = [&polls] { return ++polls == 200; };
+  }
+  Result<LoopStats> stats = ExperimentLoop(**live, executor, &*journal, options).Run();
+  ASSERT_TRUE(stats.ok()) << stats.message();
+  ASSERT_EQ(stats->progress.jobs, 600u);
+
+  Result<store::Journal> reopened = store::Journal::Open(dir.File("j.db"));
+  ASSERT_TRUE(reopened.ok());
+  Result<Replayed> replayed = Replay(*reopened, MakeSchedulerFromRecord);
+  ASSERT_TRUE(replayed.ok()) << replayed.message();
+  sched::Scheduler& fresh = *replayed->scheduler;
+  ASSERT_EQ((*live)->best().has_value(), fresh.best().has_value());
+  if (fresh.best()) {
+    EXPECT_EQ(fresh.best()->trial, (*live)->best()->trial);
+    EXPECT_EQ(fresh.best()->rung, (*live)->best()->rung);
+    EXPECT_EQ(fresh.best()->metric, (*live)->best()->metric);
+  }
+  EXPECT_EQ(fresh.Done(), (*live)->Done());
+  double now = replayed->resume.now + 10;
+  for (int i = 0; i < 50; ++i) {
+    std::optional<sched::Job> a = (*live)->Next(now);
+    std::optional<sched::Job> b = fresh.Next(now);
+    ASSERT_EQ(a.has_value(), b.has_value()) << "decision " << i;
+    if (!a) break;
+    ASSERT_TRUE(SameJob(*a, *b)) << "decision " << i;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Methods, EveryMethod,
+                         ::testing::Values("asha-evo", "asha", "random", "sha", "hyperband"),
+                         [](const auto& info) {
+                           std::string name = info.param;
+                           std::erase(name, '-');
+                           return name;
+                         });
+
+// Fails every Wait after `limit` results, leaving jobs running.
+class CrashingExecutor : public ForwardingExecutor {
+ public:
+  CrashingExecutor(exec::Executor& inner, int limit) : ForwardingExecutor(inner), left_(limit) {}
+  Result<std::vector<sched::JobResult>> Wait(double timeout) override {
+    if (left_ <= 0) return Fail("simulated crash");
+    Result<std::vector<sched::JobResult>> results = inner_.Wait(timeout);
+    if (results.ok()) left_ -= int(results->size());
+    return results;
+  }
+
+ private:
+  int left_;
+};
+
+TEST(SchedulerResume, TrialBudgetIsNotSpentTwiceAfterACrash) {
+  TempDir dir;
+  const int64_t kTrials = 150;
+  store::ExperimentRecord record = Record("asha-evo", kTrials);
+  {
+    Result<store::Journal> journal = store::Journal::Create(dir.File("j.db"), record);
+    ASSERT_TRUE(journal.ok());
+    Result<std::unique_ptr<sched::Scheduler>> scheduler = MakeSchedulerFromRecord(record);
+    ASSERT_TRUE(scheduler.ok());
+    exec::SyntheticObjective objective = Objective();
+    exec::SimulatedExecutor simulated(objective, 30, sched::Promotion::kResume);
+    CrashingExecutor executor(simulated, 60);
+    ASSERT_FALSE(ExperimentLoop(**scheduler, executor, &*journal, LoopOptions{}).Run().ok());
+  }
+  Result<store::Journal> journal = store::Journal::Open(dir.File("j.db"));
+  ASSERT_TRUE(journal.ok());
+  Result<Replayed> replayed = Replay(*journal, MakeSchedulerFromRecord);
+  ASSERT_TRUE(replayed.ok()) << replayed.message();
+  EXPECT_EQ(replayed->resume.outstanding.size(), 30u);  // every worker was busy
+  exec::SyntheticObjective objective = Objective();
+  exec::SimulatedExecutor executor(objective, 30, sched::Promotion::kResume);
+  Result<LoopStats> stats =
+      ExperimentLoop(*replayed->scheduler, executor, &*journal, LoopOptions{}, replayed->resume)
+          .Run();
+  ASSERT_TRUE(stats.ok()) << stats.message();
+  EXPECT_EQ(stats->stopped_because, "done");
+  EXPECT_EQ(stats->progress.trials, uint64_t(kTrials));
+
+  Result<store::Database> db = store::Database::Open(dir.File("j.db"), false);
+  ASSERT_TRUE(db.ok());
+  Result<store::Statement> counts = db->Prepare(
+      "SELECT (SELECT count(*) FROM jobs WHERE rung = 0), (SELECT count(*) FROM jobs), "
+      "(SELECT count(*) FROM results), "
+      "(SELECT count(*) FROM jobs WHERE id NOT IN (SELECT job FROM results))");
+  ASSERT_TRUE(counts.ok());
+  ASSERT_TRUE(*counts->Step());
+  EXPECT_EQ(counts->Int(0), kTrials);            // no trial started twice
+  EXPECT_EQ(counts->Int(1), counts->Int(2));     // one result per job
+  EXPECT_EQ(counts->Int(3), 0);                  // none left unfinished
+}
+
+}  // namespace
+}  // namespace rungs::driver

@@ -1,0 +1,213 @@
+// `rungs simulate` as a user runs it: the built binary (RUNGS_BINARY), its
+// JSON report, its errors, and a journal surviving kill -9 of the process.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <thread>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "driver/test_support.h"
+#include "store/sqlite.h"
+
+namespace rungs::driver {
+namespace {
+
+using ::testing::HasSubstr;
+using testing::TempDir;
+
+struct Outcome {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Starts `rungs <args>` with stdout and stderr going to files in `dir`.
+pid_t Start(const TempDir& dir, const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {RUNGS_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  std::string out = dir.File("stdout"), err = dir.File("stderr");
+  pid_t pid = fork();
+  if (pid == 0) {
+    int out_fd = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int err_fd = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(out_fd, 1);
+    dup2(err_fd, 2);
+    std::vector<char*> raw;
+    for (std::string& a : argv) raw.push_back(a.data());
+    raw.push_back(nullptr);
+    execv(raw[0], raw.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+Outcome Rungs(const TempDir& dir, const std::vector<std::string>& args) {
+  pid_t pid = Start(dir, args);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  Outcome run;
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  run.out = Slurp(dir.File("stdout"));
+  run.err = Slurp(dir.File("stderr"));
+  return run;
+}
+
+TEST(SimulateCli, PrintsOneJsonObjectWithTheFields) {
+  TempDir dir;
+  Outcome run = Rungs(dir, {"simulate", "--scheduler", "asha-evo", "--workers", "50", "--jobs",
+                        "3000", "--seed", "3"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  ASSERT_EQ(std::count(run.out.begin(), run.out.end(), '\n'), 1) << run.out;
+  nlohmann::json report = nlohmann::json::parse(run.out, nullptr, false);
+  ASSERT_TRUE(report.is_object()) << run.out;
+  EXPECT_EQ(report["jobs"], 3000);
+  EXPECT_EQ(report["results"], 3000);
+  EXPECT_GT(report["trials"].get<int>(), 1000);
+  EXPECT_LT(report["trials"].get<int>(), 3000);
+  EXPECT_GT(report["us_per_decision"].get<double>(), 0);
+  EXPECT_TRUE(report["bytes_per_trial"].is_number());
+  EXPECT_TRUE(report["us_per_decision_at_trials"].contains("1000"));
+  EXPECT_GT(report["virtual_seconds"].get<double>(), 0);
+  const nlohmann::json& best = report["best"];
+  ASSERT_TRUE(best.is_object());
+  EXPECT_GT(best["metric"].get<double>(), 0.3);
+  EXPECT_LT(best["metric"].get<double>(), 1.0);
+  EXPECT_TRUE(best["config"].contains("lr"));
+  EXPECT_EQ(report["stopped_because"], "max_jobs");
+}
+
+TEST(SimulateCli, SameSeedGivesTheSameRun) {
+  TempDir dir;
+  std::vector<std::string> args = {"simulate", "--workers", "20", "--jobs", "500", "--seed", "8"};
+  Outcome a = Rungs(dir, args);
+  Outcome b = Rungs(dir, args);
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  nlohmann::json ja = nlohmann::json::parse(a.out), jb = nlohmann::json::parse(b.out);
+  EXPECT_EQ(ja["best"], jb["best"]);
+  EXPECT_EQ(ja["trials"], jb["trials"]);
+  EXPECT_EQ(ja["virtual_seconds"], jb["virtual_seconds"]);
+}
+
+TEST(SimulateCli, BadFlagsAreClearErrors) {
+  TempDir dir;
+  struct Case {
+    std::vector<std::string> args;
+    int exit_code;
+    const char* message;
+  } cases[] = {
+      {{"--workers", "0"}, 1, "--workers"},
+      {{"--jobs", "0"}, 1, "--jobs"},
+      {{"--failure-rate", "1.5"}, 1, "--failure-rate"},
+      {{"--scheduler", "bogus"}, 1, "unknown scheduling method 'bogus'"},
+      {{"--resume"}, 1, "--journal"},
+      {{"--jobs", "many"}, 2, "--jobs"},
+      {{"--promotion", "pause"}, 2, "--promotion"},
+      {{"--eta", "1"}, 1, "eta"},
+  };
+  for (const Case& c : cases) {
+    std::vector<std::string> args = {"simulate"};
+    args.insert(args.end(), c.args.begin(), c.args.end());
+    Outcome run = Rungs(dir, args);
+    EXPECT_EQ(run.exit_code, c.exit_code) << c.args[0] << ": " << run.err;
+    EXPECT_THAT(run.err, HasSubstr(c.message)) << c.args[0];
+    EXPECT_EQ(run.out, "") << c.args[0];
+  }
+}
+
+TEST(SimulateCli, JournalRefusesToOverwriteAndResumeNeedsAJournal) {
+  TempDir dir;
+  std::string journal = dir.File("j.db");
+  ASSERT_EQ(Rungs(dir, {"simulate", "--jobs", "100", "--journal", journal}).exit_code, 0);
+  Outcome again = Rungs(dir, {"simulate", "--jobs", "100", "--journal", journal});
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_THAT(again.err, HasSubstr("already holds a journal"));
+  Outcome missing = Rungs(dir, {"simulate", "--resume", "--journal", dir.File("none.db")});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_THAT(missing.err, HasSubstr("none.db"));
+}
+
+std::map<int64_t, double> CommittedResults(const std::string& path) {
+  std::map<int64_t, double> results;
+  Result<store::Database> db = store::Database::Open(path, false);
+  if (!db.ok()) return results;
+  Result<store::Statement> rows = db->Prepare("SELECT job, coalesce(metric, -1) FROM results");
+  if (!rows.ok()) return results;
+  while (true) {
+    Result<bool> row = rows->Step();
+    if (!row.ok() || !*row) break;
+    results[rows->Int(0)] = rows->Double(1);
+  }
+  return results;
+}
+
+TEST(SimulateCli, KillNineThenResumeLosesAndDoublesNothing) {
+  TempDir dir;
+  std::string journal = dir.File("j.db");
+  pid_t pid = Start(dir, {"simulate", "--workers", "300", "--jobs", "5000000", "--seed", "4",
+                          "--failure-rate", "0.01", "--journal", journal});
+  std::map<int64_t, double> seen;
+  for (int i = 0; i < 3000 && seen.size() < 3000; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    seen = CommittedResults(journal);
+  }
+  ASSERT_EQ(kill(pid, SIGKILL), 0);
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "simulate ended before the kill: " << Slurp(dir.File("stderr"));
+  ASSERT_GE(seen.size(), 3000u);
+
+  std::map<int64_t, double> before = CommittedResults(journal);
+  int64_t jobs_before = 0;
+  {
+    // Its own connection, closed again: an open read would pin a snapshot.
+    Result<store::Database> db = store::Database::Open(journal, false);
+    ASSERT_TRUE(db.ok());
+    Result<store::Statement> jobs = db->Prepare("SELECT count(*) FROM jobs");
+    ASSERT_TRUE(*jobs->Step());
+    jobs_before = jobs->Int(0);
+  }
+  ASSERT_GT(jobs_before, int64_t(before.size()));  // some were running when killed
+
+  Outcome resumed = Rungs(dir, {"simulate", "--resume", "--journal", journal, "--workers", "300",
+                            "--jobs", std::to_string(jobs_before + 500)});
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  nlohmann::json report = nlohmann::json::parse(resumed.out);
+  EXPECT_EQ(report["jobs"], jobs_before + 500);
+  EXPECT_EQ(report["results"], jobs_before + 500);
+
+  std::map<int64_t, double> after = CommittedResults(journal);
+  for (const auto& [job, metric] : seen) {
+    ASSERT_EQ(after.count(job), 1u) << "committed result of job " << job << " lost";
+    EXPECT_EQ(after.at(job), metric) << "result of job " << job << " changed";
+  }
+  Result<store::Database> db = store::Database::Open(journal, false);
+  ASSERT_TRUE(db.ok());
+  Result<store::Statement> check = db->Prepare(
+      "SELECT (SELECT count(*) FROM jobs), (SELECT count(*) FROM results), "
+      "(SELECT count(DISTINCT job) FROM results), "
+      "(SELECT count(*) FROM jobs WHERE id NOT IN (SELECT job FROM results))");
+  ASSERT_TRUE(*check->Step());
+  EXPECT_EQ(check->Int(0), jobs_before + 500);
+  EXPECT_EQ(check->Int(1), check->Int(0));  // every job reported once
+  EXPECT_EQ(check->Int(2), check->Int(1));  // no job twice
+  EXPECT_EQ(check->Int(3), 0);
+}
+
+}  // namespace
+}  // namespace rungs::driver
