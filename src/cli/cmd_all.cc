@@ -4,6 +4,7 @@ namespace rungs::cli {
 
 // Add a line here for each new subcommand (declared just below).
 Command AddVersionCommand(CLI::App& app);
+Command AddSimulateCommand(CLI::App& app);
 Command AddTrainCommand(CLI::App& app);
 Command AddTestCommand(CLI::App& app);
 Command AddTestLabelCommand(CLI::App& app);
@@ -13,6 +14,7 @@ Command AddPredictProbCommand(CLI::App& app);
 std::vector<Command> AddCommands(CLI::App& app) {
   return {
       AddVersionCommand(app),
+      AddSimulateCommand(app),
       AddTrainCommand(app),
       AddTestCommand(app),
       AddTestLabelCommand(app),
