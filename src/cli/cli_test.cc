@@ -159,7 +159,7 @@ TEST_F(Cli, ModelThatIsNotFastTextOrTruncated) {
   WriteWholeFile(TestPath("not_a_model.bin"), "hello, I am text\n");
   std::string model = ReadWholeFile(Model());
   WriteWholeFile(TestPath("truncated.bin"), model.substr(0, model.size() / 2));
-  for (const std::string& command : {"test", "test-label", "predict", "predict-prob"}) {
+  for (std::string command : {"test", "test-label", "predict", "predict-prob"}) {
     SCOPED_TRACE(command);
     ExpectOneClearError(RunRungs({command, TestPath("not_a_model.bin"), TestPath("valid.txt")}),
                         command, "not_a_model.bin");

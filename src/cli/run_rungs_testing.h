@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -26,9 +27,26 @@ struct RunResult {
   std::string err;
 };
 
+// A path of this test process's own: ctest runs tests in parallel processes.
 inline std::string TestPath(const std::string& name) {
-  return ::testing::TempDir() + "rungs_cli_" + name;
+  return ::testing::TempDir() + "rungs_cli_" + std::to_string(::getpid()) + "_" + name;
 }
+
+// Removes this process's test files (models, data) once all tests ran.
+class RemoveTestFiles : public ::testing::Environment {
+ public:
+  void TearDown() override {
+    std::string prefix = "rungs_cli_" + std::to_string(::getpid()) + "_";
+    std::error_code ignored;
+    for (const auto& entry : std::filesystem::directory_iterator(::testing::TempDir(), ignored)) {
+      if (entry.path().filename().string().starts_with(prefix)) {
+        std::filesystem::remove(entry.path(), ignored);
+      }
+    }
+  }
+};
+inline ::testing::Environment* const kRemoveTestFiles =
+    ::testing::AddGlobalTestEnvironment(new RemoveTestFiles);
 
 inline std::string ReadWholeFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -46,7 +64,7 @@ inline void WriteWholeFile(const std::string& path, const std::string& bytes) {
 inline RunResult RunProgram(const std::string& program, const std::vector<std::string>& args,
                             const std::string& stdin_path = "/dev/null") {
   static int run_count = 0;
-  std::string tag = std::to_string(::getpid()) + "_" + std::to_string(run_count++);
+  std::string tag = std::to_string(run_count++);
   std::string out_path = TestPath("stdout_" + tag);
   std::string err_path = TestPath("stderr_" + tag);
   posix_spawn_file_actions_t actions;
