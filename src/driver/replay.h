@@ -9,6 +9,7 @@
 // written, and makes the same next decisions. Jobs started but never
 // finished come back as ResumePoint::outstanding, to be run again with the
 // same ids (the replayed scheduler already reserved their budget).
+// Reads the journal from the calling thread only; not thread-safe.
 #pragma once
 
 #include <functional>

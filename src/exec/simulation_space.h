@@ -1,6 +1,6 @@
 // The 11-parameter fastText-like space that simulations tune, with the
 // matching SyntheticObjective dimensions (same order as the space's
-// parameters, so Config index d is Dimension d).
+// parameters, so Config index d is Dimension d). Pure; thread-safe.
 #pragma once
 
 #include <string>
