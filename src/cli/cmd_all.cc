@@ -4,6 +4,8 @@ namespace rungs::cli {
 
 // Add a line here for each new subcommand (declared just below).
 Command AddVersionCommand(CLI::App& app);
+Command AddTuneCommand(CLI::App& app);
+Command AddReportCommand(CLI::App& app);
 Command AddSimulateCommand(CLI::App& app);
 Command AddTrainCommand(CLI::App& app);
 Command AddTestCommand(CLI::App& app);
@@ -14,6 +16,8 @@ Command AddPredictProbCommand(CLI::App& app);
 std::vector<Command> AddCommands(CLI::App& app) {
   return {
       AddVersionCommand(app),
+      AddTuneCommand(app),
+      AddReportCommand(app),
       AddSimulateCommand(app),
       AddTrainCommand(app),
       AddTestCommand(app),

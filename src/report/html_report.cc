@@ -121,6 +121,16 @@ std::string ParamChart(const ReportData& data, size_t p, const std::vector<const
     first = false;
     by_step[StepOf(steps, it->second->epochs)].push_back({v, it->second->metric});
   }
+  if (x.categories.empty() && x.max > x.min) {  // keep points off the axis line
+    if (x.log) {
+      x.min /= 1.1;
+      x.max *= 1.1;
+    } else {
+      double pad = (x.max - x.min) * 0.04;
+      x.min -= pad;
+      x.max += pad;
+    }
+  }
   SvgPlot plot(kSmall, kSmallTall, x, MetricAxis(data, ok));
   for (const auto& [s, pts] : by_step) plot.AddPoints(pts, RungColor(s), 3, "results");
   return plot.Render(info.name + " against " + data.metric_name);

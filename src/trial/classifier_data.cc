@@ -48,10 +48,23 @@ Result<TrainValid> ClassifierData::Read(bool normalize) const {
   options.keep_unlabelled = true;  // as Corpus::Load: fastText counts their words too
   TrainValid out;
   if (!spec_.valid.empty()) {
-    auto train = text::Corpus::Load(spec_.train, options);
-    if (!train.ok()) return train.error();
     auto valid = text::Corpus::Load(spec_.valid, options);
     if (!valid.ok()) return valid.error();
+    if (spec_.train_on_valid_too) {
+      text::Corpus::Builder both;
+      for (const std::string& path : {spec_.train, spec_.valid}) {
+        auto read = text::ReadExamples(path, options, [&both](const text::Example& e) {
+          both.Add(e.labels, e.words);
+          return Status::Ok();
+        });
+        if (!read.ok()) return read.error();
+      }
+      auto train = Finish(std::move(both), spec_.train + " + " + spec_.valid);
+      if (!train.ok()) return train.error();
+      return TrainValid{*train, *valid};
+    }
+    auto train = text::Corpus::Load(spec_.train, options);
+    if (!train.ok()) return train.error();
     return TrainValid{*train, *valid};
   }
   if (!(spec_.valid_fraction > 0 && spec_.valid_fraction < 1)) {
@@ -70,7 +83,9 @@ Result<TrainValid> ClassifierData::Read(bool normalize) const {
   text::Corpus::Builder train, valid;
   int64_t i = 0;
   auto routed = text::ReadExamples(spec_.train, options, [&](const text::Example& e) {
-    (is_valid[static_cast<size_t>(i++)] ? valid : train).Add(e.labels, e.words);
+    bool in_valid = is_valid[static_cast<size_t>(i++)];
+    if (in_valid) valid.Add(e.labels, e.words);
+    if (!in_valid || spec_.train_on_valid_too) train.Add(e.labels, e.words);
     return Status::Ok();
   });
   if (!routed.ok()) return routed.error();

@@ -24,6 +24,9 @@ struct DataSpec {
   double valid_fraction = 0.1;
   uint64_t split_seed = 0;
   text::ReadOptions read;      // read.normalize is ignored: Get chooses it
+  // Refit: train on train + validation together (the validation corpus is
+  // still there, for a score that is no longer held out).
+  bool train_on_valid_too = false;
 };
 
 struct TrainValid {

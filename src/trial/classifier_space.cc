@@ -8,9 +8,10 @@
 namespace rungs::trial {
 namespace {
 
-// Ranges chosen to work from a few thousand to millions of documents: the
-// memory-heavy parameters (dim, bucket) are on log scales so small models
-// are tried as often as large ones.
+// Ranges chosen to work from a few thousand to millions of documents: dim is
+// on a log scale so small models are tried as often as large ones; bucket
+// takes a few values so that trials share encoded corpora (an encoding is
+// cached per dictionary setting, and building one costs about an epoch).
 constexpr std::string_view kDefaultSpace = R"(# rungs: default search space for the built-in classifier
 constraints = ["maxn >= minn"]
 
@@ -32,10 +33,8 @@ min = 1
 max = 3
 
 [params.bucket]
-type = "int"
-min = 100000
-max = 2000000
-scale = "log"
+type = "choice"
+choices = [200000, 500000, 1000000, 2000000]
 
 [params.charNgrams]
 type = "choice"

@@ -53,6 +53,17 @@ double MeanNegLogLikelihood(const text::Model& model, const text::Encoded& data)
 
 }  // namespace
 
+Result<double> ScoreModel(const text::Model& model, const text::Corpus& data, Metric metric) {
+  auto encoded = data.EncodeWith(model.shared_dict());
+  if (!encoded.ok()) return encoded.error();
+  if (metric == Metric::kLoss) return MeanNegLogLikelihood(model, **encoded);
+  Result<text::EvalResult> eval = text::Evaluate(model, **encoded, /*k=*/1, /*threshold=*/0);
+  if (!eval.ok()) return eval.error();
+  if (metric == Metric::kF1) return MacroF1(*eval);
+  double p1 = eval->PrecisionAtK();
+  return std::isnan(p1) ? 0.0 : p1;
+}
+
 Result<Metric> ParseMetric(std::string_view name) {
   if (name == "accuracy") return Metric::kAccuracy;
   if (name == "f1") return Metric::kF1;
@@ -111,24 +122,13 @@ sched::JobResult ClassifierTrial::Run(const sched::Job& job, const std::atomic<b
     case text::TrainStop::kDone:
       break;
   }
-  Result<double> metric = Score(checkpoint->model, *corpora->valid);
+  Result<double> metric = ScoreModel(checkpoint->model, *corpora->valid, options_.metric);
   if (!metric.ok()) return Failed(job, sched::Outcome::kFailed, metric.message());
   result.metric = *metric;
   result.seconds = SecondsSince(start);
   OfferBest(job, *metric, checkpoint->model);
   checkpoints_.Put(job.trial, std::move(checkpoint));
   return result;
-}
-
-Result<double> ClassifierTrial::Score(const text::Model& model, const text::Corpus& valid) const {
-  auto data = valid.EncodeWith(model.shared_dict());
-  if (!data.ok()) return data.error();
-  if (options_.metric == Metric::kLoss) return MeanNegLogLikelihood(model, **data);
-  Result<text::EvalResult> eval = text::Evaluate(model, **data, /*k=*/1, /*threshold=*/0);
-  if (!eval.ok()) return eval.error();
-  if (options_.metric == Metric::kF1) return MacroF1(*eval);
-  double p1 = eval->PrecisionAtK();
-  return std::isnan(p1) ? 0.0 : p1;
 }
 
 void ClassifierTrial::OfferBest(const sched::Job& job, double metric, const text::Model& model) {

@@ -37,6 +37,9 @@ enum class Metric {
 Result<Metric> ParseMetric(std::string_view name);  // "accuracy", "f1", "loss"
 bool Maximize(Metric metric);
 
+// `model` scored by `metric` on `data` (encoded with the model's dictionary).
+Result<double> ScoreModel(const text::Model& model, const text::Corpus& data, Metric metric);
+
 struct TrialOptions {
   text::TrainArgs base;                      // arguments no parameter sets (thread, seed, ...)
   Metric metric = Metric::kAccuracy;
@@ -56,7 +59,6 @@ class ClassifierTrial {
   std::optional<std::pair<uint32_t, text::Model>> BestModel() const;
 
  private:
-  Result<double> Score(const text::Model& model, const text::Corpus& valid) const;
   void OfferBest(const sched::Job& job, double metric, const text::Model& model);
 
   const space::Space& space_;

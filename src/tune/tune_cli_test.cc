@@ -1,0 +1,205 @@
+// rungs tune end to end, through the built binary as a user runs it: the
+// outputs, fastText loading best.bin, resume after kill -9, and bad input.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+
+#include <chrono>
+#include <filesystem>
+#include <random>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/run_rungs_testing.h"
+#include "store/journal.h"
+
+namespace rungs::tune {
+namespace {
+
+namespace fs = std::filesystem;
+using cli::ReadWholeFile;
+using cli::RunProgram;
+using cli::RunRungs;
+using cli::WriteWholeFile;
+
+// A separable three-label corpus in fastText format.
+std::string Corpus(int lines, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  const char* labels[] = {"sports", "tech", "food"};
+  std::string text;
+  for (int i = 0; i < lines; ++i) {
+    int l = static_cast<int>(rng() % 3);
+    text += std::string("__label__") + labels[l];
+    for (int w = 0; w < 12; ++w) {
+      text += " " + std::string(rng() % 3 == 0 ? "w" : labels[l]) + std::to_string(rng() % 30);
+    }
+    text += "\n";
+  }
+  return text;
+}
+
+constexpr const char* kSmallSpace = R"(
+[params.lr]
+type = "float"
+min = 0.05
+max = 1.0
+scale = "log"
+[params.dim]
+type = "int"
+min = 4
+max = 24
+[params.loss]
+type = "choice"
+choices = ["softmax", "ova"]
+)";
+
+class TuneCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::path(::testing::TempDir()) / ("rungs_tune_" + std::to_string(::getpid()) + "_" +
+                                              ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    WriteWholeFile(Path("train.txt"), Corpus(900, 1));
+    WriteWholeFile(Path("test.txt"), Corpus(300, 2));
+    WriteWholeFile(Path("space.toml"), kSmallSpace);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::string Path(const std::string& name) const { return (dir_ / name).string(); }
+
+  std::vector<std::string> TuneArgs(const std::string& out, int budget_epochs) const {
+    return {"tune", "--train", Path("train.txt"), "--test", Path("test.txt"), "--space",
+            Path("space.toml"), "--budget-epochs", std::to_string(budget_epochs), "--workers", "2",
+            "--max-epochs", "9", "--out", Path(out), "--quiet"};
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(TuneCli, WritesEveryOutputAndFastTextLoadsTheBestModel) {
+  cli::RunResult run = RunRungs(TuneArgs("out", 80));
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  for (const char* file : {"journal.sqlite", "best.bin", "best.toml", "best.json", "trials.csv", "report.html"}) {
+    EXPECT_TRUE(fs::exists(Path("out/") + file)) << file;
+  }
+  EXPECT_NE(run.out.find("best validation accuracy"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("test accuracy"), std::string::npos) << run.out;
+
+  // fastText itself loads best.bin and predicts what rungs predicts.
+  cli::RunResult theirs = RunProgram("/usr/bin/fasttext", {"predict", Path("out/best.bin"), Path("test.txt")});
+  cli::RunResult ours = RunRungs({"predict", Path("out/best.bin"), Path("test.txt")});
+  ASSERT_EQ(theirs.exit_code, 0) << theirs.err;
+  ASSERT_EQ(ours.exit_code, 0) << ours.err;
+  EXPECT_EQ(theirs.out, ours.out);
+
+  // The corpus is separable: the search must find a good model.
+  nlohmann::json best = nlohmann::json::parse(ReadWholeFile(Path("out/best.json")));
+  EXPECT_GT(best["value"].get<double>(), 0.9);
+  EXPECT_EQ(best["epochs"].get<int>(), 9);
+
+  // Every job in trials.csv has an outcome and the budget held.
+  std::istringstream csv(ReadWholeFile(Path("out/trials.csv")));
+  std::string line;
+  std::getline(csv, line);
+  int64_t epochs = 0;
+  while (std::getline(csv, line)) {
+    EXPECT_EQ(line.find(",running,"), std::string::npos) << line;
+    std::vector<std::string> cells;
+    std::stringstream row(line);
+    for (std::string cell; std::getline(row, cell, ',');) cells.push_back(cell);
+    epochs += std::stoll(cells.at(11));
+  }
+  EXPECT_LE(epochs, 80);
+  EXPECT_GT(epochs, 40);
+}
+
+TEST_F(TuneCli, RefusesAnOutputFolderThatHoldsAnotherExperiment) {
+  ASSERT_EQ(RunRungs(TuneArgs("out", 10)).exit_code, 0);
+  cli::RunResult again = RunRungs(TuneArgs("out", 10));
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_NE(again.err.find("holds another experiment"), std::string::npos) << again.err;
+  EXPECT_NE(again.err.find("--resume"), std::string::npos) << again.err;
+}
+
+TEST_F(TuneCli, ResumesAfterKill9WithoutLosingOrDoublingResults) {
+  WriteWholeFile(Path("train.txt"), Corpus(6000, 3));
+  std::vector<std::string> args = TuneArgs("out", 300);
+  std::vector<char*> argv{const_cast<char*>(RUNGS_BINARY)};
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  ASSERT_EQ(posix_spawn(&pid, RUNGS_BINARY, nullptr, nullptr, argv.data(), environ), 0);
+
+  // Kill it for real once some results are committed.
+  uint64_t before = 0;
+  for (int i = 0; i < 600 && before < 5; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    if (!fs::exists(Path("out/journal.sqlite"))) continue;
+    auto journal = store::Journal::Open(Path("out/journal.sqlite"));
+    if (journal.ok()) before = journal->Summary()->results;
+  }
+  ::kill(pid, SIGKILL);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "the run ended before it could be killed";
+  ASSERT_GE(before, 5u);
+
+  cli::RunResult resumed = RunRungs({"tune", "--resume", Path("out"), "--quiet"});
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  auto journal = store::Journal::Open(Path("out/journal.sqlite"));
+  ASSERT_TRUE(journal.ok()) << journal.message();
+  std::set<uint64_t> jobs, results;
+  int64_t epochs = 0;
+  Status read = journal->Replay([&](const store::JournalEntry& e) {
+    if (e.kind == store::JournalEntry::Kind::kJob) jobs.insert(e.job.id);
+    if (e.kind == store::JournalEntry::Kind::kResult) {
+      EXPECT_TRUE(results.insert(e.result.job).second) << "job " << e.result.job << " counted twice";
+      epochs += e.result.epochs_trained;
+    }
+    return Status::Ok();
+  });
+  ASSERT_TRUE(read.ok()) << read.message();
+  EXPECT_GE(results.size(), before);
+  EXPECT_EQ(results, jobs) << "every started job has exactly one result";
+  // Redone jobs lost their checkpoints, so a few promotions retrain: allow one top-rung job.
+  EXPECT_LE(epochs, 300 + 9);
+  EXPECT_TRUE(fs::exists(Path("out/best.bin")));
+  EXPECT_NE(resumed.out.find("best validation accuracy"), std::string::npos) << resumed.out;
+}
+
+struct BadCase {
+  const char* name;
+  std::vector<std::string> extra;
+  const char* message;
+};
+
+TEST_F(TuneCli, BadInputFailsBeforeAnyWorkWithAClearMessage) {
+  WriteWholeFile(Path("unknown_key.toml"), "train = \"x\"\nbudget-epoch = 3\n");
+  WriteWholeFile(Path("bad_space.toml"), "[params.dropout]\ntype = \"float\"\nmin = 0.0\nmax = 0.5\n");
+  std::vector<BadCase> cases = {
+      {"unknown flag", {"--budget-epoch", "3"}, "--budget-epoch"},
+      {"unknown key", {Path("unknown_key.toml")}, "unknown key 'budget-epoch'"},
+      {"space", {"--space", Path("bad_space.toml")}, "'dropout'"},
+      {"fraction", {"--valid-fraction", "1.5"}, "--valid-fraction"},
+      {"budget", {"--budget-epochs", "1", "--min-epochs", "2"}, "too small for one bottom-rung job"},
+      {"scheduler", {"--scheduler", "bayes"}, "bayes"},
+      {"missing data", {"--train", Path("nope.txt")}, "nope.txt"},
+  };
+  for (const BadCase& c : cases) {
+    std::vector<std::string> args = {"tune", "--train", Path("train.txt"), "--budget-epochs", "20",
+                                     "--out", Path("bad_out"), "--quiet"};
+    args.insert(args.end(), c.extra.begin(), c.extra.end());
+    cli::RunResult run = RunRungs(args);
+    EXPECT_FALSE(run.signalled) << c.name;
+    EXPECT_NE(run.exit_code, 0) << c.name;
+    EXPECT_NE(run.err.find(c.message), std::string::npos) << c.name << ": " << run.err;
+    EXPECT_FALSE(fs::exists(Path("bad_out/journal.sqlite"))) << c.name << " started work";
+  }
+}
+
+}  // namespace
+}  // namespace rungs::tune

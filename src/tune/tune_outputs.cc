@@ -1,0 +1,158 @@
+#include "tune/tune_outputs.h"
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "report/html_report.h"
+
+namespace rungs::tune {
+namespace {
+
+std::string OutcomeName(sched::Outcome outcome) {
+  switch (outcome) {
+    case sched::Outcome::kOk: return "ok";
+    case sched::Outcome::kFailed: return "failed";
+    case sched::Outcome::kDiverged: return "diverged";
+    case sched::Outcome::kTimeout: return "timeout";
+  }
+  return "failed";
+}
+
+std::string CsvField(const std::string& text) {
+  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
+  std::string quoted = "\"";
+  for (char c : text) {
+    if (c == '"') quoted += '"';
+    quoted += c;
+  }
+  return quoted + "\"";
+}
+
+std::string Number(double v) {
+  if (std::isnan(v)) return "";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.10g", v);
+  return buf;
+}
+
+std::string JsonScalarText(const nlohmann::json& v) {
+  return v.is_string() ? v.get<std::string>() : v.dump();
+}
+
+std::string TrialsCsv(const JournalView& view, const space::Space& space) {
+  std::string csv =
+      "job,trial,bracket,rung,epochs_from,epochs_to,lr_scale,started_at,finished_at,outcome,metric,"
+      "epochs_trained,seconds,error";
+  for (size_t p = 0; p < space.size(); ++p) csv += "," + CsvField(space.name(p));
+  csv += "\n";
+  for (const JobRow& row : view.jobs) {
+    const sched::Job& j = row.job;
+    csv += std::to_string(j.id) + "," + std::to_string(j.trial) + "," + std::to_string(j.bracket) +
+           "," + std::to_string(j.rung) + "," + std::to_string(j.epochs_from) + "," +
+           std::to_string(j.epochs_to) + "," + Number(j.lr_scale) + "," + Number(row.started_at);
+    if (row.result) {
+      const sched::JobResult& r = *row.result;
+      csv += "," + Number(row.finished_at) + "," + OutcomeName(r.outcome) + "," +
+             (r.outcome == sched::Outcome::kOk ? Number(r.metric) : "") + "," +
+             std::to_string(r.epochs_trained) + "," + Number(r.seconds) + "," + CsvField(r.error);
+    } else {
+      csv += ",,running,,,,";
+    }
+    nlohmann::json values = space.ToJson(j.config);
+    for (size_t p = 0; p < space.size(); ++p) {
+      auto it = values.find(space.name(p));
+      csv += "," + (it == values.end() ? std::string() : CsvField(JsonScalarText(*it)));
+    }
+    csv += "\n";
+  }
+  return csv;
+}
+
+std::string BestJson(const BestTrial& best, const space::Space& space, const OutputContext& ctx) {
+  nlohmann::json j = {{"trial", best.trial},
+                      {"epochs", best.epochs},
+                      {"rung", best.rung},
+                      {"metric", ctx.metric},
+                      {"value", best.metric},
+                      {"config", space.ToJson(best.config)}};
+  return j.dump(2) + "\n";
+}
+
+std::string BestToml(const BestTrial& best, const space::Space& space, const OutputContext& ctx) {
+  std::string toml = "# rungs: the best configuration found (" + ctx.metric + " " +
+                     Number(best.metric) + " after " + std::to_string(best.epochs) +
+                     " epochs, trial " + std::to_string(best.trial) + ")\n";
+  toml += "trial = " + std::to_string(best.trial) + "\nepochs = " + std::to_string(best.epochs) +
+          "\n" + ctx.metric + " = " + Number(best.metric) + "\n\n[config]\n";
+  const nlohmann::json config = space.ToJson(best.config);  // outlives the loop
+  for (const auto& [name, value] : config.items()) {
+    toml += nlohmann::json(name).dump() + " = " + value.dump() + "\n";  // JSON scalars are TOML values
+  }
+  return toml;
+}
+
+report::ReportData ReportDataFor(const JournalView& view, const space::Space& space,
+                                 const OutputContext& ctx) {
+  report::ReportData data;
+  data.title = ctx.title;
+  data.metric_name = ctx.metric;
+  data.maximize = ctx.maximize;
+  data.summary = ctx.summary;
+  for (size_t p = 0; p < space.size(); ++p) {
+    const space::Param& param = space.param(p);
+    report::ParamInfo info{param.name, param.scale == space::Scale::kLog, {}};
+    if (param.kind == space::Kind::kFixed) continue;
+    if (param.kind == space::Kind::kCategorical) {
+      space::Config probe(space.size(), std::nan(""));
+      for (size_t c = 0; c < param.choices.size(); ++c) {
+        probe[p] = static_cast<double>(c);
+        auto j = space.ToJson(probe);
+        info.categories.push_back(j.contains(param.name) ? JsonScalarText(j[param.name]) : "?");
+      }
+    }
+    data.params.push_back(std::move(info));
+  }
+  for (const JobRow& row : view.jobs) {
+    if (row.job.rung == 0 && row.job.epochs_from == 0) {
+      report::TrialConfig config{row.job.trial, {}};
+      for (size_t p = 0; p < space.size(); ++p) {
+        if (space.kind(p) != space::Kind::kFixed) config.values.push_back(row.job.config[p]);
+      }
+      data.configs.push_back(std::move(config));
+    }
+    if (!row.result) continue;
+    data.results.push_back({row.job.trial, row.job.rung, row.job.epochs_to, row.result->metric,
+                            row.result->outcome == sched::Outcome::kOk, row.finished_at});
+  }
+  return data;
+}
+
+}  // namespace
+
+Status WriteFileAtomically(const std::string& path, const std::string& text) {
+  std::string temporary = path + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    out << text;
+    if (!out.flush()) return Fail("cannot write " + temporary);
+  }
+  std::error_code error;
+  std::filesystem::rename(temporary, path, error);
+  if (error) return Fail("cannot rename " + temporary + " to " + path + ": " + error.message());
+  return Status::Ok();
+}
+
+Status WriteOutputs(const JournalView& view, const space::Space& space, const OutputContext& ctx) {
+  auto in_dir = [&](const char* name) { return (std::filesystem::path(ctx.dir) / name).string(); };
+  RUNGS_RETURN_IF_ERROR(WriteFileAtomically(in_dir("trials.csv"), TrialsCsv(view, space)));
+  if (std::optional<BestTrial> best = view.Best(ctx.maximize)) {
+    RUNGS_RETURN_IF_ERROR(WriteFileAtomically(in_dir("best.json"), BestJson(*best, space, ctx)));
+    RUNGS_RETURN_IF_ERROR(WriteFileAtomically(in_dir("best.toml"), BestToml(*best, space, ctx)));
+  }
+  return WriteFileAtomically(in_dir("report.html"),
+                             report::RenderReport(ReportDataFor(view, space, ctx)));
+}
+
+}  // namespace rungs::tune

@@ -1,0 +1,34 @@
+// The files `rungs tune` leaves in its output folder, all rebuilt from the
+// journal: trials.csv (every job and its result), best.json and best.toml
+// (the best configuration), report.html (charts). `rungs report DIR` calls
+// WriteOutputs again at any time, also while a search runs.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "base/status.h"
+#include "space/space.h"
+#include "tune/journal_view.h"
+
+namespace rungs::tune {
+
+struct OutputContext {
+  std::string dir;
+  std::string title;
+  std::string metric = "accuracy";
+  bool maximize = true;
+  // Extra lines for the report's summary table (test metric, cost, ...).
+  std::vector<std::pair<std::string, std::string>> summary;
+};
+
+// Writes trials.csv, best.json, best.toml and report.html into ctx.dir,
+// each atomically (temporary file, then rename). Fails naming the file.
+Status WriteOutputs(const JournalView& view, const space::Space& space, const OutputContext& ctx);
+
+// Writes `text` to `path` through a temporary file and a rename, so a reader
+// never sees half a file.
+Status WriteFileAtomically(const std::string& path, const std::string& text);
+
+}  // namespace rungs::tune

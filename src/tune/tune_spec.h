@@ -1,0 +1,62 @@
+// TuneSpec: everything one `rungs tune` experiment is told, from an
+// experiment TOML file and from flags (flags win). doc/tune.md lists every
+// key; flag names are the keys with a leading "--".
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "base/status.h"
+#include "sched/options.h"
+#include "text/reader.h"
+
+namespace rungs::tune {
+
+struct TuneSpec {
+  // Data: paths or URLs. Without `valid`, valid_fraction of train is split off.
+  std::string train;
+  std::string valid;
+  double valid_fraction = 0.1;
+  std::string test;  // optional; used once, at the end
+  text::ReadOptions read;
+
+  std::string metric = "accuracy";    // accuracy, f1 or loss
+  std::string scheduler = "asha-evo"; // asha-evo, asha, random, sha, hyperband
+  nlohmann::json scheduler_options = nlohmann::json::object();  // sched options by name
+  std::string promotion = "resume";   // resume (from checkpoints) or restart
+
+  int64_t budget_epochs = 0;   // 0: no limit
+  double budget_seconds = 0;   // 0: no limit
+  int64_t max_trials = 0;      // 0: no limit
+
+  int workers = 0;             // 0: one per core
+  int threads = 1;             // Hogwild threads per trial
+  uint64_t seed = 0;
+  std::string out;             // output folder
+  std::string space_file;      // empty: the classifier's default space
+  bool refit = false;          // refit the best configuration on train + valid
+  int64_t checkpoint_memory_mb = 4096;  // in-memory checkpoints of paused trials
+};
+
+// Reads an experiment file. Unknown keys and wrong types are errors naming
+// the file, the line and the key.
+Result<TuneSpec> ReadTuneSpec(const std::string& path);
+
+// OK, or the first problem, naming the flag: no training data, a validation
+// fraction outside (0, 1), no budget at all, ...
+Status Validate(const TuneSpec& spec);
+
+// The spec as JSON (kept in the output folder so --resume can continue it)
+// and back.
+nlohmann::json SpecToJson(const TuneSpec& spec);
+Result<TuneSpec> SpecFromJson(const nlohmann::json& json, const std::string& origin);
+
+// The scheduler options the spec implies: its scheduler_options table, then
+// the metric's direction, the budget and the promotion mode on top.
+Result<sched::Options> SchedulerOptions(const TuneSpec& spec);
+
+}  // namespace rungs::tune
