@@ -27,14 +27,14 @@ void OnEvolve(int) { g_evolve = 1; }
 struct TuneFlags {
   std::string experiment_file;
   std::string resume;
-  std::optional<std::string> train, valid, test, metric, scheduler, out, space, promotion, format,
-      label, label_column;
+  std::optional<std::string> train, valid, test, dataset, data_dir, command, metric, scheduler, out,
+      space, promotion, format, label, label_column;
   std::vector<std::string> text_columns;
   std::optional<double> valid_fraction, budget_seconds;
   std::optional<int64_t> budget_epochs, max_trials, checkpoint_memory_mb;
   std::optional<int> workers, threads, min_epochs, max_epochs, eta;
   std::optional<uint64_t> seed;
-  bool no_header = false, refit = false, quiet = false, json = false;
+  bool no_header = false, refit = false, minimize = false, quiet = false, json = false;
 };
 
 template <class T>
@@ -61,6 +61,10 @@ Result<tune::TuneSpec> SpecFrom(const TuneFlags& f) {
   Override(spec.train, f.train);
   Override(spec.valid, f.valid);
   Override(spec.test, f.test);
+  Override(spec.dataset, f.dataset);
+  Override(spec.data_dir, f.data_dir);
+  Override(spec.command, f.command);
+  if (f.minimize) spec.minimize = true;
   Override(spec.metric, f.metric);
   Override(spec.scheduler, f.scheduler);
   Override(spec.out, f.out);
@@ -85,6 +89,8 @@ Result<tune::TuneSpec> SpecFrom(const TuneFlags& f) {
     if (!parsed.ok()) return parsed.error();
     spec.read.format = parsed->read.format;
   }
+  // A command reports `value` unless told otherwise (doc/command-trainable.md).
+  if (!spec.command.empty() && !f.metric && spec.metric == "accuracy") spec.metric = "value";
   if (f.min_epochs) spec.scheduler_options["min_epochs"] = *f.min_epochs;
   if (f.max_epochs) spec.scheduler_options["max_epochs"] = *f.max_epochs;
   if (f.eta) spec.scheduler_options["eta"] = *f.eta;
@@ -132,7 +138,11 @@ Command AddTuneCommand(CLI::App& app) {
   sub->add_option("--valid", f->valid, "validation data (default: split off --train)");
   sub->add_option("--valid-fraction", f->valid_fraction, "share of --train held out for validation (0.1)");
   sub->add_option("--test", f->test, "test data, used once at the end");
-  sub->add_option("--metric", f->metric, "accuracy (default), f1 or loss");
+  sub->add_option("--dataset", f->dataset, "a named data set instead of --train: 20newsgroups");
+  sub->add_option("--data-dir", f->data_dir, "where named data sets are looked for first (NAME/train.csv)");
+  sub->add_option("--metric", f->metric, "accuracy (default), f1 or loss; with --command, its metric key (value)");
+  sub->add_option("--command", f->command, "tune this training program instead (doc/command-trainable.md)");
+  sub->add_flag("--minimize", f->minimize, "with --command: lower metric is better");
   sub->add_option("--budget-epochs", f->budget_epochs, "total epochs to train");
   sub->add_option("--budget-seconds", f->budget_seconds, "no job starts after this many seconds");
   sub->add_option("--max-trials", f->max_trials, "configurations to try at most");

@@ -1,5 +1,6 @@
 // rungs tune end to end, through the built binary as a user runs it: the
 // outputs, fastText loading best.bin, resume after kill -9, and bad input.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <spawn.h>
@@ -169,6 +170,73 @@ TEST_F(TuneCli, ResumesAfterKill9WithoutLosingOrDoublingResults) {
   EXPECT_LE(epochs, 300 + 9);
   EXPECT_TRUE(fs::exists(Path("out/best.bin")));
   EXPECT_NE(resumed.out.find("best validation accuracy"), std::string::npos) << resumed.out;
+}
+
+TEST_F(TuneCli, TunesAnyTrainingProgramThroughCommand) {
+  std::string source = RUNGS_SOURCE_DIR;
+  cli::RunResult run = RunRungs(
+      {"tune", "--space", source + "/examples/toy_space.toml", "--out", Path("toy"), "--budget-epochs",
+       "40", "--max-epochs", "9", "--workers", "2", "--quiet", "--command",
+       "/usr/bin/python3 " + source + "/examples/toy_trainer.py --lr {lr} --l2 {l2} --lr-scale {lr_scale} "
+       "--epochs-from {epochs_from} --epochs-to {epochs_to} --workdir {workdir} --seed {seed}"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  nlohmann::json best = nlohmann::json::parse(ReadWholeFile(Path("toy/best.json")));
+  EXPECT_EQ(best["metric"], "value");
+  EXPECT_GT(best["value"].get<double>(), 0.5);  // the toy data is learnable
+  EXPECT_TRUE(fs::exists(Path("toy/report.html")));
+  EXPECT_FALSE(fs::exists(Path("toy/best.bin"))) << "a command's model is the program's own";
+}
+
+TEST_F(TuneCli, NamedDatasetIsReadFromTheDataFolder) {
+  // A tiny stand-in for 20 Newsgroups in the layout of ../shared/data.
+  fs::create_directories(Path("data/20newsgroups"));
+  std::string csv = "\"label\",\"text\"\n";
+  std::mt19937_64 rng(5);
+  for (int i = 0; i < 300; ++i) {
+    const char* label = i % 2 ? "sci.space" : "rec.autos";
+    csv += std::string("\"") + label + "\",\"" + (i % 2 ? "orbit" : "engine") + std::to_string(rng() % 9) +
+           " words " + (i % 2 ? "rocket" : "wheel") + "\"\n";
+  }
+  WriteWholeFile(Path("data/20newsgroups/train.csv"), csv);
+  WriteWholeFile(Path("data/20newsgroups/test.csv"), csv);
+  cli::RunResult run = RunRungs({"tune", "--dataset", "20newsgroups", "--data-dir", Path("data"),
+                                 "--space", Path("space.toml"), "--budget-epochs", "20", "--max-epochs",
+                                 "3", "--out", Path("named"), "--quiet"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.out.find("test accuracy"), std::string::npos) << "the set's test split is used";
+}
+
+TEST_F(TuneCli, TrainingDataByUrlIsDownloadedOnce) {
+  // A local HTTP server (no network here) serving the training file.
+  int port = 20000 + ::getpid() % 20000;
+  std::string port_text = std::to_string(port);
+  std::vector<char*> argv{const_cast<char*>("/usr/bin/python3"), const_cast<char*>("-m"),
+                          const_cast<char*>("http.server"), port_text.data(),
+                          const_cast<char*>("--bind"), const_cast<char*>("127.0.0.1"),
+                          const_cast<char*>("--directory"), nullptr, nullptr};
+  std::string served = dir_.string();
+  argv[7] = served.data();
+  posix_spawn_file_actions_t quiet;
+  posix_spawn_file_actions_init(&quiet);
+  posix_spawn_file_actions_addopen(&quiet, 2, "/dev/null", O_WRONLY, 0);
+  pid_t server = 0;
+  ASSERT_EQ(posix_spawn(&server, argv[0], &quiet, nullptr, argv.data(), environ), 0);
+  posix_spawn_file_actions_destroy(&quiet);
+  std::string url = "http://127.0.0.1:" + port_text + "/train.txt";
+  std::string cache = Path("cache");
+  ::setenv("XDG_CACHE_HOME", cache.c_str(), 1);
+  cli::RunResult run;
+  for (int attempt = 0; attempt < 50; ++attempt) {  // until the server listens
+    run = RunRungs({"tune", "--train", url, "--space", Path("space.toml"), "--budget-epochs", "10",
+                    "--max-epochs", "3", "--out", Path("url" + std::to_string(attempt)), "--quiet"});
+    if (run.exit_code == 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ::kill(server, SIGTERM);
+  ::waitpid(server, nullptr, 0);
+  ::unsetenv("XDG_CACHE_HOME");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_TRUE(fs::exists(Path("cache/rungs/downloads"))) << "the download is cached";
 }
 
 struct BadCase {

@@ -13,11 +13,15 @@
 #include "driver/options_json.h"
 #include "driver/replay.h"
 #include "exec/local_executor.h"
+#include "fetch/dataset.h"
+#include "fetch/fetch.h"
 #include "sched/factory.h"
 #include "store/journal.h"
 #include "text/fasttext_bin.h"
 #include "trial/classifier_space.h"
 #include "trial/classifier_trial.h"
+#include "trial/command_line.h"
+#include "trial/command_trial.h"
 #include "tune/tune_outputs.h"
 
 namespace rungs::tune {
@@ -57,11 +61,13 @@ Result<Prepared> Prepare(const TuneSpec& spec) {
   }
   auto space = space::Space::FromToml(p.space_toml, origin);
   if (!space.ok()) return space.error();
-  RUNGS_RETURN_IF_ERROR(trial::CheckClassifierSpace(*space));
+  if (spec.command.empty()) {
+    RUNGS_RETURN_IF_ERROR(trial::CheckClassifierSpace(*space));
+    auto metric = trial::ParseMetric(spec.metric);
+    if (!metric.ok()) return Fail("--metric: " + metric.message());
+    p.metric = *metric;
+  }
   p.space = std::make_unique<space::Space>(std::move(*space));
-  auto metric = trial::ParseMetric(spec.metric);
-  if (!metric.ok()) return Fail("--metric: " + metric.message());
-  p.metric = *metric;
   auto options = SchedulerOptions(spec);
   if (!options.ok()) return options.error();
   p.options = *options;
@@ -163,15 +169,39 @@ Status SaveSpec(const TuneSpec& spec) {
 OutputContext ContextFor(const TuneSpec& spec) {
   OutputContext ctx;
   ctx.dir = spec.out;
-  ctx.title = "rungs tune: " + fs::path(spec.train).filename().string() + " (" + spec.scheduler + ")";
+  std::string data = spec.dataset.empty() ? fs::path(spec.train).filename().string() : spec.dataset;
+  ctx.title = "rungs tune: " + data + " (" + spec.scheduler + ")";
   ctx.metric = spec.metric;
-  ctx.maximize = spec.metric != "loss";
-  ctx.summary = {{"training data", spec.train},
+  ctx.maximize = Maximize(spec);
+  ctx.summary = {{"training data", spec.dataset.empty() ? spec.train : spec.dataset},
                  {"validation", spec.valid.empty() ? std::to_string(static_cast<int>(std::lround(100 * spec.valid_fraction))) + "% of training data"
                                                    : spec.valid},
                  {"scheduler", spec.scheduler},
                  {"seed", std::to_string(spec.seed)}};
   return ctx;
+}
+
+// The spec with local files for its data: a named data set resolved (local
+// folder, cache or download) and URLs downloaded into the cache.
+Result<TuneSpec> WithLocalData(TuneSpec spec, ProgressMode mode) {
+  fetch::FetchOptions fetch_options;
+  fetch_options.progress = mode == ProgressMode::kAuto ? fetch::ProgressMode::kAuto : fetch::ProgressMode::kNever;
+  if (!spec.dataset.empty()) {
+    fetch::DatasetOptions options;
+    options.local_root = spec.data_dir;
+    options.fetch = fetch_options;
+    auto files = fetch::ResolveDataset(spec.dataset, options);
+    if (!files.ok()) return Fail("--dataset: " + files.message());
+    if (spec.train.empty()) spec.train = files->train;
+    if (spec.test.empty()) spec.test = files->test;
+  }
+  for (std::string* data : {&spec.train, &spec.valid, &spec.test}) {
+    if (data->empty() || !fetch::IsHttpUrl(*data)) continue;
+    auto local = fetch::Fetch(*data, fetch_options);
+    if (!local.ok()) return local.error();
+    *data = *local;
+  }
+  return spec;
 }
 
 }  // namespace
@@ -188,22 +218,39 @@ Result<TuneSpec> ReadSavedSpec(const std::string& dir) {
   return spec;
 }
 
-Result<TuneSummary> RunTune(const TuneSpec& spec, const RunControl& control) {
-  Result<Prepared> prepared = Prepare(spec);
+Result<TuneSummary> RunTune(const TuneSpec& given, const RunControl& control) {
+  Result<Prepared> prepared = Prepare(given);
   if (!prepared.ok()) return prepared.error();
   const space::Space& space = *prepared->space;
-  const std::string journal_path = (fs::path(spec.out) / kJournalFile).string();
+  const std::string journal_path = (fs::path(given.out) / kJournalFile).string();
   if (!control.resume && fs::exists(journal_path)) {
-    return Fail("--out " + spec.out + " holds another experiment; continue it with --resume " +
-                spec.out + " or choose another folder");
+    return Fail("--out " + given.out + " holds another experiment; continue it with --resume " +
+                given.out + " or choose another folder");
+  }
+  Result<TuneSpec> local = WithLocalData(given, control.progress);
+  if (!local.ok()) return local.error();
+  const TuneSpec& spec = *local;
+
+  // The trainable, checked (data read, command parsed) before any work.
+  std::optional<trial::ClassifierData> data;
+  std::optional<trial::ClassifierTrial> classifier;
+  std::optional<trial::CommandTrial> command;
+  trial::TrialOptions trial_options = TrialOptionsFor(spec, prepared->metric);
+  if (spec.command.empty()) {
+    data.emplace(DataFor(spec));
+    if (auto corpora = data->Get(false); !corpora.ok()) return corpora.error();
+    classifier.emplace(space, *data, trial_options);
+  } else {
+    auto argv = trial::SplitCommandLine(spec.command);
+    if (!argv.ok()) return Fail("--command: " + argv.message());
+    auto created = trial::CommandTrial::Create(
+        space, {*argv, fs::path(spec.out) / "trials", spec.metric, spec.seed});
+    if (!created.ok()) return Fail("--command: " + created.message());
+    command.emplace(std::move(*created));
   }
   std::error_code error;
   fs::create_directories(spec.out, error);
   if (error) return Fail("cannot create --out " + spec.out + ": " + error.message());
-
-  // Read the data before any work, so bad data fails at once.
-  trial::ClassifierData data(DataFor(spec));
-  if (auto corpora = data.Get(false); !corpora.ok()) return corpora.error();
 
   auto factory = [&](const store::ExperimentRecord&) {
     return sched::MakeScheduler(spec.scheduler, prepared->options, space, spec.seed);
@@ -232,7 +279,7 @@ Result<TuneSummary> RunTune(const TuneSpec& spec, const RunControl& control) {
     auto created = store::Journal::Create(journal_path, record);
     if (!created.ok()) return created.error();
     journal.emplace(std::move(*created));
-    RUNGS_RETURN_IF_ERROR(SaveSpec(spec));
+    RUNGS_RETURN_IF_ERROR(SaveSpec(given));  // as given: URLs and data set names, not cache paths
     auto made = factory(record);
     if (!made.ok()) return made.error();
     scheduler = std::move(*made);
@@ -241,13 +288,12 @@ Result<TuneSummary> RunTune(const TuneSpec& spec, const RunControl& control) {
   auto before = ReadJournal(*journal);
   if (!before.ok()) return before.error();
   RungCounter counter(*before);
-  trial::TrialOptions trial_options = TrialOptionsFor(spec, prepared->metric);
-  trial::ClassifierTrial trial(space, data, trial_options);
   int workers = spec.workers > 0 ? spec.workers : std::max(1u, std::thread::hardware_concurrency());
   exec::LocalExecutor executor(workers, prepared->options.promotion,
                                [&](const sched::Job& job, const std::atomic<bool>* cancel) {
                                  counter.Started(job);
-                                 sched::JobResult r = trial.Run(job, cancel);
+                                 sched::JobResult r =
+                                     classifier ? classifier->Run(job, cancel) : command->Run(job, cancel);
                                  counter.Finished(job, r);
                                  return r;
                                });
@@ -279,12 +325,14 @@ Result<TuneSummary> RunTune(const TuneSpec& spec, const RunControl& control) {
   summary.epochs = view->EpochsTrained();
   summary.seconds = stats->progress.now;
   summary.stopped_because = stats->stopped_because;
-  summary.best = view->Best(spec.metric != "loss");
+  summary.best = view->Best(Maximize(spec));
   OutputContext ctx = ContextFor(spec);
-  if (summary.best) {
+  if (summary.best && classifier) {
     const BestTrial& best = *summary.best;
     std::optional<text::Model> model;
-    if (auto held = trial.BestModel(); held && held->first == best.trial) model = std::move(held->second);
+    if (auto held = classifier->BestModel(); held && held->first == best.trial) {
+      model = std::move(held->second);
+    }
     if (spec.refit) {
       trial::DataSpec both = DataFor(spec);
       both.train_on_valid_too = true;
@@ -294,7 +342,7 @@ Result<TuneSummary> RunTune(const TuneSpec& spec, const RunControl& control) {
       model = std::move(*refit);
       summary.refit = true;
     } else if (!model) {
-      auto retrained = Retrain(*view, best.trial, best.epochs, space, data, trial_options);
+      auto retrained = Retrain(*view, best.trial, best.epochs, space, *data, trial_options);
       if (!retrained.ok()) return retrained.error();
       model = std::move(*retrained);
     }
@@ -306,8 +354,8 @@ Result<TuneSummary> RunTune(const TuneSpec& spec, const RunControl& control) {
       ctx.summary.push_back({"test " + spec.metric + (summary.refit ? " (refit)" : ""),
                              std::to_string(*test)});
     }
-    ctx.summary.push_back({"best validation " + spec.metric, std::to_string(best.metric)});
   }
+  if (summary.best) ctx.summary.push_back({"best validation " + spec.metric, std::to_string(summary.best->metric)});
   ctx.summary.push_back({"trials / jobs", std::to_string(summary.trials) + " / " + std::to_string(summary.jobs)});
   ctx.summary.push_back({"epochs trained", std::to_string(summary.epochs)});
   ctx.summary.push_back({"stopped because", summary.stopped_because});

@@ -85,6 +85,10 @@ std::map<std::string, Field> AllFields(const std::string& origin) {
       {"valid", f.Text("valid", &TuneSpec::valid)},
       {"valid-fraction", f.Number("valid-fraction", &TuneSpec::valid_fraction)},
       {"test", f.Text("test", &TuneSpec::test)},
+      {"dataset", f.Text("dataset", &TuneSpec::dataset)},
+      {"data-dir", f.Text("data-dir", &TuneSpec::data_dir)},
+      {"command", f.Text("command", &TuneSpec::command)},
+      {"minimize", f.Flag("minimize", &TuneSpec::minimize)},
       {"metric", f.Text("metric", &TuneSpec::metric)},
       {"scheduler", f.Text("scheduler", &TuneSpec::scheduler)},
       {"promotion", f.Text("promotion", &TuneSpec::promotion)},
@@ -154,6 +158,10 @@ json SpecToJson(const TuneSpec& s) {
           {"valid", s.valid},
           {"valid-fraction", s.valid_fraction},
           {"test", s.test},
+          {"dataset", s.dataset},
+          {"data-dir", s.data_dir},
+          {"command", s.command},
+          {"minimize", s.minimize},
           {"format", FormatName(s.read.format)},
           {"label", s.read.label_prefix},
           {"label-column", s.read.csv_label_column},
@@ -199,7 +207,12 @@ Result<TuneSpec> ReadTuneSpec(const std::string& path) {
 }
 
 Status Validate(const TuneSpec& s) {
-  if (s.train.empty()) return Fail("no training data: give --train PATH_OR_URL");
+  if (s.command.empty() && s.train.empty() && s.dataset.empty()) {
+    return Fail("no training data: give --train PATH_OR_URL or --dataset NAME");
+  }
+  if (!s.command.empty() && s.space_file.empty()) {
+    return Fail("--command needs --space: the built-in space is the classifier's");
+  }
   if (s.valid.empty() && !(s.valid_fraction > 0 && s.valid_fraction < 1)) {
     return Fail("--valid-fraction must be in (0, 1), got " + std::to_string(s.valid_fraction));
   }
@@ -219,11 +232,15 @@ Status Validate(const TuneSpec& s) {
   return Status::Ok();
 }
 
+bool Maximize(const TuneSpec& spec) {
+  return spec.command.empty() ? spec.metric != "loss" : !spec.minimize;
+}
+
 Result<sched::Options> SchedulerOptions(const TuneSpec& spec) {
   // The experiment's own keys decide these; the table gives the rest.
   json merged = spec.scheduler_options;
   merged["metric"] = spec.metric;
-  merged["direction"] = spec.metric == "loss" ? "minimize" : "maximize";
+  merged["direction"] = Maximize(spec) ? "maximize" : "minimize";
   merged["budget_epochs"] = spec.budget_epochs;
   merged["max_seconds"] = spec.budget_seconds;
   merged["max_trials"] = spec.max_trials;

@@ -22,9 +22,17 @@ struct TuneSpec {
   std::string valid;
   double valid_fraction = 0.1;
   std::string test;  // optional; used once, at the end
+  // A named data set ("20newsgroups"): its train (and test, unless given)
+  // split, from data_dir/NAME/ when there, else downloaded and cached.
+  std::string dataset;
+  std::string data_dir;
   text::ReadOptions read;
 
-  std::string metric = "accuracy";    // accuracy, f1 or loss
+  // The classifier: accuracy, f1 or loss. A command: the key of its metric
+  // lines, maximized unless `minimize`.
+  std::string metric = "accuracy";
+  std::string command;                // a training program instead of the classifier
+  bool minimize = false;              // a command's metric is a loss
   std::string scheduler = "asha-evo"; // asha-evo, asha, random, sha, hyperband
   nlohmann::json scheduler_options = nlohmann::json::object();  // sched options by name
   std::string promotion = "resume";   // resume (from checkpoints) or restart
@@ -54,6 +62,8 @@ Status Validate(const TuneSpec& spec);
 // and back.
 nlohmann::json SpecToJson(const TuneSpec& spec);
 Result<TuneSpec> SpecFromJson(const nlohmann::json& json, const std::string& origin);
+
+bool Maximize(const TuneSpec& spec);
 
 // The scheduler options the spec implies: its scheduler_options table, then
 // the metric's direction, the budget and the promotion mode on top.
