@@ -2,14 +2,18 @@
 
 #include <cmath>
 #include <string>
+#include <utility>
 
 namespace rungs::text {
 namespace {
 
 Status CheckRange(std::string_view flag, int64_t value, int64_t lo, int64_t hi) {
   if (value < lo || value > hi) {
-    return Fail("-" + std::string(flag) + " must be in [" + std::to_string(lo) + ", " +
-                std::to_string(hi) + "], got " + std::to_string(value));
+    // Built by appending: g++ 12 warns falsely (-Wrestrict) on "-" + string.
+    std::string message = "-";
+    message.append(flag).append(" must be in [").append(std::to_string(lo)).append(", ");
+    message.append(std::to_string(hi)).append("], got ").append(std::to_string(value));
+    return Fail(std::move(message));
   }
   return Status::Ok();
 }
