@@ -301,7 +301,13 @@ Result<TuneSummary> RunTune(const TuneSpec& given, const RunControl& control) {
   TuneProgress progress(control.progress, Budget{spec.budget_epochs, spec.budget_seconds, spec.max_trials},
                         space, spec.metric);
   driver::LoopOptions loop_options;
-  loop_options.stop_requested = control.stop_requested;
+  // A wall budget is a promise to the user: at its end, running jobs are
+  // stopped too (they come back as timeouts) instead of running on.
+  loop_options.stop_requested = [&] {
+    bool out_of_time = spec.budget_seconds > 0 && resume.now + executor.Now() >= spec.budget_seconds;
+    if (out_of_time) executor.CancelAll();
+    return out_of_time || (control.stop_requested && control.stop_requested());
+  };
   loop_options.evolution_requested = control.evolution_requested;
   loop_options.progress_interval = 0.25;
   loop_options.on_progress = [&](const driver::Progress& p) { progress.Update(p, counter.Snapshot()); };
