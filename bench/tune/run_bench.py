@@ -125,12 +125,15 @@ def run_autotune(a, work, budget):
     test = fasttext_test(model + ".bin", os.path.join(work, "test.txt"))
     wall = time.monotonic() - start
     with open(os.path.join(out_dir, "stdout.txt"), encoding="latin-1") as f:
-        started = len(re.findall(r"^Trial = \d+", f.read(), re.M))
-    # Durations of the trials, from one trial number's first sighting to the
-    # next (the last one runs until the retrain starts), and of the retrain.
+        verbose = f.read()
+    started = len(re.findall(r"^Trial = \d+", verbose, re.M))
+    # -verbose 3 prints "train took = S" after each trial it finishes; a
+    # trial cut off at the deadline is timed from its progress line instead.
+    jobs = [float(x) for x in re.findall(r"^train took = ([0-9.eE+-]+)", verbose, re.M)]
+    finished = len(jobs)
     marks = [trial_starts[k] for k in sorted(trial_starts)]
-    ends = marks[1:] + [retrain_at if retrain_at is not None else trained]
-    jobs = [e - s for s, e in zip(marks, ends)]
+    if started > len(jobs) and marks:
+        jobs.append((retrain_at if retrain_at is not None else trained) - marks[-1])
     retrain = (trained - retrain_at) if retrain_at is not None else None
     if retrain is not None:
         jobs.append(retrain)
@@ -142,8 +145,8 @@ def run_autotune(a, work, budget):
         "trials": started if started else None,
         "best_valid": valid, "test": test, "wall": wall,
         "longest_job": max(jobs) if jobs else None,
-        "notes": "trials started (the last one is cut off at the deadline); "
-                 "final retrain + .bin/.vec save %s s" % ("%.0f" % retrain if retrain is not None else "n/a"),
+        "notes": "%d trials started, %d finished (-verbose 3 output); final retrain + .bin/.vec save %s s"
+                 % (started, finished, "%.0f" % retrain if retrain is not None else "n/a"),
     }
 
 
