@@ -271,6 +271,8 @@ def run_rungs(a, work, budget, tool):
     proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     wall = time.monotonic() - start
     stdout = proc.stdout.decode("utf-8", "replace")
+    with open(os.path.join(work, tool + ".stdout.jsonl"), "w") as f:   # kept for inspection
+        f.write(stdout)
     if proc.returncode != 0:
         raise RuntimeError("rungs tune exited %d; stderr: %s; stdout tail: %s"
                            % (proc.returncode, proc.stderr.decode("utf-8", "replace")[-2000:], stdout[-2000:]))
