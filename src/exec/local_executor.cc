@@ -63,8 +63,7 @@ void LocalExecutor::WorkerLoop() {
     try {
       result = run_(job, &cancel_);
     } catch (const std::exception& e) {
-      result = sched::JobResult{job.id, job.trial, job.rung, sched::Outcome::kFailed};
-      result.error = std::string("internal error: ") + e.what();
+      result = sched::ResultFor(job, sched::Outcome::kFailed, std::string("internal error: ") + e.what());
     }
     {
       std::lock_guard<std::mutex> lock(mu_);

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 
 #include "space/config.h"
 
@@ -38,5 +39,16 @@ struct JobResult {
   double seconds = 0;      // wall time the job took on its worker
   std::string error;       // why, when outcome is not kOk
 };
+
+// A result for `job` with `outcome` and nothing measured yet.
+inline JobResult ResultFor(const Job& job, Outcome outcome, std::string error = {}) {
+  JobResult r;
+  r.job = job.id;
+  r.trial = job.trial;
+  r.rung = job.rung;
+  r.outcome = outcome;
+  r.error = std::move(error);
+  return r;
+}
 
 }  // namespace rungs::sched

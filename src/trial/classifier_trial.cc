@@ -10,16 +10,6 @@ double SecondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-sched::JobResult Failed(const sched::Job& job, sched::Outcome outcome, std::string error) {
-  sched::JobResult r;
-  r.job = job.id;
-  r.trial = job.trial;
-  r.rung = job.rung;
-  r.outcome = outcome;
-  r.error = std::move(error);
-  return r;
-}
-
 double MacroF1(const text::EvalResult& eval) {
   double sum = 0;
   int n = 0;
@@ -83,11 +73,11 @@ ClassifierTrial::ClassifierTrial(const space::Space& space, ClassifierData& data
 sched::JobResult ClassifierTrial::Run(const sched::Job& job, const std::atomic<bool>* cancel) {
   auto start = std::chrono::steady_clock::now();
   Result<ClassifierSettings> settings = SettingsFor(space_, job.config, options_.base);
-  if (!settings.ok()) return Failed(job, sched::Outcome::kFailed, settings.message());
+  if (!settings.ok()) return sched::ResultFor(job, sched::Outcome::kFailed, settings.message());
   Result<TrainValid> corpora = data_.Get(settings->normalize);
-  if (!corpora.ok()) return Failed(job, sched::Outcome::kFailed, corpora.message());
+  if (!corpora.ok()) return sched::ResultFor(job, sched::Outcome::kFailed, corpora.message());
   auto train = corpora->train->Encode(settings->args.dict);
-  if (!train.ok()) return Failed(job, sched::Outcome::kFailed, train.message());
+  if (!train.ok()) return sched::ResultFor(job, sched::Outcome::kFailed, train.message());
 
   // Resume when the job continues a checkpoint we still hold; else start over.
   std::unique_ptr<text::Checkpoint> checkpoint;
@@ -95,7 +85,7 @@ sched::JobResult ClassifierTrial::Run(const sched::Job& job, const std::atomic<b
   int from = checkpoint ? job.epochs_from : 0;
   if (!checkpoint) {
     Result<text::Checkpoint> fresh = text::StartTraining(**train, settings->args);
-    if (!fresh.ok()) return Failed(job, sched::Outcome::kFailed, fresh.message());
+    if (!fresh.ok()) return sched::ResultFor(job, sched::Outcome::kFailed, fresh.message());
     checkpoint = std::make_unique<text::Checkpoint>(std::move(*fresh));
   }
 
@@ -104,9 +94,9 @@ sched::JobResult ClassifierTrial::Run(const sched::Job& job, const std::atomic<b
   text::TrainControl control;
   control.cancel = cancel;
   Result<text::TrainReport> report = text::Train(**train, schedule, job.epochs_to, *checkpoint, control);
-  if (!report.ok()) return Failed(job, sched::Outcome::kFailed, report.message());
+  if (!report.ok()) return sched::ResultFor(job, sched::Outcome::kFailed, report.message());
 
-  sched::JobResult result = Failed(job, sched::Outcome::kOk, "");
+  sched::JobResult result = sched::ResultFor(job, sched::Outcome::kOk);
   result.epochs_trained = static_cast<int>(std::floor(report->epoch + 1e-9)) - from;
   result.seconds = SecondsSince(start);
   switch (report->stop) {
@@ -123,7 +113,7 @@ sched::JobResult ClassifierTrial::Run(const sched::Job& job, const std::atomic<b
       break;
   }
   Result<double> metric = ScoreModel(checkpoint->model, *corpora->valid, options_.metric);
-  if (!metric.ok()) return Failed(job, sched::Outcome::kFailed, metric.message());
+  if (!metric.ok()) return sched::ResultFor(job, sched::Outcome::kFailed, metric.message());
   result.metric = *metric;
   result.seconds = SecondsSince(start);
   OfferBest(job, *metric, checkpoint->model);

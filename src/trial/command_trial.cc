@@ -24,16 +24,6 @@ constexpr std::chrono::seconds kDrainAfterExit{1};
 constexpr size_t kStderrTailBytes = 2000;
 constexpr size_t kQuotedLineBytes = 200;
 
-sched::JobResult ResultFor(const sched::Job& job, sched::Outcome outcome, std::string error) {
-  sched::JobResult r;
-  r.job = job.id;
-  r.trial = job.trial;
-  r.rung = job.rung;
-  r.outcome = outcome;
-  r.error = std::move(error);
-  return r;
-}
-
 std::string Quote(const std::string& line) {
   if (line.size() <= kQuotedLineBytes) return "'" + line + "'";
   return "'" + line.substr(0, kQuotedLineBytes) + "...'";
@@ -73,7 +63,7 @@ class Progress {
   }
 
   sched::JobResult Final(sched::Outcome outcome, std::string error) const {
-    sched::JobResult r = ResultFor(job_, outcome, std::move(error));
+    sched::JobResult r = sched::ResultFor(job_, outcome, std::move(error));
     r.epochs_trained = last_epoch_ - job_.epochs_from;
     return r;
   }
@@ -144,7 +134,7 @@ sched::JobResult CommandTrial::Run(const sched::Job& job, const std::atomic<bool
   try {
     result = RunChecked(job, cancel);
   } catch (const std::exception& e) {
-    result = ResultFor(job, sched::Outcome::kFailed, std::string("command trainable: ") + e.what());
+    result = sched::ResultFor(job, sched::Outcome::kFailed, std::string("command trainable: ") + e.what());
   }
   result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   return result;
@@ -163,11 +153,11 @@ Result<fs::path> CommandTrial::PrepareWorkdir(const sched::Job& job) const {
 sched::JobResult CommandTrial::RunChecked(const sched::Job& job,
                                           const std::atomic<bool>* cancel) const {
   Result<fs::path> workdir = PrepareWorkdir(job);
-  if (!workdir.ok()) return ResultFor(job, sched::Outcome::kFailed, workdir.message());
+  if (!workdir.ok()) return sched::ResultFor(job, sched::Outcome::kFailed, workdir.message());
   JobBindings bindings{space_->ToJson(job.config), workdir->string(), spec_.seed + job.trial};
   std::vector<std::string> argv = argv_.Expand(job, bindings);
   auto child = ChildProcess::Spawn(argv, StderrLogOf(job.id));
-  if (!child.ok()) return ResultFor(job, sched::Outcome::kFailed, child.message());
+  if (!child.ok()) return sched::ResultFor(job, sched::Outcome::kFailed, child.message());
   return Follow(**child, argv[0], job, cancel);
 }
 
