@@ -11,7 +11,7 @@ packages=(
   nlohmann-json3-dev libtomlplusplus-dev libcli11-dev
   libgtest-dev libgmock-dev
   fasttext python3 python3-fasttext python3-optuna
-  chromium
+  chromium time
 )
 missing=()
 for p in "${packages[@]}"; do
