@@ -33,8 +33,10 @@ import os
 import random
 import re
 import shutil
+import signal
 import subprocess
 import sys
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -104,6 +106,10 @@ def run_autotune(a, work, budget):
     start = time.monotonic()
     with open(os.path.join(out_dir, "stdout.txt"), "wb") as so:
         proc = subprocess.Popen(cmd, stdout=so, stderr=subprocess.PIPE)
+        # fastText's autotune can run far past its duration (one slow trial is
+        # never cut short); stop it at the hard cap so the benchmark ends.
+        cap = threading.Timer(a.cap * budget, proc.kill)
+        cap.start()
         # stderr carries "Progress: ... Trials: N ..." lines rewritten with \r;
         # timestamp each new trial number and the start of the final retrain.
         trial_starts, retrain_at, tail = {}, None, b""
@@ -118,7 +124,10 @@ def run_autotune(a, work, budget):
             if retrain_at is None and b"Training again with best arguments" in tail:
                 retrain_at = now
         rc = proc.wait()
+        cap.cancel()
     trained = time.monotonic() - start
+    if rc == -signal.SIGKILL:
+        return killed_at_cap(trained, "autotune")
     if rc != 0:
         raise RuntimeError("fasttext autotune exited %d: %s" % (rc, tail.decode("latin-1")[-1000:]))
     valid = fasttext_test(model + ".bin", os.path.join(work, "valid.txt"))
@@ -148,6 +157,12 @@ def run_autotune(a, work, budget):
         "notes": "%d trials started, %d finished (-verbose 3 output); final retrain + .bin/.vec save %s s"
                  % (started, finished, "%.0f" % retrain if retrain is not None else "n/a"),
     }
+
+
+def killed_at_cap(wall, tool):
+    log("%s: killed at the hard cap after %.0f s, no final model" % (tool, wall))
+    return {"trials": None, "best_valid": None, "test": None, "wall": wall, "longest_job": None,
+            "notes": "killed at the hard cap (%.0f s), no final model" % wall}
 
 
 # ---------------------------------------------------------------- hand-picked fastText
@@ -243,7 +258,10 @@ def run_optuna(a, work, budget):
            "--optuna-budget", str(budget), "--seed", str(a.seed)]
     log("optuna: " + " ".join(cmd))
     start = time.monotonic()
-    out = subprocess.run(cmd, check=True, stdout=subprocess.PIPE).stdout.decode()
+    try:
+        out = subprocess.run(cmd, check=True, stdout=subprocess.PIPE, timeout=a.cap * budget).stdout.decode()
+    except subprocess.TimeoutExpired:
+        return killed_at_cap(time.monotonic() - start, "optuna")
     wall = time.monotonic() - start
     r = json.loads(out.strip().splitlines()[-1])
     notes = "TPE seed %d" % a.seed
@@ -437,6 +455,8 @@ def report(results, budget, small):
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--budget", type=float, default=300, help="wall budget in seconds per tool (300)")
+    p.add_argument("--cap", type=float, default=3,
+                   help="kill a peer still running after this many times its budget (3)")
     p.add_argument("--budget-small", type=float, default=120,
                    help="budget of the extra rungs asha-evo run (120)")
     p.add_argument("--rungs", default=os.path.join(REPO, "build", "rungs"), help="rungs binary")
