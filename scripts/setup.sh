@@ -12,6 +12,7 @@ packages=(
   libgtest-dev libgmock-dev
   fasttext python3 python3-fasttext python3-optuna
   chromium time
+  faketime libcpp-httplib-dev unzip
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -24,6 +25,15 @@ if ((${#missing[@]})); then
   $sudo_cmd apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
+
+# Test peers from npm (package.json): a Lambda runtime emulator and an
+# independent SigV4 signer. Node.js comes with the machine (apt's nodejs).
+if ! command -v npm >/dev/null; then
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq nodejs npm >/dev/null
+fi
+npm ci --no-audit --no-fund --loglevel=error >/dev/null
 
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j"$(nproc)"
