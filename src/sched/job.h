@@ -38,6 +38,10 @@ struct JobResult {
   int epochs_trained = 0;  // epochs actually trained by this job (budget accounting)
   double seconds = 0;      // wall time the job took on its worker
   std::string error;       // why, when outcome is not kOk
+  // What the job was billed for (Lambda): duration and the function's
+  // memory. Both 0 when nothing is billed per job (local threads).
+  int64_t billed_ms = 0;
+  int memory_mb = 0;
 };
 
 // A result for `job` with `outcome` and nothing measured yet.

@@ -15,6 +15,9 @@ constexpr int64_t kMaxEpochs = 100000;
 constexpr double kMaxLrScale = 1000;
 constexpr size_t kMaxConfigSize = 4096;
 constexpr size_t kMaxTextSize = 65536;
+constexpr int64_t kMaxThreads = 256;
+constexpr int64_t kMaxBilledMs = int64_t(1) << 53;  // exact in a JSON double
+constexpr int64_t kMaxMemoryMb = 1048576;
 
 // Reads the fields of one JSON object, turning the first problem into an
 // Error that names the origin and the field. Later reads after a failure are
@@ -30,7 +33,20 @@ class FieldReader {
       SetError("", "must be a JSON object");
       return;
     }
-    if (versioned) Int("v", kJobProtocolVersion, kJobProtocolVersion);
+    if (versioned) Version();
+  }
+
+  // "v" must be this build's version; an older or newer document is named
+  // as such rather than as an out-of-range number.
+  void Version() {
+    const json* value = Get("v");
+    if (value == nullptr) return;
+    if (!value->is_number_integer()) return SetError("v", "must be an integer");
+    if (*value != kJobProtocolVersion) {
+      SetError("v", "is protocol version " + value->dump() +
+                        ", but this build reads only version " +
+                        std::to_string(kJobProtocolVersion));
+    }
   }
 
   // An integer in [lo, hi].
@@ -80,6 +96,27 @@ class FieldReader {
     return text;
   }
 
+  // A non-empty string, or null (read as "").
+  std::string TextOrNull(const char* field) {
+    const json* value = Get(field);
+    if (value == nullptr || value->is_null()) return "";
+    if (!value->is_string()) return SetError(field, "must be a non-empty string or null"), "";
+    return Text(field, true);
+  }
+
+  // One of `names`.
+  std::string OneOf(const char* field, std::initializer_list<std::string_view> names) {
+    std::string text = Text(field, true);
+    if (!ok()) return "";
+    std::string list;
+    for (std::string_view name : names) {
+      if (name == text) return text;
+      list += (list.empty() ? "" : ", ") + std::string(name);
+    }
+    SetError(field, "must be one of " + list + " (got \"" + text + "\")");
+    return "";
+  }
+
   // The raw value of a field the caller checks itself; nullptr if missing.
   const json* Raw(const char* field) { return Get(field); }
 
@@ -124,8 +161,8 @@ class FieldReader {
   }
 
   void OutOfRange(const char* field, const std::string& got, int64_t lo, int64_t hi) {
-    SetError(field, "must be in [" + std::to_string(lo) + ", " + std::to_string(hi) +
-                        "] (got " + got + ")");
+    SetError(field, "must be in [" + std::to_string(lo) + ", " + std::to_string(hi) + "] (got " +
+                        got + ")");
   }
 
   static std::string Show(double v) {
@@ -185,12 +222,38 @@ Job ReadJobFields(FieldReader& reader, const char* id_field) {
   job.epochs_to = int(reader.Int("epochs_to", 1, kMaxEpochs));
   if (reader.ok() && job.epochs_to <= job.epochs_from) {
     reader.SetError("epochs_to", "must be greater than epochs_from (got " +
-                                     std::to_string(job.epochs_to) + " <= " +
-                                     std::to_string(job.epochs_from) + ")");
+                                     std::to_string(job.epochs_to) +
+                                     " <= " + std::to_string(job.epochs_from) + ")");
   }
   job.lr_scale = reader.Number("lr_scale", 0, kMaxLrScale);
   if (reader.ok() && job.lr_scale <= 0) reader.SetError("lr_scale", "must be greater than 0");
   return job;
+}
+
+Status ReadData(const json& value, std::string_view origin, DataLocations& data) {
+  FieldReader reader(value, origin, "job request data", /*versioned=*/false);
+  data.train = reader.Text("train", true);
+  data.valid = reader.TextOrNull("valid");
+  data.valid_fraction = reader.Number("valid_fraction", 0, 1);
+  if (reader.ok() && (data.valid_fraction <= 0 || data.valid_fraction >= 1)) {
+    reader.SetError("valid_fraction", "must be strictly between 0 and 1");
+  }
+  data.split_seed = reader.Unsigned("split_seed");
+  if (const json* read = reader.Raw("read")) {
+    if (read->is_object()) {
+      data.read = *read;
+    } else {
+      reader.SetError("read", "must be an object of reader options");
+    }
+  }
+  return reader.Finish();
+}
+
+Status ReadTask(const json& value, std::string_view origin, TaskOptions& task) {
+  FieldReader reader(value, origin, "job request task", /*versioned=*/false);
+  task.metric = reader.OneOf("metric", {"accuracy", "f1", "loss"});
+  task.threads = int(reader.Int("threads", 1, kMaxThreads));
+  return reader.Finish();
 }
 
 }  // namespace
@@ -235,7 +298,9 @@ nlohmann::json ResultToJson(const JobResult& result) {
           {"metric", std::isfinite(result.metric) ? json(result.metric) : json(nullptr)},
           {"epochs_trained", result.epochs_trained},
           {"seconds", result.seconds},
-          {"error", result.error}};
+          {"error", result.error},
+          {"billed_ms", result.billed_ms},
+          {"memory_mb", result.memory_mb}};
 }
 
 Result<JobResult> ResultFromJson(const nlohmann::json& json, std::string_view origin) {
@@ -248,8 +313,8 @@ Result<JobResult> ResultFromJson(const nlohmann::json& json, std::string_view or
   if (reader.ok()) {
     std::optional<Outcome> parsed = OutcomeFromName(outcome);
     if (!parsed) {
-      reader.SetError("outcome", "must be one of ok, failed, diverged, timeout (got \"" +
-                                     outcome + "\")");
+      reader.SetError("outcome",
+                      "must be one of ok, failed, diverged, timeout (got \"" + outcome + "\")");
     } else {
       result.outcome = *parsed;
     }
@@ -259,6 +324,8 @@ Result<JobResult> ResultFromJson(const nlohmann::json& json, std::string_view or
   result.epochs_trained = int(reader.Int("epochs_trained", 0, kMaxEpochs));
   result.seconds = reader.Number("seconds", 0, max);
   result.error = reader.Text("error", false);
+  result.billed_ms = reader.Int("billed_ms", 0, kMaxBilledMs);
+  result.memory_mb = int(reader.Int("memory_mb", 0, kMaxMemoryMb));
   RUNGS_RETURN_IF_ERROR(reader.Finish());
   return result;
 }
@@ -269,7 +336,13 @@ nlohmann::json EnvelopeToJson(const JobEnvelope& envelope) {
   out["job"] = envelope.job.id;
   out["experiment"] = envelope.experiment;
   out["config"] = envelope.config;
-  out["data"] = {{"train", envelope.data.train}, {"valid", envelope.data.valid}};
+  const DataLocations& data = envelope.data;
+  out["data"] = {{"train", data.train},
+                 {"valid", data.valid.empty() ? json(nullptr) : json(data.valid)},
+                 {"valid_fraction", data.valid_fraction},
+                 {"split_seed", data.split_seed},
+                 {"read", data.read}};
+  out["task"] = {{"metric", envelope.task.metric}, {"threads", envelope.task.threads}};
   out["checkpoint"] = envelope.checkpoint ? json(*envelope.checkpoint) : json(nullptr);
   out["seed"] = envelope.seed;
   return out;
@@ -287,15 +360,16 @@ Result<JobEnvelope> EnvelopeFromJson(const nlohmann::json& json, std::string_vie
       envelope.config = *config;
     }
   }
-  const nlohmann::json* data = reader.Raw("data");
-  if (data != nullptr && !data->is_object()) {
-    reader.SetError("data", "must be an object {\"train\": ..., \"valid\": ...}");
-  } else if (data != nullptr) {
-    FieldReader data_reader(*data, origin, "job request data", /*versioned=*/false);
-    envelope.data.train = data_reader.Text("train", true);
-    envelope.data.valid = data_reader.Text("valid", true);
-    Status status = data_reader.Finish();
-    if (!status.ok()) reader.Adopt(status);
+  if (const nlohmann::json* data = reader.Raw("data")) {
+    if (!data->is_object()) {
+      reader.SetError("data", "must be an object {\"train\": ..., \"valid\": ..., ...}");
+    }
+    reader.Adopt(ReadData(*data, origin, envelope.data));
+  }
+  if (const nlohmann::json* task = reader.Raw("task")) {
+    if (!task->is_object())
+      reader.SetError("task", "must be an object {\"metric\": ..., \"threads\": ...}");
+    reader.Adopt(ReadTask(*task, origin, envelope.task));
   }
   if (const nlohmann::json* checkpoint = reader.Raw("checkpoint")) {
     if (checkpoint->is_string() && !checkpoint->get<std::string>().empty()) {

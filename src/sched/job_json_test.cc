@@ -1,10 +1,10 @@
 #include "sched/job_json.h"
 
-#include <cmath>
-#include <limits>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
 
 namespace rungs::sched {
 namespace {
@@ -37,6 +37,8 @@ JobResult SampleResult() {
   r.epochs_trained = 6;
   r.seconds = 12.75;
   r.error = "loss is NaN at epoch 4";
+  r.billed_ms = 12751;
+  r.memory_mb = 3008;
   return r;
 }
 
@@ -46,7 +48,12 @@ JobEnvelope SampleEnvelope() {
   e.job = SampleJob();
   e.job.config.clear();  // travels by name instead
   e.config = {{"lr", 0.1}, {"loss", "ns"}, {"dim", 100}};
-  e.data = {"s3://bucket/train.txt", "s3://bucket/valid.txt"};
+  e.data.train = "s3://bucket/train.txt";
+  e.data.valid = "s3://bucket/valid.txt";
+  e.data.valid_fraction = 0.2;
+  e.data.split_seed = 99;
+  e.data.read = {{"format", "csv"}, {"csv_label_column", "label"}};
+  e.task = {"f1", 4};
   e.checkpoint = "s3://bucket/ckpt/12.bin";
   e.seed = 18446744073709551615ull;
   return e;
@@ -84,6 +91,8 @@ TEST(JobJson, ResultRoundTripsAndNaNMetricBecomesNull) {
   EXPECT_EQ(back->epochs_trained, 6);
   EXPECT_EQ(back->seconds, 12.75);
   EXPECT_EQ(back->error, r.error);
+  EXPECT_EQ(back->billed_ms, 12751);
+  EXPECT_EQ(back->memory_mb, 3008);
 
   r.metric = kNaN;
   json encoded = ResultToJson(r);
@@ -101,6 +110,11 @@ TEST(JobJson, EnvelopeRoundTripsWithAndWithoutCheckpoint) {
   EXPECT_EQ(back->config, e.config);
   EXPECT_EQ(back->data.train, e.data.train);
   EXPECT_EQ(back->data.valid, e.data.valid);
+  EXPECT_EQ(back->data.valid_fraction, 0.2);
+  EXPECT_EQ(back->data.split_seed, 99u);
+  EXPECT_EQ(back->data.read, e.data.read);
+  EXPECT_EQ(back->task.metric, "f1");
+  EXPECT_EQ(back->task.threads, 4);
   EXPECT_EQ(back->checkpoint, e.checkpoint);
   EXPECT_EQ(back->seed, e.seed);
 
@@ -109,6 +123,29 @@ TEST(JobJson, EnvelopeRoundTripsWithAndWithoutCheckpoint) {
   back = EnvelopeFromJson(EnvelopeToJson(e), "t");
   ASSERT_TRUE(back.ok()) << back.message();
   EXPECT_FALSE(back->checkpoint.has_value());
+}
+
+TEST(JobJson, EnvelopeWithoutValidFileTravelsAsNull) {
+  JobEnvelope e = SampleEnvelope();
+  e.data.valid.clear();
+  json encoded = EnvelopeToJson(e);
+  EXPECT_TRUE(encoded["data"]["valid"].is_null());
+  Result<JobEnvelope> back = EnvelopeFromJson(encoded, "t");
+  ASSERT_TRUE(back.ok()) << back.message();
+  EXPECT_EQ(back->data.valid, "");
+}
+
+TEST(JobJson, OtherProtocolVersionsAreRefusedByVersion) {
+  json doc = ResultToJson(SampleResult());
+  doc["v"] = 1;
+  Status status = ResultFromJson(doc, "journal.db").status();
+  ASSERT_FALSE(status.ok());
+  EXPECT_THAT(status.message(), HasSubstr("protocol version 1"));
+  EXPECT_THAT(status.message(), HasSubstr("reads only version 2"));
+  json envelope = EnvelopeToJson(SampleEnvelope());
+  envelope["v"] = 1;
+  EXPECT_THAT(EnvelopeFromJson(envelope, "lambda request").message(),
+              HasSubstr("protocol version 1"));
 }
 
 // One bad field at a time: each must be refused with a message naming it.
@@ -136,7 +173,9 @@ TEST(JobJson, JobRefusesEveryInvalidField) {
   json good = JobToJson(SampleJob());
   auto decode = [](const json& j) { return JobFromJson(j, "where.json:3").status(); };
   for (const BadField& bad : std::vector<BadField>{
-           {"v", 2},
+           {"v", 1},
+           {"v", 3},
+           {"v", "2"},
            {"v", nullptr, true},
            {"id", -1},
            {"id", "7"},
@@ -182,10 +221,33 @@ TEST(JobJson, ResultRefusesEveryInvalidField) {
            {"seconds", nullptr},
            {"error", 3},
            {"error", std::string(70000, 'x')},
+           {"billed_ms", -1},
+           {"billed_ms", 9007199254740993ll},
+           {"billed_ms", 1.5},
+           {"billed_ms", nullptr, true},
+           {"memory_mb", 1048577},
+           {"memory_mb", nullptr, true},
            {"extra", 1},
        }) {
     ExpectRefused(good, bad, decode);
   }
+}
+
+// The sample envelope's data (task) object with one field changed or removed.
+json WithNested(const char* object, const char* field, json value, bool erase) {
+  json nested = EnvelopeToJson(SampleEnvelope())[object];
+  if (erase) {
+    nested.erase(field);
+  } else {
+    nested[field] = std::move(value);
+  }
+  return nested;
+}
+json WithData(const char* field, json value, bool erase = false) {
+  return WithNested("data", field, std::move(value), erase);
+}
+json WithTask(const char* field, json value, bool erase = false) {
+  return WithNested("task", field, std::move(value), erase);
 }
 
 TEST(JobJson, EnvelopeRefusesEveryInvalidField) {
@@ -200,16 +262,32 @@ TEST(JobJson, EnvelopeRefusesEveryInvalidField) {
            {"lr_scale", 0},
            {"config", json::array({1})},
            {"data", "s3://x"},
-           {"data", json{{"train", "a"}}},                        // valid missing
-           {"data", json{{"train", ""}, {"valid", "b"}}},         // empty train
-           {"data", json{{"train", "a"}, {"valid", "b"}, {"x", 1}}},
+           {"data", WithData("valid", nullptr, true)},
+           {"data", WithData("train", "")},
+           {"data", WithData("train", nullptr)},
+           {"data", WithData("valid", "")},
+           {"data", WithData("valid", 3)},
+           {"data", WithData("valid_fraction", 0)},
+           {"data", WithData("valid_fraction", 1)},
+           {"data", WithData("valid_fraction", "0.1")},
+           {"data", WithData("split_seed", -1)},
+           {"data", WithData("read", "csv")},
+           {"data", WithData("read", nullptr, true)},
+           {"data", WithData("x", 1)},
+           {"task", "f1"},
+           {"task", nullptr, true},
+           {"task", WithTask("metric", "auc")},
+           {"task", WithTask("metric", nullptr, true)},
+           {"task", WithTask("threads", 0)},
+           {"task", WithTask("threads", 257)},
+           {"task", WithTask("y", 1)},
            {"checkpoint", nullptr},  // epochs_from is 9: resuming needs one
            {"checkpoint", ""},
            {"checkpoint", 5},
            {"seed", -1},
            {"seed", nullptr, true},
        }) {
-    SCOPED_TRACE(bad.field);
+    SCOPED_TRACE(std::string(bad.field) + " = " + bad.value.dump());
     json doc = good;
     if (bad.erase) {
       doc.erase(bad.field);
@@ -219,11 +297,23 @@ TEST(JobJson, EnvelopeRefusesEveryInvalidField) {
     Status status = decode(doc);
     ASSERT_FALSE(status.ok()) << "accepted " << doc.dump();
     EXPECT_THAT(status.message(), HasSubstr("where.json:3"));
-    // Nested data errors name the inner field; all others the outer one.
-    if (std::string(bad.field) != "data" || !bad.value.is_object()) {
+    // Nested data and task errors name the inner field; all others the outer
+    // one.
+    if (!bad.value.is_object()) {
       EXPECT_THAT(status.message(), HasSubstr("'" + std::string(bad.field) + "'"));
     } else {
-      EXPECT_THAT(status.message(), HasSubstr("job request data field"));
+      std::string inner;  // the one key whose value differs from the good document's
+      const json& before = good[bad.field];
+      for (const auto& item : before.items()) {
+        if (!bad.value.contains(item.key()) || bad.value[item.key()] != item.value()) {
+          inner = item.key();
+        }
+      }
+      for (const auto& item : bad.value.items()) {
+        if (!before.contains(item.key())) inner = item.key();
+      }
+      EXPECT_THAT(status.message(),
+                  HasSubstr("job request " + std::string(bad.field) + " field '" + inner + "'"));
     }
   }
 }
