@@ -1,0 +1,51 @@
+#include "exec/lambda_cost.h"
+
+#include <charconv>
+#include <string>
+
+#include <openssl/evp.h>
+
+namespace rungs::exec {
+namespace {
+
+// The integer that follows `label` in `line`, e.g. "Billed Duration: " -> 103.
+std::optional<int64_t> NumberAfter(std::string_view line, std::string_view label) {
+  size_t at = line.find(label);
+  if (at == std::string_view::npos) return std::nullopt;
+  std::string_view rest = line.substr(at + label.size());
+  int64_t value = 0;
+  auto [end, error] = std::from_chars(rest.data(), rest.data() + rest.size(), value);
+  if (error != std::errc() || value < 0) return std::nullopt;
+  return value;
+}
+
+}  // namespace
+
+std::optional<Billing> BillingFromLog(std::string_view log) {
+  size_t at = log.rfind("REPORT RequestId:");
+  if (at == std::string_view::npos) return std::nullopt;
+  std::string_view line = log.substr(at);
+  line = line.substr(0, line.find('\n'));
+  std::optional<int64_t> billed = NumberAfter(line, "Billed Duration: ");
+  std::optional<int64_t> memory = NumberAfter(line, "Memory Size: ");
+  if (!billed || !memory || *memory > (1 << 20)) return std::nullopt;
+  return Billing{*billed, static_cast<int>(*memory)};
+}
+
+std::optional<Billing> BillingFromLogResult(std::string_view base64) {
+  if (base64.empty() || base64.size() % 4 != 0 || base64.size() > (1 << 20)) return std::nullopt;
+  std::string decoded(base64.size() / 4 * 3, '\0');
+  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(decoded.data()),
+                          reinterpret_cast<const unsigned char*>(base64.data()), static_cast<int>(base64.size()));
+  if (n < 0) return std::nullopt;
+  // EVP_DecodeBlock counts the bytes that '=' padding stands for as zeros.
+  decoded.resize(static_cast<size_t>(n));
+  while (!decoded.empty() && decoded.back() == '\0') decoded.pop_back();
+  return BillingFromLog(decoded);
+}
+
+double GbSeconds(int64_t billed_ms, int memory_mb) {
+  return static_cast<double>(billed_ms) / 1000.0 * static_cast<double>(memory_mb) / 1024.0;
+}
+
+}  // namespace rungs::exec

@@ -1,0 +1,446 @@
+// LambdaExecutor against a local Invoke endpoint (cpp-httplib on 127.0.0.1)
+// that checks each request the way Lambda would see it and injects the
+// faults Lambda and the network produce.
+#include "exec/lambda_executor.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <openssl/evp.h>
+
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "exec/lambda_cost.h"
+
+namespace rungs::exec {
+namespace {
+
+std::string Base64(const std::string& text) {
+  std::string out(4 * ((text.size() + 2) / 3) + 1, '\0');
+  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                          reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
+  out.resize(static_cast<size_t>(n));
+  return out;
+}
+
+// Closes the connection a request came in on, so no response is ever sent:
+// the handler has no socket, so find it by the client's port.
+void DropConnection(const httplib::Request& req) {
+  for (int fd = 3; fd < 4096; ++fd) {
+    sockaddr_in peer{};
+    socklen_t length = sizeof peer;
+    if (getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &length) != 0 || peer.sin_family != AF_INET) continue;
+    if (ntohs(peer.sin_port) == req.remote_port) shutdown(fd, SHUT_RDWR);
+  }
+}
+
+// cpp-httplib listens with a backlog of 5, so a burst of connections (50 at
+// once here) would see SYNs dropped and retried a second later, past the
+// test's timeouts. Listening again on the same socket raises the backlog.
+void RaiseListenBacklog(int port) {
+  for (int fd = 3; fd < 4096; ++fd) {
+    sockaddr_in self{};
+    socklen_t length = sizeof self;
+    int listening = 0;
+    socklen_t size = sizeof listening;
+    if (getsockname(fd, reinterpret_cast<sockaddr*>(&self), &length) != 0 || self.sin_family != AF_INET) continue;
+    if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &size) != 0 || !listening) continue;
+    if (ntohs(self.sin_port) == port) listen(fd, 1024);
+  }
+}
+
+// Longer than the read timeout below (1.5 s), which leaves room for a
+// loaded machine.
+constexpr std::chrono::milliseconds kSlow{2500};
+
+// What the endpoint does with the n-th request (1-based) for a job.
+enum class Fault { kNone, k429, k500, kDrop, kFunctionError, kSlow, kWrongJob, kNoLog };
+
+class InvokeEndpoint {
+ public:
+  explicit InvokeEndpoint(std::string session_token = "") : token_(std::move(session_token)) {
+    server_.new_task_queue = [] { return new httplib::ThreadPool(64); };
+    server_.Post(R"(/2015-03-31/functions/([^/]+)/invocations)",
+                 [this](const httplib::Request& req, httplib::Response& res) { Serve(req, res); });
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    RaiseListenBacklog(port_);
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    // stop() does nothing until the server runs, so wait for that.
+    while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ~InvokeEndpoint() {
+    server_.stop();
+    thread_.join();
+  }
+
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  // `faults[n]` is what the (n+1)-th request for `job` gets; later ones succeed.
+  void Plan(uint64_t job, std::vector<Fault> faults) { plan_[job] = std::move(faults); }
+  void KeepAliveMax(size_t n) { server_.set_keep_alive_max_count(n); }
+
+  int requests(uint64_t job) {
+    std::lock_guard<std::mutex> lock(mu_);
+    return seen_[job];
+  }
+  std::vector<std::string> problems() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return problems_;
+  }
+  size_t client_ports() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return ports_.size();
+  }
+
+  std::string function = "rungs-fn";
+  std::string qualifier = "live";
+
+ private:
+  void Problem(const std::string& what) {
+    std::lock_guard<std::mutex> lock(mu_);
+    problems_.push_back(what);
+  }
+
+  void Serve(const httplib::Request& req, httplib::Response& res) {
+    if (req.matches[1] != function) Problem("function " + std::string(req.matches[1]));
+    if (req.get_param_value("Qualifier") != qualifier) Problem("qualifier " + req.get_param_value("Qualifier"));
+    std::string auth = req.get_header_value("Authorization");
+    if (auth.rfind("AWS4-HMAC-SHA256 Credential=AKIDTEST/", 0) != 0 ||
+        auth.find("/us-test-1/lambda/aws4_request") == std::string::npos || auth.find("Signature=") == std::string::npos) {
+      Problem("authorization " + auth);
+    }
+    if (req.get_header_value("X-Amz-Security-Token") != token_) {
+      Problem("security token '" + req.get_header_value("X-Amz-Security-Token") + "'");
+    }
+    if (req.get_header_value("X-Amz-Log-Type") != "Tail") Problem("log type");
+    nlohmann::json envelope = nlohmann::json::parse(req.body, nullptr, false);
+    if (!envelope.is_object() || !envelope.contains("job")) {
+      Problem("body " + req.body);
+      res.status = 400;
+      return;
+    }
+    uint64_t job = envelope["job"].get<uint64_t>();
+    Fault fault = Fault::kNone;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      int n = seen_[job]++;
+      ports_.insert(req.remote_port);
+      auto it = plan_.find(job);
+      if (it != plan_.end() && n < static_cast<int>(it->second.size())) fault = it->second[n];
+    }
+    sched::JobResult result;
+    result.job = job;
+    result.trial = envelope["trial"].get<uint32_t>();
+    result.rung = envelope["rung"].get<int>();
+    result.metric = 0.5 + static_cast<double>(job) / 1000;
+    result.epochs_trained = envelope["epochs_to"].get<int>();
+    result.seconds = 0.01;
+    std::string log = "START RequestId: r-" + std::to_string(job) + "\nREPORT RequestId: r-" + std::to_string(job) +
+                      "\tDuration: 122.40 ms\tBilled Duration: 123 ms\tMemory Size: 2048 MB\tMax Memory Used: 90 MB\n";
+    if (fault != Fault::kNoLog) res.set_header("X-Amz-Log-Result", Base64(log));
+    switch (fault) {
+      case Fault::k429:
+        res.status = 429;
+        res.set_header("X-Amzn-ErrorType", "TooManyRequestsException");
+        res.set_header("Retry-After", "0.05");
+        res.set_content(R"({"Reason":"ReservedFunctionConcurrentInvocationLimitExceeded","Type":"User","message":"Rate Exceeded."})",
+                        "application/json");
+        return;
+      case Fault::k500:
+        res.status = 500;
+        res.set_header("X-Amzn-ErrorType", "ServiceException");
+        res.set_content(R"({"Type":"Service","message":"internal"})", "application/json");
+        return;
+      case Fault::kDrop:
+        DropConnection(req);
+        return;
+      case Fault::kFunctionError:
+        res.set_header("X-Amz-Function-Error", "Unhandled");
+        res.set_content(R"({"errorMessage":"out of memory in dictionary","errorType":"Runtime.OutOfMemory"})",
+                        "application/json");
+        return;
+      case Fault::kSlow:
+        std::this_thread::sleep_for(kSlow);
+        break;
+      case Fault::kWrongJob:
+        result.job = job + 1000;
+        break;
+      case Fault::kNone:
+      case Fault::kNoLog:
+        break;
+    }
+    res.set_content(sched::ResultToJson(result).dump(), "application/json");
+  }
+
+  const std::string token_;
+  httplib::Server server_;
+  int port_ = 0;
+  std::thread thread_;
+  std::map<uint64_t, std::vector<Fault>> plan_;  // set before requests
+  std::mutex mu_;
+  std::map<uint64_t, int> seen_;            // GUARDED_BY(mu_)
+  std::set<int> ports_;                     // GUARDED_BY(mu_)
+  std::vector<std::string> problems_;       // GUARDED_BY(mu_)
+};
+
+sched::Job JobNumber(uint64_t id) {
+  sched::Job job;
+  job.id = id;
+  job.trial = static_cast<uint32_t>(id * 10);
+  job.rung = 1;
+  job.epochs_to = 3;
+  return job;
+}
+
+sched::JobEnvelope EnvelopeOf(const sched::Job& job) {
+  sched::JobEnvelope e;
+  e.experiment = "exp-test";
+  e.job = job;
+  e.config = {{"lr", 0.1}};
+  e.data.train = "s3://bucket/train.txt";
+  e.seed = 7;
+  return e;
+}
+
+LambdaOptions OptionsFor(const InvokeEndpoint& endpoint, const std::string& token = "") {
+  LambdaOptions o;
+  o.target.endpoint = endpoint.url();
+  o.target.function = endpoint.function;
+  o.target.qualifier = endpoint.qualifier;
+  o.target.region = "us-test-1";
+  o.target.credentials.access_key_id = "AKIDTEST";
+  o.target.credentials.secret_access_key = "secret";
+  o.target.credentials.session_token = token;
+  o.concurrency = 50;
+  o.function_timeout_seconds = 1.0;
+  o.read_timeout_seconds = 1.5;
+  o.memory_mb = 512;
+  o.retry = {.max_attempts = 3, .base_seconds = 0.01, .max_backoff_seconds = 0.05, .seed = 1};
+  return o;
+}
+
+// Waits until `n` results came back (or 10 s), keyed by job id; a second
+// result for a job fails the test.
+std::map<uint64_t, sched::JobResult> Collect(LambdaExecutor& executor, size_t n) {
+  std::map<uint64_t, sched::JobResult> all;
+  auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (all.size() < n && std::chrono::steady_clock::now() < give_up) {
+    auto some = executor.Wait(0.5);
+    EXPECT_TRUE(some.ok());
+    for (sched::JobResult& r : *some) {
+      EXPECT_TRUE(all.emplace(r.job, r).second) << "job " << r.job << " returned twice";
+    }
+  }
+  return all;
+}
+
+TEST(LambdaExecutor, RunsEveryJobOnceWithSignedRequestsOverReusedConnections) {
+  InvokeEndpoint endpoint;
+  LambdaExecutor executor(OptionsFor(endpoint), EnvelopeOf);
+  EXPECT_EQ(executor.capacity(), 50);
+  EXPECT_EQ(executor.promotion(), sched::Promotion::kRestart);
+  for (uint64_t round = 0; round < 4; ++round) {
+    for (uint64_t id = 1; id <= 50; ++id) ASSERT_TRUE(executor.Submit(JobNumber(round * 100 + id)).ok());
+    EXPECT_FALSE(executor.Submit(JobNumber(999)).ok()) << "capacity exceeded";
+    auto results = Collect(executor, 50);
+    ASSERT_EQ(results.size(), 50u);
+    for (auto& [id, r] : results) {
+      EXPECT_EQ(r.outcome, sched::Outcome::kOk) << r.error;
+      EXPECT_EQ(r.trial, id * 10);
+      EXPECT_DOUBLE_EQ(r.metric, 0.5 + static_cast<double>(id) / 1000);
+      EXPECT_EQ(r.billed_ms, 123);
+      EXPECT_EQ(r.memory_mb, 2048);
+    }
+  }
+  EXPECT_TRUE(endpoint.problems().empty()) << endpoint.problems()[0];
+  EXPECT_EQ(executor.counters().invocations, 200u);
+  EXPECT_EQ(executor.counters().retries, 0u);
+  EXPECT_EQ(executor.counters().in_flight, 0u);
+  // 200 requests, at most 50 at a time: connections were kept and reused.
+  EXPECT_LE(endpoint.client_ports(), 60u);
+}
+
+TEST(LambdaExecutor, SendsTheSessionTokenWhenThereIsOne) {
+  InvokeEndpoint endpoint("token-xyz");
+  LambdaExecutor executor(OptionsFor(endpoint, "token-xyz"), EnvelopeOf);
+  ASSERT_TRUE(executor.Submit(JobNumber(1)).ok());
+  auto results = Collect(executor, 1);
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[1].outcome, sched::Outcome::kOk);
+  EXPECT_TRUE(endpoint.problems().empty()) << endpoint.problems()[0];
+}
+
+TEST(LambdaExecutor, RetriesThrottlingServerErrorsDropsAndTimeouts) {
+  InvokeEndpoint endpoint;
+  endpoint.KeepAliveMax(1);  // a fresh connection per request, so libcurl cannot quietly resend a dropped one
+  endpoint.Plan(1, {Fault::k429});
+  endpoint.Plan(2, {Fault::k500, Fault::k429});
+  endpoint.Plan(3, {Fault::kDrop});
+  endpoint.Plan(4, {Fault::kSlow});
+  endpoint.Plan(5, {Fault::k500, Fault::k500, Fault::k500});  // every attempt fails
+  endpoint.Plan(6, {Fault::kDrop, Fault::kDrop, Fault::kDrop});
+  LambdaExecutor executor(OptionsFor(endpoint), EnvelopeOf);
+  for (uint64_t id = 1; id <= 7; ++id) ASSERT_TRUE(executor.Submit(JobNumber(id)).ok());
+  auto results = Collect(executor, 7);
+  ASSERT_EQ(results.size(), 7u);
+  for (uint64_t id : {1, 2, 3, 4, 7}) {
+    EXPECT_EQ(results[id].outcome, sched::Outcome::kOk) << id << ": " << results[id].error;
+  }
+  EXPECT_EQ(results[5].outcome, sched::Outcome::kFailed);
+  EXPECT_NE(results[5].error.find("after 3 attempts"), std::string::npos) << results[5].error;
+  EXPECT_NE(results[5].error.find("HTTP 500 ServiceException: internal"), std::string::npos) << results[5].error;
+  EXPECT_EQ(results[6].outcome, sched::Outcome::kFailed);
+  EXPECT_NE(results[6].error.find("after 3 attempts"), std::string::npos) << results[6].error;
+  EXPECT_EQ(endpoint.requests(1), 2);
+  EXPECT_EQ(endpoint.requests(2), 3);
+  EXPECT_EQ(endpoint.requests(3), 2);
+  EXPECT_EQ(endpoint.requests(4), 2);
+  EXPECT_EQ(endpoint.requests(5), 3);
+  EXPECT_EQ(endpoint.requests(7), 1);
+  LambdaCounters c = executor.counters();
+  EXPECT_EQ(c.retries_by_cause[static_cast<size_t>(FailureCause::kThrottled)], 2u);
+  EXPECT_EQ(c.retries_by_cause[static_cast<size_t>(FailureCause::kServerError)], 3u);
+  EXPECT_EQ(c.retries_by_cause[static_cast<size_t>(FailureCause::kConnection)], 3u);
+  EXPECT_EQ(c.retries_by_cause[static_cast<size_t>(FailureCause::kTimeout)], 1u);
+  EXPECT_EQ(c.retries, 9u);
+  EXPECT_EQ(c.invocations, 16u);
+  EXPECT_EQ(c.failed_jobs, 2u);
+}
+
+TEST(LambdaExecutor, RetryAfterIsHonouredInsteadOfTheBackoff) {
+  InvokeEndpoint endpoint;
+  endpoint.Plan(1, {Fault::k429, Fault::k429});
+  LambdaOptions options = OptionsFor(endpoint);
+  options.retry.base_seconds = 30;  // the backoff would take many seconds
+  options.retry.max_backoff_seconds = 30;
+  LambdaExecutor executor(options, EnvelopeOf);
+  ASSERT_TRUE(executor.Submit(JobNumber(1)).ok());
+  auto start = std::chrono::steady_clock::now();
+  auto results = Collect(executor, 1);
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[1].outcome, sched::Outcome::kOk) << results[1].error;
+  EXPECT_GE(seconds, 0.1);  // two Retry-After waits of 0.05 s
+  EXPECT_LT(seconds, 2.0);
+}
+
+TEST(LambdaExecutor, FunctionErrorFailsTheJobWithItsMessageAndIsBilled) {
+  InvokeEndpoint endpoint;
+  endpoint.Plan(1, {Fault::kFunctionError});
+  LambdaExecutor executor(OptionsFor(endpoint), EnvelopeOf);
+  ASSERT_TRUE(executor.Submit(JobNumber(1)).ok());
+  auto results = Collect(executor, 1);
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[1].outcome, sched::Outcome::kFailed);
+  EXPECT_NE(results[1].error.find("Runtime.OutOfMemory: out of memory in dictionary"), std::string::npos)
+      << results[1].error;
+  EXPECT_EQ(results[1].billed_ms, 123);
+  EXPECT_EQ(endpoint.requests(1), 1);  // a function error is the job's own: not retried
+  EXPECT_EQ(executor.counters().function_errors, 1u);
+}
+
+TEST(LambdaExecutor, LateAnswerToATimedOutAttemptIsNeverCountedTwice) {
+  InvokeEndpoint endpoint;
+  // The first attempt's answer comes after the read timeout (the function ran
+  // on); the retry answers at once. Both deliver a result for job 1.
+  endpoint.Plan(1, {Fault::kSlow});
+  LambdaExecutor executor(OptionsFor(endpoint), EnvelopeOf);
+  ASSERT_TRUE(executor.Submit(JobNumber(1)).ok());
+  EXPECT_FALSE(executor.Submit(JobNumber(1)).ok()) << "a job already running";
+  auto results = Collect(executor, 1);
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[1].outcome, sched::Outcome::kOk);
+  // Wait past the slow answer: nothing more comes back.
+  std::this_thread::sleep_for(kSlow - std::chrono::milliseconds(1000));
+  auto later = executor.Wait(0.2);
+  ASSERT_TRUE(later.ok());
+  EXPECT_TRUE(later->empty());
+  EXPECT_EQ(endpoint.requests(1), 2);
+  // Billed for the answered attempt only.
+  EXPECT_EQ(results[1].billed_ms, 123);
+}
+
+TEST(LambdaExecutor, AnswerForAnotherJobFailsTheJob) {
+  InvokeEndpoint endpoint;
+  endpoint.Plan(1, {Fault::kWrongJob});
+  LambdaExecutor executor(OptionsFor(endpoint), EnvelopeOf);
+  ASSERT_TRUE(executor.Submit(JobNumber(1)).ok());
+  auto results = Collect(executor, 1);
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[1].outcome, sched::Outcome::kFailed);
+  EXPECT_NE(results[1].error.find("answers job 1001"), std::string::npos) << results[1].error;
+}
+
+TEST(LambdaExecutor, BillsMeasuredDurationAndGivenMemoryWithoutAReportLine) {
+  InvokeEndpoint endpoint;
+  endpoint.Plan(1, {Fault::kNoLog});
+  LambdaExecutor executor(OptionsFor(endpoint), EnvelopeOf);
+  ASSERT_TRUE(executor.Submit(JobNumber(1)).ok());
+  auto results = Collect(executor, 1);
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_GE(results[1].billed_ms, 1);
+  EXPECT_LT(results[1].billed_ms, 1000);
+  EXPECT_EQ(results[1].memory_mb, 512);
+}
+
+TEST(LambdaExecutor, CancelAllReturnsRunningJobsAsTimeouts) {
+  InvokeEndpoint endpoint;
+  endpoint.Plan(1, {Fault::kSlow});
+  LambdaExecutor executor(OptionsFor(endpoint), EnvelopeOf);
+  ASSERT_TRUE(executor.Submit(JobNumber(1)).ok());
+  auto none = executor.Wait(0.05);
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty());
+  executor.CancelAll();
+  auto results = Collect(executor, 1);
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[1].outcome, sched::Outcome::kTimeout);
+  EXPECT_EQ(executor.counters().in_flight, 0u);
+}
+
+TEST(LambdaExecutor, RefusesBadFunctionNamesAndLimits) {
+  InvokeEndpoint endpoint;
+  LambdaOptions o = OptionsFor(endpoint);
+  EXPECT_TRUE(CheckLambdaOptions(o).ok());
+  o.target.function = "my function";
+  EXPECT_NE(CheckLambdaOptions(o).message().find("--function 'my function'"), std::string::npos);
+  LambdaExecutor executor(o, EnvelopeOf);
+  EXPECT_FALSE(executor.Submit(JobNumber(1)).ok());
+  o = OptionsFor(endpoint);
+  o.target.function = std::string(65, 'a');
+  EXPECT_FALSE(CheckLambdaOptions(o).ok());
+  o = OptionsFor(endpoint);
+  o.target.qualifier = "v1/../x";
+  EXPECT_NE(CheckLambdaOptions(o).message().find("--qualifier"), std::string::npos);
+  o = OptionsFor(endpoint);
+  o.concurrency = 0;
+  EXPECT_FALSE(CheckLambdaOptions(o).ok());
+  o = OptionsFor(endpoint);
+  o.read_timeout_seconds = 0.5;  // not above the function timeout (1.0)
+  EXPECT_FALSE(CheckLambdaOptions(o).ok());
+}
+
+TEST(LambdaCost, ReadsTheReportLineOfTheLogTail) {
+  std::string log = "START RequestId: a\nsome output\nEND RequestId: a\n"
+                    "REPORT RequestId: a\tDuration: 1234.56 ms\tBilled Duration: 1235 ms\tMemory Size: 2048 MB\t"
+                    "Max Memory Used: 300 MB\tInit Duration: 80.1 ms\n";
+  std::optional<Billing> b = BillingFromLogResult(Base64(log));
+  ASSERT_TRUE(b);
+  EXPECT_EQ(b->billed_ms, 1235);
+  EXPECT_EQ(b->memory_mb, 2048);
+  EXPECT_FALSE(BillingFromLogResult(Base64("no report here\n")));
+  EXPECT_FALSE(BillingFromLogResult("not base64!"));
+  EXPECT_FALSE(BillingFromLogResult(""));
+  EXPECT_DOUBLE_EQ(GbSeconds(1000, 1024), 1.0);
+  EXPECT_DOUBLE_EQ(GbSeconds(1235, 2048), 2.47);
+}
+
+}  // namespace
+}  // namespace rungs::exec
