@@ -12,7 +12,7 @@ packages=(
   libgtest-dev libgmock-dev
   fasttext python3 python3-fasttext python3-optuna
   chromium time
-  faketime libcpp-httplib-dev unzip
+  faketime libcpp-httplib-dev unzip python3-yaml
 )
 missing=()
 for p in "${packages[@]}"; do
