@@ -1,0 +1,156 @@
+// The requests rungs signs through libcurl (a Lambda Invoke and an S3 GET)
+// verified against aws4, an independent SigV4 signer from npm: the captured
+// request is re-signed by src/aws/aws4_verify.js and the Authorization
+// headers must be equal.
+#include <curl/curl.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "aws/capture_server_testing.h"
+#include "aws/fake_s3_testing.h"
+#include "aws/s3.h"
+#include "aws/sigv4.h"
+
+namespace rungs::aws {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::HasSubstr;
+using testing::Not;
+using testing::StartsWith;
+
+const Credentials kCredentials{"AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+                               "IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJGMEQCIGsession",
+                               "test"};
+
+// Headers libcurl adds by itself and leaves unsigned, by design.
+bool AddedUnsignedByCurl(const std::string& name) {
+  for (const char* unsigned_name :
+       {"accept", "user-agent", "content-length", "expect", "authorization"}) {
+    if (strcasecmp(name.c_str(), unsigned_name) == 0) return true;
+  }
+  return false;
+}
+
+// aws4's Authorization for the captured request.
+std::string Aws4Authorization(const CapturedRequest& sent, const std::string& service,
+                              const std::string& region, const Credentials& c) {
+  nlohmann::json headers = nlohmann::json::object();
+  for (const auto& [name, value] : sent.headers) {
+    if (!AddedUnsignedByCurl(name)) headers[name] = value;
+  }
+  nlohmann::json credentials = {{"accessKeyId", c.access_key_id},
+                                {"secretAccessKey", c.secret_access_key}};
+  if (!c.session_token.empty()) credentials["sessionToken"] = c.session_token;
+  nlohmann::json request = {{"method", sent.method}, {"path", sent.target},
+                            {"headers", headers},    {"body", sent.body},
+                            {"service", service},    {"region", region},
+                            {"credentials", credentials}};
+  fs::path file =
+      fs::temp_directory_path() / ("rungs-aws4-" + std::to_string(getpid()) + ".json");
+  std::ofstream(file) << request.dump();
+  std::string command =
+      "/usr/bin/node " RUNGS_SOURCE_DIR "/src/aws/aws4_verify.js " + file.string();
+  std::FILE* pipe = popen(command.c_str(), "r");
+  std::string output;
+  char block[512];
+  while (pipe != nullptr && std::fgets(block, sizeof(block), pipe) != nullptr) output += block;
+  int status = pipe == nullptr ? -1 : pclose(pipe);
+  fs::remove(file);
+  EXPECT_EQ(status, 0) << command;
+  if (!output.empty() && output.back() == '\n') output.pop_back();
+  return output;
+}
+
+// Sends a Lambda Invoke the way the issue prescribes (body through
+// CURLOPT_POSTFIELDS, libcurl signing) to `server`, addressed to the real
+// Lambda host name.
+void Invoke(const CaptureServer& server, const Credentials& c, const std::string& body) {
+  CURL* curl = curl_easy_init();
+  curl_slist* headers = nullptr;
+  headers = curl_slist_append(headers, "Content-Type: application/json");
+  headers = curl_slist_append(headers, "X-Amz-Invocation-Type: RequestResponse");
+  SignWithSigV4(curl, &headers, c, "us-east-1", "lambda");
+  std::string connect_to =
+      "lambda.us-east-1.amazonaws.com:80:127.0.0.1:" + std::to_string(server.port());
+  curl_slist* connect = curl_slist_append(nullptr, connect_to.c_str());
+  curl_easy_setopt(curl, CURLOPT_URL,
+                   "http://lambda.us-east-1.amazonaws.com/2015-03-31/functions/rungs-worker/"
+                   "invocations?Qualifier=live");
+  curl_easy_setopt(curl, CURLOPT_CONNECT_TO, connect);
+  curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.c_str());
+  curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT, 10L);
+  EXPECT_EQ(curl_easy_perform(curl), CURLE_OK);
+  curl_easy_cleanup(curl);
+  curl_slist_free_all(headers);
+  curl_slist_free_all(connect);
+}
+
+TEST(SigV4Aws4, LambdaInvokeWithSessionTokenVerifies) {
+  CaptureServer server;
+  ASSERT_TRUE(server.Start());
+  Invoke(server, kCredentials, R"({"job_id":"t7-r2","train":"s3://b/train.csv","lr":0.5})");
+  ASSERT_EQ(server.requests().size(), 1u);
+  CapturedRequest sent = server.requests()[0];
+  EXPECT_EQ(sent.method, "POST");
+  EXPECT_EQ(sent.target, "/2015-03-31/functions/rungs-worker/invocations?Qualifier=live");
+  EXPECT_EQ(sent.Header("X-Amz-Security-Token"), kCredentials.session_token);
+  EXPECT_THAT(sent.Header("Authorization"),
+              HasSubstr("SignedHeaders=content-type;host;x-amz-date;x-amz-invocation-type;"
+                        "x-amz-security-token,"));
+  EXPECT_EQ(sent.Header("Authorization"),
+            Aws4Authorization(sent, "lambda", "us-east-1", kCredentials));
+}
+
+TEST(SigV4Aws4, LongTermKeysSendNoToken) {
+  CaptureServer server;
+  ASSERT_TRUE(server.Start());
+  Credentials keys = kCredentials;
+  keys.session_token.clear();
+  Invoke(server, keys, "{}");
+  ASSERT_EQ(server.requests().size(), 1u);
+  CapturedRequest sent = server.requests()[0];
+  EXPECT_EQ(sent.Header("X-Amz-Security-Token"), "");
+  EXPECT_THAT(sent.Header("Authorization"), Not(HasSubstr("x-amz-security-token")));
+  EXPECT_EQ(sent.Header("Authorization"), Aws4Authorization(sent, "lambda", "us-east-1", keys));
+}
+
+TEST(SigV4Aws4, AChangedBodyNoLongerVerifies) {
+  CaptureServer server;
+  ASSERT_TRUE(server.Start());
+  Invoke(server, kCredentials, R"({"lr":0.5})");
+  ASSERT_EQ(server.requests().size(), 1u);
+  CapturedRequest tampered = server.requests()[0];
+  tampered.body = R"({"lr":0.6})";
+  EXPECT_THAT(Aws4Authorization(tampered, "lambda", "us-east-1", kCredentials),
+              StartsWith("AWS4-HMAC-SHA256 Credential="));
+  EXPECT_NE(tampered.Header("Authorization"),
+            Aws4Authorization(tampered, "lambda", "us-east-1", kCredentials));
+}
+
+TEST(SigV4Aws4, S3ConditionalGetOfAnEncodedKeyVerifies) {
+  FakeS3 s3(kCredentials.access_key_id);
+  ASSERT_TRUE(s3.Start());
+  s3.Put("/data-bucket/runs/20%20news%20%C3%A4%2B.csv", "label,text\n");
+  fs::path path = fs::temp_directory_path() / ("rungs-aws4-s3-" + std::to_string(getpid()));
+  Result<S3GetResult> got =
+      S3GetToFile({"data-bucket", "runs/20 news \xc3\xa4+.csv"}, path.string(), "\"etag-0\"",
+                  kCredentials, "eu-west-1", s3.Endpoint());
+  ASSERT_TRUE(got.ok()) << got.message();
+  fs::remove(path);
+  ASSERT_EQ(s3.requests().size(), 1u);
+  CapturedRequest sent = s3.requests()[0];
+  EXPECT_EQ(sent.Header("If-None-Match"), "\"etag-0\"");
+  EXPECT_EQ(sent.Header("Authorization"), Aws4Authorization(sent, "s3", "eu-west-1", kCredentials));
+}
+
+}  // namespace
+}  // namespace rungs::aws
