@@ -12,6 +12,7 @@ Command AddTestCommand(CLI::App& app);
 Command AddTestLabelCommand(CLI::App& app);
 Command AddPredictCommand(CLI::App& app);
 Command AddPredictProbCommand(CLI::App& app);
+Command AddWorkerCommand(CLI::App& app);
 
 std::vector<Command> AddCommands(CLI::App& app) {
   return {
@@ -24,6 +25,7 @@ std::vector<Command> AddCommands(CLI::App& app) {
       AddTestLabelCommand(app),
       AddPredictCommand(app),
       AddPredictProbCommand(app),
+      AddWorkerCommand(app),
   };
 }
 

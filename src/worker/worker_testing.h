@@ -1,0 +1,64 @@
+// Test helpers for the worker: a small labelled corpus on disk and job
+// requests for it. For tests only.
+#pragma once
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "sched/job_json.h"
+
+namespace rungs::worker::testing {
+
+// A separable three-label corpus in fastText format, in its own folder.
+class CorpusDir {
+ public:
+  explicit CorpusDir(const std::string& name, int lines = 600) {
+    dir_ = std::filesystem::temp_directory_path() /
+           (name + "_" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir_);
+    std::mt19937_64 rng(7);
+    std::ofstream out(dir_ / "train.txt");
+    const char* labels[] = {"sports", "tech", "food"};
+    for (int i = 0; i < lines; ++i) {
+      int l = static_cast<int>(rng() % 3);
+      out << "__label__" << labels[l];
+      for (int w = 0; w < 8; ++w) out << " " << (rng() % 3 == 0 ? "w" : labels[l]) << rng() % 20;
+      out << "\n";
+    }
+  }
+  ~CorpusDir() { std::filesystem::remove_all(dir_); }
+
+  std::string dir() const { return dir_.string(); }
+  std::string train() const { return (dir_ / "train.txt").string(); }
+
+ private:
+  std::filesystem::path dir_;
+};
+
+// A valid restart-mode job request for `train`.
+inline sched::JobEnvelope Envelope(const std::string& train) {
+  sched::JobEnvelope e;
+  e.experiment = "exp-test";
+  e.job.id = 42;
+  e.job.trial = 7;
+  e.job.rung = 1;
+  e.job.epochs_to = 3;
+  e.job.lr_scale = 0.8;
+  e.config = {{"lr", 0.5}, {"dim", 12}};
+  e.data.train = train;
+  e.data.valid_fraction = 0.25;
+  e.data.split_seed = 3;
+  e.task.threads = 1;
+  e.seed = 11;
+  return e;
+}
+
+inline std::string Request(const sched::JobEnvelope& e) { return sched::EnvelopeToJson(e).dump(); }
+
+}  // namespace rungs::worker::testing
