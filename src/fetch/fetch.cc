@@ -11,6 +11,9 @@
 #include <fstream>
 #include <system_error>
 
+#include "aws/credentials.h"
+#include "aws/endpoint.h"
+#include "aws/s3.h"
 #include "fetch/cache_dir.h"
 #include "fetch/sha256.h"
 
@@ -68,7 +71,8 @@ void RemoveQuietly(const fs::path& path) {
   fs::remove(path, ignored);
 }
 
-Result<std::string> Download(const std::string& url, const FetchOptions& options) {
+// The cache's "downloads" folder, created if needed.
+Result<fs::path> DownloadsFolder(const FetchOptions& options) {
   Result<fs::path> cache = CacheDir(options.cache_dir);
   if (!cache.ok()) return cache.error();
   fs::path folder = *cache / "downloads";
@@ -77,7 +81,14 @@ Result<std::string> Download(const std::string& url, const FetchOptions& options
   if (error) {
     return Fail("cannot create cache folder '" + folder.string() + "': " + error.message());
   }
-  fs::path final_path = folder / CacheFileName(url);
+  return folder;
+}
+
+Result<std::string> Download(const std::string& url, const FetchOptions& options) {
+  Result<fs::path> folder = DownloadsFolder(options);
+  if (!folder.ok()) return folder.error();
+  fs::path final_path = *folder / CacheFileName(url);
+  std::error_code error;
   if (fs::exists(final_path)) {
     if (CheckDigest(final_path, url, options.expected_sha256).ok()) return final_path.string();
     RemoveQuietly(final_path);  // A stale or corrupted copy: fetch it again.
@@ -104,6 +115,70 @@ Result<std::string> Download(const std::string& url, const FetchOptions& options
   return final_path.string();
 }
 
+std::string ReadSmallFile(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string text;
+  std::getline(in, text, '\0');
+  return text;
+}
+
+// Writes `text` to `path` through a temporary name, so a reader never sees
+// half of it.
+Status WriteSmallFile(const fs::path& path, const std::string& text) {
+  fs::path partial = path;
+  partial += ".part-" + std::to_string(getpid());
+  std::ofstream out(partial, std::ios::binary | std::ios::trunc);
+  out << text;
+  out.close();
+  std::error_code error;
+  if (!out) error = std::make_error_code(std::errc::io_error);
+  if (!error) fs::rename(partial, path, error);
+  if (error) {
+    RemoveQuietly(partial);
+    return Fail("cannot write '" + path.string() + "': " + error.message());
+  }
+  return Status::Ok();
+}
+
+Result<std::string> DownloadS3(const std::string& uri, const FetchOptions& options) {
+  Result<aws::S3Location> where = aws::ParseS3Uri(uri);
+  if (!where.ok()) return where.error();
+  Result<std::string> region = aws::ResolveRegion("");
+  if (!region.ok()) return Fail("cannot fetch " + uri + ": " + region.message());
+  Result<aws::Credentials> credentials = aws::LoadCredentials();
+  if (!credentials.ok()) return Fail("cannot fetch " + uri + ": " + credentials.message());
+  std::string endpoint = aws::ResolveEndpoint("", "s3", *region);
+  Result<fs::path> folder = DownloadsFolder(options);
+  if (!folder.ok()) return folder.error();
+
+  fs::path final_path = *folder / CacheFileName(uri);
+  fs::path etag_path = final_path;
+  etag_path += ".etag";
+  // Only a whole, verified copy may be revalidated; otherwise get it afresh.
+  std::string etag;
+  if (fs::exists(final_path) && CheckDigest(final_path, uri, options.expected_sha256).ok()) {
+    etag = ReadSmallFile(etag_path);
+  }
+  Result<aws::S3GetResult> got =
+      aws::S3GetToFile(*where, final_path.string(), etag, *credentials, *region, endpoint);
+  if (!got.ok()) return got.error();
+  if (got->not_modified) return final_path.string();
+  // The object first, then its ETag: a crash in between leaves an old ETag,
+  // which only costs a download next time, never a stale copy.
+  Status digest = CheckDigest(final_path, uri + " (download removed)", options.expected_sha256);
+  if (!digest.ok()) {
+    RemoveQuietly(final_path);
+    RemoveQuietly(etag_path);
+    return digest.error();
+  }
+  if (got->etag.empty()) {
+    RemoveQuietly(etag_path);
+  } else {
+    RUNGS_RETURN_IF_ERROR(WriteSmallFile(etag_path, got->etag));
+  }
+  return final_path.string();
+}
+
 }  // namespace
 
 bool IsHttpUrl(const std::string& text) {
@@ -116,15 +191,11 @@ Result<std::string> Fetch(const std::string& path_or_url, const FetchOptions& op
     return Fail("expected SHA-256 '" + options.expected_sha256 + "' is not 64 hex digits");
   }
   std::string scheme = SchemeOf(path_or_url);
-  if (scheme == "s3") {
-    return Fail("cannot fetch '" + path_or_url +
-                "': s3:// URLs are not supported yet; download the file and pass its path, "
-                "or use an http(s):// URL (e.g. a presigned one)");
-  }
+  if (scheme == "s3") return DownloadS3(path_or_url, options);
   if (scheme == "http" || scheme == "https") return Download(path_or_url, options);
   if (!scheme.empty()) {
     return Fail("cannot fetch '" + path_or_url + "': unsupported scheme '" + scheme +
-                "://' (use a local path or an http:// or https:// URL)");
+                "://' (use a local path, an http:// or https:// URL, or s3://bucket/key)");
   }
   RUNGS_RETURN_IF_ERROR(CheckReadableFile(path_or_url));
   RUNGS_RETURN_IF_ERROR(CheckDigest(path_or_url, "'" + path_or_url + "'", options.expected_sha256));

@@ -4,8 +4,9 @@
 //
 // A plain path is checked and returned as is. An http:// or https:// URL is
 // downloaded once into the cache folder and found there afterwards, without
-// touching the network. Thread-safe; two processes fetching the same URL at
-// once both download, and the last complete copy wins.
+// touching the network. An s3:// object is cached too, but S3 is asked each
+// time whether it changed. Thread-safe; two processes fetching the same URL
+// at once both download, and the last complete copy wins.
 #pragma once
 
 #include <string>
@@ -37,7 +38,15 @@ struct FetchOptions {
 //   download is written to a temporary name and renamed into place only once
 //   complete and (when asked) verified, so a cached name always means a
 //   whole file. A cached copy that fails the checksum is replaced.
-// - s3:// and other schemes: an error saying they are not supported.
+// - s3://bucket/key: a GET signed with the standard AWS credential chain
+//   (aws::LoadCredentials: the environment, as on Lambda, or the shared
+//   files), in the region of aws::ResolveRegion("") and at the endpoint of
+//   aws::ResolveEndpoint("", "s3", region) (AWS_ENDPOINT_URL_S3 for a local
+//   emulator). The object's ETag is kept beside the cached copy, and every
+//   call asks with If-None-Match: a 304 reuses the copy, anything else
+//   replaces it, so a changed object is never served stale. Errors name the
+//   URI and S3's error code and message. No progress line.
+// - Other schemes: an error saying they are not supported.
 // A checksum mismatch names both digests; a downloaded file that fails it
 // is removed.
 Result<std::string> Fetch(const std::string& path_or_url, const FetchOptions& options);

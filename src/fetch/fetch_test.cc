@@ -194,12 +194,6 @@ TEST(Fetch, StalledServerTimesOut) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
 }
 
-TEST(Fetch, RefusesS3WithAHint) {
-  Result<std::string> path = Fetch("s3://bucket/train.csv", TestOptions(FreshTestDir("c")));
-  ASSERT_FALSE(path.ok());
-  EXPECT_THAT(path.message(), HasSubstr("s3:// URLs are not supported yet"));
-}
-
 TEST(Fetch, RefusesOtherSchemes) {
   Result<std::string> path = Fetch("ftp://host/train.csv", TestOptions(FreshTestDir("c")));
   ASSERT_FALSE(path.ok());
