@@ -166,6 +166,25 @@ TEST_F(S3GetToFileTest, MissingObjectIs404NoSuchKey) {
   EXPECT_EQ(Leftovers(), 0);
 }
 
+TEST(S3GetToFile, BucketInAnotherRegionSaysWhichRegion) {
+  CaptureServer server([](const CapturedRequest&, httplib::Response& response) {
+    response.status = 301;
+    response.set_header("x-amz-bucket-region", "ap-southeast-2");
+    response.set_content(
+        "<Error><Code>PermanentRedirect</Code><Message>The bucket you are attempting to access "
+        "must be addressed using the specified endpoint.</Message></Error>",
+        "application/xml");
+  });
+  ASSERT_TRUE(server.Start());
+  fs::path path = FreshDir("region") / "x.csv";
+  Result<S3GetResult> got =
+      S3GetToFile({"bucket", "x.csv"}, path.string(), "", kCredentials, "us-east-1", server.Url());
+  ASSERT_FALSE(got.ok());
+  EXPECT_THAT(got.message(), AllOf(HasSubstr("HTTP status 301 PermanentRedirect"),
+                                   HasSubstr("the bucket is in region ap-southeast-2")));
+  EXPECT_FALSE(fs::exists(path));
+}
+
 TEST_F(S3GetToFileTest, RefusedConnectionIsAnError) {
   Result<S3GetResult> got =
       S3GetToFile(where_, path_.string(), "", kCredentials, "us-east-1", "http://127.0.0.1:1");
