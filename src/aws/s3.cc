@@ -101,13 +101,14 @@ std::string XmlElement(const std::string& xml, const std::string& tag) {
   return close == std::string::npos ? std::string() : xml.substr(begin, close - begin);
 }
 
-std::string HttpError(long status, const Transfer& t) {
+// `region` is the one signed for: a bucket elsewhere is named.
+std::string HttpError(long status, const Transfer& t, const std::string& region) {
   std::string message = "HTTP status " + std::to_string(status);
   std::string code = XmlElement(t.error_body, "Code");
   std::string text = XmlElement(t.error_body, "Message");
   if (!code.empty()) message += " " + code;
   if (!text.empty()) message += (code.empty() ? " " : ": ") + text;
-  if (!t.bucket_region.empty()) {
+  if (!t.bucket_region.empty() && t.bucket_region != region) {
     message += " (the bucket is in region " + t.bucket_region + "; set AWS_REGION to it)";
   }
   return message;
@@ -227,7 +228,7 @@ Result<S3GetResult> S3GetToFile(const S3Location& where, const std::string& path
     result.not_modified = true;
     if (result.etag.empty()) result.etag = if_none_match;
   } else if (status / 100 != 2) {
-    failure = HttpError(status, t);
+    failure = HttpError(status, t, region);
   }
   if (!failure.empty() || result.not_modified) RemoveQuietly(partial);
   if (!failure.empty()) return Fail("cannot get " + uri + " from " + url + ": " + failure);
