@@ -87,6 +87,12 @@ sched::JobResult ClassifierTrial::Run(const sched::Job& job, const std::atomic<b
     Result<text::Checkpoint> fresh = text::StartTraining(**train, settings->args);
     if (!fresh.ok()) return sched::ResultFor(job, sched::Outcome::kFailed, fresh.message());
     checkpoint = std::make_unique<text::Checkpoint>(std::move(*fresh));
+  } else if ((*train)->dict != checkpoint->model.shared_dict()) {
+    // The corpus's encoding cache dropped the encoding this checkpoint was
+    // trained on (other trials' dictionaries took its place): encode again
+    // with the checkpoint's own dictionary.
+    train = corpora->train->EncodeWith(checkpoint->model.shared_dict());
+    if (!train.ok()) return sched::ResultFor(job, sched::Outcome::kFailed, train.message());
   }
 
   text::LrSchedule schedule{settings->args.lr * job.lr_scale, 0.0, static_cast<double>(from),

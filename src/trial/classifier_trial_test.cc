@@ -94,6 +94,23 @@ TEST_F(ClassifierTrialTest, PromotionResumesFromTheCheckpoint) {
   EXPECT_EQ(promoted.epochs_trained, 2);  // only the new epochs
 }
 
+TEST_F(ClassifierTrialTest, PromotionResumesAfterTheEncodingWasDropped) {
+  ClassifierTrial trial(*space_, *data_, options_);
+  ASSERT_EQ(trial.Run(JobFor(1, 0, 1), nullptr).outcome, sched::Outcome::kOk);
+  // Other trials' dictionaries push this trial's encoding out of the cache.
+  auto corpora = data_->Get(false);
+  ASSERT_TRUE(corpora.ok()) << corpora.message();
+  corpora->train->SetCacheCapacity(1);
+  text::DictArgs other;
+  other.word_ngrams = 2;
+  other.bucket = 1000;
+  ASSERT_TRUE(corpora->train->Encode(other).ok());
+  sched::JobResult promoted = trial.Run(JobFor(1, 1, 3), nullptr);
+  ASSERT_EQ(promoted.outcome, sched::Outcome::kOk) << promoted.error;
+  EXPECT_EQ(promoted.epochs_trained, 2);  // resumed, not retrained
+  EXPECT_GT(promoted.metric, 0.9);
+}
+
 TEST_F(ClassifierTrialTest, PromotionWithoutCheckpointRetrainsFromScratch) {
   options_.checkpoint_memory_bytes = 0;  // keeps nothing
   ClassifierTrial trial(*space_, *data_, options_);
