@@ -66,6 +66,7 @@ uint32_t AshaScheduler::StartTrial(int bracket, double now) {
 }
 
 space::Config AshaScheduler::NewConfig(double t) {
+  if (trials_.size() < space_.starts().size()) return space_.starts()[trials_.size()];
   const std::optional<Parents> parents = evolution_.Choose(t, rng_);
   if (!parents) return space_.Sample(rng_);
   const space::Config& first = trials_[parents->first].config;

@@ -75,6 +75,31 @@ class Driver {
 };
 
 // Hand-worked eta = 3 run on rungs 1, 3, 9 epochs (maximizing).
+TEST(Asha, TriesTheSpacesStartsFirst) {
+  Result<space::Space> space = space::Space::FromToml(R"(
+[params.lr]
+type = "float"
+min = 0.01
+max = 1.0
+[[start]]
+lr = 0.5
+[[start]]
+lr = 0.25
+)", "starts.toml");
+  ASSERT_TRUE(space.ok()) << space.message();
+  AshaScheduler sched(Small(1, 9, 3, 100), 1, *space, 1);
+  std::vector<double> lrs;
+  for (int k = 0; k < 4; ++k) {
+    std::optional<Job> job = sched.Next(k);
+    ASSERT_TRUE(job.has_value());
+    lrs.push_back(job->config[0]);
+  }
+  EXPECT_EQ(lrs[0], 0.5);
+  EXPECT_EQ(lrs[1], 0.25);
+  EXPECT_NE(lrs[2], 0.5);  // then drawn at random
+  EXPECT_NE(lrs[2], lrs[3]);
+}
+
 TEST(Asha, PromotesTopThirdIncludingTiesAndSmallRungs) {
   Driver d(Small(1, 9, 3, 1000));
   for (uint32_t i = 0; i < 3; ++i) {

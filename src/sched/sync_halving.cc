@@ -83,7 +83,9 @@ std::optional<Job> SyncHalvingScheduler::Next(double now) {
   uint32_t id;
   if (k == 0) {
     --round_.to_create;
-    trials_.push_back(Trial{.config = space_.Sample(rng_)});
+    const auto& starts = space_.starts();
+    trials_.push_back(Trial{.config = trials_.size() < starts.size() ? starts[trials_.size()]
+                                                                     : space_.Sample(rng_)});
     id = static_cast<uint32_t>(trials_.size() - 1);
   } else {
     id = round_.queue[round_.queued++];

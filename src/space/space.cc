@@ -3,6 +3,7 @@
 
 #include "space/space.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace rungs::space {
@@ -75,6 +76,15 @@ bool Space::Contains(const Config& config) const {
     double y = config[slot_param_[e.y]];
     if (std::isnan(x) || std::isnan(y)) continue;
     if (e.strict ? !(x < y) : !(x <= y)) return false;
+  }
+  return true;
+}
+
+bool Space::SameConfigs(const std::vector<Config>& a, const std::vector<Config>& b) {
+  auto same = [](double x, double y) { return x == y || (std::isnan(x) && std::isnan(y)); };
+  if (a.size() != b.size()) return false;
+  for (size_t k = 0; k < a.size(); ++k) {
+    if (!std::equal(a[k].begin(), a[k].end(), b[k].begin(), b[k].end(), same)) return false;
   }
   return true;
 }

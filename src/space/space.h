@@ -56,6 +56,10 @@ class Space {
   Kind kind(size_t index) const { return params_[index].kind; }
   const Param& param(size_t index) const { return params_[index]; }
   const std::vector<Constraint>& constraints() const { return constraints_; }
+  // Configurations to try first, in order, before any drawn at random (the
+  // TOML's [[start]] tables): a known-good setting gives the search a strong
+  // first trial to promote and, with evolution, to mutate.
+  const std::vector<Config>& starts() const { return starts_; }
 
   // A configuration with every active parameter drawn uniformly in its own
   // scale, in dependency order; it satisfies all constraints.
@@ -81,7 +85,8 @@ class Space {
 
   // Same parameters (in the same order) and constraints.
   bool operator==(const Space& other) const {
-    return params_ == other.params_ && constraints_ == other.constraints_;
+    return params_ == other.params_ && constraints_ == other.constraints_ &&
+           SameConfigs(starts_, other.starts_);
   }
 
  private:
@@ -123,9 +128,12 @@ class Space {
   double Draw(size_t index, double lo, double hi, std::mt19937_64& rng) const;
   void Move(size_t index, double sigma, Config& config, std::mt19937_64& rng) const;
   bool Mutable(size_t index, const Config& config) const;
+  // Equal entry by entry, NaN (inactive) equal to NaN.
+  static bool SameConfigs(const std::vector<Config>& a, const std::vector<Config>& b);
 
   std::vector<Param> params_;
   std::vector<Constraint> constraints_;
+  std::vector<Config> starts_;
   std::vector<Compiled> compiled_;
   std::vector<size_t> order_;     // every parameter after those its conditions name
   std::vector<Clause> clauses_;

@@ -236,6 +236,28 @@ std::string BoundText(double v, Kind kind) {
   return kind == Kind::kInt ? std::to_string(static_cast<int64_t>(v)) : FormatDouble(v);
 }
 
+// One [[start]] table as a configuration by parameter name.
+Result<nlohmann::json> StartByName(const toml::node& node, const std::string& at) {
+  const toml::table* table = node.as_table();
+  if (table == nullptr) return Fail(at + "must be a table of parameter values");
+  nlohmann::json config = nlohmann::json::object();
+  for (auto&& [key, value] : *table) {
+    std::string name(key.str());
+    if (auto s = value.value_exact<std::string>()) {
+      config[name] = *s;
+    } else if (auto b = value.value_exact<bool>()) {
+      config[name] = *b;
+    } else if (auto i = value.value_exact<int64_t>()) {
+      config[name] = *i;
+    } else if (auto d = value.value_exact<double>()) {
+      config[name] = *d;
+    } else {
+      return Fail(at + "parameter '" + name + "' must be a number, string or boolean");
+    }
+  }
+  return config;
+}
+
 }  // namespace
 
 Result<Space> Space::FromToml(std::string_view toml, std::string_view origin) {
@@ -250,6 +272,7 @@ Result<Space> Space::FromToml(std::string_view toml, std::string_view origin) {
   std::vector<std::tuple<toml::source_position, Param>> read;
   std::vector<Constraint> constraints;
   std::vector<int> constraint_lines;
+  const toml::array* starts = nullptr;
   std::string where = std::string(origin) + ":";
   for (auto&& [key, node] : root) {
     std::string at = where + std::to_string(LineOf(node)) + ": ";
@@ -277,9 +300,12 @@ Result<Space> Space::FromToml(std::string_view toml, std::string_view origin) {
         constraints.push_back(*c);
         constraint_lines.push_back(LineOf(element));
       }
+    } else if (key == "start") {
+      starts = node.as_array();
+      if (starts == nullptr) return Fail(at + "'start' must be an array of tables: write [[start]]");
     } else {
       return Fail(at + "unknown key '" + std::string(key.str()) +
-                  "' (expected 'params' or 'constraints')");
+                  "' (expected 'params', 'constraints' or 'start')");
     }
   }
   if (read.empty()) return Fail(std::string(origin) + ": no parameters: add a [params.<name>] table");
@@ -294,7 +320,18 @@ Result<Space> Space::FromToml(std::string_view toml, std::string_view origin) {
     params.push_back(std::move(param));
     param_lines.push_back(static_cast<int>(position.line));
   }
-  return Build(std::move(params), std::move(constraints), origin, param_lines, constraint_lines);
+  Result<Space> space =
+      Build(std::move(params), std::move(constraints), origin, param_lines, constraint_lines);
+  if (!space.ok() || starts == nullptr) return space;
+  for (const toml::node& node : *starts) {
+    std::string at = where + std::to_string(LineOf(node)) + ": [[start]]: ";
+    Result<nlohmann::json> named = StartByName(node, at);
+    if (!named.ok()) return named.error();
+    Result<Config> start = space->FromJson(*named);  // checked like any named configuration
+    if (!start.ok()) return Fail(at + start.message());
+    space->starts_.push_back(std::move(*start));
+  }
+  return space;
 }
 
 std::string Space::ToToml() const {
@@ -327,6 +364,15 @@ std::string Space::ToToml() const {
       out += "when = [";
       for (size_t k = 0; k < p.when.size(); ++k) out += (k ? ", " : "") + ConditionText(p.when[k]);
       out += "]\n";
+    }
+    out += "\n";
+  }
+  for (const Config& start : starts_) {
+    out += "[[start]]\n";
+    const nlohmann::json named = ToJson(start);
+    for (const auto& [name, value] : named.items()) {
+      out += TomlKey(name) + " = " +
+             (value.is_string() ? QuoteString(value.get<std::string>()) : value.dump()) + "\n";
     }
     out += "\n";
   }

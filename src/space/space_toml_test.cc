@@ -10,6 +10,7 @@
 namespace rungs::space {
 namespace {
 
+using ::testing::AllOf;
 using ::testing::HasSubstr;
 
 // The message FromToml gives for `toml`, which must be refused.
@@ -100,6 +101,54 @@ when = { param = "mode", op = "not in", value = ["b", 3] }
   EXPECT_EQ(space.param(3).when.size(), 2u);
   Space again = MustParse(space.ToToml());
   EXPECT_TRUE(again == space) << space.ToToml();
+}
+
+constexpr char kWithStarts[] = R"(
+[params.lr]
+type = "float"
+min = 0.01
+max = 2.0
+scale = "log"
+[params.loss]
+type = "choice"
+choices = ["softmax", "ns"]
+[params.neg]
+type = "int"
+min = 1
+max = 20
+when = { param = "loss", value = "ns" }
+
+[[start]]
+lr = 0.5
+loss = "softmax"
+
+[[start]]
+lr = 1
+loss = "ns"
+neg = 5
+)";
+
+TEST(SpaceToml, StartsAreConfigurationsInFileOrder) {
+  Space space = MustParse(kWithStarts);
+  ASSERT_EQ(space.starts().size(), 2u);
+  EXPECT_EQ(space.ToJson(space.starts()[0]), nlohmann::json({{"lr", 0.5}, {"loss", "softmax"}}));
+  EXPECT_EQ(space.ToJson(space.starts()[1]),
+            nlohmann::json({{"lr", 1.0}, {"loss", "ns"}, {"neg", 5}}));
+  EXPECT_TRUE(space.Contains(space.starts()[1]));
+  Space again = MustParse(space.ToToml());
+  EXPECT_TRUE(again == space) << space.ToToml();
+}
+
+TEST(SpaceToml, RefusesStartsOutsideTheSpaceNamingTheProblem) {
+  std::string base = std::string(kWithStarts).substr(0, std::string(kWithStarts).find("[[start]]"));
+  EXPECT_THAT(Refusal(base + "[[start]]\nlr = 3.0\nloss = \"softmax\"\n"),
+              AllOf(HasSubstr("space.toml:16: [[start]]"), HasSubstr("'lr'"), HasSubstr("outside")));
+  EXPECT_THAT(Refusal(base + "[[start]]\nlr = 0.5\nloss = \"softmax\"\nepochs = 3\n"),
+              HasSubstr("unknown parameter 'epochs'"));
+  EXPECT_THAT(Refusal(base + "[[start]]\nlr = 0.5\nloss = \"softmax\"\nneg = 5\n"),
+              HasSubstr("'neg': is given but inactive"));
+  EXPECT_THAT(Refusal(base + "[[start]]\nlr = 0.5\n"), HasSubstr("'loss': is missing"));
+  EXPECT_THAT(Refusal("start = 3\n" + base), HasSubstr("write [[start]]"));
 }
 
 TEST(SpaceToml, RefusesMinNotBelowMax) {

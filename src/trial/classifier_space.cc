@@ -76,6 +76,43 @@ scale = "log"
 [params.normalize]
 type = "choice"
 choices = [false, true]
+
+# Tried first, in this order, before any random or evolved trial: common
+# advice for fastText text classification (a high learning rate; bigrams or
+# not; one-vs-all, softmax or hierarchical softmax). Known-good settings fill
+# the first rungs quickly, so promotions, and evolution, start early.
+[[start]]
+lr = 1.0
+dim = 100
+wordNgrams = 2
+bucket = 2000000
+charNgrams = false
+minCount = 1
+loss = "ova"
+lrUpdateRate = 100
+normalize = false
+
+[[start]]
+lr = 0.5
+dim = 50
+wordNgrams = 1
+bucket = 2000000
+charNgrams = false
+minCount = 1
+loss = "softmax"
+lrUpdateRate = 100
+normalize = false
+
+[[start]]
+lr = 1.0
+dim = 50
+wordNgrams = 2
+bucket = 200000
+charNgrams = false
+minCount = 1
+loss = "hs"
+lrUpdateRate = 100
+normalize = false
 )";
 
 using Setter = std::function<Status(const nlohmann::json&, ClassifierSettings&)>;

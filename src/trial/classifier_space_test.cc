@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <random>
+#include <set>
 
 namespace rungs::trial {
 namespace {
@@ -18,6 +19,18 @@ TEST(ClassifierSpace, DefaultSpaceHasElevenOrMoreKnownParameters) {
   EXPECT_GE(space.size(), 11u);
   EXPECT_TRUE(CheckClassifierSpace(space).ok());
   EXPECT_FALSE(space.IndexOf("epoch").has_value()) << "epochs are the resource";
+}
+
+TEST(ClassifierSpace, DefaultStartsAreDistinctValidSettings) {
+  space::Space space = DefaultSpace();
+  ASSERT_EQ(space.starts().size(), 3u);
+  std::set<std::string> seen;
+  for (const space::Config& start : space.starts()) {
+    Result<ClassifierSettings> s = SettingsFor(space, start, text::TrainArgs{});
+    ASSERT_TRUE(s.ok()) << s.message();
+    EXPECT_GE(s->args.lr, 0.5);  // small corpora need a high rate
+    EXPECT_TRUE(seen.insert(space.ToJson(start).dump()).second);
+  }
 }
 
 TEST(ClassifierSpace, EverySampleGivesValidArguments) {
