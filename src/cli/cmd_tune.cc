@@ -1,5 +1,5 @@
 // rungs tune [EXPERIMENT.toml] [flags]: tunes the built-in classifier on local
-// workers. Flags override the experiment file; --resume DIR continues an
+// workers or AWS Lambda (--executor lambda). Flags override the experiment file; --resume DIR continues an
 // experiment that was stopped or killed. Ctrl-C stops starting jobs and
 // finishes the running ones (a second Ctrl-C quits at once; --resume
 // continues); SIGUSR1 switches evolution on by hand.
@@ -28,11 +28,13 @@ struct TuneFlags {
   std::string experiment_file;
   std::string resume;
   std::optional<std::string> train, valid, test, dataset, data_dir, command, metric, scheduler, out,
-      space, promotion, format, label, label_column;
+      space, promotion, format, label, label_column, executor, function, qualifier, region,
+      endpoint_url;
   std::vector<std::string> text_columns;
-  std::optional<double> valid_fraction, budget_seconds;
+  std::optional<double> valid_fraction, budget_seconds, function_timeout, price_per_gb_second,
+      budget_dollars;
   std::optional<int64_t> budget_epochs, max_trials, checkpoint_memory_mb;
-  std::optional<int> workers, threads, min_epochs, max_epochs, eta;
+  std::optional<int> workers, threads, min_epochs, max_epochs, eta, concurrency, memory_mb;
   std::optional<uint64_t> seed;
   bool no_header = false, refit = false, minimize = false, quiet = false, json = false;
 };
@@ -51,6 +53,7 @@ Result<tune::TuneSpec> SpecFrom(const TuneFlags& f) {
     // Only how it runs may change; what it searches must stay as journaled.
     spec.workers = f.workers.value_or(spec.workers);
     spec.threads = f.threads.value_or(spec.threads);
+    spec.concurrency = f.concurrency.value_or(spec.concurrency);
     return spec;
   }
   if (!f.experiment_file.empty()) {
@@ -78,6 +81,16 @@ Result<tune::TuneSpec> SpecFrom(const TuneFlags& f) {
   Override(spec.workers, f.workers);
   Override(spec.threads, f.threads);
   Override(spec.seed, f.seed);
+  Override(spec.executor, f.executor);
+  Override(spec.function, f.function);
+  Override(spec.qualifier, f.qualifier);
+  Override(spec.region, f.region);
+  Override(spec.endpoint_url, f.endpoint_url);
+  Override(spec.concurrency, f.concurrency);
+  Override(spec.function_timeout, f.function_timeout);
+  Override(spec.memory_mb, f.memory_mb);
+  Override(spec.price_per_gb_second, f.price_per_gb_second);
+  Override(spec.budget_dollars, f.budget_dollars);
   Override(spec.read.label_prefix, f.label);
   Override(spec.read.csv_label_column, f.label_column);
   if (!f.text_columns.empty()) spec.read.csv_text_columns = f.text_columns;
@@ -106,12 +119,14 @@ void PrintSummary(const tune::TuneSummary& s, const tune::TuneSpec& spec, bool j
       j["best"] = {{"trial", s.best->trial}, {"epochs", s.best->epochs}, {"valid", s.best->metric}};
     }
     if (s.test_metric) j["test"] = *s.test_metric;
+    if (s.lambda) j["cost"] = {{"gb_seconds", s.gb_seconds}, {"dollars", s.dollars}};
     std::printf("%s\n", j.dump().c_str());
     return;
   }
   std::printf("rungs tune: %llu trials, %llu jobs, %lld epochs in %.0f s (%s)\n",
               static_cast<unsigned long long>(s.trials), static_cast<unsigned long long>(s.jobs),
               static_cast<long long>(s.epochs), s.seconds, s.stopped_because.c_str());
+  if (s.lambda) std::printf("Lambda cost $%.4f (%.1f GB-s)\n", s.dollars, s.gb_seconds);
   if (!s.best) {
     std::printf("no trial finished: see %s/trials.csv\n", s.out.c_str());
     return;
@@ -129,7 +144,7 @@ void PrintSummary(const tune::TuneSummary& s, const tune::TuneSpec& spec, bool j
 }  // namespace
 
 Command AddTuneCommand(CLI::App& app) {
-  CLI::App* sub = app.add_subcommand("tune", "tune the built-in classifier on local workers");
+  CLI::App* sub = app.add_subcommand("tune", "tune the built-in classifier on local workers or AWS Lambda");
   auto f = std::make_shared<TuneFlags>();
   // A flag given twice takes its last value, so scripts can append overrides.
   sub->option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
@@ -146,14 +161,15 @@ Command AddTuneCommand(CLI::App& app) {
   sub->add_option("--budget-epochs", f->budget_epochs, "total epochs to train");
   sub->add_option("--budget-seconds", f->budget_seconds, "no job starts after this many seconds");
   sub->add_option("--max-trials", f->max_trials, "configurations to try at most");
-  sub->add_option("--workers", f->workers, "trials at once (default: one per core)");
+  sub->add_option("--workers", f->workers, "local: trials at once (default: one per core)");
   sub->add_option("--threads", f->threads, "training threads per trial (1)");
   sub->add_option("--seed", f->seed, "seed of the split, the search and the training (0)");
   sub->add_option("--scheduler", f->scheduler, "asha-evo (default), asha, random, sha, hyperband");
-  sub->add_option("--min-epochs", f->min_epochs, "epochs of the bottom rung (1)");
+  sub->add_option("--min-epochs", f->min_epochs, "epochs of the bottom rung (3 for the built-in classifier, else 1)");
   sub->add_option("--max-epochs", f->max_epochs, "epochs of the top rung (27)");
   sub->add_option("--eta", f->eta, "reduction factor between rungs (3)");
-  sub->add_option("--promotion", f->promotion, "resume (from checkpoints, default) or restart");
+  sub->add_option("--promotion", f->promotion,
+                  "resume (from checkpoints, the local default) or restart (always on Lambda)");
   sub->add_option("--space", f->space, "search space TOML (default: the built-in classifier space)");
   sub->add_option("--out", f->out, "output folder");
   sub->add_option("--resume", f->resume, "continue the experiment in this output folder");
@@ -166,6 +182,18 @@ Command AddTuneCommand(CLI::App& app) {
   sub->add_option("--text-column", f->text_columns, "CSV text column(s), by name or index (text)")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   sub->add_flag("--no-header", f->no_header, "the CSV has no header row");
+  sub->add_option("--executor", f->executor, "where jobs run: local (default) or lambda");
+  sub->add_option("--function", f->function, "lambda: the function running `rungs worker`");
+  sub->add_option("--qualifier", f->qualifier, "lambda: the function's alias or version");
+  sub->add_option("--region", f->region, "lambda: AWS region (default: AWS_REGION, the profile's)");
+  sub->add_option("--endpoint-url", f->endpoint_url,
+                  "lambda: Invoke endpoint (default: AWS_ENDPOINT_URL_LAMBDA, AWS_ENDPOINT_URL, AWS's)");
+  sub->add_option("--concurrency", f->concurrency, "lambda: invocations at once (100)");
+  sub->add_option("--function-timeout", f->function_timeout, "lambda: the function's timeout in seconds (900)");
+  sub->add_option("--memory-mb", f->memory_mb, "lambda: billed memory when the function's log does not say");
+  sub->add_option("--price-per-gb-second", f->price_per_gb_second,
+                  "lambda: dollars per GB-second (0.0000166667, x86)");
+  sub->add_option("--budget-dollars", f->budget_dollars, "lambda: no job starts once this much is spent");
   sub->add_flag("--quiet", f->quiet, "no progress output");
   sub->add_flag("--json", f->json, "progress and summary as JSON lines");
   return {sub, [f]() -> Status {

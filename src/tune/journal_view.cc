@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "exec/lambda_cost.h"
+
 namespace rungs::tune {
 
 Result<JournalView> ReadJournal(const store::Journal& journal) {
@@ -43,6 +45,14 @@ int64_t JournalView::EpochsTrained() const {
   int64_t sum = 0;
   for (const JobRow& row : jobs) {
     if (row.result) sum += row.result->epochs_trained;
+  }
+  return sum;
+}
+
+double JournalView::GbSeconds() const {
+  double sum = 0;
+  for (const JobRow& row : jobs) {
+    if (row.result) sum += exec::GbSeconds(row.result->billed_ms, row.result->memory_mb);
   }
   return sum;
 }

@@ -37,6 +37,8 @@ struct JournalView {
   // The best finished trial: most epochs, then best metric (ties: first).
   std::optional<BestTrial> Best(bool maximize) const;
   int64_t EpochsTrained() const;
+  // What the finished jobs were billed, in GB-seconds (0 on local workers).
+  double GbSeconds() const;
 };
 
 Result<JournalView> ReadJournal(const store::Journal& journal);

@@ -44,7 +44,7 @@ std::string JsonScalarText(const nlohmann::json& v) {
 std::string TrialsCsv(const JournalView& view, const space::Space& space) {
   std::string csv =
       "job,trial,bracket,rung,epochs_from,epochs_to,lr_scale,started_at,finished_at,outcome,metric,"
-      "epochs_trained,seconds,error";
+      "epochs_trained,seconds,billed_ms,memory_mb,error";
   for (size_t p = 0; p < space.size(); ++p) csv += "," + CsvField(space.name(p));
   csv += "\n";
   for (const JobRow& row : view.jobs) {
@@ -56,9 +56,10 @@ std::string TrialsCsv(const JournalView& view, const space::Space& space) {
       const sched::JobResult& r = *row.result;
       csv += "," + Number(row.finished_at) + "," + OutcomeName(r.outcome) + "," +
              (r.outcome == sched::Outcome::kOk ? Number(r.metric) : "") + "," +
-             std::to_string(r.epochs_trained) + "," + Number(r.seconds) + "," + CsvField(r.error);
+             std::to_string(r.epochs_trained) + "," + Number(r.seconds) + "," +
+             std::to_string(r.billed_ms) + "," + std::to_string(r.memory_mb) + "," + CsvField(r.error);
     } else {
-      csv += ",,running,,,,";
+      csv += ",,running,,,,,,";
     }
     nlohmann::json values = space.ToJson(j.config);
     for (size_t p = 0; p < space.size(); ++p) {
@@ -77,6 +78,11 @@ std::string BestJson(const BestTrial& best, const space::Space& space, const Out
                       {"metric", ctx.metric},
                       {"value", best.metric},
                       {"config", space.ToJson(best.config)}};
+  if (ctx.cost) {
+    j["cost"] = {{"gb_seconds", ctx.cost->gb_seconds},
+                 {"dollars", ctx.cost->dollars},
+                 {"price_per_gb_second", ctx.cost->price_per_gb_second}};
+  }
   return j.dump(2) + "\n";
 }
 

@@ -1,9 +1,11 @@
 // The files `rungs tune` leaves in its output folder, all rebuilt from the
-// journal: trials.csv (every job and its result), best.json and best.toml
-// (the best configuration), report.html (charts). `rungs report DIR` calls
+// journal: trials.csv (every job and its result, with what it was billed),
+// best.json and best.toml (the best configuration; best.json also the
+// experiment's cost), report.html (charts). `rungs report DIR` calls
 // WriteOutputs again at any time, also while a search runs.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -21,6 +23,13 @@ struct OutputContext {
   bool maximize = true;
   // Extra lines for the report's summary table (test metric, cost, ...).
   std::vector<std::pair<std::string, std::string>> summary;
+  // What the experiment cost (Lambda), also written into best.json.
+  struct Cost {
+    double gb_seconds = 0;
+    double dollars = 0;
+    double price_per_gb_second = 0;
+  };
+  std::optional<Cost> cost;
 };
 
 // Writes trials.csv, best.json, best.toml and report.html into ctx.dir,

@@ -24,6 +24,13 @@ std::string Duration(double seconds) {
   return std::to_string(s / 3600) + "h" + std::to_string(s / 60 % 60) + "m";
 }
 
+// "$0.0123 (740.2 GB-s)"
+std::string Cost(const RungCounts& c) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "$%.4f (%.1f GB-s)", c.dollars, c.gb_seconds);
+  return buf;
+}
+
 }  // namespace
 
 TuneProgress::TuneProgress(ProgressMode mode, Budget budget, const space::Space& space,
@@ -40,6 +47,7 @@ double TuneProgress::Spent(const Budget& b, const driver::Progress& p, const Run
   if (b.epochs > 0) spent = std::max(spent, static_cast<double>(c.epochs_trained) / b.epochs);
   if (b.seconds > 0) spent = std::max(spent, p.now / b.seconds);
   if (b.trials > 0) spent = std::max(spent, static_cast<double>(p.trials) / b.trials);
+  if (b.dollars > 0) spent = std::max(spent, c.dollars / b.dollars);
   return std::clamp(spent, 0.0, 1.0);
 }
 
@@ -49,7 +57,9 @@ std::string TuneProgress::StatusLines(const driver::Progress& p, const RungCount
   std::string line = "budget " + Format("%3.0f%%", 100 * spent) + "  elapsed " + Duration(p.now) +
                      "  ETA " + Duration(eta) + "  epochs " + std::to_string(c.epochs_trained) +
                      "  trials " + std::to_string(p.trials) + "  running " +
-                     std::to_string(p.running) + "\n";
+                     std::to_string(p.running);
+  if (c.gb_seconds > 0) line += "  cost " + Cost(c);
+  line += "\n";
   line += "rungs (epochs: finished/running)";
   for (const auto& [epochs, n] : c.finished) {
     auto r = c.running.find(epochs);
@@ -78,7 +88,9 @@ void TuneProgress::Json(const driver::Progress& p, const RungCounts& c) {
                       {"trials", p.trials},
                       {"jobs", p.jobs},
                       {"results", p.results},
-                      {"running", p.running}};
+                      {"running", p.running},
+                      {"gb_seconds", c.gb_seconds},
+                      {"dollars", c.dollars}};
   if (p.best) {
     j["best"] = {{"trial", p.best->trial},
                  {"epochs", p.best->epochs},

@@ -1,6 +1,6 @@
 // TuneProgress: what a running search shows. On a terminal, a few lines
 // redrawn in place (budget spent, ETA, trials running and finished per rung,
-// best so far and its configuration); elsewhere a plain log line when the
+// what the jobs cost on Lambda, best so far and its configuration); elsewhere a plain log line when the
 // best changes and every 10 s; with --json one JSON object per line; with
 // --quiet nothing. Update() is called from one place (the experiment loop's
 // progress callback), a few times a second. Not thread-safe.
@@ -25,12 +25,16 @@ struct RungCounts {
   std::map<int, int> running;   // epochs_to -> jobs running
   std::map<int, int> finished;  // epochs_to -> jobs finished
   int64_t epochs_trained = 0;
+  // What finished jobs were billed (Lambda; 0 on local workers).
+  double gb_seconds = 0;
+  double dollars = 0;
 };
 
 struct Budget {
   int64_t epochs = 0;   // 0: none
   double seconds = 0;   // 0: none
   int64_t trials = 0;   // 0: none
+  double dollars = 0;   // 0: none
 };
 
 class TuneProgress {

@@ -5,13 +5,15 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
-#include <mutex>
 #include <sstream>
 #include <thread>
 
+#include "aws/credentials.h"
+#include "aws/endpoint.h"
 #include "driver/experiment_loop.h"
 #include "driver/options_json.h"
 #include "driver/replay.h"
+#include "exec/lambda_executor.h"
 #include "exec/local_executor.h"
 #include "fetch/dataset.h"
 #include "fetch/fetch.h"
@@ -23,6 +25,7 @@
 #include "trial/command_line.h"
 #include "trial/command_trial.h"
 #include "tune/tune_outputs.h"
+#include "worker/read_options_json.h"
 
 namespace rungs::tune {
 namespace {
@@ -104,15 +107,22 @@ trial::TrialOptions TrialOptionsFor(const TuneSpec& spec, trial::Metric metric) 
 }
 
 // Trains the best trial's jobs again, in order, to rebuild its model: its
-// checkpoint was lost (a resumed run) or the data changed (refit).
+// checkpoint was lost (a resumed run), was never here (Lambda), or the data
+// changed (refit). Jobs before the last one that starts from scratch are
+// skipped: with restart promotion, that is just the trial's last job.
 Result<text::Model> Retrain(const JournalView& view, uint32_t trial_id, int epochs,
                             const space::Space& space, trial::ClassifierData& data,
                             trial::TrialOptions options) {
   options.checkpoint_memory_bytes = int64_t{1} << 40;  // keep the one checkpoint this needs
   trial::ClassifierTrial trial(space, data, options);
+  std::vector<const sched::Job*> jobs;
   for (const JobRow& row : view.jobs) {
     if (row.job.trial != trial_id || row.job.epochs_to > epochs) continue;
-    sched::JobResult r = trial.Run(row.job, nullptr);
+    if (row.job.epochs_from == 0) jobs.clear();
+    jobs.push_back(&row.job);
+  }
+  for (const sched::Job* job : jobs) {
+    sched::JobResult r = trial.Run(*job, nullptr);
     if (r.outcome != sched::Outcome::kOk) {
       return Fail("retraining trial " + std::to_string(trial_id) + " failed: " + r.error);
     }
@@ -133,34 +143,115 @@ Result<double> TestMetric(const TuneSpec& spec, const text::Model& model, const 
   return trial::ScoreModel(model, **test, metric);
 }
 
+// Counts jobs per rung and what they cost, as they pass between the loop
+// and the executor (CountingExecutor); starts from what the journal holds.
+// Used by the driver thread only.
 class RungCounter {
  public:
-  explicit RungCounter(const JournalView& view) {
+  RungCounter(const JournalView& view, double price_per_gb_second) : price_(price_per_gb_second) {
     for (const JobRow& row : view.jobs) {
-      if (!row.result) continue;
-      counts_.finished[row.job.epochs_to]++;
-      counts_.epochs_trained += row.result->epochs_trained;
+      if (row.result) Count(row.job.epochs_to, *row.result);
     }
   }
   void Started(const sched::Job& job) {
-    std::lock_guard<std::mutex> lock(mu_);
     counts_.running[job.epochs_to]++;
+    epochs_of_running_[job.id] = job.epochs_to;
   }
-  void Finished(const sched::Job& job, const sched::JobResult& r) {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (--counts_.running[job.epochs_to] == 0) counts_.running.erase(job.epochs_to);
-    counts_.finished[job.epochs_to]++;
-    counts_.epochs_trained += r.epochs_trained;
+  void Finished(const sched::JobResult& r) {
+    auto it = epochs_of_running_.find(r.job);
+    if (it == epochs_of_running_.end()) return;
+    int epochs = it->second;
+    epochs_of_running_.erase(it);
+    if (--counts_.running[epochs] == 0) counts_.running.erase(epochs);
+    Count(epochs, r);
   }
-  RungCounts Snapshot() const {
-    std::lock_guard<std::mutex> lock(mu_);
-    return counts_;
-  }
+  const RungCounts& counts() const { return counts_; }
 
  private:
-  mutable std::mutex mu_;
-  RungCounts counts_;  // GUARDED_BY(mu_)
+  void Count(int epochs, const sched::JobResult& r) {
+    counts_.finished[epochs]++;
+    counts_.epochs_trained += r.epochs_trained;
+    counts_.gb_seconds += exec::GbSeconds(r.billed_ms, r.memory_mb);
+    counts_.dollars = counts_.gb_seconds * price_;
+  }
+
+  const double price_;
+  RungCounts counts_;
+  std::unordered_map<uint64_t, int> epochs_of_running_;  // job id -> epochs_to
 };
+
+// An executor that tells a RungCounter what starts and finishes on the one
+// it wraps.
+class CountingExecutor : public exec::Executor {
+ public:
+  CountingExecutor(exec::Executor& inner, RungCounter& counter) : inner_(inner), counter_(counter) {}
+
+  int capacity() const override { return inner_.capacity(); }
+  sched::Promotion promotion() const override { return inner_.promotion(); }
+  Status Submit(const sched::Job& job) override {
+    RUNGS_RETURN_IF_ERROR(inner_.Submit(job));
+    counter_.Started(job);
+    return Status::Ok();
+  }
+  Result<std::vector<sched::JobResult>> Wait(double timeout_seconds) override {
+    Result<std::vector<sched::JobResult>> results = inner_.Wait(timeout_seconds);
+    if (results.ok()) {
+      for (const sched::JobResult& r : *results) counter_.Finished(r);
+    }
+    return results;
+  }
+  double Now() const override { return inner_.Now(); }
+
+ private:
+  exec::Executor& inner_;
+  RungCounter& counter_;
+};
+
+// The Lambda executor's settings: the function, and the region, endpoint and
+// credentials resolved the AWS way. Fails before any work when one is missing.
+Result<exec::LambdaOptions> LambdaOptionsFor(const TuneSpec& spec) {
+  Result<std::string> region = aws::ResolveRegion(spec.region);
+  if (!region.ok()) return Fail("--region: " + region.message());
+  Result<aws::Credentials> credentials = aws::LoadCredentials();
+  if (!credentials.ok()) return Fail("AWS credentials: " + credentials.message());
+  exec::LambdaOptions options;
+  options.target.endpoint = aws::ResolveEndpoint(spec.endpoint_url, "lambda", *region);
+  options.target.function = spec.function;
+  options.target.qualifier = spec.qualifier;
+  options.target.region = *region;
+  options.target.credentials = *credentials;
+  options.concurrency = spec.concurrency;
+  options.function_timeout_seconds = spec.function_timeout;
+  options.memory_mb = spec.memory_mb;
+  options.retry.seed = spec.seed;
+  RUNGS_RETURN_IF_ERROR(exec::CheckLambdaOptions(options));
+  return options;
+}
+
+// Where Lambda workers find the data: the locations as the user gave them
+// (s3://, https:// or a path inside the function's package), except that a
+// named data set is its local files, which only a local emulator can read.
+sched::DataLocations WorkerData(const TuneSpec& given, const TuneSpec& local) {
+  sched::DataLocations data;
+  data.train = given.train.empty() ? fs::absolute(local.train).string() : given.train;
+  data.valid = given.valid;
+  data.valid_fraction = given.valid_fraction;
+  data.split_seed = given.seed;
+  data.read = worker::ReadOptionsToJson(given.read);
+  return data;
+}
+
+// The experiment's cost for best.json and the report, when it ran on Lambda.
+void AddCost(OutputContext& ctx, const TuneSpec& spec, const JournalView& view) {
+  if (!OnLambda(spec)) return;
+  OutputContext::Cost cost{view.GbSeconds(), view.GbSeconds() * spec.price_per_gb_second,
+                           spec.price_per_gb_second};
+  ctx.cost = cost;
+  char line[128];
+  std::snprintf(line, sizeof line, "$%.4f (%.1f GB-s at $%.10g per GB-s)", cost.dollars, cost.gb_seconds,
+                cost.price_per_gb_second);
+  ctx.summary.push_back({"Lambda cost", line});
+}
 
 Status SaveSpec(const TuneSpec& spec) {
   return WriteFileAtomically((fs::path(spec.out) / kSpecFile).string(), SpecToJson(spec).dump(2) + "\n");
@@ -177,12 +268,15 @@ OutputContext ContextFor(const TuneSpec& spec) {
                  {"validation", spec.valid.empty() ? std::to_string(static_cast<int>(std::lround(100 * spec.valid_fraction))) + "% of training data"
                                                    : spec.valid},
                  {"scheduler", spec.scheduler},
+                 {"workers", OnLambda(spec) ? "AWS Lambda: " + spec.function + (spec.qualifier.empty() ? "" : ":" + spec.qualifier)
+                                            : "local"},
                  {"seed", std::to_string(spec.seed)}};
   return ctx;
 }
 
 // The spec with local files for its data: a named data set resolved (local
-// folder, cache or download) and URLs downloaded into the cache.
+// folder, cache or download) and URLs and s3:// objects downloaded into the
+// cache.
 Result<TuneSpec> WithLocalData(TuneSpec spec, ProgressMode mode) {
   fetch::FetchOptions fetch_options;
   fetch_options.progress = mode == ProgressMode::kAuto ? fetch::ProgressMode::kAuto : fetch::ProgressMode::kNever;
@@ -196,7 +290,8 @@ Result<TuneSpec> WithLocalData(TuneSpec spec, ProgressMode mode) {
     if (spec.test.empty()) spec.test = files->test;
   }
   for (std::string* data : {&spec.train, &spec.valid, &spec.test}) {
-    if (data->empty() || !fetch::IsHttpUrl(*data)) continue;
+    // s3:// too: the best trial is retrained here, and the data checked first.
+    if (data->empty() || !(fetch::IsHttpUrl(*data) || data->rfind("s3://", 0) == 0)) continue;
     auto local = fetch::Fetch(*data, fetch_options);
     if (!local.ok()) return local.error();
     *data = *local;
@@ -226,6 +321,12 @@ Result<TuneSummary> RunTune(const TuneSpec& given, const RunControl& control) {
   if (!control.resume && fs::exists(journal_path)) {
     return Fail("--out " + given.out + " holds another experiment; continue it with --resume " +
                 given.out + " or choose another folder");
+  }
+  std::optional<exec::LambdaOptions> lambda_options;
+  if (OnLambda(given)) {
+    auto options = LambdaOptionsFor(given);
+    if (!options.ok()) return options.error();
+    lambda_options = std::move(*options);
   }
   Result<TuneSpec> local = WithLocalData(given, control.progress);
   if (!local.ok()) return local.error();
@@ -287,30 +388,56 @@ Result<TuneSummary> RunTune(const TuneSpec& given, const RunControl& control) {
 
   auto before = ReadJournal(*journal);
   if (!before.ok()) return before.error();
-  RungCounter counter(*before);
-  int workers = spec.workers > 0 ? spec.workers : std::max(1u, std::thread::hardware_concurrency());
-  exec::LocalExecutor executor(workers, prepared->options.promotion,
-                               [&](const sched::Job& job, const std::atomic<bool>* cancel) {
-                                 counter.Started(job);
-                                 sched::JobResult r =
-                                     classifier ? classifier->Run(job, cancel) : command->Run(job, cancel);
-                                 counter.Finished(job, r);
-                                 return r;
-                               });
+  RungCounter counter(*before, spec.price_per_gb_second);
+  // Local threads run the trainable here; Lambda sends each job to a worker.
+  std::unique_ptr<exec::LocalExecutor> local_executor;
+  std::unique_ptr<exec::LambdaExecutor> lambda_executor;
+  exec::Executor* inner = nullptr;
+  std::function<void()> cancel_all;
+  if (lambda_options) {
+    const std::string experiment_id = journal->experiment().id;
+    const sched::DataLocations worker_data = WorkerData(given, spec);
+    lambda_executor = std::make_unique<exec::LambdaExecutor>(*lambda_options, [&, experiment_id, worker_data](const sched::Job& job) {
+      sched::JobEnvelope envelope;
+      envelope.experiment = experiment_id;
+      envelope.job = job;
+      envelope.config = space.ToJson(job.config);
+      envelope.data = worker_data;
+      envelope.task = {spec.metric, spec.threads};
+      envelope.seed = spec.seed;
+      return envelope;
+    });
+    inner = lambda_executor.get();
+    cancel_all = [&] { lambda_executor->CancelAll(); };
+  } else {
+    int workers = spec.workers > 0 ? spec.workers : std::max(1u, std::thread::hardware_concurrency());
+    local_executor = std::make_unique<exec::LocalExecutor>(
+        workers, prepared->options.promotion, [&](const sched::Job& job, const std::atomic<bool>* cancel) {
+          return classifier ? classifier->Run(job, cancel) : command->Run(job, cancel);
+        });
+    inner = local_executor.get();
+    cancel_all = [&] { local_executor->CancelAll(); };
+  }
+  CountingExecutor executor(*inner, counter);
 
-  TuneProgress progress(control.progress, Budget{spec.budget_epochs, spec.budget_seconds, spec.max_trials},
+  TuneProgress progress(control.progress,
+                        Budget{spec.budget_epochs, spec.budget_seconds, spec.max_trials, spec.budget_dollars},
                         space, spec.metric);
   driver::LoopOptions loop_options;
   // A wall budget is a promise to the user: at its end, running jobs are
-  // stopped too (they come back as timeouts) instead of running on.
+  // stopped too (they come back as timeouts) instead of running on. Money
+  // already spent is not given back by stopping, so at the end of a dollar
+  // budget running jobs finish.
+  bool out_of_money = false;
   loop_options.stop_requested = [&] {
     bool out_of_time = spec.budget_seconds > 0 && resume.now + executor.Now() >= spec.budget_seconds;
-    if (out_of_time) executor.CancelAll();
-    return out_of_time || (control.stop_requested && control.stop_requested());
+    if (out_of_time) cancel_all();
+    out_of_money = out_of_money || (spec.budget_dollars > 0 && counter.counts().dollars >= spec.budget_dollars);
+    return out_of_time || out_of_money || (control.stop_requested && control.stop_requested());
   };
   loop_options.evolution_requested = control.evolution_requested;
   loop_options.progress_interval = 0.25;
-  loop_options.on_progress = [&](const driver::Progress& p) { progress.Update(p, counter.Snapshot()); };
+  loop_options.on_progress = [&](const driver::Progress& p) { progress.Update(p, counter.counts()); };
   driver::ExperimentLoop loop(*scheduler, executor, &*journal, loop_options, resume);
   Result<driver::LoopStats> stats = loop.Run();
   progress.Finish();
@@ -330,8 +457,11 @@ Result<TuneSummary> RunTune(const TuneSpec& given, const RunControl& control) {
   summary.jobs = stats->progress.jobs;
   summary.epochs = view->EpochsTrained();
   summary.seconds = stats->progress.now;
-  summary.stopped_because = stats->stopped_because;
+  summary.stopped_because = out_of_money ? "budget_dollars" : stats->stopped_because;
   summary.best = view->Best(Maximize(spec));
+  summary.gb_seconds = view->GbSeconds();
+  summary.dollars = summary.gb_seconds * spec.price_per_gb_second;
+  summary.lambda = OnLambda(spec);
   OutputContext ctx = ContextFor(spec);
   if (summary.best && classifier) {
     const BestTrial& best = *summary.best;
@@ -365,6 +495,7 @@ Result<TuneSummary> RunTune(const TuneSpec& given, const RunControl& control) {
   ctx.summary.push_back({"trials / jobs", std::to_string(summary.trials) + " / " + std::to_string(summary.jobs)});
   ctx.summary.push_back({"epochs trained", std::to_string(summary.epochs)});
   ctx.summary.push_back({"stopped because", summary.stopped_because});
+  AddCost(ctx, spec, *view);
   RUNGS_RETURN_IF_ERROR(WriteOutputs(*view, space, ctx));
   return summary;
 }
@@ -383,6 +514,7 @@ Status RebuildReport(const std::string& dir) {
     ctx.summary.push_back({"best validation " + spec->metric, std::to_string(best->metric)});
   }
   ctx.summary.push_back({"epochs trained", std::to_string(view->EpochsTrained())});
+  AddCost(ctx, *spec, *view);
   return WriteOutputs(*view, *space, ctx);
 }
 

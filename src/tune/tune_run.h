@@ -1,10 +1,12 @@
-// RunTune: one `rungs tune` experiment on local workers, end to end.
+// RunTune: one `rungs tune` experiment on local workers or AWS Lambda, end
+// to end.
 //
 // Checks everything it can before any work starts (spec, space against the
 // classifier, scheduler options, output folder, data), then runs the search
 // with the journal as its state, and finishes with the outputs: best.bin
 // (loadable by fastText), best.json, best.toml, trials.csv, report.html, and
-// the test metric when a test set was given. Not thread-safe (one per
+// the test metric when a test set was given. On Lambda, the best trial is
+// retrained here to write best.bin. Not thread-safe (one per
 // process: it runs worker threads of its own).
 #pragma once
 
@@ -36,6 +38,9 @@ struct TuneSummary {
   int64_t epochs = 0;
   double seconds = 0;
   std::string stopped_because;
+  bool lambda = false;      // the jobs ran on AWS Lambda
+  double gb_seconds = 0;    // what they were billed
+  double dollars = 0;
 };
 
 // Runs (or, with control.resume, continues) the experiment `spec`.

@@ -1,5 +1,6 @@
 #include "tune/tune_spec.h"
 
+#include <cmath>
 #include <functional>
 #include <map>
 #include <sstream>
@@ -7,6 +8,7 @@
 #include <toml++/toml.h>
 
 #include "driver/options_json.h"
+#include "exec/invoke_client.h"
 
 namespace rungs::tune {
 namespace {
@@ -95,6 +97,7 @@ std::map<std::string, Field> AllFields(const std::string& origin) {
       {"budget-epochs", f.Integer("budget-epochs", &TuneSpec::budget_epochs)},
       {"budget-seconds", f.Number("budget-seconds", &TuneSpec::budget_seconds)},
       {"max-trials", f.Integer("max-trials", &TuneSpec::max_trials)},
+      {"executor", f.Text("executor", &TuneSpec::executor)},
       {"workers", f.Integer("workers", &TuneSpec::workers)},
       {"threads", f.Integer("threads", &TuneSpec::threads)},
       {"seed", f.Integer("seed", &TuneSpec::seed)},
@@ -102,6 +105,15 @@ std::map<std::string, Field> AllFields(const std::string& origin) {
       {"space", f.Text("space", &TuneSpec::space_file)},
       {"refit", f.Flag("refit", &TuneSpec::refit)},
       {"checkpoint-memory-mb", f.Integer("checkpoint-memory-mb", &TuneSpec::checkpoint_memory_mb)},
+      {"function", f.Text("function", &TuneSpec::function)},
+      {"qualifier", f.Text("qualifier", &TuneSpec::qualifier)},
+      {"region", f.Text("region", &TuneSpec::region)},
+      {"endpoint-url", f.Text("endpoint-url", &TuneSpec::endpoint_url)},
+      {"concurrency", f.Integer("concurrency", &TuneSpec::concurrency)},
+      {"function-timeout", f.Number("function-timeout", &TuneSpec::function_timeout)},
+      {"memory-mb", f.Integer("memory-mb", &TuneSpec::memory_mb)},
+      {"price-per-gb-second", f.Number("price-per-gb-second", &TuneSpec::price_per_gb_second)},
+      {"budget-dollars", f.Number("budget-dollars", &TuneSpec::budget_dollars)},
       {"label", f.ReadText("label", &text::ReadOptions::label_prefix)},
       {"label-column", f.ReadText("label-column", &text::ReadOptions::csv_label_column)},
       {"label-field", f.ReadText("label-field", &text::ReadOptions::json_label_field)},
@@ -137,6 +149,50 @@ std::map<std::string, Field> AllFields(const std::string& origin) {
          return Status::Ok();
        }},
   };
+}
+
+// The executor and the flags that only make sense with it.
+Status ValidateExecutor(const TuneSpec& s) {
+  if (s.executor != "local" && s.executor != "lambda") {
+    return Fail("--executor must be local or lambda, got '" + s.executor + "'");
+  }
+  if (!(s.price_per_gb_second >= 0 && std::isfinite(s.price_per_gb_second))) {
+    return Fail("--price-per-gb-second must be a number >= 0");
+  }
+  if (!OnLambda(s)) {
+    std::pair<const char*, bool> lambda_only[] = {
+        {"--function", !s.function.empty()},   {"--qualifier", !s.qualifier.empty()},
+        {"--region", !s.region.empty()},       {"--endpoint-url", !s.endpoint_url.empty()},
+        {"--budget-dollars", s.budget_dollars > 0}};
+    for (const auto& [flag, given] : lambda_only) {
+      if (given) return Fail(std::string(flag) + " needs --executor lambda");
+    }
+    return Status::Ok();
+  }
+  if (s.function.empty()) {
+    return Fail("--executor lambda needs --function NAME: the Lambda function that runs `rungs worker`");
+  }
+  if (!s.command.empty()) {
+    return Fail("--command cannot run on Lambda: its workers run the built-in classifier only "
+                "(use --executor local)");
+  }
+  if (s.promotion == "resume") {
+    return Fail("--promotion resume needs local workers: Lambda workers keep no checkpoints, "
+                "so promoted trials restart (--promotion restart)");
+  }
+  if (s.workers != 0) return Fail("--workers is for local workers; on Lambda give --concurrency");
+  RUNGS_RETURN_IF_ERROR(exec::CheckFunctionName(s.function, "--function"));
+  if (!s.qualifier.empty()) RUNGS_RETURN_IF_ERROR(exec::CheckFunctionName(s.qualifier, "--qualifier"));
+  if (s.concurrency < 1 || s.concurrency > 10000) {
+    return Fail("--concurrency must be in [1, 10000], got " + std::to_string(s.concurrency));
+  }
+  if (!(s.function_timeout > 0 && s.function_timeout <= 900)) {
+    return Fail("--function-timeout must be in (0, 900] seconds (Lambda's limit)");
+  }
+  if (s.memory_mb < 0 || s.memory_mb > 10240) {
+    return Fail("--memory-mb must be in [0, 10240] (Lambda's limit; 0: from the function's log)");
+  }
+  return Status::Ok();
 }
 
 }  // namespace
@@ -182,7 +238,17 @@ json SpecToJson(const TuneSpec& s) {
           {"out", s.out},
           {"space", s.space_file},
           {"refit", s.refit},
-          {"checkpoint-memory-mb", s.checkpoint_memory_mb}};
+          {"checkpoint-memory-mb", s.checkpoint_memory_mb},
+          {"executor", s.executor},
+          {"function", s.function},
+          {"qualifier", s.qualifier},
+          {"region", s.region},
+          {"endpoint-url", s.endpoint_url},
+          {"concurrency", s.concurrency},
+          {"function-timeout", s.function_timeout},
+          {"memory-mb", s.memory_mb},
+          {"price-per-gb-second", s.price_per_gb_second},
+          {"budget-dollars", s.budget_dollars}};
 }
 
 Result<TuneSpec> ReadTuneSpec(const std::string& path) {
@@ -216,35 +282,53 @@ Status Validate(const TuneSpec& s) {
   if (s.valid.empty() && !(s.valid_fraction > 0 && s.valid_fraction < 1)) {
     return Fail("--valid-fraction must be in (0, 1), got " + std::to_string(s.valid_fraction));
   }
+  // A dollar budget only caps the others: the scheduler paces itself by them.
   if (s.budget_epochs <= 0 && s.budget_seconds <= 0 && s.max_trials <= 0) {
     return Fail("no budget: give --budget-epochs, --budget-seconds or --max-trials");
   }
-  if (s.budget_epochs < 0 || s.budget_seconds < 0 || s.max_trials < 0) {
+  if (s.budget_epochs < 0 || s.budget_seconds < 0 || s.max_trials < 0 || s.budget_dollars < 0) {
     return Fail("budgets must not be negative");
   }
   if (s.workers < 0 || s.workers > 4096) return Fail("--workers must be in [0, 4096] (0: one per core)");
   if (s.threads < 1 || s.threads > 256) return Fail("--threads must be in [1, 256]");
-  if (s.promotion != "resume" && s.promotion != "restart") {
+  if (!s.promotion.empty() && s.promotion != "resume" && s.promotion != "restart") {
     return Fail("--promotion must be resume or restart, got '" + s.promotion + "'");
   }
+  RUNGS_RETURN_IF_ERROR(ValidateExecutor(s));
   if (s.checkpoint_memory_mb < 0) return Fail("--checkpoint-memory-mb must not be negative");
   if (s.out.empty()) return Fail("no output folder: give --out DIR");
   return Status::Ok();
+}
+
+bool OnLambda(const TuneSpec& spec) { return spec.executor == "lambda"; }
+
+std::string Promotion(const TuneSpec& spec) {
+  if (!spec.promotion.empty()) return spec.promotion;
+  return OnLambda(spec) ? "restart" : "resume";
 }
 
 bool Maximize(const TuneSpec& spec) {
   return spec.command.empty() ? spec.metric != "loss" : !spec.minimize;
 }
 
+constexpr int kClassifierMinEpochs = 3;
+
 Result<sched::Options> SchedulerOptions(const TuneSpec& spec) {
   // The experiment's own keys decide these; the table gives the rest.
   json merged = spec.scheduler_options;
+  // The built-in classifier learns little in one epoch of a small corpus
+  // (on 20 Newsgroups most settings are still at chance), so its bottom rung
+  // is 3 epochs unless the experiment sets it or a short ladder.
+  if (spec.command.empty() && !merged.contains("min_epochs") &&
+      merged.value("max_epochs", 27) >= 3 * kClassifierMinEpochs) {
+    merged["min_epochs"] = kClassifierMinEpochs;
+  }
   merged["metric"] = spec.metric;
   merged["direction"] = Maximize(spec) ? "maximize" : "minimize";
   merged["budget_epochs"] = spec.budget_epochs;
   merged["max_seconds"] = spec.budget_seconds;
   merged["max_trials"] = spec.max_trials;
-  merged["promotion"] = spec.promotion;
+  merged["promotion"] = Promotion(spec);
   Result<sched::Options> options = driver::OptionsFromJson(merged, "scheduler-options");
   if (!options.ok()) return options.error();
   if (spec.budget_epochs > 0 && spec.budget_epochs < options->min_epochs) {

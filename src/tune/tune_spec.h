@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/status.h"
+#include "exec/lambda_cost.h"
 #include "sched/options.h"
 #include "text/reader.h"
 
@@ -35,19 +36,37 @@ struct TuneSpec {
   bool minimize = false;              // a command's metric is a loss
   std::string scheduler = "asha-evo"; // asha-evo, asha, random, sha, hyperband
   nlohmann::json scheduler_options = nlohmann::json::object();  // sched options by name
-  std::string promotion = "resume";   // resume (from checkpoints) or restart
+  // resume (from checkpoints) or restart; empty: resume on local workers,
+  // restart on Lambda (stateless workers cannot resume).
+  std::string promotion;
 
   int64_t budget_epochs = 0;   // 0: no limit
   double budget_seconds = 0;   // 0: no limit
   int64_t max_trials = 0;      // 0: no limit
 
-  int workers = 0;             // 0: one per core
+  // Where jobs run: "local" (threads of this process) or "lambda" (one AWS
+  // Lambda invocation per job, running `rungs worker`).
+  std::string executor = "local";
+  int workers = 0;             // local: 0, one per core
   int threads = 1;             // Hogwild threads per trial
   uint64_t seed = 0;
   std::string out;             // output folder
   std::string space_file;      // empty: the classifier's default space
   bool refit = false;          // refit the best configuration on train + valid
   int64_t checkpoint_memory_mb = 4096;  // in-memory checkpoints of paused trials
+
+  // Lambda: the function and its alias or version, where to reach it (empty:
+  // the AWS settings, see aws/endpoint.h), invocations at once, and what a
+  // job costs.
+  std::string function;
+  std::string qualifier;
+  std::string region;
+  std::string endpoint_url;
+  int concurrency = 100;
+  double function_timeout = 900;  // seconds: the function's configured timeout
+  int memory_mb = 0;              // billed memory when the function's log does not say
+  double price_per_gb_second = exec::kDefaultPricePerGbSecond;
+  double budget_dollars = 0;      // 0: no limit; no job starts once this is spent
 };
 
 // Reads an experiment file. Unknown keys and wrong types are errors naming
@@ -64,6 +83,11 @@ nlohmann::json SpecToJson(const TuneSpec& spec);
 Result<TuneSpec> SpecFromJson(const nlohmann::json& json, const std::string& origin);
 
 bool Maximize(const TuneSpec& spec);
+
+bool OnLambda(const TuneSpec& spec);
+
+// "resume" or "restart": the spec's promotion, or the executor's default.
+std::string Promotion(const TuneSpec& spec);
 
 // The scheduler options the spec implies: its scheduler_options table, then
 // the metric's direction, the budget and the promotion mode on top.

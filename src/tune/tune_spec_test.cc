@@ -70,6 +70,84 @@ TEST(TuneSpec, ValidationNamesTheFlag) {
   EXPECT_NE(Validate(spec).message().find("no budget"), std::string::npos);
 }
 
+TuneSpec LambdaSpec() {
+  TuneSpec spec;
+  spec.train = "s3://bucket/train.csv";
+  spec.out = "o";
+  spec.budget_epochs = 50;
+  spec.budget_dollars = 2;
+  spec.executor = "lambda";
+  spec.function = "rungs-worker";
+  return spec;
+}
+
+TEST(TuneSpec, LambdaRestartsPromotedTrialsByDefault) {
+  TuneSpec spec = LambdaSpec();
+  ASSERT_TRUE(Validate(spec).ok()) << Validate(spec).message();
+  EXPECT_EQ(Promotion(spec), "restart");
+  auto options = SchedulerOptions(spec);
+  ASSERT_TRUE(options.ok()) << options.message();
+  EXPECT_EQ(options->promotion, sched::Promotion::kRestart);
+  spec.executor = "local";
+  spec.function.clear();
+  spec.budget_dollars = 0;
+  EXPECT_EQ(Promotion(spec), "resume");
+}
+
+TEST(TuneSpec, BadLambdaCombinationsAreRefusedNamingTheFlag) {
+  auto refused = [](TuneSpec spec, const std::string& want) {
+    Status s = Validate(spec);
+    EXPECT_FALSE(s.ok()) << want;
+    EXPECT_NE(s.message().find(want), std::string::npos) << s.message();
+  };
+  TuneSpec s = LambdaSpec();
+  s.function.clear();
+  refused(s, "--executor lambda needs --function");
+  s = LambdaSpec();
+  s.function = "arn:aws:lambda:us-east-1:1:function:x";
+  refused(s, "--function 'arn:aws:lambda:us-east-1:1:function:x' may hold only letters");
+  s = LambdaSpec();
+  s.qualifier = "prod/1";
+  refused(s, "--qualifier");
+  s = LambdaSpec();
+  s.command = "python train.py";
+  s.space_file = "space.toml";
+  refused(s, "--command cannot run on Lambda");
+  s = LambdaSpec();
+  s.promotion = "resume";
+  refused(s, "--promotion resume needs local workers");
+  s = LambdaSpec();
+  s.concurrency = 0;
+  refused(s, "--concurrency");
+  s = LambdaSpec();
+  s.function_timeout = 901;
+  refused(s, "--function-timeout");
+  s = LambdaSpec();
+  s.memory_mb = 20000;
+  refused(s, "--memory-mb");
+  s = LambdaSpec();
+  s.workers = 4;
+  refused(s, "--workers is for local workers");
+  s = LambdaSpec();
+  s.executor = "cluster";
+  refused(s, "--executor must be local or lambda");
+  s = LambdaSpec();
+  s.budget_dollars = -1;
+  refused(s, "must not be negative");
+  s = LambdaSpec();
+  s.price_per_gb_second = -0.1;
+  refused(s, "--price-per-gb-second");
+  // Lambda flags without Lambda.
+  s = LambdaSpec();
+  s.executor = "local";
+  refused(s, "--function needs --executor lambda");
+  s.function.clear();
+  refused(s, "--budget-dollars needs --executor lambda");
+  s.budget_dollars = 0;
+  s.region = "eu-west-1";
+  refused(s, "--region needs --executor lambda");
+}
+
 TEST(TuneSpec, BudgetTooSmallForOneBottomRungJobIsRefused) {
   TuneSpec spec;
   spec.budget_epochs = 1;
@@ -86,6 +164,13 @@ TEST(TuneSpec, JsonRoundTrip) {
   spec.refit = true;
   spec.seed = 42;
   spec.scheduler_options = {{"eta", 2}};
+  spec.executor = "lambda";
+  spec.function = "f";
+  spec.qualifier = "live";
+  spec.endpoint_url = "http://127.0.0.1:9001";
+  spec.concurrency = 300;
+  spec.memory_mb = 2048;
+  spec.budget_dollars = 1.5;
   auto back = SpecFromJson(SpecToJson(spec), "mem");
   ASSERT_TRUE(back.ok()) << back.message();
   EXPECT_EQ(SpecToJson(*back), SpecToJson(spec));
