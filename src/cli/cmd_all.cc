@@ -13,6 +13,7 @@ Command AddTestLabelCommand(CLI::App& app);
 Command AddPredictCommand(CLI::App& app);
 Command AddPredictProbCommand(CLI::App& app);
 Command AddWorkerCommand(CLI::App& app);
+Command AddLambdaCommand(CLI::App& app);
 
 std::vector<Command> AddCommands(CLI::App& app) {
   return {
@@ -26,6 +27,7 @@ std::vector<Command> AddCommands(CLI::App& app) {
       AddPredictCommand(app),
       AddPredictProbCommand(app),
       AddWorkerCommand(app),
+      AddLambdaCommand(app),
   };
 }
 

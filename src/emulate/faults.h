@@ -1,0 +1,56 @@
+// Fault injection for the Lambda emulator: which invocations go wrong, and how.
+//
+// Each invocation draws at most one fault, with the given fractions of all
+// invocations; draws come from one seeded generator, so a run with the same
+// seed and the same order of invocations injects the same faults.
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <random>
+#include <string>
+
+#include "base/status.h"
+
+namespace rungs::emulate {
+
+enum class Fault {
+  kNone,
+  kThrottle,       // 429 TooManyRequestsException with Retry-After, before running
+  kServerError,    // 500 ServiceException, before running
+  kFunctionError,  // 200 with X-Amz-Function-Error, without running the function
+  kTimeout,        // the instance is killed soon after it starts the job; answered as a timeout
+  kDrop,           // the function runs to the end, then the connection closes unanswered
+};
+
+// "throttle", "server-error", ...: the name used in logs and counters.
+const char* FaultName(Fault fault);
+
+// Fractions in [0, 1] of all invocations; their sum may not exceed 1.
+struct FaultRates {
+  double throttle = 0;
+  double server_error = 0;
+  double function_error = 0;
+  double timeout = 0;
+  double drop = 0;
+
+  // Names the flag that is out of range, or says the sum is over 1.
+  Status Validate() const;
+  bool any() const { return throttle + server_error + function_error + timeout + drop > 0; }
+};
+
+// Thread-safe.
+class FaultDraw {
+ public:
+  FaultDraw(const FaultRates& rates, uint64_t seed) : rates_(rates), rng_(seed) {}
+
+  // The fault for the next invocation (kNone most of the time).
+  Fault Next();
+
+ private:
+  const FaultRates rates_;
+  std::mutex mutex_;
+  std::mt19937_64 rng_;  // guarded by mutex_
+};
+
+}  // namespace rungs::emulate

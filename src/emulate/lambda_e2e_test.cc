@@ -1,0 +1,242 @@
+// End to end: `rungs lambda emulate` with 8 instances of the real
+// `rungs worker`, and `rungs tune --executor lambda` against it, without and
+// with every kind of injected fault. The journal must hold exactly one
+// result for every job, and no result without a job.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sqlite3.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <regex>
+#include <thread>
+
+#include "emulate/instance_process.h"
+
+namespace rungs::emulate {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+// A separable three-label corpus in fastText format.
+void WriteCorpus(const fs::path& path, int lines, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  const char* labels[] = {"sports", "tech", "food"};
+  std::ofstream out(path);
+  for (int i = 0; i < lines; ++i) {
+    int label = static_cast<int>(rng() % 3);
+    out << "__label__" << labels[label];
+    for (int w = 0; w < 12; ++w) {
+      out << " " << (rng() % 3 == 0 ? "w" : labels[label]) << rng() % 30;
+    }
+    out << "\n";
+  }
+}
+
+constexpr const char* kSmallSpace = R"(
+[params.lr]
+type = "float"
+min = 0.05
+max = 1.0
+scale = "log"
+[params.dim]
+type = "int"
+min = 4
+max = 24
+[params.loss]
+type = "choice"
+choices = ["softmax", "ova"]
+)";
+
+struct Finished {
+  bool in_time = false;
+  int status = -1;  // waitpid's
+  std::string output;
+};
+
+// Runs a program to its end, or kills it after `limit`.
+Finished RunFor(const std::vector<std::string>& argv, const std::vector<std::string>& env,
+                const fs::path& dir, std::chrono::seconds limit) {
+  Finished finished;
+  auto process = InstanceProcess::Spawn(argv, env, dir);
+  if (!process.ok()) {
+    finished.output = process.message();
+    return finished;
+  }
+  auto deadline = Clock::now() + limit;
+  bool ended = false;
+  std::optional<int> status;
+  while (!(status = (*process)->Exited()) && Clock::now() < deadline) {
+    finished.output += (*process)->ReadLog(std::chrono::milliseconds(50), &ended);
+    if (ended) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  if (!status) (*process)->Kill();  // out of time
+  for (int i = 0; i < 40 && !ended; ++i) {
+    finished.output += (*process)->ReadLog(std::chrono::milliseconds(50), &ended);
+  }
+  finished.in_time = status.has_value();
+  finished.status = status.value_or(-1);
+  return finished;
+}
+
+int64_t Count(sqlite3* db, const std::string& sql) {
+  sqlite3_stmt* statement = nullptr;
+  int64_t value = -1;
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &statement, nullptr) == SQLITE_OK &&
+      sqlite3_step(statement) == SQLITE_ROW) {
+    value = sqlite3_column_int64(statement, 0);
+  }
+  sqlite3_finalize(statement);
+  return value;
+}
+
+class LambdaEndToEnd : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::path(::testing::TempDir()) /
+           ("rungs_lambda_e2e_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    WriteCorpus(dir_ / "train.txt", 600, 1);
+    WriteCorpus(dir_ / "valid.txt", 200, 2);
+    std::ofstream(dir_ / "space.toml") << kSmallSpace;
+    const char* path = std::getenv("PATH");
+    env_ = {"PATH=" + std::string(path ? path : "/usr/bin:/bin"), "HOME=" + dir_.string(),
+            "AWS_ACCESS_KEY_ID=AKIDRUNGSE2E", "AWS_SECRET_ACCESS_KEY=rungs-e2e-secret",
+            "AWS_REGION=us-east-1", "AWS_CONFIG_FILE=/dev/null",
+            "AWS_SHARED_CREDENTIALS_FILE=/dev/null"};
+  }
+  void TearDown() override {
+    StopEmulator();
+    fs::remove_all(dir_);
+  }
+
+  // Starts `rungs lambda emulate` with `extra` flags; returns its Invoke URL.
+  std::string StartEmulator(const std::vector<std::string>& extra) {
+    std::vector<std::string> argv = {RUNGS_BINARY, "lambda",    "emulate",   "--instances", "8",
+                                     "--timeout",  "30",        "--quiet",   "--seed",      "5"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    auto process = InstanceProcess::Spawn(argv, env_, dir_);
+    if (!process.ok()) {
+      ADD_FAILURE() << process.message();
+      return "";
+    }
+    emulator_ = std::move(*process);
+    std::regex announced(R"(Invoke API at (http://127\.0\.0\.1:[0-9]+) \(function rungs, 8 instances\))");
+    auto deadline = Clock::now() + std::chrono::seconds(10);
+    bool ended = false;
+    std::smatch match;
+    while (Clock::now() < deadline && !ended) {
+      emulator_log_ += emulator_->ReadLog(std::chrono::milliseconds(50), &ended);
+      if (std::regex_search(emulator_log_, match, announced)) break;
+    }
+    if (match.empty()) {
+      ADD_FAILURE() << "the emulator did not announce its endpoint:\n" << emulator_log_;
+      return "";
+    }
+    // Keep its pipe drained while it runs.
+    pump_ = std::thread([this] {
+      bool done = false;
+      while (!done && !stop_pump_) {
+        std::string text = emulator_->ReadLog(std::chrono::milliseconds(50), &done);
+        std::lock_guard<std::mutex> lock(log_mutex_);
+        emulator_log_ += text;
+      }
+    });
+    return match[1];
+  }
+
+  void StopEmulator() {
+    if (!emulator_) return;
+    ::kill(emulator_->pid(), SIGTERM);
+    auto deadline = Clock::now() + std::chrono::seconds(10);
+    while (!emulator_->Exited() && Clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    EXPECT_TRUE(emulator_->Exited().has_value()) << "the emulator did not stop on SIGTERM";
+    stop_pump_ = true;
+    if (pump_.joinable()) pump_.join();
+    emulator_.reset();
+  }
+
+  Finished Tune(const std::string& url, const std::string& out) {
+    return RunFor({RUNGS_BINARY, "tune", "--train", (dir_ / "train.txt").string(), "--valid",
+                   (dir_ / "valid.txt").string(), "--space", (dir_ / "space.toml").string(),
+                   "--budget-epochs", "40", "--max-epochs", "9", "--executor", "lambda",
+                   "--function", "rungs", "--endpoint-url", url, "--region", "us-east-1",
+                   "--concurrency", "8", "--function-timeout", "30", "--seed", "3", "--out",
+                   (dir_ / out).string(), "--quiet"},
+                  env_, dir_, std::chrono::seconds(60));
+  }
+
+  // Every job has exactly one result, and every result a job.
+  void ExpectOneResultPerJob(const std::string& out, int64_t* failed) {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open_v2((dir_ / out / "journal.sqlite").c_str(), &db, SQLITE_OPEN_READONLY,
+                              nullptr),
+              SQLITE_OK);
+    int64_t jobs = Count(db, "SELECT COUNT(*) FROM jobs");
+    int64_t results = Count(db, "SELECT COUNT(*) FROM results");
+    EXPECT_GT(jobs, 8);
+    EXPECT_EQ(results, jobs);
+    EXPECT_EQ(Count(db, "SELECT COUNT(DISTINCT job) FROM results"), results);
+    EXPECT_EQ(Count(db, "SELECT COUNT(*) FROM jobs WHERE id NOT IN (SELECT job FROM results)"), 0);
+    EXPECT_EQ(Count(db, "SELECT COUNT(*) FROM results WHERE job NOT IN (SELECT id FROM jobs)"), 0);
+    *failed = Count(db, "SELECT COUNT(*) FROM results WHERE outcome != 'ok'");
+    sqlite3_close(db);
+  }
+
+  std::string EmulatorLog() {
+    std::lock_guard<std::mutex> lock(log_mutex_);
+    return emulator_log_;
+  }
+
+  fs::path dir_;
+  std::vector<std::string> env_;
+  std::unique_ptr<InstanceProcess> emulator_;
+  std::thread pump_;
+  std::atomic<bool> stop_pump_{false};
+  std::mutex log_mutex_;
+  std::string emulator_log_;  // guarded by log_mutex_ once pump_ runs
+};
+
+TEST_F(LambdaEndToEnd, TuneCompletesOnEightRealWorkers) {
+  std::string url = StartEmulator({});
+  ASSERT_FALSE(url.empty());
+  Finished tune = Tune(url, "out");
+  ASSERT_TRUE(tune.in_time) << "tune did not finish in 60 s:\n" << tune.output;
+  ASSERT_TRUE(WIFEXITED(tune.status) && WEXITSTATUS(tune.status) == 0)
+      << tune.output << "\nemulator:\n" << EmulatorLog();
+  int64_t failed = -1;
+  ExpectOneResultPerJob("out", &failed);
+  EXPECT_EQ(failed, 0) << tune.output;
+  EXPECT_TRUE(fs::exists(dir_ / "out" / "best.bin"));
+}
+
+TEST_F(LambdaEndToEnd, TuneCompletesDespiteEveryKindOfFault) {
+  std::string url = StartEmulator({"--fault-429", "0.05", "--fault-500", "0.05",
+                                   "--fault-function-error", "0.05", "--fault-timeout", "0.05",
+                                   "--fault-drop", "0.05"});
+  ASSERT_FALSE(url.empty());
+  Finished tune = Tune(url, "faulty");
+  ASSERT_TRUE(tune.in_time) << "tune did not finish in 60 s:\n" << tune.output;
+  ASSERT_TRUE(WIFEXITED(tune.status) && WEXITSTATUS(tune.status) == 0)
+      << tune.output << "\nemulator:\n" << EmulatorLog();
+  int64_t failed = -1;
+  ExpectOneResultPerJob("faulty", &failed);
+  StopEmulator();
+  // The emulator's summary on stopping says how many faults it injected.
+  std::smatch summary;
+  std::string log = EmulatorLog();
+  ASSERT_TRUE(std::regex_search(log, summary, std::regex(R"(stopped by SIGTERM .* ([0-9]+) faults injected)")))
+      << log;
+  EXPECT_GT(std::stoi(summary[1]), 0) << log;
+}
+
+}  // namespace
+}  // namespace rungs::emulate
