@@ -15,6 +15,8 @@
 
 namespace rungs::cli {
 
+Command AddLambdaPackageSubcommand(CLI::App& lambda);  // cmd_lambda_package.cc
+
 namespace {
 
 Command AddEmulateSubcommand(CLI::App& lambda) {
@@ -101,7 +103,8 @@ Command AddEmulateSubcommand(CLI::App& lambda) {
 Command AddLambdaCommand(CLI::App& app) {
   CLI::App* lambda = app.add_subcommand("lambda", "run rungs on AWS Lambda, or a local one");
   lambda->require_subcommand(1);
-  std::vector<Command> subcommands = {AddEmulateSubcommand(*lambda)};
+  std::vector<Command> subcommands = {AddEmulateSubcommand(*lambda),
+                                      AddLambdaPackageSubcommand(*lambda)};
   return {lambda, [subcommands] {
             for (const Command& subcommand : subcommands) {
               if (subcommand.app->parsed()) return subcommand.run();
