@@ -51,7 +51,7 @@ Result<CheckedConfig> CheckConfig(const nlohmann::json& config) {
   Result<space::Space> space = space::Space::Create(std::move(params), {}, "classifier limits");
   if (!space.ok()) return space.error();
   Result<space::Config> checked = space->FromJson(config);
-  if (!checked.ok()) return Fail("config: " + checked.message());
+  if (!checked.ok()) return checked.error();
   return CheckedConfig{std::move(*space), std::move(*checked)};
 }
 

@@ -4,11 +4,12 @@
 'use strict';
 
 const assert = require('node:assert/strict');
+const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-const rungs = process.argv[2];
+const rungs = process.argv[2] && path.resolve(process.argv[2]);
 if (!rungs || !fs.existsSync(rungs)) {
   console.error('usage: node fun_test.js <rungs binary>');
   process.exit(2);
@@ -47,7 +48,17 @@ function jobRequest(id, overrides = {}) {
   };
 }
 
+// Outside Lambda, `rungs worker` is a usage error, not a hang.
+function checkOutsideLambda() {
+  const env = { ...process.env };
+  delete env.AWS_LAMBDA_RUNTIME_API;
+  const run = spawnSync(rungs, ['worker'], { env, encoding: 'utf8', timeout: 10000 });
+  assert.equal(run.status, 2, run.stderr);
+  assert.match(run.stderr, /AWS_LAMBDA_RUNTIME_API is not set/);
+}
+
 async function main() {
+  checkOutsideLambda();
   const pkg = path.join(work, 'package');
   fs.mkdirSync(path.join(pkg, 'data'), { recursive: true });
   writeCorpus(path.join(pkg, 'data', 'train.txt'));

@@ -60,7 +60,6 @@ RunReply Answer(sched::JobResult result, Clock::time_point start, int memory_mb)
 // The checks a request must pass before any data is touched.
 struct CheckedJob {
   sched::JobEnvelope envelope;
-  CheckedConfig config;
   trial::ClassifierSettings settings;
   trial::Metric metric = trial::Metric::kAccuracy;
 };
@@ -95,14 +94,14 @@ Result<CheckedJob> Check(std::string_view request, const RunnerOptions& options)
   // fit; StartTraining checks the whole model once the data is read.
   const text::TrainArgs& args = settings->args;
   int64_t bucket_bytes = int64_t{args.dict.EffectiveBucket()} * args.dim * 4;
-  if (bucket_bytes > args.memory_limit_bytes) {
+  if (options.memory_mb > 0 && bucket_bytes > args.memory_limit_bytes) {
     return Fail("lambda request: job request config: bucket " +
                 std::to_string(args.dict.bucket) + " x dim " + std::to_string(args.dim) +
                 " needs " + std::to_string(bucket_bytes / kMiB) + " MiB of weights, more than the " +
                 std::to_string(args.memory_limit_bytes / kMiB) + " MiB this function (" +
                 std::to_string(options.memory_mb) + " MB) has left for a model");
   }
-  return CheckedJob{std::move(*envelope), std::move(*config), std::move(*settings), *metric};
+  return CheckedJob{std::move(*envelope), std::move(*settings), *metric};
 }
 
 }  // namespace
