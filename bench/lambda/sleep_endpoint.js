@@ -86,7 +86,8 @@ server.keepAliveTimeout = 120000;
 server.headersTimeout = 130000;
 server.requestTimeout = 0;
 server.maxConnections = 20000;
-server.listen(port, '127.0.0.1', () => {
+// A backlog for a thousand connections arriving at once (Node's default is 511).
+server.listen({ port, host: '127.0.0.1', backlog: 4096 }, () => {
   console.log(`listening on ${server.address().port}`);
 });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(0));
