@@ -12,6 +12,7 @@
 #include <memory>
 #include <mutex>
 
+#include "aws/ca_bundle.h"
 #include "aws/endpoint.h"
 #include "aws/sigv4.h"
 
@@ -199,6 +200,7 @@ Result<S3GetResult> S3GetToFile(const S3Location& where, const std::string& path
   char error_buffer[CURL_ERROR_SIZE] = "";
   CURL* h = curl.get();
   curl_easy_setopt(h, CURLOPT_URL, url.c_str());
+  UseCaBundleFromEnvironment(h);
   // A key's "." and ".." segments are part of its name, not directions.
   curl_easy_setopt(h, CURLOPT_PATH_AS_IS, 1L);
   curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <mutex>
 
+#include "aws/ca_bundle.h"
 #include "aws/sigv4.h"
 
 namespace rungs::exec {
@@ -151,6 +152,7 @@ Status InvokeClient::Start(uint64_t tag, std::string body) {
 
   CURL* e = t->easy;
   curl_easy_setopt(e, CURLOPT_URL, url_.c_str());
+  aws::UseCaBundleFromEnvironment(e);
   curl_easy_setopt(e, CURLOPT_POSTFIELDS, t->body.data());
   curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(t->body.size()));
   curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, OnBody);

@@ -166,6 +166,19 @@ TEST(Fetch, ConnectionRefusedFailsQuickly) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
 }
 
+TEST(Fetch, HttpsTrustsTheBundleInSslCertFile) {
+  // The Lambda package ships its own CA bundle and names it in SSL_CERT_FILE
+  // (Amazon Linux has none where Debian's libcurl looks): it must be used.
+  LocalHttpServer server;
+  ASSERT_TRUE(server.Start());
+  std::string url = "https" + server.Url("/f").substr(4);
+  ::setenv("SSL_CERT_FILE", "/nonexistent/rungs-bundle.pem", 1);
+  Result<std::string> path = Fetch(url, TestOptions(FreshTestDir("c")));
+  ::unsetenv("SSL_CERT_FILE");
+  ASSERT_FALSE(path.ok());
+  EXPECT_THAT(path.message(), HasSubstr("/nonexistent/rungs-bundle.pem"));
+}
+
 TEST(Fetch, ShortBodyLeavesNothingThatLooksComplete) {
   LocalHttpServer server;
   CannedResponse cut{200, std::string(5000, 'x')};

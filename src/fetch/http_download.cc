@@ -8,6 +8,8 @@
 #include <memory>
 #include <mutex>
 
+#include "aws/ca_bundle.h"
+
 namespace rungs::fetch {
 namespace {
 
@@ -52,6 +54,7 @@ Status CurlError(const std::string& url, CURLcode code, const char* detail, CURL
 void SetOptions(CURL* curl, const std::string& url, const TransferLimits& limits, Sink& sink,
                 DownloadProgress& progress, char* error_buffer) {
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  aws::UseCaBundleFromEnvironment(curl);
   curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
