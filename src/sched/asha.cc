@@ -46,14 +46,7 @@ std::optional<Job> AshaScheduler::Next(double now) {
   trial.running = true;
   ++outstanding_;
   budget_.Reserve(brackets_.Cost(b, k, options_.promotion), k == 0);
-  return Job{.id = trial.job,
-             .trial = id,
-             .bracket = b,
-             .rung = k,
-             .epochs_from = brackets_.EpochsFrom(b, k, options_.promotion),
-             .epochs_to = brackets_.epochs(b)[k],
-             .lr_scale = brackets_.LrScale(k),
-             .config = trial.config};
+  return brackets_.JobFor(trial.job, id, b, k, options_.promotion, trial.config);
 }
 
 uint32_t AshaScheduler::StartTrial(int bracket, double now) {

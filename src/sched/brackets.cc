@@ -46,4 +46,16 @@ int Brackets::Cost(int bracket, int rung, Promotion mode) const {
 
 double Brackets::LrScale(int rung) const { return std::pow(gamma_, rung); }
 
+Job Brackets::JobFor(uint64_t id, uint32_t trial, int bracket, int rung, Promotion mode,
+                     const space::Config& config) const {
+  return Job{.id = id,
+             .trial = trial,
+             .bracket = bracket,
+             .rung = rung,
+             .epochs_from = EpochsFrom(bracket, rung, mode),
+             .epochs_to = epochs_[bracket][rung],
+             .lr_scale = LrScale(rung),
+             .config = config};
+}
+
 }  // namespace rungs::sched

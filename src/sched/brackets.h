@@ -33,6 +33,9 @@ class Brackets {
   int Cost(int bracket, int rung, Promotion mode) const;
   // gamma^rung.
   double LrScale(int rung) const;
+  // Job `id`: `trial` (with `config`) trained at `rung` of `bracket`.
+  Job JobFor(uint64_t id, uint32_t trial, int bracket, int rung, Promotion mode,
+             const space::Config& config) const;
 
   // Resource levels: the distinct rung epochs of all brackets, ascending.
   // level(b, k) indexes them; levels() - 1 is R's level.
