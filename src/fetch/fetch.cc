@@ -84,37 +84,6 @@ Result<fs::path> DownloadsFolder(const FetchOptions& options) {
   return folder;
 }
 
-Result<std::string> Download(const std::string& url, const FetchOptions& options) {
-  Result<fs::path> folder = DownloadsFolder(options);
-  if (!folder.ok()) return folder.error();
-  fs::path final_path = *folder / CacheFileName(url);
-  std::error_code error;
-  if (fs::exists(final_path)) {
-    if (CheckDigest(final_path, url, options.expected_sha256).ok()) return final_path.string();
-    RemoveQuietly(final_path);  // A stale or corrupted copy: fetch it again.
-  }
-  // Unique per process and call, and never the final name, so neither a
-  // concurrent fetch nor an interrupted one can pass for a complete file.
-  static std::atomic<uint64_t> next_partial{0};
-  fs::path partial = final_path;
-  partial += ".part-" + std::to_string(getpid()) + "-" + std::to_string(next_partial++);
-  DownloadProgress progress(options.progress, stderr,
-                            options.label.empty() ? UrlFileName(url) : options.label);
-  Status status = DownloadToFile(url, partial, options.limits, progress);
-  if (status.ok()) status = CheckDigest(partial, url + " (download removed)", options.expected_sha256);
-  if (!status.ok()) {
-    RemoveQuietly(partial);
-    return status.error();
-  }
-  fs::rename(partial, final_path, error);
-  if (error) {
-    RemoveQuietly(partial);
-    return Fail("cannot move download of " + url + " into '" + final_path.string() +
-                "': " + error.message());
-  }
-  return final_path.string();
-}
-
 std::string ReadSmallFile(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   std::string text;
@@ -138,6 +107,56 @@ Status WriteSmallFile(const fs::path& path, const std::string& text) {
     return Fail("cannot write '" + path.string() + "': " + error.message());
   }
   return Status::Ok();
+}
+
+Result<std::string> Download(const std::string& url, const FetchOptions& options) {
+  Result<fs::path> folder = DownloadsFolder(options);
+  if (!folder.ok()) return folder.error();
+  fs::path final_path = *folder / CacheFileName(url);
+  fs::path etag_path = final_path;
+  etag_path += ".etag";
+  std::error_code error;
+  std::string etag;  // of a whole, verified cached copy to revalidate
+  if (fs::exists(final_path)) {
+    if (CheckDigest(final_path, url, options.expected_sha256).ok()) {
+      if (!options.revalidate) return final_path.string();
+      etag = ReadSmallFile(etag_path);
+    } else {
+      RemoveQuietly(final_path);  // A stale or corrupted copy: fetch it again.
+    }
+  }
+  // Unique per process and call, and never the final name, so neither a
+  // concurrent fetch nor an interrupted one can pass for a complete file.
+  static std::atomic<uint64_t> next_partial{0};
+  fs::path partial = final_path;
+  partial += ".part-" + std::to_string(getpid()) + "-" + std::to_string(next_partial++);
+  DownloadProgress progress(options.progress, stderr,
+                            options.label.empty() ? UrlFileName(url) : options.label);
+  Result<Downloaded> got = DownloadToFile(url, partial, options.limits, progress, etag);
+  Status status = got.ok() ? Status::Ok() : got.status();
+  if (status.ok() && got->not_modified) {
+    RemoveQuietly(partial);
+    return final_path.string();
+  }
+  if (status.ok()) status = CheckDigest(partial, url + " (download removed)", options.expected_sha256);
+  if (!status.ok()) {
+    RemoveQuietly(partial);
+    return status.error();
+  }
+  fs::rename(partial, final_path, error);
+  if (error) {
+    RemoveQuietly(partial);
+    return Fail("cannot move download of " + url + " into '" + final_path.string() +
+                "': " + error.message());
+  }
+  // The file first, then its ETag: a crash in between leaves an old ETag,
+  // which only costs a download next time, never a stale copy.
+  if (got->etag.empty()) {
+    RemoveQuietly(etag_path);
+  } else {
+    RUNGS_RETURN_IF_ERROR(WriteSmallFile(etag_path, got->etag));
+  }
+  return final_path.string();
 }
 
 Result<std::string> DownloadS3(const std::string& uri, const FetchOptions& options) {

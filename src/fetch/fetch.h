@@ -29,12 +29,17 @@ struct FetchOptions {
   // What the progress line calls the download; empty: the URL's file name.
   std::string label;
   TransferLimits limits;
+  // http(s)://: ask the server whether a cached copy is still current (a
+  // conditional GET on the ETag kept beside it) instead of trusting it
+  // unseen. Workers set this: a URL's content may change between jobs.
+  bool revalidate = false;
 };
 
 // The local path of `path_or_url`.
 // - A path (anything without "scheme://"): returned unchanged when it names
 //   a readable regular file; otherwise an error naming it and why.
-// - http(s)://: the cached copy when present, else a fresh download. The
+// - http(s)://: the cached copy when present (revalidated by its ETag when
+//   options.revalidate), else a fresh download. The
 //   download is written to a temporary name and renamed into place only once
 //   complete and (when asked) verified, so a cached name always means a
 //   whole file. A cached copy that fails the checksum is replaced.

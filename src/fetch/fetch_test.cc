@@ -91,6 +91,31 @@ TEST(Fetch, DownloadsOnceThenUsesCacheWithServerStopped) {
   EXPECT_EQ(server.requests(), 1);
 }
 
+TEST(Fetch, RevalidatesACachedCopyByETagWhenAsked) {
+  LocalHttpServer server;
+  server.Route("/data.csv", {.status = 200, .body = kBody, .etag = "\"v1\""});
+  ASSERT_TRUE(server.Start());
+  FetchOptions options = TestOptions(FreshTestDir("c"));
+  options.revalidate = true;
+  Result<std::string> first = Fetch(server.Url("/data.csv"), options);
+  ASSERT_TRUE(first.ok()) << first.message();
+  auto written = fs::last_write_time(*first);
+
+  Result<std::string> same = Fetch(server.Url("/data.csv"), options);  // 304
+  ASSERT_TRUE(same.ok()) << same.message();
+  EXPECT_EQ(*same, *first);
+  EXPECT_EQ(server.requests(), 2);
+  EXPECT_EQ(fs::last_write_time(*same), written);
+
+  server.Route("/data.csv", {.status = 200, .body = "label,text\nb,new\n", .etag = "\"v2\""});
+  Result<std::string> changed = Fetch(server.Url("/data.csv"), options);
+  ASSERT_TRUE(changed.ok()) << changed.message();
+  std::ifstream in(*changed);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(text, "label,text\nb,new\n");
+  EXPECT_EQ(server.requests(), 3);
+}
+
 TEST(Fetch, FollowsRedirects) {
   LocalHttpServer server;
   server.Route("/old", {302, "", "/new"});

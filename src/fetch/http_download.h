@@ -19,13 +19,22 @@ struct TransferLimits {
   long low_speed_bytes = 1;
 };
 
+// What a download brought.
+struct Downloaded {
+  bool not_modified = false;  // 304: the copy `if_none_match` names is current
+  std::string etag;           // the server's ETag for the body it sent, if any
+};
+
 // Downloads `url` (http:// or https://, following up to 10 redirects within
 // those schemes) into `destination`, created or truncated. Succeeds only
 // when the whole body arrived (its Content-Length, when the server sent
-// one) with a 2xx status. On failure returns an error naming the URL and
-// the cause (HTTP status, refused connection, timeout, short body) and may
-// leave a partial `destination` for the caller to remove.
-Status DownloadToFile(const std::string& url, const std::filesystem::path& destination,
-                      const TransferLimits& limits, DownloadProgress& progress);
+// one) with a 2xx status, or, when `if_none_match` names an ETag, with a
+// 304 saying the caller's copy is current (`destination` then stays empty).
+// On failure returns an error naming the URL and the cause (HTTP status,
+// refused connection, timeout, short body) and may leave a partial
+// `destination` for the caller to remove.
+Result<Downloaded> DownloadToFile(const std::string& url, const std::filesystem::path& destination,
+                                  const TransferLimits& limits, DownloadProgress& progress,
+                                  const std::string& if_none_match = "");
 
 }  // namespace rungs::fetch

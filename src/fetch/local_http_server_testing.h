@@ -13,6 +13,7 @@
 #include <atomic>
 #include <chrono>
 #include <map>
+#include <mutex>
 #include <string>
 #include <thread>
 
@@ -27,6 +28,9 @@ struct CannedResponse {
   long send_bytes = -1;
   // Before the body, wait this long (headers already sent).
   std::chrono::milliseconds stall{0};
+  // Sent as an ETag header when set; a request whose If-None-Match names it
+  // gets 304 Not Modified and no body.
+  std::string etag;
 };
 
 class LocalHttpServer {
@@ -36,7 +40,11 @@ class LocalHttpServer {
   LocalHttpServer& operator=(const LocalHttpServer&) = delete;
   ~LocalHttpServer() { Stop(); }
 
-  void Route(const std::string& path, CannedResponse response) { routes_[path] = response; }
+  // May be called while serving (a test changing what a URL holds).
+  void Route(const std::string& path, CannedResponse response) {
+    std::lock_guard<std::mutex> lock(mu_);
+    routes_[path] = response;
+  }
 
   // Listens on a free port and serves until Stop. False when it cannot.
   bool Start() {
@@ -93,12 +101,21 @@ class LocalHttpServer {
     ++requests_;
     size_t path_start = request.find(' ') + 1;
     std::string path = request.substr(path_start, request.find(' ', path_start) - path_start);
-    auto route = routes_.find(path);
-    CannedResponse response = route != routes_.end() ? route->second : CannedResponse{404, "no"};
+    CannedResponse response{404, "no"};
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (auto route = routes_.find(path); route != routes_.end()) response = route->second;
+    }
+    if (!response.etag.empty() &&
+        request.find("\r\nIf-None-Match: " + response.etag + "\r\n") != std::string::npos) {
+      response.status = 304;
+      response.body.clear();
+    }
     std::string head = "HTTP/1.1 " + std::to_string(response.status) + " Canned\r\n" +
                        "Content-Length: " + std::to_string(response.body.size()) + "\r\n" +
                        "Connection: close\r\n";
     if (!response.location.empty()) head += "Location: " + response.location + "\r\n";
+    if (!response.etag.empty()) head += "ETag: " + response.etag + "\r\n";
     SendAll(connection, head + "\r\n");
     auto stall_end = std::chrono::steady_clock::now() + response.stall;
     while (!stopping_ && std::chrono::steady_clock::now() < stall_end) {
@@ -118,7 +135,8 @@ class LocalHttpServer {
     }
   }
 
-  std::map<std::string, CannedResponse> routes_;  // Read-only once started.
+  std::mutex mu_;
+  std::map<std::string, CannedResponse> routes_;  // GUARDED_BY(mu_)
   int listener_ = -1;
   int port_ = 0;
   std::thread thread_;

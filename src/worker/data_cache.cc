@@ -23,6 +23,7 @@ Result<std::string> DataCache::Local(const std::string& location, const char* fi
   }
   fetch::FetchOptions fetch_options;
   fetch_options.cache_dir = options_.cache_dir;
+  fetch_options.revalidate = true;  // a URL's content may change between jobs
   fetch_options.progress = fetch::ProgressMode::kNever;
   Result<std::string> local = fetch::Fetch(path, fetch_options);
   if (!local.ok()) return Fail(std::string(field) + ": " + local.message());
