@@ -82,18 +82,24 @@ Command AddEmulateSubcommand(CLI::App& lambda) {
             (*emulator)->Stop();
             emulate::EmulatorStats stats = (*emulator)->stats();
             long long faults = 0;
-            for (int64_t count : stats.faults) faults += count;
+            std::string by_kind;
+            for (size_t kind = 1; kind < stats.faults.size(); ++kind) {
+              faults += stats.faults[kind];
+              by_kind += std::string(by_kind.empty() ? "" : ", ") +
+                         emulate::FaultName(static_cast<emulate::Fault>(kind)) + " " +
+                         std::to_string(stats.faults[kind]);
+            }
             std::fprintf(stderr,
                          "rungs lambda emulate: stopped by %s after %lld invocations (%lld "
                          "answered by instances, %lld throttled at the limit, %lld timeouts, "
-                         "%lld crashes, %lld instance starts, %lld faults injected)\n",
+                         "%lld crashes, %lld instance starts, %lld faults injected: %s)\n",
                          signal_number == SIGINT ? "SIGINT" : "SIGTERM",
                          static_cast<long long>(stats.invocations),
                          static_cast<long long>(stats.answered),
                          static_cast<long long>(stats.throttled),
                          static_cast<long long>(stats.timeouts),
                          static_cast<long long>(stats.crashes),
-                         static_cast<long long>(stats.starts), faults);
+                         static_cast<long long>(stats.starts), faults, by_kind.c_str());
             return Status::Ok();
           }};
 }
