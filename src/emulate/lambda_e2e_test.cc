@@ -10,10 +10,10 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <regex>
 #include <thread>
 
+#include "cli/sample_data_testing.h"
 #include "emulate/instance_process.h"
 
 namespace rungs::emulate {
@@ -21,21 +21,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
-
-// A separable three-label corpus in fastText format.
-void WriteCorpus(const fs::path& path, int lines, uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  const char* labels[] = {"sports", "tech", "food"};
-  std::ofstream out(path);
-  for (int i = 0; i < lines; ++i) {
-    int label = static_cast<int>(rng() % 3);
-    out << "__label__" << labels[label];
-    for (int w = 0; w < 12; ++w) {
-      out << " " << (rng() % 3 == 0 ? "w" : labels[label]) << rng() % 30;
-    }
-    out << "\n";
-  }
-}
 
 constexpr const char* kSmallSpace = R"(
 [params.lr]
@@ -102,8 +87,8 @@ class LambdaEndToEnd : public ::testing::Test {
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
-    WriteCorpus(dir_ / "train.txt", 600, 1);
-    WriteCorpus(dir_ / "valid.txt", 200, 2);
+    std::ofstream(dir_ / "train.txt") << cli::SampleFastTextLines(600, 1);
+    std::ofstream(dir_ / "valid.txt") << cli::SampleFastTextLines(200, 2);
     std::ofstream(dir_ / "space.toml") << kSmallSpace;
     const char* path = std::getenv("PATH");
     env_ = {"PATH=" + std::string(path ? path : "/usr/bin:/bin"), "HOME=" + dir_.string(),

@@ -6,31 +6,23 @@
 
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
+#include "cli/sample_data_testing.h"
 #include "sched/job_json.h"
 
 namespace rungs::worker::testing {
 
-// A separable three-label corpus in fastText format, in its own folder.
+// A learnable three-label corpus in fastText format, in its own folder.
 class CorpusDir {
  public:
   explicit CorpusDir(const std::string& name, int lines = 600) {
     dir_ = std::filesystem::temp_directory_path() /
            (name + "_" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir_);
-    std::mt19937_64 rng(7);
-    std::ofstream out(dir_ / "train.txt");
-    const char* labels[] = {"sports", "tech", "food"};
-    for (int i = 0; i < lines; ++i) {
-      int l = static_cast<int>(rng() % 3);
-      out << "__label__" << labels[l];
-      for (int w = 0; w < 8; ++w) out << " " << (rng() % 3 == 0 ? "w" : labels[l]) << rng() % 20;
-      out << "\n";
-    }
+    std::ofstream(dir_ / "train.txt") << cli::SampleFastTextLines(lines, 7);
   }
   ~CorpusDir() { std::filesystem::remove_all(dir_); }
 
