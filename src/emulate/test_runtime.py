@@ -2,6 +2,8 @@
 # A small Lambda custom runtime for the emulator's tests, speaking the
 # Runtime API with the standard library only. The event says what to do:
 #   {"sleep": S}   sleep S seconds first
+#   {"meet": [D, N]} leave a file named by the pid in folder D, then wait
+#                  (at most 10 s) until D holds N files: N invocations meet
 #   {"crash": N}   exit with status N instead of answering
 #   {"error": M}   answer with a function error whose message is M
 # otherwise it answers with its pid, the event, its Lambda environment and
@@ -35,6 +37,12 @@ while True:
     request_id = headers["Lambda-Runtime-Aws-Request-Id"]
     print("handling", request_id, flush=True)
     time.sleep(event.get("sleep", 0))
+    if "meet" in event:
+        folder, count = event["meet"]
+        open(os.path.join(folder, str(os.getpid())), "w").close()
+        waited = time.monotonic()
+        while len(os.listdir(folder)) < count and time.monotonic() - waited < 10:
+            time.sleep(0.02)
     if "crash" in event:
         sys.exit(event["crash"])
     if "error" in event:
