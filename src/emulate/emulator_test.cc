@@ -232,7 +232,11 @@ TEST(Emulator, ThrottlesBeyondTheConcurrencyLimit) {
   for (int i = 0; i < 2; ++i) {
     callers.emplace_back([&, i] { replies[i] = Invoke(emulator->url(), R"({"sleep":1.5})"); });
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  // Both admitted (each holds its instance 1.5 s from then): the third finds none free.
+  auto start = std::chrono::steady_clock::now();
+  while (emulator->stats().invocations < 2 && SecondsSince(start) < 10) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
   Reply third = Invoke(emulator->url(), "{}");
   for (auto& caller : callers) caller.join();
   EXPECT_EQ(third.status, 429);
