@@ -80,7 +80,21 @@ choices = [false, true]
 # Tried first, in this order, before any random or evolved trial: common
 # advice for fastText text classification (a high learning rate; bigrams or
 # not; one-vs-all, softmax or hierarchical softmax). Known-good settings fill
-# the first rungs quickly, so promotions, and evolution, start early.
+# the first rungs quickly, so promotions, and evolution, start early. The
+# first normalizes the text as fastText's tutorial does (lowercase,
+# punctuation split off): unigrams of normalized words carry over best to
+# later documents (20 Newsgroups' test split is later posts).
+[[start]]
+lr = 0.5
+dim = 100
+wordNgrams = 1
+bucket = 2000000
+charNgrams = false
+minCount = 1
+loss = "ova"
+lrUpdateRate = 100
+normalize = true
+
 [[start]]
 lr = 1.0
 dim = 100

@@ -23,7 +23,7 @@ TEST(ClassifierSpace, DefaultSpaceHasElevenOrMoreKnownParameters) {
 
 TEST(ClassifierSpace, DefaultStartsAreDistinctValidSettings) {
   space::Space space = DefaultSpace();
-  ASSERT_EQ(space.starts().size(), 3u);
+  ASSERT_EQ(space.starts().size(), 4u);
   std::set<std::string> seen;
   for (const space::Config& start : space.starts()) {
     Result<ClassifierSettings> s = SettingsFor(space, start, text::TrainArgs{});
