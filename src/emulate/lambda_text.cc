@@ -1,6 +1,5 @@
 #include "emulate/lambda_text.h"
 
-#include <openssl/evp.h>
 #include <sys/wait.h>
 
 #include <cctype>
@@ -8,6 +7,9 @@
 #include <cstdio>
 #include <cstring>
 #include <nlohmann/json.hpp>
+#include <string_view>
+
+#include "base/base64.h"
 
 namespace rungs::emulate {
 
@@ -85,13 +87,9 @@ std::string ReportLine(const ReportFields& f) {
 
 std::string LogTailBase64(const std::string& log) {
   constexpr size_t kTail = 4096;
-  std::string tail = log.size() > kTail ? log.substr(log.size() - kTail) : log;
-  std::string encoded(4 * ((tail.size() + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(encoded.data()),
-                          reinterpret_cast<const unsigned char*>(tail.data()),
-                          static_cast<int>(tail.size()));
-  encoded.resize(static_cast<size_t>(n));
-  return encoded;
+  std::string_view tail = log;
+  if (tail.size() > kTail) tail.remove_prefix(tail.size() - kTail);
+  return Base64Encode(tail);
 }
 
 }  // namespace rungs::emulate

@@ -3,7 +3,7 @@
 #include <charconv>
 #include <string>
 
-#include <openssl/evp.h>
+#include "base/base64.h"
 
 namespace rungs::exec {
 namespace {
@@ -33,15 +33,10 @@ std::optional<Billing> BillingFromLog(std::string_view log) {
 }
 
 std::optional<Billing> BillingFromLogResult(std::string_view base64) {
-  if (base64.empty() || base64.size() % 4 != 0 || base64.size() > (1 << 20)) return std::nullopt;
-  std::string decoded(base64.size() / 4 * 3, '\0');
-  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(decoded.data()),
-                          reinterpret_cast<const unsigned char*>(base64.data()), static_cast<int>(base64.size()));
-  if (n < 0) return std::nullopt;
-  // EVP_DecodeBlock counts the bytes that '=' padding stands for as zeros.
-  decoded.resize(static_cast<size_t>(n));
-  while (!decoded.empty() && decoded.back() == '\0') decoded.pop_back();
-  return BillingFromLog(decoded);
+  if (base64.empty() || base64.size() > (1 << 20)) return std::nullopt;
+  std::optional<std::string> decoded = Base64Decode(base64);
+  if (!decoded) return std::nullopt;
+  return BillingFromLog(*decoded);
 }
 
 double GbSeconds(int64_t billed_ms, int memory_mb) {

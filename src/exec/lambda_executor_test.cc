@@ -10,7 +10,6 @@
 
 #include <gtest/gtest.h>
 #include <httplib.h>
-#include <openssl/evp.h>
 
 #include <atomic>
 #include <map>
@@ -18,18 +17,11 @@
 #include <set>
 #include <thread>
 
+#include "base/base64.h"
 #include "exec/lambda_cost.h"
 
 namespace rungs::exec {
 namespace {
-
-std::string Base64(const std::string& text) {
-  std::string out(4 * ((text.size() + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
-  out.resize(static_cast<size_t>(n));
-  return out;
-}
 
 // Closes the connection a request came in on, so no response is ever sent:
 // the handler has no socket, so find it by the client's port.
@@ -144,7 +136,7 @@ class InvokeEndpoint {
     result.seconds = 0.01;
     std::string log = "START RequestId: r-" + std::to_string(job) + "\nREPORT RequestId: r-" + std::to_string(job) +
                       "\tDuration: 122.40 ms\tBilled Duration: 123 ms\tMemory Size: 2048 MB\tMax Memory Used: 90 MB\n";
-    if (fault != Fault::kNoLog) res.set_header("X-Amz-Log-Result", Base64(log));
+    if (fault != Fault::kNoLog) res.set_header("X-Amz-Log-Result", Base64Encode(log));
     switch (fault) {
       case Fault::k429:
         res.status = 429;
@@ -431,11 +423,11 @@ TEST(LambdaCost, ReadsTheReportLineOfTheLogTail) {
   std::string log = "START RequestId: a\nsome output\nEND RequestId: a\n"
                     "REPORT RequestId: a\tDuration: 1234.56 ms\tBilled Duration: 1235 ms\tMemory Size: 2048 MB\t"
                     "Max Memory Used: 300 MB\tInit Duration: 80.1 ms\n";
-  std::optional<Billing> b = BillingFromLogResult(Base64(log));
+  std::optional<Billing> b = BillingFromLogResult(Base64Encode(log));
   ASSERT_TRUE(b);
   EXPECT_EQ(b->billed_ms, 1235);
   EXPECT_EQ(b->memory_mb, 2048);
-  EXPECT_FALSE(BillingFromLogResult(Base64("no report here\n")));
+  EXPECT_FALSE(BillingFromLogResult(Base64Encode("no report here\n")));
   EXPECT_FALSE(BillingFromLogResult("not base64!"));
   EXPECT_FALSE(BillingFromLogResult(""));
   EXPECT_DOUBLE_EQ(GbSeconds(1000, 1024), 1.0);

@@ -4,7 +4,6 @@
 // result and a REPORT line) with its cost in every output.
 #include <gtest/gtest.h>
 #include <httplib.h>
-#include <openssl/evp.h>
 
 #include <atomic>
 #include <filesystem>
@@ -15,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/base64.h"
 #include "cli/run_rungs_testing.h"
 #include "sched/job_json.h"
 
@@ -25,14 +25,6 @@ namespace fs = std::filesystem;
 using cli::ReadWholeFile;
 using cli::RunRungs;
 using cli::WriteWholeFile;
-
-std::string Base64(const std::string& text) {
-  std::string out(4 * ((text.size() + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
-  out.resize(static_cast<size_t>(n));
-  return out;
-}
 
 constexpr const char* kSpace = R"(
 [params.lr]
@@ -93,7 +85,7 @@ class FakeFunction {
     r.epochs_trained = job.epochs_to - job.epochs_from;
     r.seconds = 0.001;
     res.set_header("X-Amz-Log-Result",
-                   Base64("REPORT RequestId: x\tDuration: 999.1 ms\tBilled Duration: 1000 ms\tMemory Size: 1024 MB\n"));
+                   Base64Encode("REPORT RequestId: x\tDuration: 999.1 ms\tBilled Duration: 1000 ms\tMemory Size: 1024 MB\n"));
     res.set_content(sched::ResultToJson(r).dump(), "application/json");
   }
 
