@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <memory>
 
+#include <nlohmann/json.hpp>
+
 #include "cli/command.h"
 #include "driver/simulation.h"
 

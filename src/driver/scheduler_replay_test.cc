@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "driver/options_json.h"
 #include "driver/replay.h"
 #include "driver/scheduler_from_record.h"
