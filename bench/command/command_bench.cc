@@ -68,12 +68,12 @@ int Bench(const Case& c, const rungs::space::Space& space, const fs::path& root,
   for (int r = 0; r < reps; ++r) {
     fs::create_directories(root / "alone");
     alone += RunAlone(c.argv_alone);
-    rungs::sched::Job job;
+    rungs::job::Job job;
     job.id = static_cast<uint64_t>(r + 1);
     job.epochs_to = c.epochs;
     job.config = {0.01, 1e-6};
-    rungs::sched::JobResult result = trial->Run(job, nullptr);
-    if (result.outcome != rungs::sched::Outcome::kOk) {
+    rungs::job::JobResult result = trial->Run(job, nullptr);
+    if (result.outcome != rungs::job::Outcome::kOk) {
       std::fprintf(stderr, "%s: %s\n", c.name.c_str(), result.error.c_str());
       return 1;
     }

@@ -27,9 +27,9 @@ namespace {
 
 using rungs::Result;
 using rungs::Status;
-using rungs::sched::Job;
-using rungs::sched::JobEnvelope;
-using rungs::sched::JobResult;
+using rungs::job::Job;
+using rungs::job::JobEnvelope;
+using rungs::job::JobResult;
 
 struct Options {
   std::string endpoint;
@@ -152,7 +152,7 @@ Status Run(const Options& o) {
     }
     for (const JobResult& result : *results) {
       --running;
-      if (result.outcome != rungs::sched::Outcome::kOk) {
+      if (result.outcome != rungs::job::Outcome::kOk) {
         ++failed;
         if (failed <= 5) std::fprintf(stderr, "job %llu failed: %s\n",
                                       static_cast<unsigned long long>(result.job), result.error.c_str());

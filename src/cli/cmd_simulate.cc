@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <memory>
 
+#include <nlohmann/json.hpp>
+
 #include "cli/command.h"
 #include "driver/simulation.h"
 
@@ -36,8 +38,8 @@ Command AddSimulateCommand(CLI::App& app) {
   sub->add_option("--noise", o->noise, "standard deviation of the metric noise")
       ->capture_default_str();
   return {sub, [o, promotion_flag] {
-            o->promotion = *promotion_flag == "restart" ? sched::Promotion::kRestart
-                                                        : sched::Promotion::kResume;
+            o->promotion = *promotion_flag == "restart" ? job::Promotion::kRestart
+                                                        : job::Promotion::kResume;
             Result<nlohmann::json> report = driver::RunSimulation(*o);
             if (!report.ok()) return report.status();
             std::printf("%s\n", report->dump().c_str());

@@ -85,7 +85,7 @@ Result<LoopStats> ExperimentLoop::Run() {
                     std::to_string(stats_.progress.results) + " results so far)");
       }
     }
-    Result<std::vector<sched::JobResult>> results = executor_.Wait(options_.wait_timeout);
+    Result<std::vector<job::JobResult>> results = executor_.Wait(options_.wait_timeout);
     if (!results.ok()) return results.error();
     now = Now();
     RUNGS_RETURN_IF_ERROR(Absorb(std::move(*results), now));
@@ -103,7 +103,7 @@ Result<LoopStats> ExperimentLoop::Run() {
 
 Result<bool> ExperimentLoop::Fill(double now) {
   int free = executor_.capacity() - int(running_.size());
-  std::vector<sched::Job> ready;
+  std::vector<job::Job> ready;
   while (free > 0 && !backlog_.empty() && !stop_requested_) {
     ready.push_back(std::move(backlog_.front()));
     backlog_.pop_front();
@@ -111,7 +111,7 @@ Result<bool> ExperimentLoop::Fill(double now) {
   }
   bool refused = false;
   while (free > 0 && MayStart(now)) {
-    std::optional<sched::Job> job;
+    std::optional<job::Job> job;
     {
       ScopedTimer timer(stats_.scheduler_seconds);
       job = scheduler_.Next(now);
@@ -144,19 +144,19 @@ Result<bool> ExperimentLoop::Fill(double now) {
     ScopedTimer timer(stats_.journal_seconds);
     RUNGS_RETURN_IF_ERROR(journal_->Commit());
   }
-  for (sched::Job& job : ready) {
+  for (job::Job& job : ready) {
     RUNGS_RETURN_IF_ERROR(executor_.Submit(job));
     running_.insert(job.id);
   }
   return !refused;
 }
 
-Status ExperimentLoop::Absorb(std::vector<sched::JobResult> results, double now) {
-  std::vector<sched::JobResult> fresh;
+Status ExperimentLoop::Absorb(std::vector<job::JobResult> results, double now) {
+  std::vector<job::JobResult> fresh;
   fresh.reserve(results.size());
   std::optional<ScopedTimer> timer;
   if (journal_ != nullptr) timer.emplace(stats_.journal_seconds);
-  for (sched::JobResult& result : results) {
+  for (job::JobResult& result : results) {
     // A job reports once; a second delivery (a retried invocation) is dropped.
     if (running_.erase(result.job) == 0) {
       ++stats_.progress.duplicates;
@@ -176,7 +176,7 @@ Status ExperimentLoop::Absorb(std::vector<sched::JobResult> results, double now)
   // Durable before the scheduler acts on them: no result is lost or doubled.
   if (journal_ != nullptr) RUNGS_RETURN_IF_ERROR(journal_->Commit());
   timer.reset();
-  for (const sched::JobResult& result : fresh) {
+  for (const job::JobResult& result : fresh) {
     {
       ScopedTimer timer(stats_.scheduler_seconds);
       scheduler_.Report(result, now);

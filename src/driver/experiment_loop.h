@@ -70,7 +70,7 @@ struct LoopOptions {
 struct ResumePoint {
   uint64_t next_seq = 1;
   double now = 0;                        // experiment time already spent
-  std::vector<sched::Job> outstanding;   // started, no result: run again
+  std::vector<job::Job> outstanding;   // started, no result: run again
   uint64_t jobs = 0;
   uint64_t trials = 0;
   uint64_t results = 0;
@@ -107,7 +107,7 @@ class ExperimentLoop {
   // false when the scheduler refused (Next gave nothing).
   Result<bool> Fill(double now);
   // Journals and reports one batch of finished jobs.
-  Status Absorb(std::vector<sched::JobResult> results, double now);
+  Status Absorb(std::vector<job::JobResult> results, double now);
   Status MaybeEnableEvolution(double now);
   void MaybeSample();
   void ReportProgress(double now, bool force);
@@ -119,7 +119,7 @@ class ExperimentLoop {
   const double time_offset_;
 
   uint64_t seq_;
-  std::deque<sched::Job> backlog_;          // journaled, not yet submitted
+  std::deque<job::Job> backlog_;          // journaled, not yet submitted
   std::unordered_set<uint64_t> running_;    // submitted job ids
   bool stop_requested_ = false;
   bool evolution_enabled_ = false;

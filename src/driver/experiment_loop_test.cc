@@ -19,7 +19,7 @@ using testing::ToyScheduler;
 
 TEST(ExperimentLoop, RunsUntilTheSchedulerIsDone) {
   exec::SyntheticObjective objective = ToyObjective();
-  exec::SimulatedExecutor executor(objective, 8, sched::Promotion::kResume);
+  exec::SimulatedExecutor executor(objective, 8, job::Promotion::kResume);
   ToyScheduler scheduler(40, 1);
   ExperimentLoop loop(scheduler, executor, nullptr, LoopOptions{});
   Result<LoopStats> stats = loop.Run();
@@ -45,7 +45,7 @@ class CommitCheckingExecutor : public ForwardingExecutor {
   CommitCheckingExecutor(exec::Executor& inner, const std::string& path)
       : ForwardingExecutor(inner), db_(store::Database::Open(path, false).value()) {}
 
-  Status Submit(const sched::Job& job) override {
+  Status Submit(const job::Job& job) override {
     Result<store::Statement> count = db_.Prepare("SELECT count(*) FROM jobs WHERE id = ?1");
     count->Bind(1, int64_t(job.id));
     EXPECT_TRUE(*count->Step());
@@ -64,7 +64,7 @@ class CommitCheckingScheduler : public ToyScheduler {
  public:
   CommitCheckingScheduler(const std::string& path)
       : ToyScheduler(30, 2), db_(store::Database::Open(path, false).value()) {}
-  void Report(const sched::JobResult& result, double now) override {
+  void Report(const job::JobResult& result, double now) override {
     Result<store::Statement> count = db_.Prepare("SELECT count(*) FROM results WHERE job = ?1");
     count->Bind(1, int64_t(result.job));
     EXPECT_TRUE(*count->Step());
@@ -84,7 +84,7 @@ TEST(ExperimentLoop, CommitsEveryJobBeforeSubmitAndEveryResultBeforeReport) {
   Result<store::Journal> journal = store::Journal::Create(path, ToyExperiment(2));
   ASSERT_TRUE(journal.ok()) << journal.message();
   exec::SyntheticObjective objective = ToyObjective();
-  exec::SimulatedExecutor simulated(objective, 4, sched::Promotion::kResume);
+  exec::SimulatedExecutor simulated(objective, 4, job::Promotion::kResume);
   CommitCheckingExecutor executor(simulated, path);
   CommitCheckingScheduler scheduler(path);
   ExperimentLoop loop(scheduler, executor, &*journal, LoopOptions{});
@@ -97,7 +97,7 @@ TEST(ExperimentLoop, CommitsEveryJobBeforeSubmitAndEveryResultBeforeReport) {
 
 TEST(ExperimentLoop, StopsStartingAtMaxJobsButFinishesRunningOnes) {
   exec::SyntheticObjective objective = ToyObjective();
-  exec::SimulatedExecutor executor(objective, 6, sched::Promotion::kResume);
+  exec::SimulatedExecutor executor(objective, 6, job::Promotion::kResume);
   ToyScheduler scheduler(1000, 3);
   LoopOptions options;
   options.max_jobs = 25;
@@ -111,7 +111,7 @@ TEST(ExperimentLoop, StopsStartingAtMaxJobsButFinishesRunningOnes) {
 
 TEST(ExperimentLoop, StopRequestEndsTheRun) {
   exec::SyntheticObjective objective = ToyObjective();
-  exec::SimulatedExecutor executor(objective, 3, sched::Promotion::kResume);
+  exec::SimulatedExecutor executor(objective, 3, job::Promotion::kResume);
   ToyScheduler scheduler(1000, 3);
   LoopOptions options;
   int polls = 0;
@@ -125,7 +125,7 @@ TEST(ExperimentLoop, StopRequestEndsTheRun) {
 
 TEST(ExperimentLoop, ProgressIsThrottledByWallClockAndEndsWithTheTotals) {
   exec::SyntheticObjective objective = ToyObjective();
-  exec::SimulatedExecutor executor(objective, 4, sched::Promotion::kResume);
+  exec::SimulatedExecutor executor(objective, 4, job::Promotion::kResume);
   ToyScheduler scheduler(60, 4);
   LoopOptions options;
   options.progress_interval = 3600;  // far longer than the run
@@ -145,10 +145,10 @@ TEST(ExperimentLoop, ProgressIsThrottledByWallClockAndEndsWithTheTotals) {
 class DoublingExecutor : public ForwardingExecutor {
  public:
   using ForwardingExecutor::ForwardingExecutor;
-  Result<std::vector<sched::JobResult>> Wait(double timeout) override {
-    Result<std::vector<sched::JobResult>> results = inner_.Wait(timeout);
+  Result<std::vector<job::JobResult>> Wait(double timeout) override {
+    Result<std::vector<job::JobResult>> results = inner_.Wait(timeout);
     if (!results.ok()) return results;
-    std::vector<sched::JobResult> doubled = *results;
+    std::vector<job::JobResult> doubled = *results;
     doubled.insert(doubled.end(), results->begin(), results->end());
     return doubled;
   }
@@ -159,7 +159,7 @@ TEST(ExperimentLoop, DuplicateResultsAreIgnored) {
   Result<store::Journal> journal = store::Journal::Create(dir.File("j.db"), ToyExperiment(5));
   ASSERT_TRUE(journal.ok());
   exec::SyntheticObjective objective = ToyObjective();
-  exec::SimulatedExecutor simulated(objective, 5, sched::Promotion::kResume);
+  exec::SimulatedExecutor simulated(objective, 5, job::Promotion::kResume);
   DoublingExecutor executor(simulated);
   ToyScheduler scheduler(30, 5);
   Result<LoopStats> stats = ExperimentLoop(scheduler, executor, &*journal, LoopOptions{}).Run();
@@ -175,7 +175,7 @@ TEST(ExperimentLoop, EvolutionRequestIsJournaledOnce) {
   Result<store::Journal> journal = store::Journal::Create(dir.File("j.db"), ToyExperiment(6));
   ASSERT_TRUE(journal.ok());
   exec::SyntheticObjective objective = ToyObjective();
-  exec::SimulatedExecutor executor(objective, 4, sched::Promotion::kResume);
+  exec::SimulatedExecutor executor(objective, 4, job::Promotion::kResume);
   ToyScheduler scheduler(30, 6);
   LoopOptions options;
   int polls = 0;
@@ -197,15 +197,15 @@ TEST(ExperimentLoop, EvolutionRequestIsJournaledOnce) {
 // Never done and never gives a job: the loop must say so, not spin.
 class StuckScheduler : public sched::Scheduler {
  public:
-  std::optional<sched::Job> Next(double) override { return std::nullopt; }
-  void Report(const sched::JobResult&, double) override {}
+  std::optional<job::Job> Next(double) override { return std::nullopt; }
+  void Report(const job::JobResult&, double) override {}
   bool Done() const override { return false; }
   std::optional<sched::Best> best() const override { return std::nullopt; }
 };
 
 TEST(ExperimentLoop, StalledSchedulerIsAnError) {
   exec::SyntheticObjective objective = ToyObjective();
-  exec::SimulatedExecutor executor(objective, 4, sched::Promotion::kResume);
+  exec::SimulatedExecutor executor(objective, 4, job::Promotion::kResume);
   StuckScheduler scheduler;
   Result<LoopStats> stats = ExperimentLoop(scheduler, executor, nullptr, LoopOptions{}).Run();
   ASSERT_FALSE(stats.ok());

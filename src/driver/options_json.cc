@@ -4,6 +4,8 @@
 #include <map>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 namespace rungs::driver {
 namespace {
 
@@ -99,9 +101,9 @@ class Reader {
   std::string origin_;
 };
 
-Result<sched::Promotion> ParsePromotion(std::string_view name) {
-  if (name == "resume") return sched::Promotion::kResume;
-  if (name == "restart") return sched::Promotion::kRestart;
+Result<job::Promotion> ParsePromotion(std::string_view name) {
+  if (name == "resume") return job::Promotion::kResume;
+  if (name == "restart") return job::Promotion::kRestart;
   return Fail("unknown promotion '" + std::string(name) + "' (expected resume or restart)");
 }
 
@@ -118,7 +120,7 @@ nlohmann::json OptionsToJson(const sched::Options& o) {
       {"early_stopping_rate", o.early_stopping_rate},
       {"brackets", o.brackets},
       {"lr_gamma", o.lr_gamma},
-      {"promotion", o.promotion == sched::Promotion::kResume ? "resume" : "restart"},
+      {"promotion", o.promotion == job::Promotion::kResume ? "resume" : "restart"},
       {"budget_epochs", o.budget_epochs},
       {"max_trials", o.max_trials},
       {"max_seconds", o.max_seconds},
@@ -150,7 +152,7 @@ Result<sched::Options> OptionsFromJson(const nlohmann::json& json, std::string_v
        {"early_stopping_rate", r.Integer(o.early_stopping_rate)},
        {"brackets", r.Integer(o.brackets)},
        {"lr_gamma", r.Number(o.lr_gamma)},
-       {"promotion", r.Named<sched::Promotion>(o.promotion, ParsePromotion)},
+       {"promotion", r.Named<job::Promotion>(o.promotion, ParsePromotion)},
        {"budget_epochs", r.Integer(o.budget_epochs)},
        {"max_trials", r.Integer(o.max_trials)},
        {"max_seconds", r.Number(o.max_seconds)},

@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 namespace rungs::driver {
 namespace {
 
@@ -18,7 +20,7 @@ TEST(OptionsJson, EveryFieldRoundTrips) {
   o.early_stopping_rate = 1;
   o.brackets = 2;
   o.lr_gamma = 0.7;
-  o.promotion = sched::Promotion::kRestart;
+  o.promotion = job::Promotion::kRestart;
   o.budget_epochs = 123456;
   o.max_trials = 999;
   o.max_seconds = 300.5;
@@ -39,7 +41,7 @@ TEST(OptionsJson, EveryFieldRoundTrips) {
   // Writing the read-back options gives the same document: nothing dropped.
   EXPECT_EQ(OptionsToJson(*back), OptionsToJson(o));
   EXPECT_EQ(back->evolution.probability.shape, sched::Shape::kCosine);
-  EXPECT_EQ(back->promotion, sched::Promotion::kRestart);
+  EXPECT_EQ(back->promotion, job::Promotion::kRestart);
   EXPECT_EQ(back->max_seconds, 300.5);
 }
 

@@ -6,7 +6,9 @@
 #include <string>
 #include <unordered_map>
 
-#include "sched/job_json.h"
+#include <nlohmann/json.hpp>
+
+#include "job/job_json.h"
 
 namespace rungs::driver {
 namespace {
@@ -17,7 +19,7 @@ bool SameValue(double a, double b) {
 
 }  // namespace
 
-bool SameJob(const sched::Job& a, const sched::Job& b) {
+bool SameJob(const job::Job& a, const job::Job& b) {
   if (a.id != b.id || a.trial != b.trial || a.bracket != b.bracket || a.rung != b.rung ||
       a.epochs_from != b.epochs_from || a.epochs_to != b.epochs_to ||
       !SameValue(a.lr_scale, b.lr_scale) || a.config.size() != b.config.size()) {
@@ -37,7 +39,7 @@ Result<Replayed> Replay(const store::Journal& journal, const SchedulerFactory& f
   ResumePoint& resume = replayed.resume;
   // Started jobs without a result yet, by seq (start order), and their seqs
   // by job id.
-  std::map<uint64_t, sched::Job> open;
+  std::map<uint64_t, job::Job> open;
   std::unordered_map<uint64_t, uint64_t> open_seq;
 
   auto where = [&](const store::JournalEntry& e) {
@@ -48,16 +50,16 @@ Result<Replayed> Replay(const store::Journal& journal, const SchedulerFactory& f
     resume.now = std::max(resume.now, e.now);
     switch (e.kind) {
       case store::JournalEntry::Kind::kJob: {
-        std::optional<sched::Job> job = scheduler.Next(e.now);
+        std::optional<job::Job> job = scheduler.Next(e.now);
         if (!job) {
           return Fail(where(e) + ": replay diverged: the journal records job " +
-                      sched::JobToJson(e.job).dump() +
+                      job::JobToJson(e.job).dump() +
                       " but the scheduler now issues none (different version, options or seed?)");
         }
         if (!SameJob(*job, e.job)) {
           return Fail(where(e) + ": replay diverged: the journal records job " +
-                      sched::JobToJson(e.job).dump() + " but the scheduler now issues " +
-                      sched::JobToJson(*job).dump() + " (different version, options or seed?)");
+                      job::JobToJson(e.job).dump() + " but the scheduler now issues " +
+                      job::JobToJson(*job).dump() + " (different version, options or seed?)");
         }
         ++resume.jobs;
         if (job->rung == 0) ++resume.trials;
@@ -66,10 +68,10 @@ Result<Replayed> Replay(const store::Journal& journal, const SchedulerFactory& f
         return Status::Ok();
       }
       case store::JournalEntry::Kind::kRefusal: {
-        std::optional<sched::Job> job = scheduler.Next(e.now);
+        std::optional<job::Job> job = scheduler.Next(e.now);
         if (job) {
           return Fail(where(e) + ": replay diverged: the journal records no job here but the " +
-                      "scheduler now issues " + sched::JobToJson(*job).dump());
+                      "scheduler now issues " + job::JobToJson(*job).dump());
         }
         return Status::Ok();
       }

@@ -38,6 +38,6 @@ Result<Replayed> Replay(const store::Journal& journal, const SchedulerFactory& f
 
 // True when two jobs are identical in every field (NaN config entries
 // compare equal to each other).
-bool SameJob(const sched::Job& a, const sched::Job& b);
+bool SameJob(const job::Job& a, const job::Job& b);
 
 }  // namespace rungs::driver

@@ -38,9 +38,9 @@ SchedulerFactory ToyFactory() {
 class CrashingExecutor : public ForwardingExecutor {
  public:
   CrashingExecutor(exec::Executor& inner, int limit) : ForwardingExecutor(inner), left_(limit) {}
-  Result<std::vector<sched::JobResult>> Wait(double timeout) override {
+  Result<std::vector<job::JobResult>> Wait(double timeout) override {
     if (left_ <= 0) return Fail("simulated crash");
-    Result<std::vector<sched::JobResult>> results = inner_.Wait(timeout);
+    Result<std::vector<job::JobResult>> results = inner_.Wait(timeout);
     if (results.ok()) left_ -= int(results->size());
     return results;
   }
@@ -54,7 +54,7 @@ TEST(Replay, ReplayMatchesLive) {
   Result<store::Journal> journal = store::Journal::Create(dir.File("j.db"), ToyExperiment(11));
   ASSERT_TRUE(journal.ok());
   exec::SyntheticObjective objective = ToyObjective();
-  exec::SimulatedExecutor executor(objective, 7, sched::Promotion::kResume);
+  exec::SimulatedExecutor executor(objective, 7, job::Promotion::kResume);
   ToyScheduler live(kTrials, 11);
   LoopOptions options;
   options.max_jobs = 70;
@@ -81,8 +81,8 @@ TEST(Replay, ReplayMatchesLive) {
   // The same next decisions, including the bred (evolved) configurations.
   double now = replayed->resume.now + 1;
   for (int i = 0; i < 20; ++i) {
-    std::optional<sched::Job> a = live.Next(now);
-    std::optional<sched::Job> b = fresh.Next(now);
+    std::optional<job::Job> a = live.Next(now);
+    std::optional<job::Job> b = fresh.Next(now);
     ASSERT_EQ(a.has_value(), b.has_value()) << "decision " << i;
     if (!a) break;
     EXPECT_TRUE(SameJob(*a, *b)) << "decision " << i;
@@ -94,7 +94,7 @@ TEST(Replay, DivergenceIsAClearError) {
   Result<store::Journal> journal = store::Journal::Create(dir.File("j.db"), ToyExperiment(11));
   ASSERT_TRUE(journal.ok());
   exec::SyntheticObjective objective = ToyObjective();
-  exec::SimulatedExecutor executor(objective, 3, sched::Promotion::kResume);
+  exec::SimulatedExecutor executor(objective, 3, job::Promotion::kResume);
   ToyScheduler live(kTrials, 11);
   LoopOptions options;
   options.max_jobs = 10;
@@ -148,13 +148,13 @@ void ResumeAndCheck(const std::string& path, const Committed& before_resume) {
   EXPECT_EQ(int64_t(resume.jobs), before_resume.jobs);
   EXPECT_EQ(resume.outstanding.size(), resume.jobs - resume.results);
   std::set<uint64_t> reissued;
-  for (const sched::Job& job : resume.outstanding) {
+  for (const job::Job& job : resume.outstanding) {
     EXPECT_EQ(before_resume.results.count(int64_t(job.id)), 0u) << "job " << job.id;
     reissued.insert(job.id);
   }
 
   exec::SyntheticObjective objective = ToyObjective();
-  exec::SimulatedExecutor executor(objective, 5, sched::Promotion::kResume);
+  exec::SimulatedExecutor executor(objective, 5, job::Promotion::kResume);
   auto& scheduler = static_cast<ToyScheduler&>(*replayed->scheduler);
   ExperimentLoop loop(scheduler, executor, &*journal, LoopOptions{}, resume);
   Result<LoopStats> stats = loop.Run();
@@ -179,7 +179,7 @@ TEST(Replay, CrashedRunResumesWithOutstandingJobsReissued) {
     Result<store::Journal> journal = store::Journal::Create(path, ToyExperiment(21));
     ASSERT_TRUE(journal.ok());
     exec::SyntheticObjective objective = ToyObjective();
-    exec::SimulatedExecutor simulated(objective, 6, sched::Promotion::kResume);
+    exec::SimulatedExecutor simulated(objective, 6, job::Promotion::kResume);
     CrashingExecutor executor(simulated, 30);
     ToyScheduler scheduler(kTrials, 21);
     Result<LoopStats> stats = ExperimentLoop(scheduler, executor, &*journal, LoopOptions{}).Run();
@@ -196,7 +196,7 @@ TEST(Replay, CrashedRunResumesWithOutstandingJobsReissued) {
 class SlowExecutor : public ForwardingExecutor {
  public:
   using ForwardingExecutor::ForwardingExecutor;
-  Result<std::vector<sched::JobResult>> Wait(double timeout) override {
+  Result<std::vector<job::JobResult>> Wait(double timeout) override {
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
     return inner_.Wait(timeout);
   }
@@ -212,7 +212,7 @@ TEST(Replay, SurvivesKillNineMidRun) {
     Result<store::Journal> journal = store::Journal::Create(path, ToyExperiment(31));
     if (!journal.ok()) _exit(3);
     exec::SyntheticObjective objective = ToyObjective();
-    exec::SimulatedExecutor simulated(objective, 6, sched::Promotion::kResume);
+    exec::SimulatedExecutor simulated(objective, 6, job::Promotion::kResume);
     SlowExecutor executor(simulated);
     ToyScheduler scheduler(kTrials, 31);
     Result<LoopStats> stats = ExperimentLoop(scheduler, executor, &*journal, LoopOptions{}).Run();

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "driver/options_json.h"
 #include "driver/replay.h"
 #include "driver/scheduler_from_record.h"
@@ -50,7 +52,7 @@ TEST_P(EveryMethod, ReplayMatchesLive) {
   Result<std::unique_ptr<sched::Scheduler>> live = MakeSchedulerFromRecord(record);
   ASSERT_TRUE(live.ok()) << live.message();
   exec::SyntheticObjective objective = Objective();
-  exec::SimulatedExecutor executor(objective, 40, sched::Promotion::kResume);
+  exec::SimulatedExecutor executor(objective, 40, job::Promotion::kResume);
   LoopOptions options;
   options.max_jobs = 600;
   if (GetParam() == "asha") {
@@ -75,8 +77,8 @@ TEST_P(EveryMethod, ReplayMatchesLive) {
   EXPECT_EQ(fresh.Done(), (*live)->Done());
   double now = replayed->resume.now + 10;
   for (int i = 0; i < 50; ++i) {
-    std::optional<sched::Job> a = (*live)->Next(now);
-    std::optional<sched::Job> b = fresh.Next(now);
+    std::optional<job::Job> a = (*live)->Next(now);
+    std::optional<job::Job> b = fresh.Next(now);
     ASSERT_EQ(a.has_value(), b.has_value()) << "decision " << i;
     if (!a) break;
     ASSERT_TRUE(SameJob(*a, *b)) << "decision " << i;
@@ -95,9 +97,9 @@ INSTANTIATE_TEST_SUITE_P(Methods, EveryMethod,
 class CrashingExecutor : public ForwardingExecutor {
  public:
   CrashingExecutor(exec::Executor& inner, int limit) : ForwardingExecutor(inner), left_(limit) {}
-  Result<std::vector<sched::JobResult>> Wait(double timeout) override {
+  Result<std::vector<job::JobResult>> Wait(double timeout) override {
     if (left_ <= 0) return Fail("simulated crash");
-    Result<std::vector<sched::JobResult>> results = inner_.Wait(timeout);
+    Result<std::vector<job::JobResult>> results = inner_.Wait(timeout);
     if (results.ok()) left_ -= int(results->size());
     return results;
   }
@@ -116,7 +118,7 @@ TEST(SchedulerResume, TrialBudgetIsNotSpentTwiceAfterACrash) {
     Result<std::unique_ptr<sched::Scheduler>> scheduler = MakeSchedulerFromRecord(record);
     ASSERT_TRUE(scheduler.ok());
     exec::SyntheticObjective objective = Objective();
-    exec::SimulatedExecutor simulated(objective, 30, sched::Promotion::kResume);
+    exec::SimulatedExecutor simulated(objective, 30, job::Promotion::kResume);
     CrashingExecutor executor(simulated, 60);
     ASSERT_FALSE(ExperimentLoop(**scheduler, executor, &*journal, LoopOptions{}).Run().ok());
   }
@@ -126,7 +128,7 @@ TEST(SchedulerResume, TrialBudgetIsNotSpentTwiceAfterACrash) {
   ASSERT_TRUE(replayed.ok()) << replayed.message();
   EXPECT_EQ(replayed->resume.outstanding.size(), 30u);  // every worker was busy
   exec::SyntheticObjective objective = Objective();
-  exec::SimulatedExecutor executor(objective, 30, sched::Promotion::kResume);
+  exec::SimulatedExecutor executor(objective, 30, job::Promotion::kResume);
   Result<LoopStats> stats =
       ExperimentLoop(*replayed->scheduler, executor, &*journal, LoopOptions{}, replayed->resume)
           .Run();

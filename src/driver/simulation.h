@@ -8,10 +8,10 @@
 #include <cstdint>
 #include <string>
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include "base/status.h"
-#include "sched/job.h"
+#include "job/job.h"
 
 namespace rungs::driver {
 
@@ -25,7 +25,7 @@ struct SimulationOptions {
   int min_epochs = 1;
   int max_epochs = 27;
   int eta = 3;
-  sched::Promotion promotion = sched::Promotion::kResume;
+  job::Promotion promotion = job::Promotion::kResume;
   double failure_rate = 0;             // [0, 1)
   double noise = 0.005;                // [0, 1]
 };

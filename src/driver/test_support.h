@@ -55,9 +55,9 @@ class ForwardingExecutor : public exec::Executor {
  public:
   explicit ForwardingExecutor(exec::Executor& inner) : inner_(inner) {}
   int capacity() const override { return inner_.capacity(); }
-  sched::Promotion promotion() const override { return inner_.promotion(); }
-  Status Submit(const sched::Job& job) override { return inner_.Submit(job); }
-  Result<std::vector<sched::JobResult>> Wait(double timeout) override {
+  job::Promotion promotion() const override { return inner_.promotion(); }
+  Status Submit(const job::Job& job) override { return inner_.Submit(job); }
+  Result<std::vector<job::JobResult>> Wait(double timeout) override {
     return inner_.Wait(timeout);
   }
   double Now() const override { return inner_.Now(); }

@@ -20,7 +20,7 @@ class ToyScheduler : public sched::Scheduler {
  public:
   ToyScheduler(uint32_t max_trials, uint64_t seed) : max_trials_(max_trials), rng_(seed) {}
 
-  std::optional<sched::Job> Next(double /*now*/) override {
+  std::optional<job::Job> Next(double /*now*/) override {
     for (int rung = 0; rung + 1 < kRungs; ++rung) {
       if (std::optional<uint32_t> trial = Promotable(rung)) {
         promoted_[rung].push_back(*trial);
@@ -39,10 +39,10 @@ class ToyScheduler : public sched::Scheduler {
     return Issue(uint32_t(configs_.size() - 1), 0, config);
   }
 
-  void Report(const sched::JobResult& result, double /*now*/) override {
+  void Report(const job::JobResult& result, double /*now*/) override {
     ++reports_[result.job];
     --outstanding_;
-    double metric = result.outcome == sched::Outcome::kOk && !std::isnan(result.metric)
+    double metric = result.outcome == job::Outcome::kOk && !std::isnan(result.metric)
                         ? result.metric
                         : -1e9;
     results_[result.rung].emplace_back(metric, result.trial);
@@ -84,8 +84,8 @@ class ToyScheduler : public sched::Scheduler {
   static constexpr int kRungs = 3;
   static int Epochs(int rung) { return 1 << rung; }
 
-  sched::Job Issue(uint32_t trial, int rung, const space::Config& config) {
-    sched::Job job;
+  job::Job Issue(uint32_t trial, int rung, const space::Config& config) {
+    job::Job job;
     job.id = ++last_id_;
     job.trial = trial;
     job.rung = rung;

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "base/status.h"
-#include "sched/job.h"
+#include "job/job.h"
 
 namespace rungs::exec {
 
@@ -22,18 +22,18 @@ class Executor {
 
   // How this executor continues a promoted trial: from its checkpoint
   // (kResume) or retrained from scratch (kRestart, stateless workers).
-  virtual sched::Promotion promotion() const = 0;
+  virtual job::Promotion promotion() const = 0;
 
   // Starts `job`. Fails (and runs nothing) when capacity() jobs already run
   // or the job cannot be sent; a failure of the job itself comes back from
   // Wait as a result with a non-ok outcome instead.
-  virtual Status Submit(const sched::Job& job) = 0;
+  virtual Status Submit(const job::Job& job) = 0;
 
   // Blocks until at least one submitted job has finished, or until
   // `timeout_seconds` of wall time passed, and returns every result that is
   // ready (empty after a timeout or when nothing runs). A simulator advances
   // its virtual clock to the next completion instead of blocking.
-  virtual Result<std::vector<sched::JobResult>> Wait(double timeout_seconds) = 0;
+  virtual Result<std::vector<job::JobResult>> Wait(double timeout_seconds) = 0;
 
   // Seconds since the executor started: virtual time in a simulator, wall
   // time otherwise.

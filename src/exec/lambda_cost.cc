@@ -19,9 +19,8 @@ std::optional<int64_t> NumberAfter(std::string_view line, std::string_view label
   return value;
 }
 
-}  // namespace
-
-std::optional<Billing> BillingFromLog(std::string_view log) {
+// The last REPORT line's "Billed Duration" and "Memory Size" in log text.
+std::optional<job::Cost> BillingFromLog(std::string_view log) {
   size_t at = log.rfind("REPORT RequestId:");
   if (at == std::string_view::npos) return std::nullopt;
   std::string_view line = log.substr(at);
@@ -29,18 +28,21 @@ std::optional<Billing> BillingFromLog(std::string_view log) {
   std::optional<int64_t> billed = NumberAfter(line, "Billed Duration: ");
   std::optional<int64_t> memory = NumberAfter(line, "Memory Size: ");
   if (!billed || !memory || *memory > (1 << 20)) return std::nullopt;
-  return Billing{*billed, static_cast<int>(*memory)};
+  return job::Cost{*billed, static_cast<int>(*memory)};
 }
 
-std::optional<Billing> BillingFromLogResult(std::string_view base64) {
+}  // namespace
+
+std::optional<job::Cost> BillingFromLogResult(std::string_view base64) {
   if (base64.empty() || base64.size() > (1 << 20)) return std::nullopt;
   std::optional<std::string> decoded = Base64Decode(base64);
   if (!decoded) return std::nullopt;
   return BillingFromLog(*decoded);
 }
 
-double GbSeconds(int64_t billed_ms, int memory_mb) {
-  return static_cast<double>(billed_ms) / 1000.0 * static_cast<double>(memory_mb) / 1024.0;
+double GbSeconds(const job::Cost& cost) {
+  return static_cast<double>(cost.billed_ms) / 1000.0 * static_cast<double>(cost.memory_mb) /
+         1024.0;
 }
 
 }  // namespace rungs::exec

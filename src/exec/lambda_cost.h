@@ -12,24 +12,18 @@
 #include <optional>
 #include <string_view>
 
+#include "job/job.h"
+
 namespace rungs::exec {
 
 // The public x86 price per GB-second (us-east-1, first tier).
 inline constexpr double kDefaultPricePerGbSecond = 0.0000166667;
 
-struct Billing {
-  int64_t billed_ms = 0;
-  int memory_mb = 0;
-};
-
 // The last REPORT line's "Billed Duration" and "Memory Size" from a base64
 // X-Amz-Log-Result; nullopt when it does not decode or holds no such line.
-std::optional<Billing> BillingFromLogResult(std::string_view base64);
-
-// The same, from log text.
-std::optional<Billing> BillingFromLog(std::string_view log);
+std::optional<job::Cost> BillingFromLogResult(std::string_view base64);
 
 // Billed milliseconds times memory, in GB-seconds (1 GB = 1024 MB).
-double GbSeconds(int64_t billed_ms, int memory_mb);
+double GbSeconds(const job::Cost& cost);
 
 }  // namespace rungs::exec

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "exec/lambda_cost.h"
+#include "job/job_json.h"
 
 namespace rungs::exec {
 namespace {
@@ -86,7 +87,7 @@ LambdaCounters LambdaExecutor::counters() const {
   return c;
 }
 
-Status LambdaExecutor::Submit(const sched::Job& job) {
+Status LambdaExecutor::Submit(const job::Job& job) {
   RUNGS_RETURN_IF_ERROR(valid_);
   if (jobs_.size() >= static_cast<size_t>(options_.concurrency)) {
     return Fail("lambda executor: all " + std::to_string(options_.concurrency) + " invocations are in use");
@@ -94,7 +95,7 @@ Status LambdaExecutor::Submit(const sched::Job& job) {
   if (jobs_.count(job.id)) return Fail("lambda executor: job " + std::to_string(job.id) + " is already running");
   Pending pending;
   pending.job = job;
-  pending.body = sched::EnvelopeToJson(envelope_for_(job)).dump();
+  pending.body = job::EnvelopeToJson(envelope_for_(job)).dump();
   auto [it, inserted] = jobs_.emplace(job.id, std::move(pending));
   Status sent = Send(it->second);
   if (!sent.ok()) jobs_.erase(it);
@@ -112,7 +113,7 @@ Status LambdaExecutor::Send(Pending& pending) {
   return Status::Ok();
 }
 
-Result<std::vector<sched::JobResult>> LambdaExecutor::Wait(double timeout_seconds) {
+Result<std::vector<job::JobResult>> LambdaExecutor::Wait(double timeout_seconds) {
   const Clock::time_point deadline =
       Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(timeout_seconds));
   while (ready_.empty() && !jobs_.empty()) {
@@ -125,7 +126,7 @@ Result<std::vector<sched::JobResult>> LambdaExecutor::Wait(double timeout_second
     for (InvokeResponse& r : client_.Poll(wait)) Handle(std::move(r), Clock::now());
     if (Clock::now() >= deadline) break;
   }
-  std::vector<sched::JobResult> results;
+  std::vector<job::JobResult> results;
   results.swap(ready_);
   return results;
 }
@@ -138,7 +139,7 @@ void LambdaExecutor::StartDueRetries(Clock::time_point now) {
     if (it == jobs_.end()) continue;  // cancelled meanwhile
     Status sent = Send(it->second);
     if (!sent.ok()) {
-      Finish(it->second, sched::ResultFor(it->second.job, sched::Outcome::kFailed, sent.message()));
+      Finish(it->second, job::ResultFor(it->second.job, job::Outcome::kFailed, sent.message()));
     }
   }
 }
@@ -169,21 +170,21 @@ void LambdaExecutor::Handle(InvokeResponse r, Clock::time_point now) {
   Bill(pending, r);
   if (!r.function_error.empty()) {
     ++counters_.function_errors;
-    Finish(pending, sched::ResultFor(pending.job, sched::Outcome::kFailed, FunctionError(r)));
+    Finish(pending, job::ResultFor(pending.job, job::Outcome::kFailed, FunctionError(r)));
     return;
   }
-  Result<sched::JobResult> result = [&]() -> Result<sched::JobResult> {
-    auto json = sched::ParseJson(r.body, "lambda response");
+  Result<job::JobResult> result = [&]() -> Result<job::JobResult> {
+    auto json = job::ParseJson(r.body, "lambda response");
     if (!json.ok()) return json.error();
-    return sched::ResultFromJson(*json, "lambda response");
+    return job::ResultFromJson(*json, "lambda response");
   }();
   if (!result.ok()) {
-    Finish(pending, sched::ResultFor(pending.job, sched::Outcome::kFailed, result.message()));
+    Finish(pending, job::ResultFor(pending.job, job::Outcome::kFailed, result.message()));
     return;
   }
   if (result->job != pending.job.id || result->trial != pending.job.trial) {
-    Finish(pending, sched::ResultFor(pending.job, sched::Outcome::kFailed,
-                                     "lambda response answers job " + std::to_string(result->job) +
+    Finish(pending, job::ResultFor(pending.job, job::Outcome::kFailed,
+                                   "lambda response answers job " + std::to_string(result->job) +
                                          " of trial " + std::to_string(result->trial) + ", not job " +
                                          std::to_string(pending.job.id) + " of trial " +
                                          std::to_string(pending.job.trial)));
@@ -199,7 +200,7 @@ void LambdaExecutor::AttemptFailed(Pending& pending, FailureCause cause, const s
     ++counters_.failed_jobs;
     std::string why = "lambda invoke failed";
     if (IsRetriable(cause)) why += " after " + std::to_string(pending.attempt) + " attempts";
-    Finish(pending, sched::ResultFor(pending.job, sched::Outcome::kFailed, why + ": " + error));
+    Finish(pending, job::ResultFor(pending.job, job::Outcome::kFailed, why + ": " + error));
     return;
   }
   ++counters_.retries_by_cause[static_cast<size_t>(cause)];
@@ -208,17 +209,16 @@ void LambdaExecutor::AttemptFailed(Pending& pending, FailureCause cause, const s
 }
 
 void LambdaExecutor::Bill(Pending& pending, const InvokeResponse& r) {
-  std::optional<Billing> billing = BillingFromLogResult(r.log_result);
-  if (!billing) {
-    billing = Billing{static_cast<int64_t>(std::ceil(r.seconds * 1000)), options_.memory_mb};
+  std::optional<job::Cost> billed = BillingFromLogResult(r.log_result);
+  if (!billed) {
+    billed = job::Cost{static_cast<int64_t>(std::ceil(r.seconds * 1000)), options_.memory_mb};
   }
-  pending.billed_ms += billing->billed_ms;
-  pending.memory_mb = billing->memory_mb;
+  pending.cost.billed_ms += billed->billed_ms;
+  pending.cost.memory_mb = billed->memory_mb;
 }
 
-void LambdaExecutor::Finish(Pending& pending, sched::JobResult result) {
-  result.billed_ms = pending.billed_ms;
-  result.memory_mb = pending.memory_mb;
+void LambdaExecutor::Finish(Pending& pending, job::JobResult result) {
+  result.cost = pending.cost;
   ready_.push_back(std::move(result));
   uint64_t id = pending.job.id;
   jobs_.erase(id);  // `pending` dies here
@@ -231,8 +231,8 @@ void LambdaExecutor::CancelAll() {
   std::vector<uint64_t> ids;
   for (const auto& [id, pending] : jobs_) ids.push_back(id);
   for (uint64_t id : ids) {
-    Finish(jobs_.at(id), sched::ResultFor(jobs_.at(id).job, sched::Outcome::kTimeout,
-                                          "stopped: the experiment's budget ended"));
+    Finish(jobs_.at(id), job::ResultFor(jobs_.at(id).job, job::Outcome::kTimeout,
+                                        "stopped: the experiment's budget ended"));
   }
 }
 

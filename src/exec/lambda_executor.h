@@ -6,8 +6,8 @@
 // promoted trial is retrained from scratch (promotion() is kRestart).
 //
 // Per job: the request body is the job's envelope (`envelope_for`, then
-// sched::EnvelopeToJson). An HTTP 200 answer is the worker's result
-// (sched::ResultFromJson, origin "lambda response"), which must name the job
+// job::EnvelopeToJson). An HTTP 200 answer is the worker's result
+// (job::ResultFromJson, origin "lambda response"), which must name the job
 // sent; a 200 with X-Amz-Function-Error fails the job with the function's
 // errorMessage. Throttling (429, honouring Retry-After), 5xx, dropped
 // connections and read timeouts are retried per RetryPolicy; after the last
@@ -19,7 +19,7 @@
 // Cost: every answered attempt adds its billed duration and memory from the
 // REPORT line of X-Amz-Log-Result, or, without one, the measured duration
 // (rounded up to 1 ms) and LambdaOptions::memory_mb; the result carries the
-// job's total in billed_ms and memory_mb.
+// job's total as its cost.
 // Not thread-safe: one driver thread calls every method.
 #pragma once
 
@@ -35,7 +35,7 @@
 #include "exec/executor.h"
 #include "exec/invoke_client.h"
 #include "exec/retry_policy.h"
-#include "sched/job_json.h"
+#include "job/envelope.h"
 
 namespace rungs::exec {
 
@@ -67,16 +67,16 @@ struct LambdaCounters {
 
 class LambdaExecutor : public Executor {
  public:
-  using EnvelopeFor = std::function<sched::JobEnvelope(const sched::Job&)>;
+  using EnvelopeFor = std::function<job::JobEnvelope(const job::Job&)>;
 
   // `options` should have passed CheckLambdaOptions; if not, Submit fails
   // with the problem.
   LambdaExecutor(LambdaOptions options, EnvelopeFor envelope_for);
 
   int capacity() const override { return options_.concurrency; }
-  sched::Promotion promotion() const override { return sched::Promotion::kRestart; }
-  Status Submit(const sched::Job& job) override;
-  Result<std::vector<sched::JobResult>> Wait(double timeout_seconds) override;
+  job::Promotion promotion() const override { return job::Promotion::kRestart; }
+  Status Submit(const job::Job& job) override;
+  Result<std::vector<job::JobResult>> Wait(double timeout_seconds) override;
   double Now() const override;
 
   // Abandons every running job: the next Wait returns each as a timeout.
@@ -89,12 +89,11 @@ class LambdaExecutor : public Executor {
   using Clock = std::chrono::steady_clock;
 
   struct Pending {
-    sched::Job job;
+    job::Job job;
     std::string body;
     int attempt = 0;        // attempts made so far
     uint64_t request = 0;   // tag of the request in flight; 0 between attempts
-    int64_t billed_ms = 0;  // over every answered attempt
-    int memory_mb = 0;
+    job::Cost cost;         // over every answered attempt
   };
   struct Retry {
     Clock::time_point due;
@@ -108,7 +107,7 @@ class LambdaExecutor : public Executor {
   // A failed attempt: retried when the policy allows, else the job fails.
   void AttemptFailed(Pending& pending, FailureCause cause, const std::string& error,
                      std::optional<double> retry_after, Clock::time_point now);
-  void Finish(Pending& pending, sched::JobResult result);
+  void Finish(Pending& pending, job::JobResult result);
   void Bill(Pending& pending, const InvokeResponse& response);
 
   const LambdaOptions options_;
@@ -121,7 +120,7 @@ class LambdaExecutor : public Executor {
   std::unordered_map<uint64_t, Pending> jobs_;            // submitted, not yet returned
   std::unordered_map<uint64_t, uint64_t> job_of_request_; // request tag -> job id, while in flight
   std::priority_queue<Retry, std::vector<Retry>, std::greater<Retry>> retries_;
-  std::vector<sched::JobResult> ready_;  // finished, not yet returned by Wait
+  std::vector<job::JobResult> ready_;  // finished, not yet returned by Wait
   uint64_t next_request_ = 1;
   LambdaCounters counters_;
 };

@@ -19,6 +19,7 @@
 
 #include "base/base64.h"
 #include "exec/lambda_cost.h"
+#include "job/job_json.h"
 
 namespace rungs::exec {
 namespace {
@@ -127,7 +128,7 @@ class InvokeEndpoint {
       auto it = plan_.find(job);
       if (it != plan_.end() && n < static_cast<int>(it->second.size())) fault = it->second[n];
     }
-    sched::JobResult result;
+    job::JobResult result;
     result.job = job;
     result.trial = envelope["trial"].get<uint32_t>();
     result.rung = envelope["rung"].get<int>();
@@ -168,7 +169,7 @@ class InvokeEndpoint {
       case Fault::kNoLog:
         break;
     }
-    res.set_content(sched::ResultToJson(result).dump(), "application/json");
+    res.set_content(job::ResultToJson(result).dump(), "application/json");
   }
 
   const std::string token_;
@@ -182,8 +183,8 @@ class InvokeEndpoint {
   std::vector<std::string> problems_;       // GUARDED_BY(mu_)
 };
 
-sched::Job JobNumber(uint64_t id) {
-  sched::Job job;
+job::Job JobNumber(uint64_t id) {
+  job::Job job;
   job.id = id;
   job.trial = static_cast<uint32_t>(id * 10);
   job.rung = 1;
@@ -191,8 +192,8 @@ sched::Job JobNumber(uint64_t id) {
   return job;
 }
 
-sched::JobEnvelope EnvelopeOf(const sched::Job& job) {
-  sched::JobEnvelope e;
+job::JobEnvelope EnvelopeOf(const job::Job& job) {
+  job::JobEnvelope e;
   e.experiment = "exp-test";
   e.job = job;
   e.config = {{"lr", 0.1}};
@@ -220,13 +221,13 @@ LambdaOptions OptionsFor(const InvokeEndpoint& endpoint, const std::string& toke
 
 // Waits until `n` results came back (or 10 s), keyed by job id; a second
 // result for a job fails the test.
-std::map<uint64_t, sched::JobResult> Collect(LambdaExecutor& executor, size_t n) {
-  std::map<uint64_t, sched::JobResult> all;
+std::map<uint64_t, job::JobResult> Collect(LambdaExecutor& executor, size_t n) {
+  std::map<uint64_t, job::JobResult> all;
   auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while (all.size() < n && std::chrono::steady_clock::now() < give_up) {
     auto some = executor.Wait(0.5);
     EXPECT_TRUE(some.ok());
-    for (sched::JobResult& r : *some) {
+    for (job::JobResult& r : *some) {
       EXPECT_TRUE(all.emplace(r.job, r).second) << "job " << r.job << " returned twice";
     }
   }
@@ -237,18 +238,18 @@ TEST(LambdaExecutor, RunsEveryJobOnceWithSignedRequestsOverReusedConnections) {
   InvokeEndpoint endpoint;
   LambdaExecutor executor(OptionsFor(endpoint), EnvelopeOf);
   EXPECT_EQ(executor.capacity(), 50);
-  EXPECT_EQ(executor.promotion(), sched::Promotion::kRestart);
+  EXPECT_EQ(executor.promotion(), job::Promotion::kRestart);
   for (uint64_t round = 0; round < 4; ++round) {
     for (uint64_t id = 1; id <= 50; ++id) ASSERT_TRUE(executor.Submit(JobNumber(round * 100 + id)).ok());
     EXPECT_FALSE(executor.Submit(JobNumber(999)).ok()) << "capacity exceeded";
     auto results = Collect(executor, 50);
     ASSERT_EQ(results.size(), 50u);
     for (auto& [id, r] : results) {
-      EXPECT_EQ(r.outcome, sched::Outcome::kOk) << r.error;
+      EXPECT_EQ(r.outcome, job::Outcome::kOk) << r.error;
       EXPECT_EQ(r.trial, id * 10);
       EXPECT_DOUBLE_EQ(r.metric, 0.5 + static_cast<double>(id) / 1000);
-      EXPECT_EQ(r.billed_ms, 123);
-      EXPECT_EQ(r.memory_mb, 2048);
+      EXPECT_EQ(r.cost.billed_ms, 123);
+      EXPECT_EQ(r.cost.memory_mb, 2048);
     }
   }
   EXPECT_TRUE(endpoint.problems().empty()) << endpoint.problems()[0];
@@ -265,7 +266,7 @@ TEST(LambdaExecutor, SendsTheSessionTokenWhenThereIsOne) {
   ASSERT_TRUE(executor.Submit(JobNumber(1)).ok());
   auto results = Collect(executor, 1);
   ASSERT_EQ(results.size(), 1u);
-  EXPECT_EQ(results[1].outcome, sched::Outcome::kOk);
+  EXPECT_EQ(results[1].outcome, job::Outcome::kOk);
   EXPECT_TRUE(endpoint.problems().empty()) << endpoint.problems()[0];
 }
 
@@ -283,12 +284,12 @@ TEST(LambdaExecutor, RetriesThrottlingServerErrorsDropsAndTimeouts) {
   auto results = Collect(executor, 7);
   ASSERT_EQ(results.size(), 7u);
   for (uint64_t id : {1, 2, 3, 4, 7}) {
-    EXPECT_EQ(results[id].outcome, sched::Outcome::kOk) << id << ": " << results[id].error;
+    EXPECT_EQ(results[id].outcome, job::Outcome::kOk) << id << ": " << results[id].error;
   }
-  EXPECT_EQ(results[5].outcome, sched::Outcome::kFailed);
+  EXPECT_EQ(results[5].outcome, job::Outcome::kFailed);
   EXPECT_NE(results[5].error.find("after 3 attempts"), std::string::npos) << results[5].error;
   EXPECT_NE(results[5].error.find("HTTP 500 ServiceException: internal"), std::string::npos) << results[5].error;
-  EXPECT_EQ(results[6].outcome, sched::Outcome::kFailed);
+  EXPECT_EQ(results[6].outcome, job::Outcome::kFailed);
   EXPECT_NE(results[6].error.find("after 3 attempts"), std::string::npos) << results[6].error;
   EXPECT_EQ(endpoint.requests(1), 2);
   EXPECT_EQ(endpoint.requests(2), 3);
@@ -318,7 +319,7 @@ TEST(LambdaExecutor, RetryAfterIsHonouredInsteadOfTheBackoff) {
   auto results = Collect(executor, 1);
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   ASSERT_EQ(results.size(), 1u);
-  EXPECT_EQ(results[1].outcome, sched::Outcome::kOk) << results[1].error;
+  EXPECT_EQ(results[1].outcome, job::Outcome::kOk) << results[1].error;
   EXPECT_GE(seconds, 0.1);  // two Retry-After waits of 0.05 s
   EXPECT_LT(seconds, 2.0);
 }
@@ -330,10 +331,10 @@ TEST(LambdaExecutor, FunctionErrorFailsTheJobWithItsMessageAndIsBilled) {
   ASSERT_TRUE(executor.Submit(JobNumber(1)).ok());
   auto results = Collect(executor, 1);
   ASSERT_EQ(results.size(), 1u);
-  EXPECT_EQ(results[1].outcome, sched::Outcome::kFailed);
+  EXPECT_EQ(results[1].outcome, job::Outcome::kFailed);
   EXPECT_NE(results[1].error.find("Runtime.OutOfMemory: out of memory in dictionary"), std::string::npos)
       << results[1].error;
-  EXPECT_EQ(results[1].billed_ms, 123);
+  EXPECT_EQ(results[1].cost.billed_ms, 123);
   EXPECT_EQ(endpoint.requests(1), 1);  // a function error is the job's own: not retried
   EXPECT_EQ(executor.counters().function_errors, 1u);
 }
@@ -348,7 +349,7 @@ TEST(LambdaExecutor, LateAnswerToATimedOutAttemptIsNeverCountedTwice) {
   EXPECT_FALSE(executor.Submit(JobNumber(1)).ok()) << "a job already running";
   auto results = Collect(executor, 1);
   ASSERT_EQ(results.size(), 1u);
-  EXPECT_EQ(results[1].outcome, sched::Outcome::kOk);
+  EXPECT_EQ(results[1].outcome, job::Outcome::kOk);
   // Wait past the slow answer: nothing more comes back.
   std::this_thread::sleep_for(kSlow - std::chrono::milliseconds(1000));
   auto later = executor.Wait(0.2);
@@ -356,7 +357,7 @@ TEST(LambdaExecutor, LateAnswerToATimedOutAttemptIsNeverCountedTwice) {
   EXPECT_TRUE(later->empty());
   EXPECT_EQ(endpoint.requests(1), 2);
   // Billed for the answered attempt only.
-  EXPECT_EQ(results[1].billed_ms, 123);
+  EXPECT_EQ(results[1].cost.billed_ms, 123);
 }
 
 TEST(LambdaExecutor, AnswerForAnotherJobFailsTheJob) {
@@ -366,7 +367,7 @@ TEST(LambdaExecutor, AnswerForAnotherJobFailsTheJob) {
   ASSERT_TRUE(executor.Submit(JobNumber(1)).ok());
   auto results = Collect(executor, 1);
   ASSERT_EQ(results.size(), 1u);
-  EXPECT_EQ(results[1].outcome, sched::Outcome::kFailed);
+  EXPECT_EQ(results[1].outcome, job::Outcome::kFailed);
   EXPECT_NE(results[1].error.find("answers job 1001"), std::string::npos) << results[1].error;
 }
 
@@ -377,9 +378,9 @@ TEST(LambdaExecutor, BillsMeasuredDurationAndGivenMemoryWithoutAReportLine) {
   ASSERT_TRUE(executor.Submit(JobNumber(1)).ok());
   auto results = Collect(executor, 1);
   ASSERT_EQ(results.size(), 1u);
-  EXPECT_GE(results[1].billed_ms, 1);
-  EXPECT_LT(results[1].billed_ms, 1000);
-  EXPECT_EQ(results[1].memory_mb, 512);
+  EXPECT_GE(results[1].cost.billed_ms, 1);
+  EXPECT_LT(results[1].cost.billed_ms, 1000);
+  EXPECT_EQ(results[1].cost.memory_mb, 512);
 }
 
 TEST(LambdaExecutor, CancelAllReturnsRunningJobsAsTimeouts) {
@@ -393,7 +394,7 @@ TEST(LambdaExecutor, CancelAllReturnsRunningJobsAsTimeouts) {
   executor.CancelAll();
   auto results = Collect(executor, 1);
   ASSERT_EQ(results.size(), 1u);
-  EXPECT_EQ(results[1].outcome, sched::Outcome::kTimeout);
+  EXPECT_EQ(results[1].outcome, job::Outcome::kTimeout);
   EXPECT_EQ(executor.counters().in_flight, 0u);
 }
 
@@ -423,15 +424,15 @@ TEST(LambdaCost, ReadsTheReportLineOfTheLogTail) {
   std::string log = "START RequestId: a\nsome output\nEND RequestId: a\n"
                     "REPORT RequestId: a\tDuration: 1234.56 ms\tBilled Duration: 1235 ms\tMemory Size: 2048 MB\t"
                     "Max Memory Used: 300 MB\tInit Duration: 80.1 ms\n";
-  std::optional<Billing> b = BillingFromLogResult(Base64Encode(log));
+  std::optional<job::Cost> b = BillingFromLogResult(Base64Encode(log));
   ASSERT_TRUE(b);
   EXPECT_EQ(b->billed_ms, 1235);
   EXPECT_EQ(b->memory_mb, 2048);
   EXPECT_FALSE(BillingFromLogResult(Base64Encode("no report here\n")));
   EXPECT_FALSE(BillingFromLogResult("not base64!"));
   EXPECT_FALSE(BillingFromLogResult(""));
-  EXPECT_DOUBLE_EQ(GbSeconds(1000, 1024), 1.0);
-  EXPECT_DOUBLE_EQ(GbSeconds(1235, 2048), 2.47);
+  EXPECT_DOUBLE_EQ(GbSeconds({1000, 1024}), 1.0);
+  EXPECT_DOUBLE_EQ(GbSeconds({1235, 2048}), 2.47);
 }
 
 }  // namespace

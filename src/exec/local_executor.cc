@@ -5,7 +5,7 @@
 
 namespace rungs::exec {
 
-LocalExecutor::LocalExecutor(int workers, sched::Promotion promotion, RunJob run)
+LocalExecutor::LocalExecutor(int workers, job::Promotion promotion, RunJob run)
     : workers_(workers < 1 ? 1 : workers),
       promotion_(promotion),
       run_(std::move(run)),
@@ -23,7 +23,7 @@ LocalExecutor::~LocalExecutor() {
   for (std::thread& t : threads_) t.join();
 }
 
-Status LocalExecutor::Submit(const sched::Job& job) {
+Status LocalExecutor::Submit(const job::Job& job) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (outstanding_ >= workers_) {
@@ -36,11 +36,11 @@ Status LocalExecutor::Submit(const sched::Job& job) {
   return Status::Ok();
 }
 
-Result<std::vector<sched::JobResult>> LocalExecutor::Wait(double timeout_seconds) {
+Result<std::vector<job::JobResult>> LocalExecutor::Wait(double timeout_seconds) {
   std::unique_lock<std::mutex> lock(mu_);
   result_ready_.wait_for(lock, std::chrono::duration<double>(timeout_seconds),
                          [this] { return !done_.empty() || outstanding_ == 0; });
-  std::vector<sched::JobResult> results;
+  std::vector<job::JobResult> results;
   results.swap(done_);
   return results;
 }
@@ -51,7 +51,7 @@ double LocalExecutor::Now() const {
 
 void LocalExecutor::WorkerLoop() {
   while (true) {
-    sched::Job job;
+    job::Job job;
     {
       std::unique_lock<std::mutex> lock(mu_);
       work_ready_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
@@ -59,11 +59,11 @@ void LocalExecutor::WorkerLoop() {
       job = std::move(queue_.front());
       queue_.pop_front();
     }
-    sched::JobResult result;
+    job::JobResult result;
     try {
       result = run_(job, &cancel_);
     } catch (const std::exception& e) {
-      result = sched::ResultFor(job, sched::Outcome::kFailed, std::string("internal error: ") + e.what());
+      result = job::ResultFor(job, job::Outcome::kFailed, std::string("internal error: ") + e.what());
     }
     {
       std::lock_guard<std::mutex> lock(mu_);

@@ -24,16 +24,16 @@ namespace rungs::exec {
 class LocalExecutor : public Executor {
  public:
   // Runs one job; must return soon after `cancel` becomes true.
-  using RunJob = std::function<sched::JobResult(const sched::Job&, const std::atomic<bool>* cancel)>;
+  using RunJob = std::function<job::JobResult(const job::Job&, const std::atomic<bool>* cancel)>;
 
-  LocalExecutor(int workers, sched::Promotion promotion, RunJob run);
+  LocalExecutor(int workers, job::Promotion promotion, RunJob run);
   // Cancels running jobs and waits for the threads.
   ~LocalExecutor() override;
 
   int capacity() const override { return workers_; }
-  sched::Promotion promotion() const override { return promotion_; }
-  Status Submit(const sched::Job& job) override;
-  Result<std::vector<sched::JobResult>> Wait(double timeout_seconds) override;
+  job::Promotion promotion() const override { return promotion_; }
+  Status Submit(const job::Job& job) override;
+  Result<std::vector<job::JobResult>> Wait(double timeout_seconds) override;
   double Now() const override;
 
   // Asks every running job to stop; they come back as timeouts.
@@ -43,7 +43,7 @@ class LocalExecutor : public Executor {
   void WorkerLoop();
 
   const int workers_;
-  const sched::Promotion promotion_;
+  const job::Promotion promotion_;
   const RunJob run_;
   const std::chrono::steady_clock::time_point start_;
   std::atomic<bool> cancel_{false};
@@ -51,8 +51,8 @@ class LocalExecutor : public Executor {
   std::mutex mu_;
   std::condition_variable work_ready_;   // a job was queued, or stopping
   std::condition_variable result_ready_;
-  std::deque<sched::Job> queue_;          // GUARDED_BY(mu_)
-  std::vector<sched::JobResult> done_;    // GUARDED_BY(mu_)
+  std::deque<job::Job> queue_;          // GUARDED_BY(mu_)
+  std::vector<job::JobResult> done_;    // GUARDED_BY(mu_)
   int outstanding_ = 0;                   // GUARDED_BY(mu_): queued + running
   bool stopping_ = false;                 // GUARDED_BY(mu_)
   std::vector<std::thread> threads_;

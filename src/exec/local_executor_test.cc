@@ -9,22 +9,22 @@
 namespace rungs::exec {
 namespace {
 
-sched::Job JobNumber(uint64_t id) {
-  sched::Job job;
+job::Job JobNumber(uint64_t id) {
+  job::Job job;
   job.id = id;
   job.trial = static_cast<uint32_t>(id);
   job.epochs_to = 1;
   return job;
 }
 
-sched::JobResult Echo(const sched::Job& job, const std::atomic<bool>*) {
-  sched::JobResult r{job.id, job.trial, job.rung, sched::Outcome::kOk};
+job::JobResult Echo(const job::Job& job, const std::atomic<bool>*) {
+  job::JobResult r{job.id, job.trial, job.rung, job::Outcome::kOk};
   r.metric = static_cast<double>(job.id) / 10;
   return r;
 }
 
-std::vector<sched::JobResult> WaitForAll(LocalExecutor& executor, size_t n) {
-  std::vector<sched::JobResult> all;
+std::vector<job::JobResult> WaitForAll(LocalExecutor& executor, size_t n) {
+  std::vector<job::JobResult> all;
   while (all.size() < n) {
     auto some = executor.Wait(5.0);
     EXPECT_TRUE(some.ok());
@@ -35,7 +35,7 @@ std::vector<sched::JobResult> WaitForAll(LocalExecutor& executor, size_t n) {
 }
 
 TEST(LocalExecutor, RunsEverySubmittedJobOnce) {
-  LocalExecutor executor(3, sched::Promotion::kResume, Echo);
+  LocalExecutor executor(3, job::Promotion::kResume, Echo);
   for (uint64_t id = 1; id <= 3; ++id) ASSERT_TRUE(executor.Submit(JobNumber(id)).ok());
   auto results = WaitForAll(executor, 3);
   std::set<uint64_t> ids;
@@ -48,7 +48,7 @@ TEST(LocalExecutor, RunsEverySubmittedJobOnce) {
 
 TEST(LocalExecutor, RefusesMoreJobsThanWorkers) {
   std::atomic<bool> release{false};
-  LocalExecutor executor(1, sched::Promotion::kResume, [&](const sched::Job& job, auto*) {
+  LocalExecutor executor(1, job::Promotion::kResume, [&](const job::Job& job, auto*) {
     while (!release.load()) std::this_thread::yield();
     return Echo(job, nullptr);
   });
@@ -61,21 +61,21 @@ TEST(LocalExecutor, RefusesMoreJobsThanWorkers) {
 }
 
 TEST(LocalExecutor, AnExceptionBecomesAFailedResult) {
-  LocalExecutor executor(1, sched::Promotion::kRestart, [](const sched::Job&, auto*) -> sched::JobResult {
+  LocalExecutor executor(1, job::Promotion::kRestart, [](const job::Job&, auto*) -> job::JobResult {
     throw std::runtime_error("boom");
   });
   ASSERT_TRUE(executor.Submit(JobNumber(7)).ok());
   auto results = WaitForAll(executor, 1);
   ASSERT_EQ(results.size(), 1u);
   EXPECT_EQ(results[0].job, 7u);
-  EXPECT_EQ(results[0].outcome, sched::Outcome::kFailed);
+  EXPECT_EQ(results[0].outcome, job::Outcome::kFailed);
   EXPECT_NE(results[0].error.find("boom"), std::string::npos);
 }
 
 TEST(LocalExecutor, CancelAllStopsRunningJobs) {
-  LocalExecutor executor(2, sched::Promotion::kResume, [](const sched::Job& job, const std::atomic<bool>* cancel) {
+  LocalExecutor executor(2, job::Promotion::kResume, [](const job::Job& job, const std::atomic<bool>* cancel) {
     while (!cancel->load()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    sched::JobResult r{job.id, job.trial, job.rung, sched::Outcome::kTimeout};
+    job::JobResult r{job.id, job.trial, job.rung, job::Outcome::kTimeout};
     return r;
   });
   ASSERT_TRUE(executor.Submit(JobNumber(1)).ok());
@@ -83,11 +83,11 @@ TEST(LocalExecutor, CancelAllStopsRunningJobs) {
   executor.CancelAll();
   auto results = WaitForAll(executor, 2);
   ASSERT_EQ(results.size(), 2u);
-  for (const auto& r : results) EXPECT_EQ(r.outcome, sched::Outcome::kTimeout);
+  for (const auto& r : results) EXPECT_EQ(r.outcome, job::Outcome::kTimeout);
 }
 
 TEST(LocalExecutor, WaitTimesOutWhenNothingFinishes) {
-  LocalExecutor executor(1, sched::Promotion::kResume, Echo);
+  LocalExecutor executor(1, job::Promotion::kResume, Echo);
   auto results = executor.Wait(0.01);
   ASSERT_TRUE(results.ok());
   EXPECT_TRUE(results->empty());

@@ -7,18 +7,6 @@
 
 namespace rungs::exec {
 
-std::string_view FailureCauseName(FailureCause cause) {
-  switch (cause) {
-    case FailureCause::kThrottled: return "throttled";
-    case FailureCause::kServerError: return "server_error";
-    case FailureCause::kConnection: return "connection";
-    case FailureCause::kTimeout: return "timeout";
-    case FailureCause::kClientError: return "client_error";
-    case FailureCause::kOther: break;
-  }
-  return "other";
-}
-
 FailureCause CauseOfStatus(long status) {
   if (status == 429) return FailureCause::kThrottled;
   if (status >= 500 && status <= 599) return FailureCause::kServerError;

@@ -25,8 +25,6 @@ namespace rungs::exec {
 enum class FailureCause { kThrottled, kServerError, kConnection, kTimeout, kClientError, kOther };
 inline constexpr int kFailureCauses = 6;
 
-std::string_view FailureCauseName(FailureCause cause);  // "throttled", "server_error", ...
-
 // The cause an HTTP status (>= 400) stands for: 429 throttled, 5xx server
 // error, other 4xx client error.
 FailureCause CauseOfStatus(long status);

@@ -5,27 +5,27 @@
 namespace rungs::exec {
 
 SimulatedExecutor::SimulatedExecutor(const SyntheticObjective& objective, int capacity,
-                                     sched::Promotion promotion)
+                                     job::Promotion promotion)
     : objective_(objective), capacity_(capacity), promotion_(promotion) {}
 
-Status SimulatedExecutor::Submit(const sched::Job& job) {
+Status SimulatedExecutor::Submit(const job::Job& job) {
   if (running() >= capacity_) {
     return Fail("simulated executor: all " + std::to_string(capacity_) +
                 " workers are busy; job " + std::to_string(job.id) + " refused");
   }
-  int from = promotion_ == sched::Promotion::kResume ? job.epochs_from : 0;
+  int from = promotion_ == job::Promotion::kResume ? job.epochs_from : 0;
   int epochs = job.epochs_to - from;
   double seconds = objective_.options().startup_seconds +
                    epochs * objective_.SecondsPerEpoch(job.config);
 
-  sched::JobResult result;
+  job::JobResult result;
   result.job = job.id;
   result.trial = job.trial;
   result.rung = job.rung;
   if (objective_.Fails(job.id)) {
     // A failure strikes halfway through: half the time, no usable metric.
     seconds /= 2;
-    result.outcome = sched::Outcome::kFailed;
+    result.outcome = job::Outcome::kFailed;
     result.epochs_trained = epochs / 2;
     result.error = "simulated worker failure";
   } else {
@@ -37,8 +37,8 @@ Status SimulatedExecutor::Submit(const sched::Job& job) {
   return Status::Ok();
 }
 
-Result<std::vector<sched::JobResult>> SimulatedExecutor::Wait(double /*timeout_seconds*/) {
-  std::vector<sched::JobResult> done;
+Result<std::vector<job::JobResult>> SimulatedExecutor::Wait(double /*timeout_seconds*/) {
+  std::vector<job::JobResult> done;
   if (queue_.empty()) return done;
   now_ = queue_.top().finish;
   while (!queue_.empty() && queue_.top().finish == now_) {

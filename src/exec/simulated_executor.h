@@ -23,13 +23,13 @@ class SimulatedExecutor : public Executor {
  public:
   // `objective` must outlive the executor.
   SimulatedExecutor(const SyntheticObjective& objective, int capacity,
-                    sched::Promotion promotion);
+                    job::Promotion promotion);
 
   int capacity() const override { return capacity_; }
-  sched::Promotion promotion() const override { return promotion_; }
-  Status Submit(const sched::Job& job) override;
+  job::Promotion promotion() const override { return promotion_; }
+  Status Submit(const job::Job& job) override;
   // Never blocks; the timeout is ignored (virtual time has no wall clock).
-  Result<std::vector<sched::JobResult>> Wait(double timeout_seconds) override;
+  Result<std::vector<job::JobResult>> Wait(double timeout_seconds) override;
   double Now() const override { return now_; }
 
   int running() const { return int(queue_.size()); }
@@ -38,7 +38,7 @@ class SimulatedExecutor : public Executor {
   struct Pending {
     double finish;
     uint64_t order;  // submission order breaks ties deterministically
-    sched::JobResult result;
+    job::JobResult result;
   };
   struct Later {
     bool operator()(const Pending& a, const Pending& b) const {
@@ -48,7 +48,7 @@ class SimulatedExecutor : public Executor {
 
   const SyntheticObjective& objective_;
   const int capacity_;
-  const sched::Promotion promotion_;
+  const job::Promotion promotion_;
   double now_ = 0;
   uint64_t submitted_ = 0;
   std::priority_queue<Pending, std::vector<Pending>, Later> queue_;

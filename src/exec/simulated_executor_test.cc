@@ -7,8 +7,8 @@
 namespace rungs::exec {
 namespace {
 
-using sched::Job;
-using sched::Promotion;
+using job::Job;
+using job::Promotion;
 
 // Two linear dimensions; the second sets the seconds per epoch.
 std::vector<Dimension> TwoDims() {
@@ -156,10 +156,10 @@ TEST(SyntheticObjective, FailureRateIsRespected) {
     ASSERT_TRUE(executor.Submit(MakeJob(id, 0.5, 0, 2)).ok());
   }
   while (executor.running() > 0) {
-    Result<std::vector<sched::JobResult>> results = executor.Wait(0);
+    Result<std::vector<job::JobResult>> results = executor.Wait(0);
     ASSERT_TRUE(results.ok());
     for (const auto& r : *results) {
-      if (r.outcome == sched::Outcome::kFailed) {
+      if (r.outcome == job::Outcome::kFailed) {
         ++failed_results;
         EXPECT_FALSE(r.error.empty());
         EXPECT_EQ(objective.Fails(r.job), true);

@@ -34,7 +34,7 @@ std::optional<AshaScheduler::Plan> AshaScheduler::PlanNext(double now) const {
   return std::nullopt;
 }
 
-std::optional<Job> AshaScheduler::Next(double now) {
+std::optional<job::Job> AshaScheduler::Next(double now) {
   last_now_ = now;
   const std::optional<Plan> plan = PlanNext(now);
   if (!plan) return std::nullopt;
@@ -69,7 +69,7 @@ space::Config AshaScheduler::NewConfig(double t) {
   return space_.Mutate(child, mutation, rng_);
 }
 
-void AshaScheduler::Report(const JobResult& result, double now) {
+void AshaScheduler::Report(const job::JobResult& result, double now) {
   last_now_ = now;
   if (result.trial >= trials_.size()) return;
   Trial& trial = trials_[result.trial];
@@ -93,7 +93,7 @@ void AshaScheduler::Report(const JobResult& result, double now) {
   UpdateBest(trial, result, rank);
 }
 
-void AshaScheduler::UpdateBest(const Trial& trial, const JobResult& result, const Rank& rank) {
+void AshaScheduler::UpdateBest(const Trial& trial, const job::JobResult& result, const Rank& rank) {
   const int level = brackets_.level(trial.bracket, trial.rung);
   if (!best_.Improves(level, rank)) return;
   best_.Set(level, rank,

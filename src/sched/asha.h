@@ -40,10 +40,10 @@ class AshaScheduler : public Scheduler {
   // is on when options.evolution.enabled.
   AshaScheduler(const Options& options, int brackets, space::Space space, uint64_t seed);
 
-  std::optional<Job> Next(double now) override;
+  std::optional<job::Job> Next(double now) override;
   // Results for jobs that are not outstanding (unknown trial or job id, or
   // already reported) are ignored.
-  void Report(const JobResult& result, double now) override;
+  void Report(const job::JobResult& result, double now) override;
   bool Done() const override;
   std::optional<Best> best() const override;
   Status EnableEvolution(double now) override;
@@ -75,7 +75,7 @@ class AshaScheduler : public Scheduler {
   std::optional<Plan> PlanNext(double now) const;
   uint32_t StartTrial(int bracket, double now);
   space::Config NewConfig(double t);
-  void UpdateBest(const Trial& trial, const JobResult& result, const Rank& rank);
+  void UpdateBest(const Trial& trial, const job::JobResult& result, const Rank& rank);
 
   const Options options_;
   const Brackets brackets_;

@@ -38,27 +38,27 @@ class Driver {
   Driver(const Options& options, int brackets = 1, uint64_t seed = 1)
       : sched_(options, brackets, TestSpace(), seed) {}
 
-  Job Next() {
-    std::optional<Job> job = sched_.Next(++now_);
+  job::Job Next() {
+    std::optional<job::Job> job = sched_.Next(++now_);
     EXPECT_TRUE(job.has_value()) << "no job at now = " << now_;
-    if (!job) return Job{};
+    if (!job) return job::Job{};
     jobs_.push_back(*job);
     return *job;
   }
   bool NoJob() { return !sched_.Next(++now_).has_value(); }
   // Reports the latest job of `trial` with `metric`, training all its epochs.
-  void Report(uint32_t trial, double metric, Outcome outcome = Outcome::kOk) {
-    const Job& job = Latest(trial);
-    sched_.Report(JobResult{.job = job.id,
-                            .trial = trial,
-                            .rung = job.rung,
-                            .outcome = outcome,
-                            .metric = metric,
-                            .epochs_trained = job.epochs_to - job.epochs_from,
-                            .error = ""},
+  void Report(uint32_t trial, double metric, job::Outcome outcome = job::Outcome::kOk) {
+    const job::Job& job = Latest(trial);
+    sched_.Report(job::JobResult{.job = job.id,
+                                 .trial = trial,
+                                 .rung = job.rung,
+                                 .outcome = outcome,
+                                 .metric = metric,
+                                 .epochs_trained = job.epochs_to - job.epochs_from,
+                                 .error = ""},
                   ++now_);
   }
-  const Job& Latest(uint32_t trial) const {
+  const job::Job& Latest(uint32_t trial) const {
     for (auto it = jobs_.rbegin(); it != jobs_.rend(); ++it) {
       if (it->trial == trial) return *it;
     }
@@ -70,7 +70,7 @@ class Driver {
 
  private:
   AshaScheduler sched_;
-  std::vector<Job> jobs_;
+  std::vector<job::Job> jobs_;
   double now_ = 0;
 };
 
@@ -90,7 +90,7 @@ lr = 0.25
   AshaScheduler sched(Small(1, 9, 3, 100), 1, *space, 1);
   std::vector<double> lrs;
   for (int k = 0; k < 4; ++k) {
-    std::optional<Job> job = sched.Next(k);
+    std::optional<job::Job> job = sched.Next(k);
     ASSERT_TRUE(job.has_value());
     lrs.push_back(job->config[0]);
   }
@@ -103,7 +103,7 @@ lr = 0.25
 TEST(Asha, PromotesTopThirdIncludingTiesAndSmallRungs) {
   Driver d(Small(1, 9, 3, 1000));
   for (uint32_t i = 0; i < 3; ++i) {
-    const Job job = d.Next();
+    const job::Job job = d.Next();
     EXPECT_EQ(job.trial, i);
     EXPECT_EQ(job.rung, 0);
     EXPECT_EQ(job.epochs_from, 0);
@@ -114,7 +114,7 @@ TEST(Asha, PromotesTopThirdIncludingTiesAndSmallRungs) {
   EXPECT_EQ(d.Next().trial, 3u);
   d.Report(1, 0.7);
   d.Report(2, 0.6);  // 3 results: floor(3/3) = 1, trial 1 is the top
-  Job job = d.Next();
+  job::Job job = d.Next();
   EXPECT_EQ(job.trial, 1u);
   EXPECT_EQ(job.rung, 1);
   EXPECT_EQ(job.epochs_from, 1);  // resume from the rung-0 checkpoint
@@ -135,11 +135,11 @@ TEST(Asha, PromotesTopThirdIncludingTiesAndSmallRungs) {
 TEST(Asha, FailedNanAndInfiniteResultsCountAsWorst) {
   Driver d(Small(1, 9, 3, 1000));
   for (int i = 0; i < 4; ++i) d.Next();
-  d.Report(0, 100.0, Outcome::kFailed);  // metric ignored
+  d.Report(0, 100.0, job::Outcome::kFailed);  // metric ignored
   d.Report(1, std::numeric_limits<double>::quiet_NaN());
   d.Report(3, std::numeric_limits<double>::infinity());  // not a real score
   d.Report(2, -5.0);  // 4 results, one slot: the only usable one
-  const Job job = d.Next();
+  const job::Job job = d.Next();
   EXPECT_EQ(job.trial, 2u);
   EXPECT_EQ(job.rung, 1);
   ASSERT_TRUE(d.sched().best().has_value());
@@ -149,8 +149,8 @@ TEST(Asha, FailedNanAndInfiniteResultsCountAsWorst) {
 TEST(Asha, AllFailedRungPromotesNobody) {
   Driver d(Small(1, 9, 3, 1000));
   for (int i = 0; i < 3; ++i) d.Next();
-  for (uint32_t i = 0; i < 3; ++i) d.Report(i, 0, Outcome::kDiverged);
-  const Job job = d.Next();
+  for (uint32_t i = 0; i < 3; ++i) d.Report(i, 0, job::Outcome::kDiverged);
+  const job::Job job = d.Next();
   EXPECT_EQ(job.rung, 0);
   EXPECT_EQ(job.trial, 3u);
   EXPECT_FALSE(d.sched().best().has_value());
@@ -185,7 +185,7 @@ TEST(Asha, LooksForPromotionsFromTheTopRungDown) {
   EXPECT_EQ(d.Next().trial, 4u);
   d.Report(4, 0.9);  // rung 0: top 2 = {4, 0}; trial 4 promotable
   d.Report(3, 0.3);  // rung 1: top 1 = {0}; trial 0 promotable
-  Job job = d.Next();
+  job::Job job = d.Next();
   EXPECT_EQ(job.trial, 0u);
   EXPECT_EQ(job.rung, 2);
   EXPECT_EQ(job.epochs_from, 2);
@@ -200,7 +200,7 @@ TEST(Asha, ResumeModeBudgetStopsExactlyAtTheLimit) {
   Driver d(Small(1, 9, 3, 5));
   for (int i = 0; i < 3; ++i) d.Next();
   for (uint32_t i = 0; i < 3; ++i) d.Report(i, 0.1 * i);
-  const Job job = d.Next();  // resume: 1 -> 3 costs 2, total 5
+  const job::Job job = d.Next();  // resume: 1 -> 3 costs 2, total 5
   EXPECT_EQ(job.trial, 2u);
   EXPECT_EQ(job.epochs_from, 1);
   EXPECT_TRUE(d.NoJob());  // nothing fits, not even a 1-epoch trial
@@ -213,19 +213,19 @@ TEST(Asha, ResumeModeBudgetStopsExactlyAtTheLimit) {
 
 TEST(Asha, RestartModePromotionCostsTheWholeRung) {
   Options o = Small(1, 9, 3, 5);
-  o.promotion = Promotion::kRestart;
+  o.promotion = job::Promotion::kRestart;
   Driver d(o);
   for (int i = 0; i < 3; ++i) d.Next();
   for (uint32_t i = 0; i < 3; ++i) d.Report(i, 0.1 * i);
   // Retraining trial 2 to 3 epochs costs 3 > 2 left; two new trials fit.
-  Job job = d.Next();
+  job::Job job = d.Next();
   EXPECT_EQ(job.rung, 0);
   EXPECT_EQ(job.trial, 3u);
   d.Next();
   EXPECT_TRUE(d.NoJob());
   // A job that stops early gives back what it did not use.
-  d.sched().Report(JobResult{.job = d.Latest(3).id, .trial = 3, .metric = 0.0,
-                             .epochs_trained = 0, .error = {}},
+  d.sched().Report(job::JobResult{.job = d.Latest(3).id, .trial = 3, .metric = 0.0,
+                                  .epochs_trained = 0, .error = {}},
                    d.now() + 1);
   EXPECT_EQ(d.sched().budget().spent(), 3);
   EXPECT_EQ(d.sched().budget().reserved(), 1);
@@ -246,11 +246,11 @@ TEST(Asha, ProgressIsTheSpentShareOfTheBudget) {
 
 TEST(Asha, RestartModePromotionStartsFromScratch) {
   Options o = Small(1, 9, 3, 100);
-  o.promotion = Promotion::kRestart;
+  o.promotion = job::Promotion::kRestart;
   Driver d(o);
   for (int i = 0; i < 3; ++i) d.Next();
   for (uint32_t i = 0; i < 3; ++i) d.Report(i, 0.1 * i);
-  const Job job = d.Next();
+  const job::Job job = d.Next();
   EXPECT_EQ(job.rung, 1);
   EXPECT_EQ(job.epochs_from, 0);
   EXPECT_EQ(job.epochs_to, 3);
@@ -261,7 +261,7 @@ TEST(Asha, NewTrialsGoToBracketsRoundRobin) {
   Driver d(Small(1, 9, 3, 1000), 3);
   const int expected_to[] = {1, 3, 9};
   for (int i = 0; i < 6; ++i) {
-    const Job job = d.Next();
+    const job::Job job = d.Next();
     EXPECT_EQ(job.bracket, i % 3);
     EXPECT_EQ(job.rung, 0);
     EXPECT_EQ(job.epochs_to, expected_to[i % 3]);
@@ -290,20 +290,23 @@ TEST(Asha, MaxTrialsAndWallClockStopNewWork) {
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(s.Next(1).has_value());
   EXPECT_FALSE(s.Next(2).has_value());
   for (uint32_t i = 0; i < 3; ++i) {
-    s.Report(JobResult{.job = i, .trial = i, .metric = 1.0 * i, .epochs_trained = 1, .error = {}}, 3);
+    s.Report(
+        job::JobResult{.job = i, .trial = i, .metric = 1.0 * i, .epochs_trained = 1, .error = {}},
+        3);
   }
   EXPECT_FALSE(s.Next(100).has_value());  // the promotion would start too late
   EXPECT_TRUE(s.Done());
-  const std::optional<Job> job = s.Next(99);  // earlier `now`: still allowed
+  const std::optional<job::Job> job = s.Next(99);  // earlier `now`: still allowed
   ASSERT_TRUE(job.has_value());
   EXPECT_EQ(job->trial, 2u);
 }
 
 TEST(Asha, IgnoresResultsForJobsNotOutstanding) {
   Driver d(Small(1, 9, 3, 1000));
-  const Job job = d.Next();
-  d.sched().Report(JobResult{.job = job.id + 7, .trial = job.trial, .metric = 1, .error = {}}, 2);
-  d.sched().Report(JobResult{.job = job.id, .trial = 99, .metric = 1, .error = {}}, 2);
+  const job::Job job = d.Next();
+  d.sched().Report(
+      job::JobResult{.job = job.id + 7, .trial = job.trial, .metric = 1, .error = {}}, 2);
+  d.sched().Report(job::JobResult{.job = job.id, .trial = 99, .metric = 1, .error = {}}, 2);
   EXPECT_EQ(d.sched().outstanding(), 1u);
   d.Report(0, 1.0);
   d.Report(0, 2.0);  // a duplicate of the same job
@@ -349,7 +352,7 @@ void ReachTopRung(Driver& d) {
 TEST(Asha, EvolutionWaitsForTheTopRung) {
   Driver d(Evolving(true));
   ReachTopRung(d);
-  const Job early = d.Next();  // top rung empty: drawn at random
+  const job::Job early = d.Next();  // top rung empty: drawn at random
   for (uint32_t i = 0; i < 3; ++i) {
     EXPECT_GE(Differences(early.config, d.Latest(i).config), 3);
   }
@@ -358,7 +361,7 @@ TEST(Asha, EvolutionWaitsForTheTopRung) {
   // one it switches on or repairs; a random draw differs in three or more.
   int moved = 0;
   for (int i = 0; i < 5; ++i) {
-    const Job child = d.Next();
+    const job::Job child = d.Next();
     const int differences = Differences(child.config, d.Latest(2).config);
     EXPECT_LE(differences, 2);
     moved += differences > 0;
@@ -371,24 +374,24 @@ TEST(Asha, EvolutionSwitchedOnByHand) {
   Driver d(Evolving(false));
   ReachTopRung(d);
   d.Report(2, 0.5);
-  const Job random = d.Next();
+  const job::Job random = d.Next();
   EXPECT_GE(Differences(random.config, d.Latest(2).config), 3);
   EXPECT_TRUE(d.sched().EnableEvolution(d.now()).ok());
-  const Job child = d.Next();
+  const job::Job child = d.Next();
   EXPECT_LE(Differences(child.config, d.Latest(2).config), 2);
 }
 
 // A small simulation: `workers` jobs in flight, results in a random order,
 // the metric a smooth function of the configuration.
-std::vector<Job> Simulate(std::unique_ptr<AshaScheduler> sched, int workers, int steps,
-                          uint64_t order_seed) {
+std::vector<job::Job> Simulate(std::unique_ptr<AshaScheduler> sched, int workers, int steps,
+                               uint64_t order_seed) {
   std::mt19937_64 order(order_seed);
-  std::vector<Job> issued;
-  std::vector<Job> running;
+  std::vector<job::Job> issued;
+  std::vector<job::Job> running;
   double now = 0;
   for (int step = 0; step < steps; ++step) {
     while (static_cast<int>(running.size()) < workers) {
-      std::optional<Job> job = sched->Next(now);
+      std::optional<job::Job> job = sched->Next(now);
       if (!job) break;
       issued.push_back(*job);
       running.push_back(*job);
@@ -398,15 +401,15 @@ std::vector<Job> Simulate(std::unique_ptr<AshaScheduler> sched, int workers, int
       EXPECT_TRUE(sched->EnableEvolution(now).ok());
     }
     const size_t pick = order() % running.size();
-    const Job job = running[pick];
+    const job::Job job = running[pick];
     running.erase(running.begin() + static_cast<long>(pick));
     const double metric = -std::pow(std::log10(job.config[0]) + 1, 2) - job.config[1] +
                           0.01 * job.epochs_to;
-    const Outcome outcome = order() % 10 == 0 ? Outcome::kFailed : Outcome::kOk;
+    const job::Outcome outcome = order() % 10 == 0 ? job::Outcome::kFailed : job::Outcome::kOk;
     now += 0.5;
-    sched->Report(JobResult{.job = job.id, .trial = job.trial, .rung = job.rung,
-                            .outcome = outcome, .metric = metric,
-                            .epochs_trained = job.epochs_to - job.epochs_from, .error = {}},
+    sched->Report(job::JobResult{.job = job.id, .trial = job.trial, .rung = job.rung,
+                                 .outcome = outcome, .metric = metric,
+                                 .epochs_trained = job.epochs_to - job.epochs_from, .error = {}},
                   now);
   }
   return issued;
@@ -421,8 +424,8 @@ std::unique_ptr<AshaScheduler> Make(uint64_t seed, bool evolve, bool crossover =
 }
 
 TEST(Asha, SameSeedSameDecisions) {
-  const std::vector<Job> a = Simulate(Make(42, false), 8, 600, 9);
-  const std::vector<Job> b = Simulate(Make(42, false), 8, 600, 9);
+  const std::vector<job::Job> a = Simulate(Make(42, false), 8, 600, 9);
+  const std::vector<job::Job> b = Simulate(Make(42, false), 8, 600, 9);
   ASSERT_EQ(a.size(), b.size());
   for (size_t i = 0; i < a.size(); ++i) {
     EXPECT_EQ(a[i].id, b[i].id);
@@ -431,15 +434,15 @@ TEST(Asha, SameSeedSameDecisions) {
     EXPECT_EQ(a[i].rung, b[i].rung);
     EXPECT_EQ(Differences(a[i].config, b[i].config), 0);
   }
-  const std::vector<Job> c = Simulate(Make(43, false), 8, 600, 9);
+  const std::vector<job::Job> c = Simulate(Make(43, false), 8, 600, 9);
   EXPECT_GT(Differences(a[0].config, c[0].config), 0);
 }
 
 TEST(Asha, EvolvedChildrenStayInsideTheSpace) {
-  const std::vector<Job> jobs = Simulate(Make(5, true, true), 8, 1500, 3);
+  const std::vector<job::Job> jobs = Simulate(Make(5, true, true), 8, 1500, 3);
   const space::Space space = TestSpace();
   int top = 0;
-  for (const Job& job : jobs) {
+  for (const job::Job& job : jobs) {
     EXPECT_TRUE(space.Contains(job.config)) << "job " << job.id;
     top += job.epochs_to == 27;
   }

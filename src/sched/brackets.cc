@@ -35,27 +35,27 @@ Brackets::Brackets(const Options& o, int count)
   }
 }
 
-int Brackets::EpochsFrom(int bracket, int rung, Promotion mode) const {
-  if (rung == 0 || mode == Promotion::kRestart) return 0;
+int Brackets::EpochsFrom(int bracket, int rung, job::Promotion mode) const {
+  if (rung == 0 || mode == job::Promotion::kRestart) return 0;
   return epochs_[bracket][rung - 1];
 }
 
-int Brackets::Cost(int bracket, int rung, Promotion mode) const {
+int Brackets::Cost(int bracket, int rung, job::Promotion mode) const {
   return epochs_[bracket][rung] - EpochsFrom(bracket, rung, mode);
 }
 
 double Brackets::LrScale(int rung) const { return std::pow(gamma_, rung); }
 
-Job Brackets::JobFor(uint64_t id, uint32_t trial, int bracket, int rung, Promotion mode,
-                     const space::Config& config) const {
-  return Job{.id = id,
-             .trial = trial,
-             .bracket = bracket,
-             .rung = rung,
-             .epochs_from = EpochsFrom(bracket, rung, mode),
-             .epochs_to = epochs_[bracket][rung],
-             .lr_scale = LrScale(rung),
-             .config = config};
+job::Job Brackets::JobFor(uint64_t id, uint32_t trial, int bracket, int rung, job::Promotion mode,
+                          const space::Config& config) const {
+  return job::Job{.id = id,
+                  .trial = trial,
+                  .bracket = bracket,
+                  .rung = rung,
+                  .epochs_from = EpochsFrom(bracket, rung, mode),
+                  .epochs_to = epochs_[bracket][rung],
+                  .lr_scale = LrScale(rung),
+                  .config = config};
 }
 
 }  // namespace rungs::sched

@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "sched/job.h"
+#include "job/job.h"
 #include "sched/options.h"
 
 namespace rungs::sched {
@@ -28,14 +28,14 @@ class Brackets {
 
   // Where a job training `rung` starts: 0 for the bottom rung or in restart
   // mode, else the epochs of the rung below (resume from its checkpoint).
-  int EpochsFrom(int bracket, int rung, Promotion mode) const;
+  int EpochsFrom(int bracket, int rung, job::Promotion mode) const;
   // Epochs a job at `rung` trains: epochs(bracket)[rung] - EpochsFrom(...).
-  int Cost(int bracket, int rung, Promotion mode) const;
+  int Cost(int bracket, int rung, job::Promotion mode) const;
   // gamma^rung.
   double LrScale(int rung) const;
   // Job `id`: `trial` (with `config`) trained at `rung` of `bracket`.
-  Job JobFor(uint64_t id, uint32_t trial, int bracket, int rung, Promotion mode,
-             const space::Config& config) const;
+  job::Job JobFor(uint64_t id, uint32_t trial, int bracket, int rung, job::Promotion mode,
+                  const space::Config& config) const;
 
   // Resource levels: the distinct rung epochs of all brackets, ascending.
   // level(b, k) indexes them; levels() - 1 is R's level.

@@ -44,12 +44,12 @@ TEST(Brackets, EarlyStoppingRateShiftsTheBottomRung) {
 
 TEST(Brackets, ResumeStartsFromTheRungBelowRestartFromZero) {
   const Brackets b(Geometry(1, 27, 3), 1);
-  EXPECT_EQ(b.EpochsFrom(0, 0, Promotion::kResume), 0);
-  EXPECT_EQ(b.EpochsFrom(0, 2, Promotion::kResume), 3);
-  EXPECT_EQ(b.Cost(0, 2, Promotion::kResume), 6);
-  EXPECT_EQ(b.EpochsFrom(0, 2, Promotion::kRestart), 0);
-  EXPECT_EQ(b.Cost(0, 2, Promotion::kRestart), 9);
-  EXPECT_EQ(b.Cost(0, 3, Promotion::kResume), 18);
+  EXPECT_EQ(b.EpochsFrom(0, 0, job::Promotion::kResume), 0);
+  EXPECT_EQ(b.EpochsFrom(0, 2, job::Promotion::kResume), 3);
+  EXPECT_EQ(b.Cost(0, 2, job::Promotion::kResume), 6);
+  EXPECT_EQ(b.EpochsFrom(0, 2, job::Promotion::kRestart), 0);
+  EXPECT_EQ(b.Cost(0, 2, job::Promotion::kRestart), 9);
+  EXPECT_EQ(b.Cost(0, 3, job::Promotion::kResume), 18);
 }
 
 TEST(Brackets, LearningRateScaleIsGammaToTheRung) {

@@ -42,14 +42,14 @@ TEST(MakeScheduler, RandomTrainsEveryTrialStraightToR) {
   auto s = MakeScheduler("random", Budgeted(), TestSpace(), 1);
   ASSERT_TRUE(s.ok());
   for (uint32_t i = 0; i < 5; ++i) {
-    const std::optional<Job> job = (*s)->Next(0);
+    const std::optional<job::Job> job = (*s)->Next(0);
     ASSERT_TRUE(job.has_value());
     EXPECT_EQ(job->trial, i);
     EXPECT_EQ(job->epochs_from, 0);
     EXPECT_EQ(job->epochs_to, 27);
     EXPECT_DOUBLE_EQ(job->lr_scale, 1.0);
-    (*s)->Report(JobResult{.job = job->id, .trial = i, .rung = 0, .outcome = Outcome::kOk,
-                           .metric = 0.5, .epochs_trained = 27, .seconds = 0, .error = {}},
+    (*s)->Report(job::JobResult{.job = job->id, .trial = i, .rung = 0, .outcome = job::Outcome::kOk,
+                                .metric = 0.5, .epochs_trained = 27, .seconds = 0, .error = {}},
                  0);
   }
   EXPECT_EQ((*s)->best()->epochs, 27);
@@ -84,7 +84,7 @@ TEST(MakeScheduler, RefusesUnknownNamesAndBadOptions) {
 // epochs in flight plus those spent never pass the budget.
 TEST(MakeScheduler, EveryMethodStaysWithinTheBudgetAndFinishes) {
   for (const char* name : {"asha-evo", "asha", "random", "sha", "hyperband"}) {
-    for (Promotion mode : {Promotion::kResume, Promotion::kRestart}) {
+    for (job::Promotion mode : {job::Promotion::kResume, job::Promotion::kRestart}) {
       Options o;
       o.max_epochs = 9;
       o.budget_epochs = 400;
@@ -94,12 +94,12 @@ TEST(MakeScheduler, EveryMethodStaysWithinTheBudgetAndFinishes) {
       ASSERT_TRUE(made.ok()) << made.message();
       Scheduler& s = **made;
       std::mt19937_64 order(17);
-      std::vector<Job> running;
+      std::vector<job::Job> running;
       int64_t committed = 0;  // epochs of issued jobs
       double now = 0;
       for (int step = 0; step < 100000 && !s.Done(); ++step) {
         while (running.size() < 6) {
-          std::optional<Job> job = s.Next(now);
+          std::optional<job::Job> job = s.Next(now);
           if (!job) break;
           committed += job->epochs_to - job->epochs_from;
           running.push_back(*job);
@@ -107,13 +107,14 @@ TEST(MakeScheduler, EveryMethodStaysWithinTheBudgetAndFinishes) {
         ASSERT_LE(committed, o.budget_epochs) << name;
         if (running.empty()) continue;  // Done() must now be true
         const size_t pick = order() % running.size();
-        const Job job = running[pick];
+        const job::Job job = running[pick];
         running.erase(running.begin() + static_cast<long>(pick));
         now += 1;
-        s.Report(JobResult{.job = job.id, .trial = job.trial, .rung = job.rung,
-                           .outcome = Outcome::kOk, .metric = static_cast<double>(order() % 1000),
-                           .epochs_trained = job.epochs_to - job.epochs_from, .seconds = 1,
-                           .error = {}},
+        s.Report(job::JobResult{.job = job.id, .trial = job.trial, .rung = job.rung,
+                                .outcome = job::Outcome::kOk,
+                                .metric = static_cast<double>(order() % 1000),
+                                .epochs_trained = job.epochs_to - job.epochs_from, .seconds = 1,
+                                .error = {}},
                  now);
       }
       EXPECT_TRUE(s.Done()) << name;

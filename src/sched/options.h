@@ -9,7 +9,7 @@
 #include <string_view>
 
 #include "base/status.h"
-#include "sched/job.h"
+#include "job/job.h"
 
 namespace rungs::sched {
 
@@ -58,7 +58,7 @@ struct Options {
   int early_stopping_rate = 0;  // s of the first bracket
   int brackets = 0;      // 0: the method's own (asha: 1, hyperband: all)
   double lr_gamma = 0.8;  // a job of rung k scales the learning rate by gamma^k
-  Promotion promotion = Promotion::kResume;
+  job::Promotion promotion = job::Promotion::kResume;
   int64_t budget_epochs = 0;  // total epochs trained; 0 for no limit
   int64_t max_trials = 0;     // configurations started; 0 for no limit
   double max_seconds = 0;     // no job starts after this `now`; 0 for no limit

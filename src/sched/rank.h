@@ -10,7 +10,7 @@
 #include <cstdint>
 #include <limits>
 
-#include "sched/job.h"
+#include "job/job.h"
 #include "sched/options.h"
 
 namespace rungs::sched {
@@ -27,11 +27,11 @@ struct Rank {
 };
 
 // True when the result can be ranked by its metric (and promoted).
-inline bool Usable(const JobResult& r) {
-  return r.outcome == Outcome::kOk && std::isfinite(r.metric);
+inline bool Usable(const job::JobResult& r) {
+  return r.outcome == job::Outcome::kOk && std::isfinite(r.metric);
 }
 
-inline double Score(const JobResult& r, Direction direction) {
+inline double Score(const job::JobResult& r, Direction direction) {
   if (!Usable(r)) return std::numeric_limits<double>::infinity();
   return direction == Direction::kMinimize ? r.metric : -r.metric;
 }

@@ -11,7 +11,7 @@
 #include <optional>
 
 #include "base/status.h"
-#include "sched/job.h"
+#include "job/job.h"
 
 namespace rungs::sched {
 
@@ -33,11 +33,11 @@ class Scheduler {
   // the budget would be exceeded, or a synchronous method waits for a rung to
   // finish. A worker must never wait while an asynchronous method could give
   // it something.
-  virtual std::optional<Job> Next(double now) = 0;
+  virtual std::optional<job::Job> Next(double now) = 0;
 
   // Records the result of a job handed out by Next. A failed or NaN result
   // counts as the worst value of its rung.
-  virtual void Report(const JobResult& result, double now) = 0;
+  virtual void Report(const job::JobResult& result, double now) = 0;
 
   // True once no job will ever be issued again and none is outstanding.
   virtual bool Done() const = 0;

@@ -73,7 +73,7 @@ bool SyncHalvingScheduler::StartRound(double now) {
   return false;
 }
 
-std::optional<Job> SyncHalvingScheduler::Next(double now) {
+std::optional<job::Job> SyncHalvingScheduler::Next(double now) {
   Progress(now);
   if (finished_ || !HasPending() || !budget_.Fits(PendingCost(), round_.rung == 0, now)) {
     return std::nullopt;
@@ -98,7 +98,7 @@ std::optional<Job> SyncHalvingScheduler::Next(double now) {
   return brackets_.JobFor(trial.job, id, b, k, options_.promotion, trial.config);
 }
 
-void SyncHalvingScheduler::Report(const JobResult& result, double now) {
+void SyncHalvingScheduler::Report(const job::JobResult& result, double now) {
   if (result.trial >= trials_.size()) return;
   Trial& trial = trials_[result.trial];
   if (!trial.running || trial.job != result.job) return;

@@ -38,9 +38,9 @@ class SyncHalvingScheduler : public Scheduler {
   SyncHalvingScheduler(const Options& options, int brackets, space::Space space,
                        uint64_t seed);
 
-  std::optional<Job> Next(double now) override;
+  std::optional<job::Job> Next(double now) override;
   // Results for jobs that are not outstanding are ignored.
-  void Report(const JobResult& result, double now) override;
+  void Report(const job::JobResult& result, double now) override;
   bool Done() const override { return outstanding_ == 0 && finished_; }
   std::optional<Best> best() const override { return best_.get(); }
 

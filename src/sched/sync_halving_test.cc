@@ -20,35 +20,36 @@ Options Small(int64_t budget) {
   return o;
 }
 
-JobResult ResultOf(const Job& job, double metric, Outcome outcome = Outcome::kOk) {
-  return JobResult{.job = job.id,
-                   .trial = job.trial,
-                   .rung = job.rung,
-                   .outcome = outcome,
-                   .metric = metric,
-                   .epochs_trained = job.epochs_to - job.epochs_from,
-                   .error = {}};
+job::JobResult ResultOf(const job::Job& job, double metric,
+                        job::Outcome outcome = job::Outcome::kOk) {
+  return job::JobResult{.job = job.id,
+                        .trial = job.trial,
+                        .rung = job.rung,
+                        .outcome = outcome,
+                        .metric = metric,
+                        .epochs_trained = job.epochs_to - job.epochs_from,
+                        .error = {}};
 }
 
 // Takes jobs until Next says wait.
-std::vector<Job> Drain(SyncHalvingScheduler& s, double now) {
-  std::vector<Job> jobs;
-  while (std::optional<Job> job = s.Next(now)) jobs.push_back(*job);
+std::vector<job::Job> Drain(SyncHalvingScheduler& s, double now) {
+  std::vector<job::Job> jobs;
+  while (std::optional<job::Job> job = s.Next(now)) jobs.push_back(*job);
   return jobs;
 }
 
 TEST(SyncHalving, ShaWaitsForItsRungThenPromotesTheTopThird) {
   SyncHalvingScheduler s(Small(1000), 1, TestSpace(), 1);
   EXPECT_EQ(s.RoundTrials(0), 9);  // eta^(K-1) for rungs 1, 3, 9
-  std::vector<Job> rung0 = Drain(s, 0);
+  std::vector<job::Job> rung0 = Drain(s, 0);
   ASSERT_EQ(rung0.size(), 9u);
-  for (const Job& job : rung0) EXPECT_EQ(job.epochs_to, 1);
+  for (const job::Job& job : rung0) EXPECT_EQ(job.epochs_to, 1);
   for (size_t i = 0; i + 1 < rung0.size(); ++i) {
     s.Report(ResultOf(rung0[i], 0.1 * static_cast<double>(i)), 1);
     EXPECT_FALSE(s.Next(1).has_value()) << "issued before the rung finished";
   }
   s.Report(ResultOf(rung0[8], 0.05), 1);  // the last result
-  const std::vector<Job> rung1 = Drain(s, 2);
+  const std::vector<job::Job> rung1 = Drain(s, 2);
   ASSERT_EQ(rung1.size(), 3u);  // floor(9 / 3), best first
   EXPECT_EQ(rung1[0].trial, rung0[7].trial);
   EXPECT_EQ(rung1[1].trial, rung0[6].trial);
@@ -61,7 +62,7 @@ TEST(SyncHalving, ShaWaitsForItsRungThenPromotesTheTopThird) {
   s.Report(ResultOf(rung1[1], 0.9), 3);
   EXPECT_FALSE(s.Next(3).has_value());
   s.Report(ResultOf(rung1[2], 0.1), 3);
-  const std::vector<Job> rung2 = Drain(s, 4);
+  const std::vector<job::Job> rung2 = Drain(s, 4);
   ASSERT_EQ(rung2.size(), 1u);
   EXPECT_EQ(rung2[0].trial, rung0[6].trial);
   EXPECT_EQ(rung2[0].epochs_to, 9);
@@ -69,7 +70,7 @@ TEST(SyncHalving, ShaWaitsForItsRungThenPromotesTheTopThird) {
   EXPECT_EQ(s.best()->trial, rung0[6].trial);
   EXPECT_EQ(s.best()->epochs, 9);
   // The round is over: the next one starts nine new trials.
-  const std::vector<Job> next_round = Drain(s, 6);
+  const std::vector<job::Job> next_round = Drain(s, 6);
   ASSERT_EQ(next_round.size(), 9u);
   EXPECT_EQ(next_round[0].trial, 9u);
   EXPECT_EQ(next_round[0].rung, 0);
@@ -79,12 +80,12 @@ TEST(SyncHalving, FailedTrialsAreNeverPromoted) {
   Options o = Small(1000);
   o.sha_trials = 6;
   SyncHalvingScheduler s(o, 1, TestSpace(), 1);
-  const std::vector<Job> rung0 = Drain(s, 0);
+  const std::vector<job::Job> rung0 = Drain(s, 0);
   ASSERT_EQ(rung0.size(), 6u);
   s.Report(ResultOf(rung0[0], 0.3), 1);
-  for (size_t i = 1; i < 6; ++i) s.Report(ResultOf(rung0[i], 99, Outcome::kFailed), 1);
+  for (size_t i = 1; i < 6; ++i) s.Report(ResultOf(rung0[i], 99, job::Outcome::kFailed), 1);
   // Two slots (floor(6/3)), but only one usable result.
-  const std::vector<Job> rung1 = Drain(s, 2);
+  const std::vector<job::Job> rung1 = Drain(s, 2);
   ASSERT_EQ(rung1.size(), 1u);
   EXPECT_EQ(rung1[0].trial, rung0[0].trial);
 }
@@ -99,10 +100,10 @@ TEST(SyncHalving, HyperbandCyclesThroughBracketsWithLiEtAlCounts) {
   std::vector<std::tuple<int, int, size_t>> steps;
   double now = 0;
   while (steps.size() < 7) {
-    const std::vector<Job> jobs = Drain(s, now);
+    const std::vector<job::Job> jobs = Drain(s, now);
     ASSERT_FALSE(jobs.empty());
     steps.emplace_back(jobs[0].bracket, jobs[0].rung, jobs.size());
-    for (const Job& job : jobs) {
+    for (const job::Job& job : jobs) {
       EXPECT_EQ(job.bracket, jobs[0].bracket);
       EXPECT_EQ(job.epochs_to, s.brackets().epochs(job.bracket)[job.rung]);
       s.Report(ResultOf(job, static_cast<double>(job.trial)), now);
@@ -116,12 +117,12 @@ TEST(SyncHalving, HyperbandCyclesThroughBracketsWithLiEtAlCounts) {
 
 TEST(SyncHalving, StopsAtTheBudgetAndIsDone) {
   SyncHalvingScheduler s(Small(10), 1, TestSpace(), 1);
-  std::vector<Job> rung0 = Drain(s, 0);
+  std::vector<job::Job> rung0 = Drain(s, 0);
   ASSERT_EQ(rung0.size(), 9u);  // 9 epochs reserved, 1 left
   for (size_t i = 0; i < rung0.size(); ++i) s.Report(ResultOf(rung0[i], 1.0 * i), 1);
   // Each promotion costs 2 (resume 1 -> 3): none fits, so the round ends,
   // and a new round's 1-epoch trial fits once.
-  std::vector<Job> more = Drain(s, 2);
+  std::vector<job::Job> more = Drain(s, 2);
   ASSERT_EQ(more.size(), 1u);
   EXPECT_EQ(more[0].rung, 0);
   EXPECT_FALSE(s.Done());
@@ -139,8 +140,8 @@ TEST(SyncHalving, HasNoEvolution) {
 TEST(SyncHalving, SameSeedSameJobs) {
   SyncHalvingScheduler a(Small(100), 1, TestSpace(), 11);
   SyncHalvingScheduler b(Small(100), 1, TestSpace(), 11);
-  const std::vector<Job> ja = Drain(a, 0);
-  const std::vector<Job> jb = Drain(b, 0);
+  const std::vector<job::Job> ja = Drain(a, 0);
+  const std::vector<job::Job> jb = Drain(b, 0);
   ASSERT_EQ(ja.size(), jb.size());
   // Compared as JSON: inactive parameters are NaN, which never equals itself.
   for (size_t i = 0; i < ja.size(); ++i) {

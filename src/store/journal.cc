@@ -4,7 +4,9 @@
 #include <cmath>
 #include <ctime>
 
-#include "sched/job_json.h"
+#include <nlohmann/json.hpp>
+
+#include "job/job_json.h"
 
 namespace rungs::store {
 namespace {
@@ -161,7 +163,7 @@ Status Journal::Begin() {
   return Status::Ok();
 }
 
-Status Journal::AddJob(uint64_t seq, const sched::Job& job, double now) {
+Status Journal::AddJob(uint64_t seq, const job::Job& job, double now) {
   RUNGS_RETURN_IF_ERROR(Begin());
   Statement& s = *insert_job_;
   s.Bind(1, int64_t(seq));
@@ -169,7 +171,7 @@ Status Journal::AddJob(uint64_t seq, const sched::Job& job, double now) {
   s.Bind(3, int64_t{job.trial});
   s.Bind(4, int64_t{job.rung});
   s.Bind(5, now);
-  s.Bind(6, sched::JobToJson(job).dump());
+  s.Bind(6, job::JobToJson(job).dump());
   Status status = s.Run();
   if (!status.ok()) {
     return Fail("journal: cannot record job " + std::to_string(job.id) + ": " + status.message());
@@ -177,7 +179,7 @@ Status Journal::AddJob(uint64_t seq, const sched::Job& job, double now) {
   return Status::Ok();
 }
 
-Result<bool> Journal::AddResult(uint64_t seq, const sched::JobResult& result, double now) {
+Result<bool> Journal::AddResult(uint64_t seq, const job::JobResult& result, double now) {
   RUNGS_RETURN_IF_ERROR(Begin());
   Statement& find = *find_job_;
   find.Bind(1, int64_t(result.job));
@@ -193,14 +195,14 @@ Result<bool> Journal::AddResult(uint64_t seq, const sched::JobResult& result, do
   s.Bind(2, int64_t(result.job));
   s.Bind(3, int64_t{result.trial});
   s.Bind(4, int64_t{result.rung});
-  s.Bind(5, sched::OutcomeName(result.outcome));
+  s.Bind(5, job::OutcomeName(result.outcome));
   if (std::isfinite(result.metric)) {
     s.Bind(6, result.metric);
   } else {
     s.BindNull(6);
   }
   s.Bind(7, now);
-  s.Bind(8, sched::ResultToJson(result).dump());
+  s.Bind(8, job::ResultToJson(result).dump());
   RUNGS_RETURN_IF_ERROR(s.Run());
   return s.changes() == 1;
 }
@@ -293,9 +295,9 @@ Status Journal::Replay(const std::function<Status(const JournalEntry&)>& visit) 
         e.kind = JournalEntry::Kind::kJob;
         e.now = s.Double(1);
         std::string where = origin("jobs", e);
-        Result<nlohmann::json> json = sched::ParseJson(s.Text(2), where);
+        Result<nlohmann::json> json = job::ParseJson(s.Text(2), where);
         if (!json.ok()) return json.status();
-        Result<sched::Job> job = sched::JobFromJson(*json, where);
+        Result<job::Job> job = job::JobFromJson(*json, where);
         if (!job.ok()) return job.status();
         e.job = std::move(*job);
         return Status::Ok();
@@ -305,9 +307,9 @@ Status Journal::Replay(const std::function<Status(const JournalEntry&)>& visit) 
                               e.kind = JournalEntry::Kind::kResult;
                               e.now = s.Double(1);
                               std::string where = origin("results", e);
-                              Result<nlohmann::json> json = sched::ParseJson(s.Text(2), where);
+                              Result<nlohmann::json> json = job::ParseJson(s.Text(2), where);
                               if (!json.ok()) return json.status();
-                              Result<sched::JobResult> r = sched::ResultFromJson(*json, where);
+                              Result<job::JobResult> r = job::ResultFromJson(*json, where);
                               if (!r.ok()) return r.status();
                               e.result = std::move(*r);
                               return Status::Ok();

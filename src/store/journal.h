@@ -22,7 +22,7 @@
 #include <string>
 
 #include "base/status.h"
-#include "sched/job.h"
+#include "job/job.h"
 #include "store/sqlite.h"
 
 namespace rungs::store {
@@ -53,8 +53,8 @@ struct JournalEntry {
   Kind kind = Kind::kJob;
   uint64_t seq = 0;
   double now = 0;           // the `now` the scheduler was given
-  sched::Job job;           // kJob
-  sched::JobResult result;  // kResult
+  job::Job job;           // kJob
+  job::JobResult result;  // kResult
   EventKind event = EventKind::kFinished;  // kEvent
   std::string detail;                      // kEvent: free text
 };
@@ -81,10 +81,10 @@ class Journal {
 
   // Appends to the open transaction (started on demand). Nothing is
   // durable until Commit().
-  Status AddJob(uint64_t seq, const sched::Job& job, double now);
+  Status AddJob(uint64_t seq, const job::Job& job, double now);
   // Returns false, writing nothing, when `result.job` already has a result
   // (a duplicate delivery), and an error for a job never started.
-  Result<bool> AddResult(uint64_t seq, const sched::JobResult& result, double now);
+  Result<bool> AddResult(uint64_t seq, const job::JobResult& result, double now);
   Status AddRefusal(uint64_t seq, double now);
   Status AddEvent(uint64_t seq, EventKind kind, std::string_view detail, double now);
   // Makes everything added since the last Commit durable, atomically.

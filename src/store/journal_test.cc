@@ -38,8 +38,8 @@ class JournalTest : public ::testing::Test {
     return e;
   }
 
-  static sched::Job Job(uint64_t id, uint32_t trial) {
-    sched::Job job;
+  static job::Job Job(uint64_t id, uint32_t trial) {
+    job::Job job;
     job.id = id;
     job.trial = trial;
     job.epochs_to = 3;
@@ -47,8 +47,8 @@ class JournalTest : public ::testing::Test {
     return job;
   }
 
-  static sched::JobResult ResultFor(uint64_t job, uint32_t trial, double metric) {
-    sched::JobResult r;
+  static job::JobResult ResultFor(uint64_t job, uint32_t trial, double metric) {
+    job::JobResult r;
     r.job = job;
     r.trial = trial;
     r.metric = metric;

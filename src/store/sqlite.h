@@ -70,9 +70,6 @@ class Statement {
   // Rows the last Run changed (0 for an INSERT OR IGNORE that was ignored).
   int changes() const { return sqlite3_changes(sqlite3_db_handle(stmt_.get())); }
 
-  bool IsNull(int column) const {
-    return sqlite3_column_type(stmt_.get(), column) == SQLITE_NULL;
-  }
   int64_t Int(int column) const { return sqlite3_column_int64(stmt_.get(), column); }
   double Double(int column) const { return sqlite3_column_double(stmt_.get(), column); }
   std::string Text(int column) const;

@@ -104,7 +104,7 @@ Result<ArgvTemplate::Piece> ArgvTemplate::Resolve(const std::string& name,
   return Piece{static_cast<Field>(static_cast<int>(Field::kConfig) + offset), ""};
 }
 
-std::vector<std::string> ArgvTemplate::Expand(const sched::Job& job,
+std::vector<std::string> ArgvTemplate::Expand(const job::Job& job,
                                               const JobBindings& bindings) const {
   std::vector<std::string> argv;
   argv.reserve(args_.size());
@@ -116,7 +116,7 @@ std::vector<std::string> ArgvTemplate::Expand(const sched::Job& job,
   return argv;
 }
 
-std::string ArgvTemplate::Value(const Piece& piece, const sched::Job& job,
+std::string ArgvTemplate::Value(const Piece& piece, const job::Job& job,
                                 const JobBindings& bindings) {
   switch (piece.field) {
     case Field::kLiteral: return piece.text;

@@ -20,7 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/status.h"
-#include "sched/job.h"
+#include "job/job.h"
 #include "space/space.h"
 
 namespace rungs::trial {
@@ -45,7 +45,7 @@ class ArgvTemplate {
   // reads back to the same value (0.1, 1e-05, 12), choices as their text
   // (without quotes); a parameter that is inactive in this configuration
   // expands to the empty string.
-  std::vector<std::string> Expand(const sched::Job& job, const JobBindings& bindings) const;
+  std::vector<std::string> Expand(const job::Job& job, const JobBindings& bindings) const;
 
  private:
   enum class Field {
@@ -60,7 +60,7 @@ class ArgvTemplate {
 
   static Result<Arg> CompileArg(const std::string& arg, size_t index, const space::Space& space);
   static Result<Piece> Resolve(const std::string& name, const space::Space& space);
-  static std::string Value(const Piece& piece, const sched::Job& job, const JobBindings& bindings);
+  static std::string Value(const Piece& piece, const job::Job& job, const JobBindings& bindings);
 
   std::vector<Arg> args_;
 };

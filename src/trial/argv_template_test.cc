@@ -39,8 +39,8 @@ choices = [true, false]
   return *space;
 }
 
-sched::Job TestJob() {
-  sched::Job job;
+job::Job TestJob() {
+  job::Job job;
   job.id = 41;
   job.trial = 7;
   job.bracket = 2;
@@ -58,7 +58,7 @@ std::vector<std::string> Expand(const std::vector<std::string>& argv) {
   Result<ArgvTemplate> t = ArgvTemplate::Compile(argv, space);
   EXPECT_TRUE(t.ok()) << t.message();
   if (!t.ok()) return {};
-  sched::Job job = TestJob();
+  job::Job job = TestJob();
   return t->Expand(job, JobBindings{space.ToJson(job.config), "/runs/trial-7", 1007});
 }
 

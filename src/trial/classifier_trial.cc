@@ -70,14 +70,14 @@ ClassifierTrial::ClassifierTrial(const space::Space& space, ClassifierData& data
       options_(std::move(options)),
       checkpoints_(options_.checkpoint_memory_bytes) {}
 
-sched::JobResult ClassifierTrial::Run(const sched::Job& job, const std::atomic<bool>* cancel) {
+job::JobResult ClassifierTrial::Run(const job::Job& job, const std::atomic<bool>* cancel) {
   auto start = std::chrono::steady_clock::now();
   Result<ClassifierSettings> settings = SettingsFor(space_, job.config, options_.base);
-  if (!settings.ok()) return sched::ResultFor(job, sched::Outcome::kFailed, settings.message());
+  if (!settings.ok()) return job::ResultFor(job, job::Outcome::kFailed, settings.message());
   Result<TrainValid> corpora = data_.Get(settings->normalize);
-  if (!corpora.ok()) return sched::ResultFor(job, sched::Outcome::kFailed, corpora.message());
+  if (!corpora.ok()) return job::ResultFor(job, job::Outcome::kFailed, corpora.message());
   auto train = corpora->train->Encode(settings->args.dict);
-  if (!train.ok()) return sched::ResultFor(job, sched::Outcome::kFailed, train.message());
+  if (!train.ok()) return job::ResultFor(job, job::Outcome::kFailed, train.message());
 
   // Resume when the job continues a checkpoint we still hold; else start over.
   std::unique_ptr<text::Checkpoint> checkpoint;
@@ -85,14 +85,14 @@ sched::JobResult ClassifierTrial::Run(const sched::Job& job, const std::atomic<b
   int from = checkpoint ? job.epochs_from : 0;
   if (!checkpoint) {
     Result<text::Checkpoint> fresh = text::StartTraining(**train, settings->args);
-    if (!fresh.ok()) return sched::ResultFor(job, sched::Outcome::kFailed, fresh.message());
+    if (!fresh.ok()) return job::ResultFor(job, job::Outcome::kFailed, fresh.message());
     checkpoint = std::make_unique<text::Checkpoint>(std::move(*fresh));
   } else if ((*train)->dict != checkpoint->model.shared_dict()) {
     // The corpus's encoding cache dropped the encoding this checkpoint was
     // trained on (other trials' dictionaries took its place): encode again
     // with the checkpoint's own dictionary.
     train = corpora->train->EncodeWith(checkpoint->model.shared_dict());
-    if (!train.ok()) return sched::ResultFor(job, sched::Outcome::kFailed, train.message());
+    if (!train.ok()) return job::ResultFor(job, job::Outcome::kFailed, train.message());
   }
 
   text::LrSchedule schedule{settings->args.lr * job.lr_scale, 0.0, static_cast<double>(from),
@@ -100,26 +100,26 @@ sched::JobResult ClassifierTrial::Run(const sched::Job& job, const std::atomic<b
   text::TrainControl control;
   control.cancel = cancel;
   Result<text::TrainReport> report = text::Train(**train, schedule, job.epochs_to, *checkpoint, control);
-  if (!report.ok()) return sched::ResultFor(job, sched::Outcome::kFailed, report.message());
+  if (!report.ok()) return job::ResultFor(job, job::Outcome::kFailed, report.message());
 
-  sched::JobResult result = sched::ResultFor(job, sched::Outcome::kOk);
+  job::JobResult result = job::ResultFor(job, job::Outcome::kOk);
   result.epochs_trained = static_cast<int>(std::floor(report->epoch + 1e-9)) - from;
   result.seconds = SecondsSince(start);
   switch (report->stop) {
     case text::TrainStop::kDiverged:
-      result.outcome = sched::Outcome::kDiverged;
+      result.outcome = job::Outcome::kDiverged;
       result.error = report->message.empty() ? "training diverged (NaN or infinite loss)" : report->message;
       return result;
     case text::TrainStop::kCancelled:
     case text::TrainStop::kDeadline:
-      result.outcome = sched::Outcome::kTimeout;
+      result.outcome = job::Outcome::kTimeout;
       result.error = "stopped before the rung's epochs were trained";
       return result;
     case text::TrainStop::kDone:
       break;
   }
   Result<double> metric = ScoreModel(checkpoint->model, *corpora->valid, options_.metric);
-  if (!metric.ok()) return sched::ResultFor(job, sched::Outcome::kFailed, metric.message());
+  if (!metric.ok()) return job::ResultFor(job, job::Outcome::kFailed, metric.message());
   result.metric = *metric;
   result.seconds = SecondsSince(start);
   OfferBest(job, *metric, checkpoint->model);
@@ -127,7 +127,7 @@ sched::JobResult ClassifierTrial::Run(const sched::Job& job, const std::atomic<b
   return result;
 }
 
-void ClassifierTrial::OfferBest(const sched::Job& job, double metric, const text::Model& model) {
+void ClassifierTrial::OfferBest(const job::Job& job, double metric, const text::Model& model) {
   std::lock_guard<std::mutex> lock(best_mu_);
   bool better = !best_ || job.epochs_to > best_->epochs ||
                 (job.epochs_to == best_->epochs &&

@@ -17,7 +17,7 @@
 #include <string>
 
 #include "base/status.h"
-#include "sched/job.h"
+#include "job/job.h"
 #include "space/space.h"
 #include "text/evaluate.h"
 #include "text/model.h"
@@ -53,13 +53,13 @@ class ClassifierTrial {
   // Runs `job` until its epochs are trained, `cancel` is set or it fails. A
   // failure (bad configuration, too much memory asked for, divergence) comes
   // back as the result's outcome and error, never as an exception.
-  sched::JobResult Run(const sched::Job& job, const std::atomic<bool>* cancel);
+  job::JobResult Run(const job::Job& job, const std::atomic<bool>* cancel);
 
   // The best model trained so far and its trial, if any.
   std::optional<std::pair<uint32_t, text::Model>> BestModel() const;
 
  private:
-  void OfferBest(const sched::Job& job, double metric, const text::Model& model);
+  void OfferBest(const job::Job& job, double metric, const text::Model& model);
 
   const space::Space& space_;
   ClassifierData& data_;

@@ -52,8 +52,8 @@ max = 16
   }
   void TearDown() override { std::filesystem::remove(train_); }
 
-  sched::Job JobFor(uint32_t trial, int from, int to) {
-    sched::Job job;
+  job::Job JobFor(uint32_t trial, int from, int to) {
+    job::Job job;
     job.id = next_id_++;
     job.trial = trial;
     job.epochs_from = from;
@@ -78,8 +78,8 @@ TEST_F(ClassifierTrialTest, SplitTakesAnExactSeededShare) {
 
 TEST_F(ClassifierTrialTest, LearnsTheSeparableCorpus) {
   ClassifierTrial trial(*space_, *data_, options_);
-  sched::JobResult r = trial.Run(JobFor(1, 0, 5), nullptr);
-  ASSERT_EQ(r.outcome, sched::Outcome::kOk) << r.error;
+  job::JobResult r = trial.Run(JobFor(1, 0, 5), nullptr);
+  ASSERT_EQ(r.outcome, job::Outcome::kOk) << r.error;
   EXPECT_GT(r.metric, 0.9);
   EXPECT_EQ(r.epochs_trained, 5);
   ASSERT_TRUE(trial.BestModel().has_value());
@@ -88,15 +88,15 @@ TEST_F(ClassifierTrialTest, LearnsTheSeparableCorpus) {
 
 TEST_F(ClassifierTrialTest, PromotionResumesFromTheCheckpoint) {
   ClassifierTrial trial(*space_, *data_, options_);
-  ASSERT_EQ(trial.Run(JobFor(1, 0, 1), nullptr).outcome, sched::Outcome::kOk);
-  sched::JobResult promoted = trial.Run(JobFor(1, 1, 3), nullptr);
-  ASSERT_EQ(promoted.outcome, sched::Outcome::kOk) << promoted.error;
+  ASSERT_EQ(trial.Run(JobFor(1, 0, 1), nullptr).outcome, job::Outcome::kOk);
+  job::JobResult promoted = trial.Run(JobFor(1, 1, 3), nullptr);
+  ASSERT_EQ(promoted.outcome, job::Outcome::kOk) << promoted.error;
   EXPECT_EQ(promoted.epochs_trained, 2);  // only the new epochs
 }
 
 TEST_F(ClassifierTrialTest, PromotionResumesAfterTheEncodingWasDropped) {
   ClassifierTrial trial(*space_, *data_, options_);
-  ASSERT_EQ(trial.Run(JobFor(1, 0, 1), nullptr).outcome, sched::Outcome::kOk);
+  ASSERT_EQ(trial.Run(JobFor(1, 0, 1), nullptr).outcome, job::Outcome::kOk);
   // Other trials' dictionaries push this trial's encoding out of the cache.
   auto corpora = data_->Get(false);
   ASSERT_TRUE(corpora.ok()) << corpora.message();
@@ -105,8 +105,8 @@ TEST_F(ClassifierTrialTest, PromotionResumesAfterTheEncodingWasDropped) {
   other.word_ngrams = 2;
   other.bucket = 1000;
   ASSERT_TRUE(corpora->train->Encode(other).ok());
-  sched::JobResult promoted = trial.Run(JobFor(1, 1, 3), nullptr);
-  ASSERT_EQ(promoted.outcome, sched::Outcome::kOk) << promoted.error;
+  job::JobResult promoted = trial.Run(JobFor(1, 1, 3), nullptr);
+  ASSERT_EQ(promoted.outcome, job::Outcome::kOk) << promoted.error;
   EXPECT_EQ(promoted.epochs_trained, 2);  // resumed, not retrained
   EXPECT_GT(promoted.metric, 0.9);
 }
@@ -114,33 +114,33 @@ TEST_F(ClassifierTrialTest, PromotionResumesAfterTheEncodingWasDropped) {
 TEST_F(ClassifierTrialTest, PromotionWithoutCheckpointRetrainsFromScratch) {
   options_.checkpoint_memory_bytes = 0;  // keeps nothing
   ClassifierTrial trial(*space_, *data_, options_);
-  ASSERT_EQ(trial.Run(JobFor(1, 0, 1), nullptr).outcome, sched::Outcome::kOk);
-  sched::JobResult promoted = trial.Run(JobFor(1, 1, 3), nullptr);
-  ASSERT_EQ(promoted.outcome, sched::Outcome::kOk) << promoted.error;
+  ASSERT_EQ(trial.Run(JobFor(1, 0, 1), nullptr).outcome, job::Outcome::kOk);
+  job::JobResult promoted = trial.Run(JobFor(1, 1, 3), nullptr);
+  ASSERT_EQ(promoted.outcome, job::Outcome::kOk) << promoted.error;
   EXPECT_EQ(promoted.epochs_trained, 3);
 }
 
 TEST_F(ClassifierTrialTest, TooMuchMemoryFailsTheJobNotTheRun) {
   options_.base.memory_limit_bytes = 1000;
   ClassifierTrial trial(*space_, *data_, options_);
-  sched::JobResult r = trial.Run(JobFor(1, 0, 1), nullptr);
-  EXPECT_EQ(r.outcome, sched::Outcome::kFailed);
+  job::JobResult r = trial.Run(JobFor(1, 0, 1), nullptr);
+  EXPECT_EQ(r.outcome, job::Outcome::kFailed);
   EXPECT_FALSE(r.error.empty());
 }
 
 TEST_F(ClassifierTrialTest, CancelledJobReportsTimeout) {
   ClassifierTrial trial(*space_, *data_, options_);
   std::atomic<bool> cancel{true};
-  sched::JobResult r = trial.Run(JobFor(1, 0, 5000), &cancel);
-  EXPECT_EQ(r.outcome, sched::Outcome::kTimeout);
+  job::JobResult r = trial.Run(JobFor(1, 0, 5000), &cancel);
+  EXPECT_EQ(r.outcome, job::Outcome::kTimeout);
   EXPECT_LT(r.epochs_trained, 5000);
 }
 
 TEST_F(ClassifierTrialTest, LossMetricIsSmallForAGoodModel) {
   options_.metric = Metric::kLoss;
   ClassifierTrial trial(*space_, *data_, options_);
-  sched::JobResult r = trial.Run(JobFor(1, 0, 5), nullptr);
-  ASSERT_EQ(r.outcome, sched::Outcome::kOk) << r.error;
+  job::JobResult r = trial.Run(JobFor(1, 0, 5), nullptr);
+  ASSERT_EQ(r.outcome, job::Outcome::kOk) << r.error;
   EXPECT_GT(r.metric, 0.0);
   EXPECT_LT(r.metric, 0.5);  // chance would be ln 3 = 1.1
 }

@@ -32,12 +32,12 @@ std::string Quote(const std::string& line) {
 // Follows the metric lines of one job and decides when it is over.
 class Progress {
  public:
-  Progress(const sched::Job& job, const std::string& metric)
+  Progress(const job::Job& job, const std::string& metric)
       : job_(job), metric_(metric), last_epoch_(job.epochs_from) {}
 
   // The job's final result if `line` ends it (reached epochs_to, diverged,
   // or malformed), nullopt to keep reading.
-  std::optional<sched::JobResult> OnLine(const std::string& line) {
+  std::optional<job::JobResult> OnLine(const std::string& line) {
     ++line_number_;
     Result<std::optional<MetricLine>> parsed = ParseMetricLine(line);
     if (!parsed.ok()) return Bad(parsed.message() + ": " + Quote(line));
@@ -52,18 +52,18 @@ class Progress {
     if (!value) return Bad("metric line has no '" + metric_ + "=': " + Quote(line));
     last_epoch_ = m.epoch;
     if (!std::isfinite(*value)) {
-      return Final(sched::Outcome::kDiverged, "metric '" + metric_ + "' is " +
-                                                  std::to_string(*value) + " at epoch " +
-                                                  std::to_string(m.epoch));
+      return Final(job::Outcome::kDiverged, "metric '" + metric_ + "' is " +
+                                                std::to_string(*value) + " at epoch " +
+                                                std::to_string(m.epoch));
     }
     if (m.epoch < job_.epochs_to) return std::nullopt;
-    sched::JobResult done = Final(sched::Outcome::kOk, "");
+    job::JobResult done = Final(job::Outcome::kOk, "");
     done.metric = *value;
     return done;
   }
 
-  sched::JobResult Final(sched::Outcome outcome, std::string error) const {
-    sched::JobResult r = sched::ResultFor(job_, outcome, std::move(error));
+  job::JobResult Final(job::Outcome outcome, std::string error) const {
+    job::JobResult r = job::ResultFor(job_, outcome, std::move(error));
     r.epochs_trained = last_epoch_ - job_.epochs_from;
     return r;
   }
@@ -81,11 +81,11 @@ class Progress {
   }
 
  private:
-  sched::JobResult Bad(const std::string& why) const {
-    return Final(sched::Outcome::kFailed, "stdout line " + std::to_string(line_number_) + ": " + why);
+  job::JobResult Bad(const std::string& why) const {
+    return Final(job::Outcome::kFailed, "stdout line " + std::to_string(line_number_) + ": " + why);
   }
 
-  const sched::Job& job_;
+  const job::Job& job_;
   const std::string& metric_;
   int last_epoch_;
   int line_number_ = 0;
@@ -128,19 +128,19 @@ fs::path CommandTrial::StderrLogOf(uint64_t job) const {
   return spec_.root / "logs" / ("job-" + std::to_string(job) + ".err");
 }
 
-sched::JobResult CommandTrial::Run(const sched::Job& job, const std::atomic<bool>* cancel) const {
+job::JobResult CommandTrial::Run(const job::Job& job, const std::atomic<bool>* cancel) const {
   auto start = Clock::now();
-  sched::JobResult result;
+  job::JobResult result;
   try {
     result = RunChecked(job, cancel);
   } catch (const std::exception& e) {
-    result = sched::ResultFor(job, sched::Outcome::kFailed, std::string("command trainable: ") + e.what());
+    result = job::ResultFor(job, job::Outcome::kFailed, std::string("command trainable: ") + e.what());
   }
   result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   return result;
 }
 
-Result<fs::path> CommandTrial::PrepareWorkdir(const sched::Job& job) const {
+Result<fs::path> CommandTrial::PrepareWorkdir(const job::Job& job) const {
   fs::path dir = WorkdirOf(job.trial);
   std::error_code ec;
   // From epoch 0 the program must start afresh: no stale checkpoint may leak in.
@@ -150,27 +150,27 @@ Result<fs::path> CommandTrial::PrepareWorkdir(const sched::Job& job) const {
   return dir;
 }
 
-sched::JobResult CommandTrial::RunChecked(const sched::Job& job,
-                                          const std::atomic<bool>* cancel) const {
+job::JobResult CommandTrial::RunChecked(const job::Job& job,
+                                        const std::atomic<bool>* cancel) const {
   Result<fs::path> workdir = PrepareWorkdir(job);
-  if (!workdir.ok()) return sched::ResultFor(job, sched::Outcome::kFailed, workdir.message());
+  if (!workdir.ok()) return job::ResultFor(job, job::Outcome::kFailed, workdir.message());
   JobBindings bindings{space_->ToJson(job.config), workdir->string(), spec_.seed + job.trial};
   std::vector<std::string> argv = argv_.Expand(job, bindings);
   auto child = ChildProcess::Spawn(argv, StderrLogOf(job.id));
-  if (!child.ok()) return sched::ResultFor(job, sched::Outcome::kFailed, child.message());
+  if (!child.ok()) return job::ResultFor(job, job::Outcome::kFailed, child.message());
   return Follow(**child, argv[0], job, cancel);
 }
 
-sched::JobResult CommandTrial::Follow(ChildProcess& program, const std::string& name,
-                                      const sched::Job& job,
-                                      const std::atomic<bool>* cancel) const {
+job::JobResult CommandTrial::Follow(ChildProcess& program, const std::string& name,
+                                    const job::Job& job,
+                                    const std::atomic<bool>* cancel) const {
   std::ofstream out_log(StdoutLogOf(job.id));
   Progress progress(job, spec_.metric);
   // Logs and judges lines; the job's result once a line ends it.
-  auto consume = [&](const std::vector<std::string>& lines) -> std::optional<sched::JobResult> {
+  auto consume = [&](const std::vector<std::string>& lines) -> std::optional<job::JobResult> {
     for (const std::string& line : lines) {
       out_log << line << '\n';
-      if (std::optional<sched::JobResult> end = progress.OnLine(line)) return end;
+      if (std::optional<job::JobResult> end = progress.OnLine(line)) return end;
     }
     return std::nullopt;
   };
@@ -178,20 +178,20 @@ sched::JobResult CommandTrial::Follow(ChildProcess& program, const std::string& 
   while (true) {
     if (cancel != nullptr && cancel->load()) {
       // Epochs already printed count, even when the reader had not got to them.
-      std::optional<sched::JobResult> end = consume(program.ReadLines(std::chrono::milliseconds(0)));
+      std::optional<job::JobResult> end = consume(program.ReadLines(std::chrono::milliseconds(0)));
       program.Stop(spec_.stop_grace);
-      return end ? *end : progress.Final(sched::Outcome::kTimeout, "cancelled " + progress.Where());
+      return end ? *end : progress.Final(job::Outcome::kTimeout, "cancelled " + progress.Where());
     }
     // Look for the exit before reading, so that every line printed before it is read.
     std::optional<ExitStatus> exit = program.TryReap();
     if (exit && !exited_at) exited_at = Clock::now();
-    if (std::optional<sched::JobResult> end = consume(program.ReadLines(kPoll))) {
+    if (std::optional<job::JobResult> end = consume(program.ReadLines(kPoll))) {
       program.Stop(spec_.stop_grace);
       return *end;
     }
     if (exit && (!program.stdout_open() || Clock::now() - *exited_at > kDrainAfterExit)) {
       std::string tail = FileTail(StderrLogOf(job.id), kStderrTailBytes);
-      return progress.Final(sched::Outcome::kFailed,
+      return progress.Final(job::Outcome::kFailed,
                             "'" + name + "' " + exit->Describe() + " before reaching epoch " +
                                 std::to_string(job.epochs_to) + " (" + progress.Reported() +
                                 "); stderr (" + StderrLogOf(job.id).string() + ")" +

@@ -23,7 +23,7 @@
 #include <vector>
 
 #include "base/status.h"
-#include "sched/job.h"
+#include "job/job.h"
 #include "space/space.h"
 #include "trial/argv_template.h"
 #include "trial/child_process.h"
@@ -53,7 +53,7 @@ class CommandTrial {
   // status and the end of its stderr), or prints a malformed metric line.
   // epochs_trained is the last epoch reported minus epochs_from (0 if none).
   // Never throws.
-  sched::JobResult Run(const sched::Job& job, const std::atomic<bool>* cancel) const;
+  job::JobResult Run(const job::Job& job, const std::atomic<bool>* cancel) const;
 
   std::filesystem::path WorkdirOf(uint32_t trial) const;
   std::filesystem::path StdoutLogOf(uint64_t job) const;
@@ -63,12 +63,12 @@ class CommandTrial {
   CommandTrial(const space::Space& space, CommandSpec spec, ArgvTemplate argv)
       : space_(&space), spec_(std::move(spec)), argv_(std::move(argv)) {}
 
-  sched::JobResult RunChecked(const sched::Job& job, const std::atomic<bool>* cancel) const;
-  Result<std::filesystem::path> PrepareWorkdir(const sched::Job& job) const;
+  job::JobResult RunChecked(const job::Job& job, const std::atomic<bool>* cancel) const;
+  Result<std::filesystem::path> PrepareWorkdir(const job::Job& job) const;
   // Reads the started program's stdout until the job is decided, then makes
   // sure the program is gone. `name` is the program, for messages.
-  sched::JobResult Follow(ChildProcess& program, const std::string& name, const sched::Job& job,
-                          const std::atomic<bool>* cancel) const;
+  job::JobResult Follow(ChildProcess& program, const std::string& name, const job::Job& job,
+                        const std::atomic<bool>* cancel) const;
 
   const space::Space* space_;
   CommandSpec spec_;  // root made absolute

@@ -92,8 +92,8 @@ class CommandTrialTest : public ::testing::Test {
     return Trial(argv, "loss");
   }
 
-  sched::Job Job(uint32_t trial, int from, int to) {
-    sched::Job job;
+  job::Job Job(uint32_t trial, int from, int to) {
+    job::Job job;
     job.id = next_id_++;
     job.trial = trial;
     job.rung = from == 0 ? 0 : 1;
@@ -110,16 +110,16 @@ class CommandTrialTest : public ::testing::Test {
 
 TEST_F(CommandTrialTest, ToyTrainerTrainsARungThenResumesOnPromotion) {
   CommandTrial trial = ToyTrainer();
-  sched::JobResult rung0 = trial.Run(Job(1, 0, 2), nullptr);
-  ASSERT_EQ(rung0.outcome, sched::Outcome::kOk) << rung0.error;
+  job::JobResult rung0 = trial.Run(Job(1, 0, 2), nullptr);
+  ASSERT_EQ(rung0.outcome, job::Outcome::kOk) << rung0.error;
   EXPECT_EQ(rung0.epochs_trained, 2);
   EXPECT_EQ(rung0.job, 1u);
   EXPECT_EQ(rung0.trial, 1u);
   EXPECT_GT(rung0.seconds, 0);
   EXPECT_TRUE(fs::exists(trial.WorkdirOf(1) / "checkpoint-2.json"));
 
-  sched::JobResult rung1 = trial.Run(Job(1, 2, 6), nullptr);
-  ASSERT_EQ(rung1.outcome, sched::Outcome::kOk) << rung1.error;
+  job::JobResult rung1 = trial.Run(Job(1, 2, 6), nullptr);
+  ASSERT_EQ(rung1.outcome, job::Outcome::kOk) << rung1.error;
   EXPECT_EQ(rung1.epochs_trained, 4);  // only the new epochs
   EXPECT_LT(rung1.metric, rung0.metric);  // validation loss keeps falling at this lr
   EXPECT_GT(rung1.metric, 0.0);
@@ -129,19 +129,19 @@ TEST_F(CommandTrialTest, ToyTrainerTrainsARungThenResumesOnPromotion) {
 
 TEST_F(CommandTrialTest, ToyTrainerResumedGivesTheUninterruptedModel) {
   CommandTrial trial = ToyTrainer();
-  ASSERT_EQ(trial.Run(Job(1, 0, 2), nullptr).outcome, sched::Outcome::kOk);
-  sched::JobResult resumed = trial.Run(Job(1, 2, 5), nullptr);
-  sched::JobResult straight = trial.Run(Job(2, 0, 5), nullptr);
-  ASSERT_EQ(resumed.outcome, sched::Outcome::kOk) << resumed.error;
-  ASSERT_EQ(straight.outcome, sched::Outcome::kOk) << straight.error;
+  ASSERT_EQ(trial.Run(Job(1, 0, 2), nullptr).outcome, job::Outcome::kOk);
+  job::JobResult resumed = trial.Run(Job(1, 2, 5), nullptr);
+  job::JobResult straight = trial.Run(Job(2, 0, 5), nullptr);
+  ASSERT_EQ(resumed.outcome, job::Outcome::kOk) << resumed.error;
+  ASSERT_EQ(straight.outcome, job::Outcome::kOk) << straight.error;
   EXPECT_EQ(resumed.metric, straight.metric);
   EXPECT_EQ(straight.epochs_trained, 5);
 }
 
 TEST_F(CommandTrialTest, StopsAProgramThatTrainsPastEpochsTo) {
   CommandTrial trial = ToyTrainer({"--max-epochs", "100000"});
-  sched::JobResult result = trial.Run(Job(1, 0, 3), nullptr);
-  ASSERT_EQ(result.outcome, sched::Outcome::kOk) << result.error;
+  job::JobResult result = trial.Run(Job(1, 0, 3), nullptr);
+  ASSERT_EQ(result.outcome, job::Outcome::kOk) << result.error;
   EXPECT_EQ(result.epochs_trained, 3);
   EXPECT_LT(result.seconds, 30);  // it was stopped, not left to train 100000 epochs
 }
@@ -155,8 +155,8 @@ echo $! > "$1/sleep"
 e=0
 while :; do e=$((e+1)); echo "rungs-metric epoch=$e value=0.5"; done)");
   CommandTrial trial = Trial({script, "{workdir}"});
-  sched::JobResult result = trial.Run(Job(4, 0, 4), nullptr);
-  ASSERT_EQ(result.outcome, sched::Outcome::kOk) << result.error;
+  job::JobResult result = trial.Run(Job(4, 0, 4), nullptr);
+  ASSERT_EQ(result.outcome, job::Outcome::kOk) << result.error;
   EXPECT_EQ(result.epochs_trained, 4);
   EXPECT_DOUBLE_EQ(result.metric, 0.5);
   EXPECT_LT(result.seconds, 30);
@@ -177,8 +177,8 @@ echo "loading shard 2" >&2
 echo "out of memory in layer 3" >&2
 exit 3)");
   CommandTrial trial = Trial({script});
-  sched::JobResult result = trial.Run(Job(1, 0, 4), nullptr);
-  EXPECT_EQ(result.outcome, sched::Outcome::kFailed);
+  job::JobResult result = trial.Run(Job(1, 0, 4), nullptr);
+  EXPECT_EQ(result.outcome, job::Outcome::kFailed);
   EXPECT_EQ(result.epochs_trained, 1);
   EXPECT_THAT(result.error, HasSubstr("exited with status 3 before reaching epoch 4 (it reported up to epoch 1)"));
   EXPECT_THAT(result.error, HasSubstr("loading shard 2\nout of memory in layer 3"));
@@ -187,8 +187,8 @@ exit 3)");
 
 TEST_F(CommandTrialTest, ProgramKilledBySignalSaysWhich) {
   CommandTrial trial = Trial({Script("killed", "kill -KILL $$")});
-  sched::JobResult result = trial.Run(Job(1, 0, 2), nullptr);
-  EXPECT_EQ(result.outcome, sched::Outcome::kFailed);
+  job::JobResult result = trial.Run(Job(1, 0, 2), nullptr);
+  EXPECT_EQ(result.outcome, job::Outcome::kFailed);
   EXPECT_EQ(result.epochs_trained, 0);
   EXPECT_THAT(result.error, HasSubstr("killed by signal 9 (SIGKILL) before reaching epoch 2 (it reported no epoch)"));
   EXPECT_THAT(result.error, HasSubstr("is empty"));
@@ -196,22 +196,22 @@ TEST_F(CommandTrialTest, ProgramKilledBySignalSaysWhich) {
 
 TEST_F(CommandTrialTest, MissingExecutableFailsClearly) {
   CommandTrial by_path = Trial({(dir_ / "bin" / "no-such-trainer").string()});
-  sched::JobResult result = by_path.Run(Job(1, 0, 2), nullptr);
-  EXPECT_EQ(result.outcome, sched::Outcome::kFailed);
+  job::JobResult result = by_path.Run(Job(1, 0, 2), nullptr);
+  EXPECT_EQ(result.outcome, job::Outcome::kFailed);
   EXPECT_THAT(result.error, HasSubstr("cannot start '" + (dir_ / "bin").string()));
   EXPECT_THAT(result.error, HasSubstr("No such file or directory"));
 
   CommandTrial by_name = Trial({"rungs-no-such-trainer-xyz", "--lr", "{lr}"});
   result = by_name.Run(Job(1, 0, 2), nullptr);
-  EXPECT_EQ(result.outcome, sched::Outcome::kFailed);
+  EXPECT_EQ(result.outcome, job::Outcome::kFailed);
   EXPECT_THAT(result.error, HasSubstr("not found on PATH"));
 }
 
 TEST_F(CommandTrialTest, FileThatIsNotExecutableFailsClearly) {
   std::string script = Script("plain", "echo hi");
   fs::permissions(script, fs::perms::owner_read | fs::perms::owner_write);
-  sched::JobResult result = Trial({script}).Run(Job(1, 0, 2), nullptr);
-  EXPECT_EQ(result.outcome, sched::Outcome::kFailed);
+  job::JobResult result = Trial({script}).Run(Job(1, 0, 2), nullptr);
+  EXPECT_EQ(result.outcome, job::Outcome::kFailed);
   EXPECT_THAT(result.error, HasSubstr("Permission denied"));
 }
 
@@ -222,8 +222,8 @@ echo "rungs-metric epoch=2 value=$1"
 exec sleep 1000)");
   for (std::string bad : {"nan", "-nan", "inf"}) {
     CommandTrial trial = Trial({script, bad});
-    sched::JobResult result = trial.Run(Job(1, 0, 5), nullptr);
-    EXPECT_EQ(result.outcome, sched::Outcome::kDiverged) << bad << ": " << result.error;
+    job::JobResult result = trial.Run(Job(1, 0, 5), nullptr);
+    EXPECT_EQ(result.outcome, job::Outcome::kDiverged) << bad << ": " << result.error;
     EXPECT_EQ(result.epochs_trained, 2) << bad;
     EXPECT_THAT(result.error, HasSubstr("at epoch 2")) << bad;
   }
@@ -244,9 +244,9 @@ exec sleep 1000)");
     }
     cancel.store(true);
   });
-  sched::JobResult result = trial.Run(Job(1, 2, 8), &cancel);
+  job::JobResult result = trial.Run(Job(1, 2, 8), &cancel);
   canceller.join();
-  EXPECT_EQ(result.outcome, sched::Outcome::kTimeout) << result.error;
+  EXPECT_EQ(result.outcome, job::Outcome::kTimeout) << result.error;
   EXPECT_EQ(result.epochs_trained, 2);  // epochs 3 and 4 after epochs_from = 2
   EXPECT_THAT(result.error, HasSubstr("cancelled after epoch 4"));
   EXPECT_LT(result.seconds, 30);
@@ -258,30 +258,30 @@ echo "starting"
 echo "rungs-metric epoch=1 value=0.5"
 echo "rungs-metric epoch=2 value=high"
 exec sleep 1000)");
-  sched::JobResult result = Trial({script}).Run(Job(1, 0, 3), nullptr);
-  EXPECT_EQ(result.outcome, sched::Outcome::kFailed);
+  job::JobResult result = Trial({script}).Run(Job(1, 0, 3), nullptr);
+  EXPECT_EQ(result.outcome, job::Outcome::kFailed);
   EXPECT_EQ(result.epochs_trained, 1);
   EXPECT_THAT(result.error, HasSubstr("stdout line 3: metric line: value 'high' of 'value'"));
 }
 
 TEST_F(CommandTrialTest, MetricLineWithoutTheObjectiveFails) {
   std::string script = Script("nometric", R"(echo "rungs-metric epoch=1 accuracy=0.5")");
-  sched::JobResult result = Trial({script}, "loss").Run(Job(1, 0, 1), nullptr);
-  EXPECT_EQ(result.outcome, sched::Outcome::kFailed);
+  job::JobResult result = Trial({script}, "loss").Run(Job(1, 0, 1), nullptr);
+  EXPECT_EQ(result.outcome, job::Outcome::kFailed);
   EXPECT_THAT(result.error, HasSubstr("no 'loss='"));
 }
 
 TEST_F(CommandTrialTest, ProgramThatRestartsInsteadOfResumingFails) {
   std::string script = Script("restarts", R"(echo "rungs-metric epoch=1 value=0.5")");
-  sched::JobResult result = Trial({script}).Run(Job(1, 2, 4), nullptr);
-  EXPECT_EQ(result.outcome, sched::Outcome::kFailed);
+  job::JobResult result = Trial({script}).Run(Job(1, 2, 4), nullptr);
+  EXPECT_EQ(result.outcome, job::Outcome::kFailed);
   EXPECT_THAT(result.error, HasSubstr("epoch 1 does not follow epoch 2"));
 }
 
 TEST_F(CommandTrialTest, LastLineWithoutNewlineCounts) {
   std::string script = Script("nonewline", R"(printf 'rungs-metric epoch=1 value=0.25')");
-  sched::JobResult result = Trial({script}).Run(Job(1, 0, 1), nullptr);
-  ASSERT_EQ(result.outcome, sched::Outcome::kOk) << result.error;
+  job::JobResult result = Trial({script}).Run(Job(1, 0, 1), nullptr);
+  ASSERT_EQ(result.outcome, job::Outcome::kOk) << result.error;
   EXPECT_DOUBLE_EQ(result.metric, 0.25);
 }
 
@@ -293,7 +293,7 @@ echo "rungs-metric epoch=1 value=1")");
       script + " {workdir} --lr={lr} 'two words' \"$HOME\" '*' {trial} {seed} {rung}");
   ASSERT_TRUE(argv.ok()) << argv.message();
   CommandTrial trial = Trial(*argv);
-  ASSERT_EQ(trial.Run(Job(6, 0, 1), nullptr).outcome, sched::Outcome::kOk);
+  ASSERT_EQ(trial.Run(Job(6, 0, 1), nullptr).outcome, job::Outcome::kOk);
   EXPECT_EQ(ReadFile(trial.WorkdirOf(6) / "args"),
             "[" + trial.WorkdirOf(6).string() + "]\n[--lr=0.01]\n[two words]\n[$HOME]\n[*]\n"
             "[6]\n[106]\n[0]\n");
@@ -305,9 +305,9 @@ TEST_F(CommandTrialTest, ProgramInheritsNoDescriptorBeyondStdio) {
   std::string script = Script("fds", R"(
 if [ -e /proc/$$/fd/$1 ]; then v=1; else v=0; fi
 echo "rungs-metric epoch=1 value=$v")");
-  sched::JobResult result = Trial({script, std::to_string(leaky)}).Run(Job(1, 0, 1), nullptr);
+  job::JobResult result = Trial({script, std::to_string(leaky)}).Run(Job(1, 0, 1), nullptr);
   ::close(leaky);
-  ASSERT_EQ(result.outcome, sched::Outcome::kOk) << result.error;
+  ASSERT_EQ(result.outcome, job::Outcome::kOk) << result.error;
   EXPECT_EQ(result.metric, 0.0);  // descriptor `leaky` was not open in the program
 }
 
@@ -317,7 +317,7 @@ echo "epoch 1 starting"
 echo "warning: slow disk" >&2
 echo "rungs-metric epoch=1 value=1")");
   CommandTrial trial = Trial({script});
-  ASSERT_EQ(trial.Run(Job(1, 0, 1), nullptr).outcome, sched::Outcome::kOk);
+  ASSERT_EQ(trial.Run(Job(1, 0, 1), nullptr).outcome, job::Outcome::kOk);
   EXPECT_EQ(ReadFile(trial.StdoutLogOf(1)), "epoch 1 starting\nrungs-metric epoch=1 value=1\n");
   EXPECT_EQ(ReadFile(trial.StderrLogOf(1)), "warning: slow disk\n");
 }
@@ -329,10 +329,10 @@ echo "rungs-metric epoch=$3 value=1")");
   CommandTrial trial = Trial({script, "{workdir}", "{job}", "{epochs_to}"});
   fs::create_directories(trial.WorkdirOf(2));
   std::ofstream(trial.WorkdirOf(2) / "stale-checkpoint") << "x";
-  ASSERT_EQ(trial.Run(Job(2, 0, 1), nullptr).outcome, sched::Outcome::kOk);
+  ASSERT_EQ(trial.Run(Job(2, 0, 1), nullptr).outcome, job::Outcome::kOk);
   EXPECT_EQ(ReadFile(trial.WorkdirOf(2) / ".." / "listing-1"), "");
   std::ofstream(trial.WorkdirOf(2) / "checkpoint") << "x";
-  ASSERT_EQ(trial.Run(Job(2, 1, 2), nullptr).outcome, sched::Outcome::kOk);
+  ASSERT_EQ(trial.Run(Job(2, 1, 2), nullptr).outcome, job::Outcome::kOk);
   EXPECT_EQ(ReadFile(trial.WorkdirOf(2) / ".." / "listing-2"), "checkpoint\n");
   EXPECT_NE(trial.WorkdirOf(2), trial.WorkdirOf(3));
 }
@@ -342,8 +342,8 @@ TEST_F(CommandTrialTest, ManyJobsRunAtOnceWithoutCrossedStreams) {
 for e in 1 2 3; do echo "rungs-metric epoch=$e value=$1.$e"; sleep 0.05; done)");
   CommandTrial trial = Trial({script, "{trial}"});
   constexpr int kJobs = 8;
-  std::vector<sched::JobResult> results(kJobs);
-  std::vector<sched::Job> jobs;
+  std::vector<job::JobResult> results(kJobs);
+  std::vector<job::Job> jobs;
   for (int i = 0; i < kJobs; ++i) jobs.push_back(Job(static_cast<uint32_t>(i + 1), 0, 3));
   std::vector<std::thread> threads;
   for (int i = 0; i < kJobs; ++i) {
@@ -351,7 +351,7 @@ for e in 1 2 3; do echo "rungs-metric epoch=$e value=$1.$e"; sleep 0.05; done)")
   }
   for (std::thread& t : threads) t.join();
   for (int i = 0; i < kJobs; ++i) {
-    ASSERT_EQ(results[i].outcome, sched::Outcome::kOk) << results[i].error;
+    ASSERT_EQ(results[i].outcome, job::Outcome::kOk) << results[i].error;
     EXPECT_DOUBLE_EQ(results[i].metric, (i + 1) + 0.3);
     EXPECT_EQ(results[i].trial, static_cast<uint32_t>(i + 1));
   }

@@ -31,7 +31,7 @@ Result<JournalView> ReadJournal(const store::Journal& journal) {
 std::optional<BestTrial> JournalView::Best(bool maximize) const {
   std::optional<BestTrial> best;
   for (const JobRow& row : jobs) {
-    if (!row.result || row.result->outcome != sched::Outcome::kOk) continue;
+    if (!row.result || row.result->outcome != job::Outcome::kOk) continue;
     double m = row.result->metric;
     if (!std::isfinite(m)) continue;
     bool better = !best || row.job.epochs_to > best->epochs ||
@@ -52,7 +52,7 @@ int64_t JournalView::EpochsTrained() const {
 double JournalView::GbSeconds() const {
   double sum = 0;
   for (const JobRow& row : jobs) {
-    if (row.result) sum += exec::GbSeconds(row.result->billed_ms, row.result->memory_mb);
+    if (row.result) sum += exec::GbSeconds(row.result->cost);
   }
   return sum;
 }

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "base/status.h"
-#include "sched/job.h"
+#include "job/job.h"
 #include "space/config.h"
 #include "store/journal.h"
 
@@ -18,9 +18,9 @@ namespace rungs::tune {
 
 // One job and, once reported, its result.
 struct JobRow {
-  sched::Job job;
+  job::Job job;
   double started_at = 0;                 // experiment seconds
-  std::optional<sched::JobResult> result;
+  std::optional<job::JobResult> result;
   double finished_at = 0;                // experiment seconds, with a result
 };
 

@@ -16,7 +16,8 @@
 
 #include "base/base64.h"
 #include "cli/run_rungs_testing.h"
-#include "sched/job_json.h"
+#include "job/envelope.h"
+#include "job/job_json.h"
 
 namespace rungs::tune {
 namespace {
@@ -58,7 +59,7 @@ class FakeFunction {
     std::lock_guard<std::mutex> lock(mu_);
     return problems_;
   }
-  std::vector<sched::JobEnvelope> requests() {
+  std::vector<job::JobEnvelope> requests() {
     std::lock_guard<std::mutex> lock(mu_);
     return requests_;
   }
@@ -68,16 +69,16 @@ class FakeFunction {
     std::lock_guard<std::mutex> lock(mu_);
     if (req.matches[1] != "rungs-fn") problems_.push_back("function " + std::string(req.matches[1]));
     if (req.get_header_value("Authorization").rfind("AWS4-HMAC-SHA256 ", 0) != 0) problems_.push_back("unsigned");
-    auto json = sched::ParseJson(req.body, "request");
-    auto envelope = json.ok() ? sched::EnvelopeFromJson(*json, "request") : Result<sched::JobEnvelope>(json.error());
+    auto json = job::ParseJson(req.body, "request");
+    auto envelope = json.ok() ? job::EnvelopeFromJson(*json, "request") : Result<job::JobEnvelope>(json.error());
     if (!envelope.ok()) {
       problems_.push_back(envelope.message());
       res.status = 400;
       return;
     }
     requests_.push_back(*envelope);
-    const sched::Job& job = envelope->job;
-    sched::JobResult r;
+    const job::Job& job = envelope->job;
+    job::JobResult r;
     r.job = job.id;
     r.trial = job.trial;
     r.rung = job.rung;
@@ -86,7 +87,7 @@ class FakeFunction {
     r.seconds = 0.001;
     res.set_header("X-Amz-Log-Result",
                    Base64Encode("REPORT RequestId: x\tDuration: 999.1 ms\tBilled Duration: 1000 ms\tMemory Size: 1024 MB\n"));
-    res.set_content(sched::ResultToJson(r).dump(), "application/json");
+    res.set_content(job::ResultToJson(r).dump(), "application/json");
   }
 
   httplib::Server server_;
@@ -94,7 +95,7 @@ class FakeFunction {
   std::thread thread_;
   std::mutex mu_;
   std::vector<std::string> problems_;          // GUARDED_BY(mu_)
-  std::vector<sched::JobEnvelope> requests_;   // GUARDED_BY(mu_)
+  std::vector<job::JobEnvelope> requests_;   // GUARDED_BY(mu_)
 };
 
 nlohmann::json LastJsonLine(const std::string& out) {
@@ -147,10 +148,10 @@ TEST_F(TuneLambda, RunsAnExperimentOnLambdaAndReportsItsCost) {
   EXPECT_TRUE(function.problems().empty()) << function.problems()[0];
 
   // Every job went to Lambda as a restart-mode request for the data as given.
-  std::vector<sched::JobEnvelope> requests = function.requests();
+  std::vector<job::JobEnvelope> requests = function.requests();
   ASSERT_GE(requests.size(), 12u);
   std::set<uint64_t> ids;
-  for (const sched::JobEnvelope& e : requests) {
+  for (const job::JobEnvelope& e : requests) {
     ids.insert(e.job.id);
     EXPECT_EQ(e.job.epochs_from, 0);
     EXPECT_FALSE(e.checkpoint);

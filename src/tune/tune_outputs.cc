@@ -5,20 +5,11 @@
 #include <filesystem>
 #include <fstream>
 
+#include "job/job_json.h"
 #include "report/html_report.h"
 
 namespace rungs::tune {
 namespace {
-
-std::string OutcomeName(sched::Outcome outcome) {
-  switch (outcome) {
-    case sched::Outcome::kOk: return "ok";
-    case sched::Outcome::kFailed: return "failed";
-    case sched::Outcome::kDiverged: return "diverged";
-    case sched::Outcome::kTimeout: return "timeout";
-  }
-  return "failed";
-}
 
 std::string CsvField(const std::string& text) {
   if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
@@ -48,16 +39,17 @@ std::string TrialsCsv(const JournalView& view, const space::Space& space) {
   for (size_t p = 0; p < space.size(); ++p) csv += "," + CsvField(space.name(p));
   csv += "\n";
   for (const JobRow& row : view.jobs) {
-    const sched::Job& j = row.job;
+    const job::Job& j = row.job;
     csv += std::to_string(j.id) + "," + std::to_string(j.trial) + "," + std::to_string(j.bracket) +
            "," + std::to_string(j.rung) + "," + std::to_string(j.epochs_from) + "," +
            std::to_string(j.epochs_to) + "," + Number(j.lr_scale) + "," + Number(row.started_at);
     if (row.result) {
-      const sched::JobResult& r = *row.result;
-      csv += "," + Number(row.finished_at) + "," + OutcomeName(r.outcome) + "," +
-             (r.outcome == sched::Outcome::kOk ? Number(r.metric) : "") + "," +
+      const job::JobResult& r = *row.result;
+      csv += "," + Number(row.finished_at) + "," + std::string(job::OutcomeName(r.outcome)) + "," +
+             (r.outcome == job::Outcome::kOk ? Number(r.metric) : "") + "," +
              std::to_string(r.epochs_trained) + "," + Number(r.seconds) + "," +
-             std::to_string(r.billed_ms) + "," + std::to_string(r.memory_mb) + "," + CsvField(r.error);
+             std::to_string(r.cost.billed_ms) + "," + std::to_string(r.cost.memory_mb) + "," +
+             CsvField(r.error);
     } else {
       csv += ",,running,,,,,,";
     }
@@ -130,7 +122,7 @@ report::ReportData ReportDataFor(const JournalView& view, const space::Space& sp
     }
     if (!row.result) continue;
     data.results.push_back({row.job.trial, row.job.rung, row.job.epochs_to, row.result->metric,
-                            row.result->outcome == sched::Outcome::kOk, row.finished_at});
+                            row.result->outcome == job::Outcome::kOk, row.finished_at});
   }
   return data;
 }

@@ -20,12 +20,12 @@
 #include "sched/factory.h"
 #include "store/journal.h"
 #include "text/fasttext_bin.h"
+#include "text/read_options_json.h"
 #include "trial/classifier_space.h"
 #include "trial/classifier_trial.h"
 #include "trial/command_line.h"
 #include "trial/command_trial.h"
 #include "tune/tune_outputs.h"
-#include "worker/read_options_json.h"
 
 namespace rungs::tune {
 namespace {
@@ -115,15 +115,15 @@ Result<text::Model> Retrain(const JournalView& view, uint32_t trial_id, int epoc
                             trial::TrialOptions options) {
   options.checkpoint_memory_bytes = int64_t{1} << 40;  // keep the one checkpoint this needs
   trial::ClassifierTrial trial(space, data, options);
-  std::vector<const sched::Job*> jobs;
+  std::vector<const job::Job*> jobs;
   for (const JobRow& row : view.jobs) {
     if (row.job.trial != trial_id || row.job.epochs_to > epochs) continue;
     if (row.job.epochs_from == 0) jobs.clear();
     jobs.push_back(&row.job);
   }
-  for (const sched::Job* job : jobs) {
-    sched::JobResult r = trial.Run(*job, nullptr);
-    if (r.outcome != sched::Outcome::kOk) {
+  for (const job::Job* job : jobs) {
+    job::JobResult r = trial.Run(*job, nullptr);
+    if (r.outcome != job::Outcome::kOk) {
       return Fail("retraining trial " + std::to_string(trial_id) + " failed: " + r.error);
     }
   }
@@ -153,11 +153,11 @@ class RungCounter {
       if (row.result) Count(row.job.epochs_to, *row.result);
     }
   }
-  void Started(const sched::Job& job) {
+  void Started(const job::Job& job) {
     counts_.running[job.epochs_to]++;
     epochs_of_running_[job.id] = job.epochs_to;
   }
-  void Finished(const sched::JobResult& r) {
+  void Finished(const job::JobResult& r) {
     auto it = epochs_of_running_.find(r.job);
     if (it == epochs_of_running_.end()) return;
     int epochs = it->second;
@@ -168,10 +168,10 @@ class RungCounter {
   const RungCounts& counts() const { return counts_; }
 
  private:
-  void Count(int epochs, const sched::JobResult& r) {
+  void Count(int epochs, const job::JobResult& r) {
     counts_.finished[epochs]++;
     counts_.epochs_trained += r.epochs_trained;
-    counts_.gb_seconds += exec::GbSeconds(r.billed_ms, r.memory_mb);
+    counts_.gb_seconds += exec::GbSeconds(r.cost);
     counts_.dollars = counts_.gb_seconds * price_;
   }
 
@@ -187,16 +187,16 @@ class CountingExecutor : public exec::Executor {
   CountingExecutor(exec::Executor& inner, RungCounter& counter) : inner_(inner), counter_(counter) {}
 
   int capacity() const override { return inner_.capacity(); }
-  sched::Promotion promotion() const override { return inner_.promotion(); }
-  Status Submit(const sched::Job& job) override {
+  job::Promotion promotion() const override { return inner_.promotion(); }
+  Status Submit(const job::Job& job) override {
     RUNGS_RETURN_IF_ERROR(inner_.Submit(job));
     counter_.Started(job);
     return Status::Ok();
   }
-  Result<std::vector<sched::JobResult>> Wait(double timeout_seconds) override {
-    Result<std::vector<sched::JobResult>> results = inner_.Wait(timeout_seconds);
+  Result<std::vector<job::JobResult>> Wait(double timeout_seconds) override {
+    Result<std::vector<job::JobResult>> results = inner_.Wait(timeout_seconds);
     if (results.ok()) {
-      for (const sched::JobResult& r : *results) counter_.Finished(r);
+      for (const job::JobResult& r : *results) counter_.Finished(r);
     }
     return results;
   }
@@ -231,13 +231,13 @@ Result<exec::LambdaOptions> LambdaOptionsFor(const TuneSpec& spec) {
 // Where Lambda workers find the data: the locations as the user gave them
 // (s3://, https:// or a path inside the function's package), except that a
 // named data set is its local files, which only a local emulator can read.
-sched::DataLocations WorkerData(const TuneSpec& given, const TuneSpec& local) {
-  sched::DataLocations data;
+job::DataLocations WorkerData(const TuneSpec& given, const TuneSpec& local) {
+  job::DataLocations data;
   data.train = given.train.empty() ? fs::absolute(local.train).string() : given.train;
   data.valid = given.valid;
   data.valid_fraction = given.valid_fraction;
   data.split_seed = given.seed;
-  data.read = worker::ReadOptionsToJson(given.read);
+  data.read = text::ReadOptionsToJson(given.read);
   return data;
 }
 
@@ -396,9 +396,9 @@ Result<TuneSummary> RunTune(const TuneSpec& given, const RunControl& control) {
   std::function<void()> cancel_all;
   if (lambda_options) {
     const std::string experiment_id = journal->experiment().id;
-    const sched::DataLocations worker_data = WorkerData(given, spec);
-    lambda_executor = std::make_unique<exec::LambdaExecutor>(*lambda_options, [&, experiment_id, worker_data](const sched::Job& job) {
-      sched::JobEnvelope envelope;
+    const job::DataLocations worker_data = WorkerData(given, spec);
+    lambda_executor = std::make_unique<exec::LambdaExecutor>(*lambda_options, [&, experiment_id, worker_data](const job::Job& job) {
+      job::JobEnvelope envelope;
       envelope.experiment = experiment_id;
       envelope.job = job;
       envelope.config = space.ToJson(job.config);
@@ -412,7 +412,7 @@ Result<TuneSummary> RunTune(const TuneSpec& given, const RunControl& control) {
   } else {
     int workers = spec.workers > 0 ? spec.workers : std::max(1u, std::thread::hardware_concurrency());
     local_executor = std::make_unique<exec::LocalExecutor>(
-        workers, prepared->options.promotion, [&](const sched::Job& job, const std::atomic<bool>* cancel) {
+        workers, prepared->options.promotion, [&](const job::Job& job, const std::atomic<bool>* cancel) {
           return classifier ? classifier->Run(job, cancel) : command->Run(job, cancel);
         });
     inner = local_executor.get();

@@ -87,7 +87,7 @@ TEST(TuneSpec, LambdaRestartsPromotedTrialsByDefault) {
   EXPECT_EQ(Promotion(spec), "restart");
   auto options = SchedulerOptions(spec);
   ASSERT_TRUE(options.ok()) << options.message();
-  EXPECT_EQ(options->promotion, sched::Promotion::kRestart);
+  EXPECT_EQ(options->promotion, job::Promotion::kRestart);
   spec.executor = "local";
   spec.function.clear();
   spec.budget_dollars = 0;

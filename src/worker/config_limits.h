@@ -8,7 +8,7 @@
 // ranges, known loss names, booleans for switches).
 #pragma once
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include "base/status.h"
 #include "space/space.h"

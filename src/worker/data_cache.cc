@@ -3,12 +3,12 @@
 #include <filesystem>
 
 #include "fetch/fetch.h"
-#include "worker/read_options_json.h"
+#include "text/read_options_json.h"
 
 namespace rungs::worker {
 namespace {
 
-std::string KeyOf(const sched::DataLocations& data) {
+std::string KeyOf(const job::DataLocations& data) {
   nlohmann::json key = {data.train, data.valid, data.valid_fraction, data.split_seed, data.read};
   return key.dump();
 }
@@ -30,14 +30,14 @@ Result<std::string> DataCache::Local(const std::string& location, const char* fi
   return local;
 }
 
-Result<std::shared_ptr<trial::ClassifierData>> DataCache::Get(const sched::DataLocations& data) {
+Result<std::shared_ptr<trial::ClassifierData>> DataCache::Get(const job::DataLocations& data) {
   std::string key = KeyOf(data);
   for (auto it = entries_.begin(); it != entries_.end(); ++it) {
     if (it->first != key) continue;
     entries_.splice(entries_.begin(), entries_, it);
     return it->second;
   }
-  Result<text::ReadOptions> read = ReadOptionsFromJson(data.read);
+  Result<text::ReadOptions> read = text::ReadOptionsFromJson(data.read);
   if (!read.ok()) return read.error();
   trial::DataSpec spec;
   // The format by the location's name: a downloaded copy may be named otherwise.

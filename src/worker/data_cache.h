@@ -18,7 +18,7 @@
 #include <utility>
 
 #include "base/status.h"
-#include "sched/job_json.h"
+#include "job/envelope.h"
 #include "trial/classifier_data.h"
 
 namespace rungs::worker {
@@ -36,7 +36,7 @@ class DataCache {
   // The corpora `data` names. Fails naming the field (data.read, data.train)
   // for bad reader options or a file that cannot be had; parse errors come
   // later, from ClassifierData::Get.
-  Result<std::shared_ptr<trial::ClassifierData>> Get(const sched::DataLocations& data);
+  Result<std::shared_ptr<trial::ClassifierData>> Get(const job::DataLocations& data);
 
   size_t size() const { return entries_.size(); }
 

@@ -10,8 +10,8 @@ namespace {
 
 using ::testing::HasSubstr;
 
-sched::DataLocations Locations(const std::string& train, uint64_t split_seed = 1) {
-  sched::DataLocations data;
+job::DataLocations Locations(const std::string& train, uint64_t split_seed = 1) {
+  job::DataLocations data;
   data.train = train;
   data.valid_fraction = 0.25;
   data.split_seed = split_seed;
@@ -53,7 +53,7 @@ TEST(DataCache, KeepsOnlyTheMostRecentDataSets) {
 TEST(DataCache, NamesTheLocationThatCannotBeHad) {
   testing::CorpusDir corpus("rungs_worker_cache_missing");
   DataCache cache({.task_root = corpus.dir()});
-  sched::DataLocations data = Locations("train.txt");
+  job::DataLocations data = Locations("train.txt");
   data.valid = "valid.txt";  // relative: inside the package, where there is none
   auto got = cache.Get(data);
   ASSERT_FALSE(got.ok());

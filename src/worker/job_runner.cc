@@ -6,12 +6,13 @@
 #include <cmath>
 #include <fstream>
 
-#include "sched/job_json.h"
+#include "job/envelope.h"
+#include "job/job_json.h"
+#include "text/read_options_json.h"
 #include "text/trainer.h"
 #include "trial/classifier_space.h"
 #include "trial/classifier_trial.h"
 #include "worker/config_limits.h"
-#include "worker/read_options_json.h"
 
 namespace rungs::worker {
 namespace {
@@ -46,11 +47,10 @@ RunReply Refuse(std::string message) {
 
 // The result with its time, and on Lambda what it is billed for: the
 // handler's duration rounded up to the millisecond, as Lambda bills it.
-RunReply Answer(sched::JobResult result, Clock::time_point start, int memory_mb) {
+RunReply Answer(job::JobResult result, Clock::time_point start, int memory_mb) {
   result.seconds = SecondsSince(start);
   if (memory_mb > 0) {
-    result.billed_ms = static_cast<int64_t>(std::ceil(result.seconds * 1000));
-    result.memory_mb = memory_mb;
+    result.cost = {static_cast<int64_t>(std::ceil(result.seconds * 1000)), memory_mb};
   }
   RunReply reply;
   reply.result = std::move(result);
@@ -59,16 +59,16 @@ RunReply Answer(sched::JobResult result, Clock::time_point start, int memory_mb)
 
 // The checks a request must pass before any data is touched.
 struct CheckedJob {
-  sched::JobEnvelope envelope;
+  job::JobEnvelope envelope;
   trial::ClassifierSettings settings;
   trial::Metric metric = trial::Metric::kAccuracy;
 };
 
 Result<CheckedJob> Check(std::string_view request, const RunnerOptions& options) {
   constexpr std::string_view kOrigin = "lambda request";
-  Result<nlohmann::json> json = sched::ParseJson(request, kOrigin);
+  Result<nlohmann::json> json = job::ParseJson(request, kOrigin);
   if (!json.ok()) return json.error();
-  Result<sched::JobEnvelope> envelope = sched::EnvelopeFromJson(*json, kOrigin);
+  Result<job::JobEnvelope> envelope = job::EnvelopeFromJson(*json, kOrigin);
   if (!envelope.ok()) return envelope.error();
   if (envelope->checkpoint || envelope->job.epochs_from != 0) {
     return Fail("lambda request: job request field 'checkpoint' must be null and "
@@ -76,7 +76,7 @@ Result<CheckedJob> Check(std::string_view request, const RunnerOptions& options)
   }
   Result<CheckedConfig> config = CheckConfig(envelope->config);
   if (!config.ok()) return Fail("lambda request: job request " + config.message());
-  Result<text::ReadOptions> read = ReadOptionsFromJson(envelope->data.read);
+  Result<text::ReadOptions> read = text::ReadOptionsFromJson(envelope->data.read);
   if (!read.ok()) return Fail("lambda request: job request " + read.message());
   Result<trial::Metric> metric = trial::ParseMetric(envelope->task.metric);
   if (!metric.ok()) return Fail("lambda request: task.metric: " + metric.message());
@@ -115,10 +115,10 @@ RunReply JobRunner::Run(std::string_view request, std::optional<Clock::time_poin
   Clock::time_point start = Clock::now();
   Result<CheckedJob> checked = Check(request, options_);
   if (!checked.ok()) return Refuse(checked.message());
-  const sched::Job& job = checked->envelope.job;
+  const job::Job& job = checked->envelope.job;
   const text::TrainArgs& args = checked->settings.args;
   auto failed = [&](const std::string& error) {
-    return Answer(sched::ResultFor(job, sched::Outcome::kFailed, error), start, options_.memory_mb);
+    return Answer(job::ResultFor(job, job::Outcome::kFailed, error), start, options_.memory_mb);
   };
 
   Result<std::shared_ptr<trial::ClassifierData>> data = data_.Get(checked->envelope.data);
@@ -136,10 +136,10 @@ RunReply JobRunner::Run(std::string_view request, std::optional<Clock::time_poin
   Result<text::TrainReport> report = text::Train(**train, schedule, job.epochs_to, *checkpoint, control);
   if (!report.ok()) return failed(report.message());
 
-  sched::JobResult result = sched::ResultFor(job, sched::Outcome::kOk);
+  job::JobResult result = job::ResultFor(job, job::Outcome::kOk);
   result.epochs_trained = static_cast<int>(std::floor(report->epoch + 1e-9));
   if (report->stop == text::TrainStop::kDiverged) {
-    result.outcome = sched::Outcome::kDiverged;
+    result.outcome = job::Outcome::kDiverged;
     result.error = report->message.empty() ? "training diverged (NaN or infinite loss)"
                                            : report->message;
   } else {
@@ -148,7 +148,7 @@ RunReply JobRunner::Run(std::string_view request, std::optional<Clock::time_poin
     if (!metric.ok()) return failed(metric.message());
     result.metric = *metric;
     if (report->stop != text::TrainStop::kDone) {
-      result.outcome = sched::Outcome::kTimeout;
+      result.outcome = job::Outcome::kTimeout;
       result.error = "stopped at the invocation's deadline after " +
                      std::to_string(result.epochs_trained) + " of " +
                      std::to_string(job.epochs_to) + " epochs";

@@ -1,6 +1,6 @@
 // JobRunner: one job request in, one result out, as a Lambda worker runs it.
 //
-// The request is checked field by field (sched::EnvelopeFromJson, then the
+// The request is checked field by field (job::EnvelopeFromJson, then the
 // configuration against the classifier's hard limits, the reader options,
 // restart mode, and whether the model fits the function's memory). A
 // request that fails a check is refused (RunReply::error_type is set); a
@@ -20,7 +20,7 @@
 #include <string>
 #include <string_view>
 
-#include "sched/job.h"
+#include "job/job.h"
 #include "worker/data_cache.h"
 
 namespace rungs::worker {
@@ -37,7 +37,7 @@ using Clock = std::chrono::steady_clock;
 struct RunReply {
   std::string error_type;  // empty: `result` answers the job; else the request is refused
   std::string error;       // why it was refused
-  sched::JobResult result;
+  job::JobResult result;
 };
 
 class JobRunner {

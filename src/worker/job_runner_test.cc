@@ -27,31 +27,31 @@ TEST_F(JobRunnerTest, TrainsAValidJobAndScoresIt) {
   JobRunner runner({});
   RunReply reply = runner.Run(Request(Envelope(corpus_.train())), std::nullopt);
   ASSERT_EQ(reply.error_type, "") << reply.error;
-  const sched::JobResult& r = reply.result;
-  EXPECT_EQ(r.outcome, sched::Outcome::kOk) << r.error;
+  const job::JobResult& r = reply.result;
+  EXPECT_EQ(r.outcome, job::Outcome::kOk) << r.error;
   EXPECT_EQ(r.job, 42u);
   EXPECT_EQ(r.trial, 7u);
   EXPECT_EQ(r.rung, 1);
   EXPECT_EQ(r.epochs_trained, 3);
   EXPECT_GT(r.metric, 0.6);  // the corpus is separable
   EXPECT_GT(r.seconds, 0);
-  EXPECT_EQ(r.billed_ms, 0);  // not on Lambda: nothing billed
-  EXPECT_EQ(r.memory_mb, 0);
+  EXPECT_EQ(r.cost.billed_ms, 0);  // not on Lambda: nothing billed
+  EXPECT_EQ(r.cost.memory_mb, 0);
 }
 
 TEST_F(JobRunnerTest, OnLambdaReportsWhatTheJobIsBilledFor) {
   JobRunner runner({.memory_mb = 512});
   RunReply reply = runner.Run(Request(Envelope(corpus_.train())), std::nullopt);
   ASSERT_EQ(reply.error_type, "") << reply.error;
-  EXPECT_EQ(reply.result.memory_mb, 512);
-  EXPECT_GE(reply.result.billed_ms, 1);
-  EXPECT_GE(reply.result.billed_ms, std::floor(reply.result.seconds * 1000));
+  EXPECT_EQ(reply.result.cost.memory_mb, 512);
+  EXPECT_GE(reply.result.cost.billed_ms, 1);
+  EXPECT_GE(reply.result.cost.billed_ms, std::floor(reply.result.seconds * 1000));
 }
 
 // Restart mode: a Lambda job equals a new local trial trained to the same
 // epochs with the same seed, bit for bit (one thread).
 TEST_F(JobRunnerTest, MatchesALocalClassifierTrialRun) {
-  sched::JobEnvelope e = Envelope(corpus_.train());
+  job::JobEnvelope e = Envelope(corpus_.train());
   e.job.epochs_to = 4;
   e.job.lr_scale = 0.64;
   e.task.metric = "loss";
@@ -75,12 +75,12 @@ TEST_F(JobRunnerTest, MatchesALocalClassifierTrialRun) {
   options.base.verbose = 0;
   options.metric = trial::Metric::kLoss;
   trial::ClassifierTrial local(*space, data, options);
-  sched::Job job = e.job;
+  job::Job job = e.job;
   job.config = *space->FromJson(e.config);
-  sched::JobResult expected = local.Run(job, nullptr);
+  job::JobResult expected = local.Run(job, nullptr);
 
-  ASSERT_EQ(expected.outcome, sched::Outcome::kOk) << expected.error;
-  EXPECT_EQ(reply.result.outcome, sched::Outcome::kOk);
+  ASSERT_EQ(expected.outcome, job::Outcome::kOk) << expected.error;
+  EXPECT_EQ(reply.result.outcome, job::Outcome::kOk);
   EXPECT_EQ(reply.result.epochs_trained, expected.epochs_trained);
   EXPECT_EQ(reply.result.metric, expected.metric);
 }
@@ -91,7 +91,7 @@ struct Mutation {
 };
 
 TEST_F(JobRunnerTest, RefusesEveryBadFieldNamingIt) {
-  json good = sched::EnvelopeToJson(Envelope(corpus_.train()));
+  json good = job::EnvelopeToJson(Envelope(corpus_.train()));
   std::vector<Mutation> mutations = {
       {"'experiment'", [](json& j) { j.erase("experiment"); }},
       {"'epochs_to'", [](json& j) { j["epochs_to"] = 0; }},
@@ -126,7 +126,7 @@ TEST_F(JobRunnerTest, RefusesEveryBadFieldNamingIt) {
 }
 
 TEST_F(JobRunnerTest, RefusesAModelThatWouldExhaustTheFunctionsMemory) {
-  sched::JobEnvelope e = Envelope(corpus_.train());
+  job::JobEnvelope e = Envelope(corpus_.train());
   e.config = {{"lr", 0.5}, {"dim", 300}, {"wordNgrams", 2}, {"bucket", 2000000}};  // 2.2 GiB
   JobRunner small({.memory_mb = 1024});
   RunReply reply = small.Run(Request(e), std::nullopt);
@@ -138,19 +138,19 @@ TEST_F(JobRunnerTest, RefusesAModelThatWouldExhaustTheFunctionsMemory) {
   e.config = {{"lr", 0.5}, {"dim", 12}, {"wordNgrams", 2}, {"bucket", 100000}};  // 4.6 MiB
   RunReply fits = small.Run(Request(e), std::nullopt);
   EXPECT_EQ(fits.error_type, "") << fits.error;
-  EXPECT_EQ(fits.result.outcome, sched::Outcome::kOk) << fits.result.error;
+  EXPECT_EQ(fits.result.outcome, job::Outcome::kOk) << fits.result.error;
 }
 
 TEST_F(JobRunnerTest, StopsBeforeTheDeadlineAndReportsTimeoutWithThePartialModel) {
-  sched::JobEnvelope e = Envelope(corpus_.train());
+  job::JobEnvelope e = Envelope(corpus_.train());
   e.job.epochs_to = 100000;
   JobRunner runner({});
   auto start = Clock::now();
   RunReply reply = runner.Run(Request(e), start + std::chrono::milliseconds(600));
   double seconds = std::chrono::duration<double>(Clock::now() - start).count();
   ASSERT_EQ(reply.error_type, "") << reply.error;
-  const sched::JobResult& r = reply.result;
-  EXPECT_EQ(r.outcome, sched::Outcome::kTimeout);
+  const job::JobResult& r = reply.result;
+  EXPECT_EQ(r.outcome, job::Outcome::kTimeout);
   EXPECT_LT(r.epochs_trained, 100000);
   EXPECT_GT(r.epochs_trained, 0);
   EXPECT_THAT(r.error, HasSubstr("of 100000 epochs"));
@@ -159,11 +159,11 @@ TEST_F(JobRunnerTest, StopsBeforeTheDeadlineAndReportsTimeoutWithThePartialModel
 }
 
 TEST_F(JobRunnerTest, DataThatCannotBeHadIsAFailedJobNotARefusal) {
-  sched::JobEnvelope e = Envelope(corpus_.dir() + "/missing.txt");
+  job::JobEnvelope e = Envelope(corpus_.dir() + "/missing.txt");
   JobRunner runner({});
   RunReply reply = runner.Run(Request(e), std::nullopt);
   ASSERT_EQ(reply.error_type, "") << reply.error;
-  EXPECT_EQ(reply.result.outcome, sched::Outcome::kFailed);
+  EXPECT_EQ(reply.result.outcome, job::Outcome::kFailed);
   EXPECT_THAT(reply.result.error, HasSubstr("data.train"));
   EXPECT_THAT(reply.result.error, HasSubstr("missing.txt"));
   EXPECT_EQ(reply.result.job, 42u);
@@ -173,7 +173,7 @@ TEST_F(JobRunnerTest, RelativePathsAreInsideThePackage) {
   JobRunner runner({.data = {.task_root = corpus_.dir()}});
   RunReply reply = runner.Run(Request(Envelope("train.txt")), std::nullopt);
   ASSERT_EQ(reply.error_type, "") << reply.error;
-  EXPECT_EQ(reply.result.outcome, sched::Outcome::kOk) << reply.result.error;
+  EXPECT_EQ(reply.result.outcome, job::Outcome::kOk) << reply.result.error;
 }
 
 TEST(JobRunnerMargin, IsATenthOfTheTimeLeftWithinBounds) {

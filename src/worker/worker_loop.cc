@@ -9,16 +9,16 @@
 #include <new>
 #include <string>
 
-#include "sched/job_json.h"
+#include "job/job_json.h"
 
 namespace rungs::worker {
 namespace {
 
 // One line per job on stderr, which Lambda sends to CloudWatch Logs.
-void LogResult(const std::string& request_id, const sched::JobResult& r) {
+void LogResult(const std::string& request_id, const job::JobResult& r) {
   std::fprintf(stderr, "rungs worker: %s job %llu trial %u rung %d: %s, %d epochs, metric %g, %.3f s%s%s\n",
                request_id.c_str(), static_cast<unsigned long long>(r.job), r.trial, r.rung,
-               std::string(sched::OutcomeName(r.outcome)).c_str(), r.epochs_trained, r.metric,
+               std::string(job::OutcomeName(r.outcome)).c_str(), r.epochs_trained, r.metric,
                r.seconds, r.error.empty() ? "" : ": ", r.error.c_str());
 }
 
@@ -34,7 +34,7 @@ void Handle(RuntimeApi& api, JobRunner& runner, const Invocation& invocation) {
     RunReply reply = runner.Run(invocation.body, SteadyDeadline(invocation.deadline_ms));
     if (reply.error_type.empty()) {
       LogResult(invocation.request_id, reply.result);
-      std::string body = sched::ResultToJson(reply.result)
+      std::string body = job::ResultToJson(reply.result)
                              .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
       Status posted = api.Respond(invocation.request_id, body);
       if (!posted.ok()) LogProblem(invocation.request_id, "could not post the result: " + posted.message());

@@ -85,12 +85,12 @@ TEST(WorkerLoop, AnswersJobsAndRefusesBadOnesWithoutStopping) {
   ASSERT_EQ(fake.posts().size(), 3u);
   EXPECT_EQ(fake.posts()[0].path, "/2018-06-01/runtime/invocation/req-1/response");
   EXPECT_EQ(fake.posts()[0].error_type_header, "");
-  Result<sched::JobResult> result =
-      sched::ResultFromJson(json::parse(fake.posts()[0].body), "response");
+  Result<job::JobResult> result =
+      job::ResultFromJson(json::parse(fake.posts()[0].body), "response");
   ASSERT_TRUE(result.ok()) << result.message();
-  EXPECT_EQ(result->outcome, sched::Outcome::kOk) << result->error;  // the constant deadline is ignored
+  EXPECT_EQ(result->outcome, job::Outcome::kOk) << result->error;  // the constant deadline is ignored
   EXPECT_EQ(result->epochs_trained, 3);
-  EXPECT_EQ(result->memory_mb, 256);
+  EXPECT_EQ(result->cost.memory_mb, 256);
 
   EXPECT_EQ(fake.posts()[1].path, "/2018-06-01/runtime/invocation/req-2/error");
   EXPECT_EQ(fake.posts()[1].error_type_header, "InvalidJob");

@@ -11,7 +11,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/sample_data_testing.h"
-#include "sched/job_json.h"
+#include "job/envelope.h"
+#include "job/job_json.h"
 
 namespace rungs::worker::testing {
 
@@ -34,8 +35,8 @@ class CorpusDir {
 };
 
 // A valid restart-mode job request for `train`.
-inline sched::JobEnvelope Envelope(const std::string& train) {
-  sched::JobEnvelope e;
+inline job::JobEnvelope Envelope(const std::string& train) {
+  job::JobEnvelope e;
   e.experiment = "exp-test";
   e.job.id = 42;
   e.job.trial = 7;
@@ -51,6 +52,6 @@ inline sched::JobEnvelope Envelope(const std::string& train) {
   return e;
 }
 
-inline std::string Request(const sched::JobEnvelope& e) { return sched::EnvelopeToJson(e).dump(); }
+inline std::string Request(const job::JobEnvelope& e) { return job::EnvelopeToJson(e).dump(); }
 
 }  // namespace rungs::worker::testing

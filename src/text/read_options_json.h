@@ -11,17 +11,17 @@
 // configuration decides it per trial. Pure functions.
 #pragma once
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include "base/status.h"
 #include "text/reader.h"
 
-namespace rungs::worker {
+namespace rungs::text {
 
 // Every field, so the receiver depends on no defaults.
-nlohmann::json ReadOptionsToJson(const text::ReadOptions& options);
+nlohmann::json ReadOptionsToJson(const ReadOptions& options);
 
 // Fails naming the field when one is unknown, mistyped or empty.
-Result<text::ReadOptions> ReadOptionsFromJson(const nlohmann::json& json);
+Result<ReadOptions> ReadOptionsFromJson(const nlohmann::json& json);
 
-}  // namespace rungs::worker
+}  // namespace rungs::text

@@ -1,10 +1,14 @@
-#include "sched/job_json.h"
+#include "job/job_json.h"
 
 #include <cmath>
 #include <limits>
 #include <set>
 
-namespace rungs::sched {
+#include <nlohmann/json.hpp>
+
+#include "job/envelope.h"
+
+namespace rungs::job {
 namespace {
 
 using nlohmann::json;
@@ -299,8 +303,8 @@ nlohmann::json ResultToJson(const JobResult& result) {
           {"epochs_trained", result.epochs_trained},
           {"seconds", result.seconds},
           {"error", result.error},
-          {"billed_ms", result.billed_ms},
-          {"memory_mb", result.memory_mb}};
+          {"billed_ms", result.cost.billed_ms},
+          {"memory_mb", result.cost.memory_mb}};
 }
 
 Result<JobResult> ResultFromJson(const nlohmann::json& json, std::string_view origin) {
@@ -324,8 +328,8 @@ Result<JobResult> ResultFromJson(const nlohmann::json& json, std::string_view or
   result.epochs_trained = int(reader.Int("epochs_trained", 0, kMaxEpochs));
   result.seconds = reader.Number("seconds", 0, max);
   result.error = reader.Text("error", false);
-  result.billed_ms = reader.Int("billed_ms", 0, kMaxBilledMs);
-  result.memory_mb = int(reader.Int("memory_mb", 0, kMaxMemoryMb));
+  result.cost.billed_ms = reader.Int("billed_ms", 0, kMaxBilledMs);
+  result.cost.memory_mb = int(reader.Int("memory_mb", 0, kMaxMemoryMb));
   RUNGS_RETURN_IF_ERROR(reader.Finish());
   return result;
 }
@@ -395,4 +399,4 @@ Result<nlohmann::json> ParseJson(std::string_view text, std::string_view origin)
   }
 }
 
-}  // namespace rungs::sched
+}  // namespace rungs::job

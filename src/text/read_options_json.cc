@@ -1,19 +1,21 @@
-#include "worker/read_options_json.h"
+#include "text/read_options_json.h"
 
 #include <string>
 #include <vector>
 
-namespace rungs::worker {
+#include <nlohmann/json.hpp>
+
+namespace rungs::text {
 namespace {
 
 using nlohmann::json;
 
-std::string_view FormatName(text::Format format) {
+std::string_view FormatName(Format format) {
   switch (format) {
-    case text::Format::kAuto: return "auto";
-    case text::Format::kFastText: return "fasttext";
-    case text::Format::kCsv: return "csv";
-    case text::Format::kJsonl: return "jsonl";
+    case Format::kAuto: return "auto";
+    case Format::kFastText: return "fasttext";
+    case Format::kCsv: return "csv";
+    case Format::kJsonl: return "jsonl";
   }
   return "auto";
 }
@@ -30,11 +32,11 @@ Status ReadName(const std::string& field, const json& value, std::string& out) {
   return Status::Ok();
 }
 
-Status ReadField(const std::string& field, const json& value, text::ReadOptions& options) {
+Status ReadField(const std::string& field, const json& value, ReadOptions& options) {
   if (field == "format") {
     std::string name;
     RUNGS_RETURN_IF_ERROR(ReadName(field, value, name));
-    Result<text::Format> format = text::ParseFormat(name);
+    Result<Format> format = ParseFormat(name);
     if (!format.ok()) return FieldError(field, format.message());
     options.format = *format;
   } else if (field == "label_prefix") {
@@ -66,7 +68,7 @@ Status ReadField(const std::string& field, const json& value, text::ReadOptions&
 
 }  // namespace
 
-nlohmann::json ReadOptionsToJson(const text::ReadOptions& options) {
+nlohmann::json ReadOptionsToJson(const ReadOptions& options) {
   return {{"format", FormatName(options.format)},
           {"label_prefix", options.label_prefix},
           {"csv_label_column", options.csv_label_column},
@@ -76,13 +78,13 @@ nlohmann::json ReadOptionsToJson(const text::ReadOptions& options) {
           {"json_text_field", options.json_text_field}};
 }
 
-Result<text::ReadOptions> ReadOptionsFromJson(const nlohmann::json& json) {
+Result<ReadOptions> ReadOptionsFromJson(const nlohmann::json& json) {
   if (!json.is_object()) return Fail("data.read must be an object of reader options");
-  text::ReadOptions options;
+  ReadOptions options;
   for (const auto& [field, value] : json.items()) {
     RUNGS_RETURN_IF_ERROR(ReadField(field, value, options));
   }
   return options;
 }
 
-}  // namespace rungs::worker
+}  // namespace rungs::text

@@ -1,26 +1,28 @@
-#include "worker/read_options_json.h"
+#include "text/read_options_json.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-namespace rungs::worker {
+#include <nlohmann/json.hpp>
+
+namespace rungs::text {
 namespace {
 
 using nlohmann::json;
 using ::testing::HasSubstr;
 
 TEST(ReadOptionsJson, RoundTripsEveryOption) {
-  text::ReadOptions options;
-  options.format = text::Format::kCsv;
+  ReadOptions options;
+  options.format = Format::kCsv;
   options.label_prefix = "#";
   options.csv_label_column = "2";
   options.csv_text_columns = {"title", "body"};
   options.csv_has_header = false;
   options.json_label_field = "y";
   options.json_text_field = "x";
-  Result<text::ReadOptions> back = ReadOptionsFromJson(ReadOptionsToJson(options));
+  Result<ReadOptions> back = ReadOptionsFromJson(ReadOptionsToJson(options));
   ASSERT_TRUE(back.ok()) << back.message();
-  EXPECT_EQ(back->format, text::Format::kCsv);
+  EXPECT_EQ(back->format, Format::kCsv);
   EXPECT_EQ(back->label_prefix, "#");
   EXPECT_EQ(back->csv_label_column, "2");
   EXPECT_EQ(back->csv_text_columns, (std::vector<std::string>{"title", "body"}));
@@ -30,9 +32,9 @@ TEST(ReadOptionsJson, RoundTripsEveryOption) {
 }
 
 TEST(ReadOptionsJson, EmptyObjectGivesTheDefaults) {
-  Result<text::ReadOptions> read = ReadOptionsFromJson(json::object());
+  Result<ReadOptions> read = ReadOptionsFromJson(json::object());
   ASSERT_TRUE(read.ok()) << read.message();
-  EXPECT_EQ(read->format, text::Format::kAuto);
+  EXPECT_EQ(read->format, Format::kAuto);
   EXPECT_EQ(read->label_prefix, "__label__");
 }
 
@@ -41,7 +43,7 @@ TEST(ReadOptionsJson, RefusesBadOptionsNamingThem) {
                           json{{"label_prefix", ""}}, json{{"csv_text_columns", json::array()}},
                           json{{"csv_text_columns", {"a", 2}}}, json{{"csv_has_header", "no"}},
                           json{{"normalize", true}}, json{{"json_text_field", nullptr}}}) {
-    Result<text::ReadOptions> read = ReadOptionsFromJson(bad);
+    Result<ReadOptions> read = ReadOptionsFromJson(bad);
     ASSERT_FALSE(read.ok()) << bad.dump();
     EXPECT_THAT(read.message(), HasSubstr("data.read field '" + bad.begin().key() + "'"));
   }
@@ -49,4 +51,4 @@ TEST(ReadOptionsJson, RefusesBadOptionsNamingThem) {
 }
 
 }  // namespace
-}  // namespace rungs::worker
+}  // namespace rungs::text

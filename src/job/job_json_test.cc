@@ -1,4 +1,4 @@
-#include "sched/job_json.h"
+#include "job/job_json.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -6,7 +6,11 @@
 #include <cmath>
 #include <limits>
 
-namespace rungs::sched {
+#include <nlohmann/json.hpp>
+
+#include "job/envelope.h"
+
+namespace rungs::job {
 namespace {
 
 using nlohmann::json;
@@ -37,8 +41,8 @@ JobResult SampleResult() {
   r.epochs_trained = 6;
   r.seconds = 12.75;
   r.error = "loss is NaN at epoch 4";
-  r.billed_ms = 12751;
-  r.memory_mb = 3008;
+  r.cost.billed_ms = 12751;
+  r.cost.memory_mb = 3008;
   return r;
 }
 
@@ -91,8 +95,8 @@ TEST(JobJson, ResultRoundTripsAndNaNMetricBecomesNull) {
   EXPECT_EQ(back->epochs_trained, 6);
   EXPECT_EQ(back->seconds, 12.75);
   EXPECT_EQ(back->error, r.error);
-  EXPECT_EQ(back->billed_ms, 12751);
-  EXPECT_EQ(back->memory_mb, 3008);
+  EXPECT_EQ(back->cost.billed_ms, 12751);
+  EXPECT_EQ(back->cost.memory_mb, 3008);
 
   r.metric = kNaN;
   json encoded = ResultToJson(r);
@@ -334,4 +338,4 @@ TEST(JobJson, OutcomeNamesRoundTrip) {
 }
 
 }  // namespace
-}  // namespace rungs::sched
+}  // namespace rungs::job

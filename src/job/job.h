@@ -2,6 +2,9 @@
 //
 // The same two records travel to every executor (local threads, Lambda,
 // simulation) and into the journal; doc/job-protocol.md gives their JSON form.
+// They are the contract between the scheduler and everything that runs jobs,
+// so they live apart from both: executors, trials, workers and the journal
+// need no scheduler to speak it.
 #pragma once
 
 #include <cstdint>
@@ -10,10 +13,11 @@
 
 #include "space/config.h"
 
-namespace rungs::sched {
+namespace rungs::job {
 
 // How a promoted trial continues: from its checkpoint, or retrained from
-// scratch to the new rung's epochs (stateless workers such as Lambda).
+// scratch to the new rung's epochs (stateless workers such as Lambda). An
+// executor declares it and the scheduler shapes its jobs to it (epochs_from).
 enum class Promotion { kResume, kRestart };
 
 struct Job {
@@ -29,6 +33,13 @@ struct Job {
 
 enum class Outcome { kOk, kFailed, kDiverged, kTimeout };
 
+// What a job was billed for (Lambda): duration and the function's memory.
+// Both 0 when nothing is billed per job (local threads).
+struct Cost {
+  int64_t billed_ms = 0;
+  int memory_mb = 0;
+};
+
 struct JobResult {
   uint64_t job = 0;
   uint32_t trial = 0;
@@ -38,10 +49,7 @@ struct JobResult {
   int epochs_trained = 0;  // epochs actually trained by this job (budget accounting)
   double seconds = 0;      // wall time the job took on its worker
   std::string error;       // why, when outcome is not kOk
-  // What the job was billed for (Lambda): duration and the function's
-  // memory. Both 0 when nothing is billed per job (local threads).
-  int64_t billed_ms = 0;
-  int memory_mb = 0;
+  Cost cost;
 };
 
 // A result for `job` with `outcome` and nothing measured yet.
@@ -55,4 +63,4 @@ inline JobResult ResultFor(const Job& job, Outcome outcome, std::string error = 
   return r;
 }
 
-}  // namespace rungs::sched
+}  // namespace rungs::job
