@@ -221,5 +221,40 @@ TEST_F(Cli, PredictReadsStdinAndPrintsOneLinePerInputLine) {
   EXPECT_EQ(none.out, "\n\n\n");  // no label reaches the threshold: empty lines, as fastText
 }
 
+// A model rungs trains records whether it normalized: test and predict
+// apply that by themselves, refuse --normalize for a model trained on text as
+// it is, and take --normalize as given for a model that records nothing
+// (fastText's own, or rungs' before the record).
+TEST_F(Cli, ModelsRecordTheirNormalizationAndTheFlagOnlyServesModelsWithoutARecord) {
+  WriteWholeFile(TestPath("raw_train.txt"), SampleRawFastTextLines(600, 3));
+  WriteWholeFile(TestPath("raw_valid.txt"), SampleRawFastTextLines(200, 4));
+  ASSERT_EQ(RunRungs(Train(TestPath("raw_train.txt"), TestPath("norm"),
+                           {"--normalize", "-lr", "1", "-epoch", "10"}))
+                .exit_code,
+            0);
+  const std::string norm = TestPath("norm.bin");
+  const std::string bytes = ReadWholeFile(norm);
+  ASSERT_NE(bytes.rfind("RUNGSTRL"), std::string::npos);
+  WriteWholeFile(TestPath("legacy.bin"), bytes.substr(0, bytes.rfind("RUNGSTRL")));
+  const std::string legacy = TestPath("legacy.bin");
+
+  for (std::string command : {"test", "test-label", "predict", "predict-prob"}) {
+    SCOPED_TRACE(command);
+    RunResult applied = RunRungs({command, norm, TestPath("raw_valid.txt")});
+    ASSERT_EQ(applied.exit_code, 0) << applied.err;
+    RunResult redundant = RunRungs({command, norm, TestPath("raw_valid.txt"), "--normalize"});
+    EXPECT_EQ(redundant.exit_code, 0) << redundant.err;
+    EXPECT_EQ(redundant.out, applied.out);
+    RunResult flagged = RunRungs({command, legacy, TestPath("raw_valid.txt"), "--normalize"});
+    EXPECT_EQ(flagged.exit_code, 0) << flagged.err;
+    EXPECT_EQ(flagged.out, applied.out);
+    RunResult unflagged = RunRungs({command, legacy, TestPath("raw_valid.txt")});
+    EXPECT_EQ(unflagged.exit_code, 0) << unflagged.err;
+    EXPECT_NE(unflagged.out, applied.out);  // the raw text, as the user asked
+    ExpectOneClearError(RunRungs({command, Model(), TestPath("valid.txt"), "--normalize"}), command,
+                        "--normalize: " + Model() + " records that it was trained on text as it is");
+  }
+}
+
 }  // namespace
 }  // namespace rungs::cli
