@@ -256,5 +256,23 @@ TEST_F(Cli, ModelsRecordTheirNormalizationAndTheFlagOnlyServesModelsWithoutAReco
   }
 }
 
+TEST_F(Cli, NormalizeWritesLabelsThenNormalizedWordsAsFastTextLines) {
+  WriteWholeFile(TestPath("raw.txt"), "__label__a Hello, World!\n\nText __label__B (More)\n");
+  RunResult run = RunRungs({"normalize"}, TestPath("raw.txt"));
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.out, "__label__a hello , world !\n\n__label__B text ( more )\n");
+  WriteWholeFile(TestPath("raw.csv"), "label,text\nPos,\"Great, really!\"\n,No Label\n");
+  RunResult csv = RunRungs({"normalize", TestPath("raw.csv")});
+  ASSERT_EQ(csv.exit_code, 0) << csv.err;
+  EXPECT_EQ(csv.out, "__label__Pos great , really !\nno label\n");
+}
+
+TEST_F(Cli, NormalizeRefusesAWordFastTextWouldTakeForALabel) {
+  WriteWholeFile(TestPath("prefix.csv"), "label,text\nx,fine words\ny,Labelled text\n");
+  ExpectOneClearError(RunRungs({"normalize", TestPath("prefix.csv"), "-label", "label"}), "normalize",
+                      "prefix.csv:3: the word 'labelled' starts with the label prefix 'label'");
+  ExpectOneClearError(RunRungs({"normalize", TestPath("no_such.txt")}), "normalize", "no_such.txt");
+}
+
 }  // namespace
 }  // namespace rungs::cli
