@@ -490,6 +490,7 @@ Result<TuneSummary> RunTune(const TuneSpec& given, const RunControl& control) {
     }
     auto preprocessing = PreprocessingOf(best, space);
     if (!preprocessing.ok()) return preprocessing.error();
+    summary.preprocessing = ctx.preprocessing = *preprocessing;
     RUNGS_RETURN_IF_ERROR(
         text::SaveFastTextBin(*model, *preprocessing, (fs::path(spec.out) / "best.bin").string()));
     if (!spec.test.empty()) {
@@ -521,6 +522,11 @@ Status RebuildReport(const std::string& dir) {
   OutputContext ctx = ContextFor(*spec);
   if (auto best = view->Best(ctx.maximize)) {
     ctx.summary.push_back({"best validation " + spec->metric, std::to_string(best->metric)});
+    if (spec->command.empty()) {
+      auto preprocessing = PreprocessingOf(*best, *space);
+      if (!preprocessing.ok()) return preprocessing.error();
+      ctx.preprocessing = *preprocessing;
+    }
   }
   ctx.summary.push_back({"epochs trained", std::to_string(view->EpochsTrained())});
   AddCost(ctx, *spec, *view);
