@@ -221,5 +221,58 @@ TEST_F(Cli, PredictReadsStdinAndPrintsOneLinePerInputLine) {
   EXPECT_EQ(none.out, "\n\n\n");  // no label reaches the threshold: empty lines, as fastText
 }
 
+// A model rungs trains records whether it normalized: test and predict
+// apply that by themselves, refuse --normalize for a model trained on text as
+// it is, and take --normalize as given for a model that records nothing
+// (fastText's own, or rungs' before the record).
+TEST_F(Cli, ModelsRecordTheirNormalizationAndTheFlagOnlyServesModelsWithoutARecord) {
+  WriteWholeFile(TestPath("raw_train.txt"), SampleRawFastTextLines(600, 3));
+  WriteWholeFile(TestPath("raw_valid.txt"), SampleRawFastTextLines(200, 4));
+  ASSERT_EQ(RunRungs(Train(TestPath("raw_train.txt"), TestPath("norm"),
+                           {"--normalize", "-lr", "1", "-epoch", "10"}))
+                .exit_code,
+            0);
+  const std::string norm = TestPath("norm.bin");
+  const std::string bytes = ReadWholeFile(norm);
+  ASSERT_NE(bytes.rfind("RUNGSTRL"), std::string::npos);
+  WriteWholeFile(TestPath("legacy.bin"), bytes.substr(0, bytes.rfind("RUNGSTRL")));
+  const std::string legacy = TestPath("legacy.bin");
+
+  for (std::string command : {"test", "test-label", "predict", "predict-prob"}) {
+    SCOPED_TRACE(command);
+    RunResult applied = RunRungs({command, norm, TestPath("raw_valid.txt")});
+    ASSERT_EQ(applied.exit_code, 0) << applied.err;
+    RunResult redundant = RunRungs({command, norm, TestPath("raw_valid.txt"), "--normalize"});
+    EXPECT_EQ(redundant.exit_code, 0) << redundant.err;
+    EXPECT_EQ(redundant.out, applied.out);
+    RunResult flagged = RunRungs({command, legacy, TestPath("raw_valid.txt"), "--normalize"});
+    EXPECT_EQ(flagged.exit_code, 0) << flagged.err;
+    EXPECT_EQ(flagged.out, applied.out);
+    RunResult unflagged = RunRungs({command, legacy, TestPath("raw_valid.txt")});
+    EXPECT_EQ(unflagged.exit_code, 0) << unflagged.err;
+    EXPECT_NE(unflagged.out, applied.out);  // the raw text, as the user asked
+    ExpectOneClearError(RunRungs({command, Model(), TestPath("valid.txt"), "--normalize"}), command,
+                        "--normalize: " + Model() + " records that it was trained on text as it is");
+  }
+}
+
+TEST_F(Cli, NormalizeWritesLabelsThenNormalizedWordsAsFastTextLines) {
+  WriteWholeFile(TestPath("raw.txt"), "__label__a Hello, World!\n\nText __label__B (More)\n");
+  RunResult run = RunRungs({"normalize"}, TestPath("raw.txt"));
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.out, "__label__a hello , world !\n\n__label__B text ( more )\n");
+  WriteWholeFile(TestPath("raw.csv"), "label,text\nPos,\"Great, really!\"\n,No Label\n");
+  RunResult csv = RunRungs({"normalize", TestPath("raw.csv")});
+  ASSERT_EQ(csv.exit_code, 0) << csv.err;
+  EXPECT_EQ(csv.out, "__label__Pos great , really !\nno label\n");
+}
+
+TEST_F(Cli, NormalizeRefusesAWordFastTextWouldTakeForALabel) {
+  WriteWholeFile(TestPath("prefix.csv"), "label,text\nx,fine words\ny,Labelled text\n");
+  ExpectOneClearError(RunRungs({"normalize", TestPath("prefix.csv"), "-label", "label"}), "normalize",
+                      "prefix.csv:3: the word 'labelled' starts with the label prefix 'label'");
+  ExpectOneClearError(RunRungs({"normalize", TestPath("no_such.txt")}), "normalize", "no_such.txt");
+}
+
 }  // namespace
 }  // namespace rungs::cli

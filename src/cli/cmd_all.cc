@@ -12,6 +12,7 @@ Command AddTestCommand(CLI::App& app);
 Command AddTestLabelCommand(CLI::App& app);
 Command AddPredictCommand(CLI::App& app);
 Command AddPredictProbCommand(CLI::App& app);
+Command AddNormalizeCommand(CLI::App& app);
 Command AddWorkerCommand(CLI::App& app);
 Command AddLambdaCommand(CLI::App& app);
 
@@ -26,6 +27,7 @@ std::vector<Command> AddCommands(CLI::App& app) {
       AddTestLabelCommand(app),
       AddPredictCommand(app),
       AddPredictProbCommand(app),
+      AddNormalizeCommand(app),
       AddWorkerCommand(app),
       AddLambdaCommand(app),
   };

@@ -1,5 +1,6 @@
 // rungs train: fastText's `supervised`, with its flag names and defaults,
-// plus the reader flags; writes <output>.bin in fastText's format.
+// plus the reader flags; writes <output>.bin in fastText's format, with the
+// preprocessing (--normalize or none) recorded in its rungs trailer.
 #include <unistd.h>
 
 #include <cerrno>
@@ -56,7 +57,7 @@ void AddTrainFlags(CLI::App& app, TrainFlags& f) {
   app.add_flag("--keep-order", a.keep_order, "train in file order instead of shuffled");
   app.add_flag("--progress", f.progress,
                "print progress even when stderr is not a terminal (one line per second)");
-  AddReaderFlags(app, f.reader, /*with_label_prefix=*/true);
+  AddReaderFlags(app, f.reader, ReaderUse::kTrain);
 }
 
 // Fails before a long training, rather than after it, when the model file
@@ -112,7 +113,7 @@ Status RunTrain(const TrainFlags& f) {
     return Fail("training stopped at epoch " + std::to_string(report->epoch) + ": " +
                 report->message);
   }
-  return text::SaveFastTextBin(checkpoint->model, model_path);
+  return text::SaveFastTextBin(checkpoint->model, {.normalize = options->normalize}, model_path);
 }
 
 }  // namespace

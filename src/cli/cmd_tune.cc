@@ -119,6 +119,7 @@ void PrintSummary(const tune::TuneSummary& s, const tune::TuneSpec& spec, bool j
       j["best"] = {{"trial", s.best->trial}, {"epochs", s.best->epochs}, {"valid", s.best->metric}};
     }
     if (s.test_metric) j["test"] = *s.test_metric;
+    if (s.preprocessing) j["preprocessing"] = text::PreprocessingName(*s.preprocessing);
     if (s.lambda) j["cost"] = {{"gb_seconds", s.gb_seconds}, {"dollars", s.dollars}};
     std::printf("%s\n", j.dump().c_str());
     return;
@@ -136,6 +137,9 @@ void PrintSummary(const tune::TuneSummary& s, const tune::TuneSpec& spec, bool j
   if (s.test_metric) {
     std::printf("test %s %.4f%s\n", spec.metric.c_str(), *s.test_metric,
                 s.refit ? " (refit on train + validation)" : "");
+  }
+  if (s.preprocessing) {
+    std::printf("preprocessing: %s\n", text::DescribePreprocessing(*s.preprocessing).c_str());
   }
   std::printf("model:  %s/best.bin\nconfig: %s/best.toml\nreport: %s/report.html\n", s.out.c_str(),
               s.out.c_str(), s.out.c_str());

@@ -15,24 +15,23 @@ void AddEvaluationFlags(CLI::App& app, EvaluationFlags& flags) {
   app.add_option("threshold", flags.threshold, "minimal probability of a predicted label")
       ->capture_default_str();
   app.add_flag("--json", flags.json, "print the results as one JSON object");
-  AddReaderFlags(app, flags.reader, /*with_label_prefix=*/false);
+  AddReaderFlags(app, flags.reader, ReaderUse::kModel);
 }
 
 Result<text::EvalResult> EvaluateFile(const EvaluationFlags& flags) {
   if (flags.k < 1) return Fail("k must be at least 1, got " + std::to_string(flags.k));
-  Result<text::Model> model = text::LoadFastTextBin(flags.model);
-  if (!model.ok()) return model.error();
-  Result<text::ReadOptions> options = flags.reader.ToReadOptions(flags.file);
+  Result<text::ModelFile> file = text::LoadFastTextBin(flags.model);
+  if (!file.ok()) return file.error();
+  Result<text::ReadOptions> options = flags.reader.ToReadOptionsFor(*file, flags.model, flags.file);
   if (!options.ok()) return options.error();
-  options->label_prefix = model->args().dict.label;
   Result<LabelledCorpus> loaded = LoadLabelledCorpus(flags.file, *options);
   if (!loaded.ok()) return loaded.error();
   std::string note = UnlabelledNote(flags.file, *loaded);
   if (!note.empty()) std::fprintf(stderr, "warning: %s\n", note.c_str());
-  Result<std::shared_ptr<const text::Encoded>> data =
-      loaded->corpus->EncodeWith(model->shared_dict());
+  const text::Model& model = file->model;
+  Result<std::shared_ptr<const text::Encoded>> data = loaded->corpus->EncodeWith(model.shared_dict());
   if (!data.ok()) return data.error();
-  return text::Evaluate(*model, **data, flags.k, flags.threshold);
+  return text::Evaluate(model, **data, flags.k, flags.threshold);
 }
 
 std::string FormatGeneralMetrics(const text::EvalResult& result) {

@@ -16,26 +16,26 @@ void AddPredictFlags(CLI::App& app, PredictFlags& flags) {
   app.add_option("k", flags.k, "number of labels per line (-1: all)")->capture_default_str();
   app.add_option("threshold", flags.threshold, "minimal probability of a printed label")
       ->capture_default_str();
-  AddReaderFlags(app, flags.reader, /*with_label_prefix=*/false);
+  AddReaderFlags(app, flags.reader, ReaderUse::kModel);
 }
 
 Status PredictLines(const PredictFlags& flags, bool with_probabilities) {
-  Result<text::Model> model = text::LoadFastTextBin(flags.model);
-  if (!model.ok()) return model.error();
-  Result<text::ReadOptions> options = flags.reader.ToReadOptions(flags.file);
+  Result<text::ModelFile> file = text::LoadFastTextBin(flags.model);
+  if (!file.ok()) return file.error();
+  Result<text::ReadOptions> options = flags.reader.ToReadOptionsFor(*file, flags.model, flags.file);
   if (!options.ok()) return options.error();
-  options->label_prefix = model->args().dict.label;
   options->keep_unlabelled = true;
+  const text::Model& model = file->model;
 
   std::vector<text::Prediction> predictions;
   text::PredictScratch scratch;
   std::string line;
   Result<text::ReadStats> stats = text::ReadExamples(flags.file, *options, [&](const text::Example& e) {
-    model->PredictWords(e.words, flags.k, flags.threshold, predictions, scratch);
+    model.PredictWords(e.words, flags.k, flags.threshold, predictions, scratch);
     line.clear();
     for (const text::Prediction& p : predictions) {
       if (!line.empty()) line.push_back(' ');
-      line += model->dict().Label(p.label);
+      line += model.dict().Label(p.label);
       if (with_probabilities) {
         // fastText prints the float probability with six significant digits.
         char probability[32];

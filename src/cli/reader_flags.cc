@@ -2,7 +2,7 @@
 
 namespace rungs::cli {
 
-void AddReaderFlags(CLI::App& app, ReaderFlags& flags, bool with_label_prefix) {
+void AddReaderFlags(CLI::App& app, ReaderFlags& flags, ReaderUse use) {
   app.add_option("--format", flags.format,
                  "input format: auto (by extension: .csv, .jsonl), fasttext, csv or jsonl")
       ->capture_default_str();
@@ -15,11 +15,20 @@ void AddReaderFlags(CLI::App& app, ReaderFlags& flags, bool with_label_prefix) {
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   app.add_flag("--no-header", flags.no_header,
                "the CSV file has no header row: give columns by 0-based index");
-  app.add_flag("--normalize", flags.normalize,
-               "lowercase ASCII letters and split punctuation from words; give it at train, "
-               "test and predict alike");
-  if (with_label_prefix) {
-    app.add_option("--label", flags.label_prefix, "labels prefix (fastText lines)")
+  if (use == ReaderUse::kTrain) {
+    app.add_flag("--normalize", flags.normalize,
+                 "lowercase ASCII letters and split punctuation from words; the model records "
+                 "it, and test and predict apply it by themselves");
+  } else if (use == ReaderUse::kModel) {
+    app.add_flag("--normalize", flags.normalize,
+                 "normalize the text, for a model that does not record its preprocessing "
+                 "(fastText's, older rungs'); rungs applies a recorded one by itself");
+  }
+  if (use != ReaderUse::kModel) {
+    app.add_option("--label", flags.label_prefix,
+                   use == ReaderUse::kTrain ? "labels prefix (fastText lines)"
+                                            : "labels prefix: finds labels in fastText lines, "
+                                              "and is written before every label")
         ->capture_default_str();
   }
 }
@@ -43,6 +52,22 @@ Result<text::ReadOptions> ReaderFlags::ToReadOptions(const std::string& path) co
                 std::to_string(texts.size()));
   }
   options.json_text_field = texts.front();
+  return options;
+}
+
+Result<text::ReadOptions> ReaderFlags::ToReadOptionsFor(const text::ModelFile& model,
+                                                        const std::string& model_path,
+                                                        const std::string& path) const {
+  Result<text::ReadOptions> options = ToReadOptions(path);
+  if (!options.ok()) return options.error();
+  options->label_prefix = model.model.args().dict.label;
+  if (!model.preprocessing) return options;  // unknown: the user says
+  if (normalize && !model.preprocessing->normalize) {
+    return Fail("--normalize: " + model_path +
+                " records that it was trained on text as it is (preprocessing: none); "
+                "normalized text would not be what it learned from. Leave --normalize out.");
+  }
+  options->normalize = model.preprocessing->normalize;
   return options;
 }
 

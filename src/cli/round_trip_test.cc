@@ -1,7 +1,10 @@
 // A model trained by rungs is a fastText model: /usr/bin/fasttext loads it
-// and predicts exactly what rungs predicts, line for line.
+// and predicts exactly what rungs predicts, line for line; for a model that
+// records normalization, from the text `rungs normalize` gives it.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
 
 #include <cmath>
 #include <sstream>
@@ -22,35 +25,29 @@ std::vector<std::string> Lines(const std::string& text) {
   return lines;
 }
 
-// Trains with rungs, then predicts `data` with rungs and with fastText.
-void ExpectSamePredictions(const std::string& name, const std::string& train,
-                           const std::string& data, std::vector<std::string> flags) {
-  std::vector<std::string> args = {"train", "-input", train, "-output", TestPath(name),
-                                   "-thread", "1", "-verbose", "0"};
-  args.insert(args.end(), flags.begin(), flags.end());
-  RunResult trained = RunRungs(args);
-  ASSERT_EQ(trained.exit_code, 0) << trained.err;
-  std::string model = TestPath(name + ".bin");
-
-  RunResult ours = RunRungs({"predict", model, data, "2"});
-  RunResult theirs = RunProgram(kFastText, {"predict", model, data, "2"});
-  ASSERT_EQ(ours.exit_code, 0) << ours.err;
-  ASSERT_EQ(theirs.exit_code, 0) << theirs.err;
-  std::vector<std::string> our_lines = Lines(ours.out);
-  std::vector<std::string> their_lines = Lines(theirs.out);
+// Predicts with rungs from `ours` and with fastText from `theirs` (the same
+// examples, as each reads them): the same labels line for line, the same test
+// output, and probabilities that agree to float rounding.
+void ExpectFastTextAgrees(const std::string& model, const std::string& ours,
+                          const std::string& theirs) {
+  RunResult our_labels = RunRungs({"predict", model, ours, "2"});
+  RunResult their_labels = RunProgram(kFastText, {"predict", model, theirs, "2"});
+  ASSERT_EQ(our_labels.exit_code, 0) << our_labels.err;
+  ASSERT_EQ(their_labels.exit_code, 0) << their_labels.err;
+  std::vector<std::string> our_lines = Lines(our_labels.out);
+  std::vector<std::string> their_lines = Lines(their_labels.out);
   ASSERT_EQ(our_lines.size(), their_lines.size());
   ASSERT_GT(our_lines.size(), 0u);
   for (size_t i = 0; i < our_lines.size(); ++i) {
     ASSERT_EQ(our_lines[i], their_lines[i]) << "line " << i + 1;
   }
 
-  RunResult our_test = RunRungs({"test", model, data});
-  RunResult their_test = RunProgram(kFastText, {"test", model, data});
+  RunResult our_test = RunRungs({"test", model, ours});
+  RunResult their_test = RunProgram(kFastText, {"test", model, theirs});
   EXPECT_EQ(our_test.out, their_test.out);
 
-  // Probabilities agree to float rounding.
-  RunResult our_probs = RunRungs({"predict-prob", model, data, "1"});
-  RunResult their_probs = RunProgram(kFastText, {"predict-prob", model, data, "1"});
+  RunResult our_probs = RunRungs({"predict-prob", model, ours, "1"});
+  RunResult their_probs = RunProgram(kFastText, {"predict-prob", model, theirs, "1"});
   std::vector<std::string> a = Lines(our_probs.out), b = Lines(their_probs.out);
   ASSERT_EQ(a.size(), b.size());
   for (size_t i = 0; i < a.size(); ++i) {
@@ -62,6 +59,33 @@ void ExpectSamePredictions(const std::string& name, const std::string& train,
     ASSERT_EQ(la, lb) << "line " << i + 1;
     ASSERT_NEAR(pa, pb, 1e-4) << "line " << i + 1;
   }
+}
+
+// Trains `name`.bin with rungs on `train`, returning its path.
+std::string TrainModel(const std::string& name, const std::string& train,
+                       const std::vector<std::string>& flags) {
+  std::vector<std::string> args = {"train", "-input", train, "-output", TestPath(name),
+                                   "-thread", "1", "-verbose", "0"};
+  args.insert(args.end(), flags.begin(), flags.end());
+  RunResult trained = RunRungs(args);
+  EXPECT_EQ(trained.exit_code, 0) << trained.err;
+  return TestPath(name + ".bin");
+}
+
+// Trains with rungs, then predicts `data` with rungs and with fastText.
+void ExpectSamePredictions(const std::string& name, const std::string& train,
+                           const std::string& data, const std::vector<std::string>& flags) {
+  ExpectFastTextAgrees(TrainModel(name, train, flags), data, data);
+}
+
+// `rungs normalize` of `raw`, written to `clean`.
+void Normalize(const std::string& raw, const std::string& clean,
+               const std::vector<std::string>& flags = {}) {
+  std::vector<std::string> args = {"normalize", raw};
+  args.insert(args.end(), flags.begin(), flags.end());
+  RunResult run = RunRungs(args);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  WriteWholeFile(clean, run.out);
 }
 
 TEST(RoundTrip, FastTextPredictsWhatRungsPredictsWithNgramsAndSubwords) {
@@ -109,6 +133,52 @@ TEST(RoundTrip, AgNewsCsvModelPredictsTheSameInFastText) {
   RunResult from_text = RunProgram(kFastText, {"predict", model, TestPath("ag.txt")});
   ASSERT_EQ(from_csv.exit_code, 0) << from_csv.err;
   EXPECT_EQ(from_csv.out, from_text.out);
+}
+
+// A model trained with --normalize records it, so rungs normalizes raw text by
+// itself; fastText, given the same text through `rungs normalize`, predicts
+// the same labels line for line (fastText lines, with a blank one).
+TEST(RoundTrip, FastTextOnNormalizedTextPredictsWhatRungsPredictsOnRawText) {
+  WriteWholeFile(TestPath("raw_train.txt"), SampleRawFastTextLines(800, 21));
+  WriteWholeFile(TestPath("raw_valid.txt"), SampleRawFastTextLines(150, 22) + "\n" +
+                                                SampleRawFastTextLines(150, 23));
+  std::string model = TrainModel("rt_norm", TestPath("raw_train.txt"),
+                                 {"-dim", "16", "-epoch", "5", "-wordNgrams", "2", "--normalize"});
+  Normalize(TestPath("raw_valid.txt"), TestPath("clean_valid.txt"));
+  ExpectFastTextAgrees(model, TestPath("raw_valid.txt"), TestPath("clean_valid.txt"));
+  // Normalization mattered: fastText on the raw text predicts otherwise.
+  EXPECT_NE(RunProgram(kFastText, {"predict", model, TestPath("raw_valid.txt")}).out,
+            RunRungs({"predict", model, TestPath("raw_valid.txt")}).out);
+  // Normalizing twice changes nothing, so clean text is fine for rungs too.
+  EXPECT_EQ(RunRungs({"predict", model, TestPath("clean_valid.txt")}).out,
+            RunRungs({"predict", model, TestPath("raw_valid.txt")}).out);
+}
+
+// The same from CSV and JSON lines: `rungs normalize` reads them as predict
+// and test do and writes fastText lines.
+TEST(RoundTrip, NormalizeTurnsCsvAndJsonLinesIntoWhatFastTextNeeds) {
+  std::string csv = "label,text\n", jsonl;
+  std::istringstream raw(SampleRawFastTextLines(200, 24));
+  for (std::string line; std::getline(raw, line);) {
+    size_t space = line.find(' ');
+    std::string label = line.substr(9, space - 9), text = line.substr(space + 1);
+    std::string quoted;
+    for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+    csv += label + ",\"" + quoted + "\"\n";
+    jsonl += nlohmann::json({{"label", label}, {"text", text}})
+                 .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
+             "\n";
+  }
+  WriteWholeFile(TestPath("raw_valid.csv"), csv);
+  WriteWholeFile(TestPath("raw_valid.jsonl"), jsonl);
+  WriteWholeFile(TestPath("raw_train.txt"), SampleRawFastTextLines(800, 21));
+  std::string model = TrainModel("rt_norm_csv", TestPath("raw_train.txt"),
+                                 {"-dim", "12", "-epoch", "5", "--normalize"});
+  for (const std::string file : {"raw_valid.csv", "raw_valid.jsonl"}) {
+    SCOPED_TRACE(file);
+    Normalize(TestPath(file), TestPath(file + ".clean.txt"));
+    ExpectFastTextAgrees(model, TestPath(file), TestPath(file + ".clean.txt"));
+  }
 }
 
 }  // namespace

@@ -118,10 +118,11 @@ TEST(Dictionary, MatchesFastTextOrderingSubwordsAndNgramBuckets) {
   args.min_count = 2;
   auto encoded = BuildCorpus(examples)->Encode(args);
   ASSERT_TRUE(encoded.ok()) << encoded.message();
-  auto model = LoadFastTextBin(dir + "/ft.bin");
-  ASSERT_TRUE(model.ok()) << model.message();
+  auto loaded = LoadFastTextBin(dir + "/ft.bin");
+  ASSERT_TRUE(loaded.ok()) << loaded.message();
+  const Model& model = loaded->model;
   const Dictionary& ours = *(*encoded)->dict;
-  const Dictionary& theirs = model->dict();
+  const Dictionary& theirs = model.dict();
   ASSERT_EQ(ours.size(), theirs.size());
   EXPECT_EQ(ours.nwords(), theirs.nwords());
   EXPECT_EQ(ours.ntokens(), theirs.ntokens());
@@ -160,7 +161,7 @@ print(json.dumps(out))
     EXPECT_EQ(rows, reply["subwords"][w].get<std::vector<int32_t>>()) << words[w];
   }
   PredictScratch scratch;
-  std::vector<float> hidden(model->args().dim);
+  std::vector<float> hidden(model.args().dim);
   for (size_t s = 0; s < sentences.size(); ++s) {
     std::vector<std::string_view> split;
     for (size_t b = 0, e; b < sentences[s].size(); b = e + 1) {
@@ -169,7 +170,7 @@ print(json.dumps(out))
       split.push_back(std::string_view(sentences[s]).substr(b, e - b));
     }
     theirs.EncodeLine(split, scratch.rows, scratch.hashes);
-    model->ComputeHidden(scratch.rows, hidden.data());
+    model.ComputeHidden(scratch.rows, hidden.data());
     const auto expected = reply["sentences"][s].get<std::vector<double>>();
     ASSERT_EQ(expected.size(), hidden.size());
     for (size_t j = 0; j < hidden.size(); ++j) {

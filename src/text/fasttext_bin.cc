@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "text/binary_io.h"
+#include "text/model_trailer.h"
 
 namespace rungs::text {
 namespace {
@@ -113,7 +114,8 @@ Result<Dictionary> GetDictionary(BinaryReader& in, const TrainArgs& args) {
 
 }  // namespace
 
-Status SaveFastTextBin(const Model& model, const std::string& path) {
+Status SaveFastTextBin(const Model& model, const Preprocessing& preprocessing,
+                       const std::string& path) {
   const TrainArgs& args = model.args();
   const Dictionary& dict = model.dict();
   BinaryWriter out(path);
@@ -147,10 +149,11 @@ Status SaveFastTextBin(const Model& model, const std::string& path) {
   PutMatrix(out, model.input());
   out.Put<uint8_t>(0);  // qout
   PutMatrix(out, model.output());
+  PutRungsTrailer(out, preprocessing);
   return out.Close();
 }
 
-Result<Model> LoadFastTextBin(const std::string& path) {
+Result<ModelFile> LoadFastTextBin(const std::string& path) {
   BinaryReader in(path);
   RUNGS_RETURN_IF_ERROR(in.Open());
   int32_t magic = 0, version = 0;
@@ -184,10 +187,12 @@ Result<Model> LoadFastTextBin(const std::string& path) {
   RUNGS_RETURN_IF_ERROR(in.Get(qout, "qout"));
   Result<Matrix> output = GetMatrix(in, shared_dict->nlabels(), args.dim, "output");
   if (!output.ok()) return output.error();
+  Result<std::optional<Preprocessing>> preprocessing = GetRungsTrailer(in);
+  if (!preprocessing.ok()) return preprocessing.error();
   Result<Model> model = Model::Create(args, shared_dict, std::move(input).value(),
                                       std::move(output).value());
   if (!model.ok()) return Fail(path + ": " + model.message());
-  return model;
+  return ModelFile{std::move(model).value(), *preprocessing};
 }
 
 }  // namespace rungs::text

@@ -77,7 +77,7 @@ TEST_P(OurBinTest, FastTextPredictsWhatWePredict) {
   ASSERT_TRUE(checkpoint.ok());
   ASSERT_TRUE(Train(**data, LrSchedule::FastText(args), args.epoch, *checkpoint).ok());
   const std::string bin = dir + "/ours.bin";
-  ASSERT_TRUE(SaveFastTextBin(checkpoint->model, bin).ok());
+  ASSERT_TRUE(SaveFastTextBin(checkpoint->model, Preprocessing{}, bin).ok());
   // Unlabelled lines, as a user predicts them (words only).
   std::ofstream unlabelled(dir + "/test.txt");
   for (const auto& e : test) {
@@ -129,18 +129,20 @@ TEST(FastTextBin, LoadsWhatFastTextTrained) {
                  "-verbose 0 2>&1",
              status);
   ASSERT_EQ(status, 0);
-  auto model = LoadFastTextBin(dir + "/ft.bin");
-  ASSERT_TRUE(model.ok()) << model.message();
-  EXPECT_EQ(model->args().dim, 12);
-  EXPECT_EQ(model->args().dict.word_ngrams, 2);
-  EXPECT_EQ(model->dict().nlabels(), 7);
+  auto loaded = LoadFastTextBin(dir + "/ft.bin");
+  ASSERT_TRUE(loaded.ok()) << loaded.message();
+  EXPECT_EQ(loaded->preprocessing, std::nullopt);  // fastText records none
+  const Model& model = loaded->model;
+  EXPECT_EQ(model.args().dim, 12);
+  EXPECT_EQ(model.args().dict.word_ngrams, 2);
+  EXPECT_EQ(model.dict().nlabels(), 7);
 
   const auto theirs = Lines(RunCommand("/usr/bin/fasttext predict " + dir + "/ft.bin " + dir + "/test.txt 3", status));
-  EXPECT_EQ(theirs, OurPredictions(*model, test, 3));
+  EXPECT_EQ(theirs, OurPredictions(model, test, 3));
 
   const std::string report = RunCommand("/usr/bin/fasttext test " + dir + "/ft.bin " + dir + "/test.txt 1", status);
-  auto test_data = BuildCorpus(test)->EncodeWith(model->shared_dict());
-  auto eval = Evaluate(*model, **test_data, 1, 0);
+  auto test_data = BuildCorpus(test)->EncodeWith(model.shared_dict());
+  auto eval = Evaluate(model, **test_data, 1, 0);
   ASSERT_TRUE(eval.ok());
   std::ostringstream p1;
   p1.precision(3);
@@ -163,11 +165,13 @@ TEST(FastTextBin, LoadsWhatFastTextTrained) {
                                   metric(l.Precision()) + "  Recall : --------   " + l.label);
   }
 
-  // And writing it back gives fastText's file byte for byte.
-  ASSERT_TRUE(SaveFastTextBin(*model, dir + "/again.bin").ok());
+  // And writing it back gives fastText's file byte for byte, then the trailer.
+  ASSERT_TRUE(SaveFastTextBin(model, Preprocessing{}, dir + "/again.bin").ok());
   std::ifstream a(dir + "/ft.bin", std::ios::binary), b(dir + "/again.bin", std::ios::binary);
   std::string bytes_a((std::istreambuf_iterator<char>(a)), {}), bytes_b((std::istreambuf_iterator<char>(b)), {});
-  EXPECT_TRUE(bytes_a == bytes_b);
+  ASSERT_GT(bytes_b.size(), bytes_a.size());
+  EXPECT_TRUE(bytes_b.compare(0, bytes_a.size(), bytes_a) == 0);
+  EXPECT_EQ(bytes_b.substr(bytes_a.size(), 8), "RUNGSTRL");
 }
 
 TEST(FastTextBin, RejectsAFileThatIsNotAModel) {
@@ -191,13 +195,15 @@ TEST(FastTextBin, RejectsTruncatedFilesAtEveryPoint) {
   auto data = BuildCorpus(MakeExamples(40, 3, 1))->Encode(args.dict);
   auto checkpoint = StartTraining(**data, args);
   ASSERT_TRUE(checkpoint.ok());
-  ASSERT_TRUE(SaveFastTextBin(checkpoint->model, dir + "/full.bin").ok());
+  ASSERT_TRUE(SaveFastTextBin(checkpoint->model, Preprocessing{.normalize = true}, dir + "/full.bin").ok());
   std::ifstream in(dir + "/full.bin", std::ios::binary);
   const std::string bytes((std::istreambuf_iterator<char>(in)), {});
   ASSERT_TRUE(LoadFastTextBin(dir + "/full.bin").ok());
-  // Cut inside the header, args, dictionary, and both matrices.
+  const size_t trailer = bytes.rfind("RUNGSTRL");
+  ASSERT_NE(trailer, std::string::npos);
+  // Cut inside the header, args, dictionary, both matrices and the trailer.
   for (size_t cut : {size_t{2}, size_t{6}, size_t{30}, size_t{70}, size_t{120}, bytes.size() / 2,
-                     bytes.size() - 3}) {
+                     trailer - 3, trailer + 3, trailer + 10, bytes.size() - 3}) {
     std::ofstream(dir + "/cut.bin", std::ios::binary | std::ios::trunc).write(bytes.data(), cut);
     auto model = LoadFastTextBin(dir + "/cut.bin");
     ASSERT_FALSE(model.ok()) << "cut at " << cut;

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/run_rungs_testing.h"
+#include "cli/sample_data_testing.h"
 #include "store/journal.h"
 
 namespace rungs::tune {
@@ -89,6 +90,7 @@ TEST_F(TuneCli, WritesEveryOutputAndFastTextLoadsTheBestModel) {
   }
   EXPECT_NE(run.out.find("best validation accuracy"), std::string::npos) << run.out;
   EXPECT_NE(run.out.find("test accuracy"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("\npreprocessing: none (text is used as it is)\n"), std::string::npos) << run.out;
 
   // fastText itself loads best.bin and predicts what rungs predicts.
   cli::RunResult theirs = RunProgram("/usr/bin/fasttext", {"predict", Path("out/best.bin"), Path("test.txt")});
@@ -116,6 +118,67 @@ TEST_F(TuneCli, WritesEveryOutputAndFastTextLoadsTheBestModel) {
   }
   EXPECT_LE(epochs, 80);
   EXPECT_GT(epochs, 40);
+}
+
+// With normalization chosen, best.bin records it: the test accuracy the tune
+// prints is what `rungs test best.bin` gets from the raw test file without a
+// flag, and what fastText 0.9.2 gets from it through `rungs normalize`; the
+// summary, best.json, best.toml and the report say so.
+TEST_F(TuneCli, BestModelCarriesItsNormalizationToRungsAndFastText) {
+  WriteWholeFile(Path("raw_train.txt"), cli::SampleRawFastTextLines(900, 5));
+  WriteWholeFile(Path("raw_test.txt"), cli::SampleRawFastTextLines(300, 6));
+  WriteWholeFile(Path("space.toml"),
+                 std::string(kSmallSpace) + "[params.normalize]\ntype = \"fixed\"\nvalue = true\n");
+  cli::RunResult run = RunRungs({"tune", "--train", Path("raw_train.txt"), "--test", Path("raw_test.txt"),
+                                 "--space", Path("space.toml"), "--budget-epochs", "40", "--workers", "2",
+                                 "--max-epochs", "9", "--out", Path("out"), "--quiet"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.out.find("\npreprocessing: normalize (lowercase ASCII, punctuation split off); "
+                         "for fastText: rungs normalize < in > out\n"),
+            std::string::npos)
+      << run.out;
+  const size_t at = run.out.find("test accuracy ");
+  ASSERT_NE(at, std::string::npos) << run.out;
+  const double printed = std::stod(run.out.substr(at + 14));
+  EXPECT_LT(printed, 1.0) << "the data has noise, so the comparisons below can fail";
+
+  // rungs, from the raw file and without --normalize, and fastText, from the
+  // normalized file, print the same N, P@1 and R@1.
+  const std::string best = Path("out/best.bin");
+  cli::RunResult ours = RunRungs({"test", best, Path("raw_test.txt")});
+  ASSERT_EQ(ours.exit_code, 0) << ours.err;
+  cli::RunResult clean = RunRungs({"normalize", Path("raw_test.txt")});
+  ASSERT_EQ(clean.exit_code, 0) << clean.err;
+  WriteWholeFile(Path("clean_test.txt"), clean.out);
+  cli::RunResult theirs = RunProgram("/usr/bin/fasttext", {"test", best, Path("clean_test.txt")});
+  ASSERT_EQ(theirs.exit_code, 0) << theirs.err;
+  EXPECT_EQ(ours.out, theirs.out);
+  EXPECT_NE(RunProgram("/usr/bin/fasttext", {"test", best, Path("raw_test.txt")}).out, theirs.out)
+      << "normalization must matter here";
+  // fastText prints three digits; its Python binding gives the exact P@1,
+  // which the tune printed to four decimals.
+  WriteWholeFile(Path("p1.py"), "import sys, fasttext\n"
+                                "n, p, r = fasttext.load_model(sys.argv[1]).test(sys.argv[2])\n"
+                                "print(repr(p))\n");
+  cli::RunResult exact = RunProgram("/usr/bin/python3", {Path("p1.py"), best, Path("clean_test.txt")});
+  ASSERT_EQ(exact.exit_code, 0) << exact.err;
+  EXPECT_NEAR(std::stod(exact.out), printed, 0.00005) << exact.out;
+  char p1[32];
+  std::snprintf(p1, sizeof p1, "P@1\t%.3g\n", std::stod(exact.out));
+  EXPECT_NE(theirs.out.find(p1), std::string::npos) << theirs.out;
+
+  nlohmann::json best_json = nlohmann::json::parse(ReadWholeFile(Path("out/best.json")));
+  EXPECT_EQ(best_json["preprocessing"]["name"], "normalize");
+  EXPECT_NE(best_json["preprocessing"]["description"].get<std::string>().find("rungs normalize < in > out"),
+            std::string::npos);
+  EXPECT_NE(ReadWholeFile(Path("out/best.toml")).find("\npreprocessing = \"normalize\"\n"), std::string::npos);
+  EXPECT_NE(ReadWholeFile(Path("out/report.html")).find("punctuation split off"), std::string::npos);
+
+  // The JSON summary (here of a resumed, finished run) names it too.
+  cli::RunResult resumed = RunRungs({"tune", "--resume", Path("out"), "--json"});
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  const std::string last = resumed.out.substr(resumed.out.rfind('\n', resumed.out.size() - 2) + 1);
+  EXPECT_EQ(nlohmann::json::parse(last)["preprocessing"], "normalize") << last;
 }
 
 TEST_F(TuneCli, RefusesAnOutputFolderThatHoldsAnotherExperiment) {

@@ -70,6 +70,10 @@ std::string BestJson(const BestTrial& best, const space::Space& space, const Out
                       {"metric", ctx.metric},
                       {"value", best.metric},
                       {"config", space.ToJson(best.config)}};
+  if (ctx.preprocessing) {
+    j["preprocessing"] = {{"name", text::PreprocessingName(*ctx.preprocessing)},
+                          {"description", text::DescribePreprocessing(*ctx.preprocessing)}};
+  }
   if (ctx.cost) {
     j["cost"] = {{"gb_seconds", ctx.cost->gb_seconds},
                  {"dollars", ctx.cost->dollars},
@@ -83,7 +87,12 @@ std::string BestToml(const BestTrial& best, const space::Space& space, const Out
                      Number(best.metric) + " after " + std::to_string(best.epochs) +
                      " epochs, trial " + std::to_string(best.trial) + ")\n";
   toml += "trial = " + std::to_string(best.trial) + "\nepochs = " + std::to_string(best.epochs) +
-          "\n" + ctx.metric + " = " + Number(best.metric) + "\n\n[config]\n";
+          "\n" + ctx.metric + " = " + Number(best.metric) + "\n";
+  if (ctx.preprocessing) {
+    toml += "# " + text::DescribePreprocessing(*ctx.preprocessing) + "\npreprocessing = \"" +
+            text::PreprocessingName(*ctx.preprocessing) + "\"\n";
+  }
+  toml += "\n[config]\n";
   const nlohmann::json config = space.ToJson(best.config);  // outlives the loop
   for (const auto& [name, value] : config.items()) {
     toml += nlohmann::json(name).dump() + " = " + value.dump() + "\n";  // JSON scalars are TOML values
@@ -98,6 +107,9 @@ report::ReportData ReportDataFor(const JournalView& view, const space::Space& sp
   data.metric_name = ctx.metric;
   data.maximize = ctx.maximize;
   data.summary = ctx.summary;
+  if (ctx.preprocessing) {
+    data.summary.push_back({"preprocessing", text::DescribePreprocessing(*ctx.preprocessing)});
+  }
   for (size_t p = 0; p < space.size(); ++p) {
     const space::Param& param = space.param(p);
     report::ParamInfo info{param.name, param.scale == space::Scale::kLog, {}};

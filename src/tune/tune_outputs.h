@@ -1,6 +1,7 @@
 // The files `rungs tune` leaves in its output folder, all rebuilt from the
 // journal: trials.csv (every job and its result, with what it was billed),
-// best.json and best.toml (the best configuration; best.json also the
+// best.json and best.toml (the best configuration and, for the built-in
+// classifier, the preprocessing best.bin records; best.json also the
 // experiment's cost), report.html (charts). `rungs report DIR` calls
 // WriteOutputs again at any time, also while a search runs.
 #pragma once
@@ -12,6 +13,7 @@
 
 #include "base/status.h"
 #include "space/space.h"
+#include "text/preprocessing.h"
 #include "tune/journal_view.h"
 
 namespace rungs::tune {
@@ -30,6 +32,9 @@ struct OutputContext {
     double price_per_gb_second = 0;
   };
   std::optional<Cost> cost;
+  // The preprocessing of the best configuration (the built-in classifier
+  // only), stated in best.json, best.toml and the report.
+  std::optional<text::Preprocessing> preprocessing;
 };
 
 // Writes trials.csv, best.json, best.toml and report.html into ctx.dir,

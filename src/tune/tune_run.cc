@@ -132,12 +132,18 @@ Result<text::Model> Retrain(const JournalView& view, uint32_t trial_id, int epoc
   return std::move(best->second);
 }
 
-Result<double> TestMetric(const TuneSpec& spec, const text::Model& model, const BestTrial& best,
-                          const space::Space& space, trial::Metric metric) {
+// The preprocessing the best configuration means for the built-in
+// classifier: what best.bin records, and how the test set is read.
+Result<text::Preprocessing> PreprocessingOf(const BestTrial& best, const space::Space& space) {
   auto settings = trial::SettingsFor(space, best.config, text::TrainArgs{});
   if (!settings.ok()) return settings.error();
+  return text::Preprocessing{.normalize = settings->normalize};
+}
+
+Result<double> TestMetric(const TuneSpec& spec, const text::Model& model,
+                          const text::Preprocessing& preprocessing, trial::Metric metric) {
   text::ReadOptions read = spec.read;
-  read.normalize = settings->normalize;
+  read.normalize = preprocessing.normalize;
   auto test = text::Corpus::Load(spec.test, read);
   if (!test.ok()) return Fail("--test: " + test.message());
   return trial::ScoreModel(model, **test, metric);
@@ -482,9 +488,13 @@ Result<TuneSummary> RunTune(const TuneSpec& given, const RunControl& control) {
       if (!retrained.ok()) return retrained.error();
       model = std::move(*retrained);
     }
-    RUNGS_RETURN_IF_ERROR(text::SaveFastTextBin(*model, (fs::path(spec.out) / "best.bin").string()));
+    auto preprocessing = PreprocessingOf(best, space);
+    if (!preprocessing.ok()) return preprocessing.error();
+    summary.preprocessing = ctx.preprocessing = *preprocessing;
+    RUNGS_RETURN_IF_ERROR(
+        text::SaveFastTextBin(*model, *preprocessing, (fs::path(spec.out) / "best.bin").string()));
     if (!spec.test.empty()) {
-      auto test = TestMetric(spec, *model, best, space, prepared->metric);
+      auto test = TestMetric(spec, *model, *preprocessing, prepared->metric);
       if (!test.ok()) return test.error();
       summary.test_metric = *test;
       ctx.summary.push_back({"test " + spec.metric + (summary.refit ? " (refit)" : ""),
@@ -512,6 +522,11 @@ Status RebuildReport(const std::string& dir) {
   OutputContext ctx = ContextFor(*spec);
   if (auto best = view->Best(ctx.maximize)) {
     ctx.summary.push_back({"best validation " + spec->metric, std::to_string(best->metric)});
+    if (spec->command.empty()) {
+      auto preprocessing = PreprocessingOf(*best, *space);
+      if (!preprocessing.ok()) return preprocessing.error();
+      ctx.preprocessing = *preprocessing;
+    }
   }
   ctx.summary.push_back({"epochs trained", std::to_string(view->EpochsTrained())});
   AddCost(ctx, *spec, *view);

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "base/status.h"
+#include "text/preprocessing.h"
 #include "tune/journal_view.h"
 #include "tune/tune_progress.h"
 #include "tune/tune_spec.h"
@@ -32,6 +33,7 @@ struct TuneSummary {
   std::string out;
   std::optional<BestTrial> best;
   std::optional<double> test_metric;
+  std::optional<text::Preprocessing> preprocessing;  // what best.bin records (built-in classifier)
   bool refit = false;
   uint64_t trials = 0;
   uint64_t jobs = 0;
