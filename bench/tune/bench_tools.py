@@ -4,8 +4,9 @@ reading the same prepared files, killed at cap x budget seconds.
 Every runner returns a dict: status (ok, killed, failed), valid (validation
 accuracy of the final model), test (its test accuracy, scored once), wall
 (seconds from process start to the end of test scoring), trials, curve
-([seconds, best validation so far] at each improvement, on the tool's own
-clock, when the tool reports it) and notes.
+([seconds, best validation so far] at each change, on the tool's own
+clock, when the tool reports it; for rungs, the validation accuracy of what
+it would hand back at that moment) and notes.
 """
 import csv
 import json
@@ -80,8 +81,9 @@ class Run:
             return {"status": "killed", "wall": seconds,
                     "notes": "killed at %.0f s (%g x the budget), no final model" % (seconds, self.cap)}
         if rc != 0:
-            return {"status": "failed", "wall": seconds,
-                    "notes": "exit %d: %s" % (rc, self.text(name, "stderr")[-500:].strip())}
+            # The last lines say why; progress lines before them end in \r.
+            last = [line.strip() for line in re.split(r"[\r\n]+", self.text(name, "stderr")) if line.strip()]
+            return {"status": "failed", "wall": seconds, "notes": "exit %d: %s" % (rc, " / ".join(last[-2:]))}
         return None
 
     # ------------------------------------------------------------ fastText CLI
@@ -188,7 +190,7 @@ class Run:
             outcomes[r["outcome"]] = outcomes.get(r["outcome"], 0) + 1
         return {"status": "ok" if finished.get("test") is not None else "failed",
                 "valid": (finished.get("best") or {}).get("valid"), "test": finished.get("test"),
-                "wall": seconds, "trials": finished.get("trials"), "curve": best_so_far(rows),
+                "wall": seconds, "trials": finished.get("trials"), "curve": rungs_pick_curve(rows),
                 "notes": "%d jobs: %s; best trial %s at %s epochs" % (
                     len(rows), ", ".join("%d %s" % (n, k) for k, n in sorted(outcomes.items())),
                     (finished.get("best") or {}).get("trial"), (finished.get("best") or {}).get("epochs"))}
@@ -213,16 +215,19 @@ def read_trials_csv(path):
                 except (KeyError, TypeError, ValueError):
                     return None
             rows.append({"outcome": row.get("outcome"), "metric": num("metric"),
-                         "finished_at": num("finished_at")})
+                         "epochs": num("epochs_to"), "finished_at": num("finished_at")})
     return rows
 
 
-def best_so_far(rows):
-    """[finished_at, best metric] at each improvement of the best ok result."""
+def rungs_pick_curve(rows):
+    """[finished_at, validation accuracy of the trial rungs would hand back at
+    that moment] at each change: as rungs picks its best (src/tune/journal_view.cc),
+    the ok result with the most epochs, then the best metric. A result at a
+    lower rung never counts once a higher rung has one, so the curve can fall."""
     curve, best = [], None
     ok = [r for r in rows if r["outcome"] == "ok" and r["metric"] is not None and r["finished_at"] is not None]
     for r in sorted(ok, key=lambda r: r["finished_at"]):
-        if best is None or r["metric"] > best:
-            best = r["metric"]
-            curve.append([r["finished_at"], best])
+        if best is None or (r["epochs"], r["metric"]) > best:
+            best = (r["epochs"], r["metric"])
+            curve.append([r["finished_at"], r["metric"]])
     return curve

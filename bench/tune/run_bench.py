@@ -123,7 +123,10 @@ def rungs_version(path):
 def data_folder(a, dataset):
     full = os.path.join(os.path.dirname(a.work) if a.smoke else a.work, "data", dataset)
     log("%s: preparing the split in %s" % (dataset, full))
-    manifest = bench_data.prepare(a.data_dir, dataset, full)
+    try:
+        manifest = bench_data.prepare(a.data_dir, dataset, full)
+    except (OSError, ValueError, IndexError) as e:
+        sys.exit("%s: cannot prepare the data from %s: %s" % (dataset, a.data_dir, e))
     folder = full
     if a.smoke:
         folder = os.path.join(a.work, "data", dataset)
