@@ -28,6 +28,31 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
+// Runs an invocation on a thread of its own, as the Invoke API would. If the
+// test ends before Result (a failed assertion), the supervisor is stopped so
+// that the thread ends and the test fails instead of aborting.
+class Caller {
+ public:
+  Caller(Supervisor& supervisor, RunRequest request)
+      : supervisor_(supervisor),
+        thread_([this, request] { result_ = supervisor_.Run(request); }) {}
+  ~Caller() {
+    if (!thread_.joinable()) return;
+    supervisor_.Stop();
+    thread_.join();
+  }
+  // Waits for Run to return.
+  RunResult Result() {
+    thread_.join();
+    return result_;
+  }
+
+ private:
+  Supervisor& supervisor_;
+  RunResult result_;
+  std::thread thread_;  // last: starts once the rest is ready
+};
+
 class SupervisorTest : public testing::Test {
  protected:
   void SetUp() override {
@@ -93,8 +118,7 @@ TEST_F(SupervisorTest, HandsAQueuedInvocationToTheInstanceThatAsks) {
   supervisor.Start({9001});
   ASSERT_GT(NextStart(), 0);
 
-  RunResult cold;
-  std::thread caller([&] { cold = supervisor.Run(Request("r-1")); });
+  Caller caller(supervisor, Request("r-1"));
   NextInvocation next = supervisor.Next(0);
   ASSERT_FALSE(next.refused) << next.refused->body;
   EXPECT_EQ(next.id, "r-1");
@@ -102,7 +126,7 @@ TEST_F(SupervisorTest, HandsAQueuedInvocationToTheInstanceThatAsks) {
   EXPECT_EQ(next.arn, "arn:aws:lambda:us-east-1:000000000000:function:rungs");
   EXPECT_EQ(supervisor.stats().ready, 1);
   EXPECT_FALSE(supervisor.PostAnswer(0, "r-1", R"({"ok":true})", false));
-  caller.join();
+  RunResult cold = caller.Result();
   EXPECT_EQ(cold.outcome, RunOutcome::kAnswered);
   EXPECT_FALSE(cold.answer.function_error);
   EXPECT_EQ(cold.answer.body, R"({"ok":true})");
@@ -115,11 +139,10 @@ TEST_F(SupervisorTest, HandsAQueuedInvocationToTheInstanceThatAsks) {
       << cold.answer.log;
 
   // The same instance, warm: no Init Duration; a function error this time.
-  RunResult warm;
-  std::thread second([&] { warm = supervisor.Run(Request("r-2")); });
+  Caller second(supervisor, Request("r-2"));
   ASSERT_EQ(supervisor.Next(0).id, "r-2");
   EXPECT_FALSE(supervisor.PostAnswer(0, "r-2", R"({"errorType":"E"})", true));
-  second.join();
+  RunResult warm = second.Result();
   EXPECT_EQ(warm.outcome, RunOutcome::kAnswered);
   EXPECT_TRUE(warm.answer.function_error);
   EXPECT_EQ(warm.answer.log.find("Init Duration"), std::string::npos) << warm.answer.log;
@@ -129,8 +152,7 @@ TEST_F(SupervisorTest, HandsAQueuedInvocationToTheInstanceThatAsks) {
 TEST_F(SupervisorTest, AnInstanceHoldsOneInvocationAndAnswersOnlyThatOne) {
   Supervisor supervisor(Options());
   supervisor.Start({9001});
-  RunResult result;
-  std::thread caller([&] { result = supervisor.Run(Request("r-1")); });
+  Caller caller(supervisor, Request("r-1"));
   ASSERT_EQ(supervisor.Next(0).id, "r-1");
 
   NextInvocation again = supervisor.Next(0);
@@ -144,7 +166,7 @@ TEST_F(SupervisorTest, AnInstanceHoldsOneInvocationAndAnswersOnlyThatOne) {
       supervisor.PostAnswer(0, "r-1", std::string(kMaxPayload + 1, 'x'), false);
   ASSERT_TRUE(too_large);
   EXPECT_EQ(too_large->status, 413);
-  caller.join();
+  RunResult result = caller.Result();
   EXPECT_EQ(result.outcome, RunOutcome::kAnswered);
   EXPECT_TRUE(result.answer.function_error);
   EXPECT_EQ(json::parse(result.answer.body)["errorType"], "Function.ResponseSizeTooLarge");
@@ -156,12 +178,9 @@ TEST_F(SupervisorTest, KillsAnInstancePastItsDeadlineAndStartsAnother) {
   supervisor.Start({9001});
   pid_t first = NextStart();
   ASSERT_GT(first, 0);
-  RunResult result;
-  std::thread caller([&] {
-    result = supervisor.Run(Request("r-1", {std::chrono::milliseconds(500), false}));
-  });
+  Caller caller(supervisor, Request("r-1", {std::chrono::milliseconds(500), false}));
   ASSERT_EQ(supervisor.Next(0).id, "r-1");
-  caller.join();  // returns at the deadline: nobody answers
+  RunResult result = caller.Result();  // at the deadline: nobody answers
   EXPECT_EQ(result.outcome, RunOutcome::kTimedOut);
   EXPECT_TRUE(result.answer.function_error);
   // Worded, and billed, as the function timeout.
@@ -185,11 +204,10 @@ TEST_F(SupervisorTest, AnInstanceThatDiesHoldingAnInvocationAnswersExitError) {
   supervisor.Start({9001});
   pid_t first = NextStart();
   ASSERT_GT(first, 0);
-  RunResult result;
-  std::thread caller([&] { result = supervisor.Run(Request("r-1")); });
+  Caller caller(supervisor, Request("r-1"));
   ASSERT_EQ(supervisor.Next(0).id, "r-1");
   ASSERT_EQ(kill(first, SIGKILL), 0);
-  caller.join();
+  RunResult result = caller.Result();
   EXPECT_EQ(result.outcome, RunOutcome::kAnswered);
   EXPECT_TRUE(result.answer.function_error);
   EXPECT_EQ(json::parse(result.answer.body),
@@ -219,16 +237,14 @@ TEST_F(SupervisorTest, AnInvocationNoInstanceTakesTimesOut) {
 TEST_F(SupervisorTest, ADiscardedAnswerDoesNotCount) {
   Supervisor supervisor(Options());
   supervisor.Start({9001});
-  RunResult result;
-  std::thread caller(
-      [&] { result = supervisor.Run(Request("r-1", LimitsFor(Fault::kTimeout, 30))); });
+  Caller caller(supervisor, Request("r-1", LimitsFor(Fault::kTimeout, 30)));
   ASSERT_EQ(supervisor.Next(0).id, "r-1");
   // Held until the deadline, then refused as too late (or, had the deadline
   // passed before it was posted, refused as an answer to nothing held).
   std::optional<ErrorAnswer> refused = supervisor.PostAnswer(0, "r-1", R"({"ok":true})", false);
   ASSERT_TRUE(refused);
   EXPECT_TRUE(refused->status == 410 || refused->type == "InvalidRequestID") << refused->body;
-  caller.join();
+  RunResult result = caller.Result();
   EXPECT_EQ(result.outcome, RunOutcome::kTimedOut);
   EXPECT_EQ(json::parse(result.answer.body)["errorMessage"],
             "RequestId: r-1 Error: Task timed out after 30.00 seconds");
@@ -252,11 +268,9 @@ TEST_F(SupervisorTest, StopEndsAWaitingInvocationAndTheInstances) {
   supervisor.Start({9001});
   pid_t pid = NextStart();
   ASSERT_GT(pid, 0);
-  RunResult result{RunOutcome::kAnswered, {}};
-  std::thread caller([&] { result = supervisor.Run(Request("r-1")); });
+  Caller caller(supervisor, Request("r-1"));
   supervisor.Stop();
-  caller.join();
-  EXPECT_EQ(result.outcome, RunOutcome::kStopped);
+  EXPECT_EQ(caller.Result().outcome, RunOutcome::kStopped);
   EXPECT_TRUE(Gone(pid));
   EXPECT_EQ(supervisor.Run(Request("r-2")).outcome, RunOutcome::kStopped);
 }
