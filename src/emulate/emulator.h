@@ -17,40 +17,25 @@
 // Requests must carry an Authorization header shaped like SigV4 whose
 // credential scope names the emulator's region and "lambda"; signatures are
 // not checked. The memory size is reported, not enforced.
+//
+// Its parts: emulator_options.h (what it serves, and how), request_checks.h
+// (what a request must be, and the answer when it is not), supervisor.h (the
+// instance processes and the invocations they run), faults.h (which
+// invocations go wrong, and how) and console.h (what it prints); the
+// emulator wires them to the two HTTP APIs.
 #pragma once
 
 #include <array>
 #include <cstdint>
-#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "base/status.h"
+#include "emulate/emulator_options.h"
 #include "emulate/faults.h"
 
 namespace rungs::emulate {
-
-struct EmulatorOptions {
-  std::string host = "127.0.0.1";  // where the Invoke API listens
-  int port = 0;                    // 0: any free port (see Emulator::port)
-  int instances = 8;               // function instances, which is also the concurrency limit
-  int memory_mb = 2048;            // AWS_LAMBDA_FUNCTION_MEMORY_SIZE and REPORT's Memory Size
-  double timeout_seconds = 900;    // the function timeout
-  std::string function_name = "rungs";
-  std::string region = "us-east-1";
-  // The instance program and its arguments (looked up on PATH when argv[0]
-  // has no '/'). Required.
-  std::vector<std::string> command;
-  // Extra function environment variables, "NAME=value".
-  std::vector<std::string> environment;
-  // LAMBDA_TASK_ROOT and the instances' working directory; empty: the current one.
-  std::filesystem::path task_root;
-  FaultRates faults;
-  uint64_t seed = 1;            // of the faults (request ids are random)
-  int retry_after_seconds = 1;  // Retry-After of a 429
-  bool quiet = false;           // false: instance logs and notices go to stderr
-};
 
 // Counts since Start, for tests and the exit summary.
 struct EmulatorStats {

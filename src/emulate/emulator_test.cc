@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <map>
@@ -91,6 +92,21 @@ EmulatorOptions ScriptOptions(int instances) {
   options.command = {RUNGS_SOURCE_DIR "/src/emulate/test_runtime.py"};
   options.quiet = true;
   return options;
+}
+
+// What a caller sees of an invocation: "ok", "drop", "throttle",
+// "server-error", or the errorType of a function error.
+std::string Kind(Reply reply) {
+  if (reply.code == CURLE_GOT_NOTHING) return "drop";
+  if (reply.status == 429 && reply.headers.count("retry-after")) return "throttle";
+  if (reply.status == 500 && reply.headers["x-amzn-errortype"] == "ServiceException") {
+    return "server-error";
+  }
+  if (reply.status == 200 && reply.headers.count("x-amz-function-error")) {
+    return reply.Json()["errorType"].get<std::string>();
+  }
+  if (reply.status == 200) return "ok";
+  return "unexpected " + std::to_string(reply.status) + " " + reply.body;
 }
 
 std::unique_ptr<Emulator> StartOrDie(const EmulatorOptions& options) {
@@ -321,16 +337,7 @@ TEST(Emulator, FaultsComeAtTheirRatesAndAsLambdaShowsThem) {
   for (int t = 0; t < 4; ++t) {
     callers.emplace_back([&] {
       for (int i = 0; i < 25; ++i) {
-        Reply reply = Invoke(emulator->url(), "{}");
-        std::string kind;
-        if (reply.code == CURLE_GOT_NOTHING) kind = "drop";
-        else if (reply.status == 429 && reply.headers.count("retry-after")) kind = "throttle";
-        else if (reply.status == 500 && reply.headers["x-amzn-errortype"] == "ServiceException")
-          kind = "server-error";
-        else if (reply.status == 200 && reply.headers.count("x-amz-function-error"))
-          kind = reply.Json()["errorType"].get<std::string>();
-        else if (reply.status == 200) kind = "ok";
-        else kind = "unexpected " + std::to_string(reply.status) + " " + reply.body;
+        std::string kind = Kind(Invoke(emulator->url(), "{}"));
         std::lock_guard<std::mutex> lock(seen_mutex);
         ++seen[kind];
       }
@@ -356,6 +363,24 @@ TEST(Emulator, FaultsComeAtTheirRatesAndAsLambdaShowsThem) {
   }
   EXPECT_EQ(total, 100);
   EXPECT_EQ(seen["ok"] + seen["drop"], stats.answered);  // a dropped job did run
+}
+
+TEST(Emulator, TheSameSeedInjectsTheSameFaultsInTheSameOrder) {
+  auto kinds = [](uint64_t seed) {
+    EmulatorOptions options = ScriptOptions(1);
+    options.faults = {0.15, 0.15, 0.15, 0.1, 0.15};
+    options.seed = seed;
+    auto emulator = StartOrDie(options);
+    std::vector<std::string> seen;
+    // One at a time, so the draws come in the order of the invocations.
+    for (int i = 0; emulator && i < 20; ++i) seen.push_back(Kind(Invoke(emulator->url(), "{}")));
+    return seen;
+  };
+  std::vector<std::string> first = kinds(5);
+  ASSERT_EQ(first.size(), 20u);
+  EXPECT_EQ(kinds(5), first);
+  EXPECT_NE(kinds(6), first);
+  EXPECT_NE(std::count(first.begin(), first.end(), "ok"), 20);
 }
 
 TEST(Emulator, StartRefusesBadOptionsByName) {

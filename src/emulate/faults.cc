@@ -1,10 +1,16 @@
 #include "emulate/faults.h"
 
+#include <algorithm>
 #include <cmath>
 #include <utility>
 #include <vector>
 
 namespace rungs::emulate {
+namespace {
+
+constexpr auto kTimeoutFaultDelay = std::chrono::milliseconds(200);
+
+}  // namespace
 
 const char* FaultName(Fault fault) {
   switch (fault) {
@@ -57,6 +63,24 @@ Fault FaultDraw::Next() {
     if (u < edge) return fault;
   }
   return Fault::kNone;
+}
+
+RunLimits LimitsFor(Fault fault, double timeout_seconds) {
+  using Duration = std::chrono::steady_clock::duration;
+  const auto timeout =
+      std::chrono::duration_cast<Duration>(std::chrono::duration<double>(timeout_seconds));
+  if (fault != Fault::kTimeout) return {timeout, false};
+  return {std::min<Duration>(timeout, kTimeoutFaultDelay), true};
+}
+
+FunctionAnswer InjectedFunctionError(const std::string& request_id, int memory_mb) {
+  FunctionAnswer answer;
+  answer.function_error = true;
+  answer.body = FunctionErrorJson("Rungs.InjectedFault",
+                                  "RequestId: " + request_id + " Error: injected function error");
+  answer.log = StartLine(request_id) + "\n" + EndLine(request_id) + "\n" +
+               ReportLine({request_id, 0, memory_mb, 0, -1, false}) + "\n";
+  return answer;
 }
 
 }  // namespace rungs::emulate

@@ -2,15 +2,20 @@
 //
 // Each invocation draws at most one fault, with the given fractions of all
 // invocations; draws come from one seeded generator, so a run with the same
-// seed and the same order of invocations injects the same faults.
+// seed and the same order of invocations injects the same faults. What each
+// fault does to its invocation is decided here too (LimitsFor,
+// InjectedFunctionError); the emulator answers throttles and server errors
+// as Lambda does (lambda_text.h) and drops connections with DropConnection.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <mutex>
 #include <random>
 #include <string>
 
 #include "base/status.h"
+#include "emulate/lambda_text.h"
 
 namespace rungs::emulate {
 
@@ -52,5 +57,23 @@ class FaultDraw {
   std::mutex mutex_;
   std::mt19937_64 rng_;  // guarded by mutex_
 };
+
+// How long an instance has to answer an invocation, from when it takes it,
+// and whether its answer counts.
+struct RunLimits {
+  std::chrono::steady_clock::duration time_to_answer{};
+  bool discard_answer = false;  // an answer sent in time is held until the deadline, then refused
+};
+
+// The function timeout, and the answer counts; but for kTimeout the instance
+// is killed 200 ms after it takes the job (at the timeout if that is
+// sooner), so tests need not wait the timeout out, and an answer it sends
+// before is discarded, as if it had come too late.
+RunLimits LimitsFor(Fault fault, double timeout_seconds);
+
+// The answer of an invocation given kFunctionError, which never runs: a
+// function error of type Rungs.InjectedFault, logged as START, END and the
+// REPORT of an invocation that took no time.
+FunctionAnswer InjectedFunctionError(const std::string& request_id, int memory_mb);
 
 }  // namespace rungs::emulate

@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <nlohmann/json.hpp>
+#include <thread>
+#include <vector>
 
 namespace rungs::emulate {
 namespace {
@@ -57,6 +60,52 @@ TEST(FaultDraw, SameSeedSameFaults) {
 TEST(FaultDraw, NoRatesNoFaults) {
   FaultDraw draw(FaultRates{}, 1);
   for (int i = 0; i < 1000; ++i) ASSERT_EQ(draw.Next(), Fault::kNone);
+}
+
+TEST(FaultDraw, ThreadsDrawingTogetherGetTheSameFaultsAsOneThread) {
+  FaultRates rates{0.1, 0.1, 0.1, 0.1, 0.1};
+  FaultDraw alone(rates, 9), shared(rates, 9);
+  std::map<Fault, int> expected;
+  for (int i = 0; i < 4000; ++i) ++expected[alone.Next()];
+  std::vector<std::map<Fault, int>> counts(4);
+  std::vector<std::thread> threads;
+  for (auto& count : counts) {
+    threads.emplace_back([&shared, &count] {
+      for (int i = 0; i < 1000; ++i) ++count[shared.Next()];
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  std::map<Fault, int> together;
+  for (const auto& count : counts) {
+    for (const auto& [fault, n] : count) together[fault] += n;
+  }
+  EXPECT_EQ(together, expected);
+}
+
+TEST(FaultLimits, OnlyATimeoutFaultShortensTheRunAndDiscardsTheAnswer) {
+  using std::chrono::milliseconds;
+  for (Fault fault : {Fault::kNone, Fault::kThrottle, Fault::kServerError, Fault::kFunctionError,
+                      Fault::kDrop}) {
+    RunLimits limits = LimitsFor(fault, 30);
+    EXPECT_EQ(limits.time_to_answer, std::chrono::seconds(30)) << FaultName(fault);
+    EXPECT_FALSE(limits.discard_answer) << FaultName(fault);
+  }
+  RunLimits doomed = LimitsFor(Fault::kTimeout, 30);
+  EXPECT_EQ(doomed.time_to_answer, milliseconds(200));
+  EXPECT_TRUE(doomed.discard_answer);
+  EXPECT_EQ(LimitsFor(Fault::kTimeout, 0.1).time_to_answer, milliseconds(100));
+}
+
+TEST(FaultAnswers, AnInjectedFunctionErrorIsUnhandledAndLoggedAsAnEmptyRun) {
+  FunctionAnswer answer = InjectedFunctionError("r-9", 512);
+  EXPECT_TRUE(answer.function_error);
+  nlohmann::json body = nlohmann::json::parse(answer.body);
+  EXPECT_EQ(body["errorType"], "Rungs.InjectedFault");
+  EXPECT_EQ(body["errorMessage"], "RequestId: r-9 Error: injected function error");
+  EXPECT_EQ(answer.log,
+            "START RequestId: r-9 Version: $LATEST\nEND RequestId: r-9\n"
+            "REPORT RequestId: r-9\tDuration: 0.00 ms\tBilled Duration: 0 ms\t"
+            "Memory Size: 512 MB\tMax Memory Used: 0 MB\t\n");
 }
 
 }  // namespace

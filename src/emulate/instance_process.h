@@ -1,10 +1,10 @@
 // One running function instance: a program started without a shell in a
 // process group of its own, with the environment and working directory it
 // is given, stdin from /dev/null and stdout and stderr into one pipe (its
-// log). The emulator kills the group to end an instance, so anything the
+// log). The supervisor kills the group to end an instance, so anything the
 // program started ends with it.
 //
-// Not thread-safe by itself: the emulator calls Kill under its mutex and
+// Not thread-safe by itself: the supervisor calls Kill under its mutex and
 // leaves the rest to the instance's supervisor thread.
 #pragma once
 
@@ -20,6 +20,9 @@
 #include "base/status.h"
 
 namespace rungs::emulate {
+
+// Whether `program` names an executable file, directly (with a '/') or on PATH.
+bool IsExecutable(const std::string& program);
 
 class InstanceProcess {
  public:

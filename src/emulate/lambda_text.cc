@@ -13,6 +13,24 @@
 
 namespace rungs::emulate {
 
+ErrorAnswer TooManyRequestsAnswer() {
+  const std::string message = "Rate Exceeded.";
+  return {429, "TooManyRequestsException", message,
+          nlohmann::json{{"Reason", "ReservedFunctionConcurrentInvocationLimitExceeded"},
+                         {"Type", "User"},
+                         {"message", message}}
+              .dump()};
+}
+
+ErrorAnswer ServiceErrorAnswer(const std::string& message) {
+  return {500, "ServiceException", message,
+          nlohmann::json{{"Type", "Service"}, {"Message", message}}.dump()};
+}
+
+ErrorAnswer RuntimeErrorAnswer(int status, const std::string& type, const std::string& message) {
+  return {status, type, message, FunctionErrorJson(type, message)};
+}
+
 std::string NewRequestId(std::mt19937_64& rng) {
   uint64_t high = rng();
   uint64_t low = rng();
@@ -67,6 +85,12 @@ std::string ExitErrorJson(const std::string& request_id, const std::string& exit
                                                     " Error: Runtime exited with error: " +
                                                     exit_description);
 }
+
+std::string StartLine(const std::string& request_id) {
+  return "START RequestId: " + request_id + " Version: $LATEST";
+}
+
+std::string EndLine(const std::string& request_id) { return "END RequestId: " + request_id; }
 
 std::string ReportLine(const ReportFields& f) {
   double billed = std::ceil(f.duration_ms + std::max(0.0, f.init_duration_ms));

@@ -1,6 +1,7 @@
 // The texts AWS Lambda produces that the emulator must reproduce: request
-// ids, the error documents of a timed-out or crashed invocation, the REPORT
-// log line and the base64 log tail of X-Amz-Log-Result.
+// ids, the error answers of its two APIs, the error documents of a timed-out
+// or crashed invocation, the START, END and REPORT log lines and the base64
+// log tail of X-Amz-Log-Result.
 #pragma once
 
 #include <cstdint>
@@ -9,6 +10,32 @@
 #include <string>
 
 namespace rungs::emulate {
+
+// An error answer of the Invoke or the Runtime API.
+struct ErrorAnswer {
+  int status = 0;
+  std::string type;     // Lambda's error type (x-amzn-ErrorType, or the errorType)
+  std::string message;  // what is wrong, in words (also in the body)
+  std::string body;     // the JSON document sent
+};
+
+// What an invocation is answered with.
+struct FunctionAnswer {
+  bool function_error = false;  // X-Amz-Function-Error: Unhandled
+  std::string body;             // the function's response or error document
+  std::string log;              // START, what the instance printed, END and REPORT
+};
+
+// 429 TooManyRequestsException, Reason
+// ReservedFunctionConcurrentInvocationLimitExceeded, "Rate Exceeded." (the
+// caller adds Retry-After).
+ErrorAnswer TooManyRequestsAnswer();
+
+// 500 ServiceException {"Type":"Service","Message": message}.
+ErrorAnswer ServiceErrorAnswer(const std::string& message);
+
+// A Runtime API error: `status` with {"errorType": type, "errorMessage": message}.
+ErrorAnswer RuntimeErrorAnswer(int status, const std::string& type, const std::string& message);
 
 // A random version 4 UUID in lowercase hex ("8476a536-e9f4-41e8-9739-2dfe598c3fcd").
 std::string NewRequestId(std::mt19937_64& rng);
@@ -31,6 +58,11 @@ std::string ExitErrorJson(const std::string& request_id, const std::string& exit
 
 // {"errorType": type, "errorMessage": message}
 std::string FunctionErrorJson(const std::string& type, const std::string& message);
+
+// "START RequestId: <id> Version: $LATEST" and "END RequestId: <id>", the
+// lines around an invocation's log (without a newline).
+std::string StartLine(const std::string& request_id);
+std::string EndLine(const std::string& request_id);
 
 struct ReportFields {
   std::string request_id;

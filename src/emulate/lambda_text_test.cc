@@ -64,6 +64,32 @@ TEST(LambdaText, LogTailIsBase64OfTheLast4KB) {
   EXPECT_NE(encoded, LogTailBase64(log.substr(log.size() - 4095)));
 }
 
+TEST(LambdaText, ThrottleAndServiceErrorsAreLambdas) {
+  ErrorAnswer throttle = TooManyRequestsAnswer();
+  EXPECT_EQ(throttle.status, 429);
+  EXPECT_EQ(throttle.type, "TooManyRequestsException");
+  nlohmann::json body = nlohmann::json::parse(throttle.body);
+  EXPECT_EQ(body["Reason"], "ReservedFunctionConcurrentInvocationLimitExceeded");
+  EXPECT_EQ(body["Type"], "User");
+  EXPECT_EQ(body["message"], "Rate Exceeded.");
+
+  ErrorAnswer service = ServiceErrorAnswer("The emulator is stopping.");
+  EXPECT_EQ(service.status, 500);
+  EXPECT_EQ(service.type, "ServiceException");
+  EXPECT_EQ(service.body, R"({"Message":"The emulator is stopping.","Type":"Service"})");
+}
+
+TEST(LambdaText, RuntimeErrorsCarryTypeAndMessage) {
+  ErrorAnswer error = RuntimeErrorAnswer(400, "InvalidRequestID", "no such id");
+  EXPECT_EQ(error.status, 400);
+  EXPECT_EQ(error.body, R"({"errorMessage":"no such id","errorType":"InvalidRequestID"})");
+}
+
+TEST(LambdaText, StartAndEndLinesNameTheRequest) {
+  EXPECT_EQ(StartLine("r-3"), "START RequestId: r-3 Version: $LATEST");
+  EXPECT_EQ(EndLine("r-3"), "END RequestId: r-3");
+}
+
 TEST(LambdaText, TraceHeaderHasXRayShape) {
   std::string header = TraceHeader("8476a536-e9f4-41e8-9739-2dfe598c3fcd", 0x5bef4de7);
   EXPECT_EQ(header, "Root=1-5bef4de7-8476a536e9f441e897392dfe;Parent=97392dfe598c3fcd;Sampled=0");
