@@ -1,6 +1,7 @@
-// JournalView: what an experiment's journal says, flattened per job, for the
-// outputs (trials.csv, best.json, report.html) and `rungs report`.
-// Reading never writes the journal.
+// JournalView: what an experiment's journal says, flattened per job, with
+// how its last run ended, for the outputs (trials.csv, best.json,
+// report.html), the summary and `rungs report`. Reading never writes the
+// journal; JournalRunEnd writes the one event a run adds at its end.
 #pragma once
 
 #include <cstdint>
