@@ -4,7 +4,7 @@
 #include <memory>
 
 #include "cli/command.h"
-#include "tune/tune_run.h"
+#include "tune/experiment_report.h"
 
 namespace rungs::cli {
 

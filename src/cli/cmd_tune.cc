@@ -5,11 +5,13 @@
 // continues); SIGUSR1 switches evolution on by hand.
 #include <csignal>
 #include <cstdio>
+#include <deque>
 #include <memory>
-#include <optional>
 #include <unistd.h>
 
 #include "cli/command.h"
+#include "tune/experiment_dir.h"
+#include "tune/tune_options.h"
 #include "tune/tune_run.h"
 
 namespace rungs::cli {
@@ -23,26 +25,28 @@ void OnInterrupt(int) {
 }
 void OnEvolve(int) { g_evolve = 1; }
 
-// Flags as given; each one set replaces the experiment file's value.
+// Flags as given. The options of the experiment come from its table
+// (tune::kTuneOptions): each one given replaces the experiment file's value.
 struct TuneFlags {
   std::string experiment_file;
   std::string resume;
-  std::optional<std::string> train, valid, test, dataset, data_dir, command, metric, scheduler, out,
-      space, promotion, format, label, label_column, executor, function, qualifier, region,
-      endpoint_url;
-  std::vector<std::string> text_columns;
-  std::optional<double> valid_fraction, budget_seconds, function_timeout, price_per_gb_second,
-      budget_dollars;
-  std::optional<int64_t> budget_epochs, max_trials, checkpoint_memory_mb;
-  std::optional<int> workers, threads, min_epochs, max_epochs, eta, concurrency, memory_mb;
-  std::optional<uint64_t> seed;
-  bool no_header = false, refit = false, minimize = false, quiet = false, json = false;
-};
+  bool quiet = false, json = false, options_markdown = false;
+  struct Option {
+    const tune::TuneOption* option = nullptr;
+    CLI::Option* flag = nullptr;
+    std::vector<std::string> values;
+    bool on = false;  // a switch
+  };
+  std::deque<Option> options;  // stable addresses: CLI11 writes into them
 
-template <class T>
-void Override(T& field, const std::optional<T>& flag) {
-  if (flag) field = *flag;
-}
+  std::vector<tune::GivenFlag> Given() const {
+    std::vector<tune::GivenFlag> given;
+    for (const Option& o : options) {
+      if (o.flag->count() > 0) given.push_back({o.option, o.values});
+    }
+    return given;
+  }
+};
 
 Result<tune::TuneSpec> SpecFrom(const TuneFlags& f) {
   tune::TuneSpec spec;
@@ -50,71 +54,47 @@ Result<tune::TuneSpec> SpecFrom(const TuneFlags& f) {
     auto saved = tune::ReadSavedSpec(f.resume);
     if (!saved.ok()) return Fail("--resume: " + saved.message());
     spec = *saved;
-    // Only how it runs may change; what it searches must stay as journaled.
-    spec.workers = f.workers.value_or(spec.workers);
-    spec.threads = f.threads.value_or(spec.threads);
-    spec.concurrency = f.concurrency.value_or(spec.concurrency);
-    return spec;
-  }
-  if (!f.experiment_file.empty()) {
+  } else if (!f.experiment_file.empty()) {
     auto read = tune::ReadTuneSpec(f.experiment_file);
     if (!read.ok()) return read.error();
     spec = *read;
   }
-  Override(spec.train, f.train);
-  Override(spec.valid, f.valid);
-  Override(spec.test, f.test);
-  Override(spec.dataset, f.dataset);
-  Override(spec.data_dir, f.data_dir);
-  Override(spec.command, f.command);
-  if (f.minimize) spec.minimize = true;
-  Override(spec.metric, f.metric);
-  Override(spec.scheduler, f.scheduler);
-  Override(spec.out, f.out);
-  Override(spec.space_file, f.space);
-  Override(spec.promotion, f.promotion);
-  Override(spec.valid_fraction, f.valid_fraction);
-  Override(spec.budget_seconds, f.budget_seconds);
-  Override(spec.budget_epochs, f.budget_epochs);
-  Override(spec.max_trials, f.max_trials);
-  Override(spec.checkpoint_memory_mb, f.checkpoint_memory_mb);
-  Override(spec.workers, f.workers);
-  Override(spec.threads, f.threads);
-  Override(spec.seed, f.seed);
-  Override(spec.executor, f.executor);
-  Override(spec.function, f.function);
-  Override(spec.qualifier, f.qualifier);
-  Override(spec.region, f.region);
-  Override(spec.endpoint_url, f.endpoint_url);
-  Override(spec.concurrency, f.concurrency);
-  Override(spec.function_timeout, f.function_timeout);
-  Override(spec.memory_mb, f.memory_mb);
-  Override(spec.price_per_gb_second, f.price_per_gb_second);
-  Override(spec.budget_dollars, f.budget_dollars);
-  Override(spec.read.label_prefix, f.label);
-  Override(spec.read.csv_label_column, f.label_column);
-  if (!f.text_columns.empty()) spec.read.csv_text_columns = f.text_columns;
-  if (f.no_header) spec.read.csv_has_header = false;
-  if (f.refit) spec.refit = true;
-  if (f.format) {
-    nlohmann::json format = {{"format", *f.format}};
-    auto parsed = tune::SpecFromJson(format, "--format");
-    if (!parsed.ok()) return parsed.error();
-    spec.read.format = parsed->read.format;
-  }
-  // A command reports `value` unless told otherwise (doc/command-trainable.md).
-  if (!spec.command.empty() && !f.metric && spec.metric == "accuracy") spec.metric = "value";
-  if (f.min_epochs) spec.scheduler_options["min_epochs"] = *f.min_epochs;
-  if (f.max_epochs) spec.scheduler_options["max_epochs"] = *f.max_epochs;
-  if (f.eta) spec.scheduler_options["eta"] = *f.eta;
+  RUNGS_RETURN_IF_ERROR(tune::ApplyFlags(f.Given(), /*resuming=*/!f.resume.empty(), spec));
   return spec;
+}
+
+// One flag per option of the table, with its default in the help.
+void AddOptionFlags(CLI::App* sub, TuneFlags& f) {
+  const nlohmann::json defaults = tune::SpecToJson(tune::TuneSpec{});
+  for (const tune::TuneOption& option : tune::kTuneOptions) {
+    const tune::FlagKind kind = tune::FlagKindOf(option);
+    if (kind == tune::FlagKind::kNone) continue;
+    TuneFlags::Option& o = f.options.emplace_back();
+    o.option = &option;
+    const std::string name = tune::FlagName(option), help(option.help);
+    if (kind == tune::FlagKind::kSwitch) {
+      o.flag = sub->add_flag(name, o.on, help);
+      continue;
+    }
+    o.flag = sub->add_option(name, o.values, help);
+    if (kind == tune::FlagKind::kList) {
+      o.flag->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    } else {
+      o.flag->expected(1);
+    }
+    auto value = defaults.find(std::string(option.key));
+    if (value != defaults.end() && !(value->is_string() && value->get<std::string>().empty())) {
+      o.flag->default_str(value->is_string() ? value->get<std::string>() : value->dump());
+    }
+  }
 }
 
 void PrintSummary(const tune::TuneSummary& s, const tune::TuneSpec& spec, bool json) {
   if (json) {
     nlohmann::json j = {{"event", "finished"}, {"out", s.out}, {"trials", s.trials},
                         {"jobs", s.jobs}, {"epochs", s.epochs}, {"seconds", s.seconds},
-                        {"stopped_because", s.stopped_because}, {"refit", s.refit}};
+                        {"stopped_because", driver::StopReasonName(s.stopped_because)},
+                        {"refit", s.refit}};
     if (s.best) {
       j["best"] = {{"trial", s.best->trial}, {"epochs", s.best->epochs}, {"valid", s.best->metric}};
     }
@@ -126,7 +106,8 @@ void PrintSummary(const tune::TuneSummary& s, const tune::TuneSpec& spec, bool j
   }
   std::printf("rungs tune: %llu trials, %llu jobs, %lld epochs in %.0f s (%s)\n",
               static_cast<unsigned long long>(s.trials), static_cast<unsigned long long>(s.jobs),
-              static_cast<long long>(s.epochs), s.seconds, s.stopped_because.c_str());
+              static_cast<long long>(s.epochs), s.seconds,
+              std::string(driver::StopReasonName(s.stopped_because)).c_str());
   if (s.lambda) std::printf("Lambda cost $%.4f (%.1f GB-s)\n", s.dollars, s.gb_seconds);
   if (!s.best) {
     std::printf("no trial finished: see %s/trials.csv\n", s.out.c_str());
@@ -153,54 +134,17 @@ Command AddTuneCommand(CLI::App& app) {
   // A flag given twice takes its last value, so scripts can append overrides.
   sub->option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   sub->add_option("experiment", f->experiment_file, "experiment TOML file (flags override it)");
-  sub->add_option("--train", f->train, "training data: path or URL (fastText lines, CSV, JSON lines)");
-  sub->add_option("--valid", f->valid, "validation data (default: split off --train)");
-  sub->add_option("--valid-fraction", f->valid_fraction, "share of --train held out for validation (0.1)");
-  sub->add_option("--test", f->test, "test data, used once at the end");
-  sub->add_option("--dataset", f->dataset, "a named data set instead of --train: 20newsgroups");
-  sub->add_option("--data-dir", f->data_dir, "where named data sets are looked for first (NAME/train.csv)");
-  sub->add_option("--metric", f->metric, "accuracy (default), f1 or loss; with --command, its metric key (value)");
-  sub->add_option("--command", f->command, "tune this training program instead (doc/command-trainable.md)");
-  sub->add_flag("--minimize", f->minimize, "with --command: lower metric is better");
-  sub->add_option("--budget-epochs", f->budget_epochs, "total epochs to train");
-  sub->add_option("--budget-seconds", f->budget_seconds, "no job starts after this many seconds");
-  sub->add_option("--max-trials", f->max_trials, "configurations to try at most");
-  sub->add_option("--workers", f->workers, "local: trials at once (default: one per core)");
-  sub->add_option("--threads", f->threads, "training threads per trial (1)");
-  sub->add_option("--seed", f->seed, "seed of the split, the search and the training (0)");
-  sub->add_option("--scheduler", f->scheduler, "asha-evo (default), asha, random, sha, hyperband");
-  sub->add_option("--min-epochs", f->min_epochs, "epochs of the bottom rung (3 for the built-in classifier, else 1)");
-  sub->add_option("--max-epochs", f->max_epochs, "epochs of the top rung (27)");
-  sub->add_option("--eta", f->eta, "reduction factor between rungs (3)");
-  sub->add_option("--promotion", f->promotion,
-                  "resume (from checkpoints, the local default) or restart (always on Lambda)");
-  sub->add_option("--space", f->space, "search space TOML (default: the built-in classifier space)");
-  sub->add_option("--out", f->out, "output folder");
+  AddOptionFlags(sub, *f);
   sub->add_option("--resume", f->resume, "continue the experiment in this output folder");
-  sub->add_flag("--refit", f->refit, "refit the best configuration on train + validation");
-  sub->add_option("--checkpoint-memory-mb", f->checkpoint_memory_mb,
-                  "memory for paused trials' checkpoints (4096)");
-  sub->add_option("--format", f->format, "auto (default), fasttext, csv or jsonl");
-  sub->add_option("--label", f->label, "label prefix of fastText lines (__label__)");
-  sub->add_option("--label-column", f->label_column, "CSV label column, by name or index (label)");
-  sub->add_option("--text-column", f->text_columns, "CSV text column(s), by name or index (text)")
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-  sub->add_flag("--no-header", f->no_header, "the CSV has no header row");
-  sub->add_option("--executor", f->executor, "where jobs run: local (default) or lambda");
-  sub->add_option("--function", f->function, "lambda: the function running `rungs worker`");
-  sub->add_option("--qualifier", f->qualifier, "lambda: the function's alias or version");
-  sub->add_option("--region", f->region, "lambda: AWS region (default: AWS_REGION, the profile's)");
-  sub->add_option("--endpoint-url", f->endpoint_url,
-                  "lambda: Invoke endpoint (default: AWS_ENDPOINT_URL_LAMBDA, AWS_ENDPOINT_URL, AWS's)");
-  sub->add_option("--concurrency", f->concurrency, "lambda: invocations at once (100)");
-  sub->add_option("--function-timeout", f->function_timeout, "lambda: the function's timeout in seconds (900)");
-  sub->add_option("--memory-mb", f->memory_mb, "lambda: billed memory when the function's log does not say");
-  sub->add_option("--price-per-gb-second", f->price_per_gb_second,
-                  "lambda: dollars per GB-second (0.0000166667, x86)");
-  sub->add_option("--budget-dollars", f->budget_dollars, "lambda: no job starts once this much is spent");
   sub->add_flag("--quiet", f->quiet, "no progress output");
   sub->add_flag("--json", f->json, "progress and summary as JSON lines");
+  // Prints doc/tune-options.md, the reference generated from the table.
+  sub->add_flag("--options-markdown", f->options_markdown)->group("");
   return {sub, [f]() -> Status {
+            if (f->options_markdown) {
+              std::printf("%s", tune::OptionsMarkdown().c_str());
+              return Status::Ok();
+            }
             Result<tune::TuneSpec> spec = SpecFrom(*f);
             if (!spec.ok()) return spec.status();
             std::signal(SIGINT, OnInterrupt);

@@ -56,9 +56,7 @@ bool ExperimentLoop::MayStart(double now) const {
 Result<LoopStats> ExperimentLoop::Run() {
   while (true) {
     double now = Now();
-    if (!stop_requested_ && options_.stop_requested && options_.stop_requested()) {
-      stop_requested_ = true;
-    }
+    if (!stop_requested_ && options_.stop_requested) stop_requested_ = options_.stop_requested();
     RUNGS_RETURN_IF_ERROR(MaybeEnableEvolution(now));
     bool refused = false;
     {
@@ -68,15 +66,14 @@ Result<LoopStats> ExperimentLoop::Run() {
     }
     if (running_.empty()) {
       if (scheduler_.Done()) {
-        stats_.stopped_because = "done";
+        stats_.stopped_because = StopReason::kDone;
         break;
       }
       if (!MayStart(now)) {
-        stats_.stopped_because = stop_requested_                ? "stop requested"
-                                 : options_.max_jobs > 0 &&
-                                         stats_.progress.jobs >= options_.max_jobs
-                                     ? "max_jobs"
-                                     : "max_seconds";
+        stats_.stopped_because = stop_requested_ ? *stop_requested_
+                                 : options_.max_jobs > 0 && stats_.progress.jobs >= options_.max_jobs
+                                     ? StopReason::kMaxJobs
+                                     : StopReason::kMaxSeconds;
         break;
       }
       if (refused) {
@@ -91,13 +88,7 @@ Result<LoopStats> ExperimentLoop::Run() {
     RUNGS_RETURN_IF_ERROR(Absorb(std::move(*results), now));
     ReportProgress(now, /*force=*/false);
   }
-  double now = Now();
-  if (journal_ != nullptr) {
-    RUNGS_RETURN_IF_ERROR(
-        journal_->AddEvent(seq_++, store::EventKind::kFinished, stats_.stopped_because, now));
-    RUNGS_RETURN_IF_ERROR(journal_->Commit());
-  }
-  ReportProgress(now, /*force=*/true);
+  ReportProgress(Now(), /*force=*/true);
   return stats_;
 }
 

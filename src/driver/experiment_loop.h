@@ -6,6 +6,8 @@
 // scheduler is Done() or a stop condition holds; then it lets the running
 // jobs finish and reports them. A Next that gives nothing is journaled too,
 // so replaying the journal repeats the exact call sequence (driver/replay.h).
+// The `finished` event is not the loop's: its caller journals it once, when
+// everything after the loop is done too (driver/experiment_journal.h).
 // The same loop runs local threads, Lambda, and simulation.
 // Not thread-safe: Run() uses the scheduler, executor and journal from the
 // calling thread only; callbacks are called from that thread.
@@ -21,6 +23,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "driver/stop_reason.h"
 #include "exec/executor.h"
 #include "sched/scheduler.h"
 #include "store/journal.h"
@@ -52,8 +55,10 @@ struct LoopOptions {
   // still finish and are reported.
   uint64_t max_jobs = 0;
   double max_seconds = 0;
-  // Polled once per round; true stops starting jobs (e.g. after Ctrl-C).
-  std::function<bool()> stop_requested;
+  // Polled once per round until it gives a reason, which stops starting
+  // jobs and becomes LoopStats::stopped_because (e.g. kStopRequested after
+  // Ctrl-C, or a budget the driver keeps itself).
+  std::function<std::optional<StopReason>()> stop_requested;
   // Polled once per round; true switches evolution on (once), journaled.
   std::function<bool()> evolution_requested;
   // Called from one place, at most every `progress_interval` wall seconds,
@@ -82,7 +87,7 @@ struct LoopStats {
   double scheduler_seconds = 0;  // wall time inside those calls
   double journal_seconds = 0;    // wall time writing and committing the journal
   std::vector<Sample> samples;
-  std::string stopped_because;   // "done", "max_jobs", "max_seconds", "stop requested"
+  StopReason stopped_because = StopReason::kDone;
 };
 
 class ExperimentLoop {
@@ -121,7 +126,7 @@ class ExperimentLoop {
   uint64_t seq_;
   std::deque<job::Job> backlog_;          // journaled, not yet submitted
   std::unordered_set<uint64_t> running_;    // submitted job ids
-  bool stop_requested_ = false;
+  std::optional<StopReason> stop_requested_;  // set once, by options_.stop_requested
   bool evolution_enabled_ = false;
   size_t next_sample_ = 0;
   LoopStats stats_;

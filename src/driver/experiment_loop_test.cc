@@ -24,7 +24,7 @@ TEST(ExperimentLoop, RunsUntilTheSchedulerIsDone) {
   ExperimentLoop loop(scheduler, executor, nullptr, LoopOptions{});
   Result<LoopStats> stats = loop.Run();
   ASSERT_TRUE(stats.ok()) << stats.message();
-  EXPECT_EQ(stats->stopped_because, "done");
+  EXPECT_EQ(StopReasonName(stats->stopped_because), "done");
   EXPECT_EQ(stats->progress.trials, 40u);
   EXPECT_EQ(stats->progress.results, stats->progress.jobs);
   EXPECT_GT(stats->progress.jobs, 40u);  // some trials were promoted
@@ -103,7 +103,7 @@ TEST(ExperimentLoop, StopsStartingAtMaxJobsButFinishesRunningOnes) {
   options.max_jobs = 25;
   Result<LoopStats> stats = ExperimentLoop(scheduler, executor, nullptr, options).Run();
   ASSERT_TRUE(stats.ok()) << stats.message();
-  EXPECT_EQ(stats->stopped_because, "max_jobs");
+  EXPECT_EQ(StopReasonName(stats->stopped_because), "max_jobs");
   EXPECT_EQ(stats->progress.jobs, 25u);
   EXPECT_EQ(stats->progress.results, 25u);
   EXPECT_EQ(executor.running(), 0);
@@ -115,10 +115,13 @@ TEST(ExperimentLoop, StopRequestEndsTheRun) {
   ToyScheduler scheduler(1000, 3);
   LoopOptions options;
   int polls = 0;
-  options.stop_requested = [&] { return ++polls > 10; };
+  options.stop_requested = [&]() -> std::optional<StopReason> {
+    if (++polls > 10) return StopReason::kStopRequested;
+    return std::nullopt;
+  };
   Result<LoopStats> stats = ExperimentLoop(scheduler, executor, nullptr, options).Run();
   ASSERT_TRUE(stats.ok()) << stats.message();
-  EXPECT_EQ(stats->stopped_because, "stop requested");
+  EXPECT_EQ(StopReasonName(stats->stopped_because), "stop requested");
   EXPECT_LT(stats->progress.jobs, 40u);
   EXPECT_EQ(stats->progress.results, stats->progress.jobs);
 }

@@ -101,12 +101,6 @@ class Reader {
   std::string origin_;
 };
 
-Result<job::Promotion> ParsePromotion(std::string_view name) {
-  if (name == "resume") return job::Promotion::kResume;
-  if (name == "restart") return job::Promotion::kRestart;
-  return Fail("unknown promotion '" + std::string(name) + "' (expected resume or restart)");
-}
-
 }  // namespace
 
 nlohmann::json OptionsToJson(const sched::Options& o) {
@@ -120,7 +114,7 @@ nlohmann::json OptionsToJson(const sched::Options& o) {
       {"early_stopping_rate", o.early_stopping_rate},
       {"brackets", o.brackets},
       {"lr_gamma", o.lr_gamma},
-      {"promotion", o.promotion == job::Promotion::kResume ? "resume" : "restart"},
+      {"promotion", sched::PromotionName(o.promotion)},
       {"budget_epochs", o.budget_epochs},
       {"max_trials", o.max_trials},
       {"max_seconds", o.max_seconds},
@@ -152,7 +146,7 @@ Result<sched::Options> OptionsFromJson(const nlohmann::json& json, std::string_v
        {"early_stopping_rate", r.Integer(o.early_stopping_rate)},
        {"brackets", r.Integer(o.brackets)},
        {"lr_gamma", r.Number(o.lr_gamma)},
-       {"promotion", r.Named<job::Promotion>(o.promotion, ParsePromotion)},
+       {"promotion", r.Named<job::Promotion>(o.promotion, sched::ParsePromotion)},
        {"budget_epochs", r.Integer(o.budget_epochs)},
        {"max_trials", r.Integer(o.max_trials)},
        {"max_seconds", r.Number(o.max_seconds)},

@@ -159,7 +159,7 @@ void ResumeAndCheck(const std::string& path, const Committed& before_resume) {
   ExperimentLoop loop(scheduler, executor, &*journal, LoopOptions{}, resume);
   Result<LoopStats> stats = loop.Run();
   ASSERT_TRUE(stats.ok()) << stats.message();
-  EXPECT_EQ(stats->stopped_because, "done");
+  EXPECT_EQ(StopReasonName(stats->stopped_because), "done");
 
   Committed after = ReadCommitted(path);
   for (const auto& [job, metric] : before_resume.results) {

@@ -19,21 +19,8 @@ namespace rungs::driver {
 namespace {
 
 using testing::ForwardingExecutor;
+using testing::SimulationExperiment;
 using testing::TempDir;
-
-store::ExperimentRecord Record(const std::string& method, int64_t max_trials) {
-  sched::Options options;
-  options.max_epochs = 9;
-  options.max_trials = max_trials;
-  store::ExperimentRecord r;
-  r.id = "replay-" + method;
-  r.name = r.id;
-  r.space_toml = exec::SimulationSpaceToml();
-  r.scheduler = method;
-  r.options_json = OptionsToJson(options).dump();
-  r.seed = 99;
-  return r;
-}
 
 exec::SyntheticObjective Objective() {
   exec::ObjectiveOptions o;
@@ -46,7 +33,7 @@ class EveryMethod : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(EveryMethod, ReplayMatchesLive) {
   TempDir dir;
-  store::ExperimentRecord record = Record(GetParam(), 100000);
+  store::ExperimentRecord record = SimulationExperiment(GetParam(), 100000, 99);
   Result<store::Journal> journal = store::Journal::Create(dir.File("j.db"), record);
   ASSERT_TRUE(journal.ok()) << journal.message();
   Result<std::unique_ptr<sched::Scheduler>> live = MakeSchedulerFromRecord(record);
@@ -111,7 +98,7 @@ class CrashingExecutor : public ForwardingExecutor {
 TEST(SchedulerResume, TrialBudgetIsNotSpentTwiceAfterACrash) {
   TempDir dir;
   const int64_t kTrials = 150;
-  store::ExperimentRecord record = Record("asha-evo", kTrials);
+  store::ExperimentRecord record = SimulationExperiment("asha-evo", kTrials, 99);
   {
     Result<store::Journal> journal = store::Journal::Create(dir.File("j.db"), record);
     ASSERT_TRUE(journal.ok());
@@ -133,7 +120,7 @@ TEST(SchedulerResume, TrialBudgetIsNotSpentTwiceAfterACrash) {
       ExperimentLoop(*replayed->scheduler, executor, &*journal, LoopOptions{}, replayed->resume)
           .Run();
   ASSERT_TRUE(stats.ok()) << stats.message();
-  EXPECT_EQ(stats->stopped_because, "done");
+  EXPECT_EQ(StopReasonName(stats->stopped_because), "done");
   EXPECT_EQ(stats->progress.trials, uint64_t(kTrials));
 
   Result<store::Database> db = store::Database::Open(dir.File("j.db"), false);

@@ -7,9 +7,9 @@
 #include <memory>
 #include <optional>
 
+#include "driver/experiment_journal.h"
 #include "driver/experiment_loop.h"
 #include "driver/options_json.h"
-#include "driver/replay.h"
 #include "driver/scheduler_from_record.h"
 #include "exec/simulated_executor.h"
 #include "exec/simulation_space.h"
@@ -87,35 +87,12 @@ nlohmann::json WindowCosts(const std::vector<Sample>& samples) {
 
 Result<nlohmann::json> RunSimulation(const SimulationOptions& o) {
   RUNGS_RETURN_IF_ERROR(Check(o));
-  std::optional<store::Journal> journal;
-  std::unique_ptr<sched::Scheduler> scheduler;
-  ResumePoint resume;
-  store::ExperimentRecord record;
-  if (o.resume) {
-    Result<store::Journal> opened = store::Journal::Open(o.journal);
-    if (!opened.ok()) return opened.error();
-    journal.emplace(std::move(*opened));
-    Result<Replayed> replayed = Replay(*journal, MakeSchedulerFromRecord);
-    if (!replayed.ok()) return replayed.error();
-    scheduler = std::move(replayed->scheduler);
-    resume = std::move(replayed->resume);
-    record = journal->experiment();
-    RUNGS_RETURN_IF_ERROR(journal->AddEvent(resume.next_seq++, store::EventKind::kResumed,
-                                            std::to_string(resume.outstanding.size()) +
-                                                " jobs reissued",
-                                            resume.now));
-    RUNGS_RETURN_IF_ERROR(journal->Commit());
-  } else {
-    record = NewRecord(o);
-    Result<std::unique_ptr<sched::Scheduler>> made = MakeSchedulerFromRecord(record);
-    if (!made.ok()) return Fail("simulate: " + made.message());
-    scheduler = std::move(*made);
-    if (!o.journal.empty()) {
-      Result<store::Journal> created = store::Journal::Create(o.journal, record);
-      if (!created.ok()) return created.error();
-      journal.emplace(std::move(*created));
-    }
-  }
+  Result<Experiment> experiment =
+      OpenExperiment(o.journal, o.resume ? std::nullopt : std::optional(NewRecord(o)));
+  if (!experiment.ok()) return Fail("simulate: " + experiment.message());
+  const store::ExperimentRecord& record = experiment->record;
+  std::optional<store::Journal>& journal = experiment->journal;
+  ResumePoint& resume = experiment->resume;
   Result<sched::Options> options = RecordOptions(record);
   if (!options.ok()) return options.error();
 
@@ -131,8 +108,8 @@ Result<nlohmann::json> RunSimulation(const SimulationOptions& o) {
   loop_options.sample_at_trials = SamplePoints(o.jobs);
   const uint64_t trials_before = resume.trials;
   const uint64_t results_before = resume.results;
-  ExperimentLoop loop(*scheduler, executor, journal ? &*journal : nullptr, loop_options,
-                      std::move(resume));
+  ExperimentLoop loop(*experiment->scheduler, executor, journal ? &*journal : nullptr,
+                      loop_options, std::move(resume));
 
   const size_t heap_before = HeapInUse();
   Clock::time_point start = Clock::now();
@@ -140,6 +117,9 @@ Result<nlohmann::json> RunSimulation(const SimulationOptions& o) {
   double wall = std::chrono::duration<double>(Clock::now() - start).count();
   const size_t heap_after = HeapInUse();
   if (!stats.ok()) return stats.error();
+  if (journal) {
+    RUNGS_RETURN_IF_ERROR(JournalFinished(*journal, {stats->stopped_because}, stats->progress.now));
+  }
 
   const Progress& p = stats->progress;
   const uint64_t new_trials = p.trials - trials_before;
@@ -151,7 +131,7 @@ Result<nlohmann::json> RunSimulation(const SimulationOptions& o) {
       {"jobs", p.jobs},
       {"results", p.results},
       {"duplicates", p.duplicates},
-      {"stopped_because", stats->stopped_because},
+      {"stopped_because", StopReasonName(stats->stopped_because)},
       {"decisions", stats->decisions},
       {"us_per_decision", stats->decisions ? 1e6 * stats->scheduler_seconds / stats->decisions : 0},
       {"us_per_job", p.jobs ? 1e6 * stats->scheduler_seconds / p.jobs : 0},

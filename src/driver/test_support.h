@@ -8,8 +8,11 @@
 #include <string>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
+#include "driver/options_json.h"
 #include "exec/simulated_executor.h"
+#include "exec/simulation_space.h"
 #include "store/journal.h"
 
 namespace rungs::driver::testing {
@@ -48,6 +51,23 @@ inline store::ExperimentRecord ToyExperiment(uint64_t seed) {
   e.options_json = "{}";
   e.seed = seed;
   return e;
+}
+
+// An experiment for a real scheduler (sched::MakeScheduler's `method`) on
+// the simulation space: rungs up to 9 epochs, at most `max_trials` trials.
+inline store::ExperimentRecord SimulationExperiment(const std::string& method, int64_t max_trials,
+                                                    uint64_t seed) {
+  sched::Options options;
+  options.max_epochs = 9;
+  options.max_trials = max_trials;
+  store::ExperimentRecord r;
+  r.id = "sim-" + method;
+  r.name = r.id;
+  r.space_toml = exec::SimulationSpaceToml();
+  r.scheduler = method;
+  r.options_json = OptionsToJson(options).dump();
+  r.seed = seed;
+  return r;
 }
 
 // Forwards to another executor; subclasses override what they break.

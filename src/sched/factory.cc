@@ -25,31 +25,54 @@ std::unique_ptr<Scheduler> MakeRandomSearch(Options o, const space::Space& space
 
 }  // namespace
 
-Result<std::unique_ptr<Scheduler>> MakeScheduler(std::string_view method, const Options& options,
+std::string_view MethodName(Method method) {
+  switch (method) {
+    case Method::kAshaEvo: return "asha-evo";
+    case Method::kAsha: return "asha";
+    case Method::kRandom: return "random";
+    case Method::kSha: return "sha";
+    case Method::kHyperband: return "hyperband";
+  }
+  return kDefaultMethod;
+}
+
+Result<Method> ParseMethod(std::string_view name) {
+  for (Method method : kMethods) {
+    if (MethodName(method) == name) return method;
+  }
+  return Fail("unknown scheduling method '" + std::string(name) +
+              "' (expected asha-evo, asha, random, sha or hyperband)");
+}
+
+Result<std::unique_ptr<Scheduler>> MakeScheduler(std::string_view name, const Options& options,
                                                  const space::Space& space, uint64_t seed) {
   RUNGS_RETURN_IF_ERROR(Validate(options));
+  Result<Method> method = ParseMethod(name);
+  if (!method.ok()) return method.error();
   const int brackets = options.brackets > 0 ? options.brackets : 1;
-  if (method == "asha-evo" || method == "asha") {
-    Options o = options;
-    o.evolution.enabled = method == "asha-evo";
-    return std::unique_ptr<Scheduler>(std::make_unique<AshaScheduler>(o, brackets, space, seed));
-  }
-  if (method == "random") return MakeRandomSearch(options, space, seed);
-  if (method == "sha") {
-    if (options.brackets > 1) {
-      return Fail("scheduler option 'brackets' must be 0 or 1 for sha (got " +
-                  std::to_string(options.brackets) + "); use hyperband for several");
+  switch (*method) {
+    case Method::kAshaEvo:
+    case Method::kAsha: {
+      Options o = options;
+      o.evolution.enabled = *method == Method::kAshaEvo;
+      return std::unique_ptr<Scheduler>(std::make_unique<AshaScheduler>(o, brackets, space, seed));
     }
-    return std::unique_ptr<Scheduler>(
-        std::make_unique<SyncHalvingScheduler>(options, 1, space, seed));
+    case Method::kRandom:
+      return MakeRandomSearch(options, space, seed);
+    case Method::kSha:
+      if (options.brackets > 1) {
+        return Fail("scheduler option 'brackets' must be 0 or 1 for sha (got " +
+                    std::to_string(options.brackets) + "); use hyperband for several");
+      }
+      return std::unique_ptr<Scheduler>(
+          std::make_unique<SyncHalvingScheduler>(options, 1, space, seed));
+    case Method::kHyperband: {
+      const int count = options.brackets > 0 ? options.brackets : AllBrackets(options);
+      return std::unique_ptr<Scheduler>(
+          std::make_unique<SyncHalvingScheduler>(options, count, space, seed));
+    }
   }
-  if (method == "hyperband") {
-    const int count = options.brackets > 0 ? options.brackets : AllBrackets(options);
-    return std::unique_ptr<Scheduler>(
-        std::make_unique<SyncHalvingScheduler>(options, count, space, seed));
-  }
-  return Fail("unknown scheduling method '" + std::string(method) +
-              "' (expected asha-evo, asha, random, sha or hyperband)");
+  return Fail("unknown scheduling method");
 }
 
 }  // namespace rungs::sched

@@ -24,8 +24,18 @@
 
 namespace rungs::sched {
 
+enum class Method { kAshaEvo, kAsha, kRandom, kSha, kHyperband };
+inline constexpr Method kMethods[] = {Method::kAshaEvo, Method::kAsha, Method::kRandom,
+                                      Method::kSha, Method::kHyperband};
+
 inline constexpr std::string_view kDefaultMethod = "asha-evo";
 
+// "asha-evo", "asha", "random", "sha", "hyperband".
+std::string_view MethodName(Method method);
+// The method MethodName gives `name`; fails naming it and the methods otherwise.
+Result<Method> ParseMethod(std::string_view name);
+
+// `method` is a name, as the journal keeps it (ParseMethod).
 Result<std::unique_ptr<Scheduler>> MakeScheduler(std::string_view method, const Options& options,
                                                  const space::Space& space, uint64_t seed);
 

@@ -126,6 +126,15 @@ TEST(MakeScheduler, EveryMethodStaysWithinTheBudgetAndFinishes) {
   }
 }
 
+TEST(MakeScheduler, EveryMethodNameParsesBackToItsMethod) {
+  for (Method method : kMethods) {
+    Result<Method> parsed = ParseMethod(MethodName(method));
+    ASSERT_TRUE(parsed.ok()) << parsed.message();
+    EXPECT_EQ(*parsed, method);
+  }
+  EXPECT_THAT(ParseMethod("bohb").message(), HasSubstr("expected asha-evo, asha"));
+}
+
 TEST(MakeScheduler, DefaultMethodIsAshaEvo) { EXPECT_EQ(kDefaultMethod, "asha-evo"); }
 
 }  // namespace

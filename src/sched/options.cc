@@ -131,4 +131,15 @@ Result<Direction> ParseDirection(std::string_view name) {
   return Fail("unknown direction '" + std::string(name) + "' (expected minimize or maximize)");
 }
 
+std::string_view PromotionName(job::Promotion promotion) {
+  return promotion == job::Promotion::kRestart ? "restart" : "resume";
+}
+
+Result<job::Promotion> ParsePromotion(std::string_view name) {
+  for (job::Promotion promotion : kPromotions) {
+    if (PromotionName(promotion) == name) return promotion;
+  }
+  return Fail("unknown promotion '" + std::string(name) + "' (expected resume or restart)");
+}
+
 }  // namespace rungs::sched

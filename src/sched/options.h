@@ -73,5 +73,10 @@ Status Validate(const Options& options);
 Result<Shape> ParseShape(std::string_view name);
 // "min"/"minimize", "max"/"maximize".
 Result<Direction> ParseDirection(std::string_view name);
+inline constexpr job::Promotion kPromotions[] = {job::Promotion::kResume,
+                                                 job::Promotion::kRestart};
+// "resume", "restart".
+std::string_view PromotionName(job::Promotion promotion);
+Result<job::Promotion> ParsePromotion(std::string_view name);
 
 }  // namespace rungs::sched

@@ -10,16 +10,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string_view FormatName(Format format) {
-  switch (format) {
-    case Format::kAuto: return "auto";
-    case Format::kFastText: return "fasttext";
-    case Format::kCsv: return "csv";
-    case Format::kJsonl: return "jsonl";
-  }
-  return "auto";
-}
-
 Status FieldError(const std::string& field, std::string_view problem) {
   return Fail("data.read field '" + field + "' " + std::string(problem));
 }

@@ -5,11 +5,20 @@
 
 namespace rungs::text {
 
+std::string_view FormatName(Format format) {
+  switch (format) {
+    case Format::kAuto: return "auto";
+    case Format::kFastText: return "fasttext";
+    case Format::kCsv: return "csv";
+    case Format::kJsonl: return "jsonl";
+  }
+  return "auto";
+}
+
 Result<Format> ParseFormat(std::string_view name) {
-  if (name == "auto") return Format::kAuto;
-  if (name == "fasttext") return Format::kFastText;
-  if (name == "csv") return Format::kCsv;
-  if (name == "jsonl") return Format::kJsonl;
+  for (Format format : kFormats) {
+    if (FormatName(format) == name) return format;
+  }
   return Fail("unknown format '" + std::string(name) + "' (expected auto, fasttext, csv or jsonl)");
 }
 

@@ -65,7 +65,12 @@ struct ReadStats {
 Result<ReadStats> ReadExamples(const std::string& path, const ReadOptions& options,
                                const std::function<Status(const Example&)>& sink);
 
-// The format named by a flag value: "auto", "fasttext", "csv" or "jsonl".
+inline constexpr Format kFormats[] = {Format::kAuto, Format::kFastText, Format::kCsv, Format::kJsonl};
+
+// "auto", "fasttext", "csv" or "jsonl": the names flags, experiment files and
+// job requests use.
+std::string_view FormatName(Format format);
+// The format FormatName gives `name`; fails naming it and the formats otherwise.
 Result<Format> ParseFormat(std::string_view name);
 
 // The format `options.format` means for `path`: kAuto picks by extension

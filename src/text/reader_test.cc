@@ -173,6 +173,14 @@ TEST(Reader, FormatComesFromTheExtensionUnlessGiven) {
   EXPECT_THAT(ParseFormat("xml").message(), HasSubstr("unknown format 'xml'"));
 }
 
+TEST(Reader, EveryFormatNameParsesBackToItsFormat) {
+  for (Format format : kFormats) {
+    Result<Format> parsed = ParseFormat(FormatName(format));
+    ASSERT_TRUE(parsed.ok()) << parsed.message();
+    EXPECT_EQ(*parsed, format);
+  }
+}
+
 TEST(Reader, EmptyMissingAndLabelFreeFilesAreErrors) {
   EXPECT_THAT(ReadAll(WriteTestFile("empty.txt", "")).stats.message(), HasSubstr("is empty"));
   EXPECT_THAT(ReadAll("/nonexistent/train.txt").stats.message(),

@@ -2,9 +2,16 @@
 
 #include <cmath>
 
+#include "driver/experiment_journal.h"
 #include "exec/lambda_cost.h"
 
 namespace rungs::tune {
+
+Status JournalRunEnd(store::Journal& journal, const RunEnd& end) {
+  driver::Finished finished{end.stopped_because, {{"refit", end.refit}}};
+  if (end.test_metric) finished.facts["test_metric"] = *end.test_metric;
+  return driver::JournalFinished(journal, finished, end.seconds);
+}
 
 Result<JournalView> ReadJournal(const store::Journal& journal) {
   JournalView view;
@@ -21,6 +28,19 @@ Result<JournalView> ReadJournal(const store::Journal& journal) {
         row.result = e.result;
         row.finished_at = e.now;
       }
+    } else if (e.kind == store::JournalEntry::Kind::kEvent && e.event == store::EventKind::kFinished) {
+      Result<driver::Finished> finished = driver::ParseFinished(e.detail);
+      if (!finished.ok()) {
+        return Fail(journal.path() + ": seq " + std::to_string(e.seq) + ": " + finished.message());
+      }
+      RunEnd& end = view.end.emplace();
+      end.stopped_because = finished->stopped_because;
+      const nlohmann::json& facts = finished->facts;
+      if (facts.contains("test_metric") && facts["test_metric"].is_number()) {
+        end.test_metric = facts["test_metric"].get<double>();
+      }
+      end.refit = facts.value("refit", false);
+      end.seconds = e.now;
     }
     return Status::Ok();
   });
@@ -47,6 +67,12 @@ int64_t JournalView::EpochsTrained() const {
     if (row.result) sum += row.result->epochs_trained;
   }
   return sum;
+}
+
+uint64_t JournalView::Trials() const {
+  uint64_t trials = 0;
+  for (const JobRow& row : jobs) trials += row.job.rung == 0;
+  return trials;
 }
 
 double JournalView::GbSeconds() const {

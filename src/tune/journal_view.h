@@ -1,6 +1,7 @@
-// JournalView: what an experiment's journal says, flattened per job, for the
-// outputs (trials.csv, best.json, report.html) and `rungs report`.
-// Reading never writes the journal.
+// JournalView: what an experiment's journal says, flattened per job, with
+// how its last run ended, for the outputs (trials.csv, best.json,
+// report.html), the summary and `rungs report`. Reading never writes the
+// journal; JournalRunEnd writes the one event a run adds at its end.
 #pragma once
 
 #include <cstdint>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "driver/stop_reason.h"
 #include "job/job.h"
 #include "space/config.h"
 #include "store/journal.h"
@@ -32,11 +34,25 @@ struct BestTrial {
   space::Config config;
 };
 
+// How a run ended, from its `finished` event (doc/journal.md): why its
+// search stopped, and the best model's score on the test set.
+struct RunEnd {
+  driver::StopReason stopped_because = driver::StopReason::kDone;
+  std::optional<double> test_metric;  // when a test set was given
+  bool refit = false;                 // the model was refit on train + validation first
+  double seconds = 0;                 // experiment time at the end
+};
+
+// Journals `finished` for `end`, once per run, after everything it reports.
+Status JournalRunEnd(store::Journal& journal, const RunEnd& end);
+
 struct JournalView {
   std::vector<JobRow> jobs;  // in the order they started
+  std::optional<RunEnd> end;  // the last run's, once one has finished
   // The best finished trial: most epochs, then best metric (ties: first).
   std::optional<BestTrial> Best(bool maximize) const;
   int64_t EpochsTrained() const;
+  uint64_t Trials() const;  // jobs that started a trial (rung 0)
   // What the finished jobs were billed, in GB-seconds (0 on local workers).
   double GbSeconds() const;
 };

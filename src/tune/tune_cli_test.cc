@@ -18,6 +18,7 @@
 #include "cli/run_rungs_testing.h"
 #include "cli/sample_data_testing.h"
 #include "store/journal.h"
+#include "tune/finished_events_testing.h"
 
 namespace rungs::tune {
 namespace {
@@ -179,6 +180,37 @@ TEST_F(TuneCli, BestModelCarriesItsNormalizationToRungsAndFastText) {
   ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
   const std::string last = resumed.out.substr(resumed.out.rfind('\n', resumed.out.size() - 2) + 1);
   EXPECT_EQ(nlohmann::json::parse(last)["preprocessing"], "normalize") << last;
+}
+
+TEST_F(TuneCli, EveryRunJournalsFinishedOnce) {
+  ASSERT_EQ(RunRungs(TuneArgs("out", 20)).exit_code, 0);
+  EXPECT_EQ(FinishedDetails(Path("out/journal.sqlite")).size(), 1u);
+  cli::RunResult resumed = RunRungs({"tune", "--resume", Path("out"), "--quiet"});
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_EQ(FinishedDetails(Path("out/journal.sqlite")).size(), 2u) << "one per run";
+}
+
+TEST_F(TuneCli, ReportRebuiltFromTheJournalIsTheRunsOwn) {
+  cli::RunResult run = RunRungs(TuneArgs("out", 40));
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  std::string report = ReadWholeFile(Path("out/report.html"));
+  for (const char* line : {"test accuracy", "trials / jobs", "stopped because"}) {
+    EXPECT_NE(report.find(line), std::string::npos) << line;
+  }
+  fs::remove(Path("out/report.html"));
+  cli::RunResult rebuilt = RunRungs({"report", Path("out")});
+  ASSERT_EQ(rebuilt.exit_code, 0) << rebuilt.err;
+  EXPECT_EQ(ReadWholeFile(Path("out/report.html")), report);
+}
+
+TEST_F(TuneCli, ResumeSearchesTheJournaledSpaceNotTheEditedSpaceFile) {
+  ASSERT_EQ(RunRungs(TuneArgs("out", 30)).exit_code, 0);
+  // The user edits the space file after the run: the journal still holds
+  // the space that was searched, and resuming must replay that one.
+  WriteWholeFile(Path("space.toml"), "[params.lr]\ntype = \"float\"\nmin = 0.5\nmax = 0.9\n");
+  cli::RunResult resumed = RunRungs({"tune", "--resume", Path("out"), "--quiet"});
+  EXPECT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_NE(resumed.out.find("best validation accuracy"), std::string::npos) << resumed.out;
 }
 
 TEST_F(TuneCli, RefusesAnOutputFolderThatHoldsAnotherExperiment) {

@@ -18,6 +18,7 @@
 #include "cli/run_rungs_testing.h"
 #include "job/envelope.h"
 #include "job/job_json.h"
+#include "tune/finished_events_testing.h"
 
 namespace rungs::tune {
 namespace {
@@ -196,6 +197,22 @@ TEST_F(TuneLambda, DollarBudgetStopsStartingJobs) {
   EXPECT_GE(dollars, 6.0);
   EXPECT_LE(dollars, 8.0);  // at most the two running jobs finish beyond the budget
   EXPECT_NE(run.err.find("\"dollars\""), std::string::npos) << "progress lines carry the cost";
+}
+
+TEST_F(TuneLambda, DollarStopIsJournaledAsBudgetDollars) {
+  FakeFunction function;
+  std::vector<std::string> args = LambdaArgs(function.url(), "out");
+  args.insert(args.end(), {"--price-per-gb-second", "1", "--budget-dollars", "3", "--concurrency", "1",
+                           "--budget-epochs", "10000"});
+  cli::RunResult run = RunRungs(args);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(LastJsonLine(run.out)["stopped_because"], "budget_dollars");
+  std::vector<std::string> finished = FinishedDetails(Path("out/journal.sqlite"));
+  ASSERT_FALSE(finished.empty());
+  for (const std::string& detail : finished) {
+    EXPECT_NE(detail.find("budget_dollars"), std::string::npos) << detail;
+    EXPECT_EQ(detail.find("stop requested"), std::string::npos) << detail;
+  }
 }
 
 TEST_F(TuneLambda, BadLambdaFlagsFailBeforeAnyWork) {

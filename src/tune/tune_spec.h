@@ -1,93 +1,182 @@
-// TuneSpec: everything one `rungs tune` experiment is told, from an
-// experiment TOML file and from flags (flags win). doc/tune.md lists every
-// key; flag names are the keys with a leading "--".
+// TuneSpec: everything one `rungs tune` experiment is told, and kTuneOptions,
+// the one table of its options. Each row binds one member to its key in an
+// experiment file (TOML) and in the experiment's JSON record
+// (experiment.json), to its flag (the key with a leading "--"), and gives its
+// help and whether it may change on --resume. The table is the only place
+// options are listed: the file reader, the record, the flags and the option
+// reference doc/tune-options.md (generated: `rungs tune --options-markdown`)
+// all come from it (tune/tune_options.h). Adding an option is a member here
+// and a row here, then regenerating the doc.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <variant>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "base/status.h"
 #include "exec/lambda_cost.h"
+#include "sched/factory.h"
 #include "sched/options.h"
 #include "text/reader.h"
 
 namespace rungs::tune {
 
+// Where jobs run: threads of this process, or one AWS Lambda invocation per
+// job (running `rungs worker`).
+enum class Executor { kLocal, kLambda };
+inline constexpr Executor kExecutors[] = {Executor::kLocal, Executor::kLambda};
+std::string_view ExecutorName(Executor executor);  // "local", "lambda"
+
+// Defaults are the members' initializers; 0 for a budget or a limit means none.
 struct TuneSpec {
-  // Data: paths or URLs. Without `valid`, valid_fraction of train is split off.
   std::string train;
   std::string valid;
   double valid_fraction = 0.1;
-  std::string test;  // optional; used once, at the end
-  // A named data set ("20newsgroups"): its train (and test, unless given)
-  // split, from data_dir/NAME/ when there, else downloaded and cached.
+  std::string test;
   std::string dataset;
   std::string data_dir;
   text::ReadOptions read;
 
-  // The classifier: accuracy, f1 or loss. A command: the key of its metric
-  // lines, maximized unless `minimize`.
   std::string metric = "accuracy";
-  std::string command;                // a training program instead of the classifier
-  bool minimize = false;              // a command's metric is a loss
-  std::string scheduler = "asha-evo"; // asha-evo, asha, random, sha, hyperband
-  nlohmann::json scheduler_options = nlohmann::json::object();  // sched options by name
-  // resume (from checkpoints) or restart; empty: resume on local workers,
-  // restart on Lambda (stateless workers cannot resume).
-  std::string promotion;
+  std::string command;
+  bool minimize = false;
+  std::string space_file;
+  sched::Method scheduler = sched::Method::kAshaEvo;
+  nlohmann::json scheduler_options = nlohmann::json::object();
+  std::optional<job::Promotion> promotion;  // none: the executor's default
 
-  int64_t budget_epochs = 0;   // 0: no limit
-  double budget_seconds = 0;   // 0: no limit
-  int64_t max_trials = 0;      // 0: no limit
+  int64_t budget_epochs = 0;
+  double budget_seconds = 0;
+  int64_t max_trials = 0;
+  double budget_dollars = 0;
 
-  // Where jobs run: "local" (threads of this process) or "lambda" (one AWS
-  // Lambda invocation per job, running `rungs worker`).
-  std::string executor = "local";
-  int workers = 0;             // local: 0, one per core
-  int threads = 1;             // Hogwild threads per trial
+  Executor executor = Executor::kLocal;
+  int workers = 0;
+  int threads = 1;
   uint64_t seed = 0;
-  std::string out;             // output folder
-  std::string space_file;      // empty: the classifier's default space
-  bool refit = false;          // refit the best configuration on train + valid
-  int64_t checkpoint_memory_mb = 4096;  // in-memory checkpoints of paused trials
+  std::string out;
+  bool refit = false;
+  int64_t checkpoint_memory_mb = 4096;
 
-  // Lambda: the function and its alias or version, where to reach it (empty:
-  // the AWS settings, see aws/endpoint.h), invocations at once, and what a
-  // job costs.
   std::string function;
   std::string qualifier;
   std::string region;
   std::string endpoint_url;
   int concurrency = 100;
-  double function_timeout = 900;  // seconds: the function's configured timeout
-  int memory_mb = 0;              // billed memory when the function's log does not say
+  double function_timeout = 900;
+  int memory_mb = 0;
   double price_per_gb_second = exec::kDefaultPricePerGbSecond;
-  double budget_dollars = 0;      // 0: no limit; no job starts once this is spent
 };
 
-// Reads an experiment file. Unknown keys and wrong types are errors naming
-// the file, the line and the key.
-Result<TuneSpec> ReadTuneSpec(const std::string& path);
+// Whether an option may differ when an experiment is resumed: how it runs
+// may change; what it searches is fixed by its journal.
+enum class OnResume { kFixed, kMayChange };
+
+// A flag with no key of its own: it sets one scheduler option, which an
+// experiment file gives in its [scheduler-options] table.
+struct SchedulerOptionFlag {
+  std::string_view name;
+};
+
+// The member an option sets, which also gives its type.
+using OptionField = std::variant<
+    std::string TuneSpec::*, double TuneSpec::*, int TuneSpec::*, int64_t TuneSpec::*,
+    uint64_t TuneSpec::*, bool TuneSpec::*, nlohmann::json TuneSpec::*, Executor TuneSpec::*,
+    sched::Method TuneSpec::*, std::optional<job::Promotion> TuneSpec::*,
+    std::string text::ReadOptions::*, bool text::ReadOptions::*,
+    std::vector<std::string> text::ReadOptions::*, text::Format text::ReadOptions::*,
+    SchedulerOptionFlag>;
+
+// One option. A true/false option's flag takes no value and switches its
+// default (--refit, --no-header); a list's flag may be given once per item;
+// a table (scheduler-options) has no flag.
+struct TuneOption {
+  std::string_view key;
+  OptionField field;
+  std::string_view help;
+  OnResume on_resume = OnResume::kFixed;
+  std::string_view flag = {};  // when not "--" + key
+};
+
+inline constexpr TuneOption kTuneOptions[] = {
+    // Data: a path, an http(s):// URL or an s3:// URI.
+    {"train", &TuneSpec::train, "training data: path or URL (fastText lines, CSV, JSON lines)"},
+    {"valid", &TuneSpec::valid, "validation data (default: split off --train)"},
+    {"valid-fraction", &TuneSpec::valid_fraction,
+     "share of --train held out for validation when there is no --valid"},
+    {"test", &TuneSpec::test, "test data, used once at the end"},
+    {"dataset", &TuneSpec::dataset, "a named data set instead of --train: 20newsgroups"},
+    {"data-dir", &TuneSpec::data_dir, "where named data sets are looked for first (NAME/train.csv)"},
+    {"format", &text::ReadOptions::format, "how data files are read (auto: by their extension)"},
+    {"label", &text::ReadOptions::label_prefix, "label prefix of fastText lines"},
+    {"label-column", &text::ReadOptions::csv_label_column, "CSV label column, by name or index"},
+    {"text-columns", &text::ReadOptions::csv_text_columns, "CSV text column(s), by name or index",
+     OnResume::kFixed, "--text-column"},
+    {"header", &text::ReadOptions::csv_has_header,
+     "CSV files start with a header row (--no-header: they do not)", OnResume::kFixed,
+     "--no-header"},
+    {"label-field", &text::ReadOptions::json_label_field, "JSON lines: the label's field"},
+    {"text-field", &text::ReadOptions::json_text_field, "JSON lines: the text's field"},
+    // What is tuned, and how.
+    {"metric", &TuneSpec::metric,
+     "accuracy (P@1), f1 (macro) or loss; with --command, its metric key (there: value)"},
+    {"command", &TuneSpec::command, "tune this training program instead (doc/command-trainable.md)"},
+    {"minimize", &TuneSpec::minimize, "with --command: lower metric is better"},
+    {"space", &TuneSpec::space_file, "search space TOML (default: the built-in classifier space)"},
+    {"scheduler", &TuneSpec::scheduler, "how trials are chosen and promoted (doc/scheduler.md)"},
+    {"scheduler-options", &TuneSpec::scheduler_options,
+     "scheduler options by name, e.g. the evolution schedules (doc/scheduler.md)"},
+    {"min-epochs", SchedulerOptionFlag{"min_epochs"},
+     "epochs of the bottom rung (3 for the built-in classifier)"},
+    {"max-epochs", SchedulerOptionFlag{"max_epochs"}, "epochs of the top rung"},
+    {"eta", SchedulerOptionFlag{"eta"}, "reduction factor between rungs"},
+    {"promotion", &TuneSpec::promotion,
+     "promoted trials resume from checkpoints (the local default) or restart (always on Lambda)"},
+    // Budget: at least one of epochs, seconds and trials.
+    {"budget-epochs", &TuneSpec::budget_epochs, "total epochs to train"},
+    {"budget-seconds", &TuneSpec::budget_seconds,
+     "no job starts after this many seconds, and running ones are stopped"},
+    {"max-trials", &TuneSpec::max_trials, "configurations to try at most"},
+    {"budget-dollars", &TuneSpec::budget_dollars, "lambda: no job starts once this much is spent"},
+    // Where and how it runs.
+    {"executor", &TuneSpec::executor, "where jobs run: local threads or AWS Lambda"},
+    {"workers", &TuneSpec::workers, "local: trials at once (0: one per core)", OnResume::kMayChange},
+    {"threads", &TuneSpec::threads, "training threads per trial", OnResume::kMayChange},
+    {"seed", &TuneSpec::seed, "seed of the split, the search and the training"},
+    {"out", &TuneSpec::out, "output folder"},
+    {"refit", &TuneSpec::refit, "refit the best configuration on train + validation"},
+    {"checkpoint-memory-mb", &TuneSpec::checkpoint_memory_mb,
+     "memory for paused trials' checkpoints"},
+    // AWS Lambda (--executor lambda).
+    {"function", &TuneSpec::function, "lambda: the function running `rungs worker`"},
+    {"qualifier", &TuneSpec::qualifier, "lambda: the function's alias or version"},
+    {"region", &TuneSpec::region, "lambda: AWS region (default: AWS_REGION, the profile's)"},
+    {"endpoint-url", &TuneSpec::endpoint_url,
+     "lambda: Invoke endpoint (default: AWS_ENDPOINT_URL_LAMBDA, AWS_ENDPOINT_URL, AWS's)"},
+    {"concurrency", &TuneSpec::concurrency, "lambda: invocations at once", OnResume::kMayChange},
+    {"function-timeout", &TuneSpec::function_timeout, "lambda: the function's timeout in seconds"},
+    {"memory-mb", &TuneSpec::memory_mb,
+     "lambda: billed memory when the function's log does not say (0: from the log)"},
+    {"price-per-gb-second", &TuneSpec::price_per_gb_second,
+     "lambda: dollars per GB-second (x86 by default)"},
+};
 
 // OK, or the first problem, naming the flag: no training data, a validation
 // fraction outside (0, 1), no budget at all, ...
 Status Validate(const TuneSpec& spec);
 
-// The spec as JSON (kept in the output folder so --resume can continue it)
-// and back.
-nlohmann::json SpecToJson(const TuneSpec& spec);
-Result<TuneSpec> SpecFromJson(const nlohmann::json& json, const std::string& origin);
-
 bool Maximize(const TuneSpec& spec);
 
 bool OnLambda(const TuneSpec& spec);
 
-// "resume" or "restart": the spec's promotion, or the executor's default.
-std::string Promotion(const TuneSpec& spec);
+// The spec's promotion, or the executor's default: resume locally, restart on
+// Lambda (stateless workers cannot resume).
+job::Promotion Promotion(const TuneSpec& spec);
 
 // The scheduler options the spec implies: its scheduler_options table, then
 // the metric's direction, the budget and the promotion mode on top.

@@ -1,9 +1,13 @@
 #include "tune/tune_spec.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
+
+#include "tune/tune_options.h"
 
 namespace rungs::tune {
 namespace {
@@ -76,7 +80,7 @@ TuneSpec LambdaSpec() {
   spec.out = "o";
   spec.budget_epochs = 50;
   spec.budget_dollars = 2;
-  spec.executor = "lambda";
+  spec.executor = Executor::kLambda;
   spec.function = "rungs-worker";
   return spec;
 }
@@ -84,14 +88,14 @@ TuneSpec LambdaSpec() {
 TEST(TuneSpec, LambdaRestartsPromotedTrialsByDefault) {
   TuneSpec spec = LambdaSpec();
   ASSERT_TRUE(Validate(spec).ok()) << Validate(spec).message();
-  EXPECT_EQ(Promotion(spec), "restart");
+  EXPECT_EQ(Promotion(spec), job::Promotion::kRestart);
   auto options = SchedulerOptions(spec);
   ASSERT_TRUE(options.ok()) << options.message();
   EXPECT_EQ(options->promotion, job::Promotion::kRestart);
-  spec.executor = "local";
+  spec.executor = Executor::kLocal;
   spec.function.clear();
   spec.budget_dollars = 0;
-  EXPECT_EQ(Promotion(spec), "resume");
+  EXPECT_EQ(Promotion(spec), job::Promotion::kResume);
 }
 
 TEST(TuneSpec, BadLambdaCombinationsAreRefusedNamingTheFlag) {
@@ -114,7 +118,7 @@ TEST(TuneSpec, BadLambdaCombinationsAreRefusedNamingTheFlag) {
   s.space_file = "space.toml";
   refused(s, "--command cannot run on Lambda");
   s = LambdaSpec();
-  s.promotion = "resume";
+  s.promotion = job::Promotion::kResume;
   refused(s, "--promotion resume needs local workers");
   s = LambdaSpec();
   s.concurrency = 0;
@@ -129,9 +133,6 @@ TEST(TuneSpec, BadLambdaCombinationsAreRefusedNamingTheFlag) {
   s.workers = 4;
   refused(s, "--workers is for local workers");
   s = LambdaSpec();
-  s.executor = "cluster";
-  refused(s, "--executor must be local or lambda");
-  s = LambdaSpec();
   s.budget_dollars = -1;
   refused(s, "must not be negative");
   s = LambdaSpec();
@@ -139,13 +140,38 @@ TEST(TuneSpec, BadLambdaCombinationsAreRefusedNamingTheFlag) {
   refused(s, "--price-per-gb-second");
   // Lambda flags without Lambda.
   s = LambdaSpec();
-  s.executor = "local";
+  s.executor = Executor::kLocal;
   refused(s, "--function needs --executor lambda");
   s.function.clear();
   refused(s, "--budget-dollars needs --executor lambda");
   s.budget_dollars = 0;
   s.region = "eu-west-1";
   refused(s, "--region needs --executor lambda");
+}
+
+const TuneOption& OptionNamed(std::string_view key) {
+  for (const TuneOption& option : kTuneOptions) {
+    if (option.key == key) return option;
+  }
+  ADD_FAILURE() << "no option " << key;
+  return kTuneOptions[0];
+}
+
+// An executor, a scheduler and a promotion are names, parsed once where they
+// come in: a flag or a key.
+TEST(TuneSpec, UnknownExecutorIsRefusedNamingTheFlagOrKey) {
+  TuneSpec spec = LambdaSpec();
+  Status flag = ApplyFlags({{&OptionNamed("executor"), {"cluster"}}}, false, spec);
+  EXPECT_THAT(flag.message(), ::testing::HasSubstr("--executor must be local or lambda"));
+  EXPECT_EQ(spec.executor, Executor::kLambda) << "a refused value changes nothing";
+  auto key = SpecFromJson({{"executor", "cluster"}}, "exp.toml");
+  EXPECT_THAT(key.message(), ::testing::HasSubstr("exp.toml: 'executor' must be local or lambda"));
+  for (auto [key_name, bad] : {std::pair{"scheduler", "bayes"}, {"promotion", "pause"},
+                               {"format", "xml"}}) {
+    auto parsed = SpecFromJson({{key_name, bad}}, "exp.toml");
+    EXPECT_THAT(parsed.message(), ::testing::HasSubstr(std::string("'") + key_name + "' must be"));
+    EXPECT_THAT(parsed.message(), ::testing::HasSubstr(bad));
+  }
 }
 
 TEST(TuneSpec, BudgetTooSmallForOneBottomRungJobIsRefused) {
@@ -164,7 +190,7 @@ TEST(TuneSpec, JsonRoundTrip) {
   spec.refit = true;
   spec.seed = 42;
   spec.scheduler_options = {{"eta", 2}};
-  spec.executor = "lambda";
+  spec.executor = Executor::kLambda;
   spec.function = "f";
   spec.qualifier = "live";
   spec.endpoint_url = "http://127.0.0.1:9001";
@@ -174,6 +200,92 @@ TEST(TuneSpec, JsonRoundTrip) {
   auto back = SpecFromJson(SpecToJson(spec), "mem");
   ASSERT_TRUE(back.ok()) << back.message();
   EXPECT_EQ(SpecToJson(*back), SpecToJson(spec));
+}
+
+TEST(TuneOptions, FlagsSetTheirOptionsAndTheLastValueWins) {
+  TuneSpec spec;
+  ASSERT_TRUE(ApplyFlags({{&OptionNamed("workers"), {"3"}},
+                          {&OptionNamed("valid-fraction"), {"0.25"}},
+                          {&OptionNamed("seed"), {"7"}},
+                          {&OptionNamed("scheduler"), {"hyperband"}},
+                          {&OptionNamed("promotion"), {"restart"}},
+                          {&OptionNamed("header"), {}},
+                          {&OptionNamed("refit"), {}},
+                          {&OptionNamed("text-columns"), {"title", "body"}},
+                          {&OptionNamed("label-field"), {"y"}},
+                          {&OptionNamed("eta"), {"4"}},
+                          {&OptionNamed("workers"), {"5"}}},
+                         false, spec)
+                  .ok());
+  EXPECT_EQ(spec.workers, 5);
+  EXPECT_DOUBLE_EQ(spec.valid_fraction, 0.25);
+  EXPECT_EQ(spec.seed, 7u);
+  EXPECT_EQ(spec.scheduler, sched::Method::kHyperband);
+  EXPECT_EQ(spec.promotion, job::Promotion::kRestart);
+  EXPECT_FALSE(spec.read.csv_has_header) << "--no-header switches the default";
+  EXPECT_TRUE(spec.refit);
+  EXPECT_EQ(spec.read.csv_text_columns, (std::vector<std::string>{"title", "body"}));
+  EXPECT_EQ(spec.read.json_label_field, "y");
+  EXPECT_EQ(spec.scheduler_options["eta"], 4);
+  EXPECT_EQ(FlagName(OptionNamed("header")), "--no-header");
+  EXPECT_EQ(FlagKindOf(OptionNamed("scheduler-options")), FlagKind::kNone);
+}
+
+TEST(TuneOptions, BadFlagValuesAreRefusedNamingTheFlag) {
+  for (auto [key, value, flag] : {std::tuple{"workers", "many", "--workers must be an integer"},
+                                  {"seed", "-1", "--seed must be an integer >= 0"},
+                                  {"budget-seconds", "1h", "--budget-seconds must be a number"},
+                                  {"min-epochs", "x", "--min-epochs must be an integer"},
+                                  {"promotion", "pause", "--promotion must be resume or restart"}}) {
+    TuneSpec spec;
+    Status s = ApplyFlags({{&OptionNamed(key), {value}}}, false, spec);
+    EXPECT_THAT(s.message(), ::testing::HasSubstr(flag)) << key;
+  }
+}
+
+TEST(TuneOptions, ResumingOnlyHowItRunsMayChange) {
+  TuneSpec spec;
+  ASSERT_TRUE(ApplyFlags({{&OptionNamed("threads"), {"2"}}, {&OptionNamed("workers"), {"3"}},
+                          {&OptionNamed("concurrency"), {"9"}}},
+                         true, spec)
+                  .ok());
+  EXPECT_EQ(spec.threads, 2);
+  Status s = ApplyFlags({{&OptionNamed("budget-seconds"), {"60"}}}, true, spec);
+  EXPECT_THAT(s.message(), ::testing::HasSubstr("--budget-seconds cannot change on --resume"));
+  EXPECT_THAT(s.message(), ::testing::HasSubstr("--workers, --threads, --concurrency"));
+}
+
+TEST(TuneOptions, ACommandReportsValueUnlessAMetricIsGiven) {
+  TuneSpec spec;
+  ASSERT_TRUE(ApplyFlags({{&OptionNamed("command"), {"train {lr}"}}}, false, spec).ok());
+  EXPECT_EQ(spec.metric, "value");
+  TuneSpec chosen;
+  ASSERT_TRUE(ApplyFlags({{&OptionNamed("command"), {"train {lr}"}},
+                          {&OptionNamed("metric"), {"accuracy"}}},
+                         false, chosen)
+                  .ok());
+  EXPECT_EQ(chosen.metric, "accuracy");
+}
+
+TEST(TuneOptions, TheRecordHasEveryKeyOfTheTable) {
+  nlohmann::json record = SpecToJson(TuneSpec{});
+  for (const TuneOption& option : kTuneOptions) {
+    bool flag_only = std::holds_alternative<SchedulerOptionFlag>(option.field);
+    EXPECT_EQ(record.contains(std::string(option.key)), !flag_only) << option.key;
+  }
+  auto back = SpecFromJson(record, "record");
+  ASSERT_TRUE(back.ok()) << back.message();
+  EXPECT_EQ(SpecToJson(*back), record);
+}
+
+// doc/tune-options.md is generated from the table; this fails when the table
+// changed and the doc was not regenerated.
+TEST(TuneOptions, TheCommittedReferenceIsWhatTheTableGenerates) {
+  std::ifstream in(std::string(RUNGS_SOURCE_DIR) + "/doc/tune-options.md", std::ios::binary);
+  std::stringstream committed;
+  committed << in.rdbuf();
+  EXPECT_EQ(committed.str(), OptionsMarkdown())
+      << "regenerate it: build/rungs tune --options-markdown > doc/tune-options.md";
 }
 
 }  // namespace

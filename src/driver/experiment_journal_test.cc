@@ -1,0 +1,122 @@
+#include "driver/experiment_journal.h"
+
+#include <filesystem>
+#include <set>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "driver/simulation.h"
+#include "driver/test_support.h"
+#include "exec/simulated_executor.h"
+
+namespace rungs::driver {
+namespace {
+
+using ::testing::HasSubstr;
+using testing::TempDir;
+
+store::ExperimentRecord Record(const std::string& method) {
+  return testing::SimulationExperiment(method, 40, 5);
+}
+
+std::vector<store::JournalEntry> Events(const store::Journal& journal) {
+  std::vector<store::JournalEntry> events;
+  Status read = journal.Replay([&](const store::JournalEntry& e) {
+    if (e.kind == store::JournalEntry::Kind::kEvent) events.push_back(e);
+    return Status::Ok();
+  });
+  EXPECT_TRUE(read.ok()) << read.message();
+  return events;
+}
+
+TEST(OpenExperiment, ABadRecordLeavesNoJournalBehind) {
+  TempDir dir;
+  Result<Experiment> opened = OpenExperiment(dir.File("j.db"), Record("bohb"));
+  EXPECT_THAT(opened.message(), HasSubstr("unknown scheduling method 'bohb'"));
+  EXPECT_FALSE(std::filesystem::exists(dir.File("j.db")));
+}
+
+TEST(OpenExperiment, ResumeRebuildsTheJournaledSchedulerAndSaysSo) {
+  TempDir dir;
+  uint64_t jobs_before = 0;
+  {
+    Result<Experiment> fresh = OpenExperiment(dir.File("j.db"), Record("asha"));
+    ASSERT_TRUE(fresh.ok()) << fresh.message();
+    exec::SyntheticObjective objective(exec::SimulationDimensions(), exec::ObjectiveOptions{});
+    exec::SimulatedExecutor executor(objective, 4, job::Promotion::kResume);
+    LoopOptions options;
+    options.max_jobs = 30;
+    Result<LoopStats> stats =
+        ExperimentLoop(*fresh->scheduler, executor, &*fresh->journal, options).Run();
+    ASSERT_TRUE(stats.ok()) << stats.message();
+    jobs_before = stats->progress.jobs;
+    ASSERT_TRUE(JournalFinished(*fresh->journal, {stats->stopped_because}, 1.5).ok());
+  }
+  Result<Experiment> resumed = OpenExperiment(dir.File("j.db"), std::nullopt);
+  ASSERT_TRUE(resumed.ok()) << resumed.message();
+  EXPECT_EQ(resumed->record.scheduler, "asha");
+  EXPECT_EQ(resumed->resume.jobs, jobs_before);
+  std::vector<store::JournalEntry> events = Events(*resumed->journal);
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0].event, store::EventKind::kFinished);
+  EXPECT_EQ(events[1].event, store::EventKind::kResumed);
+  EXPECT_EQ(events[1].detail, "0 jobs reissued");
+  Result<Finished> finished = ParseFinished(events[0].detail);
+  ASSERT_TRUE(finished.ok()) << finished.message();
+  EXPECT_EQ(finished->stopped_because, StopReason::kMaxJobs);
+}
+
+TEST(OpenExperiment, ResumingWhatIsNotAJournalNamesTheFile) {
+  TempDir dir;
+  EXPECT_THAT(OpenExperiment(dir.File("none.db"), std::nullopt).message(), HasSubstr("none.db"));
+}
+
+TEST(Finished, DetailKeepsTheReasonAndTheDriversFacts) {
+  TempDir dir;
+  Result<store::Journal> journal = store::Journal::Create(dir.File("j.db"), Record("asha"));
+  ASSERT_TRUE(journal.ok());
+  ASSERT_TRUE(JournalFinished(*journal, {StopReason::kBudgetDollars, {{"test_metric", 0.5}}}, 3).ok());
+  std::vector<store::JournalEntry> events = Events(*journal);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_DOUBLE_EQ(events[0].now, 3);
+  Result<Finished> back = ParseFinished(events[0].detail);
+  ASSERT_TRUE(back.ok()) << back.message();
+  EXPECT_EQ(back->stopped_because, StopReason::kBudgetDollars);
+  EXPECT_EQ(back->facts, (nlohmann::json{{"test_metric", 0.5}}));
+  // Journals written before the detail was JSON hold the bare reason.
+  Result<Finished> bare = ParseFinished("stop requested");
+  ASSERT_TRUE(bare.ok()) << bare.message();
+  EXPECT_EQ(bare->stopped_because, StopReason::kStopRequested);
+  EXPECT_FALSE(ParseFinished("{\"stopped_because\": \"tired\"}").ok());
+}
+
+TEST(StopReason, EveryReasonHasItsOwnName) {
+  std::set<std::string_view> names;
+  for (StopReason reason : kStopReasons) {
+    EXPECT_TRUE(names.insert(StopReasonName(reason)).second) << StopReasonName(reason);
+    Result<StopReason> parsed = ParseStopReason(StopReasonName(reason));
+    ASSERT_TRUE(parsed.ok()) << parsed.message();
+    EXPECT_EQ(*parsed, reason);
+  }
+}
+
+TEST(Simulation, JournalsFinishedOnceWithItsStopReason) {
+  TempDir dir;
+  SimulationOptions options;
+  options.jobs = 200;
+  options.workers = 8;
+  options.journal = dir.File("j.db");
+  Result<nlohmann::json> report = RunSimulation(options);
+  ASSERT_TRUE(report.ok()) << report.message();
+  Result<store::Journal> journal = store::Journal::Open(options.journal);
+  ASSERT_TRUE(journal.ok());
+  std::vector<store::JournalEntry> events = Events(*journal);
+  ASSERT_EQ(events.size(), 1u);
+  Result<Finished> finished = ParseFinished(events[0].detail);
+  ASSERT_TRUE(finished.ok()) << finished.message();
+  EXPECT_EQ(StopReasonName(finished->stopped_because), (*report)["stopped_because"]);
+}
+
+}  // namespace
+}  // namespace rungs::driver

@@ -1,0 +1,25 @@
+#include "driver/stop_reason.h"
+
+#include <string>
+
+namespace rungs::driver {
+
+std::string_view StopReasonName(StopReason reason) {
+  switch (reason) {
+    case StopReason::kDone: return "done";
+    case StopReason::kMaxJobs: return "max_jobs";
+    case StopReason::kMaxSeconds: return "max_seconds";
+    case StopReason::kStopRequested: return "stop requested";
+    case StopReason::kBudgetDollars: return "budget_dollars";
+  }
+  return "done";
+}
+
+Result<StopReason> ParseStopReason(std::string_view name) {
+  for (StopReason reason : kStopReasons) {
+    if (StopReasonName(reason) == name) return reason;
+  }
+  return Fail("unknown stop reason '" + std::string(name) + "'");
+}
+
+}  // namespace rungs::driver

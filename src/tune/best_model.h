@@ -1,0 +1,34 @@
+// The best trial's model, written to best.bin (a fastText model) and scored
+// on the test set when one was given. It is the model the classifier kept
+// in memory when that is the best trial's; otherwise (a resumed run, Lambda
+// workers) the trial is retrained here from its journaled jobs; with
+// --refit it is retrained on train + validation. A command's models are the
+// program's own: nothing is written. For the driver thread, after the search.
+#pragma once
+
+#include <optional>
+
+#include "base/status.h"
+#include "text/preprocessing.h"
+#include "tune/journal_view.h"
+#include "tune/search_plan.h"
+#include "tune/trainable.h"
+#include "tune/tune_spec.h"
+
+namespace rungs::tune {
+
+struct BestModel {
+  std::optional<double> test_metric;
+  bool refit = false;
+};
+
+// The preprocessing the best configuration means for the built-in
+// classifier: what best.bin records, and how the test set is read.
+Result<text::Preprocessing> PreprocessingOf(const BestTrial& best, const space::Space& space);
+
+// `spec` has local data. Without a finished trial, or with a command, does
+// nothing.
+Result<BestModel> WriteBestModel(const TuneSpec& spec, const SearchPlan& plan,
+                                 Trainable& trainable, const JournalView& view);
+
+}  // namespace rungs::tune

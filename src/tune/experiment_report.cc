@@ -1,0 +1,118 @@
+#include "tune/experiment_report.h"
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+
+#include "store/journal.h"
+#include "tune/best_model.h"
+#include "tune/experiment_dir.h"
+#include "tune/tune_outputs.h"
+
+namespace rungs::tune {
+namespace {
+
+// The best model's preprocessing: the built-in classifier's only.
+Result<std::optional<text::Preprocessing>> BestPreprocessing(const TuneSpec& spec,
+                                                             const space::Space& space,
+                                                             const JournalView& view) {
+  std::optional<BestTrial> best = view.Best(Maximize(spec));
+  if (!best || !spec.command.empty()) return std::optional<text::Preprocessing>();
+  Result<text::Preprocessing> preprocessing = PreprocessingOf(*best, space);
+  if (!preprocessing.ok()) return preprocessing.error();
+  return std::optional(*preprocessing);
+}
+
+// The title and summary lines of the report.
+Result<OutputContext> ContextFor(const TuneSpec& spec, const space::Space& space,
+                                 const JournalView& view) {
+  OutputContext ctx;
+  ctx.dir = spec.out;
+  std::string scheduler(sched::MethodName(spec.scheduler));
+  std::string data =
+      spec.dataset.empty() ? std::filesystem::path(spec.train).filename().string() : spec.dataset;
+  ctx.title = "rungs tune: " + data + " (" + scheduler + ")";
+  ctx.metric = spec.metric;
+  ctx.maximize = Maximize(spec);
+  std::string held_out = std::to_string(static_cast<int>(std::lround(100 * spec.valid_fraction)));
+  std::string workers = OnLambda(spec) ? "AWS Lambda: " + spec.function +
+                                             (spec.qualifier.empty() ? "" : ":" + spec.qualifier)
+                                       : "local";
+  ctx.summary = {{"training data", spec.dataset.empty() ? spec.train : spec.dataset},
+                 {"validation", spec.valid.empty() ? held_out + "% of training data" : spec.valid},
+                 {"scheduler", scheduler},
+                 {"workers", workers},
+                 {"seed", std::to_string(spec.seed)}};
+  if (view.end && view.end->test_metric) {
+    ctx.summary.push_back({"test " + spec.metric + (view.end->refit ? " (refit)" : ""),
+                           std::to_string(*view.end->test_metric)});
+  }
+  if (auto best = view.Best(ctx.maximize)) {
+    ctx.summary.push_back({"best validation " + spec.metric, std::to_string(best->metric)});
+  }
+  ctx.summary.push_back(
+      {"trials / jobs", std::to_string(view.Trials()) + " / " + std::to_string(view.jobs.size())});
+  ctx.summary.push_back({"epochs trained", std::to_string(view.EpochsTrained())});
+  if (view.end) {
+    ctx.summary.push_back(
+        {"stopped because", std::string(driver::StopReasonName(view.end->stopped_because))});
+  }
+  if (OnLambda(spec)) {
+    OutputContext::Cost cost{view.GbSeconds(), view.GbSeconds() * spec.price_per_gb_second,
+                             spec.price_per_gb_second};
+    ctx.cost = cost;
+    char line[128];
+    std::snprintf(line, sizeof line, "$%.4f (%.1f GB-s at $%.10g per GB-s)", cost.dollars,
+                  cost.gb_seconds, cost.price_per_gb_second);
+    ctx.summary.push_back({"Lambda cost", line});
+  }
+  Result<std::optional<text::Preprocessing>> preprocessing = BestPreprocessing(spec, space, view);
+  if (!preprocessing.ok()) return preprocessing.error();
+  ctx.preprocessing = *preprocessing;
+  return ctx;
+}
+
+}  // namespace
+
+Status WriteReport(const TuneSpec& spec, const space::Space& space, const JournalView& view) {
+  Result<OutputContext> ctx = ContextFor(spec, space, view);
+  if (!ctx.ok()) return ctx.error();
+  return WriteOutputs(view, space, *ctx);
+}
+
+Result<TuneSummary> Summarise(const TuneSpec& spec, const space::Space& space,
+                              const JournalView& view) {
+  TuneSummary summary;
+  summary.out = spec.out;
+  summary.best = view.Best(Maximize(spec));
+  summary.trials = view.Trials();
+  summary.jobs = view.jobs.size();
+  summary.epochs = view.EpochsTrained();
+  if (view.end) {
+    summary.test_metric = view.end->test_metric;
+    summary.refit = view.end->refit;
+    summary.seconds = view.end->seconds;
+    summary.stopped_because = view.end->stopped_because;
+  }
+  summary.lambda = OnLambda(spec);
+  summary.gb_seconds = view.GbSeconds();
+  summary.dollars = summary.gb_seconds * spec.price_per_gb_second;
+  Result<std::optional<text::Preprocessing>> preprocessing = BestPreprocessing(spec, space, view);
+  if (!preprocessing.ok()) return preprocessing.error();
+  summary.preprocessing = *preprocessing;
+  return summary;
+}
+
+Status RebuildReport(const std::string& dir) {
+  Result<TuneSpec> spec = ReadSavedSpec(dir);
+  if (!spec.ok()) return spec.error();
+  Result<store::Journal> journal = store::Journal::Open(JournalPath(dir));
+  if (!journal.ok()) return journal.error();
+  Result<space::Space> space = space::Space::FromToml(journal->experiment().space_toml, journal->path());
+  if (!space.ok()) return space.error();
+  Result<JournalView> view = ReadJournal(*journal);
+  if (!view.ok()) return view.error();
+  return WriteReport(*spec, *space, *view);
+}
+
+}  // namespace rungs::tune

@@ -1,0 +1,49 @@
+// What an experiment reports, all from its journal and its spec as given: the
+// output files (tune/tune_outputs.h) with their summary lines, and the
+// summary `rungs tune` prints. The run writes them when it ends and `rungs
+// report DIR` rebuilds them at any time (also while a search runs) the same
+// way, so both show the same thing. Functions of one call each.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "base/status.h"
+#include "driver/stop_reason.h"
+#include "space/space.h"
+#include "text/preprocessing.h"
+#include "tune/journal_view.h"
+#include "tune/tune_spec.h"
+
+namespace rungs::tune {
+
+struct TuneSummary {
+  std::string out;
+  std::optional<BestTrial> best;
+  std::optional<double> test_metric;
+  std::optional<text::Preprocessing> preprocessing;  // what best.bin records (built-in classifier)
+  bool refit = false;
+  uint64_t trials = 0;
+  uint64_t jobs = 0;
+  int64_t epochs = 0;
+  double seconds = 0;
+  driver::StopReason stopped_because = driver::StopReason::kDone;
+  bool lambda = false;      // the jobs ran on AWS Lambda
+  double gb_seconds = 0;    // what they were billed
+  double dollars = 0;
+};
+
+// Writes trials.csv, best.json, best.toml and report.html into spec.out;
+// `space` and `view` are the journal's.
+Status WriteReport(const TuneSpec& spec, const space::Space& space, const JournalView& view);
+
+// The summary of a finished run (`view.end` set); `space` is the journal's.
+Result<TuneSummary> Summarise(const TuneSpec& spec, const space::Space& space,
+                              const JournalView& view);
+
+// WriteReport for the experiment kept in `dir`; safe while a search is
+// running.
+Status RebuildReport(const std::string& dir);
+
+}  // namespace rungs::tune

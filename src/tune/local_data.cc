@@ -1,0 +1,30 @@
+#include "tune/local_data.h"
+
+#include "fetch/dataset.h"
+#include "fetch/fetch.h"
+
+namespace rungs::tune {
+
+Result<TuneSpec> WithLocalData(TuneSpec spec, ProgressMode mode) {
+  fetch::FetchOptions fetch_options;
+  fetch_options.progress =
+      mode == ProgressMode::kAuto ? fetch::ProgressMode::kAuto : fetch::ProgressMode::kNever;
+  if (!spec.dataset.empty()) {
+    fetch::DatasetOptions options;
+    options.local_root = spec.data_dir;
+    options.fetch = fetch_options;
+    auto files = fetch::ResolveDataset(spec.dataset, options);
+    if (!files.ok()) return Fail("--dataset: " + files.message());
+    if (spec.train.empty()) spec.train = files->train;
+    if (spec.test.empty()) spec.test = files->test;
+  }
+  for (std::string* data : {&spec.train, &spec.valid, &spec.test}) {
+    if (data->empty() || !(fetch::IsHttpUrl(*data) || data->rfind("s3://", 0) == 0)) continue;
+    auto local = fetch::Fetch(*data, fetch_options);
+    if (!local.ok()) return local.error();
+    *data = *local;
+  }
+  return spec;
+}
+
+}  // namespace rungs::tune

@@ -1,0 +1,47 @@
+// RungCounter: jobs running and finished per rung and what they cost, for
+// the progress display and the dollar budget; CountingExecutor feeds it with
+// what starts and finishes on the executor it wraps. Starts from what the
+// journal holds. Both are used by the driver thread only.
+#pragma once
+
+#include <cstdint>
+#include <unordered_map>
+#include <vector>
+
+#include "exec/executor.h"
+#include "tune/journal_view.h"
+#include "tune/tune_progress.h"
+
+namespace rungs::tune {
+
+class RungCounter {
+ public:
+  RungCounter(const JournalView& view, double price_per_gb_second);
+  void Started(const job::Job& job);
+  void Finished(const job::JobResult& result);
+  const RungCounts& counts() const { return counts_; }
+
+ private:
+  void Count(int epochs, const job::JobResult& result);
+
+  const double price_;
+  RungCounts counts_;
+  std::unordered_map<uint64_t, int> epochs_of_running_;  // job id -> epochs_to
+};
+
+class CountingExecutor : public exec::Executor {
+ public:
+  CountingExecutor(exec::Executor& inner, RungCounter& counter) : inner_(inner), counter_(counter) {}
+
+  int capacity() const override { return inner_.capacity(); }
+  job::Promotion promotion() const override { return inner_.promotion(); }
+  Status Submit(const job::Job& job) override;
+  Result<std::vector<job::JobResult>> Wait(double timeout_seconds) override;
+  double Now() const override { return inner_.Now(); }
+
+ private:
+  exec::Executor& inner_;
+  RungCounter& counter_;
+};
+
+}  // namespace rungs::tune

@@ -1,0 +1,31 @@
+// RunSearch: the experiment loop (driver/experiment_loop.h) as `rungs tune`
+// runs it, with its progress display and its stop rules:
+//
+//   --budget-seconds  at its end no job starts and running jobs are stopped
+//                     (they come back as timeouts): a wall budget is a
+//                     promise to the user (max_seconds);
+//   --budget-dollars  no job starts once this much is billed; running jobs
+//                     finish, since money spent is not given back by
+//                     stopping (budget_dollars);
+//   Ctrl-C            (RunControl::stop_requested) no job starts; running
+//                     jobs finish (stop requested).
+//
+// The epoch and trial budgets are the scheduler's own. For the driver thread.
+#pragma once
+
+#include "base/status.h"
+#include "driver/experiment_journal.h"
+#include "driver/experiment_loop.h"
+#include "space/space.h"
+#include "tune/executor_choice.h"
+#include "tune/tune_spec.h"
+
+namespace rungs::tune {
+
+struct RunControl;
+
+Result<driver::LoopStats> RunSearch(const TuneSpec& spec, driver::Experiment& experiment,
+                                    TuneExecutor& executor, const space::Space& space,
+                                    const RunControl& control);
+
+}  // namespace rungs::tune

@@ -1,0 +1,75 @@
+#include "tune/search_plan.h"
+
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "driver/options_json.h"
+#include "driver/scheduler_from_record.h"
+#include "trial/classifier_space.h"
+#include "tune/experiment_dir.h"
+
+namespace rungs::tune {
+namespace {
+
+Result<std::string> SpaceToml(const TuneSpec& spec) {
+  if (spec.space_file.empty()) return std::string(trial::DefaultClassifierSpaceToml());
+  std::ifstream in(spec.space_file, std::ios::binary);
+  if (!in) return Fail("--space: cannot read " + spec.space_file);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::string ExperimentId(uint64_t seed) {
+  std::time_t t = std::time(nullptr);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", std::gmtime(&t));
+  return std::string("tune-") + stamp + "-" + std::to_string(seed);
+}
+
+Result<store::ExperimentRecord> NewRecord(const TuneSpec& spec) {
+  Result<std::string> space_toml = SpaceToml(spec);
+  if (!space_toml.ok()) return space_toml.error();
+  Result<sched::Options> options = SchedulerOptions(spec);
+  if (!options.ok()) return options.error();
+  store::ExperimentRecord record;
+  record.id = ExperimentId(spec.seed);
+  record.name = std::filesystem::path(spec.out).filename().string();
+  record.space_toml = *space_toml;
+  record.scheduler = sched::MethodName(spec.scheduler);
+  record.options_json = driver::OptionsToJson(*options).dump();
+  record.seed = spec.seed;
+  return record;
+}
+
+}  // namespace
+
+Result<SearchPlan> PlanSearch(const TuneSpec& spec, bool resume) {
+  RUNGS_RETURN_IF_ERROR(Validate(spec));
+  Result<store::ExperimentRecord> record = resume ? ReadRecord(spec.out) : NewRecord(spec);
+  if (!record.ok()) return record.error();
+  const std::string origin = resume                    ? JournalPath(spec.out)
+                             : spec.space_file.empty() ? "default classifier space"
+                                                       : spec.space_file;
+  Result<space::Space> space = space::Space::FromToml(record->space_toml, origin);
+  if (!space.ok()) return space.error();
+  Result<sched::Options> options = driver::RecordOptions(*record);
+  if (!options.ok()) return options.error();
+  SearchPlan plan{std::move(*record), std::move(*space), *options};
+  if (spec.command.empty()) {
+    RUNGS_RETURN_IF_ERROR(trial::CheckClassifierSpace(plan.space));
+    Result<trial::Metric> metric = trial::ParseMetric(spec.metric);
+    if (!metric.ok()) return Fail("--metric: " + metric.message());
+    plan.metric = *metric;
+  }
+  if (!resume) {
+    auto probe = driver::MakeSchedulerFromRecord(plan.record);
+    if (!probe.ok()) return Fail("--scheduler: " + probe.message());
+    RUNGS_RETURN_IF_ERROR(CheckNoExperimentIn(spec.out));
+  }
+  return plan;
+}
+
+}  // namespace rungs::tune

@@ -1,0 +1,53 @@
+#include "tune/trainable.h"
+
+#include <filesystem>
+
+#include "trial/command_line.h"
+
+namespace rungs::tune {
+namespace {
+
+trial::TrialOptions TrialOptionsFor(const TuneSpec& spec, trial::Metric metric) {
+  trial::TrialOptions options;
+  options.base.thread = spec.threads;
+  options.base.seed = static_cast<int>(spec.seed);
+  options.base.verbose = 0;
+  options.metric = metric;
+  options.checkpoint_memory_bytes = spec.checkpoint_memory_mb << 20;
+  return options;
+}
+
+}  // namespace
+
+trial::DataSpec DataFor(const TuneSpec& spec) {
+  trial::DataSpec data;
+  data.train = spec.train;
+  data.valid = spec.valid;
+  data.valid_fraction = spec.valid_fraction;
+  data.split_seed = spec.seed;
+  data.read = spec.read;
+  return data;
+}
+
+Result<std::unique_ptr<Trainable>> Trainable::Make(const TuneSpec& spec, const SearchPlan& plan) {
+  std::unique_ptr<Trainable> t(new Trainable(TrialOptionsFor(spec, plan.metric)));
+  if (spec.command.empty()) {
+    t->data_.emplace(DataFor(spec));
+    if (auto corpora = t->data_->Get(false); !corpora.ok()) return corpora.error();
+    t->classifier_.emplace(plan.space, *t->data_, t->options_);
+    return t;
+  }
+  auto argv = trial::SplitCommandLine(spec.command);
+  if (!argv.ok()) return Fail("--command: " + argv.message());
+  auto created = trial::CommandTrial::Create(
+      plan.space, {*argv, std::filesystem::path(spec.out) / "trials", spec.metric, spec.seed});
+  if (!created.ok()) return Fail("--command: " + created.message());
+  t->command_.emplace(std::move(*created));
+  return t;
+}
+
+job::JobResult Trainable::Run(const job::Job& job, const std::atomic<bool>* cancel) {
+  return classifier_ ? classifier_->Run(job, cancel) : command_->Run(job, cancel);
+}
+
+}  // namespace rungs::tune
