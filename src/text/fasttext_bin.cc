@@ -1,5 +1,6 @@
 #include "text/fasttext_bin.h"
 
+#include <algorithm>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -26,9 +27,18 @@ void PutMatrix(BinaryWriter& out, const Matrix& m) {
 void PutInputMatrix(BinaryWriter& out, const LazyMatrix& m) {
   out.Put<int64_t>(m.rows());
   out.Put<int64_t>(m.cols());
-  std::vector<float> scratch(static_cast<size_t>(m.cols()));
-  for (int64_t i = 0; i < m.rows(); ++i) {
-    out.PutBytes(m.Row(i, scratch.data()), static_cast<size_t>(m.cols()) * sizeof(float));
+  // A block of rows at a time: a 2M-row table is mostly rows never made.
+  constexpr int64_t kBlockRows = 4096;
+  const size_t cols = static_cast<size_t>(m.cols());
+  std::vector<float> block(kBlockRows * cols);
+  for (int64_t first = 0; first < m.rows(); first += kBlockRows) {
+    const int64_t n = std::min(kBlockRows, m.rows() - first);
+    for (int64_t i = 0; i < n; ++i) {
+      float* dst = block.data() + i * cols;
+      const float* row = m.Row(first + i, dst);
+      if (row != dst) std::copy(row, row + cols, dst);
+    }
+    out.PutBytes(block.data(), static_cast<size_t>(n) * cols * sizeof(float));
   }
 }
 
