@@ -5,6 +5,7 @@
 #include <cstring>
 #include <numeric>
 #include <random>
+#include <limits>
 #include <thread>
 
 namespace rungs::text {
@@ -68,7 +69,40 @@ void Kmeans(const float* x, int64_t n, int d, float* c, std::minstd_rand& rng) {
   std::vector<int64_t> perm(static_cast<size_t>(n));
   std::iota(perm.begin(), perm.end(), 0);
   std::shuffle(perm.begin(), perm.end(), rng);
-  for (int k = 0; k < K; ++k) std::memcpy(c + k * d, x + perm[k] * d, sizeof(float) * d);
+  // k-means++ starting points: each next one drawn with probability
+  // proportional to its squared distance from the nearest chosen so far.
+  // fastText starts from 256 sampled points, and a model's rows never
+  // trained are often all equal (zero): its centroids start on copies of one
+  // point and are wasted; this spreads them over the data instead.
+  std::vector<double> nearest(static_cast<size_t>(n), std::numeric_limits<double>::infinity());
+  std::uniform_real_distribution<double> pick(0, 1);
+  int64_t next = perm[0];
+  for (int k = 0; k < K; ++k) {
+    std::memcpy(c + k * d, x + next * d, sizeof(float) * d);
+    double total = 0;
+    for (int64_t i = 0; i < n; ++i) {
+      double dist = 0;
+      for (int j = 0; j < d; ++j) {
+        const double diff = x[i * d + j] - c[k * d + j];
+        dist += diff * diff;
+      }
+      nearest[i] = std::min(nearest[i], dist);
+      total += nearest[i];
+    }
+    if (total == 0) {  // fewer distinct points than centroids: repeat some
+      next = perm[(k + 1) % n];
+      continue;
+    }
+    double target = pick(rng) * total;
+    next = n - 1;
+    for (int64_t i = 0; i < n; ++i) {
+      target -= nearest[i];
+      if (target < 0) {
+        next = i;
+        break;
+      }
+    }
+  }
   std::vector<uint8_t> codes(static_cast<size_t>(n));
   std::vector<int64_t> count(K);
   std::uniform_real_distribution<> uniform(0, 1);

@@ -7,9 +7,10 @@
 // Centroids are laid out as fastText 0.9.2 stores them (Save/Load), so
 // quantized models move between rungs and fastText unchanged. Training
 // follows fastText's algorithm (25 k-means iterations on at most 65,536
-// sampled vectors, empty clusters split off the largest ones) but with a
-// generator per sub-vector position, so positions train in parallel and the
-// result does not depend on the thread count.
+// sampled vectors, empty clusters split off the largest ones) but starts
+// k-means from k-means++ points, and uses a generator per sub-vector
+// position, so positions train in parallel and the result does not depend on
+// the thread count.
 //
 // Immutable after Train/Load; const members are safe from many threads.
 #pragma once

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cmath>
 #include <numeric>
+#include <optional>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -139,7 +140,7 @@ Result<Model> Quantize(const Model& model, const QuantizeArgs& args, const Corpu
                 std::to_string(model.dict().nlabels()));
   }
   TrainArgs train_args = model.args();
-  Model current = model;
+  std::optional<Model> pruned_model;  // with -cutoff: the kept rows, retrained
   if (Prunes(model, args)) {
     std::vector<int32_t> order;
     Result<Dictionary> pruned =
@@ -159,12 +160,13 @@ Result<Model> Quantize(const Model& model, const QuantizeArgs& args, const Corpu
     Result<Model> m = Model::Create(train_args, std::make_shared<const Dictionary>(std::move(pruned).value()),
                                     std::move(input), model.output());
     if (!m.ok()) return m.error();
-    current = std::move(m).value();
+    pruned_model = std::move(m).value();
     if (args.retrain) {
       if (retrain_on == nullptr) return Fail("-retrain needs the training data (-input)");
-      RUNGS_RETURN_IF_ERROR(Retrain(current, args, *retrain_on, control));
+      RUNGS_RETURN_IF_ERROR(Retrain(*pruned_model, args, *retrain_on, control));
     }
   }
+  const Model& current = pruned_model ? *pruned_model : model;
   const int64_t rows = current.input().rows();
   std::vector<int32_t> all(static_cast<size_t>(rows));
   std::iota(all.begin(), all.end(), 0);
