@@ -37,19 +37,20 @@ void AddQuantizeFlags(CLI::App& app, QuantizeFlags& f) {
   app.add_option("--lr", a.lr, "learning rate of the retraining")->capture_default_str();
   app.add_option("--thread", a.thread, "number of threads")->capture_default_str();
   app.add_option("--verbose", f.verbose, "verbosity level")->capture_default_str();
-  AddReaderFlags(app, f.reader, /*with_label_prefix=*/false);
+  AddReaderFlags(app, f.reader, ReaderUse::kModel);
 }
 
-// The training corpus for --retrain with --cutoff, else null.
+// The training corpus for --retrain with --cutoff (read as the model
+// prepares text), else null.
 Result<std::shared_ptr<text::Corpus>> RetrainCorpus(const QuantizeFlags& f,
-                                                    const text::Model& model) {
+                                                    const text::ModelFile& file) {
+  const text::Model& model = file.model;
   if (!f.args.retrain || f.args.cutoff == 0 || f.args.cutoff >= model.input().rows()) {
     return std::shared_ptr<text::Corpus>();
   }
   if (f.input.empty()) return Fail("--retrain with --cutoff needs the training file (--input)");
-  Result<text::ReadOptions> options = f.reader.ToReadOptions(f.input);
+  Result<text::ReadOptions> options = f.reader.ToReadOptionsFor(file, f.output + ".bin", f.input);
   if (!options.ok()) return options.error();
-  options->label_prefix = model.args().dict.label;
   Result<LabelledCorpus> loaded = LoadLabelledCorpus(f.input, *options);
   if (!loaded.ok()) return loaded.error();
   std::string note = UnlabelledNote(f.input, *loaded);
@@ -58,20 +59,23 @@ Result<std::shared_ptr<text::Corpus>> RetrainCorpus(const QuantizeFlags& f,
 }
 
 Status RunQuantize(const QuantizeFlags& f) {
-  Result<text::Model> model = text::LoadFastTextBin(f.output + ".bin");
-  if (!model.ok()) return model.error();
-  RUNGS_RETURN_IF_ERROR(f.args.Validate(model->args().dim));
-  Result<std::shared_ptr<text::Corpus>> corpus = RetrainCorpus(f, *model);
+  Result<text::ModelFile> file = text::LoadFastTextBin(f.output + ".bin");
+  if (!file.ok()) return file.error();
+  const text::Model& model = file->model;
+  RUNGS_RETURN_IF_ERROR(f.args.Validate(model.args().dim));
+  Result<std::shared_ptr<text::Corpus>> corpus = RetrainCorpus(f, *file);
   if (!corpus.ok()) return corpus.error();
   ProgressLine progress(ProgressLine::Choose(f.verbose, true, false, ::isatty(::fileno(stderr)) != 0),
                         stderr, f.args.thread, f.args.epoch);
   text::TrainControl control;
   control.progress_interval = progress.interval();
   control.on_progress = [&](const text::TrainProgress& p) { progress.Update(p); };
-  Result<text::Model> quantized = text::Quantize(*model, f.args, corpus->get(), control);
+  Result<text::Model> quantized = text::Quantize(model, f.args, corpus->get(), control);
   if (*corpus != nullptr) progress.Finish();
   if (!quantized.ok()) return quantized.error();
-  return text::SaveFastTextBin(*quantized, f.output + ".ftz");
+  // The .ftz records the preprocessing the .bin recorded (none if it had none).
+  return text::SaveFastTextBin(*quantized, file->preprocessing.value_or(text::Preprocessing{}),
+                               f.output + ".ftz");
 }
 
 }  // namespace

@@ -62,7 +62,10 @@ struct Setting {
 
 class EstimateTest : public ::testing::TestWithParam<Setting> {};
 
-// The estimate is within 5% of the heap a real training grows by.
+// The estimate is within 5% of the heap a real training grows by. One
+// thread: its epoch visits every example, so every used row is made (with
+// more threads, an epoch may end before a thread reaches the last examples
+// of its share, and fewer rows are made than the estimate counts).
 TEST_P(EstimateTest, PredictsTheHeapATrainingUses) {
   const Setting& s = GetParam();
   TrainArgs args;
@@ -85,8 +88,8 @@ TEST_P(EstimateTest, PredictsTheHeapATrainingUses) {
 INSTANTIATE_TEST_SUITE_P(
     Mr, EstimateTest,
     ::testing::Values(Setting{"bigrams_2M", 100, 2, 2000000, 0, 0, Loss::kSoftmax, 1},
-                      Setting{"trigrams_200k_ns", 50, 3, 200000, 0, 0, Loss::kNs, 2},
-                      Setting{"unigrams_hs", 20, 1, 2000000, 0, 0, Loss::kHs, 2},
+                      Setting{"trigrams_200k_ns", 50, 3, 200000, 0, 0, Loss::kNs, 1},
+                      Setting{"unigrams_hs", 20, 1, 2000000, 0, 0, Loss::kHs, 1},
                       Setting{"subwords_ova", 30, 1, 500000, 3, 5, Loss::kOva, 1}),
     [](const auto& info) { return std::string(info.param.name); });
 

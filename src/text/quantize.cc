@@ -235,14 +235,14 @@ Result<QuantizeArgs> QuantizeArgsForSize(const Model& model, int64_t max_bytes, 
               std::to_string(kMinRows) + " rows) takes " + std::to_string(smallest));
 }
 
-Result<QuantizeArgs> SaveQuantizedWithin(const Model& model, int64_t max_bytes,
-                                         const Corpus* retrain_on, int threads,
-                                         const std::string& path) {
+Result<QuantizeArgs> SaveQuantizedWithin(const Model& model, const Preprocessing& preprocessing,
+                                         int64_t max_bytes, const Corpus* retrain_on,
+                                         int threads, const std::string& path) {
   Result<QuantizeArgs> args = QuantizeArgsForSize(model, max_bytes, retrain_on != nullptr, threads);
   if (!args.ok()) return args.error();
   Result<Model> quantized = Quantize(model, *args, retrain_on);
   if (!quantized.ok()) return quantized.error();
-  RUNGS_RETURN_IF_ERROR(SaveFastTextBin(*quantized, path));
+  RUNGS_RETURN_IF_ERROR(SaveFastTextBin(*quantized, preprocessing, path));
   return args;
 }
 

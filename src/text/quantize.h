@@ -14,6 +14,7 @@
 #include "base/status.h"
 #include "text/corpus.h"
 #include "text/model.h"
+#include "text/preprocessing.h"
 #include "text/trainer.h"
 
 namespace rungs::text {
@@ -55,9 +56,10 @@ Result<QuantizeArgs> QuantizeArgsForSize(const Model& model, int64_t max_bytes, 
 
 // For a tuner: quantizes `model` within `max_bytes` (QuantizeArgsForSize,
 // retraining on `retrain_on` when given, with `threads`) and writes the .ftz
-// to `path`. Returns the args used.
-Result<QuantizeArgs> SaveQuantizedWithin(const Model& model, int64_t max_bytes,
-                                         const Corpus* retrain_on, int threads,
-                                         const std::string& path);
+// to `path`, recording `preprocessing` as SaveFastTextBin does. Returns the
+// args used.
+Result<QuantizeArgs> SaveQuantizedWithin(const Model& model, const Preprocessing& preprocessing,
+                                         int64_t max_bytes, const Corpus* retrain_on,
+                                         int threads, const std::string& path);
 
 }  // namespace rungs::text

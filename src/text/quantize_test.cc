@@ -86,7 +86,7 @@ class QuantizeModel : public ::testing::Test {
     dir_ = testing::ScratchDir();
   }
   int64_t SavedBytes(const Model& model) {
-    EXPECT_TRUE(SaveFastTextBin(model, dir_ + "/m.ftz").ok());
+    EXPECT_TRUE(SaveFastTextBin(model, Preprocessing{}, dir_ + "/m.ftz").ok());
     return static_cast<int64_t>(std::filesystem::file_size(dir_ + "/m.ftz"));
   }
   std::shared_ptr<Corpus> corpus_;
@@ -123,12 +123,12 @@ TEST_F(QuantizeModel, CutoffKeepsEndOfLineAndTheLargestRowsAndRetrains) {
   EXPECT_EQ(q->dict().nlabels(), model_->dict().nlabels());
   EXPECT_EQ(q->args().epoch, 2);
   // Loaded back, it predicts what it predicted before saving.
-  ASSERT_TRUE(SaveFastTextBin(*q, dir_ + "/q.ftz").ok());
+  ASSERT_TRUE(SaveFastTextBin(*q, Preprocessing{}, dir_ + "/q.ftz").ok());
   auto loaded = LoadFastTextBin(dir_ + "/q.ftz");
   ASSERT_TRUE(loaded.ok()) << loaded.message();
   auto test = BuildCorpus(MakeExamples(200, 4, 8));
   auto a = Evaluate(*q, **test->EncodeWith(q->shared_dict()), 1, 0);
-  auto b = Evaluate(*loaded, **test->EncodeWith(loaded->shared_dict()), 1, 0);
+  auto b = Evaluate(loaded->model, **test->EncodeWith(loaded->model.shared_dict()), 1, 0);
   ASSERT_TRUE(a.ok() && b.ok());
   EXPECT_EQ(a->PrecisionAtK(), b->PrecisionAtK());
   EXPECT_GT(a->PrecisionAtK(), 0.8);
@@ -143,7 +143,7 @@ TEST_F(QuantizeModel, ChoosesArgsThatFitASizeLimit) {
   EXPECT_EQ(roomy->cutoff, 0);
   EXPECT_TRUE(roomy->qnorm);
   for (int64_t limit : {whole / 2, int64_t{20000}}) {
-    auto fitted = SaveQuantizedWithin(*model_, limit, corpus_.get(), 1, dir_ + "/fit.ftz");
+    auto fitted = SaveQuantizedWithin(*model_, Preprocessing{}, limit, corpus_.get(), 1, dir_ + "/fit.ftz");
     ASSERT_TRUE(fitted.ok()) << fitted.message();
     EXPECT_GT(fitted->cutoff, 0);
     EXPECT_TRUE(fitted->retrain);
@@ -177,7 +177,7 @@ TEST(Quantize, QuantizedOutputPredictsTheSameInFastText) {
   auto quantized = Quantize(checkpoint->model, q);
   ASSERT_TRUE(quantized.ok()) << quantized.message();
   ASSERT_NE(quantized->quantized().output, nullptr);
-  ASSERT_TRUE(SaveFastTextBin(*quantized, dir + "/qout.ftz").ok());
+  ASSERT_TRUE(SaveFastTextBin(*quantized, Preprocessing{}, dir + "/qout.ftz").ok());
   testing::WriteFastTextFile(MakeExamples(200, 300, 10), dir + "/test.txt");
   int status = 0;
   const std::string theirs = testing::RunCommand(
@@ -193,9 +193,9 @@ TEST(Quantize, QuantizedOutputPredictsTheSameInFastText) {
     std::string line;
     ASSERT_TRUE(std::getline(lines, line));
     std::vector<std::string_view> words(e.words.begin(), e.words.end());
-    loaded->PredictWords(words, 1, 0.0f, predictions, scratch);
+    loaded->model.PredictWords(words, 1, 0.0f, predictions, scratch);
     ASSERT_EQ(predictions.size(), 1u);
-    EXPECT_EQ(loaded->dict().Label(predictions[0].label), line) << n;
+    EXPECT_EQ(loaded->model.dict().Label(predictions[0].label), line) << n;
     ++n;
   }
 }
