@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "text/fasttext_bin.h"
+#include "text/model_trailer.h"
 
 namespace rungs::text {
 namespace {
@@ -65,11 +66,14 @@ std::vector<int32_t> RowsByNorm(const Model& model, int64_t keep, int threads) {
 }
 
 // What the .ftz takes besides the per-row bytes: header, args, dictionary
-// header and labels, quantizer centroids, the output matrix.
-int64_t FixedBytes(const Model& model, const QuantizeArgs& args) {
+// header and labels, quantizer centroids, the output matrix, the rungs
+// trailer.
+int64_t FixedBytes(const Model& model, const QuantizeArgs& args,
+                   const Preprocessing& preprocessing) {
   const Dictionary& dict = model.dict();
   const int64_t dim = model.args().dim;
   int64_t bytes = 8 + 12 * 4 + 8 + 4 * 3 + 8 * 2;  // magic, version; args; dictionary header
+  bytes += RungsTrailerBytes(preprocessing);
   for (int32_t i = dict.nwords(); i < dict.size(); ++i) bytes += EntryBytes(dict.entries()[i]);
   bytes += 1 + QuantMatrix::SavedBytes(0, dim, args.dsub, args.qnorm);
   bytes += 1 + (args.qout ? QuantMatrix::SavedBytes(dict.nlabels(), dim, 2, args.qnorm)
@@ -190,8 +194,9 @@ Result<Model> Quantize(const Model& model, const QuantizeArgs& args, const Corpu
                        std::move(quantized));
 }
 
-int64_t QuantizedFileBytes(const Model& model, const QuantizeArgs& args) {
-  int64_t bytes = FixedBytes(model, args);
+int64_t QuantizedFileBytes(const Model& model, const QuantizeArgs& args,
+                           const Preprocessing& preprocessing) {
+  int64_t bytes = FixedBytes(model, args, preprocessing);
   if (!Prunes(model, args)) {
     for (int32_t row = 0; row < model.input().rows(); ++row) bytes += RowBytes(model, args, row, false);
     return bytes;
@@ -202,8 +207,8 @@ int64_t QuantizedFileBytes(const Model& model, const QuantizeArgs& args) {
   return bytes;
 }
 
-Result<QuantizeArgs> QuantizeArgsForSize(const Model& model, int64_t max_bytes, bool retrain,
-                                         int threads) {
+Result<QuantizeArgs> QuantizeArgsForSize(const Model& model, const Preprocessing& preprocessing,
+                                         int64_t max_bytes, bool retrain, int threads) {
   QuantizeArgs args;
   args.qnorm = true;
   args.qout = model.dict().nlabels() >= kMinRows;
@@ -216,9 +221,9 @@ Result<QuantizeArgs> QuantizeArgsForSize(const Model& model, int64_t max_bytes, 
     if (dsub > model.args().dim) break;
     args.dsub = dsub;
     args.cutoff = 0;
-    if (QuantizedFileBytes(model, args) <= max_bytes) return args;
+    if (QuantizedFileBytes(model, args, preprocessing) <= max_bytes) return args;
     if (order.empty()) order = RowsByNorm(model, rows, threads);
-    int64_t bytes = FixedBytes(model, args);
+    int64_t bytes = FixedBytes(model, args, preprocessing);
     int64_t keep = 0;
     while (keep < rows && bytes + RowBytes(model, args, order[keep], true) <= max_bytes) {
       bytes += RowBytes(model, args, order[keep++], true);
@@ -227,7 +232,7 @@ Result<QuantizeArgs> QuantizeArgsForSize(const Model& model, int64_t max_bytes, 
       args.cutoff = keep;
       return args;
     }
-    smallest = FixedBytes(model, args);
+    smallest = FixedBytes(model, args, preprocessing);
     for (int64_t i = 0; i < std::min(rows, kMinRows); ++i) smallest += RowBytes(model, args, order[i], true);
   }
   return Fail("no quantized model fits in " + std::to_string(max_bytes) +
@@ -238,7 +243,8 @@ Result<QuantizeArgs> QuantizeArgsForSize(const Model& model, int64_t max_bytes, 
 Result<QuantizeArgs> SaveQuantizedWithin(const Model& model, const Preprocessing& preprocessing,
                                          int64_t max_bytes, const Corpus* retrain_on,
                                          int threads, const std::string& path) {
-  Result<QuantizeArgs> args = QuantizeArgsForSize(model, max_bytes, retrain_on != nullptr, threads);
+  Result<QuantizeArgs> args =
+      QuantizeArgsForSize(model, preprocessing, max_bytes, retrain_on != nullptr, threads);
   if (!args.ok()) return args.error();
   Result<Model> quantized = Quantize(model, *args, retrain_on);
   if (!quantized.ok()) return quantized.error();

@@ -42,8 +42,10 @@ struct QuantizeArgs {
 Result<Model> Quantize(const Model& model, const QuantizeArgs& args,
                        const Corpus* retrain_on = nullptr, const TrainControl& control = {});
 
-// Bytes of the .ftz that Quantize(model, args) writes (exactly).
-int64_t QuantizedFileBytes(const Model& model, const QuantizeArgs& args);
+// Bytes of the .ftz that SaveFastTextBin(Quantize(model, args),
+// preprocessing) writes (exactly).
+int64_t QuantizedFileBytes(const Model& model, const QuantizeArgs& args,
+                           const Preprocessing& preprocessing);
 
 // Quantize args for a .ftz of at most `max_bytes`, as fastText's autotune
 // chooses them for -autotune-modelsize: qnorm, qout when there are 256 labels
@@ -51,8 +53,8 @@ int64_t QuantizedFileBytes(const Model& model, const QuantizeArgs& args);
 // when 2 cannot fit 256 rows), and the largest cutoff that fits (0 when the
 // whole matrix fits), with `threads` (for ranking rows, and in the args).
 // Fails when no choice fits, naming the smallest size.
-Result<QuantizeArgs> QuantizeArgsForSize(const Model& model, int64_t max_bytes, bool retrain,
-                                         int threads);
+Result<QuantizeArgs> QuantizeArgsForSize(const Model& model, const Preprocessing& preprocessing,
+                                         int64_t max_bytes, bool retrain, int threads);
 
 // For a tuner: quantizes `model` within `max_bytes` (QuantizeArgsForSize,
 // retraining on `retrain_on` when given, with `threads`) and writes the .ftz

@@ -105,7 +105,7 @@ TEST_F(QuantizeModel, PredictsTheFileSizeExactly) {
     args.thread = 2;
     auto q = Quantize(*model_, args);
     ASSERT_TRUE(q.ok()) << q.message();
-    EXPECT_EQ(SavedBytes(*q), QuantizedFileBytes(*model_, args)) << dsub;
+    EXPECT_EQ(SavedBytes(*q), QuantizedFileBytes(*model_, args, Preprocessing{})) << dsub;
   }
 }
 
@@ -137,8 +137,9 @@ TEST_F(QuantizeModel, CutoffKeepsEndOfLineAndTheLargestRowsAndRetrains) {
 }
 
 TEST_F(QuantizeModel, ChoosesArgsThatFitASizeLimit) {
-  const int64_t whole = QuantizedFileBytes(*model_, *QuantizeArgsForSize(*model_, int64_t{1} << 40, false, 1));
-  auto roomy = QuantizeArgsForSize(*model_, whole, false, 1);
+  const int64_t whole = QuantizedFileBytes(
+      *model_, *QuantizeArgsForSize(*model_, Preprocessing{}, int64_t{1} << 40, false, 1), Preprocessing{});
+  auto roomy = QuantizeArgsForSize(*model_, Preprocessing{}, whole, false, 1);
   ASSERT_TRUE(roomy.ok());
   EXPECT_EQ(roomy->cutoff, 0);
   EXPECT_TRUE(roomy->qnorm);
@@ -150,7 +151,7 @@ TEST_F(QuantizeModel, ChoosesArgsThatFitASizeLimit) {
     EXPECT_LE(static_cast<int64_t>(std::filesystem::file_size(dir_ + "/fit.ftz")), limit);
     EXPECT_TRUE(LoadFastTextBin(dir_ + "/fit.ftz").ok());
   }
-  auto impossible = QuantizeArgsForSize(*model_, 5000, false, 1);
+  auto impossible = QuantizeArgsForSize(*model_, Preprocessing{}, 5000, false, 1);
   ASSERT_FALSE(impossible.ok());
   EXPECT_NE(impossible.message().find("no quantized model fits"), std::string::npos);
 }
