@@ -8,6 +8,7 @@ Command AddTuneCommand(CLI::App& app);
 Command AddReportCommand(CLI::App& app);
 Command AddSimulateCommand(CLI::App& app);
 Command AddTrainCommand(CLI::App& app);
+Command AddQuantizeCommand(CLI::App& app);
 Command AddTestCommand(CLI::App& app);
 Command AddTestLabelCommand(CLI::App& app);
 Command AddPredictCommand(CLI::App& app);
@@ -23,6 +24,7 @@ std::vector<Command> AddCommands(CLI::App& app) {
       AddReportCommand(app),
       AddSimulateCommand(app),
       AddTrainCommand(app),
+      AddQuantizeCommand(app),
       AddTestCommand(app),
       AddTestLabelCommand(app),
       AddPredictCommand(app),

@@ -9,7 +9,7 @@ namespace rungs::text {
 namespace {
 
 constexpr uint32_t kMagic = 0x4B43524Eu;  // "NRCK" in file byte order
-constexpr uint32_t kVersion = 1;
+constexpr uint32_t kVersion = 2;
 
 // 64-bit FNV-1a over the entries (text, count, type) and ntokens: two
 // dictionaries with the same fingerprint give the same ids.
@@ -48,6 +48,53 @@ void PutMatrix(BinaryWriter& out, const Matrix& m) {
   out.PutBytes(m.data(), static_cast<size_t>(m.bytes()));
 }
 
+// Only the present rows: their count, ids ascending, then their values.
+void PutInputRows(BinaryWriter& out, const LazyMatrix& m) {
+  const std::vector<int32_t> ids = m.PresentRowIds();
+  out.Put<int64_t>(m.rows());
+  out.Put<int64_t>(m.cols());
+  out.Put<int64_t>(static_cast<int64_t>(ids.size()));
+  out.PutBytes(ids.data(), ids.size() * sizeof(int32_t));
+  for (int32_t id : ids) {
+    out.PutBytes(m.RowIfPresent(id), static_cast<size_t>(m.cols()) * sizeof(float));
+  }
+}
+
+// Rows not in the file are absent and come from `source` when used, as they
+// would have in the training that wrote the file.
+Result<LazyMatrix> GetInputRows(BinaryReader& in, int64_t rows, int64_t cols,
+                                std::shared_ptr<const RowSource> source) {
+  constexpr std::string_view kField = "input rows";
+  int64_t m = 0, n = 0, present = 0;
+  RUNGS_RETURN_IF_ERROR(in.Get(m, kField));
+  RUNGS_RETURN_IF_ERROR(in.Get(n, kField));
+  if (m != rows || n != cols) {
+    return in.Bad("input matrix is " + std::to_string(m) + "x" + std::to_string(n) +
+                      ", expected " + std::to_string(rows) + "x" + std::to_string(cols),
+                  kField);
+  }
+  RUNGS_RETURN_IF_ERROR(in.Get(present, kField));
+  if (present < 0 || present > rows) {
+    return in.Bad("present row count " + std::to_string(present) + " is outside [0, " +
+                      std::to_string(rows) + "]",
+                  kField);
+  }
+  if (present * (4 + cols * 4) > in.remaining()) return in.Bad("file is truncated", kField);
+  std::vector<int32_t> ids(static_cast<size_t>(present));
+  RUNGS_RETURN_IF_ERROR(in.GetBytes(ids.data(), ids.size() * sizeof(int32_t), kField));
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (ids[i] < 0 || ids[i] >= rows || (i > 0 && ids[i] <= ids[i - 1])) {
+      return in.Bad("row ids must be ascending and below " + std::to_string(rows), kField);
+    }
+  }
+  LazyMatrix matrix(rows, cols, std::move(source));
+  for (int32_t id : ids) {
+    RUNGS_RETURN_IF_ERROR(
+        in.GetBytes(matrix.MutableRow(id), static_cast<size_t>(cols) * sizeof(float), kField));
+  }
+  return matrix;
+}
+
 Result<Matrix> GetMatrix(BinaryReader& in, int64_t rows, int64_t cols, std::string_view field) {
   int64_t m = 0, n = 0;
   RUNGS_RETURN_IF_ERROR(in.Get(m, field));
@@ -70,7 +117,10 @@ Status GetHeader(BinaryReader& in) {
   if (magic != kMagic) return in.Bad("not a rungs checkpoint", "magic");
   RUNGS_RETURN_IF_ERROR(in.Get(version, "version"));
   if (version != kVersion) {
-    return in.Bad("unsupported checkpoint version " + std::to_string(version), "version");
+    // Version 1 (dense input matrices) was never written outside tests.
+    return in.Bad("unsupported checkpoint version " + std::to_string(version) + " (this is " +
+                      std::to_string(kVersion) + ")",
+                  "version");
   }
   return Status::Ok();
 }
@@ -123,7 +173,7 @@ Status SaveCheckpoint(const Checkpoint& checkpoint, const std::string& path) {
     out.Put<double>(t.loss_sum);
     out.Put<int64_t>(t.loss_examples);
   }
-  PutMatrix(out, model.input());
+  PutInputRows(out, model.input());
   PutMatrix(out, model.output());
   out.Put(kMagic);  // end marker: a file cut at a field boundary still fails
   RUNGS_RETURN_IF_ERROR(out.Close());
@@ -184,7 +234,8 @@ Result<Checkpoint> LoadCheckpoint(const std::string& path, const Encoded& data) 
     RUNGS_RETURN_IF_ERROR(in.Get(t.loss_examples, "thread loss_examples"));
     if (t.cursor < 0 || t.cursor >= data.size()) return in.Bad("cursor out of range", "thread cursor");
   }
-  Result<Matrix> input = GetMatrix(in, data.dict->InputRows(), a.dim, "input matrix");
+  Result<LazyMatrix> input =
+      GetInputRows(in, data.dict->InputRows(), a.dim, InitialInputRows(a));
   if (!input.ok()) return input.error();
   Result<Matrix> output = GetMatrix(in, data.dict->nlabels(), a.dim, "output matrix");
   if (!output.ok()) return output.error();

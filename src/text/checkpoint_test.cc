@@ -13,10 +13,7 @@ namespace {
 using testing::BuildCorpus;
 using testing::MakeExamples;
 
-bool SameBits(const Matrix& a, const Matrix& b) {
-  return a.rows() == b.rows() && a.cols() == b.cols() &&
-         std::memcmp(a.data(), b.data(), static_cast<size_t>(a.bytes())) == 0;
-}
+using testing::SameBits;
 
 TrainArgs Args() {
   TrainArgs args;

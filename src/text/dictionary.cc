@@ -34,9 +34,13 @@ int32_t WordNgramBucket(std::span<const uint32_t> hashes, int32_t bucket) {
 }
 
 Dictionary::Dictionary(std::vector<Entry> entries, int64_t ntokens, const DictArgs& args,
-                       int32_t bucket)
+                       int32_t bucket, std::optional<std::vector<PrunedNgram>> pruned)
     : args_(args), bucket_(bucket), entries_(std::move(entries)),
       ntokens_(ntokens) {
+  if (pruned) {
+    pruned_size_ = static_cast<int64_t>(pruned->size());
+    for (const PrunedNgram& p : *pruned) pruned_index_[p.bucket] = p.index;
+  }
   IndexEntries();
   ComputeSubwords();
 }
@@ -58,18 +62,64 @@ Result<Dictionary> Dictionary::Build(std::vector<Entry> entries, int64_t ntokens
                 std::to_string(args.min_count) + " and -minCountLabel " +
                 std::to_string(args.min_count_label));
   }
-  return Dictionary(std::move(entries), ntokens, args, args.EffectiveBucket());
+  return Dictionary(std::move(entries), ntokens, args, args.EffectiveBucket(), std::nullopt);
 }
 
 Result<Dictionary> Dictionary::FromSorted(std::vector<Entry> entries, int64_t ntokens,
-                                          const DictArgs& args) {
+                                          const DictArgs& args,
+                                          std::optional<std::vector<PrunedNgram>> pruned) {
   for (size_t i = 1; i < entries.size(); ++i) {
     if (entries[i - 1].type == EntryType::kLabel && entries[i].type == EntryType::kWord) {
       return Fail("dictionary entry " + std::to_string(i) + " ('" + entries[i].word +
                   "') is a word after a label; words must come first");
     }
   }
-  return Dictionary(std::move(entries), ntokens, args, args.bucket);
+  if (pruned) {
+    std::vector<bool> seen(pruned->size());
+    for (const PrunedNgram& p : *pruned) {
+      if (p.bucket < 0 || p.bucket >= args.bucket || p.index < 0 ||
+          p.index >= static_cast<int32_t>(pruned->size()) || seen[p.index]) {
+        return Fail("pruned n-gram (bucket " + std::to_string(p.bucket) + ", index " +
+                    std::to_string(p.index) + ") is out of range or repeated");
+      }
+      seen[p.index] = true;
+    }
+  }
+  return Dictionary(std::move(entries), ntokens, args, args.bucket, std::move(pruned));
+}
+
+Result<Dictionary> Dictionary::Prune(std::span<const int32_t> kept_rows,
+                                     std::vector<int32_t>& row_order) const {
+  if (pruned()) return Fail("the dictionary is pruned already");
+  std::vector<int32_t> words;
+  std::vector<PrunedNgram> ngrams;
+  row_order.clear();
+  for (int32_t row : kept_rows) {
+    if (row < 0 || row >= InputRows()) return Fail("row " + std::to_string(row) + " out of range");
+    if (row < nwords_) {
+      words.push_back(row);
+    } else {
+      ngrams.push_back({row - nwords_, static_cast<int32_t>(ngrams.size())});
+    }
+  }
+  std::sort(words.begin(), words.end());
+  words.erase(std::unique(words.begin(), words.end()), words.end());
+  std::vector<Entry> entries;
+  for (int32_t w : words) {
+    entries.push_back(entries_[w]);
+    row_order.push_back(w);
+  }
+  for (int32_t i = nwords_; i < size(); ++i) entries.push_back(entries_[i]);
+  for (const PrunedNgram& n : ngrams) row_order.push_back(nwords_ + n.bucket);
+  // fastText marks a dictionary without any kept n-gram as pruned too
+  // (pruneidx_size 0): n-grams then add no row at all.
+  return FromSorted(std::move(entries), ntokens_, args_, std::move(ngrams));
+}
+
+std::vector<PrunedNgram> Dictionary::PrunedNgrams() const {
+  std::vector<PrunedNgram> out(pruned_index_.size());
+  for (const auto& [bucket, index] : pruned_index_) out[index] = {bucket, index};
+  return out;
 }
 
 void Dictionary::IndexEntries() {
@@ -91,6 +141,18 @@ int32_t Dictionary::Find(std::string_view word, uint32_t hash) const {
     int32_t id = slots_[slot];
     if (id == -1 || entries_[id].word == word) return id;
   }
+}
+
+int64_t Dictionary::bytes() const {
+  int64_t total = static_cast<int64_t>(entries_.capacity() * sizeof(Entry) +
+                                       slots_.capacity() * sizeof(int32_t) +
+                                       subword_begin_.capacity() * sizeof(int64_t) +
+                                       subword_rows_.capacity() * sizeof(int32_t));
+  constexpr size_t kInlineString = 15;  // libstdc++ keeps shorter strings inside
+  for (const Entry& e : entries_) {
+    if (e.word.capacity() > kInlineString) total += static_cast<int64_t>(e.word.capacity() + 1);
+  }
+  return total;
 }
 
 std::vector<int64_t> Dictionary::LabelCounts() const {
@@ -131,7 +193,7 @@ void Dictionary::AppendCharNgrams(std::string_view word, std::vector<int32_t>& r
       while (j < len && IsUtf8Continuation(wrapped[j])) ++j;
       if (n >= minn && !(n == 1 && (i == 0 || j == len))) {
         uint32_t h = FastTextHash(std::string_view(wrapped).substr(i, j - i));
-        rows.push_back(nwords_ + static_cast<int32_t>(h % static_cast<uint32_t>(bucket_)));
+        AppendBucket(h % static_cast<uint32_t>(bucket_), rows);
       }
     }
   }
@@ -146,7 +208,7 @@ void Dictionary::AppendWordNgrams(std::span<const uint32_t> hashes,
     uint64_t h = Widen(hashes[i]);
     for (size_t j = i + 1; j < hashes.size() && j < i + n; ++j) {
       h = h * 116049371u + Widen(hashes[j]);
-      rows.push_back(nwords_ + static_cast<int32_t>(h % bucket));
+      AppendBucket(static_cast<uint32_t>(h % bucket), rows);
     }
   }
 }

@@ -9,6 +9,8 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <unordered_map>
 #include <span>
 #include <string>
 #include <string_view>
@@ -33,6 +35,13 @@ int32_t WordNgramBucket(std::span<const uint32_t> hashes, int32_t bucket);
 
 enum class EntryType : int8_t { kWord = 0, kLabel = 1 };
 
+// A pruned dictionary's n-gram: its hash bucket and its index among the kept
+// n-grams (input row nwords + index).
+struct PrunedNgram {
+  int32_t bucket = 0;
+  int32_t index = 0;
+};
+
 struct Entry {
   std::string word;  // labels include the label prefix ("__label__sport")
   int64_t count = 0;
@@ -51,9 +60,21 @@ class Dictionary {
                                   const DictArgs& args);
   // Entries already in fastText order (as stored in a .bin); no pruning, and
   // args.bucket is taken as given (fastText stores the bucket it used).
-  // Fails when words do not precede labels.
+  // `pruned` is a quantized model's n-gram map (see Prune); nullopt when the
+  // dictionary was not pruned. Fails when words do not precede labels or a
+  // pruned n-gram is out of range.
   static Result<Dictionary> FromSorted(std::vector<Entry> entries, int64_t ntokens,
-                                       const DictArgs& args);
+                                       const DictArgs& args,
+                                       std::optional<std::vector<PrunedNgram>> pruned = {});
+
+  // fastText's Dictionary::prune, as `quantize -cutoff` uses it: keeps the
+  // words and n-gram buckets among `kept_rows` (input rows of this
+  // dictionary, which must not be pruned already) and every label. Word ids
+  // keep their order; kept n-grams get rows nwords + 0, 1, ... in the order
+  // of `kept_rows`, and n-grams not kept contribute no row. `row_order`
+  // receives the old input row of each new row.
+  Result<Dictionary> Prune(std::span<const int32_t> kept_rows,
+                           std::vector<int32_t>& row_order) const;
 
   int32_t nwords() const { return nwords_; }
   int32_t nlabels() const { return static_cast<int32_t>(entries_.size()) - nwords_; }
@@ -62,9 +83,16 @@ class Dictionary {
   const DictArgs& args() const { return args_; }
   // Hash buckets in use (Build: args.EffectiveBucket(); FromSorted: as stored).
   int32_t bucket() const { return bucket_; }
-  // Rows of the input matrix: nwords + bucket.
-  int64_t InputRows() const { return int64_t{nwords_} + bucket_; }
+  // Rows of the input matrix: nwords + bucket, or nwords + kept n-grams
+  // when pruned.
+  int64_t InputRows() const { return int64_t{nwords_} + (pruned() ? pruned_size_ : bucket_); }
+  bool pruned() const { return pruned_size_ >= 0; }
+  // The kept n-grams of a pruned dictionary, by index.
+  std::vector<PrunedNgram> PrunedNgrams() const;
   const std::vector<Entry>& entries() const { return entries_; }
+
+  // Heap bytes this dictionary holds (entries, index, subword lists).
+  int64_t bytes() const;
 
   // Id of `word` (word or label entry), or -1. `hash` is FastTextHash(word).
   int32_t Find(std::string_view word, uint32_t hash) const;
@@ -89,12 +117,25 @@ class Dictionary {
                   std::vector<uint32_t>& scratch_hashes) const;
 
  private:
-  Dictionary(std::vector<Entry> entries, int64_t ntokens, const DictArgs& args, int32_t bucket);
+  Dictionary(std::vector<Entry> entries, int64_t ntokens, const DictArgs& args, int32_t bucket,
+             std::optional<std::vector<PrunedNgram>> pruned);
   void IndexEntries();
   void ComputeSubwords();
+  // Adds the input row of n-gram bucket `b`, if it has one.
+  void AppendBucket(uint32_t b, std::vector<int32_t>& rows) const {
+    if (pruned_size_ < 0) {
+      rows.push_back(nwords_ + static_cast<int32_t>(b));
+    } else if (auto it = pruned_index_.find(static_cast<int32_t>(b)); it != pruned_index_.end()) {
+      rows.push_back(nwords_ + it->second);
+    }
+  }
 
   DictArgs args_;
   int32_t bucket_ = 0;
+  // fastText's pruneidx: -1 when not pruned, else the number of kept n-grams,
+  // each bucket mapped to its index.
+  int64_t pruned_size_ = -1;
+  std::unordered_map<int32_t, int32_t> pruned_index_;
   std::vector<Entry> entries_;
   int32_t nwords_ = 0;
   int64_t ntokens_ = 0;

@@ -170,7 +170,7 @@ print(json.dumps(out))
       split.push_back(std::string_view(sentences[s]).substr(b, e - b));
     }
     theirs.EncodeLine(split, scratch.rows, scratch.hashes);
-    model.ComputeHidden(scratch.rows, hidden.data());
+    model.ComputeHidden(scratch.rows, hidden.data(), scratch);
     const auto expected = reply["sentences"][s].get<std::vector<double>>();
     ASSERT_EQ(expected.size(), hidden.size());
     for (size_t j = 0; j < hidden.size(); ++j) {

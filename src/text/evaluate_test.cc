@@ -25,9 +25,10 @@ struct HandModel {
     dict = std::make_shared<const Dictionary>(*Dictionary::FromSorted(entries, 10, dict_args));
     TrainArgs args;
     args.dim = 2;
-    Matrix input(2, 2), output(3, 2);
-    input.Row(0)[0] = 1;
-    input.Row(1)[1] = 1;
+    LazyMatrix input(2, 2, nullptr);
+    Matrix output(3, 2);
+    input.MutableRow(0)[0] = 1;
+    input.MutableRow(1)[1] = 1;
     output.Row(0)[0] = 5;
     output.Row(1)[1] = 5;
     output.Row(2)[0] = output.Row(2)[1] = -1;

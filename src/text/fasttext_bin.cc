@@ -1,5 +1,7 @@
 #include "text/fasttext_bin.h"
 
+#include <algorithm>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -20,7 +22,27 @@ void PutMatrix(BinaryWriter& out, const Matrix& m) {
   out.PutBytes(m.data(), static_cast<size_t>(m.bytes()));
 }
 
-Result<Matrix> GetMatrix(BinaryReader& in, int64_t rows, int64_t cols, std::string_view name) {
+// The input matrix in full: rows not present are written as their source
+// gives them, exactly what a dense matrix would hold.
+void PutInputMatrix(BinaryWriter& out, const LazyMatrix& m) {
+  out.Put<int64_t>(m.rows());
+  out.Put<int64_t>(m.cols());
+  // A block of rows at a time: a 2M-row table is mostly rows never made.
+  constexpr int64_t kBlockRows = 4096;
+  const size_t cols = static_cast<size_t>(m.cols());
+  std::vector<float> block(kBlockRows * cols);
+  for (int64_t first = 0; first < m.rows(); first += kBlockRows) {
+    const int64_t n = std::min(kBlockRows, m.rows() - first);
+    for (int64_t i = 0; i < n; ++i) {
+      float* dst = block.data() + i * cols;
+      const float* row = m.Row(first + i, dst);
+      if (row != dst) std::copy(row, row + cols, dst);
+    }
+    out.PutBytes(block.data(), static_cast<size_t>(n) * cols * sizeof(float));
+  }
+}
+
+Status CheckMatrixHeader(BinaryReader& in, int64_t rows, int64_t cols, std::string_view name) {
   int64_t m = 0, n = 0;
   RUNGS_RETURN_IF_ERROR(in.Get(m, std::string(name) + " rows"));
   RUNGS_RETURN_IF_ERROR(in.Get(n, std::string(name) + " cols"));
@@ -36,7 +58,23 @@ Result<Matrix> GetMatrix(BinaryReader& in, int64_t rows, int64_t cols, std::stri
                       " left",
                   name);
   }
-  Matrix matrix(m, n);
+  return Status::Ok();
+}
+
+// Every row of a dense input matrix becomes a present row.
+Result<LazyMatrix> GetInputMatrix(BinaryReader& in, int64_t rows, int64_t cols) {
+  RUNGS_RETURN_IF_ERROR(CheckMatrixHeader(in, rows, cols, "input"));
+  LazyMatrix matrix(rows, cols, nullptr);
+  for (int64_t i = 0; i < rows; ++i) {
+    RUNGS_RETURN_IF_ERROR(
+        in.GetBytes(matrix.MutableRow(i), static_cast<size_t>(cols) * sizeof(float), "input"));
+  }
+  return matrix;
+}
+
+Result<Matrix> GetMatrix(BinaryReader& in, int64_t rows, int64_t cols, std::string_view name) {
+  RUNGS_RETURN_IF_ERROR(CheckMatrixHeader(in, rows, cols, name));
+  Matrix matrix(rows, cols);
   RUNGS_RETURN_IF_ERROR(in.GetBytes(matrix.data(), static_cast<size_t>(matrix.bytes()), name));
   return matrix;
 }
@@ -88,10 +126,6 @@ Result<Dictionary> GetDictionary(BinaryReader& in, const TrainArgs& args) {
   }
   // Every entry takes at least 10 bytes (NUL, count, type).
   if (int64_t{size} * 10 > in.remaining()) return in.Bad("file is truncated", "dictionary entries");
-  if (pruneidx_size > 0) {
-    return in.Bad("pruned dictionary: this is a quantized model (.ftz), which is not supported",
-                  "pruneidx_size");
-  }
   std::vector<Entry> entries(size);
   for (int32_t i = 0; i < size; ++i) {
     Entry& e = entries[i];
@@ -109,7 +143,48 @@ Result<Dictionary> GetDictionary(BinaryReader& in, const TrainArgs& args) {
       return in.Bad("entry type does not match nwords " + std::to_string(nwords), field + " type");
     }
   }
-  return Dictionary::FromSorted(std::move(entries), ntokens, args.dict);
+  // A quantized model's pruned n-grams (fastText's pruneidx): -1 when not pruned.
+  std::optional<std::vector<PrunedNgram>> pruned;
+  if (pruneidx_size >= 0) {
+    if (pruneidx_size * 8 > in.remaining()) return in.Bad("file is truncated", "pruneidx");
+    pruned.emplace(static_cast<size_t>(pruneidx_size));
+    for (PrunedNgram& p : *pruned) {
+      RUNGS_RETURN_IF_ERROR(in.Get(p.bucket, "pruneidx bucket"));
+      RUNGS_RETURN_IF_ERROR(in.Get(p.index, "pruneidx index"));
+    }
+  }
+  Result<Dictionary> dict = Dictionary::FromSorted(std::move(entries), ntokens, args.dict,
+                                                   std::move(pruned));
+  if (!dict.ok()) return in.Bad(dict.message(), "pruneidx");
+  return dict;
+}
+
+// The input matrix: dense (every row present) or quantized (rows decoded
+// when read).
+Result<LazyMatrix> GetInput(BinaryReader& in, int64_t rows, int64_t cols,
+                            std::shared_ptr<const QuantMatrix>& quantized) {
+  uint8_t quant_input = 0;
+  RUNGS_RETURN_IF_ERROR(in.Get(quant_input, "quant_input"));
+  if (quant_input == 0) return GetInputMatrix(in, rows, cols);
+  Result<QuantMatrix> q = QuantMatrix::Load(in, rows, cols, "input");
+  if (!q.ok()) return q.error();
+  quantized = std::make_shared<const QuantMatrix>(std::move(q).value());
+  return LazyMatrix(rows, cols, quantized);
+}
+
+// The output matrix: quantized only in a quantized model saved with -qout;
+// its decoded rows are what Predict reads.
+Result<Matrix> GetOutput(BinaryReader& in, int64_t rows, int64_t cols, bool quantized_input,
+                         std::shared_ptr<const QuantMatrix>& quantized) {
+  uint8_t qout = 0;
+  RUNGS_RETURN_IF_ERROR(in.Get(qout, "qout"));
+  if (qout == 0 || !quantized_input) return GetMatrix(in, rows, cols, "output");
+  Result<QuantMatrix> q = QuantMatrix::Load(in, rows, cols, "output");
+  if (!q.ok()) return q.error();
+  quantized = std::make_shared<const QuantMatrix>(std::move(q).value());
+  Matrix output(rows, cols);
+  for (int64_t i = 0; i < rows; ++i) quantized->Fill(i, output.Row(i));
+  return output;
 }
 
 }  // namespace
@@ -139,16 +214,30 @@ Status SaveFastTextBin(const Model& model, const Preprocessing& preprocessing,
   out.Put<int32_t>(dict.nwords());
   out.Put<int32_t>(dict.nlabels());
   out.Put<int64_t>(dict.ntokens());
-  out.Put<int64_t>(-1);  // pruneidx_size: not pruned
+  const std::vector<PrunedNgram> pruned = dict.PrunedNgrams();
+  out.Put<int64_t>(dict.pruned() ? static_cast<int64_t>(pruned.size()) : -1);  // pruneidx_size
   for (const Entry& e : dict.entries()) {
     out.PutBytes(e.word.data(), e.word.size() + 1);  // with its NUL
     out.Put<int64_t>(e.count);
     out.Put<int8_t>(static_cast<int8_t>(e.type));
   }
-  out.Put<uint8_t>(0);  // quant_input
-  PutMatrix(out, model.input());
-  out.Put<uint8_t>(0);  // qout
-  PutMatrix(out, model.output());
+  for (const PrunedNgram& p : pruned) {
+    out.Put<int32_t>(p.bucket);
+    out.Put<int32_t>(p.index);
+  }
+  const Quantized& q = model.quantized();
+  out.Put<uint8_t>(q.input != nullptr);  // quant_input
+  if (q.input != nullptr) {
+    q.input->Save(out);
+  } else {
+    PutInputMatrix(out, model.input());
+  }
+  out.Put<uint8_t>(q.output != nullptr);  // qout
+  if (q.output != nullptr) {
+    q.output->Save(out);
+  } else {
+    PutMatrix(out, model.output());
+  }
   PutRungsTrailer(out, preprocessing);
   return out.Close();
 }
@@ -176,21 +265,16 @@ Result<ModelFile> LoadFastTextBin(const std::string& path) {
   Result<Dictionary> dict = GetDictionary(in, args);
   if (!dict.ok()) return dict.error();
   auto shared_dict = std::make_shared<const Dictionary>(std::move(dict).value());
-  uint8_t quant_input = 0;
-  RUNGS_RETURN_IF_ERROR(in.Get(quant_input, "quant_input"));
-  if (quant_input != 0) {
-    return in.Bad("quantized model (.ftz) is not supported; use the .bin", "quant_input");
-  }
-  Result<Matrix> input = GetMatrix(in, shared_dict->InputRows(), args.dim, "input");
+  Quantized quantized;
+  Result<LazyMatrix> input = GetInput(in, shared_dict->InputRows(), args.dim, quantized.input);
   if (!input.ok()) return input.error();
-  uint8_t qout = 0;
-  RUNGS_RETURN_IF_ERROR(in.Get(qout, "qout"));
-  Result<Matrix> output = GetMatrix(in, shared_dict->nlabels(), args.dim, "output");
+  Result<Matrix> output = GetOutput(in, shared_dict->nlabels(), args.dim,
+                                    quantized.input != nullptr, quantized.output);
   if (!output.ok()) return output.error();
   Result<std::optional<Preprocessing>> preprocessing = GetRungsTrailer(in);
   if (!preprocessing.ok()) return preprocessing.error();
   Result<Model> model = Model::Create(args, shared_dict, std::move(input).value(),
-                                      std::move(output).value());
+                                      std::move(output).value(), std::move(quantized));
   if (!model.ok()) return Fail(path + ": " + model.message());
   return ModelFile{std::move(model).value(), *preprocessing};
 }

@@ -1,4 +1,5 @@
-// fastText 0.9.2 .bin model files, both ways (format: doc/fasttext-bin.md).
+// fastText 0.9.2 model files, both ways: .bin, and quantized .ftz
+// (formats: doc/fasttext-bin.md, doc/quantize.md).
 #pragma once
 
 #include <optional>
@@ -19,18 +20,18 @@ struct ModelFile {
 };
 
 // Writes `model` as fastText 0.9.2 writes a supervised model (magic
-// 793712314, version 12), followed by the rungs trailer recording
-// `preprocessing`, which fastText does not read. `fasttext test/predict`
-// load it and predict as Model::Predict does. Fails naming the path when it
-// cannot be written.
+// 793712314, version 12), a quantized model (Model::quantized) as its .ftz,
+// followed by the rungs trailer recording `preprocessing`, which fastText
+// does not read. `fasttext test/predict` load it and predict as
+// Model::Predict does. Fails naming the path when it cannot be written.
 Status SaveFastTextBin(const Model& model, const Preprocessing& preprocessing,
                        const std::string& path);
 
-// Reads a supervised .bin written by fastText (version 11 or 12) or by
-// SaveFastTextBin. Fails with a message naming the path and what is wrong
-// for files that are not fastText models, truncated files, quantized models
-// (.ftz, not supported), unsupervised models, and bytes after the output
-// matrix that are not a valid rungs trailer.
+// Reads a supervised .bin or .ftz written by fastText (version 11 or 12) or
+// by SaveFastTextBin. Fails with a message naming the path and what is wrong
+// for files that are not fastText models, truncated files, unsupervised
+// models, and bytes after the output matrix that are not a valid rungs
+// trailer.
 Result<ModelFile> LoadFastTextBin(const std::string& path);
 
 }  // namespace rungs::text

@@ -211,20 +211,5 @@ TEST(FastTextBin, RejectsTruncatedFilesAtEveryPoint) {
   }
 }
 
-TEST(FastTextBin, RejectsQuantizedModels) {
-  if (!testing::HaveFastText()) GTEST_SKIP() << "/usr/bin/fasttext not installed";
-  const std::string dir = ScratchDir();
-  WriteFastTextFile(MakeExamples(300, 4, 41), dir + "/train.txt");
-  int status = 0;
-  RunCommand("/usr/bin/fasttext supervised -input " + dir + "/train.txt -output " + dir +
-                 "/ft -dim 8 -epoch 1 -thread 1 -wordNgrams 2 -bucket 1000 -verbose 0 2>&1 && "
-                 "/usr/bin/fasttext quantize -input " + dir + "/train.txt -output " + dir + "/ft -dsub 2 2>&1",
-             status);
-  ASSERT_EQ(status, 0);
-  auto model = LoadFastTextBin(dir + "/ft.ftz");
-  ASSERT_FALSE(model.ok());
-  EXPECT_NE(model.message().find(".ftz"), std::string::npos) << model.message();
-}
-
 }  // namespace
 }  // namespace rungs::text

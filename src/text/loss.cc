@@ -1,6 +1,7 @@
 #include "text/loss.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 
 #include "text/model.h"
@@ -37,12 +38,30 @@ LossLayer::LossLayer(Loss kind, const std::vector<int64_t>& label_counts, int ne
     double z = 0;
     for (int64_t c : label_counts) z += std::sqrt(static_cast<double>(c));
     const double size = static_cast<double>(NegativeTableSize(nlabels_));
+    negatives_.reserve(static_cast<size_t>(NegativeTableSize(nlabels_) + nlabels_));
     for (int32_t i = 0; i < nlabels_; ++i) {
       double share = std::sqrt(static_cast<double>(label_counts[i])) * size / z;
       for (int64_t j = 0; j < share; ++j) negatives_.push_back(i);
     }
   }
   if (kind_ == Loss::kHs) BuildTree(label_counts);
+}
+
+int64_t LossLayer::EstimateBytes(Loss kind, int32_t nlabels) {
+  const int64_t n = nlabels;
+  switch (kind) {
+    case Loss::kNs: return (NegativeTableSize(nlabels) + n) * int64_t{sizeof(int32_t)};
+    case Loss::kHs: {
+      // Tree nodes, and each label's path to the root: about log2(n) + 1
+      // nodes in a Huffman tree of similar counts.
+      const int64_t depth = std::bit_width(static_cast<uint64_t>(std::max<int64_t>(n, 1))) + 1;
+      return std::max<int64_t>(0, 2 * n - 1) * int64_t{sizeof(Node)} +
+             (n + 1) * int64_t{sizeof(int32_t)} + n * depth * int64_t{sizeof(int32_t) + 1};
+    }
+    case Loss::kSoftmax:
+    case Loss::kOva: return 0;
+  }
+  return 0;
 }
 
 float LossLayer::Sigmoid(float x) const {

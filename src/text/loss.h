@@ -26,6 +26,11 @@ class LossLayer {
 
   Loss kind() const { return kind_; }
 
+  // Heap bytes a LossLayer of this kind for `nlabels` labels holds (the ns
+  // negative table, the hs tree), for memory estimates; within a few
+  // percent for hs, exact otherwise.
+  static int64_t EstimateBytes(Loss kind, int32_t nlabels);
+
   // One SGD step on the output matrix `wo` for the example's labels
   // (`target` indexes them; ova uses all): adds this step's gradient wrt the
   // hidden vector to `grad` and updates `wo`. Returns the example's loss, or

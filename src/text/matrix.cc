@@ -2,7 +2,6 @@
 
 #include <cstring>
 #include <new>
-#include <random>
 
 namespace rungs::text {
 namespace {
@@ -28,18 +27,6 @@ Matrix::Matrix(const Matrix& other) : Matrix(other.rows_, other.cols_) {
 Matrix& Matrix::operator=(const Matrix& other) {
   if (this != &other) *this = Matrix(other);
   return *this;
-}
-
-void Matrix::UniformLikeFastText(float a, int threads, int seed) {
-  const int64_t size = rows_ * cols_;
-  const int64_t block_size = size / 10;
-  for (int block = 0; block < threads; ++block) {
-    std::minstd_rand rng(block + seed);
-    std::uniform_real_distribution<> uniform(-a, a);
-    for (int64_t i = block_size * block; i < size && i < block_size * (block + 1); ++i) {
-      data_[i] = static_cast<float>(uniform(rng));
-    }
-  }
 }
 
 }  // namespace rungs::text

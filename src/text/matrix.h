@@ -1,5 +1,6 @@
 // Matrix: a dense row-major float matrix (fastText's DenseMatrix), allocated
-// zeroed by the OS so untouched rows cost no memory.
+// zeroed by the OS so untouched rows cost no memory. Models keep their output
+// matrix here; the input matrix is a LazyMatrix (lazy_matrix.h).
 //
 // Not synchronized: Hogwild training writes rows from several threads
 // without locks, on purpose (fastText's scheme); anything else must not
@@ -30,12 +31,6 @@ class Matrix {
   float* data() { return data_.get(); }
   const float* data() const { return data_.get(); }
   int64_t bytes() const { return rows_ * cols_ * int64_t{sizeof(float)}; }
-
-  // fastText's DenseMatrix::uniform(1/dim, thread, seed): of ten equal
-  // blocks, the first min(threads, 10) are drawn from U(-a, a) with a
-  // minstd_rand seeded seed + block; the rest stay zero (fastText's quirk,
-  // kept so trainings start where fastText's start).
-  void UniformLikeFastText(float a, int threads, int seed);
 
  private:
   struct Free {

@@ -54,6 +54,10 @@ void PutRungsTrailer(BinaryWriter& out, const Preprocessing& preprocessing) {
   out.PutBytes(record.data(), record.size());
 }
 
+int64_t RungsTrailerBytes(const Preprocessing& preprocessing) {
+  return static_cast<int64_t>(sizeof kMagic + 2 * sizeof(int32_t) + RecordJson(preprocessing).size());
+}
+
 Result<std::optional<Preprocessing>> GetRungsTrailer(BinaryReader& in) {
   if (in.remaining() == 0) return std::optional<Preprocessing>();
   const int64_t extra = in.remaining();

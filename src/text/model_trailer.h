@@ -15,6 +15,8 @@ namespace rungs::text {
 
 // Appends the trailer recording `preprocessing`.
 void PutRungsTrailer(BinaryWriter& out, const Preprocessing& preprocessing);
+// The bytes PutRungsTrailer writes for `preprocessing`.
+int64_t RungsTrailerBytes(const Preprocessing& preprocessing);
 
 // Reads what follows the output matrix: nothing (nullopt: fastText's own
 // files and those of rungs before the trailer) or one trailer, which must end

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <cstring>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -17,8 +18,30 @@
 #include <vector>
 
 #include "text/corpus.h"
+#include "text/lazy_matrix.h"
+#include "text/matrix.h"
 
 namespace rungs::text::testing {
+
+// Same shape and the same bits in every element.
+inline bool SameBits(const Matrix& a, const Matrix& b) {
+  return a.rows() == b.rows() && a.cols() == b.cols() &&
+         std::memcmp(a.data(), b.data(), static_cast<size_t>(a.bytes())) == 0;
+}
+
+// Same shape, the same rows present, and the same bits in every present row.
+inline bool SameBits(const LazyMatrix& a, const LazyMatrix& b) {
+  if (a.rows() != b.rows() || a.cols() != b.cols()) return false;
+  for (int64_t i = 0; i < a.rows(); ++i) {
+    const float* x = a.RowIfPresent(i);
+    const float* y = b.RowIfPresent(i);
+    if ((x == nullptr) != (y == nullptr)) return false;
+    if (x != nullptr && std::memcmp(x, y, static_cast<size_t>(a.cols()) * sizeof(float)) != 0) {
+      return false;
+    }
+  }
+  return true;
+}
 
 struct SyntheticExample {
   std::vector<std::string> labels;  // bare

@@ -9,6 +9,7 @@
 #include <sstream>
 #include <thread>
 
+#include "text/memory_estimate.h"
 #include "text/vec_ops.h"
 
 namespace rungs::text {
@@ -54,13 +55,14 @@ float LearningRate(const Shared& s, int64_t tokens) {
 void RunWorker(Shared& s, int thread_id, ThreadPosition& pos) {
   Model& model = s.model;
   const LossLayer& loss_layer = model.loss();
-  Matrix& wi = model.mutable_input();
+  LazyMatrix& wi = model.mutable_input();
   Matrix& wo = model.mutable_output();
   const int64_t dim = wi.cols();
   const int64_t n = static_cast<int64_t>(s.order.size());
   const int64_t lr_update_rate = model.args().lr_update_rate;
   const bool all_labels = model.args().loss == Loss::kOva;
   std::vector<float> hidden(dim), grad(dim), output(wo.rows());
+  std::vector<float*> rows;  // the example's input rows, made on first use
   std::minstd_rand rng(pos.rng_state);
 
   while (!s.stop.load(std::memory_order_relaxed)) {
@@ -79,7 +81,9 @@ void RunWorker(Shared& s, int thread_id, ThreadPosition& pos) {
         std::uniform_int_distribution<> pick(0, static_cast<int>(labels.size()) - 1);
         target = pick(rng);
       }
-      model.ComputeHidden(inputs, hidden.data());
+      rows.clear();
+      for (int32_t row : inputs) rows.push_back(wi.MutableRow(row));
+      MeanOfRows(rows, hidden.data(), dim);
       Zero(grad.data(), dim);
       const float loss = loss_layer.Forward(labels, target, hidden.data(), grad.data(),
                                             output.data(), wo, lr, rng);
@@ -91,7 +95,7 @@ void RunWorker(Shared& s, int thread_id, ThreadPosition& pos) {
       pos.loss_sum += loss;
       ++pos.loss_examples;
       Scale(grad.data(), static_cast<float>(1.0 / static_cast<double>(inputs.size())), dim);
-      for (int32_t row : inputs) AddTo(wi.Row(row), grad.data(), dim);
+      for (float* row : rows) AddTo(row, grad.data(), dim);
     }
     if (pos.local_tokens > lr_update_rate) {
       s.tokens_done.fetch_add(pos.local_tokens, std::memory_order_relaxed);
@@ -107,6 +111,10 @@ void RunWorker(Shared& s, int thread_id, ThreadPosition& pos) {
 
 }  // namespace
 
+std::shared_ptr<const RowSource> InitialInputRows(const TrainArgs& args) {
+  return std::make_shared<UniformRows>(args.dim, static_cast<float>(1.0 / args.dim), args.seed);
+}
+
 Result<Checkpoint> StartTraining(const Encoded& data, const TrainArgs& args) {
   RUNGS_RETURN_IF_ERROR(args.Validate());
   const Dictionary& dict = *data.dict;
@@ -114,27 +122,38 @@ Result<Checkpoint> StartTraining(const Encoded& data, const TrainArgs& args) {
     return Fail("training data was encoded with other dictionary options than the args give");
   }
   if (dict.nlabels() == 0) return Fail("training data has no label");
-  const int64_t bytes = (dict.InputRows() + dict.nlabels()) * int64_t{args.dim} * 4;
+  // At most every input id is a distinct row: a bound that needs no pass
+  // over the data (memory_estimate.h gives the expected figure).
+  CorpusStats bound;
+  bound.nlabels = dict.nlabels();
+  bound.input_rows = dict.InputRows();
+  bound.used_rows = std::min<int64_t>(dict.InputRows(), static_cast<int64_t>(data.inputs.size()));
+  const MemoryEstimate weights = EstimateTrainingMemory(args, bound);
+  const int64_t bytes = weights.input + weights.output;
   if (bytes > args.memory_limit_bytes) {
-    return Fail("weight matrices need " + Mib(bytes) + " ((" + std::to_string(dict.nwords()) +
-                " words + " + std::to_string(dict.bucket()) + " buckets + " +
-                std::to_string(dict.nlabels()) + " labels) x dim " + std::to_string(args.dim) +
+    return Fail("weight matrices need up to " + Mib(bytes) + " (" +
+                std::to_string(bound.used_rows) + " of " + std::to_string(dict.nwords()) +
+                " words + " + std::to_string(dict.bucket()) + " buckets, and " +
+                std::to_string(dict.nlabels()) + " labels, x dim " + std::to_string(args.dim) +
                 " floats), above the memory limit of " + Mib(args.memory_limit_bytes));
   }
-  Matrix input(dict.InputRows(), args.dim);
-  input.UniformLikeFastText(static_cast<float>(1.0 / args.dim), args.thread, args.seed);
+  LazyMatrix input(dict.InputRows(), args.dim, InitialInputRows(args));
   Matrix output(dict.nlabels(), args.dim);
   const int threads = args.thread;
   Result<Model> model = Model::Create(args, data.dict, std::move(input), std::move(output));
   if (!model.ok()) return model.error();
-  Checkpoint checkpoint{std::move(model).value(), 0, {}};
+  return Checkpoint{std::move(model).value(), 0, StartPositions(data, threads, args.seed)};
+}
+
+std::vector<ThreadPosition> StartPositions(const Encoded& data, int threads, int seed) {
+  std::vector<ThreadPosition> positions;
   for (int t = 0; t < threads; ++t) {
     ThreadPosition pos;
     pos.cursor = data.size() * t / threads;
-    pos.rng_state = RngState(std::minstd_rand(t + args.seed));
-    checkpoint.threads.push_back(pos);
+    pos.rng_state = RngState(std::minstd_rand(t + seed));
+    positions.push_back(pos);
   }
-  return checkpoint;
+  return positions;
 }
 
 Result<TrainReport> Train(const Encoded& data, const LrSchedule& schedule, double to_epoch,

@@ -59,10 +59,18 @@ struct Checkpoint {
   std::vector<ThreadPosition> threads;  // args.thread entries
 };
 
+// fastText's initial input weights for `args`: uniform in [-1/dim, 1/dim),
+// drawn per row from args.seed and the row index (lazy_matrix.h).
+std::shared_ptr<const RowSource> InitialInputRows(const TrainArgs& args);
+
 // A fresh checkpoint at position 0 for training `data` with `args`: weights
 // initialized as fastText does. Fails on invalid args or when the weight
 // matrices would exceed args.memory_limit_bytes (the message gives both sizes).
 Result<Checkpoint> StartTraining(const Encoded& data, const TrainArgs& args);
+
+// Where each of `threads` threads starts (fastText's): thread t at t/threads
+// of the example order, its generator seeded seed + t.
+std::vector<ThreadPosition> StartPositions(const Encoded& data, int threads, int seed);
 
 struct TrainProgress {
   int64_t tokens_done = 0;

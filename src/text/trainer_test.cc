@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "text/evaluate.h"
@@ -25,10 +26,7 @@ TrainArgs SmallArgs(Loss loss) {
   return args;
 }
 
-bool SameBits(const Matrix& a, const Matrix& b) {
-  return a.rows() == b.rows() && a.cols() == b.cols() &&
-         std::memcmp(a.data(), b.data(), static_cast<size_t>(a.bytes())) == 0;
-}
+using testing::SameBits;
 
 class ResumeTest : public ::testing::TestWithParam<Loss> {};
 
@@ -60,6 +58,28 @@ TEST_P(ResumeTest, SplitTrainingIsBitIdenticalToOneRun) {
   EXPECT_TRUE(SameBits(resumed.model.output(), whole->model.output()));
   // And training did move the weights.
   EXPECT_FALSE(SameBits(split->model.output(), whole->model.output()));
+}
+
+// Training makes exactly the input rows its examples use; every other row
+// stays absent and costs nothing.
+TEST(Trainer, MakesOnlyTheRowsTheDataUses) {
+  auto corpus = BuildCorpus(MakeExamples(200, 4, 3));
+  TrainArgs args = SmallArgs(Loss::kSoftmax);
+  args.dict.bucket = 2000000;
+  args.epoch = 2;
+  auto data = corpus->Encode(args.dict);
+  ASSERT_TRUE(data.ok());
+  auto checkpoint = StartTraining(**data, args);
+  ASSERT_TRUE(checkpoint.ok());
+  EXPECT_EQ(checkpoint->model.input().present_rows(), 0);
+  ASSERT_TRUE(Train(**data, LrSchedule::FastText(args), 2, *checkpoint).ok());
+  std::vector<int32_t> used((*data)->inputs);
+  std::sort(used.begin(), used.end());
+  used.erase(std::unique(used.begin(), used.end()), used.end());
+  EXPECT_EQ(checkpoint->model.input().PresentRowIds(), used);
+  // The slot table (4 bytes a row) and a few chunks, against 64 for a dense row.
+  EXPECT_LT(checkpoint->model.input().resident_bytes(),
+            checkpoint->model.input().rows() * args.dim * 4 / 8);
 }
 
 INSTANTIATE_TEST_SUITE_P(Losses, ResumeTest,
@@ -156,11 +176,16 @@ TEST(StartTraining, RefusesWeightsAboveTheMemoryLimit) {
   TrainArgs args = SmallArgs(Loss::kSoftmax);
   args.dict.bucket = 2000000;
   args.dim = 300;
-  args.memory_limit_bytes = 100 << 20;
   auto data = corpus->Encode(args.dict);
+  // 2.3M x 300 floats would be 2.6 GB, but rows are made only when used: the
+  // slot table (9 MB) and the few rows 50 examples use fit in 100 MiB...
+  args.memory_limit_bytes = 100 << 20;
+  EXPECT_TRUE(StartTraining(**data, args).ok());
+  // ...and not in 4 MiB.
+  args.memory_limit_bytes = 4 << 20;
   auto checkpoint = StartTraining(**data, args);
   ASSERT_FALSE(checkpoint.ok());
-  EXPECT_NE(checkpoint.message().find("above the memory limit of 100 MiB"), std::string::npos)
+  EXPECT_NE(checkpoint.message().find("above the memory limit of 4 MiB"), std::string::npos)
       << checkpoint.message();
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 
 namespace rungs::text {
 
@@ -32,6 +33,18 @@ inline float Dot(const float* __restrict a, const float* __restrict b, int64_t n
   float d = 0.0f;
   for (int64_t j = 0; j < n; ++j) d += a[j] * b[j];
   return d;
+}
+
+// hidden = the mean of `rows` (not empty), summed in order as fastText
+// does; rows a few ahead are prefetched, which hides most cache misses.
+inline void MeanOfRows(std::span<float* const> rows, float* __restrict hidden, int64_t n) {
+  constexpr size_t kAhead = 6;
+  Zero(hidden, n);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (i + kAhead < rows.size()) PrefetchRow(rows[i + kAhead], n);
+    AddTo(hidden, rows[i], n);
+  }
+  Scale(hidden, static_cast<float>(1.0 / static_cast<double>(rows.size())), n);
 }
 
 }  // namespace rungs::text

@@ -1,11 +1,11 @@
 #include "trial/checkpoint_cache.h"
 
+#include "text/memory_estimate.h"
+
 namespace rungs::trial {
 
 int64_t CheckpointCache::SizeOf(const text::Checkpoint& checkpoint) {
-  const text::Model& m = checkpoint.model;
-  return (m.input().rows() * m.input().cols() + m.output().rows() * m.output().cols()) *
-         static_cast<int64_t>(sizeof(float));
+  return text::CheckpointBytes(checkpoint);
 }
 
 std::unique_ptr<text::Checkpoint> CheckpointCache::Take(uint32_t trial) {

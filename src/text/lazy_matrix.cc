@@ -1,0 +1,130 @@
+#include "text/lazy_matrix.h"
+
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <thread>
+
+namespace rungs::text {
+namespace {
+
+// SplitMix64's output function: a bijection that mixes every input bit into
+// every output bit.
+uint64_t Mix(uint64_t z) {
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+}  // namespace
+
+void UniformRows::Fill(int64_t row, float* out) const {
+  // A SplitMix64 stream started from a hash of (seed, row); each 64-bit draw
+  // gives two 24-bit uniforms u, mapped to (2u - 1) * a exactly in float.
+  constexpr uint64_t kGamma = 0x9E3779B97F4A7C15ull;
+  uint64_t state = Mix((static_cast<uint64_t>(static_cast<uint32_t>(seed_)) << 32) ^
+                       Mix(static_cast<uint64_t>(row) + kGamma));
+  constexpr float kScale = 1.0f / (1 << 23);  // 24-bit integer -> [0, 2)
+  for (int64_t j = 0; j < cols_; j += 2) {
+    state += kGamma;
+    const uint64_t bits = Mix(state);
+    out[j] = (static_cast<float>(bits >> 40) * kScale - 1.0f) * a_;
+    if (j + 1 < cols_) out[j + 1] = (static_cast<float>((bits >> 16) & 0xFFFFFF) * kScale - 1.0f) * a_;
+  }
+}
+
+LazyMatrix::Storage::Storage(int64_t rows, int64_t chunk_count)
+    : slots(new std::atomic<int32_t>[static_cast<size_t>(rows)]),
+      chunks(new std::atomic<float*>[static_cast<size_t>(chunk_count)]),
+      nchunks(chunk_count) {
+  for (int64_t i = 0; i < rows; ++i) slots[i].store(kAbsent, std::memory_order_relaxed);
+  for (int64_t c = 0; c < chunk_count; ++c) chunks[c].store(nullptr, std::memory_order_relaxed);
+}
+
+LazyMatrix::Storage::~Storage() {
+  for (int64_t c = 0; c < nchunks; ++c) std::free(chunks[c].load(std::memory_order_relaxed));
+}
+
+LazyMatrix::LazyMatrix(int64_t rows, int64_t cols, std::shared_ptr<const RowSource> source)
+    : rows_(rows), cols_(cols), source_(std::move(source)),
+      storage_(std::make_unique<Storage>(rows, (rows + kChunkRows - 1) / kChunkRows)) {}
+
+LazyMatrix::LazyMatrix(const LazyMatrix& other) : LazyMatrix(other.rows_, other.cols_, other.source_) {
+  for (int64_t i = 0; i < rows_; ++i) {
+    if (const float* row = other.RowIfPresent(i)) {
+      std::memcpy(MutableRow(i), row, static_cast<size_t>(cols_) * sizeof(float));
+    }
+  }
+}
+
+LazyMatrix& LazyMatrix::operator=(const LazyMatrix& other) {
+  if (this != &other) *this = LazyMatrix(other);
+  return *this;
+}
+
+float* LazyMatrix::ChunkFor(int64_t slot) {
+  std::atomic<float*>& chunk = storage_->chunks[slot / kChunkRows];
+  float* p = chunk.load(std::memory_order_acquire);
+  if (p != nullptr) return p;
+  std::lock_guard<std::mutex> lock(storage_->chunk_mu);
+  p = chunk.load(std::memory_order_acquire);
+  if (p == nullptr) {
+    // malloc maps large chunks lazily, so rows not yet made stay unmapped.
+    p = static_cast<float*>(std::malloc(static_cast<size_t>(kChunkRows * cols_) * sizeof(float)));
+    if (p == nullptr) throw std::bad_alloc();
+    chunk.store(p, std::memory_order_release);
+  }
+  return p;
+}
+
+float* LazyMatrix::Make(int64_t i) {
+  std::atomic<int32_t>& slot = storage_->slots[i];
+  int32_t expected = kAbsent;
+  if (slot.compare_exchange_strong(expected, kMaking, std::memory_order_acq_rel)) {
+    const int64_t s = storage_->used.fetch_add(1, std::memory_order_relaxed);
+    float* row = ChunkFor(s) + (s % kChunkRows) * cols_;
+    if (source_ != nullptr) {
+      source_->Fill(i, row);
+    } else {
+      std::memset(row, 0, static_cast<size_t>(cols_) * sizeof(float));
+    }
+    slot.store(static_cast<int32_t>(s), std::memory_order_release);
+    return row;
+  }
+  // Another thread is making this row: it takes a few hundred nanoseconds.
+  int32_t s = expected;
+  while (s < 0) {
+    std::this_thread::yield();
+    s = slot.load(std::memory_order_acquire);
+  }
+  return At(s);
+}
+
+const float* LazyMatrix::Row(int64_t i, float* scratch) const {
+  if (const float* row = RowIfPresent(i)) return row;
+  if (source_ != nullptr) {
+    source_->Fill(i, scratch);
+  } else {
+    std::memset(scratch, 0, static_cast<size_t>(cols_) * sizeof(float));
+  }
+  return scratch;
+}
+
+int64_t LazyMatrix::present_rows() const { return storage_->used.load(std::memory_order_acquire); }
+
+std::vector<int32_t> LazyMatrix::PresentRowIds() const {
+  std::vector<int32_t> ids;
+  ids.reserve(static_cast<size_t>(present_rows()));
+  for (int64_t i = 0; i < rows_; ++i) {
+    if (present(i)) ids.push_back(static_cast<int32_t>(i));
+  }
+  return ids;
+}
+
+int64_t LazyMatrix::resident_bytes() const {
+  const int64_t chunks = (present_rows() + kChunkRows - 1) / kChunkRows;
+  return chunks * kChunkRows * cols_ * int64_t{sizeof(float)} + rows_ * int64_t{sizeof(int32_t)} +
+         storage_->nchunks * int64_t{sizeof(float*)};
+}
+
+}  // namespace rungs::text

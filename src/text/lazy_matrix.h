@@ -1,0 +1,123 @@
+// LazyMatrix: the input matrix of a model (word and n-gram rows), whose rows
+// come into being when they are first used. Until then a row reads as its
+// initial value, which a RowSource computes from the row index alone.
+//
+// Why: a fastText model has nwords + bucket rows (2M buckets x dim 100 is
+// 800 MB), but training on a small corpus touches a fraction of them. fastText
+// allocates and fills every row up front; here a training pays, in memory and
+// time, for the rows it touches, and the untouched rows are computed only
+// when a whole model is written (doc/lazy-matrix.md).
+//
+// Layout: present rows are packed in the order they were made, in chunks of
+// kChunkRows rows; a table of one int32 per row gives each row's slot (or
+// absent). Only present rows and the slot table are resident.
+//
+// Threads: MutableRow may be called from any number of threads at once
+// (Hogwild training): when several threads make the same row, one wins a
+// compare-exchange on the row's slot and fills it, the others wait for it;
+// since the initial value depends on the row index only, the result does not
+// depend on who won. Writes to a row's values are not synchronized (Hogwild).
+// Everything else (copy, Row, RowIfPresent) must not run concurrently with
+// MutableRow making new rows.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+namespace rungs::text {
+
+// The initial value of every row of a LazyMatrix. Implementations are
+// immutable and safe to call from many threads.
+class RowSource {
+ public:
+  virtual ~RowSource() = default;
+  // Writes row `row`'s initial value (cols floats) into `out`.
+  virtual void Fill(int64_t row, float* out) const = 0;
+};
+
+// fastText's initial input weights, uniform in [-a, a) with a = 1/dim, but
+// drawn per row from a generator keyed by (seed, row): the value of a row
+// does not depend on the thread count nor on which rows were drawn before.
+class UniformRows : public RowSource {
+ public:
+  UniformRows(int64_t cols, float a, int32_t seed) : cols_(cols), a_(a), seed_(seed) {}
+  void Fill(int64_t row, float* out) const override;
+
+ private:
+  int64_t cols_;
+  float a_;
+  int32_t seed_;
+};
+
+class LazyMatrix {
+ public:
+  static constexpr int64_t kChunkRows = 1024;
+
+  LazyMatrix() : LazyMatrix(0, 0, nullptr) {}
+  // rows x cols, no row present yet; absent rows read as `source` gives them
+  // (zeros when source is null). Throws std::bad_alloc when the slot table
+  // cannot be allocated.
+  LazyMatrix(int64_t rows, int64_t cols, std::shared_ptr<const RowSource> source);
+  // Copies the present rows (packed in row order) and shares the source.
+  LazyMatrix(const LazyMatrix& other);
+  LazyMatrix& operator=(const LazyMatrix& other);
+  LazyMatrix(LazyMatrix&&) noexcept = default;
+  LazyMatrix& operator=(LazyMatrix&&) noexcept = default;
+
+  int64_t rows() const { return rows_; }
+  int64_t cols() const { return cols_; }
+  const std::shared_ptr<const RowSource>& source() const { return source_; }
+
+  // Row i, made from the source first if absent. Safe from many threads.
+  float* MutableRow(int64_t i) {
+    const int32_t slot = storage_->slots[i].load(std::memory_order_acquire);
+    return slot >= 0 ? At(slot) : Make(i);
+  }
+  // Row i if present, else nullptr.
+  const float* RowIfPresent(int64_t i) const {
+    const int32_t slot = storage_->slots[i].load(std::memory_order_acquire);
+    return slot >= 0 ? At(slot) : nullptr;
+  }
+  // Row i: the present row, or its initial value written into `scratch`
+  // (cols floats) and `scratch` returned. Does not make the row.
+  const float* Row(int64_t i, float* scratch) const;
+
+  bool present(int64_t i) const { return RowIfPresent(i) != nullptr; }
+  // Rows made so far.
+  int64_t present_rows() const;
+  // Ids of the present rows, ascending.
+  std::vector<int32_t> PresentRowIds() const;
+  // Bytes this matrix holds: present rows (whole chunks), the slot table and
+  // the chunk table.
+  int64_t resident_bytes() const;
+
+ private:
+  struct Storage {
+    explicit Storage(int64_t rows, int64_t chunks);
+    std::unique_ptr<std::atomic<int32_t>[]> slots;  // per row: slot, or kAbsent/kMaking
+    std::unique_ptr<std::atomic<float*>[]> chunks;  // owned; freed by ~Storage
+    int64_t nchunks = 0;
+    std::atomic<int64_t> used{0};                   // slots handed out
+    std::mutex chunk_mu;                            // serializes chunk allocation
+    ~Storage();
+  };
+  static constexpr int32_t kAbsent = -1;
+  static constexpr int32_t kMaking = -2;
+
+  float* At(int32_t slot) const {
+    return storage_->chunks[slot / kChunkRows].load(std::memory_order_relaxed) +
+           (slot % kChunkRows) * cols_;
+  }
+  float* Make(int64_t i);
+  float* ChunkFor(int64_t slot);
+
+  int64_t rows_ = 0;
+  int64_t cols_ = 0;
+  std::shared_ptr<const RowSource> source_;
+  std::unique_ptr<Storage> storage_;
+};
+
+}  // namespace rungs::text

@@ -1,0 +1,71 @@
+#include "text/memory_estimate.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "text/lazy_matrix.h"
+#include "text/loss.h"
+
+namespace rungs::text {
+namespace {
+
+template <class T>
+int64_t Bytes(const std::vector<T>& v) {
+  return static_cast<int64_t>(v.capacity() * sizeof(T));
+}
+
+// The input matrix with `used` rows made: whole chunks of rows, one slot per
+// row, one pointer per chunk.
+int64_t InputMatrixBytes(int64_t rows, int64_t used, int64_t dim) {
+  const int64_t chunk = LazyMatrix::kChunkRows;
+  const int64_t chunks_used = (used + chunk - 1) / chunk;
+  return chunks_used * chunk * dim * int64_t{sizeof(float)} + rows * int64_t{sizeof(int32_t)} +
+         (rows + chunk - 1) / chunk * int64_t{sizeof(float*)};
+}
+
+}  // namespace
+
+CorpusStats StatsOf(const Encoded& data) {
+  const Dictionary& dict = *data.dict;
+  CorpusStats s;
+  s.examples = data.size();
+  s.nwords = dict.nwords();
+  s.nlabels = dict.nlabels();
+  s.input_rows = dict.InputRows();
+  std::vector<bool> used(static_cast<size_t>(s.input_rows));
+  for (int32_t row : data.inputs) {
+    if (!used[row]) {
+      used[row] = true;
+      ++s.used_rows;
+    }
+  }
+  for (int64_t i = 0; i < data.size(); ++i) {
+    s.max_example_rows = std::max<int64_t>(s.max_example_rows, data.Inputs(i).size());
+  }
+  s.dictionary_bytes = dict.bytes() + Bytes(data.input_begin) + Bytes(data.inputs) +
+                       Bytes(data.label_begin) + Bytes(data.labels) + Bytes(data.ntokens);
+  return s;
+}
+
+MemoryEstimate EstimateTrainingMemory(const TrainArgs& args, const CorpusStats& stats) {
+  const int64_t dim = args.dim;
+  MemoryEstimate e;
+  e.dictionary = stats.dictionary_bytes;
+  e.input = InputMatrixBytes(stats.input_rows, stats.used_rows, dim);
+  e.output = int64_t{stats.nlabels} * dim * int64_t{sizeof(float)};
+  e.loss = LossLayer::EstimateBytes(args.loss, stats.nlabels);
+  // Per thread: hidden, grad, output scores and the example's row pointers
+  // (trainer.cc); the example order is shared.
+  const int64_t per_thread = (2 * dim + stats.nlabels) * int64_t{sizeof(float)} +
+                             stats.max_example_rows * int64_t{sizeof(float*)};
+  e.threads = args.thread * per_thread + stats.examples * int64_t{sizeof(int32_t)};
+  return e;
+}
+
+int64_t CheckpointBytes(const Checkpoint& checkpoint) {
+  const Model& m = checkpoint.model;
+  return m.input().resident_bytes() + m.output().bytes() +
+         static_cast<int64_t>(checkpoint.threads.size() * sizeof(ThreadPosition));
+}
+
+}  // namespace rungs::text

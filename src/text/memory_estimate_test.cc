@@ -1,0 +1,116 @@
+#include "text/memory_estimate.h"
+
+#include <gtest/gtest.h>
+#include <malloc.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <string>
+
+#include "text/synthetic_corpus_testing.h"
+
+namespace rungs::text {
+namespace {
+
+// Heap bytes in use now: the main arena and mmapped blocks.
+int64_t HeapInUse() {
+  const struct mallinfo2 info = mallinfo2();
+  return static_cast<int64_t>(info.uordblks + info.hblkhd);
+}
+
+struct Measured {
+  int64_t peak = 0;  // heap growth above the loaded corpus during training
+  MemoryEstimate estimate;
+};
+
+// Loads MR, then encodes and trains `args` for one epoch, sampling the heap
+// every millisecond while the worker threads run.
+Measured TrainAndMeasure(const TrainArgs& args) {
+  ReadOptions options;
+  options.format = Format::kCsv;
+  auto corpus = Corpus::Load(std::string(RUNGS_SHARED_DATA) + "/mr/train.csv", options);
+  EXPECT_TRUE(corpus.ok()) << corpus.message();
+  const int64_t baseline = HeapInUse();
+  Measured m;
+  {
+    auto data = (*corpus)->Encode(args.dict);
+    EXPECT_TRUE(data.ok());
+    auto checkpoint = StartTraining(**data, args);
+    EXPECT_TRUE(checkpoint.ok()) << checkpoint.message();
+    TrainControl control;
+    control.progress_interval = std::chrono::milliseconds(1);
+    control.on_progress = [&](const TrainProgress&) {
+      m.peak = std::max(m.peak, HeapInUse() - baseline);
+    };
+    EXPECT_TRUE(Train(**data, LrSchedule::FastText(args), 1, *checkpoint, control).ok());
+    m.peak = std::max(m.peak, HeapInUse() - baseline);
+    m.estimate = EstimateTrainingMemory(args, StatsOf(**data));
+  }
+  return m;
+}
+
+struct Setting {
+  const char* name;
+  int dim;
+  int word_ngrams;
+  int bucket;
+  int minn, maxn;
+  Loss loss;
+  int thread;
+};
+
+class EstimateTest : public ::testing::TestWithParam<Setting> {};
+
+// The estimate is within 5% of the heap a real training grows by. One
+// thread: its epoch visits every example, so every used row is made (with
+// more threads, an epoch may end before a thread reaches the last examples
+// of its share, and fewer rows are made than the estimate counts).
+TEST_P(EstimateTest, PredictsTheHeapATrainingUses) {
+  const Setting& s = GetParam();
+  TrainArgs args;
+  args.dim = s.dim;
+  args.dict.word_ngrams = s.word_ngrams;
+  args.dict.bucket = s.bucket;
+  args.dict.minn = s.minn;
+  args.dict.maxn = s.maxn;
+  args.loss = s.loss;
+  args.thread = s.thread;
+  const Measured m = TrainAndMeasure(args);
+  const double ratio = static_cast<double>(m.estimate.total()) / static_cast<double>(m.peak);
+  std::printf("%s: estimate %lld bytes, measured %lld (ratio %.3f)\n", s.name,
+              static_cast<long long>(m.estimate.total()), static_cast<long long>(m.peak), ratio);
+  EXPECT_NEAR(ratio, 1.0, 0.05) << s.name << ": estimate " << m.estimate.total() << " (input "
+                                << m.estimate.input << ", dictionary " << m.estimate.dictionary
+                                << "), measured " << m.peak;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Mr, EstimateTest,
+    ::testing::Values(Setting{"bigrams_2M", 100, 2, 2000000, 0, 0, Loss::kSoftmax, 1},
+                      Setting{"trigrams_200k_ns", 50, 3, 200000, 0, 0, Loss::kNs, 1},
+                      Setting{"unigrams_hs", 20, 1, 2000000, 0, 0, Loss::kHs, 1},
+                      Setting{"subwords_ova", 30, 1, 500000, 3, 5, Loss::kOva, 1}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+TEST(Estimate, ACheckpointHoldsItsRowsAndOutput) {
+  auto corpus = testing::BuildCorpus(testing::MakeExamples(200, 3, 1));
+  TrainArgs args;
+  args.dim = 10;
+  args.thread = 1;
+  args.dict.word_ngrams = 2;
+  args.dict.bucket = 100000;
+  auto data = corpus->Encode(args.dict);
+  ASSERT_TRUE(data.ok());
+  auto checkpoint = StartTraining(**data, args);
+  ASSERT_TRUE(checkpoint.ok());
+  ASSERT_TRUE(Train(**data, LrSchedule::FastText(args), 1, *checkpoint).ok());
+  const CorpusStats stats = StatsOf(**data);
+  const MemoryEstimate e = EstimateTrainingMemory(args, stats);
+  // The trained checkpoint holds what the estimate says the weights take.
+  EXPECT_EQ(CheckpointBytes(*checkpoint), e.input + e.output + int64_t{sizeof(ThreadPosition)});
+  EXPECT_EQ(checkpoint->model.input().present_rows(), stats.used_rows);
+}
+
+}  // namespace
+}  // namespace rungs::text
