@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "exec/simulated_executor.h"
+#include "exec/synthetic_objective.h"
 #include "store/journal.h"
 
 namespace rungs::driver::testing {
