@@ -4,11 +4,10 @@
 #include <cmath>
 #include <ctime>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <thread>
 
 #include "aws/credentials.h"
+#include "base/text_file.h"
 #include "aws/endpoint.h"
 #include "driver/experiment_loop.h"
 #include "driver/options_json.h"
@@ -35,14 +34,6 @@ namespace fs = std::filesystem;
 constexpr const char* kJournalFile = "journal.sqlite";
 constexpr const char* kSpecFile = "experiment.json";
 
-Result<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Fail("cannot read " + path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 // Everything the run needs that follows from the spec, checked up front.
 struct Prepared {
   std::string space_toml;
@@ -58,7 +49,7 @@ Result<Prepared> Prepare(const TuneSpec& spec) {
   if (spec.space_file.empty()) {
     p.space_toml = std::string(trial::DefaultClassifierSpaceToml());
   } else {
-    Result<std::string> text = ReadFile(spec.space_file);
+    Result<std::string> text = ReadTextFile(spec.space_file);
     if (!text.ok()) return Fail("--space: " + text.message());
     p.space_toml = *text;
   }
@@ -303,7 +294,7 @@ Result<TuneSpec> WithLocalData(TuneSpec spec, ProgressMode mode) {
 
 Result<TuneSpec> ReadSavedSpec(const std::string& dir) {
   std::string path = (fs::path(dir) / kSpecFile).string();
-  Result<std::string> text = ReadFile(path);
+  Result<std::string> text = ReadTextFile(path);
   if (!text.ok()) return Fail(dir + " holds no rungs experiment (" + text.message() + ")");
   nlohmann::json json = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
   if (json.is_discarded()) return Fail(path + ": not valid JSON");
