@@ -11,8 +11,8 @@
 #include "driver/options_json.h"
 #include "driver/replay.h"
 #include "driver/scheduler_from_record.h"
+#include "driver/simulation_objective.h"
 #include "exec/simulated_executor.h"
-#include "exec/simulation_space.h"
 #include "space/space.h"
 #include "store/journal.h"
 
@@ -36,23 +36,35 @@ Status Check(const SimulationOptions& o) {
     return bad("noise", "must be in [0, 1], got " + std::to_string(o.noise));
   }
   if (o.resume && o.journal.empty()) return bad("resume", "needs --journal PATH");
+  if (o.budget_epochs < 0) return bad("budget-epochs", "must not be negative");
+  if (o.blackbox.empty() && !o.space.empty()) {
+    return bad("space", "needs --blackbox (the synthetic objective has its own space)");
+  }
+  if (!o.blackbox.empty()) {
+    if (o.space.empty() && !o.resume) return bad("blackbox", "needs --space FILE");
+    if (o.failure_rate != 0) return bad("failure-rate", "is for the synthetic objective only");
+    if (!(o.blackbox_timeout > 0)) return bad("blackbox-timeout", "must be positive");
+  }
   return Status::Ok();
 }
 
 // The bytes malloc has handed out and not had back, process-wide.
 size_t HeapInUse() { return mallinfo2().uordblks; }
 
-store::ExperimentRecord NewRecord(const SimulationOptions& o) {
+Result<store::ExperimentRecord> NewRecord(const SimulationOptions& o) {
   sched::Options options;
   options.min_epochs = o.min_epochs;
   options.max_epochs = o.max_epochs;
   options.eta = o.eta;
   options.promotion = o.promotion;
   options.max_trials = int64_t(o.jobs);  // never the binding limit: --jobs is
+  options.budget_epochs = o.budget_epochs;
+  Result<std::string> space_toml = SimulationSpaceFor(o);
+  if (!space_toml.ok()) return space_toml.error();
   store::ExperimentRecord record;
   record.id = "sim-" + std::to_string(std::time(nullptr)) + "-" + std::to_string(o.seed);
-  record.name = "rungs simulate";
-  record.space_toml = exec::SimulationSpaceToml();
+  record.name = o.blackbox.empty() ? "rungs simulate" : "rungs simulate --blackbox " + o.blackbox;
+  record.space_toml = *space_toml;
   record.scheduler = o.scheduler;
   record.options_json = OptionsToJson(options).dump();
   record.seed = o.seed;
@@ -106,7 +118,9 @@ Result<nlohmann::json> RunSimulation(const SimulationOptions& o) {
                                             resume.now));
     RUNGS_RETURN_IF_ERROR(journal->Commit());
   } else {
-    record = NewRecord(o);
+    Result<store::ExperimentRecord> made_record = NewRecord(o);
+    if (!made_record.ok()) return made_record.error();
+    record = std::move(*made_record);
     Result<std::unique_ptr<sched::Scheduler>> made = MakeSchedulerFromRecord(record);
     if (!made.ok()) return Fail("simulate: " + made.message());
     scheduler = std::move(*made);
@@ -119,12 +133,9 @@ Result<nlohmann::json> RunSimulation(const SimulationOptions& o) {
   Result<sched::Options> options = RecordOptions(record);
   if (!options.ok()) return options.error();
 
-  exec::ObjectiveOptions objective_options;
-  objective_options.seed = record.seed;
-  objective_options.failure_rate = o.failure_rate;
-  objective_options.noise = o.noise;
-  exec::SyntheticObjective objective(exec::SimulationDimensions(), objective_options);
-  exec::SimulatedExecutor executor(objective, o.workers, options->promotion);
+  Result<SimulationObjective> objective = SimulationObjective::Make(o, record);
+  if (!objective.ok()) return objective.error();
+  exec::SimulatedExecutor executor(objective->objective(), o.workers, options->promotion);
 
   LoopOptions loop_options;
   loop_options.max_jobs = o.jobs;
@@ -159,13 +170,13 @@ Result<nlohmann::json> RunSimulation(const SimulationOptions& o) {
       {"bytes_per_trial",
        new_trials ? (double(heap_after) - double(heap_before)) / double(new_trials) : 0},
       {"bytes_measured_by", "mallinfo2().uordblks growth over the run / trials started in it"},
-      {"config_bytes", exec::SimulationDimensions().size() * sizeof(double)},
       {"virtual_seconds", p.now},
       {"wall_seconds", wall},
-      {"optimum", objective.options().peak},
+      {"objective", objective->Report()},
   };
+  Result<space::Space> space = space::Space::FromToml(record.space_toml, "experiment space");
+  report["config_bytes"] = space.ok() ? space->size() * sizeof(double) : 0;
   if (p.best) {
-    Result<space::Space> space = space::Space::FromToml(record.space_toml, "experiment space");
     report["best"] = {{"trial", p.best->trial},
                       {"rung", p.best->rung},
                       {"epochs", p.best->epochs},
