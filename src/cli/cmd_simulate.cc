@@ -22,6 +22,9 @@ Command AddSimulateCommand(CLI::App& app) {
   sub->add_option("--budget-epochs", o->budget_epochs,
                   "stop starting jobs once this many epochs are trained or reserved (0: no limit)")
       ->capture_default_str();
+  sub->add_option("--budget-seconds", o->budget_seconds,
+                  "start no job after this much virtual time (0: no limit)")
+      ->capture_default_str();
   sub->add_option("--seed", o->seed, "seed of the scheduler and the objective")
       ->capture_default_str();
   sub->add_option("--journal", o->journal, "record the run in this SQLite journal (new file)");

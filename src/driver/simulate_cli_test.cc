@@ -318,6 +318,7 @@ TEST(SimulateCli, BlackboxFlagsThatDoNotFitAreRefusedByName) {
       {{"--blackbox", blackbox, "--space", dir.File("space.toml"), "--blackbox-timeout", "0"},
        "--blackbox-timeout must be positive"},
       {{"--budget-epochs", "-1"}, "--budget-epochs must not be negative"},
+      {{"--budget-seconds", "-1"}, "--budget-seconds must not be negative"},
   };
   for (const Case& c : cases) {
     std::vector<std::string> args = {"simulate"};
@@ -342,6 +343,21 @@ TEST(SimulateCli, BudgetEpochsBoundsTheEpochsTrained) {
   while (*rows->Step()) epochs += nlohmann::json::parse(rows->Text(0))["epochs_trained"].get<int64_t>();
   EXPECT_LE(epochs, 500);
   EXPECT_GT(epochs, 500 - 27);  // a job of at most R epochs no longer fitted
+}
+
+TEST(SimulateCli, BudgetSecondsStopsStartingJobsAtThatVirtualTime) {
+  TempDir dir;
+  Outcome run = Rungs(dir, {"simulate", "--workers", "16", "--jobs", "100000",
+                            "--budget-seconds", "200", "--journal", dir.File("j.db")});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  nlohmann::json report = nlohmann::json::parse(run.out);
+  EXPECT_EQ(report["stopped_because"], "done");  // the scheduler's budget ran out
+  Result<store::Database> db = store::Database::Open(dir.File("j.db"), false);
+  ASSERT_TRUE(db.ok()) << db.message();
+  Result<store::Statement> last = db->Prepare("SELECT max(now) FROM jobs");
+  ASSERT_TRUE(*last->Step());
+  EXPECT_LT(last->Double(0), 200);  // every job started before 200 s
+  EXPECT_GT(report["virtual_seconds"].get<double>(), 150);
 }
 
 }  // namespace

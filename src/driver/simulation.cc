@@ -37,6 +37,7 @@ Status Check(const SimulationOptions& o) {
   }
   if (o.resume && o.journal.empty()) return bad("resume", "needs --journal PATH");
   if (o.budget_epochs < 0) return bad("budget-epochs", "must not be negative");
+  if (!(o.budget_seconds >= 0)) return bad("budget-seconds", "must not be negative");
   if (o.blackbox.empty() && !o.space.empty()) {
     return bad("space", "needs --blackbox (the synthetic objective has its own space)");
   }
@@ -59,6 +60,7 @@ Result<store::ExperimentRecord> NewRecord(const SimulationOptions& o) {
   options.promotion = o.promotion;
   options.max_trials = int64_t(o.jobs);  // never the binding limit: --jobs is
   options.budget_epochs = o.budget_epochs;
+  options.max_seconds = o.budget_seconds;
   Result<std::string> space_toml = SimulationSpaceFor(o);
   if (!space_toml.ok()) return space_toml.error();
   store::ExperimentRecord record;
@@ -139,6 +141,7 @@ Result<nlohmann::json> RunSimulation(const SimulationOptions& o) {
 
   LoopOptions loop_options;
   loop_options.max_jobs = o.jobs;
+  loop_options.max_seconds = options->max_seconds;
   loop_options.sample_at_trials = SamplePoints(o.jobs);
   const uint64_t trials_before = resume.trials;
   const uint64_t results_before = resume.results;

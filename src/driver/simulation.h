@@ -22,6 +22,7 @@ struct SimulationOptions {
   int workers = 100;                   // jobs at once, 1..10,000,000
   uint64_t jobs = 10000;               // stop after this many jobs in total
   int64_t budget_epochs = 0;           // total epochs trained; 0: no limit
+  double budget_seconds = 0;           // no job starts after this virtual time; 0: no limit
   uint64_t seed = 1;
   std::string journal;                 // SQLite journal path; empty: none
   bool resume = false;                 // continue the journal at `journal`
