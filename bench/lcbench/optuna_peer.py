@@ -15,7 +15,8 @@ blackbox's cumulative seconds), asks the pruner, and takes a new trial when
 the trial is pruned or reaches R. A trial's whole curve comes from the
 blackbox in one request when it starts (it is deterministic, so this is the
 same as asking epoch by epoch). No epoch starts once the budget's epochs have
-been started; running ones finish.
+been started, or at or after --budget-seconds of virtual time, or once a
+metric reached --target; running ones finish.
 
 Output: one CSV line per finished epoch, in time order:
     time,epochs,metric,trial,epoch
@@ -70,6 +71,9 @@ def main():
     ap.add_argument("--workers", type=int, default=32)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--budget-epochs", type=int, required=True)
+    ap.add_argument("--budget-seconds", type=float, default=0, help="virtual; 0: no limit")
+    ap.add_argument("--target", type=float, default=None,
+                    help="stop starting epochs once a metric reaches this")
     ap.add_argument("--min-epochs", type=int, default=1)
     ap.add_argument("--max-epochs", type=int, default=52)
     ap.add_argument("--eta", type=int, default=3)
@@ -91,10 +95,15 @@ def main():
     events = []  # (time the epoch ends, tie-break, worker state)
     order = itertools.count()
     started = 0  # epochs started, all workers
+    reached = False  # a metric reached --target
+
+    def may_start(now):
+        return (started < args.budget_epochs and not reached and
+                not (args.budget_seconds > 0 and now >= args.budget_seconds))
 
     def start_epoch(state, now):
         nonlocal started
-        if started >= args.budget_epochs:
+        if not may_start(now):
             return
         started += 1
         e = state["epoch"] + 1
@@ -103,7 +112,7 @@ def main():
         heapq.heappush(events, (now + took, next(order), state))
 
     def start_trial(now):
-        if started >= args.budget_epochs:
+        if not may_start(now):
             return
         trial = study.ask()
         [(metrics, seconds)] = blackbox.ask([(suggest(trial, params), epochs)])
@@ -121,6 +130,7 @@ def main():
             value = state["metrics"][e - 1]
             finished += 1
             out.write(f"{now!r},{finished},{value!r},{trial.number},{e}\n")
+            reached = reached or (args.target is not None and value >= args.target)
             trial.report(value, e)
             if e == args.max_epochs:
                 study.tell(trial, value)

@@ -9,8 +9,11 @@ Modes (each runnable one task at a time with --tasks; bench/lcbench/README.md):
             the budget (mean and standard deviation over seeds).
   walltime  the default method at 1, 10, 32, 100, 300 and 1000 workers and
             Optuna TPE + HyperbandPruner at 10: virtual seconds until the best
-            validation accuracy is within 1 point of the best any run of this
-            mode found on the task; a table and a plot.
+            validation accuracy is within 1 point of the best any anytime run
+            found on the task (run anytime first); each run stops there, or
+            at --time-factor times the virtual time the default method at 32
+            workers took for the anytime budget, or after --max-jobs jobs;
+            a table and a plot.
   overhead  what the blackbox's process round trips cost: the LCBench blackbox
             asked request by request against one batch, and a simulation with
             the blackbox against one with the synthetic objective.
@@ -107,6 +110,58 @@ def run_one(args, task, method, workers, seed, budget):
                 for r in csv.DictReader(f)]
 
 
+def run_to_target(args, task, method, workers, seed, seconds, target):
+    """A walltime run's trace: it stops once a result reaches `target`, at
+    `seconds` of virtual time, or after --max-jobs jobs."""
+    work = Path(args.work)
+    name = f"wt-{task}-{method}-w{workers}-s{seed}-t{seconds:.0f}-x{target:.4f}"
+    trace_file = work / f"{name}.csv"
+    if not trace_file.exists():
+        partial = work / f"{name}.partial"
+        if method.startswith("optuna"):
+            command = optuna_command(task, workers, seed, 10**12, partial)
+            command += ["--budget-seconds", repr(seconds), "--target", repr(target)]
+            done = subprocess.run(command, capture_output=True, text=True)
+            if done.returncode != 0:
+                raise RuntimeError(f"{' '.join(command)}\nfailed: {done.stderr}")
+        else:
+            journal = work / f"{name}.sqlite"
+            for leftover in work.glob(f"{name}.sqlite*"):
+                leftover.unlink()
+            command = rungs_command(args, task, method, workers, seed, 0, journal)
+            command[command.index("--jobs") + 1] = str(args.max_jobs)
+            command += ["--budget-seconds", repr(seconds)]
+            process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                       text=True)
+            # The journal commits every result: stop the run once one is good enough.
+            while process.poll() is None:
+                time.sleep(0.25)
+                if journal.exists() and reached(journal, target):
+                    process.terminate()
+            if process.wait() not in (0, -15):
+                raise RuntimeError(f"{' '.join(command)}\nfailed: {process.stderr.read()}")
+            with open(partial, "w") as out:
+                out.write("time,epochs,metric\n")
+                for row in journal_trace(journal):
+                    out.write("%r,%d,%r\n" % row)
+            for leftover in work.glob(f"{name}.sqlite*"):
+                leftover.unlink()
+        partial.rename(trace_file)
+    with open(trace_file) as f:
+        return [(float(r["time"]), int(r["epochs"]), float(r["metric"]))
+                for r in csv.DictReader(f)]
+
+
+def reached(journal, target):
+    try:
+        db = sqlite3.connect(f"file:{journal}?mode=ro", uri=True)
+        best = db.execute("SELECT max(metric) FROM results").fetchone()[0]
+        db.close()
+    except sqlite3.Error:  # not created yet
+        return False
+    return best is not None and best >= target
+
+
 def run_all(args, runs):
     """runs: [(task, method, workers, seed, budget)] -> {run: trace}."""
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
@@ -174,31 +229,47 @@ def anytime(args):
 
 def walltime(args):
     seeds = range(1, args.seeds + 1)
-    rungs_runs = [(task, args.method, w, s, args.budget_epochs)
-                  for task in args.tasks for w in args.worker_counts for s in seeds]
-    optuna_runs = [(task, "optuna-tpe-hb", args.optuna_workers, s, args.budget_epochs)
-                   for task in args.tasks for s in seeds]
-    traces = run_all(args, rungs_runs + optuna_runs)
+    anytime_runs = [(task, args.method, 32, s, args.budget_epochs)
+                    for task in args.tasks for s in range(1, 21)]
+    work = Path(args.work)
+    plan = {}
+    for task in args.tasks:
+        # The reference: the best any anytime run (every method, every seed) found.
+        found = [max(float(r["metric"]) for r in csv.DictReader(open(f)))
+                 for f in work.glob(f"{task}-*-b{args.budget_epochs}.csv")]
+        ends = [run_one(args, *r)[-1][0] for r in anytime_runs if r[0] == task
+                and (work / f"{r[0]}-{r[1]}-w{r[2]}-s{r[3]}-b{r[4]}.csv").exists()]
+        if not found or not ends:
+            sys.exit(f"walltime needs the anytime traces of task {task} in {work}: run anytime first")
+        plan[task] = (max(found) - args.within, args.time_factor * statistics.median(ends),
+                      max(found), len(found))
+    runs = [(task, args.method, w, s) for task in args.tasks for w in args.worker_counts
+            for s in seeds] + [(task, "optuna-tpe-hb", args.optuna_workers, s)
+                               for task in args.tasks for s in seeds]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
+        futures = {r: pool.submit(run_to_target, args, *r, plan[r[0]][1], plan[r[0]][0])
+                   for r in runs}
+        traces = {r: f.result() for r, f in futures.items()}
     print(f"Virtual seconds until the best validation accuracy is within {args.within} point of "
-          f"the best any run below found on the task; budget {args.budget_epochs} epochs per "
-          f"run, {args.seeds} seeds: median [25th-75th percentile], runs that got there.\n")
+          f"the best any anytime run found on the task; each run stops there, at "
+          f"{args.time_factor:g}x the median virtual time {args.method} at 32 workers took for "
+          f"{args.budget_epochs} epochs, or after {args.max_jobs} jobs; {args.seeds} seeds: median "
+          f"[25th-75th percentile] (\"never\": not within the run), runs that got there.\n")
     rows = [(args.method, w) for w in args.worker_counts] + [("optuna-tpe-hb", args.optuna_workers)]
     plot = {}
     for task in args.tasks:
-        runs = [r for r in traces if r[0] == task]
-        best = max(max(m for _, _, m in traces[r]) for r in runs)
-        target = best - args.within
-        print(f"Task {task}: best found {best:.2f}, target {target:.2f}\n")
+        target, seconds, best, count = plan[task]
+        print(f"Task {task}: best of {count} anytime runs {best:.2f}, target {target:.2f}, "
+              f"runs stop at {seconds:.0f} virtual s\n")
         print("| method | workers | median s | 25th-75th s | reached |")
         print("|---|---|---|---|---|")
         for method, workers in rows:
-            times = sorted(time_to(traces[(task, method, workers, s, args.budget_epochs)], target)
-                           for s in seeds)
+            times = sorted(time_to(traces[(task, method, workers, s)], target) for s in seeds)
             q = statistics.quantiles(times, n=4, method="inclusive") if len(times) > 1 else times * 3
-            reached = sum(math.isfinite(t) for t in times)
+            got = sum(math.isfinite(t) for t in times)
             fmt = lambda t: f"{t:.0f}" if math.isfinite(t) else "never"  # noqa: E731
             print(f"| {method} | {workers} | {fmt(q[1])} | {fmt(q[0])}-{fmt(q[2])} | "
-                  f"{reached}/{len(times)} |")
+                  f"{got}/{len(times)} |")
             plot.setdefault(task, []).append((method, workers, q))
         print()
     if args.plot:
@@ -225,7 +296,8 @@ def draw(args, plot):
                             marker="s", color=color, capsize=3, linestyle="none",
                             label=f"Optuna TPE+Hyperband, task {task}")
     ax.set_xscale("log")
-    ax.set_yscale("log")
+    if any(math.isfinite(q[1]) for rows in plot.values() for _, _, q in rows):
+        ax.set_yscale("log")
     ax.set_xlabel("simulated workers (trials at once)")
     ax.set_ylabel(f"virtual seconds to within {args.within} point of the best")
     ax.set_title("YAHPO LCBench: time to a good model vs parallelism (median, IQR)")
@@ -299,6 +371,9 @@ def main():
     ap.add_argument("--worker-counts", type=int, nargs="+", default=[1, 10, 32, 100, 300, 1000])
     ap.add_argument("--optuna-workers", type=int, default=10)
     ap.add_argument("--within", type=float, default=1.0, help="points of accuracy (walltime)")
+    ap.add_argument("--time-factor", type=float, default=4.0,
+                    help="walltime: runs stop at this times the default method's anytime time")
+    ap.add_argument("--max-jobs", type=int, default=50000, help="walltime: jobs per rungs run")
     ap.add_argument("--seeds", type=int, default=None, help="20 for anytime, 10 for walltime")
     ap.add_argument("--budget-epochs", type=int, default=200 * MAX_EPOCHS)
     ap.add_argument("--requests", type=int, default=2000, help="overhead: requests to time")
