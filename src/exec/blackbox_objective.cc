@@ -13,11 +13,6 @@ using std::chrono::milliseconds;
 constexpr size_t kStderrTailBytes = 2000;
 constexpr milliseconds kStopGrace{1000};
 
-std::string Quote(const std::string& line) {
-  constexpr size_t kMax = 120;
-  return "'" + line.substr(0, kMax) + (line.size() > kMax ? "...'" : "'");
-}
-
 std::string CommandText(const std::vector<std::string>& argv) {
   std::string text;
   for (const std::string& arg : argv) text += (text.empty() ? "" : " ") + arg;
@@ -119,7 +114,7 @@ Result<std::vector<BlackboxAnswer>> BlackboxObjective::Exchange(
     for (const std::string& line : child_->ReadLines(ended ? milliseconds(0) : left)) {
       const std::string where = "stdout line " + std::to_string(++stdout_lines_);
       if (answers.size() == queries.size()) {
-        return ProgramError(where + " answers no request: " + Quote(line));
+        return ProgramError(where + " answers no request: " + QuoteBlackboxLine(line));
       }
       const uint64_t line_id = first + answers.size();
       Result<BlackboxAnswer> answer =

@@ -7,12 +7,6 @@ namespace {
 
 using nlohmann::json;
 
-// The line as it can be quoted in a message: at most 120 bytes.
-std::string Quote(std::string_view line) {
-  constexpr size_t kMax = 120;
-  return "'" + std::string(line.substr(0, kMax)) + (line.size() > kMax ? "...'" : "'");
-}
-
 Error FieldError(std::string_view field, const std::string& problem) {
   return Fail("field '" + std::string(field) + "' " + problem);
 }
@@ -48,6 +42,11 @@ Result<std::vector<double>> Numbers(const json& object, std::string_view field, 
 
 }  // namespace
 
+std::string QuoteBlackboxLine(std::string_view line) {
+  constexpr size_t kMax = 120;
+  return "'" + std::string(line.substr(0, kMax)) + (line.size() > kMax ? "...'" : "'");
+}
+
 std::string BlackboxRequestLine(uint64_t id, const BlackboxQuery& query) {
   json request = {{"v", kBlackboxProtocolVersion},
                   {"id", id},
@@ -58,8 +57,8 @@ std::string BlackboxRequestLine(uint64_t id, const BlackboxQuery& query) {
 
 Result<BlackboxAnswer> ParseBlackboxAnswer(std::string_view line, uint64_t id, size_t epochs) {
   json answer = json::parse(line.begin(), line.end(), nullptr, /*allow_exceptions=*/false);
-  if (answer.is_discarded()) return Fail("not JSON: " + Quote(line));
-  if (!answer.is_object()) return Fail("not a JSON object: " + Quote(line));
+  if (answer.is_discarded()) return Fail("not JSON: " + QuoteBlackboxLine(line));
+  if (!answer.is_object()) return Fail("not a JSON object: " + QuoteBlackboxLine(line));
 
   auto version = answer.find("v");
   if (version == answer.end()) return FieldError("v", "is missing");

@@ -37,6 +37,9 @@ struct BlackboxAnswer {
 // The request line (without a newline) asking `query` as request `id`.
 std::string BlackboxRequestLine(uint64_t id, const BlackboxQuery& query);
 
+// `line` as a message quotes it: in single quotes, cut after 120 bytes.
+std::string QuoteBlackboxLine(std::string_view line);
+
 // Reads the answer to request `id`, which asked for `epochs` epochs. Fails
 // when the line is not a JSON object, has another version or id, is a
 // refusal (the program's "error" text is quoted), lacks a field, has a field
