@@ -79,6 +79,22 @@ def journal_trace(journal):
     return trace
 
 
+def save_journal_trace(journal, path):
+    """Writes the journal's trace as CSV and deletes the journal."""
+    with open(path, "w") as out:
+        out.write("time,epochs,metric\n")
+        for row in journal_trace(journal):
+            out.write("%r,%d,%r\n" % row)
+    for leftover in journal.parent.glob(journal.name + "*"):
+        leftover.unlink()
+
+
+def read_trace(path):
+    with open(path) as f:
+        return [(float(r["time"]), int(r["epochs"]), float(r["metric"]))
+                for r in csv.DictReader(f)]
+
+
 def run_one(args, task, method, workers, seed, budget):
     """The run's trace [(time, epochs, metric)], from --work when it is there."""
     work = Path(args.work)
@@ -98,16 +114,9 @@ def run_one(args, task, method, workers, seed, budget):
         if done.returncode != 0:
             raise RuntimeError(f"{' '.join(command)}\nfailed ({done.returncode}): {done.stderr}")
         if not method.startswith("optuna"):
-            with open(partial, "w") as out:
-                out.write("time,epochs,metric\n")
-                for row in journal_trace(journal):
-                    out.write("%r,%d,%r\n" % row)
-            for leftover in work.glob(f"{name}.sqlite*"):
-                leftover.unlink()
+            save_journal_trace(journal, partial)
         partial.rename(trace_file)
-    with open(trace_file) as f:
-        return [(float(r["time"]), int(r["epochs"]), float(r["metric"]))
-                for r in csv.DictReader(f)]
+    return read_trace(trace_file)
 
 
 def run_to_target(args, task, method, workers, seed, seconds, target):
@@ -140,16 +149,9 @@ def run_to_target(args, task, method, workers, seed, seconds, target):
                     process.terminate()
             if process.wait() not in (0, -15):
                 raise RuntimeError(f"{' '.join(command)}\nfailed: {process.stderr.read()}")
-            with open(partial, "w") as out:
-                out.write("time,epochs,metric\n")
-                for row in journal_trace(journal):
-                    out.write("%r,%d,%r\n" % row)
-            for leftover in work.glob(f"{name}.sqlite*"):
-                leftover.unlink()
+            save_journal_trace(journal, partial)
         partial.rename(trace_file)
-    with open(trace_file) as f:
-        return [(float(r["time"]), int(r["epochs"]), float(r["metric"]))
-                for r in csv.DictReader(f)]
+    return read_trace(trace_file)
 
 
 def reached(journal, target):
@@ -186,6 +188,14 @@ def time_to(trace, target):
         if metric >= target:
             return t
     return math.inf
+
+
+def percentile(ordered, p):
+    """The p-quantile of ascending `ordered`, interpolated between finite
+    neighbours (inf: some runs never got there)."""
+    k = (len(ordered) - 1) * p
+    lo, hi = ordered[math.floor(k)], ordered[math.ceil(k)]
+    return lo + (hi - lo) * (k - math.floor(k)) if math.isfinite(hi) else hi
 
 
 def mean_sd(values):
@@ -265,7 +275,7 @@ def walltime(args):
         print("|---|---|---|---|---|")
         for method, workers in rows:
             times = sorted(time_to(traces[(task, method, workers, s)], target) for s in seeds)
-            q = statistics.quantiles(times, n=4, method="inclusive") if len(times) > 1 else times * 3
+            q = [percentile(times, p) for p in (0.25, 0.5, 0.75)]
             got = sum(math.isfinite(t) for t in times)
             fmt = lambda t: f"{t:.0f}" if math.isfinite(t) else "never"  # noqa: E731
             print(f"| {method} | {workers} | {fmt(q[1])} | {fmt(q[0])}-{fmt(q[2])} | "
