@@ -305,6 +305,11 @@ def draw(args, plot):
                                                [q[2] - q[1] if math.isfinite(q[2]) else 0]],
                             marker="s", color=color, capsize=3, linestyle="none",
                             label=f"Optuna TPE+Hyperband, task {task}")
+    never = [f"{m} at {w}, task {task}" for task, rows in plot.items() for m, w, q in rows
+             if not math.isfinite(q[1])]
+    if never:
+        fig.text(0.01, 0.01, "median never within the run: " + "; ".join(never), fontsize=6,
+                 wrap=True)
     ax.set_xscale("log")
     if any(math.isfinite(q[1]) for rows in plot.values() for _, _, q in rows):
         ax.set_yscale("log")
@@ -313,7 +318,7 @@ def draw(args, plot):
     ax.set_title("YAHPO LCBench: time to a good model vs parallelism (median, IQR)")
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=7)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.06, 1, 1))
     fig.savefig(args.plot)
 
 
