@@ -388,7 +388,7 @@ def main():
     ap.add_argument("--within", type=float, default=1.0, help="points of accuracy (walltime)")
     ap.add_argument("--time-factor", type=float, default=4.0,
                     help="walltime: runs stop at this times the default method's anytime time")
-    ap.add_argument("--max-jobs", type=int, default=50000, help="walltime: jobs per rungs run")
+    ap.add_argument("--max-jobs", type=int, default=300000, help="walltime: jobs per rungs run")
     ap.add_argument("--seeds", type=int, default=None, help="20 for anytime, 10 for walltime")
     ap.add_argument("--budget-epochs", type=int, default=200 * MAX_EPOCHS)
     ap.add_argument("--requests", type=int, default=2000, help="overhead: requests to time")
