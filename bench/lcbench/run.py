@@ -33,6 +33,7 @@ import sqlite3
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -149,6 +150,8 @@ def run_to_target(args, task, method, workers, seed, seconds, target):
                     process.terminate()
             if process.wait() not in (0, -15):
                 raise RuntimeError(f"{' '.join(command)}\nfailed: {process.stderr.read()}")
+            # A terminated simulate leaves its blackbox's stderr file (see doc/blackbox-protocol.md).
+            Path(tempfile.gettempdir(), f"rungs-blackbox-{process.pid}.stderr").unlink(missing_ok=True)
             save_journal_trace(journal, partial)
         partial.rename(trace_file)
     return read_trace(trace_file)
