@@ -12,7 +12,7 @@ packages=(
   libgtest-dev libgmock-dev
   fasttext python3 python3-fasttext python3-optuna
   chromium time
-  faketime libcpp-httplib-dev unzip python3-yaml
+  faketime libcpp-httplib-dev unzip python3-yaml python3-matplotlib
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -26,8 +26,9 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-# Test peers from npm (package.json): a Lambda runtime emulator and an
-# independent SigV4 signer. Node.js comes with the machine (apt's nodejs).
+# From npm (package.json): the test peers (a Lambda runtime emulator and an
+# independent SigV4 signer) and onnxruntime-node for bench/lcbench, without
+# install scripts (.npmrc). Node.js comes with the machine (apt's nodejs).
 if ! command -v npm >/dev/null; then
   sudo_cmd=""
   [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"

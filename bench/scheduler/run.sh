@@ -39,7 +39,7 @@ for name in ("memory", "journal"):
         line.append(f"ratio 1M/10k={at['1000000'] / at['10000']:.2f}")
     line.append(f"bytes/trial={r['bytes_per_trial']:.0f} (config {r['config_bytes']} B)")
     line.append(f"wall={r['wall_seconds']:.1f}s virtual={r['virtual_seconds']:.0f}s")
-    line.append(f"best={r['best']['metric']:.4f} (optimum {r['optimum']})")
+    line.append(f"best={r['best']['metric']:.4f} (optimum {r['objective']['optimum']})")
     if "journal" in r:
         line.append(f"journal results/s={r['journal']['results_per_second']:.0f}")
     print("; ".join(line))

@@ -1,6 +1,6 @@
-// rungs simulate: runs a scheduler on the synthetic objective with
-// simulated workers and prints one JSON object measuring it
-// (driver/simulation.h says what each field means).
+// rungs simulate: runs a scheduler with simulated workers against the
+// synthetic objective or a blackbox program and prints one JSON object
+// measuring it (driver/simulation.h says what each field means).
 #include <cstdio>
 #include <memory>
 
@@ -21,6 +21,12 @@ Command AddSimulateCommand(CLI::App& app) {
   sub->add_option("--workers", o->workers, "simulated workers (jobs at once)")
       ->capture_default_str();
   sub->add_option("--jobs", o->jobs, "stop after this many jobs")->capture_default_str();
+  sub->add_option("--budget-epochs", o->budget_epochs,
+                  "stop starting jobs once this many epochs are trained or reserved (0: no limit)")
+      ->capture_default_str();
+  sub->add_option("--budget-seconds", o->budget_seconds,
+                  "start no job after this much virtual time (0: no limit)")
+      ->capture_default_str();
   sub->add_option("--seed", o->seed, "seed of the scheduler and the objective")
       ->capture_default_str();
   sub->add_option("--journal", o->journal, "record the run in this SQLite journal (new file)");
@@ -33,9 +39,20 @@ Command AddSimulateCommand(CLI::App& app) {
   sub->add_option("--promotion", *promotion_flag, "resume or restart promoted trials")
       ->check(CLI::IsMember({"resume", "restart"}))
       ->capture_default_str();
-  sub->add_option("--failure-rate", o->failure_rate, "chance that a job fails")
+  sub->add_option("--failure-rate", o->failure_rate,
+                  "chance that a job fails (synthetic objective)")
       ->capture_default_str();
-  sub->add_option("--noise", o->noise, "standard deviation of the metric noise")
+  CLI::Option* noise = sub->add_option("--noise", o->noise,
+                                       "standard deviation of the metric noise (synthetic objective)")
+                           ->capture_default_str();
+  CLI::Option* blackbox =
+      sub->add_option("--blackbox", o->blackbox,
+                      "\"PROGRAM ARGS...\": answers metric and training seconds per configuration "
+                      "and epoch (doc/blackbox-protocol.md), instead of the synthetic objective");
+  noise->excludes(blackbox);
+  sub->add_option("--space", o->space, "the blackbox's search space, a TOML file (doc/space.md)");
+  sub->add_option("--blackbox-timeout", o->blackbox_timeout,
+                  "seconds to wait for one answer of the blackbox")
       ->capture_default_str();
   return {sub, [o, promotion_flag] {
             o->promotion = *promotion_flag == "restart" ? job::Promotion::kRestart

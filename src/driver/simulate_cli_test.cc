@@ -1,5 +1,6 @@
 // `rungs simulate` as a user runs it: the built binary (RUNGS_BINARY), its
-// JSON report, its errors, and a journal surviving kill -9 of the process.
+// JSON report, its errors, a journal surviving kill -9 of the process, and
+// blackbox objectives.
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -207,6 +208,156 @@ TEST(SimulateCli, KillNineThenResumeLosesAndDoublesNothing) {
   EXPECT_EQ(check->Int(1), check->Int(0));  // every job reported once
   EXPECT_EQ(check->Int(2), check->Int(1));  // no job twice
   EXPECT_EQ(check->Int(3), 0);
+}
+
+// A scripted blackbox (a Python program written by the test) drives the
+// simulated workers: its answers land in the journal, and a broken one ends
+// the run with a clear error that keeps what was committed.
+constexpr const char* kSpace = R"([params.x]
+type = "float"
+min = 0.0
+max = 1.0
+)";
+
+// metric(x, e) = 100 (1 - (x - 0.7)^2) e / (e + 1); each epoch takes 3 s.
+// `broken_after` >= 0: the answer line after that many is not JSON.
+std::string Blackbox(int broken_after = -1) {
+  return R"(import json, sys
+answered = 0
+for line in sys.stdin:
+    q = json.loads(line)
+    if answered == )" +
+         std::to_string(broken_after) + R"(:
+        print("warming up", flush=True)
+    x = q["config"]["x"]
+    metrics = [100 * (1 - (x - 0.7) ** 2) * e / (e + 1) for e in q["epochs"]]
+    print(json.dumps(dict(v=1, id=q["id"], metrics=metrics, seconds=[3.0 * e for e in q["epochs"]])), flush=True)
+    answered += 1
+)";
+}
+
+double Expected(double x, int epochs) {
+  return 100 * (1 - (x - 0.7) * (x - 0.7)) * epochs / (epochs + 1.0);
+}
+
+void Write(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
+
+TEST(SimulateCli, ABlackboxsMetricsAndSecondsDriveTheRun) {
+  TempDir dir;
+  Write(dir.File("space.toml"), kSpace);
+  Write(dir.File("bb.py"), Blackbox());
+  Outcome run = Rungs(dir, {"simulate", "--blackbox", "/usr/bin/python3 " + dir.File("bb.py"), "--space",
+                        dir.File("space.toml"), "--scheduler", "asha", "--workers", "4",
+                        "--jobs", "60", "--max-epochs", "9", "--seed", "5", "--journal",
+                        dir.File("j.db")});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  nlohmann::json report = nlohmann::json::parse(run.out);
+  EXPECT_EQ(report["objective"]["kind"], "blackbox");
+  EXPECT_EQ(report["objective"]["requests"], 60);
+  EXPECT_LE(report["objective"]["exchanges"].get<int>(), 60);
+  EXPECT_TRUE(report["best"]["config"].contains("x"));
+
+  // Every result is the blackbox's answer for its job: the metric at
+  // epochs_to, and 3 s per epoch trained (resumed jobs train only new ones).
+  Result<store::Database> db = store::Database::Open(dir.File("j.db"), false);
+  ASSERT_TRUE(db.ok()) << db.message();
+  Result<store::Statement> rows = db->Prepare(
+      "SELECT jobs.job, results.result FROM jobs JOIN results ON results.job = jobs.id");
+  ASSERT_TRUE(rows.ok()) << rows.message();
+  int checked = 0, resumed = 0;
+  while (*rows->Step()) {
+    nlohmann::json job = nlohmann::json::parse(rows->Text(0));
+    nlohmann::json result = nlohmann::json::parse(rows->Text(1));
+    int from = job["epochs_from"], to = job["epochs_to"];
+    EXPECT_NEAR(result["metric"].get<double>(), Expected(job["config"][0], to), 1e-9);
+    EXPECT_EQ(result["epochs_trained"], to - from);
+    EXPECT_DOUBLE_EQ(result["seconds"].get<double>(), 3.0 * (to - from));
+    ++checked;
+    resumed += from > 0;
+  }
+  EXPECT_EQ(checked, 60);
+  EXPECT_GT(resumed, 0);
+}
+
+TEST(SimulateCli, ABrokenBlackboxEndsTheRunNamingItsLineAndKeepsWhatWasCommitted) {
+  TempDir dir;
+  Write(dir.File("space.toml"), kSpace);
+  Write(dir.File("bb.py"), Blackbox(/*broken_after=*/10));
+  Outcome run = Rungs(dir, {"simulate", "--blackbox", "/usr/bin/python3 " + dir.File("bb.py"), "--space",
+                        dir.File("space.toml"), "--workers", "4", "--jobs", "60", "--journal",
+                        dir.File("j.db")});
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_EQ(run.out, "");
+  EXPECT_THAT(run.err, HasSubstr("stdout line 11 (the answer to request 11): not JSON: "
+                                 "'warming up'"));
+  Result<store::Database> db = store::Database::Open(dir.File("j.db"), false);
+  ASSERT_TRUE(db.ok()) << db.message();
+  Result<store::Statement> count = db->Prepare("SELECT count(*) FROM results");
+  ASSERT_TRUE(*count->Step());
+  EXPECT_GE(count->Int(0), 5);  // answered jobs that finished before the bad line
+}
+
+TEST(SimulateCli, BlackboxFlagsThatDoNotFitAreRefusedByName) {
+  TempDir dir;
+  Write(dir.File("space.toml"), kSpace);
+  Write(dir.File("bb.py"), Blackbox());
+  const std::string blackbox = "/usr/bin/python3 " + dir.File("bb.py");
+  struct Case {
+    std::vector<std::string> args;
+    const char* message;
+  } cases[] = {
+      {{"--blackbox", blackbox}, "--blackbox needs --space FILE"},
+      {{"--space", dir.File("space.toml")}, "--space needs --blackbox"},
+      {{"--blackbox", blackbox, "--space", dir.File("space.toml"), "--noise", "0.1"},
+       "--noise excludes --blackbox"},
+      {{"--blackbox", blackbox, "--space", dir.File("space.toml"), "--failure-rate", "0.1"},
+       "--failure-rate is for the synthetic objective only"},
+      {{"--blackbox", "python3 'bb.py", "--space", dir.File("space.toml")}, "--blackbox: "},
+      {{"--blackbox", dir.File("none"), "--space", dir.File("space.toml")}, "cannot start"},
+      {{"--blackbox", blackbox, "--space", dir.File("none.toml")}, "--space: cannot read"},
+      {{"--blackbox", blackbox, "--space", dir.File("space.toml"), "--blackbox-timeout", "0"},
+       "--blackbox-timeout must be positive"},
+      {{"--budget-epochs", "-1"}, "--budget-epochs must not be negative"},
+      {{"--budget-seconds", "-1"}, "--budget-seconds must not be negative"},
+  };
+  for (const Case& c : cases) {
+    std::vector<std::string> args = {"simulate"};
+    args.insert(args.end(), c.args.begin(), c.args.end());
+    Outcome run = Rungs(dir, args);
+    EXPECT_NE(run.exit_code, 0) << c.message;
+    EXPECT_THAT(run.err, HasSubstr(c.message));
+    EXPECT_EQ(run.out, "") << c.message;
+  }
+}
+
+TEST(SimulateCli, BudgetEpochsBoundsTheEpochsTrained) {
+  TempDir dir;
+  Outcome run = Rungs(dir, {"simulate", "--workers", "16", "--jobs", "100000", "--budget-epochs", "500",
+                        "--journal", dir.File("j.db")});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(nlohmann::json::parse(run.out)["stopped_because"], "done");
+  Result<store::Database> db = store::Database::Open(dir.File("j.db"), false);
+  ASSERT_TRUE(db.ok()) << db.message();
+  Result<store::Statement> rows = db->Prepare("SELECT result FROM results");
+  int64_t epochs = 0;
+  while (*rows->Step()) epochs += nlohmann::json::parse(rows->Text(0))["epochs_trained"].get<int64_t>();
+  EXPECT_LE(epochs, 500);
+  EXPECT_GT(epochs, 500 - 27);  // a job of at most R epochs no longer fitted
+}
+
+TEST(SimulateCli, BudgetSecondsStopsStartingJobsAtThatVirtualTime) {
+  TempDir dir;
+  Outcome run = Rungs(dir, {"simulate", "--workers", "16", "--jobs", "100000",
+                            "--budget-seconds", "200", "--journal", dir.File("j.db")});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  nlohmann::json report = nlohmann::json::parse(run.out);
+  EXPECT_EQ(report["stopped_because"], "done");  // the scheduler's budget ran out
+  Result<store::Database> db = store::Database::Open(dir.File("j.db"), false);
+  ASSERT_TRUE(db.ok()) << db.message();
+  Result<store::Statement> last = db->Prepare("SELECT max(now) FROM jobs");
+  ASSERT_TRUE(*last->Step());
+  EXPECT_LT(last->Double(0), 200);  // every job started before 200 s
+  EXPECT_GT(report["virtual_seconds"].get<double>(), 150);
 }
 
 }  // namespace

@@ -11,8 +11,8 @@
 #include "driver/experiment_loop.h"
 #include "driver/options_json.h"
 #include "driver/scheduler_from_record.h"
+#include "driver/simulation_objective.h"
 #include "exec/simulated_executor.h"
-#include "exec/simulation_space.h"
 #include "space/space.h"
 #include "store/journal.h"
 
@@ -36,23 +36,37 @@ Status Check(const SimulationOptions& o) {
     return bad("noise", "must be in [0, 1], got " + std::to_string(o.noise));
   }
   if (o.resume && o.journal.empty()) return bad("resume", "needs --journal PATH");
+  if (o.budget_epochs < 0) return bad("budget-epochs", "must not be negative");
+  if (!(o.budget_seconds >= 0)) return bad("budget-seconds", "must not be negative");
+  if (o.blackbox.empty() && !o.space.empty()) {
+    return bad("space", "needs --blackbox (the synthetic objective has its own space)");
+  }
+  if (!o.blackbox.empty()) {
+    if (o.space.empty() && !o.resume) return bad("blackbox", "needs --space FILE");
+    if (o.failure_rate != 0) return bad("failure-rate", "is for the synthetic objective only");
+    if (!(o.blackbox_timeout > 0)) return bad("blackbox-timeout", "must be positive");
+  }
   return Status::Ok();
 }
 
 // The bytes malloc has handed out and not had back, process-wide.
 size_t HeapInUse() { return mallinfo2().uordblks; }
 
-store::ExperimentRecord NewRecord(const SimulationOptions& o) {
+Result<store::ExperimentRecord> NewRecord(const SimulationOptions& o) {
   sched::Options options;
   options.min_epochs = o.min_epochs;
   options.max_epochs = o.max_epochs;
   options.eta = o.eta;
   options.promotion = o.promotion;
   options.max_trials = int64_t(o.jobs);  // never the binding limit: --jobs is
+  options.budget_epochs = o.budget_epochs;
+  options.max_seconds = o.budget_seconds;
+  Result<std::string> space_toml = SimulationSpaceFor(o);
+  if (!space_toml.ok()) return space_toml.error();
   store::ExperimentRecord record;
   record.id = "sim-" + std::to_string(std::time(nullptr)) + "-" + std::to_string(o.seed);
-  record.name = "rungs simulate";
-  record.space_toml = exec::SimulationSpaceToml();
+  record.name = o.blackbox.empty() ? "rungs simulate" : "rungs simulate --blackbox " + o.blackbox;
+  record.space_toml = *space_toml;
   record.scheduler = o.scheduler;
   record.options_json = OptionsToJson(options).dump();
   record.seed = o.seed;
@@ -87,8 +101,13 @@ nlohmann::json WindowCosts(const std::vector<Sample>& samples) {
 
 Result<nlohmann::json> RunSimulation(const SimulationOptions& o) {
   RUNGS_RETURN_IF_ERROR(Check(o));
-  Result<Experiment> experiment =
-      OpenExperiment(o.journal, o.resume ? std::nullopt : std::optional(NewRecord(o)));
+  std::optional<store::ExperimentRecord> new_record;
+  if (!o.resume) {
+    Result<store::ExperimentRecord> made = NewRecord(o);
+    if (!made.ok()) return made.error();
+    new_record = std::move(*made);
+  }
+  Result<Experiment> experiment = OpenExperiment(o.journal, std::move(new_record));
   if (!experiment.ok()) return Fail("simulate: " + experiment.message());
   const store::ExperimentRecord& record = experiment->record;
   std::optional<store::Journal>& journal = experiment->journal;
@@ -96,15 +115,13 @@ Result<nlohmann::json> RunSimulation(const SimulationOptions& o) {
   Result<sched::Options> options = RecordOptions(record);
   if (!options.ok()) return options.error();
 
-  exec::ObjectiveOptions objective_options;
-  objective_options.seed = record.seed;
-  objective_options.failure_rate = o.failure_rate;
-  objective_options.noise = o.noise;
-  exec::SyntheticObjective objective(exec::SimulationDimensions(), objective_options);
-  exec::SimulatedExecutor executor(objective, o.workers, options->promotion);
+  Result<SimulationObjective> objective = SimulationObjective::Make(o, record);
+  if (!objective.ok()) return objective.error();
+  exec::SimulatedExecutor executor(objective->objective(), o.workers, options->promotion);
 
   LoopOptions loop_options;
   loop_options.max_jobs = o.jobs;
+  loop_options.max_seconds = options->max_seconds;
   loop_options.sample_at_trials = SamplePoints(o.jobs);
   const uint64_t trials_before = resume.trials;
   const uint64_t results_before = resume.results;
@@ -139,13 +156,13 @@ Result<nlohmann::json> RunSimulation(const SimulationOptions& o) {
       {"bytes_per_trial",
        new_trials ? (double(heap_after) - double(heap_before)) / double(new_trials) : 0},
       {"bytes_measured_by", "mallinfo2().uordblks growth over the run / trials started in it"},
-      {"config_bytes", exec::SimulationDimensions().size() * sizeof(double)},
       {"virtual_seconds", p.now},
       {"wall_seconds", wall},
-      {"optimum", objective.options().peak},
+      {"objective", objective->Report()},
   };
+  Result<space::Space> space = space::Space::FromToml(record.space_toml, "experiment space");
+  report["config_bytes"] = space.ok() ? space->size() * sizeof(double) : 0;
   if (p.best) {
-    Result<space::Space> space = space::Space::FromToml(record.space_toml, "experiment space");
     report["best"] = {{"trial", p.best->trial},
                       {"rung", p.best->rung},
                       {"epochs", p.best->epochs},

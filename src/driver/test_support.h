@@ -13,6 +13,7 @@
 #include "driver/options_json.h"
 #include "exec/simulated_executor.h"
 #include "exec/simulation_space.h"
+#include "exec/synthetic_objective.h"
 #include "store/journal.h"
 
 namespace rungs::driver::testing {

@@ -4,7 +4,7 @@
 
 namespace rungs::exec {
 
-SimulatedExecutor::SimulatedExecutor(const SyntheticObjective& objective, int capacity,
+SimulatedExecutor::SimulatedExecutor(Objective& objective, int capacity,
                                      job::Promotion promotion)
     : objective_(objective), capacity_(capacity), promotion_(promotion) {}
 
@@ -13,31 +13,25 @@ Status SimulatedExecutor::Submit(const job::Job& job) {
     return Fail("simulated executor: all " + std::to_string(capacity_) +
                 " workers are busy; job " + std::to_string(job.id) + " refused");
   }
-  int from = promotion_ == job::Promotion::kResume ? job.epochs_from : 0;
-  int epochs = job.epochs_to - from;
-  double seconds = objective_.options().startup_seconds +
-                   epochs * objective_.SecondsPerEpoch(job.config);
+  untrained_.push_back(job);
+  return Status::Ok();
+}
 
-  job::JobResult result;
-  result.job = job.id;
-  result.trial = job.trial;
-  result.rung = job.rung;
-  if (objective_.Fails(job.id)) {
-    // A failure strikes halfway through: half the time, no usable metric.
-    seconds /= 2;
-    result.outcome = job::Outcome::kFailed;
-    result.epochs_trained = epochs / 2;
-    result.error = "simulated worker failure";
-  } else {
-    result.metric = objective_.Metric(job.config, job.trial, job.epochs_to);
-    result.epochs_trained = epochs;
+// Every untrained job was submitted at now_: the clock only moves in Wait,
+// after this.
+Status SimulatedExecutor::TrainSubmitted() {
+  if (untrained_.empty()) return Status::Ok();
+  Result<std::vector<job::JobResult>> results = objective_.Train(untrained_, promotion_);
+  untrained_.clear();
+  if (!results.ok()) return results.status();
+  for (job::JobResult& result : *results) {
+    queue_.push(Pending{now_ + result.seconds, submitted_++, std::move(result)});
   }
-  result.seconds = seconds;
-  queue_.push(Pending{now_ + seconds, submitted_++, std::move(result)});
   return Status::Ok();
 }
 
 Result<std::vector<job::JobResult>> SimulatedExecutor::Wait(double /*timeout_seconds*/) {
+  RUNGS_RETURN_IF_ERROR(TrainSubmitted());
   std::vector<job::JobResult> done;
   if (queue_.empty()) return done;
   now_ = queue_.top().finish;

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "exec/synthetic_objective.h"
+
 namespace rungs::exec {
 namespace {
 
@@ -102,6 +104,66 @@ TEST(SimulatedExecutor, RestartRetrainsEveryEpochResumeOnlyTheNewOnes) {
   EXPECT_DOUBLE_EQ(a[0].seconds, 6.0);
   EXPECT_DOUBLE_EQ(b[0].seconds, 9.0);
   EXPECT_DOUBLE_EQ(a[0].metric, b[0].metric);  // same curve, same epoch
+}
+
+// Counts the batches it is asked and answers each job with its id as the
+// metric, taking one second per epoch; or fails when told to.
+class CountingObjective : public Objective {
+ public:
+  Result<std::vector<job::JobResult>> Train(const std::vector<Job>& jobs,
+                                              Promotion) override {
+    batches.push_back(jobs.size());
+    if (broken) return Fail("the objective broke");
+    std::vector<job::JobResult> results;
+    for (const Job& job : jobs) {
+      job::JobResult r = job::ResultFor(job, job::Outcome::kOk);
+      r.metric = double(job.id);
+      r.seconds = job.epochs_to - job.epochs_from;
+      results.push_back(r);
+    }
+    return results;
+  }
+  std::vector<size_t> batches;
+  bool broken = false;
+};
+
+TEST(SimulatedExecutor, JobsSubmittedTogetherAreTrainedInOneBatch) {
+  CountingObjective objective;
+  SimulatedExecutor executor(objective, 8, Promotion::kResume);
+  for (uint64_t id = 1; id <= 5; ++id) ASSERT_TRUE(executor.Submit(MakeJob(id, 0, 0, int(id))).ok());
+  EXPECT_EQ(executor.running(), 5);
+  EXPECT_TRUE(objective.batches.empty());  // nothing is trained before Wait
+  auto first = executor.Wait(0);
+  ASSERT_TRUE(first.ok());
+  ASSERT_EQ(first->size(), 1u);
+  EXPECT_EQ((*first)[0].job, 1u);
+  EXPECT_DOUBLE_EQ(executor.Now(), 1.0);
+  // Two more at t = 1 finish at 1 + 1 and 1 + 3.
+  ASSERT_TRUE(executor.Submit(MakeJob(6, 0, 0, 1)).ok());
+  ASSERT_TRUE(executor.Submit(MakeJob(7, 0, 0, 3)).ok());
+  std::vector<uint64_t> order;
+  std::vector<double> at;
+  while (executor.running() > 0) {
+    auto done = executor.Wait(0);
+    ASSERT_TRUE(done.ok());
+    for (const auto& r : *done) {
+      order.push_back(r.job);
+      at.push_back(executor.Now());
+    }
+  }
+  EXPECT_EQ(objective.batches, (std::vector<size_t>{5, 2}));
+  EXPECT_EQ(order, (std::vector<uint64_t>{2, 6, 3, 4, 7, 5}));  // 4 and 7 tie: submission order
+  EXPECT_EQ(at, (std::vector<double>{2, 2, 3, 4, 4, 5}));
+}
+
+TEST(SimulatedExecutor, ABrokenObjectiveFailsTheWait) {
+  CountingObjective objective;
+  objective.broken = true;
+  SimulatedExecutor executor(objective, 2, Promotion::kResume);
+  ASSERT_TRUE(executor.Submit(MakeJob(1, 0, 0, 1)).ok());
+  auto done = executor.Wait(0);
+  ASSERT_FALSE(done.ok());
+  EXPECT_EQ(done.message(), "the objective broke");
 }
 
 TEST(SyntheticObjective, OptimumReachesPeakAndDistanceCosts) {

@@ -101,6 +101,31 @@ double SyntheticObjective::SecondsPerEpoch(const space::Config& config) const {
   return options_.seconds_per_epoch * (0.25 + 1.5 * u);
 }
 
+Result<std::vector<job::JobResult>> SyntheticObjective::Train(
+    const std::vector<job::Job>& jobs, job::Promotion promotion) {
+  std::vector<job::JobResult> results;
+  results.reserve(jobs.size());
+  for (const job::Job& job : jobs) {
+    int from = promotion == job::Promotion::kResume ? job.epochs_from : 0;
+    int epochs = job.epochs_to - from;
+    double seconds = options_.startup_seconds + epochs * SecondsPerEpoch(job.config);
+    job::JobResult result = job::ResultFor(job, job::Outcome::kOk);
+    if (Fails(job.id)) {
+      // A failure strikes halfway through: half the time, no usable metric.
+      seconds /= 2;
+      result.outcome = job::Outcome::kFailed;
+      result.epochs_trained = epochs / 2;
+      result.error = "simulated worker failure";
+    } else {
+      result.metric = Metric(job.config, job.trial, job.epochs_to);
+      result.epochs_trained = epochs;
+    }
+    result.seconds = seconds;
+    results.push_back(std::move(result));
+  }
+  return results;
+}
+
 bool SyntheticObjective::Fails(uint64_t job_id) const {
   return Uniform(Mix(Mix(options_.seed ^ 0xfa11ull) + job_id)) < options_.failure_rate;
 }

@@ -8,13 +8,15 @@
 //   final * (1 - exp(-rate * e)),  rate depending on the configuration,
 // so slow learners look bad early and good late (what makes early stopping
 // non-trivial), plus small Gaussian noise seeded by (seed, trial, epoch).
-// Seconds per epoch also depend on the configuration. Everything is a pure
-// function of its arguments: const methods are thread-safe.
+// Seconds per epoch also depend on the configuration, and a job also takes
+// startup_seconds; a job may fail (failure_rate), halfway through. Everything
+// is a pure function of its arguments: const methods are thread-safe.
 #pragma once
 
 #include <cstdint>
 #include <vector>
 
+#include "exec/objective.h"
 #include "space/config.h"
 
 namespace rungs::exec {
@@ -37,9 +39,14 @@ struct ObjectiveOptions {
   uint64_t seed = 1;                // picks the optimum, weights, and the noise
 };
 
-class SyntheticObjective {
+class SyntheticObjective : public Objective {
  public:
   SyntheticObjective(std::vector<Dimension> dimensions, ObjectiveOptions options);
+
+  // Objective: each job's metric at epochs_to (or a failure) and its seconds:
+  // startup plus the epochs it trains times SecondsPerEpoch. Never fails.
+  Result<std::vector<job::JobResult>> Train(const std::vector<job::Job>& jobs,
+                                              job::Promotion promotion) override;
 
   // The metric (higher is better) of `config` after `epochs` epochs of
   // training, for trial `trial` (its noise stream).

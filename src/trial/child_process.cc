@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <string.h>
@@ -72,6 +73,23 @@ ExitStatus FromWaitStatus(int status) {
   return ExitStatus{};
 }
 
+void CloseAll(std::initializer_list<int> fds) {
+  for (int fd : fds) {
+    if (fd >= 0) ::close(fd);
+  }
+}
+
+// A close-on-exec pipe with both ends above 0..2; false (nothing left open)
+// when it cannot be made.
+bool MakePipe(int ends[2]) {
+  if (::pipe2(ends, O_CLOEXEC) != 0) return false;
+  ends[0] = AboveStdio(ends[0]);
+  ends[1] = AboveStdio(ends[1]);
+  if (ends[0] >= 0 && ends[1] >= 0) return true;
+  CloseAll({ends[0], ends[1]});
+  return false;
+}
+
 }  // namespace
 
 std::string ExitStatus::Describe() const {
@@ -85,7 +103,8 @@ std::string ExitStatus::Describe() const {
 }
 
 Result<std::unique_ptr<ChildProcess>> ChildProcess::Spawn(
-    const std::vector<std::string>& argv, const std::filesystem::path& stderr_path) {
+    const std::vector<std::string>& argv, const std::filesystem::path& stderr_path,
+    Stdin stdin_from) {
   if (argv.empty() || argv[0].empty()) return Fail("cannot start a program with no name");
   int err_fd =
       AboveStdio(::open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
@@ -93,21 +112,19 @@ Result<std::unique_ptr<ChildProcess>> ChildProcess::Spawn(
     return Fail("cannot create " + stderr_path.string() + " for the program's stderr: " +
                 ErrnoText(errno));
   }
-  int out[2];
-  bool piped = ::pipe2(out, O_CLOEXEC) == 0;
-  if (piped) {
-    out[0] = AboveStdio(out[0]);
-    out[1] = AboveStdio(out[1]);
-  }
-  if (!piped || out[0] < 0 || out[1] < 0) {
+  int out[2] = {-1, -1};
+  int in[2] = {-1, -1};
+  if (!MakePipe(out) || (stdin_from == Stdin::kPipe && !MakePipe(in))) {
     int err = errno;
-    for (int fd : {err_fd, piped ? out[0] : -1, piped ? out[1] : -1}) {
-      if (fd >= 0) ::close(fd);
-    }
+    CloseAll({err_fd, out[0], out[1]});
     return Fail("cannot start '" + argv[0] + "': pipe: " + ErrnoText(err));
   }
   SpawnSetup setup;
-  posix_spawn_file_actions_addopen(&setup.actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  if (stdin_from == Stdin::kPipe) {
+    posix_spawn_file_actions_adddup2(&setup.actions, in[0], STDIN_FILENO);
+  } else {
+    posix_spawn_file_actions_addopen(&setup.actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  }
   posix_spawn_file_actions_adddup2(&setup.actions, out[1], STDOUT_FILENO);
   posix_spawn_file_actions_adddup2(&setup.actions, err_fd, STDERR_FILENO);
   // Descriptors someone opened without close-on-exec stay out of the program too.
@@ -126,22 +143,24 @@ Result<std::unique_ptr<ChildProcess>> ChildProcess::Spawn(
   args.push_back(nullptr);
   pid_t pid = 0;
   int err = posix_spawnp(&pid, args[0], &setup.actions, &setup.attr, args.data(), environ);
-  ::close(out[1]);
-  ::close(err_fd);
+  CloseAll({out[1], in[0], err_fd});
   if (err != 0) {
-    ::close(out[0]);
+    CloseAll({out[0], in[1]});
     return Fail(WhyNotStarted(argv[0], err));
   }
-  ::fcntl(out[0], F_SETFL, ::fcntl(out[0], F_GETFL) | O_NONBLOCK);
+  for (int fd : {out[0], in[1]}) {
+    if (fd >= 0) ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+  }
   // Readable once the program exits, so waits end at once; -1 on kernels
   // before 5.3, where waits fall back to short sleeps.
   // (The raw syscall: glibc 2.36's <sys/pidfd.h> lacks extern "C" for C++.)
   int exit_fd = AboveStdio(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
-  return std::unique_ptr<ChildProcess>(new ChildProcess(pid, out[0], exit_fd));
+  return std::unique_ptr<ChildProcess>(new ChildProcess(pid, in[1], out[0], exit_fd));
 }
 
 ChildProcess::~ChildProcess() {
   if (!status_) Stop(std::chrono::milliseconds(0));
+  CloseStdin();
   CloseStdout();
   if (exit_fd_ >= 0) ::close(exit_fd_);
 }
@@ -151,19 +170,74 @@ void ChildProcess::CloseStdout() {
   stdout_fd_ = -1;
 }
 
-std::vector<std::string> ChildProcess::ReadLines(std::chrono::milliseconds wait) {
-  std::vector<std::string> lines;
-  std::array<pollfd, 2> fds{};
-  nfds_t n = 0;
-  if (stdout_fd_ >= 0) fds[n++] = pollfd{stdout_fd_, POLLIN, 0};
-  // Once the exit was seen the pidfd stays readable: leave it out, or this would spin.
-  if (exit_fd_ >= 0 && !status_) fds[n++] = pollfd{exit_fd_, POLLIN, 0};
-  if (n == 0) {
-    std::this_thread::sleep_for(wait);
-    return lines;
+void ChildProcess::CloseStdin() {
+  if (stdin_fd_ >= 0) ::close(stdin_fd_);
+  stdin_fd_ = -1;
+  input_.clear();
+  input_sent_ = 0;
+}
+
+Status ChildProcess::Send(std::string_view bytes) {
+  if (stdin_fd_ < 0) return Fail("the program does not read its stdin any more");
+  if (input_sent_ == input_.size()) {
+    input_.clear();
+    input_sent_ = 0;
   }
-  if (::poll(fds.data(), n, static_cast<int>(wait.count())) <= 0 || stdout_fd_ < 0) return lines;
-  return ReadAvailable();
+  input_.append(bytes);
+  return Status::Ok();
+}
+
+void ChildProcess::WriteQueued() {
+  // A program that closed its stdin raises SIGPIPE in the writer: block it
+  // around the write and take back the one the write raised, so this
+  // process never dies of it (nor needs to ignore it process-wide).
+  sigset_t pipe_signal, saved;
+  sigemptyset(&pipe_signal);
+  sigaddset(&pipe_signal, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &pipe_signal, &saved);
+  bool broken = false;
+  while (input_sent_ < input_.size()) {
+    ssize_t n = ::write(stdin_fd_, input_.data() + input_sent_, input_.size() - input_sent_);
+    if (n > 0) {
+      input_sent_ += static_cast<size_t>(n);
+    } else if (n < 0 && errno == EINTR) {
+      continue;
+    } else {
+      broken = !(n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK));
+      break;
+    }
+  }
+  if (broken) {
+    const timespec now{};
+    sigtimedwait(&pipe_signal, nullptr, &now);
+    CloseStdin();
+  }
+  pthread_sigmask(SIG_SETMASK, &saved, nullptr);
+}
+
+std::vector<std::string> ChildProcess::ReadLines(std::chrono::milliseconds wait) {
+  const auto deadline = std::chrono::steady_clock::now() + wait;
+  while (true) {
+    std::array<pollfd, 3> fds{};
+    nfds_t n = 0;
+    if (stdout_fd_ >= 0) fds[n++] = pollfd{stdout_fd_, POLLIN, 0};
+    // Once the exit was seen the pidfd stays readable: leave it out, or this would spin.
+    if (exit_fd_ >= 0 && !status_) fds[n++] = pollfd{exit_fd_, POLLIN, 0};
+    const nfds_t watched = n;  // what ends the wait; stdin only keeps it busy
+    if (stdin_fd_ >= 0 && input_sent_ < input_.size()) fds[n++] = pollfd{stdin_fd_, POLLOUT, 0};
+    auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline -
+                                                             std::chrono::steady_clock::now());
+    left = std::max(left, std::chrono::milliseconds(0));
+    if (n == 0) {
+      std::this_thread::sleep_for(left);
+      return {};
+    }
+    if (::poll(fds.data(), n, static_cast<int>(left.count())) <= 0) return {};
+    if (n > watched && fds[watched].revents != 0) WriteQueued();
+    bool woken = false;
+    for (nfds_t i = 0; i < watched; ++i) woken = woken || fds[i].revents != 0;
+    if (woken) return stdout_fd_ >= 0 ? ReadAvailable() : std::vector<std::string>{};
+  }
 }
 
 std::vector<std::string> ChildProcess::ReadAvailable() {
@@ -225,6 +299,7 @@ std::optional<ExitStatus> ChildProcess::TryReap() {
 }
 
 ExitStatus ChildProcess::Stop(std::chrono::milliseconds grace) {
+  CloseStdin();
   if (status_) return *status_;
   ::kill(-pid_, SIGTERM);
   auto deadline = std::chrono::steady_clock::now() + grace;

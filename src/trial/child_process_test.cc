@@ -111,6 +111,61 @@ TEST_F(ChildProcessTest, SpawnFailsOnAnUncreatableStderrFile) {
   EXPECT_THAT(child.message(), ::testing::HasSubstr("for the program's stderr"));
 }
 
+TEST_F(ChildProcessTest, ReadsAnswersToWhatWasSent) {
+  auto child = ChildProcess::Spawn({"/bin/cat"}, dir_ / "err", Stdin::kPipe);
+  ASSERT_TRUE(child.ok()) << child.message();
+  ASSERT_TRUE((*child)->Send("one\ntwo\n").ok());
+  std::vector<std::string> lines;
+  for (int i = 0; i < 100 && lines.size() < 2; ++i) {
+    for (std::string& line : (*child)->ReadLines(std::chrono::milliseconds(100))) {
+      lines.push_back(std::move(line));
+    }
+  }
+  EXPECT_THAT(lines, ElementsAre("one", "two"));
+}
+
+// More input than both pipes hold, echoed back: sending and reading must
+// interleave, or the program and this process would wait on each other.
+TEST_F(ChildProcessTest, SendsMoreThanAPipeHoldsWhileReadingTheAnswers) {
+  auto child = ChildProcess::Spawn({"/bin/cat"}, dir_ / "err", Stdin::kPipe);
+  ASSERT_TRUE(child.ok()) << child.message();
+  const std::string line(999, 'x');
+  const size_t count = 2000;  // about 2 MB
+  for (size_t i = 0; i < count; ++i) ASSERT_TRUE((*child)->Send(line + "\n").ok());
+  size_t got = 0;
+  for (int i = 0; i < 2000 && got < count; ++i) {
+    for (const std::string& l : (*child)->ReadLines(std::chrono::milliseconds(100))) {
+      ASSERT_EQ(l, line);
+      ++got;
+    }
+  }
+  EXPECT_EQ(got, count);
+}
+
+TEST_F(ChildProcessTest, SendFailsOnceTheProgramStoppedReading) {
+  // The program closes its stdin, says so, and lives on.
+  auto child = ChildProcess::Spawn({"/bin/sh", "-c", "exec 0<&-; echo closed; exec sleep 1000"},
+                                   dir_ / "err", Stdin::kPipe);
+  ASSERT_TRUE(child.ok()) << child.message();
+  EXPECT_THAT((*child)->ReadLines(std::chrono::milliseconds(5000)), ElementsAre("closed"));
+  ASSERT_TRUE((*child)->Send(std::string(100000, 'x')).ok());
+  for (int i = 0; i < 100 && (*child)->stdin_open(); ++i) {
+    (*child)->ReadLines(std::chrono::milliseconds(50));
+  }
+  // This process got the write error instead of dying of SIGPIPE.
+  EXPECT_FALSE((*child)->stdin_open());
+  Status again = (*child)->Send("more\n");
+  EXPECT_FALSE(again.ok());
+  EXPECT_THAT(again.message(), ::testing::HasSubstr("does not read its stdin"));
+}
+
+TEST_F(ChildProcessTest, SendNeedsAStdinPipe) {
+  auto child = Start("exec sleep 1000");
+  ASSERT_TRUE(child);
+  EXPECT_FALSE(child->stdin_open());
+  EXPECT_FALSE(child->Send("x\n").ok());
+}
+
 TEST(FileTail, KeepsWholeLinesFromTheEnd) {
   fs::path path = fs::temp_directory_path() / ("rungs_tail_" + std::to_string(::getpid()));
   std::ofstream(path) << "first line\nsecond line\nthird\n\n";

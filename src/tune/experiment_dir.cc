@@ -1,9 +1,8 @@
 #include "tune/experiment_dir.h"
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
+#include "base/text_file.h"
 #include "tune/tune_options.h"
 #include "tune/tune_outputs.h"
 
@@ -35,11 +34,9 @@ Status SaveSpec(const TuneSpec& spec) {
 
 Result<TuneSpec> ReadSavedSpec(const std::string& dir) {
   std::string path = (fs::path(dir) / kSpecFile).string();
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Fail(dir + " holds no rungs experiment (cannot read " + path + ")");
-  std::stringstream text;
-  text << in.rdbuf();
-  nlohmann::json json = nlohmann::json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
+  Result<std::string> text = ReadTextFile(path);
+  if (!text.ok()) return Fail(dir + " holds no rungs experiment (" + text.message() + ")");
+  nlohmann::json json = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
   if (json.is_discarded()) return Fail(path + ": not valid JSON");
   auto spec = SpecFromJson(json, path);
   if (!spec.ok()) return spec.error();

@@ -2,9 +2,8 @@
 
 #include <ctime>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
+#include "base/text_file.h"
 #include "driver/options_json.h"
 #include "driver/scheduler_from_record.h"
 #include "trial/classifier_space.h"
@@ -15,11 +14,9 @@ namespace {
 
 Result<std::string> SpaceToml(const TuneSpec& spec) {
   if (spec.space_file.empty()) return std::string(trial::DefaultClassifierSpaceToml());
-  std::ifstream in(spec.space_file, std::ios::binary);
-  if (!in) return Fail("--space: cannot read " + spec.space_file);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
+  Result<std::string> text = ReadTextFile(spec.space_file);
+  if (!text.ok()) return Fail("--space: " + text.message());
+  return text;
 }
 
 std::string ExperimentId(uint64_t seed) {
