@@ -104,6 +104,16 @@ TEST(JobJson, ResultRoundTripsAndNaNMetricBecomesNull) {
   EXPECT_TRUE(std::isnan(ResultFromJson(encoded, "t")->metric));
 }
 
+TEST(JobJson, ALongErrorIsCutToWhatTheDecoderReadsBetweenCharacters) {
+  JobResult r = SampleResult();
+  r.error = std::string(65535, 'x') + "\xC3\xA9" + std::string(100, 'y');  // 'é' across the limit
+  json encoded = ResultToJson(r);
+  EXPECT_EQ(encoded["error"], std::string(65535, 'x'));
+  Result<JobResult> back = ResultFromJson(encoded, "t");
+  ASSERT_TRUE(back.ok()) << back.message();
+  EXPECT_EQ(back->error, std::string(65535, 'x'));
+}
+
 TEST(JobJson, EnvelopeRoundTripsWithAndWithoutCheckpoint) {
   JobEnvelope e = SampleEnvelope();
   Result<JobEnvelope> back = EnvelopeFromJson(*ParseJson(EnvelopeToJson(e).dump(), "t"), "t");
