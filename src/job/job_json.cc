@@ -405,6 +405,9 @@ Result<nlohmann::json> ParseJson(std::string_view text, std::string_view origin)
   } catch (const nlohmann::json::parse_error& e) {
     // e.byte is 1-based: the byte where the parser gave up.
     return Fail(std::string(origin) + ": not valid JSON at byte " + std::to_string(e.byte));
+  } catch (const nlohmann::json::out_of_range&) {
+    // The only range error of parsing: a number beyond a double, such as 1e999.
+    return Fail(std::string(origin) + ": not valid JSON: a number is too large for a double");
   }
 }
 

@@ -340,6 +340,14 @@ TEST(JobJson, MalformedTextNamesOriginAndByte) {
   EXPECT_FALSE(JobFromJson(json::array(), "x").ok());
 }
 
+TEST(JobJson, ANumberBeyondADoubleIsAnErrorNotAnException) {
+  // Found by fuzz/json_lines.cc in the JSON-lines reader, which parses the same way.
+  Result<json> parsed = ParseJson(R"({"v": 2, "metric": 1e999})", "lambda response");
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_THAT(parsed.message(), HasSubstr("lambda response"));
+  EXPECT_THAT(parsed.message(), HasSubstr("too large"));
+}
+
 TEST(JobJson, OutcomeNamesRoundTrip) {
   for (Outcome o : {Outcome::kOk, Outcome::kFailed, Outcome::kDiverged, Outcome::kTimeout}) {
     EXPECT_EQ(OutcomeFromName(OutcomeName(o)), o);
