@@ -65,12 +65,14 @@ int64_t LossLayer::EstimateBytes(Loss kind, int32_t nlabels) {
 }
 
 float LossLayer::Sigmoid(float x) const {
+  if (std::isnan(x)) return x;  // from a damaged model's weights; no table index
   if (x < -kMaxSigmoid) return 0.0f;
   if (x > kMaxSigmoid) return 1.0f;
   return sigmoid_[static_cast<int64_t>((x + kMaxSigmoid) * kSigmoidTable / kMaxSigmoid / 2)];
 }
 
 float LossLayer::Log(float x) const {
+  if (std::isnan(x)) return x;
   if (x > 1.0f) return 0.0f;
   return log_[static_cast<int64_t>(x * kLogTable)];
 }
