@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <memory>
@@ -40,6 +41,37 @@ TEST(LossLayer, NanWeightsGiveNanScoresForEveryLoss) {
       EXPECT_TRUE(std::isnan(p.log_prob)) << static_cast<int>(loss);
     }
   }
+}
+
+// fastText builds the hierarchical-softmax tree assuming label counts sorted
+// decreasing and below 1e15; a damaged file's counts once sent the
+// construction past the end of the tree (found by fuzz/fasttext_bin.cc).
+TEST(LossLayer, HsTreeOfAnyCountsKeepsEveryLabelReachable) {
+  const int64_t kMax = std::numeric_limits<int64_t>::max();
+  std::vector<Entry> entries = {{"a", 1, EntryType::kWord},
+                                {"__label__w", 1, EntryType::kLabel},
+                                {"__label__x", kMax, EntryType::kLabel},
+                                {"__label__y", -7, EntryType::kLabel},
+                                {"__label__z", kMax, EntryType::kLabel},
+                                {"__label__v", 5, EntryType::kLabel}};
+  DictArgs dict_args;
+  dict_args.bucket = 0;
+  auto dict = std::make_shared<const Dictionary>(*Dictionary::FromSorted(entries, 5, dict_args));
+  TrainArgs args;
+  args.dim = 2;
+  args.loss = Loss::kHs;
+  LazyMatrix input(1, 2, nullptr);
+  Matrix output(5, 2);
+  input.MutableRow(0)[0] = 1;
+  Result<Model> model = Model::Create(args, dict, std::move(input), std::move(output));
+  ASSERT_TRUE(model.ok()) << model.message();
+  std::vector<Prediction> predictions;
+  PredictScratch scratch;
+  model->Predict(std::vector<int32_t>{0}, -1, 0.0f, predictions, scratch);
+  std::vector<int32_t> labels;
+  for (const Prediction& p : predictions) labels.push_back(p.label);
+  std::sort(labels.begin(), labels.end());
+  EXPECT_EQ(labels, (std::vector<int32_t>{0, 1, 2, 3, 4}));
 }
 
 }  // namespace
