@@ -1,7 +1,8 @@
-// Fuzzes the .bin loader (text/fasttext_bin.cc, with the dictionary it
-// rebuilds and the rungs trailer of text/model_trailer.cc) through
-// LoadFastTextBin, as `rungs test` and `rungs predict` load a model. A model
-// that loads must predict: every label it returns is one of its labels.
+// Fuzzes the model loader (text/fasttext_bin.cc) through LoadFastTextBin, as
+// `rungs test` and `rungs predict` load a model: a .bin, or a quantized .ftz
+// (text/quant_matrix.cc, text/product_quantizer.cc), with the dictionary it
+// rebuilds and the rungs trailer (text/model_trailer.cc). A model that loads
+// must predict: every label it returns is one of its labels.
 #include "fuzz_check.h"
 #include "text/fasttext_bin.h"
 #include "text/reader.h"
