@@ -13,6 +13,7 @@ packages=(
   fasttext python3 python3-fasttext python3-optuna
   chromium time
   faketime libcpp-httplib-dev unzip python3-yaml python3-matplotlib
+  clang-14 libclang-rt-14-dev
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -42,8 +42,8 @@ TEST_P(EveryMethod, ReplayMatchesLive) {
   exec::SimulatedExecutor executor(objective, 40, job::Promotion::kResume);
   LoopOptions options;
   options.max_jobs = 600;
+  int polls = 0;  // outlives the loop that calls evolution_requested
   if (GetParam() == "asha") {
-    int polls = 0;
     options.evolution_requested = [&polls] { return ++polls == 200; };
   }
   Result<LoopStats> stats = ExperimentLoop(**live, executor, &*journal, options).Run();

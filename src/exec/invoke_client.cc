@@ -9,6 +9,8 @@
 #include <cstring>
 #include <mutex>
 
+#include <nlohmann/json.hpp>
+
 #include "aws/ca_bundle.h"
 #include "aws/sigv4.h"
 
@@ -36,27 +38,10 @@ void RaiseOpenFileLimit(rlim_t wanted) {
   setrlimit(RLIMIT_NOFILE, &limit);
 }
 
-// Keeps the headers Invoke answers with that the executor needs.
+// Hands each response header line to ReadInvokeHeader.
 size_t OnHeader(char* data, size_t size, size_t count, void* user) {
-  size_t n = size * count;
-  std::string_view line(data, n);
-  size_t colon = line.find(':');
-  if (colon == std::string_view::npos) return n;
-  std::string_view name = line.substr(0, colon);
-  std::string_view value = line.substr(colon + 1);
-  while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
-  while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) {
-    value.remove_suffix(1);
-  }
-  auto* r = static_cast<InvokeResponse*>(user);
-  auto is = [&](const char* want) {
-    return name.size() == std::strlen(want) && strncasecmp(name.data(), want, name.size()) == 0;
-  };
-  if (is("X-Amz-Function-Error")) r->function_error = value;
-  else if (is("X-Amz-Log-Result")) r->log_result = value;
-  else if (is("X-Amzn-ErrorType")) r->error_type = value;
-  else if (is("Retry-After")) r->retry_after = value;
-  return n;
+  ReadInvokeHeader(std::string_view(data, size * count), *static_cast<InvokeResponse*>(user));
+  return size * count;
 }
 
 size_t OnBody(char* data, size_t size, size_t count, void* user) {
@@ -84,6 +69,56 @@ std::string InvocationsUrl(const InvokeTarget& target) {
   std::string url = endpoint + "/2015-03-31/functions/" + target.function + "/invocations";
   if (!target.qualifier.empty()) url += "?Qualifier=" + target.qualifier;
   return url;
+}
+
+void ReadInvokeHeader(std::string_view line, InvokeResponse& response) {
+  size_t colon = line.find(':');
+  if (colon == std::string_view::npos) return;
+  std::string_view name = line.substr(0, colon);
+  std::string_view value = line.substr(colon + 1);
+  while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+  while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) {
+    value.remove_suffix(1);
+  }
+  auto is = [&](const char* want) {
+    return name.size() == std::strlen(want) && strncasecmp(name.data(), want, name.size()) == 0;
+  };
+  if (is("X-Amz-Function-Error")) response.function_error = value;
+  else if (is("X-Amz-Log-Result")) response.log_result = value;
+  else if (is("X-Amzn-ErrorType")) response.error_type = value;
+  else if (is("Retry-After")) response.retry_after = value;
+}
+
+std::string ServiceErrorText(const InvokeResponse& r) {
+  std::string text = "HTTP " + std::to_string(r.status);
+  std::string type = r.error_type.substr(0, r.error_type.find(':'));
+  std::string message;
+  nlohmann::json body = nlohmann::json::parse(r.body, nullptr, /*allow_exceptions=*/false);
+  if (body.is_object()) {
+    for (const char* key : {"message", "Message"}) {
+      if (body.contains(key) && body[key].is_string()) message = body[key].get<std::string>();
+    }
+    if (type.empty() && body.contains("Type") && body["Type"].is_string()) type = body["Type"].get<std::string>();
+  }
+  if (!type.empty()) text += " " + type;
+  if (!message.empty()) text += ": " + message;
+  return text;
+}
+
+std::string FunctionErrorText(const InvokeResponse& r) {
+  // Built by appending: g++ 12 warns falsely (-Wrestrict) on "literal" + string.
+  std::string text = "function error (";
+  text.append(r.function_error).append(")");
+  nlohmann::json body = nlohmann::json::parse(r.body, nullptr, /*allow_exceptions=*/false);
+  if (body.is_object()) {
+    if (body.contains("errorType") && body["errorType"].is_string()) {
+      text += " " + body["errorType"].get<std::string>();
+    }
+    if (body.contains("errorMessage") && body["errorMessage"].is_string()) {
+      return text + ": " + body["errorMessage"].get<std::string>();
+    }
+  }
+  return text + ": " + r.body.substr(0, 1000);
 }
 
 FailureCause CauseOfTransport(CURLcode code) {

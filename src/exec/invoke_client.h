@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <curl/curl.h>
@@ -53,6 +54,21 @@ struct InvokeResponse {
   std::string retry_after;       // Retry-After
   double seconds = 0;            // from start to the last byte
 };
+
+// Reads one response header line ("Name: value\r\n", the name in any case)
+// into the field of `response` it names: X-Amz-Function-Error,
+// X-Amz-Log-Result, X-Amzn-ErrorType or Retry-After. Other lines are ignored.
+void ReadInvokeHeader(std::string_view line, InvokeResponse& response);
+
+// What Lambda's error answer says, for the failed job's message: "HTTP 429
+// TooManyRequestsException: Rate Exceeded." from the status, X-Amzn-ErrorType
+// (or the body's "Type") and the JSON body's "message" or "Message".
+std::string ServiceErrorText(const InvokeResponse& response);
+
+// What the function's own error answer says: "function error (Unhandled)
+// InvalidJob: ..." from X-Amz-Function-Error and the body's "errorType" and
+// "errorMessage", or its first 1000 bytes when it holds no errorMessage.
+std::string FunctionErrorText(const InvokeResponse& response);
 
 // The failure cause of a transport error: timeouts, and connections that
 // could not be made or were dropped, are kTimeout / kConnection (retried);

@@ -12,41 +12,6 @@ double ReadTimeout(const LambdaOptions& o) {
   return o.read_timeout_seconds > 0 ? o.read_timeout_seconds : o.function_timeout_seconds + 30;
 }
 
-// "TooManyRequestsException: Rate Exceeded." from Lambda's error answer
-// (X-Amzn-ErrorType and a JSON body with "message" or "Message").
-std::string ServiceError(const InvokeResponse& r) {
-  std::string text = "HTTP " + std::to_string(r.status);
-  std::string type = r.error_type.substr(0, r.error_type.find(':'));
-  std::string message;
-  nlohmann::json body = nlohmann::json::parse(r.body, nullptr, /*allow_exceptions=*/false);
-  if (body.is_object()) {
-    for (const char* key : {"message", "Message"}) {
-      if (body.contains(key) && body[key].is_string()) message = body[key].get<std::string>();
-    }
-    if (type.empty() && body.contains("Type") && body["Type"].is_string()) type = body["Type"].get<std::string>();
-  }
-  if (!type.empty()) text += " " + type;
-  if (!message.empty()) text += ": " + message;
-  return text;
-}
-
-// The function's own error answer: {"errorMessage": ..., "errorType": ...}.
-std::string FunctionError(const InvokeResponse& r) {
-  // Built by appending: g++ 12 warns falsely (-Wrestrict) on "literal" + string.
-  std::string text = "function error (";
-  text.append(r.function_error).append(")");
-  nlohmann::json body = nlohmann::json::parse(r.body, nullptr, /*allow_exceptions=*/false);
-  if (body.is_object()) {
-    if (body.contains("errorType") && body["errorType"].is_string()) {
-      text += " " + body["errorType"].get<std::string>();
-    }
-    if (body.contains("errorMessage") && body["errorMessage"].is_string()) {
-      return text + ": " + body["errorMessage"].get<std::string>();
-    }
-  }
-  return text + ": " + r.body.substr(0, 1000);
-}
-
 }  // namespace
 
 Status CheckLambdaOptions(const LambdaOptions& o) {
@@ -164,13 +129,13 @@ void LambdaExecutor::Handle(InvokeResponse r, Clock::time_point now) {
     return;
   }
   if (r.status != 200) {
-    AttemptFailed(pending, CauseOfStatus(r.status), ServiceError(r), ParseRetryAfter(r.retry_after), now);
+    AttemptFailed(pending, CauseOfStatus(r.status), ServiceErrorText(r), ParseRetryAfter(r.retry_after), now);
     return;
   }
   Bill(pending, r);
   if (!r.function_error.empty()) {
     ++counters_.function_errors;
-    Finish(pending, job::ResultFor(pending.job, job::Outcome::kFailed, FunctionError(r)));
+    Finish(pending, job::ResultFor(pending.job, job::Outcome::kFailed, FunctionErrorText(r)));
     return;
   }
   Result<job::JobResult> result = [&]() -> Result<job::JobResult> {

@@ -208,6 +208,15 @@ space::Config ConfigFromJson(const json* value, FieldReader& reader) {
   return config;
 }
 
+// At most kMaxTextSize bytes of `text`, the decoder's limit, cut before a
+// UTF-8 character that would not fit whole.
+std::string CapText(const std::string& text) {
+  if (text.size() <= kMaxTextSize) return text;
+  size_t end = kMaxTextSize;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return text.substr(0, end);
+}
+
 json JobFields(const Job& job) {
   return {{"v", kJobProtocolVersion}, {"id", job.id},
           {"trial", job.trial},       {"bracket", job.bracket},
@@ -302,7 +311,7 @@ nlohmann::json ResultToJson(const JobResult& result) {
           {"metric", std::isfinite(result.metric) ? json(result.metric) : json(nullptr)},
           {"epochs_trained", result.epochs_trained},
           {"seconds", result.seconds},
-          {"error", result.error},
+          {"error", CapText(result.error)},
           {"billed_ms", result.cost.billed_ms},
           {"memory_mb", result.cost.memory_mb}};
 }
@@ -396,6 +405,9 @@ Result<nlohmann::json> ParseJson(std::string_view text, std::string_view origin)
   } catch (const nlohmann::json::parse_error& e) {
     // e.byte is 1-based: the byte where the parser gave up.
     return Fail(std::string(origin) + ": not valid JSON at byte " + std::to_string(e.byte));
+  } catch (const nlohmann::json::out_of_range&) {
+    // The only range error of parsing: a number beyond a double, such as 1e999.
+    return Fail(std::string(origin) + ": not valid JSON: a number is too large for a double");
   }
 }
 

@@ -27,6 +27,7 @@ struct JobEnvelope;  // job/envelope.h
 nlohmann::json JobToJson(const Job& job);
 Result<Job> JobFromJson(const nlohmann::json& json, std::string_view origin);
 
+// An error longer than the decoder reads (65536 bytes) is cut to fit.
 nlohmann::json ResultToJson(const JobResult& result);
 Result<JobResult> ResultFromJson(const nlohmann::json& json, std::string_view origin);
 

@@ -104,6 +104,16 @@ TEST(JobJson, ResultRoundTripsAndNaNMetricBecomesNull) {
   EXPECT_TRUE(std::isnan(ResultFromJson(encoded, "t")->metric));
 }
 
+TEST(JobJson, ALongErrorIsCutToWhatTheDecoderReadsBetweenCharacters) {
+  JobResult r = SampleResult();
+  r.error = std::string(65535, 'x') + "\xC3\xA9" + std::string(100, 'y');  // 'é' across the limit
+  json encoded = ResultToJson(r);
+  EXPECT_EQ(encoded["error"], std::string(65535, 'x'));
+  Result<JobResult> back = ResultFromJson(encoded, "t");
+  ASSERT_TRUE(back.ok()) << back.message();
+  EXPECT_EQ(back->error, std::string(65535, 'x'));
+}
+
 TEST(JobJson, EnvelopeRoundTripsWithAndWithoutCheckpoint) {
   JobEnvelope e = SampleEnvelope();
   Result<JobEnvelope> back = EnvelopeFromJson(*ParseJson(EnvelopeToJson(e).dump(), "t"), "t");
@@ -328,6 +338,14 @@ TEST(JobJson, MalformedTextNamesOriginAndByte) {
   EXPECT_THAT(parsed.message(), HasSubstr("lambda request"));
   EXPECT_THAT(parsed.message(), HasSubstr("byte"));
   EXPECT_FALSE(JobFromJson(json::array(), "x").ok());
+}
+
+TEST(JobJson, ANumberBeyondADoubleIsAnErrorNotAnException) {
+  // Found by fuzz/json_lines.cc in the JSON-lines reader, which parses the same way.
+  Result<json> parsed = ParseJson(R"({"v": 2, "metric": 1e999})", "lambda response");
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_THAT(parsed.message(), HasSubstr("lambda response"));
+  EXPECT_THAT(parsed.message(), HasSubstr("too large"));
 }
 
 TEST(JobJson, OutcomeNamesRoundTrip) {

@@ -202,7 +202,10 @@ Result<bool> Journal::AddResult(uint64_t seq, const job::JobResult& result, doub
     s.BindNull(6);
   }
   s.Bind(7, now);
-  s.Bind(8, job::ResultToJson(result).dump());
+  // An error may quote bytes that are not UTF-8 (a command's stderr, a data
+  // file's line), which JSON cannot hold: they are written as U+FFFD.
+  s.Bind(8, job::ResultToJson(result).dump(-1, ' ', false,
+                                           nlohmann::json::error_handler_t::replace));
   RUNGS_RETURN_IF_ERROR(s.Run());
   return s.changes() == 1;
 }

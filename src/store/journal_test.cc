@@ -151,6 +151,25 @@ TEST_F(JournalTest, DuplicateResultIsIgnoredAndUnknownJobRefused) {
   EXPECT_EQ(entries[1].result.metric, 0.5);  // the first delivery wins
 }
 
+TEST_F(JournalTest, AnErrorQuotingBytesThatAreNotUtf8IsRecordedWithReplacements) {
+  // A failing --command printing latin-1 to stderr once ended a tune with
+  // "internal error: [json.exception.type_error.316] invalid UTF-8 byte".
+  Result<Journal> journal = Journal::Create(path_, Experiment());
+  ASSERT_TRUE(journal.ok());
+  ASSERT_TRUE(journal->AddJob(1, Job(10, 0), 0).ok());
+  job::JobResult failed = ResultFor(10, 0, 0);
+  failed.outcome = job::Outcome::kFailed;
+  failed.error = "command failed; stderr:\ncaf\xE9 \xFF";
+  Result<bool> added = journal->AddResult(2, failed, 1);
+  ASSERT_TRUE(added.ok()) << added.message();
+  ASSERT_TRUE(journal->Commit().ok());
+
+  std::vector<JournalEntry> entries = ReadAll(*journal);
+  ASSERT_EQ(entries.size(), 2u);
+  EXPECT_EQ(entries[1].result.outcome, job::Outcome::kFailed);
+  EXPECT_EQ(entries[1].result.error, "command failed; stderr:\ncaf\xEF\xBF\xBD \xEF\xBF\xBD");
+}
+
 TEST_F(JournalTest, UncommittedWritesVanishCommittedOnesStay) {
   {
     Result<Journal> journal = Journal::Create(path_, Experiment());

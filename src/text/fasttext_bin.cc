@@ -146,7 +146,8 @@ Result<Dictionary> GetDictionary(BinaryReader& in, const TrainArgs& args) {
   // A quantized model's pruned n-grams (fastText's pruneidx): -1 when not pruned.
   std::optional<std::vector<PrunedNgram>> pruned;
   if (pruneidx_size >= 0) {
-    if (pruneidx_size * 8 > in.remaining()) return in.Bad("file is truncated", "pruneidx");
+    // Divided, not multiplied: the size is any 64-bit number in a damaged file.
+    if (pruneidx_size > in.remaining() / 8) return in.Bad("file is truncated", "pruneidx");
     pruned.emplace(static_cast<size_t>(pruneidx_size));
     for (PrunedNgram& p : *pruned) {
       RUNGS_RETURN_IF_ERROR(in.Get(p.bucket, "pruneidx bucket"));

@@ -186,6 +186,31 @@ TEST(FastTextBin, RejectsAFileThatIsNotAModel) {
   EXPECT_NE(missing.message().find("cannot open"), std::string::npos);
 }
 
+TEST(FastTextBin, RefusesAPruneidxSizeBeyondTheFileWithoutOverflow) {
+  // Found by fuzz/fasttext_bin.cc: the size times 8 overflowed, so the check
+  // passed and the loader asked for 2e18 entries.
+  const std::string dir = ScratchDir();
+  TrainArgs args;
+  args.dim = 4;
+  args.thread = 1;
+  args.epoch = 1;
+  auto data = BuildCorpus(MakeExamples(40, 3, 1))->Encode(args.dict);
+  auto checkpoint = StartTraining(**data, args);
+  ASSERT_TRUE(checkpoint.ok());
+  ASSERT_TRUE(SaveFastTextBin(checkpoint->model, Preprocessing{}, dir + "/model.bin").ok());
+  std::fstream file(dir + "/model.bin", std::ios::binary | std::ios::in | std::ios::out);
+  // pruneidx_size follows magic, version, 12 int32 args, t, size, nwords,
+  // nlabels and ntokens: byte 84.
+  const int64_t huge = 2161727821137838079;
+  file.seekp(84);
+  file.write(reinterpret_cast<const char*>(&huge), sizeof huge);
+  file.close();
+  auto model = LoadFastTextBin(dir + "/model.bin");
+  ASSERT_FALSE(model.ok());
+  EXPECT_NE(model.message().find("truncated"), std::string::npos) << model.message();
+  EXPECT_NE(model.message().find("pruneidx"), std::string::npos) << model.message();
+}
+
 TEST(FastTextBin, RejectsTruncatedFilesAtEveryPoint) {
   const std::string dir = ScratchDir();
   TrainArgs args;

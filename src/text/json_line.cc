@@ -36,6 +36,11 @@ Result<JsonRecord> ParseJsonLine(std::string_view line, const std::string& label
     size_t reason = what.find(": ");
     return Fail("not valid JSON near byte " + std::to_string(e.byte) +
                 (reason == std::string::npos ? "" : what.substr(reason)));
+  } catch (const json::out_of_range& e) {
+    // "[json.exception.out_of_range.406] number overflow parsing '1e999'".
+    std::string what = e.what();
+    size_t reason = what.find("] ");
+    return Fail("not valid JSON: " + (reason == std::string::npos ? what : what.substr(reason + 2)));
   }
   if (!object.is_object()) {
     return Fail("expected a JSON object, found " + std::string(object.type_name()));

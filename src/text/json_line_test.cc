@@ -45,6 +45,13 @@ TEST(JsonLine, BadJsonIsAnErrorNamingThePosition) {
   EXPECT_THAT(record.message(), HasSubstr("not valid JSON near byte"));
 }
 
+TEST(JsonLine, ANumberBeyondADoubleIsAnErrorNotAnException) {
+  // Found by fuzz/json_lines.cc: nlohmann's out_of_range escaped the reader.
+  Result<JsonRecord> record = ParseJsonLine(R"({"label": 1e999, "text": "x"})", "label", "text");
+  ASSERT_FALSE(record.ok());
+  EXPECT_THAT(record.message(), HasSubstr("number overflow"));
+}
+
 TEST(JsonLine, WrongShapesAreErrorsNamingTheField) {
   EXPECT_THAT(Parse(R"(["a", "b"])").message(), HasSubstr("expected a JSON object"));
   EXPECT_THAT(Parse(R"({"label": "a"})").message(), HasSubstr("no field 'text'"));

@@ -11,9 +11,10 @@ void LineReader::FileCloser::operator()(std::FILE* file) const {
   if (file != stdin) std::fclose(file);
 }
 
-LineReader::LineReader(std::string name, std::FILE* file) : name_(std::move(name)), file_(file) {}
+LineReader::LineReader(std::string name, std::FILE* file, size_t chunk_bytes)
+    : name_(std::move(name)), file_(file), chunk_bytes_(chunk_bytes) {}
 
-Result<LineReader> LineReader::Open(const std::string& path) {
+Result<LineReader> LineReader::Open(const std::string& path, size_t chunk_bytes) {
   if (path.empty()) return Fail("no input file given");
   std::FILE* file = stdin;
   std::string name = "<stdin>";
@@ -27,7 +28,7 @@ Result<LineReader> LineReader::Open(const std::string& path) {
     file = std::fopen(path.c_str(), "rb");
     if (file == nullptr) return Fail("cannot open '" + path + "': " + std::strerror(errno));
   }
-  LineReader reader(std::move(name), file);
+  LineReader reader(std::move(name), file, chunk_bytes);
   Result<bool> filled = reader.Fill();
   if (!filled.ok()) return filled.error();
   if (!*filled) return Fail("'" + reader.name_ + "' is empty");
@@ -45,10 +46,10 @@ Result<bool> LineReader::Fill() {
   buffer_.erase(0, begin_);
   begin_ = 0;
   size_t old_size = buffer_.size();
-  buffer_.resize(old_size + kChunkBytes);
-  size_t got = std::fread(buffer_.data() + old_size, 1, kChunkBytes, file_.get());
+  buffer_.resize(old_size + chunk_bytes_);
+  size_t got = std::fread(buffer_.data() + old_size, 1, chunk_bytes_, file_.get());
   buffer_.resize(old_size + got);
-  if (got < kChunkBytes) {
+  if (got < chunk_bytes_) {
     if (std::ferror(file_.get())) {
       return Fail("cannot read '" + name_ + "': " + std::strerror(errno));
     }

@@ -23,8 +23,11 @@ class LineReader {
   static constexpr size_t kChunkBytes = 1 << 20;
 
   // Opens `path` ("-" is stdin). Fails, naming the path, when it cannot be
-  // opened or read, is a directory, or holds no bytes at all.
-  static Result<LineReader> Open(const std::string& path);
+  // opened or read, is a directory, or holds no bytes at all. `chunk_bytes`
+  // (at least 3, so a byte order mark is within the first chunk) is how much
+  // is read at a time; tests and fuzz targets read small chunks, so that
+  // lines cross chunk boundaries in files of a few bytes.
+  static Result<LineReader> Open(const std::string& path, size_t chunk_bytes = kChunkBytes);
 
   // Skips a UTF-8 byte order mark at the very start of the input, if any.
   // Call before the first Next.
@@ -44,12 +47,13 @@ class LineReader {
     void operator()(std::FILE* file) const;
   };
 
-  LineReader(std::string name, std::FILE* file);
+  LineReader(std::string name, std::FILE* file, size_t chunk_bytes);
   // Appends the next chunk to buffer_; false at the end of the input.
   Result<bool> Fill();
 
   std::string name_;
   std::unique_ptr<std::FILE, FileCloser> file_;
+  size_t chunk_bytes_;
   std::string buffer_;  // unread bytes start at begin_
   size_t begin_ = 0;
   bool eof_ = false;

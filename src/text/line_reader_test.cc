@@ -12,8 +12,9 @@ namespace {
 
 using ::testing::HasSubstr;
 
-std::vector<std::string> AllLines(const std::string& path) {
-  Result<LineReader> reader = LineReader::Open(path);
+std::vector<std::string> AllLines(const std::string& path,
+                                  size_t chunk_bytes = LineReader::kChunkBytes) {
+  Result<LineReader> reader = LineReader::Open(path, chunk_bytes);
   EXPECT_TRUE(reader.ok()) << reader.message();
   std::vector<std::string> lines;
   while (true) {
@@ -38,6 +39,13 @@ TEST(LineReader, ReadsLinesLongerThanAChunkAcrossChunkBoundaries) {
   EXPECT_EQ(lines[100002], "line 99999");
 }
 
+TEST(LineReader, ReadsTheSameLinesInChunksOfAnySize) {
+  std::string path = WriteTestFile("small_chunks.txt", "first line\n\nx\r\na longer last line");
+  std::vector<std::string> whole = AllLines(path);
+  ASSERT_EQ(whole.size(), 4u);
+  for (size_t chunk : {3, 4, 5, 7, 11, 64}) EXPECT_EQ(AllLines(path, chunk), whole) << chunk;
+}
+
 TEST(LineReader, KeepsALastLineWithoutNewlineAndEmptyLines) {
   EXPECT_EQ(AllLines(WriteTestFile("no_newline.txt", "a\n\nb")),
             (std::vector<std::string>{"a", "", "b"}));
@@ -50,10 +58,12 @@ TEST(LineReader, PassesNulAndHighBytesThrough) {
 
 TEST(LineReader, SkipsAUtf8ByteOrderMarkOnlyWhenAsked) {
   std::string path = WriteTestFile("bom.txt", "\xEF\xBB\xBFhead\n");
-  Result<LineReader> reader = LineReader::Open(path);
-  ASSERT_TRUE(reader.ok());
-  reader->SkipUtf8Bom();
-  EXPECT_EQ(**reader->Next(), "head");
+  for (size_t chunk : {LineReader::kChunkBytes, size_t{3}}) {
+    Result<LineReader> reader = LineReader::Open(path, chunk);
+    ASSERT_TRUE(reader.ok());
+    reader->SkipUtf8Bom();
+    EXPECT_EQ(**reader->Next(), "head") << chunk;
+  }
   EXPECT_EQ(AllLines(path)[0], "\xEF\xBB\xBFhead");
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <limits>
 
 #include "text/model.h"
 #include "text/vec_ops.h"
@@ -65,12 +66,14 @@ int64_t LossLayer::EstimateBytes(Loss kind, int32_t nlabels) {
 }
 
 float LossLayer::Sigmoid(float x) const {
+  if (std::isnan(x)) return x;  // from a damaged model's weights; no table index
   if (x < -kMaxSigmoid) return 0.0f;
   if (x > kMaxSigmoid) return 1.0f;
   return sigmoid_[static_cast<int64_t>((x + kMaxSigmoid) * kSigmoidTable / kMaxSigmoid / 2)];
 }
 
 float LossLayer::Log(float x) const {
+  if (std::isnan(x)) return x;
   if (x > 1.0f) return 0.0f;
   return log_[static_cast<int64_t>(x * kLogTable)];
 }
@@ -205,21 +208,26 @@ void LossLayer::Dfs(int k, float threshold, int32_t node, float score, const flo
 void LossLayer::BuildTree(const std::vector<int64_t>& counts) {
   // fastText's construction: counts are sorted decreasing, so merging the
   // two smallest of (next leaf from the end, next inner node) builds a
-  // Huffman tree in linear time.
+  // Huffman tree in linear time. fastText marks inner nodes not yet made
+  // with a count of 1e15; testing `inner < i` instead gives the same tree
+  // for real counts and stays inside the tree for any counts a damaged
+  // model file holds (unsorted, huge or negative: found by
+  // fuzz/fasttext_bin.cc), whose sums saturate instead of overflowing.
   const int32_t n = nlabels_;
+  constexpr int64_t kMaxCount = std::numeric_limits<int64_t>::max();
   tree_.assign(std::max(0, 2 * n - 1), Node{});
-  for (Node& node : tree_) node.count = static_cast<int64_t>(1e15);
-  for (int32_t i = 0; i < n; ++i) tree_[i].count = counts[i];
+  for (int32_t i = 0; i < n; ++i) tree_[i].count = std::max<int64_t>(0, counts[i]);
   int32_t leaf = n - 1;
   int32_t inner = n;
   for (int32_t i = n; i < 2 * n - 1; ++i) {
     int32_t mini[2];
     for (int32_t& m : mini) {
-      m = (leaf >= 0 && tree_[leaf].count < tree_[inner].count) ? leaf-- : inner++;
+      m = (leaf >= 0 && (inner == i || tree_[leaf].count < tree_[inner].count)) ? leaf-- : inner++;
     }
     tree_[i].left = mini[0];
     tree_[i].right = mini[1];
-    tree_[i].count = tree_[mini[0]].count + tree_[mini[1]].count;
+    const int64_t a = tree_[mini[0]].count, b = tree_[mini[1]].count;
+    tree_[i].count = a > kMaxCount - b ? kMaxCount : a + b;
     tree_[mini[0]].parent = i;
     tree_[mini[1]].parent = i;
     tree_[mini[1]].binary = true;

@@ -215,6 +215,9 @@ template <class... F>
 struct Overloaded : F... {
   using F::operator()...;
 };
+// C++20 deduces this by itself, but clang 14 (scripts/sanitize.sh) does not yet.
+template <class... F>
+Overloaded(F...) -> Overloaded<F...>;
 
 // A key of experiment files and of the JSON record; flag-only rows have none.
 bool HasKey(const TuneOption& option) {

@@ -17,7 +17,9 @@ void GlobalInitOnce() {
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
-size_t AppendBody(char* data, size_t size, size_t count, void* out) {
+// Appends what libcurl received (body bytes, or a header line) to the
+// std::string at `out`.
+size_t AppendTo(char* data, size_t size, size_t count, void* out) {
   static_cast<std::string*>(out)->append(data, size * count);
   return size * count;
 }
@@ -40,26 +42,42 @@ std::string_view Trim(std::string_view s) {
 }
 
 // One response header line into the invocation's fields.
-size_t ReadHeader(char* data, size_t size, size_t count, void* out) {
-  std::string_view line(data, size * count);
+void ReadHeader(std::string_view line, Invocation& invocation) {
   size_t colon = line.find(':');
-  if (colon == std::string_view::npos) return size * count;
+  if (colon == std::string_view::npos) return;
   std::string_view name = Trim(line.substr(0, colon));
   std::string_view value = Trim(line.substr(colon + 1));
-  auto* invocation = static_cast<Invocation*>(out);
   if (SameName(name, "Lambda-Runtime-Aws-Request-Id")) {
-    invocation->request_id = value;
+    invocation.request_id = value;
   } else if (SameName(name, "Lambda-Runtime-Trace-Id")) {
-    invocation->trace_id = value;
+    invocation.trace_id = value;
   } else if (SameName(name, "Lambda-Runtime-Deadline-Ms")) {
     int64_t ms = 0;
     auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), ms);
-    if (ec == std::errc() && end == value.data() + value.size()) invocation->deadline_ms = ms;
+    if (ec == std::errc() && end == value.data() + value.size()) invocation.deadline_ms = ms;
   }
-  return size * count;
 }
 
 }  // namespace
+
+Result<Invocation> ParseInvocation(std::string_view headers, std::string body) {
+  Invocation invocation;
+  while (!headers.empty()) {
+    size_t end = headers.find('\n');
+    ReadHeader(headers.substr(0, end), invocation);
+    headers.remove_prefix(end == std::string_view::npos ? headers.size() : end + 1);
+  }
+  // The id goes into URL paths: only the characters Lambda's UUIDs use.
+  if (invocation.request_id.empty() ||
+      invocation.request_id.find_first_not_of(
+          "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") !=
+          std::string::npos) {
+    return Fail("the Runtime API sent an invocation without a usable "
+                "Lambda-Runtime-Aws-Request-Id (got \"" + invocation.request_id + "\")");
+  }
+  invocation.body = std::move(body);
+  return invocation;
+}
 
 std::string ErrorBody(std::string_view error_type, std::string_view message) {
   nlohmann::json body = {{"errorMessage", message}, {"errorType", error_type}};
@@ -78,7 +96,7 @@ RuntimeApi::~RuntimeApi() { curl_easy_cleanup(static_cast<CURL*>(curl_)); }
 Result<RuntimeApi::Reply> RuntimeApi::Send(const char* method, const std::string& path,
                                            const std::string& body,
                                            const std::string& error_type,
-                                           Invocation* headers_out) {
+                                           std::string* headers_out) {
   CURL* curl = static_cast<CURL*>(curl_);
   if (curl == nullptr) return Fail("could not create a libcurl handle");
   curl_easy_reset(curl);
@@ -89,10 +107,10 @@ Result<RuntimeApi::Reply> RuntimeApi::Send(const char* method, const std::string
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 10L);
   curl_easy_setopt(curl, CURLOPT_TIMEOUT, 0L);  // next may block while the sandbox is idle
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, AppendBody);
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, AppendTo);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &reply.body);
   if (headers_out != nullptr) {
-    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, ReadHeader);
+    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, AppendTo);
     curl_easy_setopt(curl, CURLOPT_HEADERDATA, headers_out);
   }
   if (std::string_view(method) == "POST") {
@@ -117,23 +135,14 @@ Result<RuntimeApi::Reply> RuntimeApi::Send(const char* method, const std::string
 }
 
 Result<Invocation> RuntimeApi::Next() {
-  Invocation invocation;
-  Result<Reply> reply = Send("GET", "/invocation/next", "", "", &invocation);
+  std::string headers;
+  Result<Reply> reply = Send("GET", "/invocation/next", "", "", &headers);
   if (!reply.ok()) return reply.error();
   if (reply->status != 200) {
     return Fail("GET " + base_ + "/invocation/next answered HTTP " +
                 std::to_string(reply->status) + ": " + reply->body);
   }
-  // The id goes into URL paths: only the characters Lambda's UUIDs use.
-  if (invocation.request_id.empty() ||
-      invocation.request_id.find_first_not_of(
-          "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") !=
-          std::string::npos) {
-    return Fail("the Runtime API sent an invocation without a usable "
-                "Lambda-Runtime-Aws-Request-Id (got \"" + invocation.request_id + "\")");
-  }
-  invocation.body = std::move(reply->body);
-  return invocation;
+  return ParseInvocation(headers, std::move(reply->body));
 }
 
 Status RuntimeApi::Post(const std::string& path, const std::string& body,

@@ -52,15 +52,23 @@ class RuntimeApi {
     long status = 0;
     std::string body;
   };
-  // One request on the shared handle; `headers_out` receives response
-  // headers (when not null).
+  // One request on the shared handle; `headers_out` receives the response's
+  // header lines as received (when not null).
   Result<Reply> Send(const char* method, const std::string& path, const std::string& body,
-                     const std::string& error_type, Invocation* headers_out);
+                     const std::string& error_type, std::string* headers_out);
   Status Post(const std::string& path, const std::string& body, const std::string& error_type);
 
   std::string base_;  // http://host:port/2018-06-01/runtime
   void* curl_;        // CURL*, kept opaque to callers
 };
+
+// The invocation a 200 answer to GET invocation/next carries: `headers` are
+// the answer's header lines as received ("Name: value\r\n"; names in any
+// case; other lines are ignored), `body` is the event. Fails when the
+// Lambda-Runtime-Aws-Request-Id is missing or holds characters other than
+// letters, digits, '-', '_' and '.' (the id goes into URL paths). Pure,
+// thread-safe.
+Result<Invocation> ParseInvocation(std::string_view headers, std::string body);
 
 // {"errorMessage": ..., "errorType": ...} as the Runtime API takes it.
 std::string ErrorBody(std::string_view error_type, std::string_view message);

@@ -65,9 +65,10 @@ std::optional<Clock::time_point> SteadyDeadline(std::optional<int64_t> deadline_
   auto now_ms = std::chrono::duration_cast<milliseconds>(
                     std::chrono::system_clock::now().time_since_epoch())
                     .count();
-  int64_t left_ms = *deadline_ms - now_ms;
-  if (left_ms < -int64_t{24} * 3600 * 1000) return std::nullopt;
-  return Clock::now() + milliseconds(left_ms);
+  // Compared before subtracting: the header may hold any 64-bit number.
+  constexpr int64_t kDayMs = int64_t{24} * 3600 * 1000;
+  if (*deadline_ms < now_ms - kDayMs || *deadline_ms > now_ms + kDayMs) return std::nullopt;
+  return Clock::now() + milliseconds(*deadline_ms - now_ms);
 }
 
 Status ServeLambda(const std::string& runtime_api) {

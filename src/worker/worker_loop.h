@@ -32,8 +32,9 @@ Status ServeLambda(const std::string& runtime_api);
 
 // Lambda-Runtime-Deadline-Ms (ms since the Unix epoch) on the steady clock.
 // nullopt when the header was missing, or names a moment more than a day in
-// the past: no clock is that wrong, so it is not a wall-clock deadline (some
-// emulators send a constant) and the job runs without one.
+// the past or the future: no clock is that wrong and no invocation that long,
+// so it is not a wall-clock deadline (some emulators send a constant) and the
+// job runs without one.
 std::optional<Clock::time_point> SteadyDeadline(std::optional<int64_t> deadline_ms);
 
 }  // namespace rungs::worker

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <deque>
+#include <limits>
 #include <mutex>
 #include <thread>
 
@@ -129,6 +130,16 @@ TEST(WorkerLoop, DeadlinesAreWallClockOrIgnored) {
   EXPECT_FALSE(SteadyDeadline(5000).has_value());
   EXPECT_FALSE(SteadyDeadline(std::nullopt).has_value());
   EXPECT_TRUE(SteadyDeadline(now_ms - 1000).has_value());  // already late: stop at once
+}
+
+TEST(WorkerLoop, DeadlinesFarFromNowAreIgnoredWithoutOverflow) {
+  using namespace std::chrono;
+  int64_t now_ms = duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+  EXPECT_FALSE(SteadyDeadline(now_ms + int64_t{2} * 24 * 3600 * 1000).has_value());
+  // Found by fuzz/runtime_api.cc: these overflowed converting to the steady clock.
+  EXPECT_FALSE(SteadyDeadline(99991542409706888).has_value());
+  EXPECT_FALSE(SteadyDeadline(std::numeric_limits<int64_t>::max()).has_value());
+  EXPECT_FALSE(SteadyDeadline(std::numeric_limits<int64_t>::min()).has_value());
 }
 
 }  // namespace
