@@ -28,6 +28,7 @@ std::unique_ptr<Scheduler> MakeRandomSearch(Options o, const space::Space& space
 std::string_view MethodName(Method method) {
   switch (method) {
     case Method::kAshaEvo: return "asha-evo";
+    case Method::kAshaTpe: return "asha-tpe";
     case Method::kAsha: return "asha";
     case Method::kRandom: return "random";
     case Method::kSha: return "sha";
@@ -41,7 +42,7 @@ Result<Method> ParseMethod(std::string_view name) {
     if (MethodName(method) == name) return method;
   }
   return Fail("unknown scheduling method '" + std::string(name) +
-              "' (expected asha-evo, asha, random, sha or hyperband)");
+              "' (expected asha-evo, asha-tpe, asha, random, sha or hyperband)");
 }
 
 Result<std::unique_ptr<Scheduler>> MakeScheduler(std::string_view name, const Options& options,
@@ -50,11 +51,23 @@ Result<std::unique_ptr<Scheduler>> MakeScheduler(std::string_view name, const Op
   Result<Method> method = ParseMethod(name);
   if (!method.ok()) return method.error();
   const int brackets = options.brackets > 0 ? options.brackets : 1;
+  const bool asha =
+      *method == Method::kAshaEvo || *method == Method::kAshaTpe || *method == Method::kAsha;
+  if (options.pasha.enabled && !asha) {
+    return Fail("scheduler option 'pasha.enabled' applies to asha, asha-evo and asha-tpe, not " +
+                std::string(name));
+  }
   switch (*method) {
     case Method::kAshaEvo:
+    case Method::kAshaTpe:
     case Method::kAsha: {
+      if (options.pasha.enabled && brackets > 1) {
+        return Fail("scheduler option 'pasha.enabled' needs one bracket (got brackets = " +
+                    std::to_string(brackets) + ")");
+      }
       Options o = options;
       o.evolution.enabled = *method == Method::kAshaEvo;
+      o.model.enabled = *method == Method::kAshaTpe;
       return std::unique_ptr<Scheduler>(std::make_unique<AshaScheduler>(o, brackets, space, seed));
     }
     case Method::kRandom:
