@@ -74,6 +74,7 @@ class Tpe {
     std::vector<double> units;
     size_t n = 0;
     std::vector<double> width;   // Gaussian sd, or lambda for a choice
+    std::vector<double> inverse;   // Gaussian: 1 / sd
     std::vector<double> log_norm;  // Gaussian: -log(sd sqrt(2 pi)); choice: log(1 - lambda)
     std::vector<double> log_off;   // choice: log(lambda / (k - 1))
   };
