@@ -66,6 +66,7 @@ class AshaScheduler : public Scheduler {
   // t: the fraction of the budget used at `now` (Budget::Fraction).
   double Progress(double now) const { return budget_.Fraction(now); }
   const Budget& budget() const { return budget_; }
+  const Brackets& brackets() const { return brackets_; }
   const Evolution& evolution() const { return evolution_; }
   // The model, or null when options.model.enabled is false.
   const Tpe* model() const { return model_ ? &*model_ : nullptr; }

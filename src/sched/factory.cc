@@ -1,5 +1,6 @@
 #include "sched/factory.h"
 
+#include <algorithm>
 #include <string>
 
 #include "sched/asha.h"
@@ -13,6 +14,13 @@ int AllBrackets(const Options& o) {
   int count = 1;
   for (int64_t epochs = o.min_epochs; epochs < o.max_epochs; epochs *= o.eta) ++count;
   return count - o.early_stopping_rate;
+}
+
+// asha-tpe hedges against low rungs that rank badly with a second bracket
+// that starts one rung up (bench/RESULTS.md, LCBench); PASHA is defined on
+// one bracket, and the other methods (but hyperband, which has its own) use one.
+int OwnBrackets(Method method, const Options& o) {
+  return method == Method::kAshaTpe && !o.pasha.enabled ? std::min(2, AllBrackets(o)) : 1;
 }
 
 // Random search is ASHA over one bracket whose only rung is R.
@@ -50,7 +58,7 @@ Result<std::unique_ptr<Scheduler>> MakeScheduler(std::string_view name, const Op
   RUNGS_RETURN_IF_ERROR(Validate(options));
   Result<Method> method = ParseMethod(name);
   if (!method.ok()) return method.error();
-  const int brackets = options.brackets > 0 ? options.brackets : 1;
+  const int brackets = options.brackets > 0 ? options.brackets : OwnBrackets(*method, options);
   const bool asha =
       *method == Method::kAshaEvo || *method == Method::kAshaTpe || *method == Method::kAsha;
   if (options.pasha.enabled && !asha) {

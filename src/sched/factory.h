@@ -10,8 +10,9 @@
 //   hyperband  synchronous Hyperband over several brackets
 //
 // Options are validated first; errors name the field. options.brackets = 0
-// means one bracket for asha/asha-evo/sha and every bracket the range allows
-// (from early_stopping_rate on) for hyperband; random ignores brackets and
+// means one bracket for asha/asha-evo/sha, two for asha-tpe (one with
+// pasha.enabled) and every bracket the range allows (from
+// early_stopping_rate on) for hyperband; random ignores brackets and
 // early_stopping_rate, and sha refuses brackets > 1. pasha.enabled needs an
 // ASHA method with one bracket.
 #pragma once

@@ -45,6 +45,19 @@ TEST(MakeScheduler, AshaTpeHasTheModelOnAndEvolutionOff) {
   EXPECT_NE(dynamic_cast<AshaScheduler&>(**tpe).model(), nullptr);
   EXPECT_FALSE(dynamic_cast<AshaScheduler&>(**tpe).evolution().on());
   EXPECT_EQ(dynamic_cast<AshaScheduler&>(**evo).model(), nullptr);
+  // Two brackets of its own, one with PASHA, as many as asked otherwise.
+  EXPECT_EQ(dynamic_cast<AshaScheduler&>(**tpe).brackets().size(), 2);
+  EXPECT_EQ(dynamic_cast<AshaScheduler&>(**evo).brackets().size(), 1);
+  Options o = Budgeted();
+  o.pasha.enabled = true;
+  tpe = MakeScheduler("asha-tpe", o, TestSpace(), 1);
+  ASSERT_TRUE(tpe.ok());
+  EXPECT_EQ(dynamic_cast<AshaScheduler&>(**tpe).brackets().size(), 1);
+  o = Budgeted();
+  o.brackets = 3;
+  tpe = MakeScheduler("asha-tpe", o, TestSpace(), 1);
+  ASSERT_TRUE(tpe.ok());
+  EXPECT_EQ(dynamic_cast<AshaScheduler&>(**tpe).brackets().size(), 3);
 }
 
 TEST(MakeScheduler, PashaNeedsAnAshaMethodWithOneBracket) {

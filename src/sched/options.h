@@ -81,7 +81,7 @@ struct Options {
   int max_epochs = 27;   // R: epochs of every bracket's top rung
   int eta = 3;           // reduction factor: top 1/eta of a rung go on
   int early_stopping_rate = 0;  // s of the first bracket
-  int brackets = 0;      // 0: the method's own (asha: 1, hyperband: all)
+  int brackets = 0;      // 0: the method's own (asha: 1, asha-tpe: 2, hyperband: all)
   double lr_gamma = 0.8;  // a job of rung k scales the learning rate by gamma^k
   job::Promotion promotion = job::Promotion::kResume;
   int64_t budget_epochs = 0;  // total epochs trained; 0 for no limit

@@ -142,8 +142,13 @@ void Tpe::Fit(int level) {
   std::iota(order.begin(), order.end(), 0);
   std::sort(order.begin(), order.end(),
             [&w](uint32_t a, uint32_t b) { return w.ranks[a] < w.ranks[b]; });
-  const size_t good = std::clamp<size_t>(
-      static_cast<size_t>(std::ceil(options_.good_fraction * static_cast<double>(n))), 1, n - 1);
+  // As BOHB: each set has at least min_points - 1 members (the free
+  // parameters + 1 by default), so while a level has few results the sets
+  // overlap and the model stays close to the spread of all of them.
+  const size_t least = std::min(n - 1, static_cast<size_t>(min_points_ - 1));
+  const size_t good = std::max(
+      least, static_cast<size_t>(std::ceil(options_.good_fraction * static_cast<double>(n))));
+  const size_t bad = std::max(least, n - good);
   auto fill = [&](Density& d, size_t begin, size_t end) {
     d.n = end - begin;
     d.units.resize(d.n * dims_);
@@ -153,7 +158,7 @@ void Tpe::Fit(int level) {
     SetWidths(d);
   };
   fill(good_, 0, good);
-  fill(bad_, good, n);
+  fill(bad_, n - bad, n);
   fitted_level_ = level;
   fitted_version_ = w.version;
 }
