@@ -5,13 +5,15 @@
 // Per resource level it keeps the newest `window` results: their ranks and
 // their configurations in unit space (floats and ints by Space::ToUnit,
 // choices by index). A proposal uses the highest level with at least
-// min_points results. Its best good_fraction (at least one, ties by arrival)
-// make the good density l, the rest the bad density g. Each is a mixture of
-// one product kernel per point plus one uniform point (a prior that keeps
-// both positive): Gaussian kernels on floats and ints (Scott's rule width
-// 1.06 sd n^-1/5 per parameter, at least min_bandwidth), Aitchison-Aitken
-// kernels on choices (keep with 1 - lambda, lambda = (k-1)/k n^-1/5), and a
-// uniform kernel where a point lacks a parameter the candidate has.
+// min_points results. Its best good_fraction (ties by arrival) make the
+// good density l, the rest the bad density g; as in BOHB each set holds at
+// least min_points - 1 results, so they overlap while the level has few.
+// Each is a mixture of one product kernel per point plus one uniform point
+// (a prior that keeps both positive): Gaussian kernels on floats and ints
+// (Scott's rule width 1.06 sd n^-1/5 per parameter, at least
+// min_bandwidth), Aitchison-Aitken kernels on choices (keep with 1 - lambda,
+// lambda = (k-1)/k n^-1/5), and a uniform kernel where a point lacks a
+// parameter the candidate has.
 //
 // `candidates` configurations are drawn from l with its Gaussian widths
 // multiplied by bandwidth_factor, each repaired into the space (Space::Repair:
