@@ -30,15 +30,15 @@ exec::SyntheticObjective Objective() {
   return exec::SyntheticObjective(exec::SimulationDimensions(), o);
 }
 
-// `method`, or `method+pasha` for the method with PASHA's adaptive top rung.
+// `method`, or `method+pasha` with PASHA's adaptive top rung, or
+// `method+pending` with the model's pending trials.
 store::ExperimentRecord Record(const std::string& param) {
-  const size_t plus = param.find("+pasha");
+  const size_t plus = param.find('+');
   store::ExperimentRecord r = SimulationExperiment(param.substr(0, plus), 100000, 99);
-  if (plus != std::string::npos) {
-    nlohmann::json options = nlohmann::json::parse(r.options_json);
-    options["pasha"]["enabled"] = true;
-    r.options_json = options.dump();
-  }
+  nlohmann::json options = nlohmann::json::parse(r.options_json);
+  if (param.ends_with("+pasha")) options["pasha"]["enabled"] = true;
+  if (param.ends_with("+pending")) options["model"]["pending"] = 64;
+  r.options_json = options.dump();
   return r;
 }
 
@@ -86,7 +86,7 @@ TEST_P(EveryMethod, ReplayMatchesLive) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Methods, EveryMethod,
-                         ::testing::Values("asha-evo", "asha-tpe", "asha-tpe+pasha",
+                         ::testing::Values("asha-evo", "asha-tpe", "asha-tpe+pasha", "asha-tpe+pending",
                                            "asha-evo+pasha", "asha", "random", "sha",
                                            "hyperband"),
                          [](const auto& info) {

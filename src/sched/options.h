@@ -60,7 +60,7 @@ struct ModelOptions {
   double good_fraction = 0.15; // the best share of a level's results: the good density
   int window = 256;            // newest results kept per level
   int candidates = 24;         // draws from the good density, scored by good / bad
-  int pending = 64;            // newest trials still running their first job count as bad
+  int pending = 0;             // newest trials still running their first job count as bad
   double bandwidth_factor = 3; // drawing widens the good kernels by this
   double min_bandwidth = 0.01; // kernel width floor, in unit space
 };

@@ -18,10 +18,11 @@
 // `candidates` configurations are drawn from l with its Gaussian widths
 // multiplied by bandwidth_factor, each repaired into the space (Space::Repair:
 // conditions, constraints), and the one with the highest l/g wins (the first
-// on ties). The newest `pending` trials that are still running their first job
-// are added to g's points, with l's kernel widths (the resolution proposals
-// are made at), so proposals made while many workers run spread out instead
-// of all landing on the same optimum.
+// on ties). Each proposal draws fresh candidates, so concurrent workers get
+// different configurations. With pending > 0, the newest `pending` trials
+// still running their first job are also added to g's points, with l's
+// kernel widths (the resolution proposals are made at), so proposals keep
+// away from where running workers already are (a pending-point penalty).
 //
 // Cost: a refit when the level's window changed, O(window log window +
 // window params); a proposal O(candidates (window + pending) params).

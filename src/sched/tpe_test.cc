@@ -142,6 +142,7 @@ TEST(Tpe, OnlyTrialsStillRunningTheirFirstJobArePending) {
   const space::Space space = Line();
   ModelOptions options;
   options.candidates = 64;
+  options.pending = 64;
   Tpe with_finished(options, space, 1);
   Tpe without(options, space, 1);
   for (Tpe* tpe : {&with_finished, &without}) {
