@@ -105,6 +105,7 @@ class Reader {
 
 nlohmann::json OptionsToJson(const sched::Options& o) {
   const sched::EvolutionOptions& e = o.evolution;
+  const sched::ModelOptions& m = o.model;
   return {
       {"metric", o.metric},
       {"direction", o.direction == sched::Direction::kMaximize ? "maximize" : "minimize"},
@@ -129,12 +130,24 @@ nlohmann::json OptionsToJson(const sched::Options& o) {
         {"pool_size", e.pool_size},
         {"parents_from_highest_rung", e.parents_from_highest_rung},
         {"crossover", e.crossover}}},
+      {"model",
+       {{"enabled", m.enabled},
+        {"probability", ScheduleToJson(m.probability)},
+        {"min_points", m.min_points},
+        {"good_fraction", m.good_fraction},
+        {"window", m.window},
+        {"candidates", m.candidates},
+        {"pending", m.pending},
+        {"bandwidth_factor", m.bandwidth_factor},
+        {"min_bandwidth", m.min_bandwidth}}},
+      {"pasha", {{"enabled", o.pasha.enabled}, {"epsilon", o.pasha.epsilon}}},
   };
 }
 
 Result<sched::Options> OptionsFromJson(const nlohmann::json& json, std::string_view origin) {
   sched::Options o;
   sched::EvolutionOptions& e = o.evolution;
+  sched::ModelOptions& m = o.model;
   Reader r(origin);
   Status status = r.Read(
       json, "",
@@ -162,6 +175,23 @@ Result<sched::Options> OptionsFromJson(const nlohmann::json& json, std::string_v
                          {"pool_size", r.Integer(e.pool_size)},
                          {"parents_from_highest_rung", r.Boolean(e.parents_from_highest_rung)},
                          {"crossover", r.Boolean(e.crossover)}});
+        }},
+       {"model", [&](const nlohmann::json& v, const std::string& key) {
+          return r.Read(v, key,
+                        {{"enabled", r.Boolean(m.enabled)},
+                         {"probability", r.Schedule(m.probability)},
+                         {"min_points", r.Integer(m.min_points)},
+                         {"good_fraction", r.Number(m.good_fraction)},
+                         {"window", r.Integer(m.window)},
+                         {"candidates", r.Integer(m.candidates)},
+                         {"pending", r.Integer(m.pending)},
+                         {"bandwidth_factor", r.Number(m.bandwidth_factor)},
+                         {"min_bandwidth", r.Number(m.min_bandwidth)}});
+        }},
+       {"pasha", [&](const nlohmann::json& v, const std::string& key) {
+          return r.Read(v, key,
+                        {{"enabled", r.Boolean(o.pasha.enabled)},
+                         {"epsilon", r.Number(o.pasha.epsilon)}});
         }}});
   if (!status.ok()) return status.error();
   Status valid = sched::Validate(o);

@@ -34,6 +34,17 @@ TEST(OptionsJson, EveryFieldRoundTrips) {
   o.evolution.pool_size = 100;
   o.evolution.parents_from_highest_rung = true;
   o.evolution.crossover = true;
+  o.model.enabled = true;
+  o.model.probability = {0.5, 0.9, sched::Shape::kLinear};
+  o.model.min_points = 12;
+  o.model.good_fraction = 0.2;
+  o.model.window = 100;
+  o.model.candidates = 32;
+  o.model.pending = 16;
+  o.model.bandwidth_factor = 2;
+  o.model.min_bandwidth = 0.05;
+  o.pasha.enabled = true;
+  o.pasha.epsilon = 0.01;
 
   nlohmann::json text = nlohmann::json::parse(OptionsToJson(o).dump());
   Result<sched::Options> back = OptionsFromJson(text, "t");
@@ -43,6 +54,8 @@ TEST(OptionsJson, EveryFieldRoundTrips) {
   EXPECT_EQ(back->evolution.probability.shape, sched::Shape::kCosine);
   EXPECT_EQ(back->promotion, job::Promotion::kRestart);
   EXPECT_EQ(back->max_seconds, 300.5);
+  EXPECT_EQ(back->model.candidates, 32);
+  EXPECT_EQ(back->pasha.epsilon, 0.01);
 }
 
 TEST(OptionsJson, MissingFieldsKeepTheirDefaults) {
@@ -63,6 +76,9 @@ TEST(OptionsJson, BadKeysAndValuesAreNamed) {
       {{{"evolution", {{"sigma", {{"shape", "wobbly"}}}}}}, "'evolution.sigma.shape'"},
       {{{"evolution", {{"sigmas", 1}}}}, "'evolution.sigmas'"},
       {{{"promotion", "pause"}}, "'promotion'"},
+      {{{"model", {{"window", 0.5}}}}, "'model.window'"},
+      {{{"pasha", {{"epsilon", "small"}}}}, "'pasha.epsilon'"},
+      {{{"model", {{"good_fraction", 1.5}}}, {"max_trials", 10}}, "model.good_fraction"},
       {{{"eta", 1}, {"max_trials", 10}}, "eta"},  // refused by sched::Validate
       {nlohmann::json::array(), "must be an object"},
   };

@@ -1,5 +1,6 @@
 // Replay and resume with the real schedulers (sched::MakeScheduler) on the
 // simulation space, every method.
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -29,11 +30,23 @@ exec::SyntheticObjective Objective() {
   return exec::SyntheticObjective(exec::SimulationDimensions(), o);
 }
 
+// `method`, or `method+pasha` with PASHA's adaptive top rung, or
+// `method+pending` with the model's pending trials.
+store::ExperimentRecord Record(const std::string& param) {
+  const size_t plus = param.find('+');
+  store::ExperimentRecord r = SimulationExperiment(param.substr(0, plus), 100000, 99);
+  nlohmann::json options = nlohmann::json::parse(r.options_json);
+  if (param.ends_with("+pasha")) options["pasha"]["enabled"] = true;
+  if (param.ends_with("+pending")) options["model"]["pending"] = 64;
+  r.options_json = options.dump();
+  return r;
+}
+
 class EveryMethod : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(EveryMethod, ReplayMatchesLive) {
   TempDir dir;
-  store::ExperimentRecord record = SimulationExperiment(GetParam(), 100000, 99);
+  store::ExperimentRecord record = Record(GetParam());
   Result<store::Journal> journal = store::Journal::Create(dir.File("j.db"), record);
   ASSERT_TRUE(journal.ok()) << journal.message();
   Result<std::unique_ptr<sched::Scheduler>> live = MakeSchedulerFromRecord(record);
@@ -73,10 +86,13 @@ TEST_P(EveryMethod, ReplayMatchesLive) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Methods, EveryMethod,
-                         ::testing::Values("asha-evo", "asha", "random", "sha", "hyperband"),
+                         ::testing::Values("asha-evo", "asha-tpe", "asha-tpe+pasha", "asha-tpe+pending",
+                                           "asha-evo+pasha", "asha", "random", "sha",
+                                           "hyperband"),
                          [](const auto& info) {
                            std::string name = info.param;
                            std::erase(name, '-');
+                           std::replace(name.begin(), name.end(), '+', '_');
                            return name;
                          });
 

@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "space/random.h"
+
 namespace rungs::sched {
 
 AshaScheduler::AshaScheduler(const Options& options, int brackets, space::Space space,
@@ -15,12 +17,18 @@ AshaScheduler::AshaScheduler(const Options& options, int brackets, space::Space 
   for (int b = 0; b < brackets_.size(); ++b) {
     rungs_.emplace_back(static_cast<size_t>(brackets_.top_rung(b)), Rung(options.eta));
   }
+  if (options.model.enabled) model_.emplace(options.model, space_, brackets_.levels());
+  if (options.pasha.enabled) pasha_.emplace(options.pasha.epsilon, brackets_.top_rung(0));
+}
+
+int AshaScheduler::TopRung(int bracket) const {
+  return pasha_ ? pasha_->cap() : brackets_.top_rung(bracket);
 }
 
 std::optional<AshaScheduler::Plan> AshaScheduler::PlanNext(double now) const {
   if (budget_.Expired(now)) return std::nullopt;
   for (int b = 0; b < brackets_.size(); ++b) {
-    for (int k = brackets_.top_rung(b) - 1; k >= 0; --k) {
+    for (int k = TopRung(b) - 1; k >= 0; --k) {
       if (rungs_[b][k].has_promotable() &&
           budget_.Fits(brackets_.Cost(b, k + 1, options_.promotion), false, now)) {
         return Plan{b, k + 1};
@@ -39,6 +47,10 @@ std::optional<job::Job> AshaScheduler::Next(double now) {
   const std::optional<Plan> plan = PlanNext(now);
   if (!plan) return std::nullopt;
   const auto [b, k] = *plan;
+  if (pasha_ && k > 0) {
+    const Rank& below = rungs_[b][k - 1].best_promotable();
+    pasha_->Promoted(below.trial, k, below.score);
+  }
   const uint32_t id = k == 0 ? StartTrial(b, now) : rungs_[b][k - 1].TakeBest();
   Trial& trial = trials_[id];
   trial.job = next_job_++;
@@ -55,18 +67,29 @@ uint32_t AshaScheduler::StartTrial(int bracket, double now) {
   trial.config = NewConfig(budget_.Fraction(now));
   trial.bracket = static_cast<uint16_t>(bracket);
   trials_.push_back(std::move(trial));
-  return static_cast<uint32_t>(trials_.size() - 1);
+  const auto id = static_cast<uint32_t>(trials_.size() - 1);
+  if (model_) model_->Started(id, trials_[id].config);
+  return id;
 }
 
 space::Config AshaScheduler::NewConfig(double t) {
   if (trials_.size() < space_.starts().size()) return space_.starts()[trials_.size()];
   const std::optional<Parents> parents = evolution_.Choose(t, rng_);
-  if (!parents) return space_.Sample(rng_);
+  if (!parents) return Unbred(t);
   const space::Config& first = trials_[parents->first].config;
   const space::Mutation mutation = evolution_.MutationAt(t);
   if (!parents->second) return space_.Mutate(first, mutation, rng_);
   const space::Config child = space_.Crossover(first, trials_[*parents->second].config, rng_);
   return space_.Mutate(child, mutation, rng_);
+}
+
+space::Config AshaScheduler::Unbred(double t) {
+  if (model_ && model_->ready() && space::UniformUnit(rng_) < options_.model.probability.At(t)) {
+    return model_->Propose(rng_, [this](uint32_t id) {
+      return trials_[id].running && trials_[id].rung == 0;
+    });
+  }
+  return space_.Sample(rng_);
 }
 
 void AshaScheduler::Report(const job::JobResult& result, double now) {
@@ -88,6 +111,8 @@ void AshaScheduler::Report(const job::JobResult& result, double now) {
       return trials_[id].failed || trials_[id].rung > k;
     });
   }
+  if (model_) model_->Record(brackets_.level(b, k), rank, trial.config);
+  if (pasha_) pasha_->Report(result.trial, k, rank, !trial.failed);
   if (trial.failed) return;
   evolution_.Record(brackets_.level(b, k), rank);
   UpdateBest(trial, result, rank);

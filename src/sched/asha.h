@@ -11,11 +11,20 @@
 // (the turn passes to the one after the bracket used). So a worker only
 // waits when the budget, max_trials or the wall clock rules out every job.
 //
+// With options.model.enabled, a new configuration that evolution does not
+// breed comes from the Tpe density model with probability model.probability
+// once the model has enough results (else at random). With
+// options.pasha.enabled (one bracket only), jobs train no higher than
+// Pasha's current top rung, which grows while the ranking of the two top
+// rungs still changes.
+//
 // Decisions cost O(B * K + log n) for B brackets of at most K rungs and n
-// results per rung; a trial takes a 40-byte record plus its Config, 16 bytes
-// of rung heap per result and a set node while it is promotable. Deterministic: one
-// std::mt19937_64 seeded with `seed` drives sampling and evolution.
-// Not thread-safe.
+// results per rung, plus a model proposal's bounded cost (tpe.h) and
+// PASHA's O(log m + shift) per result at its top rung (pasha.h); a trial
+// takes a 40-byte record plus its Config, 16 bytes of rung heap per result
+// and a set node while it is promotable. Deterministic: one
+// std::mt19937_64 seeded with `seed` drives sampling, evolution and the
+// model. Not thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -28,17 +37,23 @@
 #include "sched/budget.h"
 #include "sched/evolution.h"
 #include "sched/options.h"
+#include "sched/pasha.h"
 #include "sched/rung.h"
 #include "sched/scheduler.h"
+#include "sched/tpe.h"
 #include "space/space.h"
 
 namespace rungs::sched {
 
 class AshaScheduler : public Scheduler {
  public:
-  // `options` must pass Validate(); `brackets` >= 1 must fit them. Evolution
-  // is on when options.evolution.enabled.
+  // `options` must pass Validate(); `brackets` >= 1 must fit them, and be 1
+  // with options.pasha.enabled. Evolution is on when
+  // options.evolution.enabled, the model when options.model.enabled.
   AshaScheduler(const Options& options, int brackets, space::Space space, uint64_t seed);
+  // The model refers to space_: not copyable.
+  AshaScheduler(const AshaScheduler&) = delete;
+  AshaScheduler& operator=(const AshaScheduler&) = delete;
 
   std::optional<job::Job> Next(double now) override;
   // Results for jobs that are not outstanding (unknown trial or job id, or
@@ -51,7 +66,12 @@ class AshaScheduler : public Scheduler {
   // t: the fraction of the budget used at `now` (Budget::Fraction).
   double Progress(double now) const { return budget_.Fraction(now); }
   const Budget& budget() const { return budget_; }
+  const Brackets& brackets() const { return brackets_; }
   const Evolution& evolution() const { return evolution_; }
+  // The model, or null when options.model.enabled is false.
+  const Tpe* model() const { return model_ ? &*model_ : nullptr; }
+  // The highest rung of `bracket` a job may train to now (PASHA's cap).
+  int TopRung(int bracket) const;
   size_t trials() const { return trials_.size(); }
   size_t outstanding() const { return outstanding_; }
 
@@ -75,6 +95,8 @@ class AshaScheduler : public Scheduler {
   std::optional<Plan> PlanNext(double now) const;
   uint32_t StartTrial(int bracket, double now);
   space::Config NewConfig(double t);
+  // A configuration evolution did not breed: from the model or at random.
+  space::Config Unbred(double t);
   void UpdateBest(const Trial& trial, const job::JobResult& result, const Rank& rank);
 
   const Options options_;
@@ -83,6 +105,8 @@ class AshaScheduler : public Scheduler {
   std::mt19937_64 rng_;
   Budget budget_;
   Evolution evolution_;
+  std::optional<Tpe> model_;
+  std::optional<Pasha> pasha_;
   std::vector<std::vector<Rung>> rungs_;  // [bracket][rung], without top rungs
   std::vector<Trial> trials_;             // indexed by trial id
   int next_bracket_ = 0;                  // round-robin cursor for new trials

@@ -331,6 +331,65 @@ TEST(Asha, BestPrefersTheHighestRungThenTheMetric) {
   EXPECT_EQ(Differences(best.config, d.Latest(0).config), 0);
 }
 
+// PASHA on rungs 1, 3, 9, 27: promotions stop at rung 1 while rungs 1 and 0
+// rank their trials alike, and reach rung 2 once they do not.
+TEST(Asha, PashaTrainsNoHigherThanItsTopRungUntilTheRankingChanges) {
+  Options o = Small(1, 27, 3, 10000);
+  o.pasha.enabled = true;
+  Driver d(o);
+  for (int i = 0; i < 9; ++i) d.Next();
+  for (uint32_t i = 0; i < 9; ++i) d.Report(i, 0.1 * i);  // top third: 8, 7, 6
+  for (uint32_t trial : {8u, 7u, 6u}) {
+    const job::Job job = d.Next();
+    EXPECT_EQ(job.trial, trial);
+    EXPECT_EQ(job.rung, 1);
+  }
+  EXPECT_EQ(d.Next().trial, 9u);
+  d.Report(8, 0.9);
+  d.Report(7, 0.8);
+  d.Report(6, 0.7);  // the same order as at rung 0
+  EXPECT_EQ(d.sched().TopRung(0), 1);
+  // Trial 8 is promotable from rung 1, but rung 2 is above PASHA's top.
+  job::Job job = d.Next();
+  EXPECT_EQ(job.trial, 10u);
+  EXPECT_EQ(job.rung, 0);
+  d.Report(9, 0.95);  // best at rung 0 ...
+  job = d.Next();
+  EXPECT_EQ(job.trial, 9u);
+  EXPECT_EQ(job.rung, 1);
+  d.Report(9, 0.5);   // ... worst at rung 1: the ranking changed
+  EXPECT_EQ(d.sched().TopRung(0), 2);
+  job = d.Next();
+  EXPECT_EQ(job.trial, 8u);
+  EXPECT_EQ(job.rung, 2);
+  EXPECT_EQ(job.epochs_from, 3);
+  EXPECT_EQ(job.epochs_to, 9);
+}
+
+// With the model on (probability 1), once rung 0 has min_points results the
+// new trials follow the good ones: a small lr scored well, so later trials
+// stay among small lrs.
+TEST(Asha, ModelProposalsFollowTheGoodResults) {
+  Options o = Small(1, 9, 3, 100000);
+  o.model.enabled = true;
+  o.model.probability = Schedule{1, 1, Shape::kConstant};
+  Driver d(o);
+  ASSERT_NE(d.sched().model(), nullptr);
+  const int first = d.sched().model()->min_points() * 3;
+  for (int i = 0; i < first; ++i) d.Next();
+  for (uint32_t i = 0; i < static_cast<uint32_t>(first); ++i) {
+    d.Report(i, -std::log(d.Latest(i).config[0]));  // lr in [0.01, 1], log scale
+  }
+  ASSERT_TRUE(d.sched().model()->ready());
+  int small = 0;
+  for (int i = 0; i < 20; ++i) {
+    job::Job job = d.Next();
+    while (job.rung > 0) job = d.Next();  // promotions of the first trials
+    EXPECT_TRUE(TestSpace().Contains(job.config));
+    small += job.config[0] < 0.05;
+  }
+  EXPECT_GE(small, 15);  // a random lr is below 0.05 in 35% of draws
+}
 
 Options Evolving(bool enabled) {
   Options o = Small(1, 3, 3, 1000);  // rungs 1 and 3 (the top)

@@ -1,6 +1,8 @@
 // MakeScheduler: builds a scheduler by method name.
 //
 //   asha-evo   ASHA whose new configurations may be bred (the default)
+//   asha-tpe   ASHA whose new configurations may come from a density model
+//              of the good results (Tpe, as in BOHB)
 //   asha       ASHA with random new configurations (EnableEvolution turns
 //              evolution on later)
 //   random     random search: every trial trains straight to R
@@ -8,9 +10,11 @@
 //   hyperband  synchronous Hyperband over several brackets
 //
 // Options are validated first; errors name the field. options.brackets = 0
-// means one bracket for asha/asha-evo/sha and every bracket the range allows
-// (from early_stopping_rate on) for hyperband; random ignores brackets and
-// early_stopping_rate, and sha refuses brackets > 1.
+// means one bracket for asha/asha-evo/sha, two for asha-tpe (one with
+// pasha.enabled) and every bracket the range allows (from
+// early_stopping_rate on) for hyperband; random ignores brackets and
+// early_stopping_rate, and sha refuses brackets > 1. pasha.enabled needs an
+// ASHA method with one bracket.
 #pragma once
 
 #include <cstdint>
@@ -24,13 +28,13 @@
 
 namespace rungs::sched {
 
-enum class Method { kAshaEvo, kAsha, kRandom, kSha, kHyperband };
-inline constexpr Method kMethods[] = {Method::kAshaEvo, Method::kAsha, Method::kRandom,
-                                      Method::kSha, Method::kHyperband};
+enum class Method { kAshaEvo, kAshaTpe, kAsha, kRandom, kSha, kHyperband };
+inline constexpr Method kMethods[] = {Method::kAshaEvo, Method::kAshaTpe, Method::kAsha,
+                                      Method::kRandom,  Method::kSha,     Method::kHyperband};
 
 inline constexpr std::string_view kDefaultMethod = "asha-evo";
 
-// "asha-evo", "asha", "random", "sha", "hyperband".
+// "asha-evo", "asha-tpe", "asha", "random", "sha", "hyperband".
 std::string_view MethodName(Method method);
 // The method MethodName gives `name`; fails naming it and the methods otherwise.
 Result<Method> ParseMethod(std::string_view name);

@@ -23,7 +23,7 @@ Options Budgeted() {
 }
 
 TEST(MakeScheduler, BuildsEveryMethod) {
-  for (const char* name : {"asha-evo", "asha", "random", "sha", "hyperband"}) {
+  for (const char* name : {"asha-evo", "asha-tpe", "asha", "random", "sha", "hyperband"}) {
     auto s = MakeScheduler(name, Budgeted(), TestSpace(), 1);
     ASSERT_TRUE(s.ok()) << name << ": " << s.message();
     EXPECT_TRUE((*s)->Next(0).has_value()) << name;
@@ -36,6 +36,45 @@ TEST(MakeScheduler, AshaEvoHasEvolutionOnAshaOff) {
   ASSERT_TRUE(evo.ok() && plain.ok());
   EXPECT_TRUE(dynamic_cast<AshaScheduler&>(**evo).evolution().on());
   EXPECT_FALSE(dynamic_cast<AshaScheduler&>(**plain).evolution().on());
+}
+
+TEST(MakeScheduler, AshaTpeHasTheModelOnAndEvolutionOff) {
+  auto tpe = MakeScheduler("asha-tpe", Budgeted(), TestSpace(), 1);
+  auto evo = MakeScheduler("asha-evo", Budgeted(), TestSpace(), 1);
+  ASSERT_TRUE(tpe.ok() && evo.ok());
+  EXPECT_NE(dynamic_cast<AshaScheduler&>(**tpe).model(), nullptr);
+  EXPECT_FALSE(dynamic_cast<AshaScheduler&>(**tpe).evolution().on());
+  EXPECT_EQ(dynamic_cast<AshaScheduler&>(**evo).model(), nullptr);
+  // Two brackets of its own, one with PASHA, as many as asked otherwise.
+  EXPECT_EQ(dynamic_cast<AshaScheduler&>(**tpe).brackets().size(), 2);
+  EXPECT_EQ(dynamic_cast<AshaScheduler&>(**evo).brackets().size(), 1);
+  Options o = Budgeted();
+  o.pasha.enabled = true;
+  tpe = MakeScheduler("asha-tpe", o, TestSpace(), 1);
+  ASSERT_TRUE(tpe.ok());
+  EXPECT_EQ(dynamic_cast<AshaScheduler&>(**tpe).brackets().size(), 1);
+  o = Budgeted();
+  o.brackets = 3;
+  tpe = MakeScheduler("asha-tpe", o, TestSpace(), 1);
+  ASSERT_TRUE(tpe.ok());
+  EXPECT_EQ(dynamic_cast<AshaScheduler&>(**tpe).brackets().size(), 3);
+}
+
+TEST(MakeScheduler, PashaNeedsAnAshaMethodWithOneBracket) {
+  Options o = Budgeted();
+  o.pasha.enabled = true;
+  for (const char* name : {"asha-evo", "asha-tpe", "asha"}) {
+    auto s = MakeScheduler(name, o, TestSpace(), 1);
+    ASSERT_TRUE(s.ok()) << name << ": " << s.message();
+    EXPECT_EQ(dynamic_cast<AshaScheduler&>(**s).TopRung(0), 1) << name;
+  }
+  for (const char* name : {"random", "sha", "hyperband"}) {
+    EXPECT_THAT(MakeScheduler(name, o, TestSpace(), 1).message(), HasSubstr("'pasha.enabled'"))
+        << name;
+  }
+  o.brackets = 2;
+  EXPECT_THAT(MakeScheduler("asha-evo", o, TestSpace(), 1).message(),
+              HasSubstr("needs one bracket"));
 }
 
 TEST(MakeScheduler, RandomTrainsEveryTrialStraightToR) {
@@ -83,7 +122,7 @@ TEST(MakeScheduler, RefusesUnknownNamesAndBadOptions) {
 // Runs every method to the end with results in a random order and checks the
 // epochs in flight plus those spent never pass the budget.
 TEST(MakeScheduler, EveryMethodStaysWithinTheBudgetAndFinishes) {
-  for (const char* name : {"asha-evo", "asha", "random", "sha", "hyperband"}) {
+  for (const char* name : {"asha-evo", "asha-tpe", "asha", "random", "sha", "hyperband"}) {
     for (job::Promotion mode : {job::Promotion::kResume, job::Promotion::kRestart}) {
       Options o;
       o.max_epochs = 9;

@@ -52,6 +52,33 @@ Status ValidateEvolution(const EvolutionOptions& e) {
   return Status::Ok();
 }
 
+Status ValidateModel(const ModelOptions& m) {
+  RUNGS_RETURN_IF_ERROR(CheckSchedule("model.probability", m.probability, 0, 1));
+  if (m.min_points < 0 || m.min_points > 1'000'000) {
+    return Bad("model.min_points", "must be in [0, 1000000] (0: computed), got " +
+                                       std::to_string(m.min_points));
+  }
+  if (!(m.good_fraction > 0 && m.good_fraction < 1)) {
+    return Bad("model.good_fraction", "must be in (0, 1), got " + Num(m.good_fraction));
+  }
+  if (m.window < 2 || m.window > 100'000) {
+    return Bad("model.window", "must be in [2, 100000], got " + std::to_string(m.window));
+  }
+  if (m.candidates < 1 || m.candidates > 10'000) {
+    return Bad("model.candidates", "must be in [1, 10000], got " + std::to_string(m.candidates));
+  }
+  if (m.pending < 0 || m.pending > 100'000) {
+    return Bad("model.pending", "must be in [0, 100000], got " + std::to_string(m.pending));
+  }
+  if (!(m.bandwidth_factor > 0 && m.bandwidth_factor <= 100)) {
+    return Bad("model.bandwidth_factor", "must be in (0, 100], got " + Num(m.bandwidth_factor));
+  }
+  if (!(m.min_bandwidth > 0 && m.min_bandwidth <= 1)) {
+    return Bad("model.min_bandwidth", "must be in (0, 1], got " + Num(m.min_bandwidth));
+  }
+  return Status::Ok();
+}
+
 // The largest early-stopping rate that still gives a bracket: the first s
 // with r * eta^s >= R, whose bracket is the single rung R.
 int MaxEarlyStoppingRate(const Options& o) {
@@ -113,6 +140,10 @@ Status Validate(const Options& o) {
     return Fail("scheduler options set no limit: give budget_epochs, max_trials or max_seconds");
   }
   if (o.sha_trials < 0) return Bad("sha_trials", "must be >= 0 (0: computed)");
+  if (!(o.pasha.epsilon >= 0) || !std::isfinite(o.pasha.epsilon)) {
+    return Bad("pasha.epsilon", "must be finite and >= 0, got " + Num(o.pasha.epsilon));
+  }
+  RUNGS_RETURN_IF_ERROR(ValidateModel(o.model));
   return ValidateEvolution(o.evolution);
 }
 

@@ -49,6 +49,31 @@ struct EvolutionOptions {
   bool crossover = false;   // breed two tournament winners, then mutate
 };
 
+// Model-based proposals (asha-tpe): new configurations drawn where a density
+// model of a level's good results beats that of its bad ones (TPE, as in BOHB).
+struct ModelOptions {
+  bool enabled = false;  // asha-tpe: true
+  // Chance that a new configuration not bred by evolution comes from the
+  // model, once a level has min_points results; the rest are random.
+  Schedule probability{0.8, 0.8, Shape::kConstant};
+  int min_points = 0;          // results a level needs; 0: the free parameters + 2
+  double good_fraction = 0.15; // the best share of a level's results: the good density
+  int window = 256;            // newest results kept per level
+  int candidates = 24;         // draws from the good density, scored by good / bad
+  int pending = 0;             // newest trials still running their first job count as bad
+  double bandwidth_factor = 3; // drawing widens the good kernels by this
+  double min_bandwidth = 0.01; // kernel width floor, in unit space
+};
+
+// PASHA (Bohdal et al., ICLR 2023): the top rung starts at the second rung
+// and grows by one while the ranking of the two top rungs still changes.
+struct PashaOptions {
+  bool enabled = false;
+  // Results at the lower rung closer than this (in metric units) count as
+  // tied, so swaps among them do not grow the top rung.
+  double epsilon = 0;
+};
+
 struct Options {
   std::string metric = "accuracy";  // the name of the objective, for reports
   Direction direction = Direction::kMaximize;
@@ -56,7 +81,7 @@ struct Options {
   int max_epochs = 27;   // R: epochs of every bracket's top rung
   int eta = 3;           // reduction factor: top 1/eta of a rung go on
   int early_stopping_rate = 0;  // s of the first bracket
-  int brackets = 0;      // 0: the method's own (asha: 1, hyperband: all)
+  int brackets = 0;      // 0: the method's own (asha: 1, asha-tpe: 2, hyperband: all)
   double lr_gamma = 0.8;  // a job of rung k scales the learning rate by gamma^k
   job::Promotion promotion = job::Promotion::kResume;
   int64_t budget_epochs = 0;  // total epochs trained; 0 for no limit
@@ -64,6 +89,8 @@ struct Options {
   double max_seconds = 0;     // no job starts after this `now`; 0 for no limit
   int sha_trials = 0;         // sha/hyperband trials per round; 0: computed
   EvolutionOptions evolution;
+  ModelOptions model;
+  PashaOptions pasha;
 };
 
 // Ok, or an error naming the first bad field ("scheduler option 'eta' ...").

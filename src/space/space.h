@@ -71,6 +71,16 @@ class Space {
   // Uniform crossover: each parameter from `a` or `b` with equal odds, then
   // the same repair as Mutate.
   Config Crossover(const Config& a, const Config& b, std::mt19937_64& rng) const;
+  // A copy of `config` made valid the way Mutate repairs its children:
+  // inactive parameters become NaN, active NaN ones are drawn, numbers are
+  // clamped into the range the constraints leave. `config` must have size()
+  // entries, integers already whole (a wrong size throws: it is a bug).
+  Config Repair(const Config& config, std::mt19937_64& rng) const;
+  // A float or int value mapped to [0, 1] in its parameter's own scale
+  // (log scale: by its logarithm), and back; FromUnit clamps u into [0, 1]
+  // and rounds an int to the nearest whole value.
+  double ToUnit(size_t index, double value) const;
+  double FromUnit(size_t index, double u) const;
   // True when every active parameter is in range, every inactive one is NaN
   // and every constraint holds.
   bool Contains(const Config& config) const;

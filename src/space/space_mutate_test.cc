@@ -1,4 +1,5 @@
 #include <cmath>
+#include <limits>
 #include <random>
 
 #include <gtest/gtest.h>
@@ -195,6 +196,38 @@ TEST(SpaceCrossover, RepairsConstraintsAndConditions) {
     repaired += child[minn] == 6 && child[maxn] == 6;
   }
   EXPECT_GT(repaired, 700);  // 1/4 natural (both from y) + 1/4 repaired (minn from y, maxn 2 -> 6)
+}
+
+TEST(SpaceUnit, MapsEachScaleToTheUnitIntervalAndBack) {
+  Space space = Make({Param::Float("x", 2, 12), Param::Float("lr", 0.01, 1, Scale::kLog),
+                      Param::Int("dim", 16, 256, Scale::kLog)});
+  EXPECT_DOUBLE_EQ(space.ToUnit(0, 2), 0.0);
+  EXPECT_DOUBLE_EQ(space.ToUnit(0, 7), 0.5);
+  EXPECT_NEAR(space.ToUnit(1, 0.1), 0.5, 1e-12);  // halfway in log(0.01)..log(1)
+  EXPECT_NEAR(space.FromUnit(1, 0.5), 0.1, 1e-12);
+  EXPECT_DOUBLE_EQ(space.FromUnit(0, 1.7), 12.0);  // clamped into [0, 1]
+  EXPECT_DOUBLE_EQ(space.FromUnit(2, 0.5), 64.0);  // sqrt(16 * 256), whole
+  EXPECT_DOUBLE_EQ(space.FromUnit(2, space.ToUnit(2, 100)), 100.0);
+}
+
+TEST(SpaceRepair, FixesConditionsAndConstraintsAndKeepsTheRest) {
+  Space space = MustParse(kFastTextToml);
+  const size_t loss = *space.IndexOf("loss"), neg = *space.IndexOf("neg");
+  const size_t minn = *space.IndexOf("minn"), maxn = *space.IndexOf("maxn");
+  std::mt19937_64 rng(31);
+  Config c = space.Sample(rng);
+  c[loss] = 1;  // ns: neg becomes active
+  c[neg] = std::numeric_limits<double>::quiet_NaN();
+  c[minn] = 4;
+  c[maxn] = 2;  // breaks maxn >= minn
+  const Config repaired = space.Repair(c, rng);
+  ASSERT_TRUE(space.Contains(repaired)) << space.ToJson(repaired).dump();
+  EXPECT_FALSE(std::isnan(repaired[neg]));  // drawn
+  EXPECT_GE(repaired[maxn], repaired[minn]);
+  EXPECT_EQ(repaired[0], c[0]);  // untouched where nothing was wrong
+  c[loss] = 0;  // softmax: neg must go
+  c[neg] = 5;
+  EXPECT_TRUE(std::isnan(space.Repair(c, rng)[neg]));
 }
 
 }  // namespace

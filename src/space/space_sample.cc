@@ -112,8 +112,7 @@ void Space::Move(size_t index, double sigma, Config& config, std::mt19937_64& rn
   }
   const Compiled& c = compiled_[index];
   const bool log = p.scale == Scale::kLog;
-  double u = ((log ? std::log(v) : v) - c.t_min) / (c.t_max - c.t_min);
-  u = Reflect(u + sigma * StandardNormal(rng));
+  double u = Reflect(ToUnit(index, v) + sigma * StandardNormal(rng));
   double t = c.t_min + u * (c.t_max - c.t_min);
   double moved = std::clamp(log ? std::exp(t) : t, p.min, p.max);
   if (p.kind == Kind::kInt) {
@@ -124,6 +123,27 @@ void Space::Move(size_t index, double sigma, Config& config, std::mt19937_64& rn
     moved = std::min(p.max, base + (UniformUnit(rng) < moved - base ? 1 : 0));
   }
   v = moved;
+}
+
+double Space::ToUnit(size_t index, double value) const {
+  const Compiled& c = compiled_[index];
+  const double t = params_[index].scale == Scale::kLog ? std::log(value) : value;
+  return (t - c.t_min) / (c.t_max - c.t_min);
+}
+
+double Space::FromUnit(size_t index, double u) const {
+  const Param& p = params_[index];
+  const Compiled& c = compiled_[index];
+  const double t = c.t_min + std::clamp(u, 0.0, 1.0) * (c.t_max - c.t_min);
+  double v = std::clamp(p.scale == Scale::kLog ? std::exp(t) : t, p.min, p.max);
+  return p.kind == Kind::kInt ? std::round(v) : v;
+}
+
+Config Space::Repair(const Config& config, std::mt19937_64& rng) const {
+  if (config.size() != params_.size()) throw std::invalid_argument("Repair: wrong size");
+  Config repaired = config;
+  Settle(repaired, /*draw_all=*/false, rng);
+  return repaired;
 }
 
 Config Space::Mutate(const Config& parent, const Mutation& m, std::mt19937_64& rng) const {
