@@ -15,18 +15,21 @@
 #include <nlohmann/json.hpp>
 
 #include "base/base64.h"
-#include "cli/run_rungs_testing.h"
 #include "job/envelope.h"
 #include "job/job_json.h"
-#include "tune/finished_events_testing.h"
+#include "testing/files.h"
+#include "testing/finished_events.h"
+#include "testing/run_program.h"
 
 namespace rungs::tune {
 namespace {
 
+using testing::FinishedDetails;
+using testing::ReadFile;
+using testing::RunRungs;
+using testing::WriteFile;
+
 namespace fs = std::filesystem;
-using cli::ReadWholeFile;
-using cli::RunRungs;
-using cli::WriteWholeFile;
 
 constexpr const char* kSpace = R"(
 [params.lr]
@@ -115,8 +118,8 @@ class TuneLambda : public ::testing::Test {
     for (int i = 0; i < 300; ++i) {
       train += i % 2 ? "__label__a apple pear fig\n" : "__label__b car bus van\n";
     }
-    WriteWholeFile(Path("train.txt"), train);
-    WriteWholeFile(Path("space.toml"), kSpace);
+    WriteFile(Path("train.txt"), train);
+    WriteFile(Path("space.toml"), kSpace);
     // Credentials and region from the environment only, as on a CI runner.
     ::setenv("AWS_ACCESS_KEY_ID", "AKIDTEST", 1);
     ::setenv("AWS_SECRET_ACCESS_KEY", "secret", 1);
@@ -144,7 +147,7 @@ TEST_F(TuneLambda, RunsAnExperimentOnLambdaAndReportsItsCost) {
   FakeFunction function;
   std::vector<std::string> args = LambdaArgs(function.url(), "out");
   args.insert(args.end(), {"--max-trials", "12", "--threads", "2", "--seed", "5"});
-  cli::RunResult run = RunRungs(args);
+  testing::RunResult run = RunRungs(args);
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_TRUE(function.problems().empty()) << function.problems()[0];
 
@@ -171,14 +174,14 @@ TEST_F(TuneLambda, RunsAnExperimentOnLambdaAndReportsItsCost) {
   EXPECT_EQ(summary["jobs"].get<uint64_t>(), requests.size());
   EXPECT_DOUBLE_EQ(summary["cost"]["gb_seconds"].get<double>(), static_cast<double>(requests.size()));
   EXPECT_NEAR(summary["cost"]["dollars"].get<double>(), requests.size() * 0.0000166667, 1e-12);
-  nlohmann::json best = nlohmann::json::parse(ReadWholeFile(Path("out/best.json")));
+  nlohmann::json best = nlohmann::json::parse(ReadFile(Path("out/best.json")));
   EXPECT_DOUBLE_EQ(best["cost"]["gb_seconds"].get<double>(), static_cast<double>(requests.size()));
-  std::istringstream csv(ReadWholeFile(Path("out/trials.csv")));
+  std::istringstream csv(ReadFile(Path("out/trials.csv")));
   std::string line;
   std::getline(csv, line);
   EXPECT_NE(line.find(",billed_ms,memory_mb,"), std::string::npos) << line;
   while (std::getline(csv, line)) EXPECT_NE(line.find(",1000,1024,"), std::string::npos) << line;
-  EXPECT_NE(ReadWholeFile(Path("out/report.html")).find("Lambda cost"), std::string::npos);
+  EXPECT_NE(ReadFile(Path("out/report.html")).find("Lambda cost"), std::string::npos);
   // The best trial was retrained here for best.bin.
   EXPECT_TRUE(fs::exists(Path("out/best.bin")));
 }
@@ -189,7 +192,7 @@ TEST_F(TuneLambda, DollarBudgetStopsStartingJobs) {
   // $1 per GB-s, so every job costs $1; the epoch budget is far away.
   args.insert(args.end(), {"--price-per-gb-second", "1", "--budget-dollars", "6", "--concurrency", "2",
                            "--budget-epochs", "10000"});
-  cli::RunResult run = RunRungs(args);
+  testing::RunResult run = RunRungs(args);
   ASSERT_EQ(run.exit_code, 0) << run.err;
   nlohmann::json summary = LastJsonLine(run.out);
   EXPECT_EQ(summary["stopped_because"], "budget_dollars");
@@ -204,7 +207,7 @@ TEST_F(TuneLambda, DollarStopIsJournaledAsBudgetDollars) {
   std::vector<std::string> args = LambdaArgs(function.url(), "out");
   args.insert(args.end(), {"--price-per-gb-second", "1", "--budget-dollars", "3", "--concurrency", "1",
                            "--budget-epochs", "10000"});
-  cli::RunResult run = RunRungs(args);
+  testing::RunResult run = RunRungs(args);
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_EQ(LastJsonLine(run.out)["stopped_because"], "budget_dollars");
   std::vector<std::string> finished = FinishedDetails(Path("out/journal.sqlite"));
@@ -237,7 +240,7 @@ TEST_F(TuneLambda, BadLambdaFlagsFailBeforeAnyWork) {
     std::vector<std::string> args = {"tune", "--train", Path("train.txt"), "--budget-epochs", "20",
                                      "--out", Path("bad_out"), "--quiet"};
     args.insert(args.end(), c.args.begin(), c.args.end());
-    cli::RunResult run = RunRungs(args);
+    testing::RunResult run = RunRungs(args);
     EXPECT_FALSE(run.signalled) << c.name;
     EXPECT_NE(run.exit_code, 0) << c.name;
     EXPECT_NE(run.err.find(c.message), std::string::npos) << c.name << ": " << run.err;
@@ -248,7 +251,7 @@ TEST_F(TuneLambda, BadLambdaFlagsFailBeforeAnyWork) {
                                      "--out", Path("bad_out"), "--quiet", "--executor", "lambda",
                                      "--function", "f", "--endpoint-url", "http://127.0.0.1:9"};
   ::unsetenv("AWS_REGION");
-  cli::RunResult run = RunRungs(lambda);
+  testing::RunResult run = RunRungs(lambda);
   EXPECT_NE(run.exit_code, 0);
   EXPECT_NE(run.err.find("--region"), std::string::npos) << run.err;
   ::setenv("AWS_REGION", "us-test-1", 1);
