@@ -3,13 +3,15 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "aws/env_testing.h"
+#include "testing/aws_env.h"
 
 namespace rungs::aws {
 namespace {
 
-using testing::AllOf;
-using testing::HasSubstr;
+using testing::ScopedAwsEnv;
+
+using ::testing::AllOf;
+using ::testing::HasSubstr;
 
 const char* kCredentialsFile =
     "# keys\n"
@@ -119,7 +121,7 @@ TEST(LoadCredentials, MalformedLineNamesFileAndLine) {
   Result<Credentials> c = LoadCredentials();
   ASSERT_FALSE(c.ok());
   EXPECT_THAT(c.message(), AllOf(HasSubstr(path + ":2:"), HasSubstr("key = value")));
-  EXPECT_THAT(c.message(), testing::Not(HasSubstr("AKID")));  // Lines may hold secrets.
+  EXPECT_THAT(c.message(), ::testing::Not(HasSubstr("AKID")));  // Lines may hold secrets.
 }
 
 TEST(LoadCredentials, UnclosedSectionAndSettingOutsideSection) {

@@ -3,12 +3,14 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "aws/env_testing.h"
+#include "testing/aws_env.h"
 
 namespace rungs::aws {
 namespace {
 
-using testing::HasSubstr;
+using testing::ScopedAwsEnv;
+
+using ::testing::HasSubstr;
 
 TEST(ResolveRegion, FlagThenAwsRegionThenDefaultRegionThenConfig) {
   ScopedAwsEnv env;

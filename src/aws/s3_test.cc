@@ -8,30 +8,25 @@
 #include <fstream>
 #include <sstream>
 
-#include "aws/fake_s3_testing.h"
+#include "testing/capture_server.h"
+#include "testing/fake_s3.h"
+#include "testing/files.h"
+#include "testing/temp_dir.h"
 
 namespace rungs::aws {
 namespace {
 
+using testing::CaptureServer;
+using testing::CapturedRequest;
+using testing::FakeS3;
+using testing::FreshDir;
+using testing::ReadFile;
+
 namespace fs = std::filesystem;
-using testing::AllOf;
-using testing::HasSubstr;
+using ::testing::AllOf;
+using ::testing::HasSubstr;
 
 const Credentials kCredentials{"AKIDTEST", "secret/test+key", "token-abc", "test"};
-
-fs::path FreshDir(const std::string& name) {
-  fs::path dir = fs::temp_directory_path() / ("rungs-s3-" + name + "-" + std::to_string(getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 TEST(ParseS3Uri, SplitsBucketAndKeyLiterally) {
   Result<S3Location> where = ParseS3Uri("s3://my-data.v2/train/part 1?.csv");
@@ -72,7 +67,7 @@ TEST(S3ObjectUrl, VirtualHostedOnAwsPathStyleElsewhere) {
             "https://s3.eu-west-1.amazonaws.com/my.bucket/k");
 }
 
-class S3GetToFileTest : public testing::Test {
+class S3GetToFileTest : public ::testing::Test {
  protected:
   void SetUp() override { ASSERT_TRUE(s3_.Start()); }
 

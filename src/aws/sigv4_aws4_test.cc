@@ -1,6 +1,6 @@
 // The requests rungs signs through libcurl (a Lambda Invoke and an S3 GET)
 // verified against aws4, an independent SigV4 signer from npm: the captured
-// request is re-signed by src/aws/aws4_verify.js and the Authorization
+// request is re-signed by src/testing/aws4_verify.js and the Authorization
 // headers must be equal.
 #include <curl/curl.h>
 #include <gmock/gmock.h>
@@ -13,19 +13,25 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "aws/aws4_testing.h"
-#include "aws/capture_server_testing.h"
-#include "aws/fake_s3_testing.h"
 #include "aws/s3.h"
 #include "aws/sigv4.h"
+#include "testing/aws4.h"
+#include "testing/capture_server.h"
+#include "testing/fake_s3.h"
+#include "testing/temp_dir.h"
 
 namespace rungs::aws {
 namespace {
 
+using testing::Aws4Authorization;
+using testing::CaptureServer;
+using testing::CapturedRequest;
+using testing::FakeS3;
+
 namespace fs = std::filesystem;
-using testing::HasSubstr;
-using testing::Not;
-using testing::StartsWith;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using ::testing::StartsWith;
 
 const Credentials kCredentials{"AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
                                "IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJGMEQCIGsession",
@@ -102,12 +108,11 @@ TEST(SigV4Aws4, S3ConditionalGetOfAnEncodedKeyVerifies) {
   FakeS3 s3(kCredentials.access_key_id);
   ASSERT_TRUE(s3.Start());
   s3.Put("/data-bucket/runs/20%20news%20%C3%A4%2B.csv", "label,text\n");
-  fs::path path = fs::temp_directory_path() / ("rungs-aws4-s3-" + std::to_string(getpid()));
+  fs::path path = testing::FreshDir() / "object";
   Result<S3GetResult> got =
       S3GetToFile({"data-bucket", "runs/20 news \xc3\xa4+.csv"}, path.string(), "\"etag-0\"",
                   kCredentials, "eu-west-1", s3.Endpoint());
   ASSERT_TRUE(got.ok()) << got.message();
-  fs::remove(path);
   ASSERT_EQ(s3.requests().size(), 1u);
   CapturedRequest sent = s3.requests()[0];
   EXPECT_EQ(sent.Header("If-None-Match"), "\"etag-0\"");

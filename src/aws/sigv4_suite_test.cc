@@ -15,11 +15,16 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "aws/capture_server_testing.h"
 #include "aws/sigv4.h"
+#include "testing/capture_server.h"
+#include "testing/files.h"
 
 namespace rungs::aws {
 namespace {
+
+using testing::CaptureServer;
+using testing::CapturedRequest;
+using testing::ReadFile;
 
 namespace fs = std::filesystem;
 
@@ -41,13 +46,6 @@ const std::map<std::string, std::string> kUnsupported = {
 };
 // Found with libcurl 7.88.1: 38 cases, 30 supported and passing.
 constexpr int kMinSupported = 30;
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 struct SuiteRequest {
   std::string method;

@@ -1,4 +1,5 @@
 #include "base/text_file.h"
+#include "testing/temp_dir.h"
 
 #include <unistd.h>
 
@@ -12,14 +13,12 @@ namespace rungs {
 namespace {
 
 TEST(ReadTextFile, ReadsEveryByte) {
-  std::filesystem::path path =
-      std::filesystem::temp_directory_path() / ("rungs_text_file_" + std::to_string(::getpid()));
+  std::filesystem::path path = testing::FreshDir() / "text";
   const std::string bytes("a = 1\n\0b\r\n", 10);
   std::ofstream(path, std::ios::binary) << bytes;
   Result<std::string> text = ReadTextFile(path.string());
   ASSERT_TRUE(text.ok()) << text.message();
   EXPECT_EQ(*text, bytes);
-  std::filesystem::remove(path);
 }
 
 TEST(ReadTextFile, NamesAFileItCannotRead) {

@@ -5,11 +5,22 @@
 
 #include <nlohmann/json.hpp>
 
-#include "cli/run_rungs_testing.h"
-#include "cli/sample_data_testing.h"
+#include "testing/files.h"
+#include "testing/run_program.h"
+#include "testing/sample_data.h"
+#include "testing/temp_dir.h"
+
 
 namespace rungs::cli {
 namespace {
+
+using testing::ReadFile;
+using testing::RunResult;
+using testing::RunRungs;
+using testing::SampleFastTextLines;
+using testing::SampleRawFastTextLines;
+using testing::TestPath;
+using testing::WriteFile;
 
 using ::testing::HasSubstr;
 using ::testing::MatchesRegex;
@@ -38,8 +49,8 @@ std::vector<std::string> Train(const std::string& input, const std::string& outp
 class Cli : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    WriteWholeFile(TestPath("train.txt"), SampleFastTextLines(600, 1));
-    WriteWholeFile(TestPath("valid.txt"), SampleFastTextLines(200, 2));
+    WriteFile(TestPath("train.txt"), SampleFastTextLines(600, 1));
+    WriteFile(TestPath("valid.txt"), SampleFastTextLines(200, 2));
     RunResult run = RunRungs(Train(TestPath("train.txt"), TestPath("model")));
     ASSERT_EQ(run.exit_code, 0) << run.err;
   }
@@ -54,7 +65,7 @@ TEST_F(Cli, TrainWritesAModelAndIsQuietOffATerminal) {
                                TestPath("quiet"), "-dim", "8", "-epoch", "1"});
   ASSERT_EQ(silent.exit_code, 0) << silent.err;
   EXPECT_EQ(silent.err, "");
-  EXPECT_FALSE(ReadWholeFile(TestPath("quiet.bin")).empty());
+  EXPECT_FALSE(ReadFile(TestPath("quiet.bin")).empty());
 }
 
 TEST_F(Cli, ProgressFlagPrintsProgressLinesIntoAPipe) {
@@ -81,18 +92,18 @@ TEST_F(Cli, UnreadableInputFile) {
 }
 
 TEST_F(Cli, EmptyInputFile) {
-  WriteWholeFile(TestPath("empty.txt"), "");
+  WriteFile(TestPath("empty.txt"), "");
   ExpectOneClearError(RunRungs(Train(TestPath("empty.txt"), TestPath("m"))), "train", "is empty");
 }
 
 TEST_F(Cli, InputWithoutAnyLabel) {
-  WriteWholeFile(TestPath("nolabel.txt"), "some text\nmore text\n");
+  WriteFile(TestPath("nolabel.txt"), "some text\nmore text\n");
   ExpectOneClearError(RunRungs(Train(TestPath("nolabel.txt"), TestPath("m"))), "train",
                       "no line has a label");
 }
 
 TEST_F(Cli, UnlabelledLinesAreCountedAndReported) {
-  WriteWholeFile(TestPath("some_unlabelled.txt"),
+  WriteFile(TestPath("some_unlabelled.txt"),
                  SampleFastTextLines(100, 3) + "no label one\n\nno label two\n");
   RunResult run = RunRungs(Train(TestPath("some_unlabelled.txt"), TestPath("m")));
   EXPECT_EQ(run.exit_code, 0) << run.err;
@@ -100,13 +111,13 @@ TEST_F(Cli, UnlabelledLinesAreCountedAndReported) {
 }
 
 TEST_F(Cli, CsvRowWithWrongColumnCountNamesTheLine) {
-  WriteWholeFile(TestPath("ragged.csv"), "label,text\na,\"x\ny\"\nb,z,extra\n");
+  WriteFile(TestPath("ragged.csv"), "label,text\na,\"x\ny\"\nb,z,extra\n");
   ExpectOneClearError(RunRungs(Train(TestPath("ragged.csv"), TestPath("m"))), "train",
                       "ragged.csv:4: row has 3 columns, expected 2");
 }
 
 TEST_F(Cli, BadJsonLineNamesTheLine) {
-  WriteWholeFile(TestPath("bad.jsonl"), "{\"label\": \"a\", \"text\": \"x\"}\n{oops\n");
+  WriteFile(TestPath("bad.jsonl"), "{\"label\": \"a\", \"text\": \"x\"}\n{oops\n");
   ExpectOneClearError(RunRungs(Train(TestPath("bad.jsonl"), TestPath("m"))), "train",
                       "bad.jsonl:2: not valid JSON");
 }
@@ -156,9 +167,9 @@ TEST_F(Cli, UnwritableOutputFailsBeforeTraining) {
 }
 
 TEST_F(Cli, ModelThatIsNotFastTextOrTruncated) {
-  WriteWholeFile(TestPath("not_a_model.bin"), "hello, I am text\n");
-  std::string model = ReadWholeFile(Model());
-  WriteWholeFile(TestPath("truncated.bin"), model.substr(0, model.size() / 2));
+  WriteFile(TestPath("not_a_model.bin"), "hello, I am text\n");
+  std::string model = ReadFile(Model());
+  WriteFile(TestPath("truncated.bin"), model.substr(0, model.size() / 2));
   for (std::string command : {"test", "test-label", "predict", "predict-prob"}) {
     SCOPED_TRACE(command);
     ExpectOneClearError(RunRungs({command, TestPath("not_a_model.bin"), TestPath("valid.txt")}),
@@ -171,7 +182,7 @@ TEST_F(Cli, ModelThatIsNotFastTextOrTruncated) {
 }
 
 TEST_F(Cli, TestDataProblemsAreErrors) {
-  WriteWholeFile(TestPath("empty.txt"), "");
+  WriteFile(TestPath("empty.txt"), "");
   ExpectOneClearError(RunRungs({"test", Model(), TestPath("empty.txt")}), "test", "is empty");
   ExpectOneClearError(RunRungs({"test", Model(), "/nonexistent/valid.txt"}), "test",
                       "cannot open");
@@ -210,7 +221,7 @@ TEST_F(Cli, TestLabelPrintsOneLinePerLabel) {
 }
 
 TEST_F(Cli, PredictReadsStdinAndPrintsOneLinePerInputLine) {
-  WriteWholeFile(TestPath("stdin.txt"), "spo1 spo2 spo3\n\nsci4 sci5\n");
+  WriteFile(TestPath("stdin.txt"), "spo1 spo2 spo3\n\nsci4 sci5\n");
   RunResult run = RunRungs({"predict-prob", Model(), "-", "2"}, TestPath("stdin.txt"));
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_THAT(run.out, MatchesRegex("__label__sport 0\\.[0-9]+ __label__[a-z]+ 0\\.[0-9e-]+\n"
@@ -226,16 +237,16 @@ TEST_F(Cli, PredictReadsStdinAndPrintsOneLinePerInputLine) {
 // it is, and take --normalize as given for a model that records nothing
 // (fastText's own, or rungs' before the record).
 TEST_F(Cli, ModelsRecordTheirNormalizationAndTheFlagOnlyServesModelsWithoutARecord) {
-  WriteWholeFile(TestPath("raw_train.txt"), SampleRawFastTextLines(600, 3));
-  WriteWholeFile(TestPath("raw_valid.txt"), SampleRawFastTextLines(200, 4));
+  WriteFile(TestPath("raw_train.txt"), SampleRawFastTextLines(600, 3));
+  WriteFile(TestPath("raw_valid.txt"), SampleRawFastTextLines(200, 4));
   ASSERT_EQ(RunRungs(Train(TestPath("raw_train.txt"), TestPath("norm"),
                            {"--normalize", "-lr", "1", "-epoch", "10"}))
                 .exit_code,
             0);
   const std::string norm = TestPath("norm.bin");
-  const std::string bytes = ReadWholeFile(norm);
+  const std::string bytes = ReadFile(norm);
   ASSERT_NE(bytes.rfind("RUNGSTRL"), std::string::npos);
-  WriteWholeFile(TestPath("legacy.bin"), bytes.substr(0, bytes.rfind("RUNGSTRL")));
+  WriteFile(TestPath("legacy.bin"), bytes.substr(0, bytes.rfind("RUNGSTRL")));
   const std::string legacy = TestPath("legacy.bin");
 
   for (std::string command : {"test", "test-label", "predict", "predict-prob"}) {
@@ -257,18 +268,18 @@ TEST_F(Cli, ModelsRecordTheirNormalizationAndTheFlagOnlyServesModelsWithoutAReco
 }
 
 TEST_F(Cli, NormalizeWritesLabelsThenNormalizedWordsAsFastTextLines) {
-  WriteWholeFile(TestPath("raw.txt"), "__label__a Hello, World!\n\nText __label__B (More)\n");
+  WriteFile(TestPath("raw.txt"), "__label__a Hello, World!\n\nText __label__B (More)\n");
   RunResult run = RunRungs({"normalize"}, TestPath("raw.txt"));
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_EQ(run.out, "__label__a hello , world !\n\n__label__B text ( more )\n");
-  WriteWholeFile(TestPath("raw.csv"), "label,text\nPos,\"Great, really!\"\n,No Label\n");
+  WriteFile(TestPath("raw.csv"), "label,text\nPos,\"Great, really!\"\n,No Label\n");
   RunResult csv = RunRungs({"normalize", TestPath("raw.csv")});
   ASSERT_EQ(csv.exit_code, 0) << csv.err;
   EXPECT_EQ(csv.out, "__label__Pos great , really !\nno label\n");
 }
 
 TEST_F(Cli, NormalizeRefusesAWordFastTextWouldTakeForALabel) {
-  WriteWholeFile(TestPath("prefix.csv"), "label,text\nx,fine words\ny,Labelled text\n");
+  WriteFile(TestPath("prefix.csv"), "label,text\nx,fine words\ny,Labelled text\n");
   ExpectOneClearError(RunRungs({"normalize", TestPath("prefix.csv"), "-label", "label"}), "normalize",
                       "prefix.csv:3: the word 'labelled' starts with the label prefix 'label'");
   ExpectOneClearError(RunRungs({"normalize", TestPath("no_such.txt")}), "normalize", "no_such.txt");

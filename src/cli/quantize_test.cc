@@ -5,11 +5,22 @@
 #include <sstream>
 #include <vector>
 
-#include "cli/run_rungs_testing.h"
-#include "cli/sample_data_testing.h"
+#include "testing/files.h"
+#include "testing/run_program.h"
+#include "testing/sample_data.h"
+#include "testing/temp_dir.h"
+
 
 namespace rungs::cli {
 namespace {
+
+using testing::ReadFile;
+using testing::RunProgram;
+using testing::RunResult;
+using testing::RunRungs;
+using testing::SampleFastTextLines;
+using testing::TestPath;
+using testing::WriteFile;
 
 const char kFastText[] = "/usr/bin/fasttext";
 
@@ -52,8 +63,8 @@ class QuantizeTest : public ::testing::Test {
   void SetUp() override {
     train_ = TestPath("q_train.txt");
     valid_ = TestPath("q_valid.txt");
-    WriteWholeFile(train_, SampleFastTextLines(1500, 21));
-    WriteWholeFile(valid_, SampleFastTextLines(400, 22));
+    WriteFile(train_, SampleFastTextLines(1500, 21));
+    WriteFile(valid_, SampleFastTextLines(400, 22));
   }
   // Trains rungs' model <name>.bin.
   std::string Train(const std::string& name) {
@@ -76,7 +87,7 @@ TEST_F(QuantizeTest, FastTextPredictsWhatRungsPredictsFromOurFtz) {
   ASSERT_EQ(q.exit_code, 0) << q.err;
   ExpectSamePredictions(out + ".ftz", valid_);
   EXPECT_NEAR(PrecisionAt1(out + ".ftz", valid_), full, 0.05);
-  EXPECT_LT(ReadWholeFile(out + ".ftz").size(), ReadWholeFile(out + ".bin").size() / 20);
+  EXPECT_LT(ReadFile(out + ".ftz").size(), ReadFile(out + ".bin").size() / 20);
   // Every row kept, four coordinates a byte, two dashes.
   q = RunRungs({"quantize", "--output", out, "--dsub", "4", "--thread", "2"});
   ASSERT_EQ(q.exit_code, 0) << q.err;

@@ -9,12 +9,22 @@
 #include <cmath>
 #include <sstream>
 
-#include "cli/run_rungs_testing.h"
-#include "cli/sample_data_testing.h"
 #include "text/reader.h"
+#include "testing/files.h"
+#include "testing/run_program.h"
+#include "testing/sample_data.h"
+#include "testing/temp_dir.h"
 
 namespace rungs::cli {
 namespace {
+
+using testing::RunProgram;
+using testing::RunResult;
+using testing::RunRungs;
+using testing::SampleFastTextLines;
+using testing::SampleRawFastTextLines;
+using testing::TestPath;
+using testing::WriteFile;
 
 const char kFastText[] = "/usr/bin/fasttext";
 
@@ -85,20 +95,20 @@ void Normalize(const std::string& raw, const std::string& clean,
   args.insert(args.end(), flags.begin(), flags.end());
   RunResult run = RunRungs(args);
   ASSERT_EQ(run.exit_code, 0) << run.err;
-  WriteWholeFile(clean, run.out);
+  WriteFile(clean, run.out);
 }
 
 TEST(RoundTrip, FastTextPredictsWhatRungsPredictsWithNgramsAndSubwords) {
-  WriteWholeFile(TestPath("rt_train.txt"), SampleFastTextLines(800, 11));
-  WriteWholeFile(TestPath("rt_valid.txt"), SampleFastTextLines(300, 12));
+  WriteFile(TestPath("rt_train.txt"), SampleFastTextLines(800, 11));
+  WriteFile(TestPath("rt_valid.txt"), SampleFastTextLines(300, 12));
   ExpectSamePredictions("rt_softmax", TestPath("rt_train.txt"), TestPath("rt_valid.txt"),
                         {"-dim", "16", "-epoch", "5", "-wordNgrams", "2", "-minn", "2",
                          "-maxn", "4", "-bucket", "50000"});
 }
 
 TEST(RoundTrip, EveryLossPredictsTheSameInFastText) {
-  WriteWholeFile(TestPath("rt_train.txt"), SampleFastTextLines(800, 11));
-  WriteWholeFile(TestPath("rt_valid.txt"), SampleFastTextLines(300, 12));
+  WriteFile(TestPath("rt_train.txt"), SampleFastTextLines(800, 11));
+  WriteFile(TestPath("rt_valid.txt"), SampleFastTextLines(300, 12));
   for (const std::string loss : {"hs", "ns", "ova"}) {
     SCOPED_TRACE(loss);
     ExpectSamePredictions("rt_" + loss, TestPath("rt_train.txt"), TestPath("rt_valid.txt"),
@@ -121,7 +131,7 @@ TEST(RoundTrip, AgNewsCsvModelPredictsTheSameInFastText) {
         return Status::Ok();
       });
   ASSERT_TRUE(read.ok()) << read.message();
-  WriteWholeFile(TestPath("ag.txt"), lines);
+  WriteFile(TestPath("ag.txt"), lines);
   ExpectSamePredictions("rt_ag", TestPath("ag.txt"), TestPath("ag.txt"),
                         {"-dim", "10", "-epoch", "2", "-wordNgrams", "2"});
 
@@ -139,8 +149,8 @@ TEST(RoundTrip, AgNewsCsvModelPredictsTheSameInFastText) {
 // itself; fastText, given the same text through `rungs normalize`, predicts
 // the same labels line for line (fastText lines, with a blank one).
 TEST(RoundTrip, FastTextOnNormalizedTextPredictsWhatRungsPredictsOnRawText) {
-  WriteWholeFile(TestPath("raw_train.txt"), SampleRawFastTextLines(800, 21));
-  WriteWholeFile(TestPath("raw_valid.txt"), SampleRawFastTextLines(150, 22) + "\n" +
+  WriteFile(TestPath("raw_train.txt"), SampleRawFastTextLines(800, 21));
+  WriteFile(TestPath("raw_valid.txt"), SampleRawFastTextLines(150, 22) + "\n" +
                                                 SampleRawFastTextLines(150, 23));
   std::string model = TrainModel("rt_norm", TestPath("raw_train.txt"),
                                  {"-dim", "16", "-epoch", "5", "-wordNgrams", "2", "--normalize"});
@@ -169,9 +179,9 @@ TEST(RoundTrip, NormalizeTurnsCsvAndJsonLinesIntoWhatFastTextNeeds) {
                  .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
              "\n";
   }
-  WriteWholeFile(TestPath("raw_valid.csv"), csv);
-  WriteWholeFile(TestPath("raw_valid.jsonl"), jsonl);
-  WriteWholeFile(TestPath("raw_train.txt"), SampleRawFastTextLines(800, 21));
+  WriteFile(TestPath("raw_valid.csv"), csv);
+  WriteFile(TestPath("raw_valid.jsonl"), jsonl);
+  WriteFile(TestPath("raw_train.txt"), SampleRawFastTextLines(800, 21));
   std::string model = TrainModel("rt_norm_csv", TestPath("raw_train.txt"),
                                  {"-dim", "12", "-epoch", "5", "--normalize"});
   for (const std::string file : {"raw_valid.csv", "raw_valid.jsonl"}) {

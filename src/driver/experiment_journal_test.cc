@@ -7,14 +7,15 @@
 #include <gtest/gtest.h>
 
 #include "driver/simulation.h"
-#include "driver/test_support.h"
 #include "exec/simulated_executor.h"
+#include "testing/experiments.h"
+#include "testing/temp_dir.h"
 
 namespace rungs::driver {
 namespace {
 
 using ::testing::HasSubstr;
-using testing::TempDir;
+using testing::FreshDir;
 
 store::ExperimentRecord Record(const std::string& method) {
   return testing::SimulationExperiment(method, 40, 5);
@@ -31,17 +32,17 @@ std::vector<store::JournalEntry> Events(const store::Journal& journal) {
 }
 
 TEST(OpenExperiment, ABadRecordLeavesNoJournalBehind) {
-  TempDir dir;
-  Result<Experiment> opened = OpenExperiment(dir.File("j.db"), Record("bohb"));
+  const std::filesystem::path dir = FreshDir();
+  Result<Experiment> opened = OpenExperiment((dir / "j.db").string(), Record("bohb"));
   EXPECT_THAT(opened.message(), HasSubstr("unknown scheduling method 'bohb'"));
-  EXPECT_FALSE(std::filesystem::exists(dir.File("j.db")));
+  EXPECT_FALSE(std::filesystem::exists((dir / "j.db").string()));
 }
 
 TEST(OpenExperiment, ResumeRebuildsTheJournaledSchedulerAndSaysSo) {
-  TempDir dir;
+  const std::filesystem::path dir = FreshDir();
   uint64_t jobs_before = 0;
   {
-    Result<Experiment> fresh = OpenExperiment(dir.File("j.db"), Record("asha"));
+    Result<Experiment> fresh = OpenExperiment((dir / "j.db").string(), Record("asha"));
     ASSERT_TRUE(fresh.ok()) << fresh.message();
     exec::SyntheticObjective objective(exec::SimulationDimensions(), exec::ObjectiveOptions{});
     exec::SimulatedExecutor executor(objective, 4, job::Promotion::kResume);
@@ -53,7 +54,7 @@ TEST(OpenExperiment, ResumeRebuildsTheJournaledSchedulerAndSaysSo) {
     jobs_before = stats->progress.jobs;
     ASSERT_TRUE(JournalFinished(*fresh->journal, {stats->stopped_because}, 1.5).ok());
   }
-  Result<Experiment> resumed = OpenExperiment(dir.File("j.db"), std::nullopt);
+  Result<Experiment> resumed = OpenExperiment((dir / "j.db").string(), std::nullopt);
   ASSERT_TRUE(resumed.ok()) << resumed.message();
   EXPECT_EQ(resumed->record.scheduler, "asha");
   EXPECT_EQ(resumed->resume.jobs, jobs_before);
@@ -68,13 +69,13 @@ TEST(OpenExperiment, ResumeRebuildsTheJournaledSchedulerAndSaysSo) {
 }
 
 TEST(OpenExperiment, ResumingWhatIsNotAJournalNamesTheFile) {
-  TempDir dir;
-  EXPECT_THAT(OpenExperiment(dir.File("none.db"), std::nullopt).message(), HasSubstr("none.db"));
+  const std::filesystem::path dir = FreshDir();
+  EXPECT_THAT(OpenExperiment((dir / "none.db").string(), std::nullopt).message(), HasSubstr("none.db"));
 }
 
 TEST(Finished, DetailKeepsTheReasonAndTheDriversFacts) {
-  TempDir dir;
-  Result<store::Journal> journal = store::Journal::Create(dir.File("j.db"), Record("asha"));
+  const std::filesystem::path dir = FreshDir();
+  Result<store::Journal> journal = store::Journal::Create((dir / "j.db").string(), Record("asha"));
   ASSERT_TRUE(journal.ok());
   ASSERT_TRUE(JournalFinished(*journal, {StopReason::kBudgetDollars, {{"test_metric", 0.5}}}, 3).ok());
   std::vector<store::JournalEntry> events = Events(*journal);
@@ -102,11 +103,11 @@ TEST(StopReason, EveryReasonHasItsOwnName) {
 }
 
 TEST(Simulation, JournalsFinishedOnceWithItsStopReason) {
-  TempDir dir;
+  const std::filesystem::path dir = FreshDir();
   SimulationOptions options;
   options.jobs = 200;
   options.workers = 8;
-  options.journal = dir.File("j.db");
+  options.journal = (dir / "j.db").string();
   Result<nlohmann::json> report = RunSimulation(options);
   ASSERT_TRUE(report.ok()) << report.message();
   Result<store::Journal> journal = store::Journal::Open(options.journal);

@@ -3,19 +3,25 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "driver/test_support.h"
-#include "driver/toy_scheduler_for_tests.h"
+#include <filesystem>
+
+#include "exec/simulated_executor.h"
 #include "store/sqlite.h"
+#include "testing/executors.h"
+#include "testing/experiments.h"
+#include "testing/temp_dir.h"
+#include "testing/toy_scheduler.h"
 
 namespace rungs::driver {
 namespace {
 
-using ::testing::HasSubstr;
 using testing::ForwardingExecutor;
-using testing::TempDir;
 using testing::ToyExperiment;
 using testing::ToyObjective;
 using testing::ToyScheduler;
+
+using ::testing::HasSubstr;
+using testing::FreshDir;
 
 TEST(ExperimentLoop, RunsUntilTheSchedulerIsDone) {
   exec::SyntheticObjective objective = ToyObjective();
@@ -79,8 +85,8 @@ class CommitCheckingScheduler : public ToyScheduler {
 };
 
 TEST(ExperimentLoop, CommitsEveryJobBeforeSubmitAndEveryResultBeforeReport) {
-  TempDir dir;
-  std::string path = dir.File("journal.db");
+  const std::filesystem::path dir = FreshDir();
+  std::string path = (dir / "journal.db").string();
   Result<store::Journal> journal = store::Journal::Create(path, ToyExperiment(2));
   ASSERT_TRUE(journal.ok()) << journal.message();
   exec::SyntheticObjective objective = ToyObjective();
@@ -158,8 +164,8 @@ class DoublingExecutor : public ForwardingExecutor {
 };
 
 TEST(ExperimentLoop, DuplicateResultsAreIgnored) {
-  TempDir dir;
-  Result<store::Journal> journal = store::Journal::Create(dir.File("j.db"), ToyExperiment(5));
+  const std::filesystem::path dir = FreshDir();
+  Result<store::Journal> journal = store::Journal::Create((dir / "j.db").string(), ToyExperiment(5));
   ASSERT_TRUE(journal.ok());
   exec::SyntheticObjective objective = ToyObjective();
   exec::SimulatedExecutor simulated(objective, 5, job::Promotion::kResume);
@@ -174,8 +180,8 @@ TEST(ExperimentLoop, DuplicateResultsAreIgnored) {
 }
 
 TEST(ExperimentLoop, EvolutionRequestIsJournaledOnce) {
-  TempDir dir;
-  Result<store::Journal> journal = store::Journal::Create(dir.File("j.db"), ToyExperiment(6));
+  const std::filesystem::path dir = FreshDir();
+  Result<store::Journal> journal = store::Journal::Create((dir / "j.db").string(), ToyExperiment(6));
   ASSERT_TRUE(journal.ok());
   exec::SyntheticObjective objective = ToyObjective();
   exec::SimulatedExecutor executor(objective, 4, job::Promotion::kResume);

@@ -1,5 +1,6 @@
 #include "driver/replay.h"
 
+#include <filesystem>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -13,19 +14,24 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "driver/test_support.h"
-#include "driver/toy_scheduler_for_tests.h"
+#include "exec/simulated_executor.h"
 #include "store/sqlite.h"
+#include "testing/executors.h"
+#include "testing/experiments.h"
+#include "testing/temp_dir.h"
+#include "testing/toy_scheduler.h"
 
 namespace rungs::driver {
 namespace {
 
-using ::testing::HasSubstr;
+using testing::CrashingExecutor;
 using testing::ForwardingExecutor;
-using testing::TempDir;
 using testing::ToyExperiment;
 using testing::ToyObjective;
 using testing::ToyScheduler;
+
+using ::testing::HasSubstr;
+using testing::FreshDir;
 
 constexpr uint32_t kTrials = 60;
 
@@ -35,24 +41,9 @@ SchedulerFactory ToyFactory() {
   };
 }
 
-// Fails every Wait after `limit` results: the driver dies with jobs running.
-class CrashingExecutor : public ForwardingExecutor {
- public:
-  CrashingExecutor(exec::Executor& inner, int limit) : ForwardingExecutor(inner), left_(limit) {}
-  Result<std::vector<job::JobResult>> Wait(double timeout) override {
-    if (left_ <= 0) return Fail("simulated crash");
-    Result<std::vector<job::JobResult>> results = inner_.Wait(timeout);
-    if (results.ok()) left_ -= int(results->size());
-    return results;
-  }
-
- private:
-  int left_;
-};
-
 TEST(Replay, ReplayMatchesLive) {
-  TempDir dir;
-  Result<store::Journal> journal = store::Journal::Create(dir.File("j.db"), ToyExperiment(11));
+  const std::filesystem::path dir = FreshDir();
+  Result<store::Journal> journal = store::Journal::Create((dir / "j.db").string(), ToyExperiment(11));
   ASSERT_TRUE(journal.ok());
   exec::SyntheticObjective objective = ToyObjective();
   exec::SimulatedExecutor executor(objective, 7, job::Promotion::kResume);
@@ -63,7 +54,7 @@ TEST(Replay, ReplayMatchesLive) {
   options.evolution_requested = [&] { return ++polls >= 12; };
   ASSERT_TRUE(ExperimentLoop(live, executor, &*journal, options).Run().ok());
 
-  Result<store::Journal> reopened = store::Journal::Open(dir.File("j.db"));
+  Result<store::Journal> reopened = store::Journal::Open((dir / "j.db").string());
   ASSERT_TRUE(reopened.ok());
   Result<Replayed> replayed = Replay(*reopened, ToyFactory());
   ASSERT_TRUE(replayed.ok()) << replayed.message();
@@ -91,8 +82,8 @@ TEST(Replay, ReplayMatchesLive) {
 }
 
 TEST(Replay, DivergenceIsAClearError) {
-  TempDir dir;
-  Result<store::Journal> journal = store::Journal::Create(dir.File("j.db"), ToyExperiment(11));
+  const std::filesystem::path dir = FreshDir();
+  Result<store::Journal> journal = store::Journal::Create((dir / "j.db").string(), ToyExperiment(11));
   ASSERT_TRUE(journal.ok());
   exec::SyntheticObjective objective = ToyObjective();
   exec::SimulatedExecutor executor(objective, 3, job::Promotion::kResume);
@@ -174,8 +165,8 @@ void ResumeAndCheck(const std::string& path, const Committed& before_resume) {
 }
 
 TEST(Replay, CrashedRunResumesWithOutstandingJobsReissued) {
-  TempDir dir;
-  std::string path = dir.File("j.db");
+  const std::filesystem::path dir = FreshDir();
+  std::string path = (dir / "j.db").string();
   {
     Result<store::Journal> journal = store::Journal::Create(path, ToyExperiment(21));
     ASSERT_TRUE(journal.ok());
@@ -204,8 +195,8 @@ class SlowExecutor : public ForwardingExecutor {
 };
 
 TEST(Replay, SurvivesKillNineMidRun) {
-  TempDir dir;
-  std::string path = dir.File("j.db");
+  const std::filesystem::path dir = FreshDir();
+  std::string path = (dir / "j.db").string();
   pid_t child = fork();
   ASSERT_GE(child, 0);
   if (child == 0) {

@@ -1,6 +1,7 @@
 // Replay and resume with the real schedulers (sched::MakeScheduler) on the
 // simulation space, every method.
 #include <algorithm>
+#include <filesystem>
 #include <map>
 #include <set>
 
@@ -11,17 +12,21 @@
 #include "driver/options_json.h"
 #include "driver/replay.h"
 #include "driver/scheduler_from_record.h"
-#include "driver/test_support.h"
 #include "exec/simulated_executor.h"
 #include "exec/simulation_space.h"
 #include "store/sqlite.h"
+#include "testing/executors.h"
+#include "testing/experiments.h"
+#include "testing/temp_dir.h"
 
 namespace rungs::driver {
 namespace {
 
+using testing::CrashingExecutor;
 using testing::ForwardingExecutor;
 using testing::SimulationExperiment;
-using testing::TempDir;
+
+using testing::FreshDir;
 
 exec::SyntheticObjective Objective() {
   exec::ObjectiveOptions o;
@@ -45,9 +50,9 @@ store::ExperimentRecord Record(const std::string& param) {
 class EveryMethod : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(EveryMethod, ReplayMatchesLive) {
-  TempDir dir;
+  const std::filesystem::path dir = FreshDir();
   store::ExperimentRecord record = Record(GetParam());
-  Result<store::Journal> journal = store::Journal::Create(dir.File("j.db"), record);
+  Result<store::Journal> journal = store::Journal::Create((dir / "j.db").string(), record);
   ASSERT_TRUE(journal.ok()) << journal.message();
   Result<std::unique_ptr<sched::Scheduler>> live = MakeSchedulerFromRecord(record);
   ASSERT_TRUE(live.ok()) << live.message();
@@ -63,7 +68,7 @@ TEST_P(EveryMethod, ReplayMatchesLive) {
   ASSERT_TRUE(stats.ok()) << stats.message();
   ASSERT_EQ(stats->progress.jobs, 600u);
 
-  Result<store::Journal> reopened = store::Journal::Open(dir.File("j.db"));
+  Result<store::Journal> reopened = store::Journal::Open((dir / "j.db").string());
   ASSERT_TRUE(reopened.ok());
   Result<Replayed> replayed = Replay(*reopened, MakeSchedulerFromRecord);
   ASSERT_TRUE(replayed.ok()) << replayed.message();
@@ -96,27 +101,12 @@ INSTANTIATE_TEST_SUITE_P(Methods, EveryMethod,
                            return name;
                          });
 
-// Fails every Wait after `limit` results, leaving jobs running.
-class CrashingExecutor : public ForwardingExecutor {
- public:
-  CrashingExecutor(exec::Executor& inner, int limit) : ForwardingExecutor(inner), left_(limit) {}
-  Result<std::vector<job::JobResult>> Wait(double timeout) override {
-    if (left_ <= 0) return Fail("simulated crash");
-    Result<std::vector<job::JobResult>> results = inner_.Wait(timeout);
-    if (results.ok()) left_ -= int(results->size());
-    return results;
-  }
-
- private:
-  int left_;
-};
-
 TEST(SchedulerResume, TrialBudgetIsNotSpentTwiceAfterACrash) {
-  TempDir dir;
+  const std::filesystem::path dir = FreshDir();
   const int64_t kTrials = 150;
   store::ExperimentRecord record = SimulationExperiment("asha-evo", kTrials, 99);
   {
-    Result<store::Journal> journal = store::Journal::Create(dir.File("j.db"), record);
+    Result<store::Journal> journal = store::Journal::Create((dir / "j.db").string(), record);
     ASSERT_TRUE(journal.ok());
     Result<std::unique_ptr<sched::Scheduler>> scheduler = MakeSchedulerFromRecord(record);
     ASSERT_TRUE(scheduler.ok());
@@ -125,7 +115,7 @@ TEST(SchedulerResume, TrialBudgetIsNotSpentTwiceAfterACrash) {
     CrashingExecutor executor(simulated, 60);
     ASSERT_FALSE(ExperimentLoop(**scheduler, executor, &*journal, LoopOptions{}).Run().ok());
   }
-  Result<store::Journal> journal = store::Journal::Open(dir.File("j.db"));
+  Result<store::Journal> journal = store::Journal::Open((dir / "j.db").string());
   ASSERT_TRUE(journal.ok());
   Result<Replayed> replayed = Replay(*journal, MakeSchedulerFromRecord);
   ASSERT_TRUE(replayed.ok()) << replayed.message();
@@ -139,7 +129,7 @@ TEST(SchedulerResume, TrialBudgetIsNotSpentTwiceAfterACrash) {
   EXPECT_EQ(StopReasonName(stats->stopped_because), "done");
   EXPECT_EQ(stats->progress.trials, uint64_t(kTrials));
 
-  Result<store::Database> db = store::Database::Open(dir.File("j.db"), false);
+  Result<store::Database> db = store::Database::Open((dir / "j.db").string(), false);
   ASSERT_TRUE(db.ok());
   Result<store::Statement> counts = db->Prepare(
       "SELECT (SELECT count(*) FROM jobs WHERE rung = 0), (SELECT count(*) FROM jobs), "

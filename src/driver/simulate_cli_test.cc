@@ -1,77 +1,43 @@
 // `rungs simulate` as a user runs it: the built binary (RUNGS_BINARY), its
 // JSON report, its errors, a journal surviving kill -9 of the process, and
 // blackbox objectives.
-#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
-#include <fstream>
+#include <filesystem>
 #include <map>
-#include <sstream>
 #include <thread>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "driver/test_support.h"
 #include "store/sqlite.h"
+#include "testing/files.h"
+#include "testing/run_program.h"
+#include "testing/temp_dir.h"
 
 namespace rungs::driver {
 namespace {
 
 using ::testing::HasSubstr;
-using testing::TempDir;
-
-struct Outcome {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using testing::FreshDir;
+using testing::ReadFile;
+using testing::RunResult;
+using testing::RunRungs;
+using testing::WriteFile;
 
 // Starts `rungs <args>` with stdout and stderr going to files in `dir`.
-pid_t Start(const TempDir& dir, const std::vector<std::string>& args) {
-  std::vector<std::string> argv = {RUNGS_BINARY};
-  argv.insert(argv.end(), args.begin(), args.end());
-  std::string out = dir.File("stdout"), err = dir.File("stderr");
-  pid_t pid = fork();
-  if (pid == 0) {
-    int out_fd = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    int err_fd = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    dup2(out_fd, 1);
-    dup2(err_fd, 2);
-    std::vector<char*> raw;
-    for (std::string& a : argv) raw.push_back(a.data());
-    raw.push_back(nullptr);
-    execv(raw[0], raw.data());
-    _exit(127);
-  }
-  return pid;
-}
-
-Outcome Rungs(const TempDir& dir, const std::vector<std::string>& args) {
-  pid_t pid = Start(dir, args);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  Outcome run;
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  run.out = Slurp(dir.File("stdout"));
-  run.err = Slurp(dir.File("stderr"));
-  return run;
+pid_t Start(const std::filesystem::path& dir, const std::vector<std::string>& args) {
+  return testing::StartProgram(RUNGS_BINARY, args, (dir / "stdout").string(),
+                               (dir / "stderr").string());
 }
 
 TEST(SimulateCli, PrintsOneJsonObjectWithTheFields) {
-  TempDir dir;
-  Outcome run = Rungs(dir, {"simulate", "--scheduler", "asha-evo", "--workers", "50", "--jobs",
+  const std::filesystem::path dir = FreshDir();
+  RunResult run = RunRungs({"simulate", "--scheduler", "asha-evo", "--workers", "50", "--jobs",
                         "3000", "--seed", "3"});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   ASSERT_EQ(std::count(run.out.begin(), run.out.end(), '\n'), 1) << run.out;
@@ -94,10 +60,10 @@ TEST(SimulateCli, PrintsOneJsonObjectWithTheFields) {
 }
 
 TEST(SimulateCli, SameSeedGivesTheSameRun) {
-  TempDir dir;
+  const std::filesystem::path dir = FreshDir();
   std::vector<std::string> args = {"simulate", "--workers", "20", "--jobs", "500", "--seed", "8"};
-  Outcome a = Rungs(dir, args);
-  Outcome b = Rungs(dir, args);
+  RunResult a = RunRungs(args);
+  RunResult b = RunRungs(args);
   ASSERT_EQ(a.exit_code, 0) << a.err;
   nlohmann::json ja = nlohmann::json::parse(a.out), jb = nlohmann::json::parse(b.out);
   EXPECT_EQ(ja["best"], jb["best"]);
@@ -106,7 +72,7 @@ TEST(SimulateCli, SameSeedGivesTheSameRun) {
 }
 
 TEST(SimulateCli, BadFlagsAreClearErrors) {
-  TempDir dir;
+  const std::filesystem::path dir = FreshDir();
   struct Case {
     std::vector<std::string> args;
     int exit_code;
@@ -124,7 +90,7 @@ TEST(SimulateCli, BadFlagsAreClearErrors) {
   for (const Case& c : cases) {
     std::vector<std::string> args = {"simulate"};
     args.insert(args.end(), c.args.begin(), c.args.end());
-    Outcome run = Rungs(dir, args);
+    RunResult run = RunRungs(args);
     EXPECT_EQ(run.exit_code, c.exit_code) << c.args[0] << ": " << run.err;
     EXPECT_THAT(run.err, HasSubstr(c.message)) << c.args[0];
     EXPECT_EQ(run.out, "") << c.args[0];
@@ -132,13 +98,13 @@ TEST(SimulateCli, BadFlagsAreClearErrors) {
 }
 
 TEST(SimulateCli, JournalRefusesToOverwriteAndResumeNeedsAJournal) {
-  TempDir dir;
-  std::string journal = dir.File("j.db");
-  ASSERT_EQ(Rungs(dir, {"simulate", "--jobs", "100", "--journal", journal}).exit_code, 0);
-  Outcome again = Rungs(dir, {"simulate", "--jobs", "100", "--journal", journal});
+  const std::filesystem::path dir = FreshDir();
+  std::string journal = (dir / "j.db").string();
+  ASSERT_EQ(RunRungs({"simulate", "--jobs", "100", "--journal", journal}).exit_code, 0);
+  RunResult again = RunRungs({"simulate", "--jobs", "100", "--journal", journal});
   EXPECT_EQ(again.exit_code, 1);
   EXPECT_THAT(again.err, HasSubstr("already holds a journal"));
-  Outcome missing = Rungs(dir, {"simulate", "--resume", "--journal", dir.File("none.db")});
+  RunResult missing = RunRungs({"simulate", "--resume", "--journal", (dir / "none.db").string()});
   EXPECT_EQ(missing.exit_code, 1);
   EXPECT_THAT(missing.err, HasSubstr("none.db"));
 }
@@ -158,8 +124,8 @@ std::map<int64_t, double> CommittedResults(const std::string& path) {
 }
 
 TEST(SimulateCli, KillNineThenResumeLosesAndDoublesNothing) {
-  TempDir dir;
-  std::string journal = dir.File("j.db");
+  const std::filesystem::path dir = FreshDir();
+  std::string journal = (dir / "j.db").string();
   pid_t pid = Start(dir, {"simulate", "--workers", "300", "--jobs", "5000000", "--seed", "4",
                           "--failure-rate", "0.01", "--journal", journal});
   std::map<int64_t, double> seen;
@@ -170,7 +136,7 @@ TEST(SimulateCli, KillNineThenResumeLosesAndDoublesNothing) {
   ASSERT_EQ(kill(pid, SIGKILL), 0);
   int status = 0;
   ASSERT_EQ(waitpid(pid, &status, 0), pid);
-  ASSERT_TRUE(WIFSIGNALED(status)) << "simulate ended before the kill: " << Slurp(dir.File("stderr"));
+  ASSERT_TRUE(WIFSIGNALED(status)) << "simulate ended before the kill: " << ReadFile(dir / "stderr");
   ASSERT_GE(seen.size(), 3000u);
 
   std::map<int64_t, double> before = CommittedResults(journal);
@@ -185,7 +151,7 @@ TEST(SimulateCli, KillNineThenResumeLosesAndDoublesNothing) {
   }
   ASSERT_GT(jobs_before, int64_t(before.size()));  // some were running when killed
 
-  Outcome resumed = Rungs(dir, {"simulate", "--resume", "--journal", journal, "--workers", "300",
+  RunResult resumed = RunRungs({"simulate", "--resume", "--journal", journal, "--workers", "300",
                             "--jobs", std::to_string(jobs_before + 500)});
   ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
   nlohmann::json report = nlohmann::json::parse(resumed.out);
@@ -240,16 +206,14 @@ double Expected(double x, int epochs) {
   return 100 * (1 - (x - 0.7) * (x - 0.7)) * epochs / (epochs + 1.0);
 }
 
-void Write(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
-
 TEST(SimulateCli, ABlackboxsMetricsAndSecondsDriveTheRun) {
-  TempDir dir;
-  Write(dir.File("space.toml"), kSpace);
-  Write(dir.File("bb.py"), Blackbox());
-  Outcome run = Rungs(dir, {"simulate", "--blackbox", "/usr/bin/python3 " + dir.File("bb.py"), "--space",
-                        dir.File("space.toml"), "--scheduler", "asha", "--workers", "4",
+  const std::filesystem::path dir = FreshDir();
+  WriteFile(dir / "space.toml", kSpace);
+  WriteFile(dir / "bb.py", Blackbox());
+  RunResult run = RunRungs({"simulate", "--blackbox", "/usr/bin/python3 " + (dir / "bb.py").string(), "--space",
+                        (dir / "space.toml").string(), "--scheduler", "asha", "--workers", "4",
                         "--jobs", "60", "--max-epochs", "9", "--seed", "5", "--journal",
-                        dir.File("j.db")});
+                        (dir / "j.db").string()});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   nlohmann::json report = nlohmann::json::parse(run.out);
   EXPECT_EQ(report["objective"]["kind"], "blackbox");
@@ -259,7 +223,7 @@ TEST(SimulateCli, ABlackboxsMetricsAndSecondsDriveTheRun) {
 
   // Every result is the blackbox's answer for its job: the metric at
   // epochs_to, and 3 s per epoch trained (resumed jobs train only new ones).
-  Result<store::Database> db = store::Database::Open(dir.File("j.db"), false);
+  Result<store::Database> db = store::Database::Open((dir / "j.db").string(), false);
   ASSERT_TRUE(db.ok()) << db.message();
   Result<store::Statement> rows = db->Prepare(
       "SELECT jobs.job, results.result FROM jobs JOIN results ON results.job = jobs.id");
@@ -280,17 +244,17 @@ TEST(SimulateCli, ABlackboxsMetricsAndSecondsDriveTheRun) {
 }
 
 TEST(SimulateCli, ABrokenBlackboxEndsTheRunNamingItsLineAndKeepsWhatWasCommitted) {
-  TempDir dir;
-  Write(dir.File("space.toml"), kSpace);
-  Write(dir.File("bb.py"), Blackbox(/*broken_after=*/10));
-  Outcome run = Rungs(dir, {"simulate", "--blackbox", "/usr/bin/python3 " + dir.File("bb.py"), "--space",
-                        dir.File("space.toml"), "--workers", "4", "--jobs", "60", "--journal",
-                        dir.File("j.db")});
+  const std::filesystem::path dir = FreshDir();
+  WriteFile(dir / "space.toml", kSpace);
+  WriteFile(dir / "bb.py", Blackbox(/*broken_after=*/10));
+  RunResult run = RunRungs({"simulate", "--blackbox", "/usr/bin/python3 " + (dir / "bb.py").string(), "--space",
+                        (dir / "space.toml").string(), "--workers", "4", "--jobs", "60", "--journal",
+                        (dir / "j.db").string()});
   EXPECT_EQ(run.exit_code, 1);
   EXPECT_EQ(run.out, "");
   EXPECT_THAT(run.err, HasSubstr("stdout line 11 (the answer to request 11): not JSON: "
                                  "'warming up'"));
-  Result<store::Database> db = store::Database::Open(dir.File("j.db"), false);
+  Result<store::Database> db = store::Database::Open((dir / "j.db").string(), false);
   ASSERT_TRUE(db.ok()) << db.message();
   Result<store::Statement> count = db->Prepare("SELECT count(*) FROM results");
   ASSERT_TRUE(*count->Step());
@@ -298,24 +262,24 @@ TEST(SimulateCli, ABrokenBlackboxEndsTheRunNamingItsLineAndKeepsWhatWasCommitted
 }
 
 TEST(SimulateCli, BlackboxFlagsThatDoNotFitAreRefusedByName) {
-  TempDir dir;
-  Write(dir.File("space.toml"), kSpace);
-  Write(dir.File("bb.py"), Blackbox());
-  const std::string blackbox = "/usr/bin/python3 " + dir.File("bb.py");
+  const std::filesystem::path dir = FreshDir();
+  WriteFile(dir / "space.toml", kSpace);
+  WriteFile(dir / "bb.py", Blackbox());
+  const std::string blackbox = "/usr/bin/python3 " + (dir / "bb.py").string();
   struct Case {
     std::vector<std::string> args;
     const char* message;
   } cases[] = {
       {{"--blackbox", blackbox}, "--blackbox needs --space FILE"},
-      {{"--space", dir.File("space.toml")}, "--space needs --blackbox"},
-      {{"--blackbox", blackbox, "--space", dir.File("space.toml"), "--noise", "0.1"},
+      {{"--space", (dir / "space.toml").string()}, "--space needs --blackbox"},
+      {{"--blackbox", blackbox, "--space", (dir / "space.toml").string(), "--noise", "0.1"},
        "--noise excludes --blackbox"},
-      {{"--blackbox", blackbox, "--space", dir.File("space.toml"), "--failure-rate", "0.1"},
+      {{"--blackbox", blackbox, "--space", (dir / "space.toml").string(), "--failure-rate", "0.1"},
        "--failure-rate is for the synthetic objective only"},
-      {{"--blackbox", "python3 'bb.py", "--space", dir.File("space.toml")}, "--blackbox: "},
-      {{"--blackbox", dir.File("none"), "--space", dir.File("space.toml")}, "cannot start"},
-      {{"--blackbox", blackbox, "--space", dir.File("none.toml")}, "--space: cannot read"},
-      {{"--blackbox", blackbox, "--space", dir.File("space.toml"), "--blackbox-timeout", "0"},
+      {{"--blackbox", "python3 'bb.py", "--space", (dir / "space.toml").string()}, "--blackbox: "},
+      {{"--blackbox", (dir / "none").string(), "--space", (dir / "space.toml").string()}, "cannot start"},
+      {{"--blackbox", blackbox, "--space", (dir / "none.toml").string()}, "--space: cannot read"},
+      {{"--blackbox", blackbox, "--space", (dir / "space.toml").string(), "--blackbox-timeout", "0"},
        "--blackbox-timeout must be positive"},
       {{"--budget-epochs", "-1"}, "--budget-epochs must not be negative"},
       {{"--budget-seconds", "-1"}, "--budget-seconds must not be negative"},
@@ -323,7 +287,7 @@ TEST(SimulateCli, BlackboxFlagsThatDoNotFitAreRefusedByName) {
   for (const Case& c : cases) {
     std::vector<std::string> args = {"simulate"};
     args.insert(args.end(), c.args.begin(), c.args.end());
-    Outcome run = Rungs(dir, args);
+    RunResult run = RunRungs(args);
     EXPECT_NE(run.exit_code, 0) << c.message;
     EXPECT_THAT(run.err, HasSubstr(c.message));
     EXPECT_EQ(run.out, "") << c.message;
@@ -331,12 +295,12 @@ TEST(SimulateCli, BlackboxFlagsThatDoNotFitAreRefusedByName) {
 }
 
 TEST(SimulateCli, BudgetEpochsBoundsTheEpochsTrained) {
-  TempDir dir;
-  Outcome run = Rungs(dir, {"simulate", "--workers", "16", "--jobs", "100000", "--budget-epochs", "500",
-                        "--journal", dir.File("j.db")});
+  const std::filesystem::path dir = FreshDir();
+  RunResult run = RunRungs({"simulate", "--workers", "16", "--jobs", "100000", "--budget-epochs", "500",
+                        "--journal", (dir / "j.db").string()});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_EQ(nlohmann::json::parse(run.out)["stopped_because"], "done");
-  Result<store::Database> db = store::Database::Open(dir.File("j.db"), false);
+  Result<store::Database> db = store::Database::Open((dir / "j.db").string(), false);
   ASSERT_TRUE(db.ok()) << db.message();
   Result<store::Statement> rows = db->Prepare("SELECT result FROM results");
   int64_t epochs = 0;
@@ -346,13 +310,13 @@ TEST(SimulateCli, BudgetEpochsBoundsTheEpochsTrained) {
 }
 
 TEST(SimulateCli, BudgetSecondsStopsStartingJobsAtThatVirtualTime) {
-  TempDir dir;
-  Outcome run = Rungs(dir, {"simulate", "--workers", "16", "--jobs", "100000",
-                            "--budget-seconds", "200", "--journal", dir.File("j.db")});
+  const std::filesystem::path dir = FreshDir();
+  RunResult run = RunRungs({"simulate", "--workers", "16", "--jobs", "100000",
+                            "--budget-seconds", "200", "--journal", (dir / "j.db").string()});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   nlohmann::json report = nlohmann::json::parse(run.out);
   EXPECT_EQ(report["stopped_because"], "done");  // the scheduler's budget ran out
-  Result<store::Database> db = store::Database::Open(dir.File("j.db"), false);
+  Result<store::Database> db = store::Database::Open((dir / "j.db").string(), false);
   ASSERT_TRUE(db.ok()) << db.message();
   Result<store::Statement> last = db->Prepare("SELECT max(now) FROM jobs");
   ASSERT_TRUE(*last->Step());

@@ -6,9 +6,9 @@ namespace rungs::emulate {
 namespace {
 
 std::string Printed(bool quiet, int instance, const std::string& lines) {
-  testing::internal::CaptureStderr();
+  ::testing::internal::CaptureStderr();
   LogLines(quiet, "fn", instance, lines);
-  return testing::internal::GetCapturedStderr();
+  return ::testing::internal::GetCapturedStderr();
 }
 
 TEST(Console, InstanceLinesArePrefixedOneByOne) {
@@ -19,12 +19,12 @@ TEST(Console, InstanceLinesArePrefixedOneByOne) {
 
 TEST(Console, QuietPrintsNothing) {
   EXPECT_EQ(Printed(true, 3, "one\n"), "");
-  testing::internal::CaptureStderr();
+  ::testing::internal::CaptureStderr();
   Notice(true, "hello");
-  EXPECT_EQ(testing::internal::GetCapturedStderr(), "");
-  testing::internal::CaptureStderr();
+  EXPECT_EQ(::testing::internal::GetCapturedStderr(), "");
+  ::testing::internal::CaptureStderr();
   Notice(false, "hello");
-  EXPECT_EQ(testing::internal::GetCapturedStderr(), "rungs lambda emulate: hello\n");
+  EXPECT_EQ(::testing::internal::GetCapturedStderr(), "rungs lambda emulate: hello\n");
 }
 
 }  // namespace

@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "base/base64.h"
+#include "testing/temp_dir.h"
 
 namespace rungs::emulate {
 namespace {
@@ -209,9 +210,7 @@ TEST(Emulator, EightInstancesAnswerEightInvocationsAtOnce) {
   // Each invocation holds its instance until all eight have met, so none can
   // reuse an instance another finished with, however slowly the callers start.
   // Run one after another, the first would wait out its 10 s alone.
-  std::string folder = testing::TempDir() + "emulator_meet_" + std::to_string(getpid());
-  std::filesystem::remove_all(folder);
-  std::filesystem::create_directories(folder);
+  const std::string folder = testing::FreshDir().string();
   std::string payload = json{{"meet", {folder, 8}}}.dump();
   std::vector<Reply> replies(8);
   std::vector<std::thread> callers;

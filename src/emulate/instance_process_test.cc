@@ -1,4 +1,5 @@
 #include "emulate/instance_process.h"
+#include "testing/temp_dir.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -28,7 +29,7 @@ TEST(IsExecutable, FindsProgramsByPathOrOnPath) {
   EXPECT_TRUE(IsExecutable("/bin/sh"));
   EXPECT_FALSE(IsExecutable("/no/such/program"));
   EXPECT_FALSE(IsExecutable("no-such-program-of-rungs"));
-  fs::path plain = fs::path(testing::TempDir()) / ("not_executable_" + std::to_string(getpid()));
+  fs::path plain = testing::FreshDir() / "not_executable";
   std::ofstream(plain) << "#!/bin/sh\n";
   fs::permissions(plain, fs::perms::owner_read | fs::perms::owner_write);
   EXPECT_FALSE(IsExecutable(plain.string()));

@@ -13,29 +13,16 @@
 #include <regex>
 #include <thread>
 
-#include "cli/sample_data_testing.h"
 #include "emulate/instance_process.h"
+#include "testing/sample_data.h"
+#include "testing/spaces.h"
+#include "testing/temp_dir.h"
 
 namespace rungs::emulate {
 namespace {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
-
-constexpr const char* kSmallSpace = R"(
-[params.lr]
-type = "float"
-min = 0.05
-max = 1.0
-scale = "log"
-[params.dim]
-type = "int"
-min = 4
-max = 24
-[params.loss]
-type = "choice"
-choices = ["softmax", "ova"]
-)";
 
 struct Finished {
   bool in_time = false;
@@ -82,14 +69,10 @@ int64_t Count(sqlite3* db, const std::string& sql) {
 class LambdaEndToEnd : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::path(::testing::TempDir()) /
-           ("rungs_lambda_e2e_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    std::ofstream(dir_ / "train.txt") << cli::SampleFastTextLines(600, 1);
-    std::ofstream(dir_ / "valid.txt") << cli::SampleFastTextLines(200, 2);
-    std::ofstream(dir_ / "space.toml") << kSmallSpace;
+    dir_ = testing::FreshDir();
+    std::ofstream(dir_ / "train.txt") << testing::SampleFastTextLines(600, 1);
+    std::ofstream(dir_ / "valid.txt") << testing::SampleFastTextLines(200, 2);
+    std::ofstream(dir_ / "space.toml") << testing::kTinySpaceToml;
     const char* path = std::getenv("PATH");
     env_ = {"PATH=" + std::string(path ? path : "/usr/bin:/bin"), "HOME=" + dir_.string(),
             "AWS_ACCESS_KEY_ID=AKIDRUNGSE2E", "AWS_SECRET_ACCESS_KEY=rungs-e2e-secret",
@@ -98,7 +81,6 @@ class LambdaEndToEnd : public ::testing::Test {
   }
   void TearDown() override {
     StopEmulator();
-    fs::remove_all(dir_);
   }
 
   // Starts `rungs lambda emulate` with `extra` flags; returns its Invoke URL.

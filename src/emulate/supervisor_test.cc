@@ -21,6 +21,7 @@
 #include <thread>
 
 #include "emulate/request_checks.h"
+#include "testing/temp_dir.h"
 
 namespace rungs::emulate {
 namespace {
@@ -53,18 +54,13 @@ class Caller {
   std::thread thread_;  // last: starts once the rest is ready
 };
 
-class SupervisorTest : public testing::Test {
+class SupervisorTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::path(testing::TempDir()) /
-           ("rungs_supervisor_" + std::to_string(getpid()) + "_" +
-            testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    dir_ = testing::FreshDir();
     started_ = dir_ / "started";
     ASSERT_EQ(mkfifo(started_.c_str(), 0600), 0);
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   // One instance (so that starts come one at a time) that announces its
   // pid, then sleeps until it is killed.

@@ -29,14 +29,14 @@ std::string SecondsText(milliseconds ms) {
 
 Result<std::unique_ptr<BlackboxObjective>> BlackboxObjective::Start(space::Space space,
                                                                     BlackboxOptions options) {
-  auto child = trial::ChildProcess::Spawn(options.argv, options.stderr_path, trial::Stdin::kPipe);
+  auto child = proc::ChildProcess::Spawn(options.argv, options.stderr_path, proc::Stdin::kPipe);
   if (!child.ok()) return Fail("blackbox: " + child.message());
   return std::unique_ptr<BlackboxObjective>(
       new BlackboxObjective(std::move(space), std::move(options), std::move(*child)));
 }
 
 BlackboxObjective::BlackboxObjective(space::Space space, BlackboxOptions options,
-                                     std::unique_ptr<trial::ChildProcess> child)
+                                     std::unique_ptr<proc::ChildProcess> child)
     : space_(std::move(space)), options_(std::move(options)), child_(std::move(child)) {}
 
 BlackboxObjective::~BlackboxObjective() {
@@ -135,7 +135,7 @@ Result<std::vector<BlackboxAnswer>> BlackboxObjective::Exchange(
 
 Error BlackboxObjective::ProgramError(const std::string& problem) const {
   std::string message = "blackbox '" + CommandText(options_.argv) + "': " + problem;
-  std::string tail = trial::FileTail(options_.stderr_path, kStderrTailBytes);
+  std::string tail = proc::FileTail(options_.stderr_path, kStderrTailBytes);
   if (!tail.empty()) {
     message += "\nits stderr (" + options_.stderr_path.string() + ") ends with:\n" + tail;
   }
@@ -143,7 +143,7 @@ Error BlackboxObjective::ProgramError(const std::string& problem) const {
 }
 
 Error BlackboxObjective::Ended(uint64_t id) {
-  std::optional<trial::ExitStatus> exit = child_->TryReap();
+  std::optional<proc::ExitStatus> exit = child_->TryReap();
   // A program closes its stdout as it ends: give it a moment to be gone.
   for (Clock::time_point until = Clock::now() + kStopGrace;
        !exit && !child_->stdout_open() && Clock::now() < until;) {

@@ -25,7 +25,7 @@
 #include "exec/blackbox_protocol.h"
 #include "exec/objective.h"
 #include "space/space.h"
-#include "trial/child_process.h"
+#include "proc/child_process.h"
 
 namespace rungs::exec {
 
@@ -66,7 +66,7 @@ class BlackboxObjective : public Objective {
 
  private:
   BlackboxObjective(space::Space space, BlackboxOptions options,
-                    std::unique_ptr<trial::ChildProcess> child);
+                    std::unique_ptr<proc::ChildProcess> child);
   Result<std::vector<BlackboxAnswer>> Exchange(const std::vector<BlackboxQuery>& queries);
   // An error about the program: "blackbox 'prog args': <problem>", with the
   // end of its stderr when there is any.
@@ -76,7 +76,7 @@ class BlackboxObjective : public Objective {
 
   const space::Space space_;
   const BlackboxOptions options_;
-  std::unique_ptr<trial::ChildProcess> child_;
+  std::unique_ptr<proc::ChildProcess> child_;
   uint64_t next_id_ = 1;
   uint64_t stdout_lines_ = 0;  // lines read so far, for messages
   Status broken_;              // the first error; every later call returns it

@@ -3,6 +3,7 @@
 // protocol, which must end in an error naming the line and field, never a
 // hang.
 #include "exec/blackbox_objective.h"
+#include "testing/temp_dir.h"
 
 #include <unistd.h>
 
@@ -57,12 +58,8 @@ Job MakeJob(uint64_t id, double x, int from, int to) {
 class BlackboxObjectiveTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() /
-           ("rungs_blackbox_" + std::to_string(::getpid()) + "_" + info->name());
-    fs::create_directories(dir_);
+    dir_ = testing::FreshDir();
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   // Starts the Python program kScriptHead + `body`.
   std::unique_ptr<BlackboxObjective> Start(const std::string& body,

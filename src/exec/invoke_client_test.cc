@@ -1,22 +1,22 @@
 // The Invoke request the driver really sends, checked against aws4, an
 // independent SigV4 signer (npm), and against the shape the Invoke API needs.
 #include "exec/invoke_client.h"
+#include "testing/aws4.h"
+#include "testing/capture_server.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <vector>
 
-#include "aws/aws4_testing.h"
-#include "aws/capture_server_testing.h"
 
 namespace rungs::exec {
 namespace {
 
-using testing::HasSubstr;
+using ::testing::HasSubstr;
 
 TEST(InvokeClient, SendsASignedInvokeThatAws4Verifies) {
-  aws::CaptureServer server;
+  testing::CaptureServer server;
   ASSERT_TRUE(server.Start());
   InvokeTarget target;
   target.endpoint = server.Url();
@@ -34,7 +34,7 @@ TEST(InvokeClient, SendsASignedInvokeThatAws4Verifies) {
   EXPECT_EQ(done[0].transport, CURLE_OK) << done[0].transport_error;
 
   ASSERT_EQ(server.requests().size(), 1u);
-  const aws::CapturedRequest sent = server.requests()[0];
+  const testing::CapturedRequest sent = server.requests()[0];
   EXPECT_EQ(sent.method, "POST");
   EXPECT_EQ(sent.target, "/2015-03-31/functions/rungs-worker/invocations?Qualifier=live");
   EXPECT_EQ(sent.body, body);
@@ -44,7 +44,7 @@ TEST(InvokeClient, SendsASignedInvokeThatAws4Verifies) {
               HasSubstr("Credential=AKIDEXAMPLE/" + sent.Header("X-Amz-Date").substr(0, 8) +
                         "/eu-west-1/lambda/aws4_request"));
   EXPECT_EQ(sent.Header("Authorization"),
-            aws::Aws4Authorization(sent, "lambda", "eu-west-1", target.credentials));
+            testing::Aws4Authorization(sent, "lambda", "eu-west-1", target.credentials));
 }
 
 }  // namespace

@@ -1,187 +1,22 @@
-// LambdaExecutor against a local Invoke endpoint (cpp-httplib on 127.0.0.1)
-// that checks each request the way Lambda would see it and injects the
-// faults Lambda and the network produce.
+// LambdaExecutor against a local Invoke endpoint (testing::FakeLambda) that
+// checks each request the way Lambda would see it and injects the faults
+// Lambda and the network produce.
 #include "exec/lambda_executor.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <gtest/gtest.h>
-#include <httplib.h>
 
-#include <atomic>
+#include <chrono>
 #include <map>
-#include <mutex>
-#include <set>
-#include <thread>
 
 #include "base/base64.h"
 #include "exec/lambda_cost.h"
-#include "job/job_json.h"
+#include "testing/fake_lambda.h"
 
 namespace rungs::exec {
 namespace {
 
-// Closes the connection a request came in on, so no response is ever sent:
-// the handler has no socket, so find it by the client's port.
-void DropConnection(const httplib::Request& req) {
-  for (int fd = 3; fd < 4096; ++fd) {
-    sockaddr_in peer{};
-    socklen_t length = sizeof peer;
-    if (getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &length) != 0 || peer.sin_family != AF_INET) continue;
-    if (ntohs(peer.sin_port) == req.remote_port) shutdown(fd, SHUT_RDWR);
-  }
-}
-
-// cpp-httplib listens with a backlog of 5, so a burst of connections (50 at
-// once here) would see SYNs dropped and retried a second later, past the
-// test's timeouts. Listening again on the same socket raises the backlog.
-void RaiseListenBacklog(int port) {
-  for (int fd = 3; fd < 4096; ++fd) {
-    sockaddr_in self{};
-    socklen_t length = sizeof self;
-    int listening = 0;
-    socklen_t size = sizeof listening;
-    if (getsockname(fd, reinterpret_cast<sockaddr*>(&self), &length) != 0 || self.sin_family != AF_INET) continue;
-    if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &size) != 0 || !listening) continue;
-    if (ntohs(self.sin_port) == port) listen(fd, 1024);
-  }
-}
-
-// Longer than the read timeout below (1.5 s), which leaves room for a
-// loaded machine.
-constexpr std::chrono::milliseconds kSlow{2500};
-
-// What the endpoint does with the n-th request (1-based) for a job.
-enum class Fault { kNone, k429, k500, kDrop, kFunctionError, kSlow, kWrongJob, kNoLog };
-
-class InvokeEndpoint {
- public:
-  explicit InvokeEndpoint(std::string session_token = "") : token_(std::move(session_token)) {
-    server_.new_task_queue = [] { return new httplib::ThreadPool(64); };
-    server_.Post(R"(/2015-03-31/functions/([^/]+)/invocations)",
-                 [this](const httplib::Request& req, httplib::Response& res) { Serve(req, res); });
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    RaiseListenBacklog(port_);
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-    // stop() does nothing until the server runs, so wait for that.
-    while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  ~InvokeEndpoint() {
-    server_.stop();
-    thread_.join();
-  }
-
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
-  // `faults[n]` is what the (n+1)-th request for `job` gets; later ones succeed.
-  void Plan(uint64_t job, std::vector<Fault> faults) { plan_[job] = std::move(faults); }
-  void KeepAliveMax(size_t n) { server_.set_keep_alive_max_count(n); }
-
-  int requests(uint64_t job) {
-    std::lock_guard<std::mutex> lock(mu_);
-    return seen_[job];
-  }
-  std::vector<std::string> problems() {
-    std::lock_guard<std::mutex> lock(mu_);
-    return problems_;
-  }
-  size_t client_ports() {
-    std::lock_guard<std::mutex> lock(mu_);
-    return ports_.size();
-  }
-
-  std::string function = "rungs-fn";
-  std::string qualifier = "live";
-
- private:
-  void Problem(const std::string& what) {
-    std::lock_guard<std::mutex> lock(mu_);
-    problems_.push_back(what);
-  }
-
-  void Serve(const httplib::Request& req, httplib::Response& res) {
-    if (req.matches[1] != function) Problem("function " + std::string(req.matches[1]));
-    if (req.get_param_value("Qualifier") != qualifier) Problem("qualifier " + req.get_param_value("Qualifier"));
-    std::string auth = req.get_header_value("Authorization");
-    if (auth.rfind("AWS4-HMAC-SHA256 Credential=AKIDTEST/", 0) != 0 ||
-        auth.find("/us-test-1/lambda/aws4_request") == std::string::npos || auth.find("Signature=") == std::string::npos) {
-      Problem("authorization " + auth);
-    }
-    if (req.get_header_value("X-Amz-Security-Token") != token_) {
-      Problem("security token '" + req.get_header_value("X-Amz-Security-Token") + "'");
-    }
-    if (req.get_header_value("X-Amz-Log-Type") != "Tail") Problem("log type");
-    nlohmann::json envelope = nlohmann::json::parse(req.body, nullptr, false);
-    if (!envelope.is_object() || !envelope.contains("job")) {
-      Problem("body " + req.body);
-      res.status = 400;
-      return;
-    }
-    uint64_t job = envelope["job"].get<uint64_t>();
-    Fault fault = Fault::kNone;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      int n = seen_[job]++;
-      ports_.insert(req.remote_port);
-      auto it = plan_.find(job);
-      if (it != plan_.end() && n < static_cast<int>(it->second.size())) fault = it->second[n];
-    }
-    job::JobResult result;
-    result.job = job;
-    result.trial = envelope["trial"].get<uint32_t>();
-    result.rung = envelope["rung"].get<int>();
-    result.metric = 0.5 + static_cast<double>(job) / 1000;
-    result.epochs_trained = envelope["epochs_to"].get<int>();
-    result.seconds = 0.01;
-    std::string log = "START RequestId: r-" + std::to_string(job) + "\nREPORT RequestId: r-" + std::to_string(job) +
-                      "\tDuration: 122.40 ms\tBilled Duration: 123 ms\tMemory Size: 2048 MB\tMax Memory Used: 90 MB\n";
-    if (fault != Fault::kNoLog) res.set_header("X-Amz-Log-Result", Base64Encode(log));
-    switch (fault) {
-      case Fault::k429:
-        res.status = 429;
-        res.set_header("X-Amzn-ErrorType", "TooManyRequestsException");
-        res.set_header("Retry-After", "0.05");
-        res.set_content(R"({"Reason":"ReservedFunctionConcurrentInvocationLimitExceeded","Type":"User","message":"Rate Exceeded."})",
-                        "application/json");
-        return;
-      case Fault::k500:
-        res.status = 500;
-        res.set_header("X-Amzn-ErrorType", "ServiceException");
-        res.set_content(R"({"Type":"Service","message":"internal"})", "application/json");
-        return;
-      case Fault::kDrop:
-        DropConnection(req);
-        return;
-      case Fault::kFunctionError:
-        res.set_header("X-Amz-Function-Error", "Unhandled");
-        res.set_content(R"({"errorMessage":"out of memory in dictionary","errorType":"Runtime.OutOfMemory"})",
-                        "application/json");
-        return;
-      case Fault::kSlow:
-        std::this_thread::sleep_for(kSlow);
-        break;
-      case Fault::kWrongJob:
-        result.job = job + 1000;
-        break;
-      case Fault::kNone:
-      case Fault::kNoLog:
-        break;
-    }
-    res.set_content(job::ResultToJson(result).dump(), "application/json");
-  }
-
-  const std::string token_;
-  httplib::Server server_;
-  int port_ = 0;
-  std::thread thread_;
-  std::map<uint64_t, std::vector<Fault>> plan_;  // set before requests
-  std::mutex mu_;
-  std::map<uint64_t, int> seen_;            // GUARDED_BY(mu_)
-  std::set<int> ports_;                     // GUARDED_BY(mu_)
-  std::vector<std::string> problems_;       // GUARDED_BY(mu_)
-};
+using testing::FakeLambda;
+using Fault = testing::LambdaFault;
 
 job::Job JobNumber(uint64_t id) {
   job::Job job;
@@ -202,15 +37,15 @@ job::JobEnvelope EnvelopeOf(const job::Job& job) {
   return e;
 }
 
-LambdaOptions OptionsFor(const InvokeEndpoint& endpoint, const std::string& token = "") {
+LambdaOptions OptionsFor(const FakeLambda& endpoint) {
   LambdaOptions o;
-  o.target.endpoint = endpoint.url();
+  o.target.endpoint = endpoint.Url();
   o.target.function = endpoint.function;
   o.target.qualifier = endpoint.qualifier;
-  o.target.region = "us-test-1";
-  o.target.credentials.access_key_id = "AKIDTEST";
+  o.target.region = testing::kFakeRegion;
+  o.target.credentials.access_key_id = testing::kFakeAccessKey;
   o.target.credentials.secret_access_key = "secret";
-  o.target.credentials.session_token = token;
+  o.target.credentials.session_token = endpoint.session_token;
   o.concurrency = 50;
   o.function_timeout_seconds = 1.0;
   o.read_timeout_seconds = 1.5;
@@ -235,7 +70,7 @@ std::map<uint64_t, job::JobResult> Collect(LambdaExecutor& executor, size_t n) {
 }
 
 TEST(LambdaExecutor, RunsEveryJobOnceWithSignedRequestsOverReusedConnections) {
-  InvokeEndpoint endpoint;
+  FakeLambda endpoint("live");
   LambdaExecutor executor(OptionsFor(endpoint), EnvelopeOf);
   EXPECT_EQ(executor.capacity(), 50);
   EXPECT_EQ(executor.promotion(), job::Promotion::kRestart);
@@ -261,8 +96,9 @@ TEST(LambdaExecutor, RunsEveryJobOnceWithSignedRequestsOverReusedConnections) {
 }
 
 TEST(LambdaExecutor, SendsTheSessionTokenWhenThereIsOne) {
-  InvokeEndpoint endpoint("token-xyz");
-  LambdaExecutor executor(OptionsFor(endpoint, "token-xyz"), EnvelopeOf);
+  FakeLambda endpoint("live");
+  endpoint.session_token = "token-xyz";
+  LambdaExecutor executor(OptionsFor(endpoint), EnvelopeOf);
   ASSERT_TRUE(executor.Submit(JobNumber(1)).ok());
   auto results = Collect(executor, 1);
   ASSERT_EQ(results.size(), 1u);
@@ -271,7 +107,7 @@ TEST(LambdaExecutor, SendsTheSessionTokenWhenThereIsOne) {
 }
 
 TEST(LambdaExecutor, RetriesThrottlingServerErrorsDropsAndTimeouts) {
-  InvokeEndpoint endpoint;
+  FakeLambda endpoint("live");
   endpoint.KeepAliveMax(1);  // a fresh connection per request, so libcurl cannot quietly resend a dropped one
   endpoint.Plan(1, {Fault::k429});
   endpoint.Plan(2, {Fault::k500, Fault::k429});
@@ -308,7 +144,7 @@ TEST(LambdaExecutor, RetriesThrottlingServerErrorsDropsAndTimeouts) {
 }
 
 TEST(LambdaExecutor, RetryAfterIsHonouredInsteadOfTheBackoff) {
-  InvokeEndpoint endpoint;
+  FakeLambda endpoint("live");
   endpoint.Plan(1, {Fault::k429, Fault::k429});
   LambdaOptions options = OptionsFor(endpoint);
   options.retry.base_seconds = 30;  // the backoff would take many seconds
@@ -325,7 +161,7 @@ TEST(LambdaExecutor, RetryAfterIsHonouredInsteadOfTheBackoff) {
 }
 
 TEST(LambdaExecutor, FunctionErrorFailsTheJobWithItsMessageAndIsBilled) {
-  InvokeEndpoint endpoint;
+  FakeLambda endpoint("live");
   endpoint.Plan(1, {Fault::kFunctionError});
   LambdaExecutor executor(OptionsFor(endpoint), EnvelopeOf);
   ASSERT_TRUE(executor.Submit(JobNumber(1)).ok());
@@ -340,7 +176,7 @@ TEST(LambdaExecutor, FunctionErrorFailsTheJobWithItsMessageAndIsBilled) {
 }
 
 TEST(LambdaExecutor, LateAnswerToATimedOutAttemptIsNeverCountedTwice) {
-  InvokeEndpoint endpoint;
+  FakeLambda endpoint("live");
   // The first attempt's answer comes after the read timeout (the function ran
   // on); the retry answers at once. Both deliver a result for job 1.
   endpoint.Plan(1, {Fault::kSlow});
@@ -350,8 +186,8 @@ TEST(LambdaExecutor, LateAnswerToATimedOutAttemptIsNeverCountedTwice) {
   auto results = Collect(executor, 1);
   ASSERT_EQ(results.size(), 1u);
   EXPECT_EQ(results[1].outcome, job::Outcome::kOk);
-  // Wait past the slow answer: nothing more comes back.
-  std::this_thread::sleep_for(kSlow - std::chrono::milliseconds(1000));
+  // Once the slow attempt answered too, nothing more comes back.
+  ASSERT_TRUE(endpoint.WaitHandled(1, 2));
   auto later = executor.Wait(0.2);
   ASSERT_TRUE(later.ok());
   EXPECT_TRUE(later->empty());
@@ -361,7 +197,7 @@ TEST(LambdaExecutor, LateAnswerToATimedOutAttemptIsNeverCountedTwice) {
 }
 
 TEST(LambdaExecutor, AnswerForAnotherJobFailsTheJob) {
-  InvokeEndpoint endpoint;
+  FakeLambda endpoint("live");
   endpoint.Plan(1, {Fault::kWrongJob});
   LambdaExecutor executor(OptionsFor(endpoint), EnvelopeOf);
   ASSERT_TRUE(executor.Submit(JobNumber(1)).ok());
@@ -372,7 +208,7 @@ TEST(LambdaExecutor, AnswerForAnotherJobFailsTheJob) {
 }
 
 TEST(LambdaExecutor, BillsMeasuredDurationAndGivenMemoryWithoutAReportLine) {
-  InvokeEndpoint endpoint;
+  FakeLambda endpoint("live");
   endpoint.Plan(1, {Fault::kNoLog});
   LambdaExecutor executor(OptionsFor(endpoint), EnvelopeOf);
   ASSERT_TRUE(executor.Submit(JobNumber(1)).ok());
@@ -384,7 +220,7 @@ TEST(LambdaExecutor, BillsMeasuredDurationAndGivenMemoryWithoutAReportLine) {
 }
 
 TEST(LambdaExecutor, CancelAllReturnsRunningJobsAsTimeouts) {
-  InvokeEndpoint endpoint;
+  FakeLambda endpoint("live");
   endpoint.Plan(1, {Fault::kSlow});
   LambdaExecutor executor(OptionsFor(endpoint), EnvelopeOf);
   ASSERT_TRUE(executor.Submit(JobNumber(1)).ok());
@@ -399,7 +235,7 @@ TEST(LambdaExecutor, CancelAllReturnsRunningJobsAsTimeouts) {
 }
 
 TEST(LambdaExecutor, RefusesBadFunctionNamesAndLimits) {
-  InvokeEndpoint endpoint;
+  FakeLambda endpoint("live");
   LambdaOptions o = OptionsFor(endpoint);
   EXPECT_TRUE(CheckLambdaOptions(o).ok());
   o.target.function = "my function";

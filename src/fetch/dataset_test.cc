@@ -5,15 +5,23 @@
 
 #include <cstdlib>
 
-#include "fetch/archive_testing.h"
-#include "fetch/local_http_server_testing.h"
 #include "fetch/sha256.h"
+#include "testing/archive.h"
+#include "testing/files.h"
+#include "testing/local_http_server.h"
+#include "testing/temp_dir.h"
 
 namespace rungs::fetch {
 namespace {
 
+using testing::ArchiveEntries;
+using testing::FreshDir;
+using testing::LocalHttpServer;
+using testing::ReadFile;
+using testing::WriteTarGz;
+
 namespace fs = std::filesystem;
-using testing::HasSubstr;
+using ::testing::HasSubstr;
 
 const ArchiveEntries kNews = {
     {"20news-bydate-train/sci.space/2", "two\n"},
@@ -33,20 +41,20 @@ DatasetOptions TestOptions(const fs::path& cache) {
 // A server with the synthetic tarball at /news.tar.gz; returns its digest.
 std::string ServeNews(LocalHttpServer& server, const fs::path& dir) {
   WriteTarGz(dir / "news.tar.gz", kNews);
-  std::string bytes = ReadWhole(dir / "news.tar.gz");
+  std::string bytes = ReadFile(dir / "news.tar.gz");
   server.Route("/news.tar.gz", {200, bytes});
   EXPECT_TRUE(server.Start());
   return Sha256OfBytes(bytes);
 }
 
 TEST(ResolveDataset, PrefersTheLocalFolder) {
-  fs::path root = FreshTestDir("root");
+  fs::path root = FreshDir("root");
   fs::create_directories(root / "20newsgroups");
   std::ofstream(root / "20newsgroups" / "train.csv") << "label,text\n";
   std::ofstream(root / "20newsgroups" / "test.csv") << "label,text\n";
   LocalHttpServer server;
-  std::string digest = ServeNews(server, FreshTestDir("srv"));
-  DatasetOptions options = TestOptions(FreshTestDir("c"));
+  std::string digest = ServeNews(server, FreshDir("srv"));
+  DatasetOptions options = TestOptions(FreshDir("c"));
   options.local_root = root.string();
   options.archive_url = server.Url("/news.tar.gz");
   options.archive_sha256 = digest;
@@ -62,7 +70,7 @@ TEST(ResolveDataset, FindsTheSharedCopyWhenPresent) {
   if (!fs::exists(fs::path(RUNGS_SHARED_DATA) / "20newsgroups" / "train.csv")) {
     GTEST_SKIP() << "no shared 20newsgroups folder";
   }
-  DatasetOptions options = TestOptions(FreshTestDir("c"));
+  DatasetOptions options = TestOptions(FreshDir("c"));
   options.local_root = RUNGS_SHARED_DATA;
   options.archive_url = "http://127.0.0.1:1/never-used.tar.gz";
   Result<DatasetFiles> files = ResolveDataset("20newsgroups", options);
@@ -75,7 +83,7 @@ TEST(ResolveDataset, AgNewsTestComesFromTheSharedFolder) {
   if (!fs::exists(fs::path(RUNGS_SHARED_DATA) / "ag_news" / "test.csv")) {
     GTEST_SKIP() << "no shared ag_news folder";
   }
-  DatasetOptions options = TestOptions(FreshTestDir("c"));
+  DatasetOptions options = TestOptions(FreshDir("c"));
   options.local_root = RUNGS_SHARED_DATA;
   options.need_train = false;
   Result<DatasetFiles> files = ResolveDataset("ag_news", options);
@@ -87,8 +95,8 @@ TEST(ResolveDataset, AgNewsTestComesFromTheSharedFolder) {
 
 TEST(ResolveDataset, IncompleteCachedSetIsConvertedAgain) {
   LocalHttpServer server;
-  std::string digest = ServeNews(server, FreshTestDir("srv"));
-  fs::path cache = FreshTestDir("c");
+  std::string digest = ServeNews(server, FreshDir("srv"));
+  fs::path cache = FreshDir("c");
   DatasetOptions options = TestOptions(cache);
   options.archive_url = server.Url("/news.tar.gz");
   options.archive_sha256 = digest;
@@ -103,19 +111,19 @@ TEST(ResolveDataset, IncompleteCachedSetIsConvertedAgain) {
 
 TEST(ResolveDataset, DownloadsConvertsThenUsesTheCacheOffline) {
   LocalHttpServer server;
-  std::string digest = ServeNews(server, FreshTestDir("srv"));
-  fs::path cache = FreshTestDir("c");
+  std::string digest = ServeNews(server, FreshDir("srv"));
+  fs::path cache = FreshDir("c");
   DatasetOptions options = TestOptions(cache);
-  options.local_root = FreshTestDir("empty-root").string();
+  options.local_root = FreshDir("empty-root").string();
   options.archive_url = server.Url("/news.tar.gz");
   options.archive_sha256 = digest;
   Result<DatasetFiles> files = ResolveDataset("20newsgroups", options);
   ASSERT_TRUE(files.ok()) << files.message();
   EXPECT_EQ(files->origin, DatasetOrigin::kDownloaded);
   EXPECT_EQ(files->train, (cache / "datasets" / "20newsgroups" / "train.csv").string());
-  EXPECT_EQ(ReadWhole(files->train),
+  EXPECT_EQ(ReadFile(files->train),
             "\"label\",\"text\"\n\"alt.atheism\",\"one \"\"q\"\"\n\"\n\"sci.space\",\"two\n\"\n");
-  EXPECT_EQ(ReadWhole(files->test), "\"label\",\"text\"\n\"sci.space\",\"three\xe9\n\"\n");
+  EXPECT_EQ(ReadFile(files->test), "\"label\",\"text\"\n\"sci.space\",\"three\xe9\n\"\n");
   ASSERT_TRUE(files->matches_reference.has_value());
   EXPECT_FALSE(*files->matches_reference);
   EXPECT_THAT(files->note, HasSubstr("differs from the reference"));
@@ -130,10 +138,10 @@ TEST(ResolveDataset, DownloadsConvertsThenUsesTheCacheOffline) {
 
 TEST(ResolveDataset, ArchiveUrlComesFromTheEnvironment) {
   LocalHttpServer server;
-  std::string digest = ServeNews(server, FreshTestDir("srv"));
+  std::string digest = ServeNews(server, FreshDir("srv"));
   setenv("RUNGS_20NEWSGROUPS_URL", server.Url("/news.tar.gz").c_str(), 1);
   setenv("RUNGS_20NEWSGROUPS_SHA256", digest.c_str(), 1);
-  Result<DatasetFiles> files = ResolveDataset("20newsgroups", TestOptions(FreshTestDir("c")));
+  Result<DatasetFiles> files = ResolveDataset("20newsgroups", TestOptions(FreshDir("c")));
   unsetenv("RUNGS_20NEWSGROUPS_URL");
   unsetenv("RUNGS_20NEWSGROUPS_SHA256");
   ASSERT_TRUE(files.ok()) << files.message();
@@ -143,8 +151,8 @@ TEST(ResolveDataset, ArchiveUrlComesFromTheEnvironment) {
 
 TEST(ResolveDataset, WrongArchiveDigestFailsAndCachesNothing) {
   LocalHttpServer server;
-  ServeNews(server, FreshTestDir("srv"));
-  fs::path cache = FreshTestDir("c");
+  ServeNews(server, FreshDir("srv"));
+  fs::path cache = FreshDir("c");
   DatasetOptions options = TestOptions(cache);
   options.archive_url = server.Url("/news.tar.gz");
   // No digest given: the public archive's digest applies, and this is not it.
@@ -158,13 +166,13 @@ TEST(ResolveDataset, WrongArchiveDigestFailsAndCachesNothing) {
 }
 
 TEST(ResolveDataset, ArchiveWithoutTheSplitsLeavesNoConvertedFolder) {
-  fs::path srv = FreshTestDir("srv");
+  fs::path srv = FreshDir("srv");
   WriteTarGz(srv / "other.tar.gz", {{"something/else.txt", "x"}});
-  std::string bytes = ReadWhole(srv / "other.tar.gz");
+  std::string bytes = ReadFile(srv / "other.tar.gz");
   LocalHttpServer server;
   server.Route("/other.tar.gz", {200, bytes});
   ASSERT_TRUE(server.Start());
-  fs::path cache = FreshTestDir("c");
+  fs::path cache = FreshDir("c");
   DatasetOptions options = TestOptions(cache);
   options.archive_url = server.Url("/other.tar.gz");
   options.archive_sha256 = Sha256OfBytes(bytes);
@@ -178,7 +186,7 @@ TEST(ResolveDataset, UnreachableSourceErrorNamesTheUrl) {
   LocalHttpServer server;
   ASSERT_TRUE(server.Start());
   server.Stop();
-  DatasetOptions options = TestOptions(FreshTestDir("c"));
+  DatasetOptions options = TestOptions(FreshDir("c"));
   options.archive_url = server.Url("/news.tar.gz");
   Result<DatasetFiles> files = ResolveDataset("20newsgroups", options);
   ASSERT_FALSE(files.ok());
@@ -187,34 +195,34 @@ TEST(ResolveDataset, UnreachableSourceErrorNamesTheUrl) {
 }
 
 TEST(ResolveDataset, AgNewsIsTestOnly) {
-  Result<DatasetFiles> files = ResolveDataset("ag_news", TestOptions(FreshTestDir("c")));
+  Result<DatasetFiles> files = ResolveDataset("ag_news", TestOptions(FreshDir("c")));
   ASSERT_FALSE(files.ok());
   EXPECT_THAT(files.message(), HasSubstr("only its official test split"));
 }
 
 TEST(ResolveDataset, AgNewsTestIsExtractedFromItsArchive) {
-  fs::path srv = FreshTestDir("srv");
+  fs::path srv = FreshDir("srv");
   WriteTarGz(srv / "ag.tgz", {{"ag_news_csv/train.csv", "\"1\",\"t\",\"d\"\n"},
                               {"ag_news_csv/test.csv", "\"3\",\"title\",\"text\"\n"},
                               {"ag_news_csv/classes.txt", "World\n"}});
-  std::string bytes = ReadWhole(srv / "ag.tgz");
+  std::string bytes = ReadFile(srv / "ag.tgz");
   LocalHttpServer server;
   server.Route("/ag.tgz", {200, bytes});
   ASSERT_TRUE(server.Start());
-  fs::path cache = FreshTestDir("c");
+  fs::path cache = FreshDir("c");
   DatasetOptions options = TestOptions(cache);
   options.need_train = false;
   options.archive_url = server.Url("/ag.tgz");
   Result<DatasetFiles> files = ResolveDataset("ag_news", options);
   ASSERT_TRUE(files.ok()) << files.message();
   EXPECT_EQ(files->train, "");
-  EXPECT_EQ(ReadWhole(files->test), "\"3\",\"title\",\"text\"\n");
+  EXPECT_EQ(ReadFile(files->test), "\"3\",\"title\",\"text\"\n");
   EXPECT_FALSE(fs::exists(cache / "datasets" / "ag_news" / "train.csv"));
   EXPECT_TRUE(fs::exists(cache / "datasets" / "ag_news" / "classes.txt"));
 }
 
 TEST(ResolveDataset, UnknownNameListsKnownOnes) {
-  Result<DatasetFiles> files = ResolveDataset("mnist", TestOptions(FreshTestDir("c")));
+  Result<DatasetFiles> files = ResolveDataset("mnist", TestOptions(FreshDir("c")));
   ASSERT_FALSE(files.ok());
   EXPECT_THAT(files.message(), HasSubstr("unknown data set 'mnist'"));
   EXPECT_THAT(files.message(), HasSubstr("20newsgroups, ag_news"));

@@ -5,32 +5,30 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
-#include "aws/env_testing.h"
-#include "aws/fake_s3_testing.h"
-#include "fetch/archive_testing.h"
 #include "fetch/fetch.h"
 #include "fetch/sha256.h"
+#include "testing/archive.h"
+#include "testing/aws_env.h"
+#include "testing/capture_server.h"
+#include "testing/fake_s3.h"
+#include "testing/files.h"
+#include "testing/temp_dir.h"
 
 namespace rungs::fetch {
 namespace {
 
+using testing::FreshDir;
+using testing::ReadFile;
+
 namespace fs = std::filesystem;
-using testing::AllOf;
-using testing::HasSubstr;
+using ::testing::AllOf;
+using ::testing::HasSubstr;
 
 const std::string kUri = "s3://rungs-data/news/train set.csv";
 const std::string kTarget = "/rungs-data/news/train%20set.csv";
 
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-class FetchS3 : public testing::Test {
+class FetchS3 : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(s3_.Start());
@@ -43,9 +41,9 @@ class FetchS3 : public testing::Test {
     options_.progress = ProgressMode::kNever;
   }
 
-  aws::ScopedAwsEnv env_;
-  aws::FakeS3 s3_{"AKIDFETCH"};
-  fs::path cache_ = FreshTestDir("cache");
+  testing::ScopedAwsEnv env_;
+  testing::FakeS3 s3_{"AKIDFETCH"};
+  fs::path cache_ = FreshDir("cache");
   FetchOptions options_;
 };
 
@@ -72,9 +70,9 @@ TEST_F(FetchS3, DownloadsThenRevalidatesAndRefetchesAChangedObject) {
   EXPECT_EQ(ReadFile(*third), "label,text\nv2, longer\n");
   EXPECT_EQ(ReadFile(*third + ".etag"), "\"etag-2\"");
 
-  std::vector<aws::CapturedRequest> sent = s3_.requests();
+  std::vector<testing::CapturedRequest> sent = s3_.requests();
   ASSERT_EQ(sent.size(), 3u);
-  for (const aws::CapturedRequest& request : sent) {
+  for (const testing::CapturedRequest& request : sent) {
     EXPECT_EQ(request.target, kTarget);
     EXPECT_THAT(request.Header("Authorization"), HasSubstr("/eu-west-1/s3/aws4_request"));
     EXPECT_EQ(request.Header("X-Amz-Security-Token"), "token");

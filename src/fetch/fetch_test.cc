@@ -7,15 +7,22 @@
 #include <filesystem>
 #include <fstream>
 
-#include "fetch/archive_testing.h"
-#include "fetch/local_http_server_testing.h"
 #include "fetch/sha256.h"
+#include "testing/archive.h"
+#include "testing/files.h"
+#include "testing/local_http_server.h"
+#include "testing/temp_dir.h"
 
 namespace rungs::fetch {
 namespace {
 
+using testing::CannedResponse;
+using testing::FreshDir;
+using testing::LocalHttpServer;
+using testing::ReadFile;
+
 namespace fs = std::filesystem;
-using testing::HasSubstr;
+using ::testing::HasSubstr;
 
 const std::string kBody = "label,text\n\"a\",\"caf\xe9 \"\"quoted\"\"\"\n";
 
@@ -40,31 +47,31 @@ std::vector<std::string> CachedNames(const fs::path& cache) {
 }
 
 TEST(Fetch, ReturnsReadablePathUnchanged) {
-  fs::path file = FreshTestDir("p") / "train.csv";
+  fs::path file = FreshDir("p") / "train.csv";
   std::ofstream(file) << kBody;
-  Result<std::string> path = Fetch(file.string(), TestOptions(FreshTestDir("c")));
+  Result<std::string> path = Fetch(file.string(), TestOptions(FreshDir("c")));
   ASSERT_TRUE(path.ok()) << path.message();
   EXPECT_EQ(*path, file.string());
 }
 
 TEST(Fetch, MissingPathErrorNamesIt) {
-  Result<std::string> path = Fetch("no/such/train.csv", TestOptions(FreshTestDir("c")));
+  Result<std::string> path = Fetch("no/such/train.csv", TestOptions(FreshDir("c")));
   ASSERT_FALSE(path.ok());
   EXPECT_THAT(path.message(), HasSubstr("'no/such/train.csv'"));
   EXPECT_THAT(path.message(), HasSubstr("no such file"));
 }
 
 TEST(Fetch, FolderIsNotAFile) {
-  fs::path dir = FreshTestDir("d");
-  Result<std::string> path = Fetch(dir.string(), TestOptions(FreshTestDir("c")));
+  fs::path dir = FreshDir("d");
+  Result<std::string> path = Fetch(dir.string(), TestOptions(FreshDir("c")));
   ASSERT_FALSE(path.ok());
   EXPECT_THAT(path.message(), HasSubstr("folder"));
 }
 
 TEST(Fetch, ChecksLocalFileDigestWithoutRemovingIt) {
-  fs::path file = FreshTestDir("p") / "train.csv";
+  fs::path file = FreshDir("p") / "train.csv";
   std::ofstream(file) << kBody;
-  FetchOptions options = TestOptions(FreshTestDir("c"));
+  FetchOptions options = TestOptions(FreshDir("c"));
   options.expected_sha256 = std::string(64, '0');
   Result<std::string> path = Fetch(file.string(), options);
   ASSERT_FALSE(path.ok());
@@ -76,11 +83,11 @@ TEST(Fetch, DownloadsOnceThenUsesCacheWithServerStopped) {
   LocalHttpServer server;
   server.Route("/data/train.csv", {200, kBody});
   ASSERT_TRUE(server.Start());
-  fs::path cache = FreshTestDir("c");
+  fs::path cache = FreshDir("c");
   Result<std::string> first = Fetch(server.Url("/data/train.csv"), TestOptions(cache));
   ASSERT_TRUE(first.ok()) << first.message();
-  EXPECT_EQ(ReadWhole(*first), kBody);
-  EXPECT_THAT(*first, testing::EndsWith("-train.csv"));
+  EXPECT_EQ(ReadFile(*first), kBody);
+  EXPECT_THAT(*first, ::testing::EndsWith("-train.csv"));
   EXPECT_EQ(fs::path(*first).parent_path(), cache / "downloads");
   EXPECT_EQ(server.requests(), 1);
 
@@ -95,7 +102,7 @@ TEST(Fetch, RevalidatesACachedCopyByETagWhenAsked) {
   LocalHttpServer server;
   server.Route("/data.csv", {.status = 200, .body = kBody, .etag = "\"v1\""});
   ASSERT_TRUE(server.Start());
-  FetchOptions options = TestOptions(FreshTestDir("c"));
+  FetchOptions options = TestOptions(FreshDir("c"));
   options.revalidate = true;
   Result<std::string> first = Fetch(server.Url("/data.csv"), options);
   ASSERT_TRUE(first.ok()) << first.message();
@@ -121,16 +128,16 @@ TEST(Fetch, FollowsRedirects) {
   server.Route("/old", {302, "", "/new"});
   server.Route("/new", {200, kBody});
   ASSERT_TRUE(server.Start());
-  Result<std::string> path = Fetch(server.Url("/old"), TestOptions(FreshTestDir("c")));
+  Result<std::string> path = Fetch(server.Url("/old"), TestOptions(FreshDir("c")));
   ASSERT_TRUE(path.ok()) << path.message();
-  EXPECT_EQ(ReadWhole(*path), kBody);
+  EXPECT_EQ(ReadFile(*path), kBody);
 }
 
 TEST(Fetch, AcceptsMatchingDigestInAnyCase) {
   LocalHttpServer server;
   server.Route("/f", {200, kBody});
   ASSERT_TRUE(server.Start());
-  FetchOptions options = TestOptions(FreshTestDir("c"));
+  FetchOptions options = TestOptions(FreshDir("c"));
   std::string digest = Sha256OfBytes(kBody);
   for (char& c : digest) c = static_cast<char>(std::toupper(c));
   options.expected_sha256 = digest;
@@ -142,7 +149,7 @@ TEST(Fetch, DigestMismatchRemovesDownloadAndNamesBothDigests) {
   LocalHttpServer server;
   server.Route("/f", {200, kBody});
   ASSERT_TRUE(server.Start());
-  fs::path cache = FreshTestDir("c");
+  fs::path cache = FreshDir("c");
   FetchOptions options = TestOptions(cache);
   options.expected_sha256 = Sha256OfBytes("something else");
   Result<std::string> path = Fetch(server.Url("/f"), options);
@@ -150,33 +157,33 @@ TEST(Fetch, DigestMismatchRemovesDownloadAndNamesBothDigests) {
   EXPECT_THAT(path.message(), HasSubstr(Sha256OfBytes("something else")));
   EXPECT_THAT(path.message(), HasSubstr(Sha256OfBytes(kBody)));
   EXPECT_THAT(path.message(), HasSubstr(server.Url("/f")));
-  EXPECT_THAT(CachedNames(cache), testing::IsEmpty());
+  EXPECT_THAT(CachedNames(cache), ::testing::IsEmpty());
 }
 
 TEST(Fetch, CorruptCachedCopyIsDownloadedAgain) {
   LocalHttpServer server;
   server.Route("/f", {200, kBody});
   ASSERT_TRUE(server.Start());
-  FetchOptions options = TestOptions(FreshTestDir("c"));
+  FetchOptions options = TestOptions(FreshDir("c"));
   options.expected_sha256 = Sha256OfBytes(kBody);
   Result<std::string> first = Fetch(server.Url("/f"), options);
   ASSERT_TRUE(first.ok()) << first.message();
   std::ofstream(*first, std::ios::trunc) << "damaged";
   Result<std::string> second = Fetch(server.Url("/f"), options);
   ASSERT_TRUE(second.ok()) << second.message();
-  EXPECT_EQ(ReadWhole(*second), kBody);
+  EXPECT_EQ(ReadFile(*second), kBody);
   EXPECT_EQ(server.requests(), 2);
 }
 
 TEST(Fetch, HttpErrorNamesStatusAndUrl) {
   LocalHttpServer server;
   ASSERT_TRUE(server.Start());
-  fs::path cache = FreshTestDir("c");
+  fs::path cache = FreshDir("c");
   Result<std::string> path = Fetch(server.Url("/missing.csv"), TestOptions(cache));
   ASSERT_FALSE(path.ok());
   EXPECT_THAT(path.message(), HasSubstr("HTTP status 404"));
   EXPECT_THAT(path.message(), HasSubstr(server.Url("/missing.csv")));
-  EXPECT_THAT(CachedNames(cache), testing::IsEmpty());
+  EXPECT_THAT(CachedNames(cache), ::testing::IsEmpty());
 }
 
 TEST(Fetch, ConnectionRefusedFailsQuickly) {
@@ -184,10 +191,10 @@ TEST(Fetch, ConnectionRefusedFailsQuickly) {
   ASSERT_TRUE(server.Start());
   server.Stop();  // The port is now closed.
   auto start = std::chrono::steady_clock::now();
-  Result<std::string> path = Fetch(server.Url("/f"), TestOptions(FreshTestDir("c")));
+  Result<std::string> path = Fetch(server.Url("/f"), TestOptions(FreshDir("c")));
   ASSERT_FALSE(path.ok());
   EXPECT_THAT(path.message(), HasSubstr(server.Url("/f")));
-  EXPECT_THAT(path.message(), testing::ContainsRegex("[Cc]onnect"));
+  EXPECT_THAT(path.message(), ::testing::ContainsRegex("[Cc]onnect"));
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
 }
 
@@ -198,7 +205,7 @@ TEST(Fetch, HttpsTrustsTheBundleInSslCertFile) {
   ASSERT_TRUE(server.Start());
   std::string url = "https" + server.Url("/f").substr(4);
   ::setenv("SSL_CERT_FILE", "/nonexistent/rungs-bundle.pem", 1);
-  Result<std::string> path = Fetch(url, TestOptions(FreshTestDir("c")));
+  Result<std::string> path = Fetch(url, TestOptions(FreshDir("c")));
   ::unsetenv("SSL_CERT_FILE");
   ASSERT_FALSE(path.ok());
   EXPECT_THAT(path.message(), HasSubstr("/nonexistent/rungs-bundle.pem"));
@@ -210,11 +217,11 @@ TEST(Fetch, ShortBodyLeavesNothingThatLooksComplete) {
   cut.send_bytes = 1000;
   server.Route("/f", cut);
   ASSERT_TRUE(server.Start());
-  fs::path cache = FreshTestDir("c");
+  fs::path cache = FreshDir("c");
   Result<std::string> path = Fetch(server.Url("/f"), TestOptions(cache));
   ASSERT_FALSE(path.ok());
   EXPECT_THAT(path.message(), HasSubstr(server.Url("/f")));
-  EXPECT_THAT(CachedNames(cache), testing::IsEmpty());
+  EXPECT_THAT(CachedNames(cache), ::testing::IsEmpty());
 }
 
 TEST(Fetch, StalledServerTimesOut) {
@@ -223,7 +230,7 @@ TEST(Fetch, StalledServerTimesOut) {
   stall.stall = std::chrono::seconds(20);
   server.Route("/f", stall);
   ASSERT_TRUE(server.Start());
-  FetchOptions options = TestOptions(FreshTestDir("c"));
+  FetchOptions options = TestOptions(FreshDir("c"));
   options.limits.low_speed_seconds = 1;
   auto start = std::chrono::steady_clock::now();
   Result<std::string> path = Fetch(server.Url("/f"), options);
@@ -233,13 +240,13 @@ TEST(Fetch, StalledServerTimesOut) {
 }
 
 TEST(Fetch, RefusesOtherSchemes) {
-  Result<std::string> path = Fetch("ftp://host/train.csv", TestOptions(FreshTestDir("c")));
+  Result<std::string> path = Fetch("ftp://host/train.csv", TestOptions(FreshDir("c")));
   ASSERT_FALSE(path.ok());
   EXPECT_THAT(path.message(), HasSubstr("unsupported scheme 'ftp://'"));
 }
 
 TEST(Fetch, RefusesMalformedExpectedDigest) {
-  FetchOptions options = TestOptions(FreshTestDir("c"));
+  FetchOptions options = TestOptions(FreshDir("c"));
   options.expected_sha256 = "abc";
   Result<std::string> path = Fetch("http://127.0.0.1:1/f", options);
   ASSERT_FALSE(path.ok());

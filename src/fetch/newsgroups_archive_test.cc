@@ -6,15 +6,23 @@
 #include <algorithm>
 #include <map>
 
-#include "fetch/archive_testing.h"
 #include "fetch/csv_field.h"
 #include "fetch/sha256.h"
+#include "testing/archive.h"
+#include "testing/files.h"
+#include "testing/temp_dir.h"
 
 namespace rungs::fetch {
 namespace {
 
+using testing::ArchiveEntries;
+using testing::FreshDir;
+using testing::ReadFile;
+using testing::WriteTar;
+using testing::WriteTarGz;
+
 namespace fs = std::filesystem;
-using testing::HasSubstr;
+using ::testing::HasSubstr;
 
 // Entries deliberately out of order: the conversion must sort them.
 const ArchiveEntries kEntries = {
@@ -32,34 +40,34 @@ TEST(QuoteCsvField, DoublesQuotesAndKeepsOtherBytes) {
 }
 
 TEST(ConvertNewsgroupsArchive, WritesQuotedRowsByGroupThenFileNumber) {
-  fs::path dir = FreshTestDir("a");
+  fs::path dir = FreshDir("a");
   WriteTarGz(dir / "news.tar.gz", kEntries);
   Result<NewsgroupsRows> rows = ConvertNewsgroupsArchive(dir / "news.tar.gz", dir);
   ASSERT_TRUE(rows.ok()) << rows.message();
   EXPECT_EQ(rows->train, 4);
   EXPECT_EQ(rows->test, 1);
-  EXPECT_EQ(ReadWhole(dir / "train.csv"),
+  EXPECT_EQ(ReadFile(dir / "train.csv"),
             "\"label\",\"text\"\n"
             "\"comp.graphics\",\"From: b\n\nno final newline\"\n"
             "\"sci.space\",\"From: a\n\nSays \"\"hi\"\", twice\n\"\n"
             "\"sci.space\",\"From: caf\xe9\r\n\xff\n\"\n"
             "\"sci.space\",\"From: c\n\nhundred\n\"\n");
-  EXPECT_EQ(ReadWhole(dir / "test.csv"),
+  EXPECT_EQ(ReadFile(dir / "test.csv"),
             "\"label\",\"text\"\n"
             "\"rec.autos\",\"From: d\n\n,,\n\"\n");
 }
 
 TEST(ConvertNewsgroupsArchive, AcceptsATopFolderAboveTheSplits) {
-  fs::path dir = FreshTestDir("a");
+  fs::path dir = FreshDir("a");
   WriteTarGz(dir / "news.tgz", {{"./top/20news-bydate-train/g/1", "x"},
                                 {"./top/20news-bydate-test/g/2", "y"}});
   Result<NewsgroupsRows> rows = ConvertNewsgroupsArchive(dir / "news.tgz", dir);
   ASSERT_TRUE(rows.ok()) << rows.message();
-  EXPECT_EQ(ReadWhole(dir / "test.csv"), "\"label\",\"text\"\n\"g\",\"y\"\n");
+  EXPECT_EQ(ReadFile(dir / "test.csv"), "\"label\",\"text\"\n\"g\",\"y\"\n");
 }
 
 TEST(ConvertNewsgroupsArchive, MissingSplitIsAnErrorNamingIt) {
-  fs::path dir = FreshTestDir("a");
+  fs::path dir = FreshDir("a");
   WriteTarGz(dir / "news.tar.gz", {{"20news-bydate-train/g/1", "x"}});
   Result<NewsgroupsRows> rows = ConvertNewsgroupsArchive(dir / "news.tar.gz", dir);
   ASSERT_FALSE(rows.ok());
@@ -68,7 +76,7 @@ TEST(ConvertNewsgroupsArchive, MissingSplitIsAnErrorNamingIt) {
 }
 
 TEST(ConvertNewsgroupsArchive, NonArchiveIsAnErrorNamingIt) {
-  fs::path dir = FreshTestDir("a");
+  fs::path dir = FreshDir("a");
   std::ofstream(dir / "bogus.tar.gz") << "this is not an archive at all";
   Result<NewsgroupsRows> rows = ConvertNewsgroupsArchive(dir / "bogus.tar.gz", dir);
   ASSERT_FALSE(rows.ok());
@@ -76,13 +84,13 @@ TEST(ConvertNewsgroupsArchive, NonArchiveIsAnErrorNamingIt) {
 }
 
 TEST(ConvertNewsgroupsArchive, TruncatedArchiveIsAnError) {
-  fs::path dir = FreshTestDir("a");
+  fs::path dir = FreshDir("a");
   ArchiveEntries big = kEntries;
   std::string noise;
   for (int i = 0; i < 200000; ++i) noise += static_cast<char>('a' + (i * 7919) % 26);
   big.push_back({"20news-bydate-test/rec.autos/6", noise});
   WriteTarGz(dir / "whole.tar.gz", big);
-  std::string bytes = ReadWhole(dir / "whole.tar.gz");
+  std::string bytes = ReadFile(dir / "whole.tar.gz");
   std::ofstream(dir / "cut.tar.gz", std::ios::binary) << bytes.substr(0, bytes.size() / 2);
   Result<NewsgroupsRows> rows = ConvertNewsgroupsArchive(dir / "cut.tar.gz", dir);
   ASSERT_FALSE(rows.ok());
@@ -114,7 +122,7 @@ std::vector<std::pair<std::string, std::string>> QuotedRows(const std::string& c
 // grouping plus numeric file order restores the original rows.
 void AddSplit(const fs::path& csv, const std::string& folder, ArchiveEntries& entries) {
   std::map<std::string, int> next_number;
-  std::vector<std::pair<std::string, std::string>> rows = QuotedRows(ReadWhole(csv));
+  std::vector<std::pair<std::string, std::string>> rows = QuotedRows(ReadFile(csv));
   for (const auto& [label, text] : rows) {
     int number = next_number.try_emplace(label, 9990).first->second++;
     entries.push_back({folder + "/" + label + "/" + std::to_string(number), text});
@@ -128,7 +136,7 @@ TEST(ConvertNewsgroupsArchive, RebuildsTheSharedCsvsByteForByte) {
   AddSplit(shared / "train.csv", "20news-bydate-train", entries);
   AddSplit(shared / "test.csv", "20news-bydate-test", entries);
   std::reverse(entries.begin(), entries.end());
-  fs::path dir = FreshTestDir("a");
+  fs::path dir = FreshDir("a");
   WriteTar(dir / "bydate.tar", entries);
   Result<NewsgroupsRows> rows = ConvertNewsgroupsArchive(dir / "bydate.tar", dir);
   ASSERT_TRUE(rows.ok()) << rows.message();

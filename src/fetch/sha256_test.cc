@@ -5,10 +5,12 @@
 
 #include <fstream>
 
-#include "fetch/archive_testing.h"
+#include "testing/temp_dir.h"
 
 namespace rungs::fetch {
 namespace {
+
+using testing::FreshDir;
 
 TEST(Sha256, MatchesPublishedTestVectors) {
   EXPECT_EQ(Sha256OfBytes(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
@@ -19,7 +21,7 @@ TEST(Sha256, MatchesPublishedTestVectors) {
 TEST(Sha256, FileDigestEqualsDigestOfItsBytesAcrossBlocks) {
   std::string bytes(200000, '\0');
   for (size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<char>(i * 7 + 3);
-  std::filesystem::path path = FreshTestDir("f") / "data.bin";
+  std::filesystem::path path = FreshDir("f") / "data.bin";
   std::ofstream(path, std::ios::binary) << bytes;
   Result<std::string> digest = Sha256OfFile(path);
   ASSERT_TRUE(digest.ok()) << digest.message();
@@ -29,7 +31,7 @@ TEST(Sha256, FileDigestEqualsDigestOfItsBytesAcrossBlocks) {
 TEST(Sha256, MissingFileErrorNamesIt) {
   Result<std::string> digest = Sha256OfFile("/nonexistent/rungs/x.csv");
   ASSERT_FALSE(digest.ok());
-  EXPECT_THAT(digest.message(), testing::HasSubstr("/nonexistent/rungs/x.csv"));
+  EXPECT_THAT(digest.message(), ::testing::HasSubstr("/nonexistent/rungs/x.csv"));
 }
 
 TEST(Sha256, RecognizesHexDigests) {

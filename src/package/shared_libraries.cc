@@ -7,7 +7,7 @@
 #include <optional>
 #include <thread>
 
-#include "trial/child_process.h"
+#include "proc/child_process.h"
 
 namespace rungs::package {
 namespace {
@@ -73,7 +73,7 @@ Result<SharedLibraries> ParseLddOutput(std::string_view output, std::string_view
 Result<SharedLibraries> ListSharedLibraries(const std::filesystem::path& program) {
   std::filesystem::path err_path = std::filesystem::temp_directory_path() /
                                    ("rungs-ldd-" + std::to_string(::getpid()) + ".err");
-  auto child = trial::ChildProcess::Spawn({"ldd", program.string()}, err_path);
+  auto child = proc::ChildProcess::Spawn({"ldd", program.string()}, err_path);
   if (!child.ok()) {
     return Fail("cannot list the shared libraries of " + program.string() + ": " + child.message());
   }
@@ -84,12 +84,12 @@ Result<SharedLibraries> ListSharedLibraries(const std::filesystem::path& program
     }
   }
   // Stdout ends as ldd exits; give it a moment to be reaped before stopping it.
-  std::optional<trial::ExitStatus> ended;
+  std::optional<proc::ExitStatus> ended;
   for (int i = 0; i < 1000 && !(ended = (*child)->TryReap()); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   if (!ended) ended = (*child)->Stop(std::chrono::milliseconds(100));
-  std::string err = trial::FileTail(err_path, 4096);
+  std::string err = proc::FileTail(err_path, 4096);
   std::error_code ignored;
   std::filesystem::remove(err_path, ignored);
   // ldd exits 0 even when a library is missing; the parser refuses those.

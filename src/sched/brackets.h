@@ -41,7 +41,6 @@ class Brackets {
   // level(b, k) indexes them; levels() - 1 is R's level.
   int levels() const { return static_cast<int>(level_epochs_.size()); }
   int level(int bracket, int rung) const { return levels_[bracket][rung]; }
-  int level_epochs(int level) const { return level_epochs_[level]; }
 
  private:
   int s0_;

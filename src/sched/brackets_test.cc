@@ -62,10 +62,9 @@ TEST(Brackets, LearningRateScaleIsGammaToTheRung) {
 
 TEST(Brackets, LevelsAreTheDistinctEpochsOfAllBrackets) {
   const Brackets b(Geometry(1, 27, 3), 3);
-  ASSERT_EQ(b.levels(), 4);
-  EXPECT_EQ(b.level_epochs(0), 1);
-  EXPECT_EQ(b.level_epochs(3), 27);
+  ASSERT_EQ(b.levels(), 4);  // 1, 3, 9 and 27 epochs
   EXPECT_EQ(b.level(0, 0), 0);
+  EXPECT_EQ(b.level(0, 3), 3);
   EXPECT_EQ(b.level(1, 0), 1);  // bracket 1 starts at 3 epochs
   EXPECT_EQ(b.level(2, 1), 3);  // every top rung is R's level
 }

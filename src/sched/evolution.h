@@ -35,8 +35,6 @@ class Evolution {
   void Record(int level, const Rank& rank);
   void Enable() { by_hand_ = true; }
   bool on() const { return options_.enabled || by_hand_; }
-  // True when a new configuration drawn now could be bred.
-  bool has_parents() const { return Source() != nullptr; }
 
   // The parents of the next new configuration at progress t, or nullopt to
   // draw one at random.

@@ -29,10 +29,8 @@ TEST(Evolution, WaitsForMinParentsInTheTopRung) {
   std::mt19937_64 rng(1);
   Fill(evolution, 0, 0, 50);  // lower rungs do not count
   Fill(evolution, 2, 100, 1);
-  EXPECT_FALSE(evolution.has_parents());
   EXPECT_FALSE(evolution.Choose(0.5, rng).has_value());
   Fill(evolution, 2, 200, 1);
-  EXPECT_TRUE(evolution.has_parents());
   const auto parents = evolution.Choose(0.5, rng);
   ASSERT_TRUE(parents.has_value());
   EXPECT_TRUE(parents->first == 100 || parents->first == 200);

@@ -9,10 +9,12 @@
 
 #include "sched/asha.h"
 #include "sched/sync_halving.h"
-#include "sched/test_space.h"
+#include "testing/spaces.h"
 
 namespace rungs::sched {
 namespace {
+
+using testing::FastTextSpace;
 
 using ::testing::HasSubstr;
 
@@ -24,23 +26,23 @@ Options Budgeted() {
 
 TEST(MakeScheduler, BuildsEveryMethod) {
   for (const char* name : {"asha-evo", "asha-tpe", "asha", "random", "sha", "hyperband"}) {
-    auto s = MakeScheduler(name, Budgeted(), TestSpace(), 1);
+    auto s = MakeScheduler(name, Budgeted(), FastTextSpace(), 1);
     ASSERT_TRUE(s.ok()) << name << ": " << s.message();
     EXPECT_TRUE((*s)->Next(0).has_value()) << name;
   }
 }
 
 TEST(MakeScheduler, AshaEvoHasEvolutionOnAshaOff) {
-  auto evo = MakeScheduler("asha-evo", Budgeted(), TestSpace(), 1);
-  auto plain = MakeScheduler("asha", Budgeted(), TestSpace(), 1);
+  auto evo = MakeScheduler("asha-evo", Budgeted(), FastTextSpace(), 1);
+  auto plain = MakeScheduler("asha", Budgeted(), FastTextSpace(), 1);
   ASSERT_TRUE(evo.ok() && plain.ok());
   EXPECT_TRUE(dynamic_cast<AshaScheduler&>(**evo).evolution().on());
   EXPECT_FALSE(dynamic_cast<AshaScheduler&>(**plain).evolution().on());
 }
 
 TEST(MakeScheduler, AshaTpeHasTheModelOnAndEvolutionOff) {
-  auto tpe = MakeScheduler("asha-tpe", Budgeted(), TestSpace(), 1);
-  auto evo = MakeScheduler("asha-evo", Budgeted(), TestSpace(), 1);
+  auto tpe = MakeScheduler("asha-tpe", Budgeted(), FastTextSpace(), 1);
+  auto evo = MakeScheduler("asha-evo", Budgeted(), FastTextSpace(), 1);
   ASSERT_TRUE(tpe.ok() && evo.ok());
   EXPECT_NE(dynamic_cast<AshaScheduler&>(**tpe).model(), nullptr);
   EXPECT_FALSE(dynamic_cast<AshaScheduler&>(**tpe).evolution().on());
@@ -50,12 +52,12 @@ TEST(MakeScheduler, AshaTpeHasTheModelOnAndEvolutionOff) {
   EXPECT_EQ(dynamic_cast<AshaScheduler&>(**evo).brackets().size(), 1);
   Options o = Budgeted();
   o.pasha.enabled = true;
-  tpe = MakeScheduler("asha-tpe", o, TestSpace(), 1);
+  tpe = MakeScheduler("asha-tpe", o, FastTextSpace(), 1);
   ASSERT_TRUE(tpe.ok());
   EXPECT_EQ(dynamic_cast<AshaScheduler&>(**tpe).brackets().size(), 1);
   o = Budgeted();
   o.brackets = 3;
-  tpe = MakeScheduler("asha-tpe", o, TestSpace(), 1);
+  tpe = MakeScheduler("asha-tpe", o, FastTextSpace(), 1);
   ASSERT_TRUE(tpe.ok());
   EXPECT_EQ(dynamic_cast<AshaScheduler&>(**tpe).brackets().size(), 3);
 }
@@ -64,21 +66,21 @@ TEST(MakeScheduler, PashaNeedsAnAshaMethodWithOneBracket) {
   Options o = Budgeted();
   o.pasha.enabled = true;
   for (const char* name : {"asha-evo", "asha-tpe", "asha"}) {
-    auto s = MakeScheduler(name, o, TestSpace(), 1);
+    auto s = MakeScheduler(name, o, FastTextSpace(), 1);
     ASSERT_TRUE(s.ok()) << name << ": " << s.message();
     EXPECT_EQ(dynamic_cast<AshaScheduler&>(**s).TopRung(0), 1) << name;
   }
   for (const char* name : {"random", "sha", "hyperband"}) {
-    EXPECT_THAT(MakeScheduler(name, o, TestSpace(), 1).message(), HasSubstr("'pasha.enabled'"))
+    EXPECT_THAT(MakeScheduler(name, o, FastTextSpace(), 1).message(), HasSubstr("'pasha.enabled'"))
         << name;
   }
   o.brackets = 2;
-  EXPECT_THAT(MakeScheduler("asha-evo", o, TestSpace(), 1).message(),
+  EXPECT_THAT(MakeScheduler("asha-evo", o, FastTextSpace(), 1).message(),
               HasSubstr("needs one bracket"));
 }
 
 TEST(MakeScheduler, RandomTrainsEveryTrialStraightToR) {
-  auto s = MakeScheduler("random", Budgeted(), TestSpace(), 1);
+  auto s = MakeScheduler("random", Budgeted(), FastTextSpace(), 1);
   ASSERT_TRUE(s.ok());
   for (uint32_t i = 0; i < 5; ++i) {
     const std::optional<job::Job> job = (*s)->Next(0);
@@ -95,28 +97,28 @@ TEST(MakeScheduler, RandomTrainsEveryTrialStraightToR) {
 }
 
 TEST(MakeScheduler, HyperbandUsesEveryBracketByDefault) {
-  auto s = MakeScheduler("hyperband", Budgeted(), TestSpace(), 1);
+  auto s = MakeScheduler("hyperband", Budgeted(), FastTextSpace(), 1);
   ASSERT_TRUE(s.ok());
   EXPECT_EQ(dynamic_cast<SyncHalvingScheduler&>(**s).brackets().size(), 4);
   Options o = Budgeted();
   o.early_stopping_rate = 1;
-  s = MakeScheduler("hyperband", o, TestSpace(), 1);
+  s = MakeScheduler("hyperband", o, FastTextSpace(), 1);
   ASSERT_TRUE(s.ok());
   EXPECT_EQ(dynamic_cast<SyncHalvingScheduler&>(**s).brackets().size(), 3);
 }
 
 TEST(MakeScheduler, RefusesUnknownNamesAndBadOptions) {
-  EXPECT_THAT(MakeScheduler("bohb", Budgeted(), TestSpace(), 1).message(),
+  EXPECT_THAT(MakeScheduler("bohb", Budgeted(), FastTextSpace(), 1).message(),
               HasSubstr("unknown scheduling method 'bohb'"));
   Options o = Budgeted();
   o.eta = 1;
-  EXPECT_THAT(MakeScheduler("asha", o, TestSpace(), 1).message(), HasSubstr("'eta'"));
+  EXPECT_THAT(MakeScheduler("asha", o, FastTextSpace(), 1).message(), HasSubstr("'eta'"));
   o = Budgeted();
   o.min_epochs = 50;
-  EXPECT_THAT(MakeScheduler("asha", o, TestSpace(), 1).message(), HasSubstr("'max_epochs'"));
+  EXPECT_THAT(MakeScheduler("asha", o, FastTextSpace(), 1).message(), HasSubstr("'max_epochs'"));
   o = Budgeted();
   o.brackets = 2;
-  EXPECT_THAT(MakeScheduler("sha", o, TestSpace(), 1).message(), HasSubstr("use hyperband"));
+  EXPECT_THAT(MakeScheduler("sha", o, FastTextSpace(), 1).message(), HasSubstr("use hyperband"));
 }
 
 // Runs every method to the end with results in a random order and checks the
@@ -129,7 +131,7 @@ TEST(MakeScheduler, EveryMethodStaysWithinTheBudgetAndFinishes) {
       o.budget_epochs = 400;
       o.promotion = mode;
       o.evolution.min_parents = 1;
-      auto made = MakeScheduler(name, o, TestSpace(), 3);
+      auto made = MakeScheduler(name, o, FastTextSpace(), 3);
       ASSERT_TRUE(made.ok()) << made.message();
       Scheduler& s = **made;
       std::mt19937_64 order(17);

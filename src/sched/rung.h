@@ -38,7 +38,6 @@ class Rung {
   uint32_t TakeBest();
 
   size_t size() const { return top_.size() + rest_.size(); }
-  size_t top_size() const { return top_.size(); }
 
  private:
   // Heap orders: top_ keeps its worst member in front, rest_ its best.

@@ -6,10 +6,12 @@
 
 #include <gtest/gtest.h>
 
-#include "sched/test_space.h"
+#include "testing/spaces.h"
 
 namespace rungs::sched {
 namespace {
+
+using testing::FastTextSpace;
 
 Options Small(int64_t budget) {
   Options o;
@@ -39,7 +41,7 @@ std::vector<job::Job> Drain(SyncHalvingScheduler& s, double now) {
 }
 
 TEST(SyncHalving, ShaWaitsForItsRungThenPromotesTheTopThird) {
-  SyncHalvingScheduler s(Small(1000), 1, TestSpace(), 1);
+  SyncHalvingScheduler s(Small(1000), 1, FastTextSpace(), 1);
   EXPECT_EQ(s.RoundTrials(0), 9);  // eta^(K-1) for rungs 1, 3, 9
   std::vector<job::Job> rung0 = Drain(s, 0);
   ASSERT_EQ(rung0.size(), 9u);
@@ -79,7 +81,7 @@ TEST(SyncHalving, ShaWaitsForItsRungThenPromotesTheTopThird) {
 TEST(SyncHalving, FailedTrialsAreNeverPromoted) {
   Options o = Small(1000);
   o.sha_trials = 6;
-  SyncHalvingScheduler s(o, 1, TestSpace(), 1);
+  SyncHalvingScheduler s(o, 1, FastTextSpace(), 1);
   const std::vector<job::Job> rung0 = Drain(s, 0);
   ASSERT_EQ(rung0.size(), 6u);
   s.Report(ResultOf(rung0[0], 0.3), 1);
@@ -92,7 +94,7 @@ TEST(SyncHalving, FailedTrialsAreNeverPromoted) {
 
 TEST(SyncHalving, HyperbandCyclesThroughBracketsWithLiEtAlCounts) {
   Options o = Small(100000);
-  SyncHalvingScheduler s(o, 3, TestSpace(), 1);
+  SyncHalvingScheduler s(o, 3, FastTextSpace(), 1);
   EXPECT_EQ(s.RoundTrials(0), 9);  // rungs 1, 3, 9
   EXPECT_EQ(s.RoundTrials(1), 5);  // rungs 3, 9: ceil(3/2 * 3)
   EXPECT_EQ(s.RoundTrials(2), 3);  // rung 9: ceil(3/1 * 1)
@@ -116,7 +118,7 @@ TEST(SyncHalving, HyperbandCyclesThroughBracketsWithLiEtAlCounts) {
 }
 
 TEST(SyncHalving, StopsAtTheBudgetAndIsDone) {
-  SyncHalvingScheduler s(Small(10), 1, TestSpace(), 1);
+  SyncHalvingScheduler s(Small(10), 1, FastTextSpace(), 1);
   std::vector<job::Job> rung0 = Drain(s, 0);
   ASSERT_EQ(rung0.size(), 9u);  // 9 epochs reserved, 1 left
   for (size_t i = 0; i < rung0.size(); ++i) s.Report(ResultOf(rung0[i], 1.0 * i), 1);
@@ -133,19 +135,19 @@ TEST(SyncHalving, StopsAtTheBudgetAndIsDone) {
 }
 
 TEST(SyncHalving, HasNoEvolution) {
-  SyncHalvingScheduler s(Small(100), 1, TestSpace(), 1);
+  SyncHalvingScheduler s(Small(100), 1, FastTextSpace(), 1);
   EXPECT_FALSE(s.EnableEvolution(0).ok());
 }
 
 TEST(SyncHalving, SameSeedSameJobs) {
-  SyncHalvingScheduler a(Small(100), 1, TestSpace(), 11);
-  SyncHalvingScheduler b(Small(100), 1, TestSpace(), 11);
+  SyncHalvingScheduler a(Small(100), 1, FastTextSpace(), 11);
+  SyncHalvingScheduler b(Small(100), 1, FastTextSpace(), 11);
   const std::vector<job::Job> ja = Drain(a, 0);
   const std::vector<job::Job> jb = Drain(b, 0);
   ASSERT_EQ(ja.size(), jb.size());
   // Compared as JSON: inactive parameters are NaN, which never equals itself.
   for (size_t i = 0; i < ja.size(); ++i) {
-    EXPECT_EQ(TestSpace().ToJson(ja[i].config), TestSpace().ToJson(jb[i].config));
+    EXPECT_EQ(FastTextSpace().ToJson(ja[i].config), FastTextSpace().ToJson(jb[i].config));
   }
 }
 

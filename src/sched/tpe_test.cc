@@ -8,7 +8,7 @@
 
 #include <gtest/gtest.h>
 
-#include "sched/test_space.h"
+#include "testing/spaces.h"
 
 namespace rungs::sched {
 namespace {
@@ -158,7 +158,7 @@ TEST(Tpe, OnlyTrialsStillRunningTheirFirstJobArePending) {
 }
 
 TEST(Tpe, ProposalsStayInsideASpaceWithConditionsAndConstraints) {
-  const space::Space space = TestSpace();
+  const space::Space space = testing::FastTextSpace();
   ModelOptions options;
   options.window = 64;
   Tpe tpe(options, space, 2);
@@ -174,7 +174,7 @@ TEST(Tpe, ProposalsStayInsideASpaceWithConditionsAndConstraints) {
 }
 
 TEST(Tpe, SameSeedAndCallsGiveTheSameProposals) {
-  const space::Space space = TestSpace();
+  const space::Space space = testing::FastTextSpace();
   auto run = [&space](uint64_t seed) {
     Tpe tpe(ModelOptions{}, space, 1);
     std::mt19937_64 rng(seed);

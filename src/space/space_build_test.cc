@@ -2,10 +2,13 @@
 #include <gtest/gtest.h>
 
 #include "space/space.h"
-#include "space/test_spaces.h"
+#include "testing/spaces.h"
 
 namespace rungs::space {
 namespace {
+
+using testing::MustParse;
+using testing::kFastTextSpaceToml;
 
 using ::testing::HasSubstr;
 
@@ -21,7 +24,7 @@ TEST(SpaceCreate, BuildsTheSameSpaceAsToml) {
        Param::Fixed("lrUpdateRate", int64_t{100})},
       {{"maxn", Op::kGe, "minn"}});
   ASSERT_TRUE(made.ok()) << made.message();
-  EXPECT_TRUE(*made == MustParse(kFastTextToml)) << made->ToToml();
+  EXPECT_TRUE(*made == MustParse(kFastTextSpaceToml)) << made->ToToml();
 }
 
 TEST(SpaceCreate, IgnoresFieldsTheKindDoesNotUse) {

@@ -4,10 +4,14 @@
 #include <gtest/gtest.h>
 
 #include "space/space.h"
-#include "space/test_spaces.h"
+#include "testing/spaces.h"
 
 namespace rungs::space {
 namespace {
+
+using testing::MustParse;
+using testing::SameConfig;
+using testing::kFastTextSpaceToml;
 
 using ::testing::HasSubstr;
 using nlohmann::json;
@@ -19,7 +23,7 @@ std::string Refusal(const Space& space, const json& j) {
 }
 
 TEST(SpaceJson, RoundTripsSampledConfigs) {
-  Space space = MustParse(kFastTextToml);
+  Space space = MustParse(kFastTextSpaceToml);
   std::mt19937_64 rng(41);
   for (int n = 0; n < 2000; ++n) {
     Config c = space.Sample(rng);
@@ -30,7 +34,7 @@ TEST(SpaceJson, RoundTripsSampledConfigs) {
 }
 
 TEST(SpaceJson, WritesValuesByNameWithTheirTypes) {
-  Space space = MustParse(kFastTextToml);
+  Space space = MustParse(kFastTextSpaceToml);
   Config c = {0.5, 100, 2, 1, 5, 0, std::nan(""), 2, 1e-4, 5, 100};
   ASSERT_TRUE(space.Contains(c));
   json j = space.ToJson(c);
@@ -45,7 +49,7 @@ TEST(SpaceJson, WritesValuesByNameWithTheirTypes) {
 }
 
 TEST(SpaceJson, RefusesBadConfigurationsNamingTheParameter) {
-  Space space = MustParse(kFastTextToml);
+  Space space = MustParse(kFastTextSpaceToml);
   json good = {{"lr", 0.1}, {"dim", 50},   {"wordNgrams", 2}, {"loss", "ns"},
                {"neg", 5},  {"minn", 3},   {"maxn", 5},       {"bucket", 1000000},
                {"t", 1e-4}, {"ws", 5}};
@@ -76,7 +80,7 @@ TEST(SpaceJson, RefusesBadConfigurationsNamingTheParameter) {
 }
 
 TEST(SpaceJson, AcceptsIntegralFloatsForIntsAndFillsFixedValues) {
-  Space space = MustParse(kFastTextToml);
+  Space space = MustParse(kFastTextSpaceToml);
   json j = {{"lr", 1},   {"dim", 50.0}, {"wordNgrams", 2}, {"loss", "hs"}, {"minn", 0},
             {"bucket", 1000000.0}, {"t", 1e-4}, {"ws", 5}};
   Result<Config> c = space.FromJson(j);

@@ -5,10 +5,15 @@
 #include <gtest/gtest.h>
 
 #include "space/space.h"
-#include "space/test_spaces.h"
+#include "testing/spaces.h"
 
 namespace rungs::space {
 namespace {
+
+using testing::FastTextSpace;
+using testing::MustParse;
+using testing::SameConfig;
+using testing::kFastTextSpaceToml;
 
 Space Make(std::vector<Param> params, std::vector<Constraint> constraints = {}) {
   Result<Space> space = Space::Create(std::move(params), std::move(constraints));
@@ -17,7 +22,7 @@ Space Make(std::vector<Param> params, std::vector<Constraint> constraints = {}) 
 }
 
 TEST(SpaceMutate, StaysInsideTheSpaceAndKeepsConstraints) {
-  Space space = MustParse(kFastTextToml);
+  Space space = MustParse(kFastTextSpaceToml);
   const size_t minn = *space.IndexOf("minn"), maxn = *space.IndexOf("maxn");
   std::mt19937_64 rng(21);
   Config c = space.Sample(rng);
@@ -132,7 +137,7 @@ TEST(SpaceMutate, CategoricalSwitchesMoreOftenWithLargerSigma) {
 }
 
 TEST(SpaceMutate, ActivatesAndDeactivatesConditionalParameters) {
-  Space space = MustParse(kFastTextToml);
+  Space space = MustParse(kFastTextSpaceToml);
   const size_t loss = *space.IndexOf("loss"), neg = *space.IndexOf("neg");
   std::mt19937_64 rng(28);
   Config c = space.Sample(rng);
@@ -153,7 +158,7 @@ TEST(SpaceMutate, ActivatesAndDeactivatesConditionalParameters) {
 }
 
 TEST(SpaceMutate, SameSeedGivesSameChildren) {
-  Space space = MustParse(kFastTextToml);
+  Space space = MustParse(kFastTextSpaceToml);
   std::mt19937_64 seed(29);
   Config parent = space.Sample(seed);
   std::mt19937_64 a(5), b(5);
@@ -182,7 +187,7 @@ TEST(SpaceCrossover, TakesEachParameterFromAParent) {
 }
 
 TEST(SpaceCrossover, RepairsConstraintsAndConditions) {
-  Space space = MustParse(kFastTextToml);
+  Space space = MustParse(kFastTextSpaceToml);
   std::mt19937_64 rng(31);
   const size_t minn = *space.IndexOf("minn"), maxn = *space.IndexOf("maxn");
   Config x = space.Sample(rng), y = space.Sample(rng);
@@ -211,7 +216,7 @@ TEST(SpaceUnit, MapsEachScaleToTheUnitIntervalAndBack) {
 }
 
 TEST(SpaceRepair, FixesConditionsAndConstraintsAndKeepsTheRest) {
-  Space space = MustParse(kFastTextToml);
+  Space space = FastTextSpace();
   const size_t loss = *space.IndexOf("loss"), neg = *space.IndexOf("neg");
   const size_t minn = *space.IndexOf("minn"), maxn = *space.IndexOf("maxn");
   std::mt19937_64 rng(31);

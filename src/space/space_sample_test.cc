@@ -4,10 +4,14 @@
 #include <gtest/gtest.h>
 
 #include "space/space.h"
-#include "space/test_spaces.h"
+#include "testing/spaces.h"
 
 namespace rungs::space {
 namespace {
+
+using testing::MustParse;
+using testing::SameConfig;
+using testing::kFastTextSpaceToml;
 
 Space OneParam(Param p) {
   Result<Space> space = Space::Create({std::move(p)});
@@ -16,7 +20,7 @@ Space OneParam(Param p) {
 }
 
 TEST(SpaceSample, StaysInRangeAndInsideTheSpace) {
-  Space space = MustParse(kFastTextToml);
+  Space space = MustParse(kFastTextSpaceToml);
   std::mt19937_64 rng(1);
   for (int n = 0; n < 5000; ++n) {
     Config c = space.Sample(rng);
@@ -87,7 +91,7 @@ TEST(SpaceSample, LogIntGivesEachIntegerItsShareOfTheLogRange) {
 }
 
 TEST(SpaceSample, ChoicesAreUniform) {
-  Space space = MustParse(kFastTextToml);
+  Space space = MustParse(kFastTextSpaceToml);
   std::mt19937_64 rng(11);
   int count[4] = {0, 0, 0, 0};
   for (int n = 0; n < 20000; ++n) count[static_cast<int>(space.Sample(rng)[3])]++;
@@ -95,7 +99,7 @@ TEST(SpaceSample, ChoicesAreUniform) {
 }
 
 TEST(SpaceSample, InactiveParametersAreNaN) {
-  Space space = MustParse(kFastTextToml);
+  Space space = MustParse(kFastTextSpaceToml);
   const size_t loss = *space.IndexOf("loss"), neg = *space.IndexOf("neg");
   const size_t minn = *space.IndexOf("minn"), maxn = *space.IndexOf("maxn");
   std::mt19937_64 rng(12);
@@ -113,7 +117,7 @@ TEST(SpaceSample, InactiveParametersAreNaN) {
 }
 
 TEST(SpaceSample, ConstraintsAlwaysHold) {
-  Space space = MustParse(kFastTextToml);
+  Space space = MustParse(kFastTextSpaceToml);
   const size_t minn = *space.IndexOf("minn"), maxn = *space.IndexOf("maxn");
   std::mt19937_64 rng(13);
   int tight = 0;
@@ -170,7 +174,7 @@ TEST(SpaceSample, LongConstraintChainsHold) {
 }
 
 TEST(SpaceSample, SameSeedGivesSameSequence) {
-  Space space = MustParse(kFastTextToml);
+  Space space = MustParse(kFastTextSpaceToml);
   std::mt19937_64 a(42), b(42), c(43);
   bool differs = false;
   for (int n = 0; n < 200; ++n) {

@@ -5,10 +5,13 @@
 #include <gtest/gtest.h>
 
 #include "space/space.h"
-#include "space/test_spaces.h"
+#include "testing/spaces.h"
 
 namespace rungs::space {
 namespace {
+
+using testing::MustParse;
+using testing::kFastTextSpaceToml;
 
 using ::testing::AllOf;
 using ::testing::HasSubstr;
@@ -21,7 +24,7 @@ std::string Refusal(const std::string& toml) {
 }
 
 TEST(SpaceToml, ParsesTheFastTextSpaceInDeclarationOrder) {
-  Space space = MustParse(kFastTextToml);
+  Space space = MustParse(kFastTextSpaceToml);
   ASSERT_EQ(space.size(), 11u);
   EXPECT_EQ(space.name(0), "lr");
   EXPECT_EQ(space.name(1), "dim");
@@ -68,7 +71,7 @@ TEST(SpaceToml, TheExampleInDocParses) {
 }
 
 TEST(SpaceToml, RoundTripsThroughToToml) {
-  Space space = MustParse(kFastTextToml);
+  Space space = MustParse(kFastTextSpaceToml);
   Space again = MustParse(space.ToToml());
   EXPECT_TRUE(again == space) << space.ToToml();
   EXPECT_EQ(again.ToToml(), space.ToToml());

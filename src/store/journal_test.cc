@@ -1,4 +1,5 @@
 #include "store/journal.h"
+#include "testing/temp_dir.h"
 
 #include <unistd.h>
 
@@ -18,14 +19,9 @@ using ::testing::HasSubstr;
 class JournalTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("rungs_journal_test_" + std::to_string(getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
+    dir_ = testing::FreshDir();
     path_ = (dir_ / "journal.db").string();
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
 
   static ExperimentRecord Experiment() {
     ExperimentRecord e;

@@ -5,14 +5,14 @@
 #include <cstring>
 #include <fstream>
 
-#include "text/synthetic_corpus_testing.h"
+#include "testing/synthetic_corpus.h"
+#include "testing/temp_dir.h"
 
 namespace rungs::text {
 namespace {
 
 using testing::BuildCorpus;
 using testing::MakeExamples;
-
 using testing::SameBits;
 
 TrainArgs Args() {
@@ -28,7 +28,7 @@ TrainArgs Args() {
 }
 
 TEST(Checkpoint, ResumingFromAFileIsBitIdentical) {
-  const std::string dir = testing::ScratchDir();
+  const std::string dir = testing::FreshDir();
   auto corpus = BuildCorpus(MakeExamples(300, 4, 5));
   const TrainArgs args = Args();
   auto data = *corpus->Encode(args.dict);
@@ -50,7 +50,7 @@ TEST(Checkpoint, ResumingFromAFileIsBitIdentical) {
 }
 
 TEST(Checkpoint, RefusesAnotherCorpus) {
-  const std::string dir = testing::ScratchDir();
+  const std::string dir = testing::FreshDir();
   const TrainArgs args = Args();
   auto data = *BuildCorpus(MakeExamples(300, 4, 5))->Encode(args.dict);
   auto other = *BuildCorpus(MakeExamples(300, 4, 6))->Encode(args.dict);
@@ -62,7 +62,7 @@ TEST(Checkpoint, RefusesAnotherCorpus) {
 }
 
 TEST(Checkpoint, RefusesTruncatedAndForeignFiles) {
-  const std::string dir = testing::ScratchDir();
+  const std::string dir = testing::FreshDir();
   const TrainArgs args = Args();
   auto data = *BuildCorpus(MakeExamples(100, 3, 5))->Encode(args.dict);
   auto checkpoint = StartTraining(*data, args);

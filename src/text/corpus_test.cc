@@ -5,7 +5,8 @@
 #include <set>
 #include <thread>
 
-#include "text/synthetic_corpus_testing.h"
+#include "testing/synthetic_corpus.h"
+#include "testing/temp_dir.h"
 
 namespace rungs::text {
 namespace {
@@ -97,7 +98,7 @@ TEST(Corpus, FinishFailsWithoutExamples) {
 }
 
 TEST(Corpus, LoadsAFastTextFileLikeTheSameExamplesInMemory) {
-  const std::string dir = testing::ScratchDir();
+  const std::string dir = testing::FreshDir();
   const auto examples = MakeExamples(200, 4, 3);
   testing::WriteFastTextFile(examples, dir + "/train.txt");
   ReadOptions options;

@@ -3,10 +3,14 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "text/test_files.h"
+#include "testing/files.h"
+#include "testing/temp_dir.h"
 
 namespace rungs::text {
 namespace {
+
+using testing::TestPath;
+using testing::WriteFile;
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -17,7 +21,7 @@ struct Row {
 };
 
 Result<std::vector<Row>> Parse(std::string_view name, std::string_view bytes) {
-  Result<LineReader> lines = LineReader::Open(WriteTestFile(name, bytes));
+  Result<LineReader> lines = LineReader::Open(WriteFile(TestPath(name), bytes));
   if (!lines.ok()) return lines.error();
   CsvParser parser(*lines);
   std::vector<Row> rows;

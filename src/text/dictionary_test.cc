@@ -6,16 +6,19 @@
 #include <fstream>
 
 #include "text/fasttext_bin.h"
-#include "text/synthetic_corpus_testing.h"
+#include "testing/run_program.h"
+#include "testing/synthetic_corpus.h"
+#include "testing/temp_dir.h"
 
 namespace rungs::text {
 namespace {
 
 using testing::BuildCorpus;
+using testing::FreshDir;
 using testing::MakeExamples;
 using testing::RunCommand;
-using testing::ScratchDir;
 using testing::WriteFastTextFile;
+
 
 // The FNV-1a that fastText should have used (bytes as unsigned).
 uint32_t UnsignedFnv(std::string_view s) {
@@ -99,7 +102,7 @@ TEST(Dictionary, BuildFailsWhenEverythingIsPruned) {
 // python binding reports for that model.
 TEST(Dictionary, MatchesFastTextOrderingSubwordsAndNgramBuckets) {
   if (!testing::HaveFastText()) GTEST_SKIP() << "/usr/bin/fasttext not installed";
-  const std::string dir = ScratchDir();
+  const std::string dir = FreshDir();
   const auto examples = MakeExamples(300, 5, 11);
   WriteFastTextFile(examples, dir + "/train.txt");
   int status = 0;

@@ -9,16 +9,18 @@
 #include <sstream>
 
 #include "text/evaluate.h"
-#include "text/synthetic_corpus_testing.h"
 #include "text/trainer.h"
+#include "testing/run_program.h"
+#include "testing/synthetic_corpus.h"
+#include "testing/temp_dir.h"
 
 namespace rungs::text {
 namespace {
 
 using testing::BuildCorpus;
+using testing::FreshDir;
 using testing::MakeExamples;
 using testing::RunCommand;
-using testing::ScratchDir;
 using testing::WriteFastTextFile;
 
 std::vector<std::string> Lines(const std::string& text) {
@@ -58,7 +60,7 @@ class OurBinTest : public ::testing::TestWithParam<Setting> {};
 TEST_P(OurBinTest, FastTextPredictsWhatWePredict) {
   if (!testing::HaveFastText()) GTEST_SKIP() << "/usr/bin/fasttext not installed";
   const Setting setting = GetParam();
-  const std::string dir = ScratchDir();
+  const std::string dir = FreshDir();
   auto train = MakeExamples(500, 7, 21);
   auto test = MakeExamples(200, 7, 22);
   TrainArgs args;
@@ -118,7 +120,7 @@ INSTANTIATE_TEST_SUITE_P(Settings, OurBinTest,
 // what `fasttext predict` predicts and gets the same P@1.
 TEST(FastTextBin, LoadsWhatFastTextTrained) {
   if (!testing::HaveFastText()) GTEST_SKIP() << "/usr/bin/fasttext not installed";
-  const std::string dir = ScratchDir();
+  const std::string dir = FreshDir();
   auto train = MakeExamples(500, 7, 31);
   auto test = MakeExamples(200, 7, 32);
   WriteFastTextFile(train, dir + "/train.txt");
@@ -175,7 +177,7 @@ TEST(FastTextBin, LoadsWhatFastTextTrained) {
 }
 
 TEST(FastTextBin, RejectsAFileThatIsNotAModel) {
-  const std::string dir = ScratchDir();
+  const std::string dir = FreshDir();
   std::ofstream(dir + "/notes.bin") << "this is not a model, just some text";
   auto model = LoadFastTextBin(dir + "/notes.bin");
   ASSERT_FALSE(model.ok());
@@ -189,7 +191,7 @@ TEST(FastTextBin, RejectsAFileThatIsNotAModel) {
 TEST(FastTextBin, RefusesAPruneidxSizeBeyondTheFileWithoutOverflow) {
   // Found by fuzz/fasttext_bin.cc: the size times 8 overflowed, so the check
   // passed and the loader asked for 2e18 entries.
-  const std::string dir = ScratchDir();
+  const std::string dir = FreshDir();
   TrainArgs args;
   args.dim = 4;
   args.thread = 1;
@@ -212,7 +214,7 @@ TEST(FastTextBin, RefusesAPruneidxSizeBeyondTheFileWithoutOverflow) {
 }
 
 TEST(FastTextBin, RejectsTruncatedFilesAtEveryPoint) {
-  const std::string dir = ScratchDir();
+  const std::string dir = FreshDir();
   TrainArgs args;
   args.dim = 4;
   args.thread = 1;

@@ -5,10 +5,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "text/test_files.h"
+#include "testing/files.h"
+#include "testing/temp_dir.h"
 
 namespace rungs::text {
 namespace {
+
+using testing::TestPath;
+using testing::WriteFile;
 
 using ::testing::HasSubstr;
 
@@ -31,7 +35,7 @@ TEST(LineReader, ReadsLinesLongerThanAChunkAcrossChunkBoundaries) {
   std::string long_line(LineReader::kChunkBytes + 12345, 'x');
   std::string bytes = "first\n" + long_line + "\nmiddle\r\n";
   for (int i = 0; i < 100000; ++i) bytes += "line " + std::to_string(i) + "\n";
-  std::vector<std::string> lines = AllLines(WriteTestFile("long_lines.txt", bytes));
+  std::vector<std::string> lines = AllLines(WriteFile(TestPath("long_lines.txt"), bytes));
   ASSERT_EQ(lines.size(), 100003u);
   EXPECT_EQ(lines[0], "first");
   EXPECT_EQ(lines[1], long_line);
@@ -40,24 +44,24 @@ TEST(LineReader, ReadsLinesLongerThanAChunkAcrossChunkBoundaries) {
 }
 
 TEST(LineReader, ReadsTheSameLinesInChunksOfAnySize) {
-  std::string path = WriteTestFile("small_chunks.txt", "first line\n\nx\r\na longer last line");
+  std::string path = WriteFile(TestPath("small_chunks.txt"), "first line\n\nx\r\na longer last line");
   std::vector<std::string> whole = AllLines(path);
   ASSERT_EQ(whole.size(), 4u);
   for (size_t chunk : {3, 4, 5, 7, 11, 64}) EXPECT_EQ(AllLines(path, chunk), whole) << chunk;
 }
 
 TEST(LineReader, KeepsALastLineWithoutNewlineAndEmptyLines) {
-  EXPECT_EQ(AllLines(WriteTestFile("no_newline.txt", "a\n\nb")),
+  EXPECT_EQ(AllLines(WriteFile(TestPath("no_newline.txt"), "a\n\nb")),
             (std::vector<std::string>{"a", "", "b"}));
 }
 
 TEST(LineReader, PassesNulAndHighBytesThrough) {
   std::string bytes("a\0b\xff\n", 5);
-  EXPECT_EQ(AllLines(WriteTestFile("nul.txt", bytes)), (std::vector<std::string>{bytes.substr(0, 4)}));
+  EXPECT_EQ(AllLines(WriteFile(TestPath("nul.txt"), bytes)), (std::vector<std::string>{bytes.substr(0, 4)}));
 }
 
 TEST(LineReader, SkipsAUtf8ByteOrderMarkOnlyWhenAsked) {
-  std::string path = WriteTestFile("bom.txt", "\xEF\xBB\xBFhead\n");
+  std::string path = WriteFile(TestPath("bom.txt"), "\xEF\xBB\xBFhead\n");
   for (size_t chunk : {LineReader::kChunkBytes, size_t{3}}) {
     Result<LineReader> reader = LineReader::Open(path, chunk);
     ASSERT_TRUE(reader.ok());
@@ -81,14 +85,14 @@ TEST(LineReader, DirectoryIsAnError) {
 }
 
 TEST(LineReader, EmptyFileIsAnError) {
-  Result<LineReader> reader = LineReader::Open(WriteTestFile("empty.txt", ""));
+  Result<LineReader> reader = LineReader::Open(WriteFile(TestPath("empty.txt"), ""));
   ASSERT_FALSE(reader.ok());
   EXPECT_THAT(reader.message(), HasSubstr("is empty"));
 }
 
 TEST(LineReader, UnreadableFileIsAnError) {
   if (::geteuid() == 0) GTEST_SKIP() << "root reads files whatever their mode";
-  std::string path = WriteTestFile("unreadable.txt", "a\n");
+  std::string path = WriteFile(TestPath("unreadable.txt"), "a\n");
   ASSERT_EQ(::chmod(path.c_str(), 0), 0);
   Result<LineReader> reader = LineReader::Open(path);
   ASSERT_FALSE(reader.ok());

@@ -8,7 +8,7 @@
 #include <cstdio>
 #include <string>
 
-#include "text/synthetic_corpus_testing.h"
+#include "testing/synthetic_corpus.h"
 
 namespace rungs::text {
 namespace {

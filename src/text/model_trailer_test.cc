@@ -10,17 +10,20 @@
 #include <iterator>
 
 #include "text/fasttext_bin.h"
-#include "text/synthetic_corpus_testing.h"
 #include "text/trainer.h"
+#include "testing/run_program.h"
+#include "testing/synthetic_corpus.h"
+#include "testing/temp_dir.h"
 
 namespace rungs::text {
 namespace {
 
 using testing::BuildCorpus;
+using testing::FreshDir;
 using testing::MakeExamples;
 using testing::RunCommand;
-using testing::ScratchDir;
 using testing::WriteFastTextFile;
+
 
 std::string ReadBytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -43,7 +46,7 @@ std::string Trailer(int32_t version, const std::string& record) {
 class ModelTrailer : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = ScratchDir();
+    dir_ = FreshDir();
     TrainArgs args;
     args.dim = 8;
     args.thread = 1;

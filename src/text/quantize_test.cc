@@ -11,13 +11,16 @@
 #include "text/evaluate.h"
 #include "text/fasttext_bin.h"
 #include "text/product_quantizer.h"
-#include "text/synthetic_corpus_testing.h"
+#include "testing/run_program.h"
+#include "testing/synthetic_corpus.h"
+#include "testing/temp_dir.h"
 
 namespace rungs::text {
 namespace {
 
 using testing::BuildCorpus;
 using testing::MakeExamples;
+
 
 // Vectors near 40 prototypes: 256 centroids per position reconstruct them
 // closely.
@@ -50,7 +53,7 @@ TEST(ProductQuantizer, ReconstructsClusteredVectorsAndRoundTrips) {
   one.EncodeAll(x.data(), n, codes_one.data(), 1);
   EXPECT_EQ(codes, codes_one);
 
-  const std::string path = testing::ScratchDir() + "/pq";
+  const std::string path = (testing::FreshDir() / "pq").string();
   BinaryWriter out(path);
   pq.Save(out);
   ASSERT_TRUE(out.Close().ok());
@@ -83,7 +86,7 @@ class QuantizeModel : public ::testing::Test {
     ASSERT_TRUE(checkpoint.ok());
     ASSERT_TRUE(Train(**data, LrSchedule::FastText(args), args.epoch, *checkpoint).ok());
     model_ = std::make_unique<Model>(std::move(checkpoint->model));
-    dir_ = testing::ScratchDir();
+    dir_ = testing::FreshDir();
   }
   int64_t SavedBytes(const Model& model) {
     EXPECT_TRUE(SaveFastTextBin(model, Preprocessing{}, dir_ + "/m.ftz").ok());
@@ -160,7 +163,7 @@ TEST_F(QuantizeModel, ChoosesArgsThatFitASizeLimit) {
 // predicts the same labels.
 TEST(Quantize, QuantizedOutputPredictsTheSameInFastText) {
   if (!testing::HaveFastText()) GTEST_SKIP() << "/usr/bin/fasttext not installed";
-  const std::string dir = testing::ScratchDir();
+  const std::string dir = testing::FreshDir();
   const auto examples = MakeExamples(3000, 300, 9);
   auto corpus = BuildCorpus(examples);
   TrainArgs args;

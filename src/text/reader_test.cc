@@ -5,11 +5,15 @@
 
 #include <map>
 
-#include "text/test_files.h"
 #include "text/utf8_escape.h"
+#include "testing/files.h"
+#include "testing/temp_dir.h"
 
 namespace rungs::text {
 namespace {
+
+using testing::TestPath;
+using testing::WriteFile;
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -36,7 +40,7 @@ Read ReadAll(const std::string& path, const ReadOptions& options = {}) {
 }
 
 TEST(Reader, FastTextLabelsAreWordsWithThePrefixAnywhereOnTheLine) {
-  Read read = ReadAll(WriteTestFile("ft.txt", "__label__a __label__b hello world\nfoo __label__c bar\r\n"));
+  Read read = ReadAll(WriteFile(TestPath("ft.txt"), "__label__a __label__b hello world\nfoo __label__c bar\r\n"));
   ASSERT_TRUE(read.stats.ok()) << read.stats.message();
   ASSERT_EQ(read.examples.size(), 2u);
   EXPECT_THAT(read.examples[0].labels, ElementsAre("a", "b"));
@@ -49,14 +53,14 @@ TEST(Reader, FastTextLabelsAreWordsWithThePrefixAnywhereOnTheLine) {
 TEST(Reader, LabelPrefixIsConfigurable) {
   ReadOptions options;
   options.label_prefix = "#";
-  Read read = ReadAll(WriteTestFile("prefix.txt", "#pos good __label__x\n"), options);
+  Read read = ReadAll(WriteFile(TestPath("prefix.txt"), "#pos good __label__x\n"), options);
   ASSERT_TRUE(read.stats.ok()) << read.stats.message();
   EXPECT_THAT(read.examples[0].labels, ElementsAre("pos"));
   EXPECT_THAT(read.examples[0].words, ElementsAre("good", "__label__x"));
 }
 
 TEST(Reader, LinesWithoutLabelAreSkippedAndCountedButBlankLinesAreNot) {
-  Read read = ReadAll(WriteTestFile("unlabelled.txt", "__label__a x\nno label here\n\n  \nalso none\n__label__b y\n"));
+  Read read = ReadAll(WriteFile(TestPath("unlabelled.txt"), "__label__a x\nno label here\n\n  \nalso none\n__label__b y\n"));
   ASSERT_TRUE(read.stats.ok()) << read.stats.message();
   EXPECT_EQ(read.stats->examples, 2);
   EXPECT_EQ(read.stats->skipped_no_label, 2);
@@ -66,7 +70,7 @@ TEST(Reader, LinesWithoutLabelAreSkippedAndCountedButBlankLinesAreNot) {
 TEST(Reader, KeepUnlabelledDeliversEveryLineForPredict) {
   ReadOptions options;
   options.keep_unlabelled = true;
-  Read read = ReadAll(WriteTestFile("predict.txt", "one\n\n__label__a two\n"), options);
+  Read read = ReadAll(WriteFile(TestPath("predict.txt"), "one\n\n__label__a two\n"), options);
   ASSERT_TRUE(read.stats.ok()) << read.stats.message();
   ASSERT_EQ(read.examples.size(), 3u);
   EXPECT_TRUE(read.examples[1].words.empty());
@@ -77,7 +81,7 @@ TEST(Reader, CsvColumnsByHeaderNameJoinTextColumnsInOrder) {
   ReadOptions options;
   options.csv_label_column = "topic";
   options.csv_text_columns = {"body", "title"};
-  Read read = ReadAll(WriteTestFile("named.csv", "title,topic,body\r\n\"Big, news\",world,\"line one\nline two\"\r\n"),
+  Read read = ReadAll(WriteFile(TestPath("named.csv"), "title,topic,body\r\n\"Big, news\",world,\"line one\nline two\"\r\n"),
                       options);
   ASSERT_TRUE(read.stats.ok()) << read.stats.message();
   ASSERT_EQ(read.examples.size(), 1u);
@@ -91,7 +95,7 @@ TEST(Reader, CsvWithoutHeaderTakesColumnsByIndexAndReadsTheFirstRow) {
   options.csv_has_header = false;
   options.csv_label_column = "0";
   options.csv_text_columns = {"1", "2"};
-  Read read = ReadAll(WriteTestFile("indexed.csv", "\"3\",\"Title\",\"Desc\"\n\"1\",\"T2\",\"D2\"\n"), options);
+  Read read = ReadAll(WriteFile(TestPath("indexed.csv"), "\"3\",\"Title\",\"Desc\"\n\"1\",\"T2\",\"D2\"\n"), options);
   ASSERT_TRUE(read.stats.ok()) << read.stats.message();
   ASSERT_EQ(read.examples.size(), 2u);
   EXPECT_THAT(read.examples[0].labels, ElementsAre("3"));
@@ -99,7 +103,7 @@ TEST(Reader, CsvWithoutHeaderTakesColumnsByIndexAndReadsTheFirstRow) {
 }
 
 TEST(Reader, CsvLabelFieldWithSpacesIsSeveralLabelsAndEmptyIsNoLabel) {
-  Read read = ReadAll(WriteTestFile("multi.csv", "label,text\n\"a b\",x\n,y\n \t,z\n"));
+  Read read = ReadAll(WriteFile(TestPath("multi.csv"), "label,text\n\"a b\",x\n,y\n \t,z\n"));
   ASSERT_TRUE(read.stats.ok()) << read.stats.message();
   ASSERT_EQ(read.examples.size(), 1u);
   EXPECT_THAT(read.examples[0].labels, ElementsAre("a", "b"));
@@ -107,7 +111,7 @@ TEST(Reader, CsvLabelFieldWithSpacesIsSeveralLabelsAndEmptyIsNoLabel) {
 }
 
 TEST(Reader, CsvRowWithWrongColumnCountIsAnErrorNamingFileAndLine) {
-  Read read = ReadAll(WriteTestFile("ragged.csv", "label,text\na,\"two\nlines\"\nb,x,extra\n"));
+  Read read = ReadAll(WriteFile(TestPath("ragged.csv"), "label,text\na,\"two\nlines\"\nb,x,extra\n"));
   ASSERT_FALSE(read.stats.ok());
   EXPECT_THAT(read.stats.message(), HasSubstr("ragged.csv:4: row has 3 columns, expected 2"));
 }
@@ -115,24 +119,24 @@ TEST(Reader, CsvRowWithWrongColumnCountIsAnErrorNamingFileAndLine) {
 TEST(Reader, CsvColumnsThatDoNotExistAreErrors) {
   ReadOptions options;
   options.csv_text_columns = {"body"};
-  EXPECT_THAT(ReadAll(WriteTestFile("cols.csv", "label,text\na,b\n"), options).stats.message(),
+  EXPECT_THAT(ReadAll(WriteFile(TestPath("cols.csv"), "label,text\na,b\n"), options).stats.message(),
               HasSubstr("text column 'body' is not in the header (columns: 'label', 'text')"));
   options.csv_text_columns = {"7"};
-  EXPECT_THAT(ReadAll(WriteTestFile("cols.csv", "label,text\na,b\n"), options).stats.message(),
+  EXPECT_THAT(ReadAll(WriteFile(TestPath("cols.csv"), "label,text\na,b\n"), options).stats.message(),
               HasSubstr("text column 7 is out of range"));
   options.csv_has_header = false;
-  EXPECT_THAT(ReadAll(WriteTestFile("cols.csv", "a,b\n"), options).stats.message(),
+  EXPECT_THAT(ReadAll(WriteFile(TestPath("cols.csv"), "a,b\n"), options).stats.message(),
               HasSubstr("label column 'label' must be a 0-based column index"));
 }
 
 TEST(Reader, CsvHeaderNameMatchesAfterAByteOrderMark) {
-  Read read = ReadAll(WriteTestFile("bom.csv", "\xEF\xBB\xBFlabel,text\nx,y\n"));
+  Read read = ReadAll(WriteFile(TestPath("bom.csv"), "\xEF\xBB\xBFlabel,text\nx,y\n"));
   ASSERT_TRUE(read.stats.ok()) << read.stats.message();
   EXPECT_THAT(read.examples[0].labels, ElementsAre("x"));
 }
 
 TEST(Reader, JsonLinesReadLabelsAndText) {
-  Read read = ReadAll(WriteTestFile("data.jsonl", "{\"label\": [\"a\", 2], \"text\": \"hi there\"}\n\n{\"text\": \"none\"}\n"));
+  Read read = ReadAll(WriteFile(TestPath("data.jsonl"), "{\"label\": [\"a\", 2], \"text\": \"hi there\"}\n\n{\"text\": \"none\"}\n"));
   ASSERT_TRUE(read.stats.ok()) << read.stats.message();
   ASSERT_EQ(read.examples.size(), 1u);
   EXPECT_THAT(read.examples[0].labels, ElementsAre("a", "2"));
@@ -141,7 +145,7 @@ TEST(Reader, JsonLinesReadLabelsAndText) {
 }
 
 TEST(Reader, BadJsonLineIsAnErrorNamingFileAndLine) {
-  Read read = ReadAll(WriteTestFile("bad.jsonl", "{\"label\": \"a\", \"text\": \"ok\"}\n{\"label\": \"a\", \"text\": \n"));
+  Read read = ReadAll(WriteFile(TestPath("bad.jsonl"), "{\"label\": \"a\", \"text\": \"ok\"}\n{\"label\": \"a\", \"text\": \n"));
   ASSERT_FALSE(read.stats.ok());
   EXPECT_THAT(read.stats.message(), HasSubstr("bad.jsonl:2: not valid JSON"));
 }
@@ -150,9 +154,9 @@ TEST(Reader, NormalizeGivesTheSameWordsInEveryFormatAndInSplitWords) {
   ReadOptions options;
   options.normalize = true;
   std::vector<std::string> expected = {"hello", ",", "world", "!", "it", "'", "s", "caf\xc9"};
-  Read ft = ReadAll(WriteTestFile("norm.txt", "__label__A Hello, World! It's CAF\xc9\n"), options);
-  Read csv = ReadAll(WriteTestFile("norm.csv", "label,text\nA,\"Hello, World! It's CAF\xc9\"\n"), options);
-  Read json = ReadAll(WriteTestFile("norm.jsonl", "{\"label\":\"A\",\"text\":\"Hello, World! It's CAF\xc9\"}\n"), options);
+  Read ft = ReadAll(WriteFile(TestPath("norm.txt"), "__label__A Hello, World! It's CAF\xc9\n"), options);
+  Read csv = ReadAll(WriteFile(TestPath("norm.csv"), "label,text\nA,\"Hello, World! It's CAF\xc9\"\n"), options);
+  Read json = ReadAll(WriteFile(TestPath("norm.jsonl"), "{\"label\":\"A\",\"text\":\"Hello, World! It's CAF\xc9\"}\n"), options);
   for (const Read* read : {&ft, &csv, &json}) {
     ASSERT_TRUE(read->stats.ok()) << read->stats.message();
     EXPECT_THAT(read->examples[0].labels, ElementsAre("A"));  // labels are never normalized
@@ -182,19 +186,19 @@ TEST(Reader, EveryFormatNameParsesBackToItsFormat) {
 }
 
 TEST(Reader, EmptyMissingAndLabelFreeFilesAreErrors) {
-  EXPECT_THAT(ReadAll(WriteTestFile("empty.txt", "")).stats.message(), HasSubstr("is empty"));
+  EXPECT_THAT(ReadAll(WriteFile(TestPath("empty.txt"), "")).stats.message(), HasSubstr("is empty"));
   EXPECT_THAT(ReadAll("/nonexistent/train.txt").stats.message(),
               HasSubstr("cannot open '/nonexistent/train.txt'"));
-  Result<ReadStats> no_labels = ReadAll(WriteTestFile("nolabels.txt", "just text\nmore text\n")).stats;
+  Result<ReadStats> no_labels = ReadAll(WriteFile(TestPath("nolabels.txt"), "just text\nmore text\n")).stats;
   ASSERT_FALSE(no_labels.ok());
   EXPECT_THAT(no_labels.message(), HasSubstr("no labelled examples (2 lines or rows without a label"));
-  EXPECT_THAT(ReadAll(WriteTestFile("header_only.csv", "label,text\n")).stats.message(),
+  EXPECT_THAT(ReadAll(WriteFile(TestPath("header_only.csv"), "label,text\n")).stats.message(),
               HasSubstr("no labelled examples"));
 }
 
 TEST(Reader, SinkFailureStopsReadingAndIsReturned) {
   int calls = 0;
-  Result<ReadStats> stats = ReadExamples(WriteTestFile("stop.txt", "__label__a x\n__label__b y\n"), {},
+  Result<ReadStats> stats = ReadExamples(WriteFile(TestPath("stop.txt"), "__label__a x\n__label__b y\n"), {},
                                          [&](const Example&) {
                                            ++calls;
                                            return Status(Fail("enough"));

@@ -6,13 +6,15 @@
 #include <cstring>
 
 #include "text/evaluate.h"
-#include "text/synthetic_corpus_testing.h"
+#include "testing/synthetic_corpus.h"
 
 namespace rungs::text {
 namespace {
 
 using testing::BuildCorpus;
 using testing::MakeExamples;
+using testing::SameBits;
+
 
 TrainArgs SmallArgs(Loss loss) {
   TrainArgs args;
@@ -26,7 +28,6 @@ TrainArgs SmallArgs(Loss loss) {
   return args;
 }
 
-using testing::SameBits;
 
 class ResumeTest : public ::testing::TestWithParam<Loss> {};
 

@@ -6,13 +6,14 @@
 #include <fstream>
 #include <random>
 
+#include "testing/temp_dir.h"
+
 namespace rungs::trial {
 namespace {
 
 // A small separable corpus: each label has its own words plus shared noise.
 std::string WriteCorpus(const std::string& name, int lines, uint64_t seed) {
-  auto path = std::filesystem::temp_directory_path() /
-              (name + "_" + std::to_string(::getpid()) + ".txt");
+  const std::string path = testing::TestPath(name + ".txt");
   std::mt19937_64 rng(seed);
   std::ofstream out(path);
   const char* labels[] = {"sports", "tech", "food"};
@@ -24,7 +25,7 @@ std::string WriteCorpus(const std::string& name, int lines, uint64_t seed) {
     }
     out << "\n";
   }
-  return path.string();
+  return path;
 }
 
 class ClassifierTrialTest : public ::testing::Test {

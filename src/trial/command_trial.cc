@@ -7,7 +7,7 @@
 #include <optional>
 #include <system_error>
 
-#include "trial/child_process.h"
+#include "proc/child_process.h"
 #include "trial/metric_line.h"
 
 namespace rungs::trial {
@@ -156,12 +156,12 @@ job::JobResult CommandTrial::RunChecked(const job::Job& job,
   if (!workdir.ok()) return job::ResultFor(job, job::Outcome::kFailed, workdir.message());
   JobBindings bindings{space_->ToJson(job.config), workdir->string(), spec_.seed + job.trial};
   std::vector<std::string> argv = argv_.Expand(job, bindings);
-  auto child = ChildProcess::Spawn(argv, StderrLogOf(job.id));
+  auto child = proc::ChildProcess::Spawn(argv, StderrLogOf(job.id));
   if (!child.ok()) return job::ResultFor(job, job::Outcome::kFailed, child.message());
   return Follow(**child, argv[0], job, cancel);
 }
 
-job::JobResult CommandTrial::Follow(ChildProcess& program, const std::string& name,
+job::JobResult CommandTrial::Follow(proc::ChildProcess& program, const std::string& name,
                                     const job::Job& job,
                                     const std::atomic<bool>* cancel) const {
   std::ofstream out_log(StdoutLogOf(job.id));
@@ -183,14 +183,14 @@ job::JobResult CommandTrial::Follow(ChildProcess& program, const std::string& na
       return end ? *end : progress.Final(job::Outcome::kTimeout, "cancelled " + progress.Where());
     }
     // Look for the exit before reading, so that every line printed before it is read.
-    std::optional<ExitStatus> exit = program.TryReap();
+    std::optional<proc::ExitStatus> exit = program.TryReap();
     if (exit && !exited_at) exited_at = Clock::now();
     if (std::optional<job::JobResult> end = consume(program.ReadLines(kPoll))) {
       program.Stop(spec_.stop_grace);
       return *end;
     }
     if (exit && (!program.stdout_open() || Clock::now() - *exited_at > kDrainAfterExit)) {
-      std::string tail = FileTail(StderrLogOf(job.id), kStderrTailBytes);
+      std::string tail = proc::FileTail(StderrLogOf(job.id), kStderrTailBytes);
       return progress.Final(job::Outcome::kFailed,
                             "'" + name + "' " + exit->Describe() + " before reaching epoch " +
                                 std::to_string(job.epochs_to) + " (" + progress.Reported() +

@@ -26,7 +26,7 @@
 #include "job/job.h"
 #include "space/space.h"
 #include "trial/argv_template.h"
-#include "trial/child_process.h"
+#include "proc/child_process.h"
 
 namespace rungs::trial {
 
@@ -67,7 +67,7 @@ class CommandTrial {
   Result<std::filesystem::path> PrepareWorkdir(const job::Job& job) const;
   // Reads the started program's stdout until the job is decided, then makes
   // sure the program is gone. `name` is the program, for messages.
-  job::JobResult Follow(ChildProcess& program, const std::string& name, const job::Job& job,
+  job::JobResult Follow(proc::ChildProcess& program, const std::string& name, const job::Job& job,
                         const std::atomic<bool>* cancel) const;
 
   const space::Space* space_;

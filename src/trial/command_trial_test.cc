@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "trial/command_line.h"
+#include "testing/temp_dir.h"
 
 namespace rungs::trial {
 namespace {
@@ -50,10 +51,7 @@ bool StopsRunning(pid_t pid) {
 class CommandTrialTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() /
-           ("rungs_command_" + std::to_string(::getpid()) + "_" + info->name());
-    fs::remove_all(dir_);
+    dir_ = testing::FreshDir();
     fs::create_directories(dir_ / "bin");
     auto space = space::Space::FromToml(ReadFile(RUNGS_SOURCE_DIR "/examples/toy_space.toml"),
                                         "examples/toy_space.toml");

@@ -1,9 +1,7 @@
 // rungs tune end to end, through the built binary as a user runs it: the
 // outputs, fastText loading best.bin, resume after kill -9, and bad input.
-#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 
 #include <chrono>
@@ -15,19 +13,24 @@
 
 #include <nlohmann/json.hpp>
 
-#include "cli/run_rungs_testing.h"
-#include "cli/sample_data_testing.h"
 #include "store/journal.h"
-#include "tune/finished_events_testing.h"
+#include "testing/files.h"
+#include "testing/finished_events.h"
+#include "testing/run_program.h"
+#include "testing/sample_data.h"
+#include "testing/spaces.h"
+#include "testing/temp_dir.h"
 
 namespace rungs::tune {
 namespace {
 
+using testing::FinishedDetails;
+using testing::ReadFile;
+using testing::RunProgram;
+using testing::RunRungs;
+using testing::WriteFile;
+
 namespace fs = std::filesystem;
-using cli::ReadWholeFile;
-using cli::RunProgram;
-using cli::RunRungs;
-using cli::WriteWholeFile;
 
 // A separable three-label corpus in fastText format.
 std::string Corpus(int lines, uint64_t seed) {
@@ -45,33 +48,14 @@ std::string Corpus(int lines, uint64_t seed) {
   return text;
 }
 
-constexpr const char* kSmallSpace = R"(
-[params.lr]
-type = "float"
-min = 0.05
-max = 1.0
-scale = "log"
-[params.dim]
-type = "int"
-min = 4
-max = 24
-[params.loss]
-type = "choice"
-choices = ["softmax", "ova"]
-)";
-
 class TuneCli : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::path(::testing::TempDir()) / ("rungs_tune_" + std::to_string(::getpid()) + "_" +
-                                              ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    WriteWholeFile(Path("train.txt"), Corpus(900, 1));
-    WriteWholeFile(Path("test.txt"), Corpus(300, 2));
-    WriteWholeFile(Path("space.toml"), kSmallSpace);
+    dir_ = testing::FreshDir();
+    WriteFile(Path("train.txt"), Corpus(900, 1));
+    WriteFile(Path("test.txt"), Corpus(300, 2));
+    WriteFile(Path("space.toml"), testing::kTinySpaceToml);
   }
-  void TearDown() override { fs::remove_all(dir_); }
   std::string Path(const std::string& name) const { return (dir_ / name).string(); }
 
   std::vector<std::string> TuneArgs(const std::string& out, int budget_epochs) const {
@@ -84,7 +68,7 @@ class TuneCli : public ::testing::Test {
 };
 
 TEST_F(TuneCli, WritesEveryOutputAndFastTextLoadsTheBestModel) {
-  cli::RunResult run = RunRungs(TuneArgs("out", 80));
+  testing::RunResult run = RunRungs(TuneArgs("out", 80));
   ASSERT_EQ(run.exit_code, 0) << run.err;
   for (const char* file : {"journal.sqlite", "best.bin", "best.toml", "best.json", "trials.csv", "report.html"}) {
     EXPECT_TRUE(fs::exists(Path("out/") + file)) << file;
@@ -94,19 +78,19 @@ TEST_F(TuneCli, WritesEveryOutputAndFastTextLoadsTheBestModel) {
   EXPECT_NE(run.out.find("\npreprocessing: none (text is used as it is)\n"), std::string::npos) << run.out;
 
   // fastText itself loads best.bin and predicts what rungs predicts.
-  cli::RunResult theirs = RunProgram("/usr/bin/fasttext", {"predict", Path("out/best.bin"), Path("test.txt")});
-  cli::RunResult ours = RunRungs({"predict", Path("out/best.bin"), Path("test.txt")});
+  testing::RunResult theirs = RunProgram("/usr/bin/fasttext", {"predict", Path("out/best.bin"), Path("test.txt")});
+  testing::RunResult ours = RunRungs({"predict", Path("out/best.bin"), Path("test.txt")});
   ASSERT_EQ(theirs.exit_code, 0) << theirs.err;
   ASSERT_EQ(ours.exit_code, 0) << ours.err;
   EXPECT_EQ(theirs.out, ours.out);
 
   // The corpus is separable: the search must find a good model.
-  nlohmann::json best = nlohmann::json::parse(ReadWholeFile(Path("out/best.json")));
+  nlohmann::json best = nlohmann::json::parse(ReadFile(Path("out/best.json")));
   EXPECT_GT(best["value"].get<double>(), 0.9);
   EXPECT_EQ(best["epochs"].get<int>(), 9);
 
   // Every job in trials.csv has an outcome and the budget held.
-  std::istringstream csv(ReadWholeFile(Path("out/trials.csv")));
+  std::istringstream csv(ReadFile(Path("out/trials.csv")));
   std::string line;
   std::getline(csv, line);
   int64_t epochs = 0;
@@ -126,11 +110,11 @@ TEST_F(TuneCli, WritesEveryOutputAndFastTextLoadsTheBestModel) {
 // flag, and what fastText 0.9.2 gets from it through `rungs normalize`; the
 // summary, best.json, best.toml and the report say so.
 TEST_F(TuneCli, BestModelCarriesItsNormalizationToRungsAndFastText) {
-  WriteWholeFile(Path("raw_train.txt"), cli::SampleRawFastTextLines(900, 5));
-  WriteWholeFile(Path("raw_test.txt"), cli::SampleRawFastTextLines(300, 6));
-  WriteWholeFile(Path("space.toml"),
-                 std::string(kSmallSpace) + "[params.normalize]\ntype = \"fixed\"\nvalue = true\n");
-  cli::RunResult run = RunRungs({"tune", "--train", Path("raw_train.txt"), "--test", Path("raw_test.txt"),
+  WriteFile(Path("raw_train.txt"), testing::SampleRawFastTextLines(900, 5));
+  WriteFile(Path("raw_test.txt"), testing::SampleRawFastTextLines(300, 6));
+  WriteFile(Path("space.toml"),
+                 std::string(testing::kTinySpaceToml) + "[params.normalize]\ntype = \"fixed\"\nvalue = true\n");
+  testing::RunResult run = RunRungs({"tune", "--train", Path("raw_train.txt"), "--test", Path("raw_test.txt"),
                                  "--space", Path("space.toml"), "--budget-epochs", "40", "--workers", "2",
                                  "--max-epochs", "9", "--out", Path("out"), "--quiet"});
   ASSERT_EQ(run.exit_code, 0) << run.err;
@@ -146,37 +130,37 @@ TEST_F(TuneCli, BestModelCarriesItsNormalizationToRungsAndFastText) {
   // rungs, from the raw file and without --normalize, and fastText, from the
   // normalized file, print the same N, P@1 and R@1.
   const std::string best = Path("out/best.bin");
-  cli::RunResult ours = RunRungs({"test", best, Path("raw_test.txt")});
+  testing::RunResult ours = RunRungs({"test", best, Path("raw_test.txt")});
   ASSERT_EQ(ours.exit_code, 0) << ours.err;
-  cli::RunResult clean = RunRungs({"normalize", Path("raw_test.txt")});
+  testing::RunResult clean = RunRungs({"normalize", Path("raw_test.txt")});
   ASSERT_EQ(clean.exit_code, 0) << clean.err;
-  WriteWholeFile(Path("clean_test.txt"), clean.out);
-  cli::RunResult theirs = RunProgram("/usr/bin/fasttext", {"test", best, Path("clean_test.txt")});
+  WriteFile(Path("clean_test.txt"), clean.out);
+  testing::RunResult theirs = RunProgram("/usr/bin/fasttext", {"test", best, Path("clean_test.txt")});
   ASSERT_EQ(theirs.exit_code, 0) << theirs.err;
   EXPECT_EQ(ours.out, theirs.out);
   EXPECT_NE(RunProgram("/usr/bin/fasttext", {"test", best, Path("raw_test.txt")}).out, theirs.out)
       << "normalization must matter here";
   // fastText prints three digits; its Python binding gives the exact P@1,
   // which the tune printed to four decimals.
-  WriteWholeFile(Path("p1.py"), "import sys, fasttext\n"
+  WriteFile(Path("p1.py"), "import sys, fasttext\n"
                                 "n, p, r = fasttext.load_model(sys.argv[1]).test(sys.argv[2])\n"
                                 "print(repr(p))\n");
-  cli::RunResult exact = RunProgram("/usr/bin/python3", {Path("p1.py"), best, Path("clean_test.txt")});
+  testing::RunResult exact = RunProgram("/usr/bin/python3", {Path("p1.py"), best, Path("clean_test.txt")});
   ASSERT_EQ(exact.exit_code, 0) << exact.err;
   EXPECT_NEAR(std::stod(exact.out), printed, 0.00005) << exact.out;
   char p1[32];
   std::snprintf(p1, sizeof p1, "P@1\t%.3g\n", std::stod(exact.out));
   EXPECT_NE(theirs.out.find(p1), std::string::npos) << theirs.out;
 
-  nlohmann::json best_json = nlohmann::json::parse(ReadWholeFile(Path("out/best.json")));
+  nlohmann::json best_json = nlohmann::json::parse(ReadFile(Path("out/best.json")));
   EXPECT_EQ(best_json["preprocessing"]["name"], "normalize");
   EXPECT_NE(best_json["preprocessing"]["description"].get<std::string>().find("rungs normalize < in > out"),
             std::string::npos);
-  EXPECT_NE(ReadWholeFile(Path("out/best.toml")).find("\npreprocessing = \"normalize\"\n"), std::string::npos);
-  EXPECT_NE(ReadWholeFile(Path("out/report.html")).find("punctuation split off"), std::string::npos);
+  EXPECT_NE(ReadFile(Path("out/best.toml")).find("\npreprocessing = \"normalize\"\n"), std::string::npos);
+  EXPECT_NE(ReadFile(Path("out/report.html")).find("punctuation split off"), std::string::npos);
 
   // The JSON summary (here of a resumed, finished run) names it too.
-  cli::RunResult resumed = RunRungs({"tune", "--resume", Path("out"), "--json"});
+  testing::RunResult resumed = RunRungs({"tune", "--resume", Path("out"), "--json"});
   ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
   const std::string last = resumed.out.substr(resumed.out.rfind('\n', resumed.out.size() - 2) + 1);
   EXPECT_EQ(nlohmann::json::parse(last)["preprocessing"], "normalize") << last;
@@ -185,50 +169,47 @@ TEST_F(TuneCli, BestModelCarriesItsNormalizationToRungsAndFastText) {
 TEST_F(TuneCli, EveryRunJournalsFinishedOnce) {
   ASSERT_EQ(RunRungs(TuneArgs("out", 20)).exit_code, 0);
   EXPECT_EQ(FinishedDetails(Path("out/journal.sqlite")).size(), 1u);
-  cli::RunResult resumed = RunRungs({"tune", "--resume", Path("out"), "--quiet"});
+  testing::RunResult resumed = RunRungs({"tune", "--resume", Path("out"), "--quiet"});
   ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
   EXPECT_EQ(FinishedDetails(Path("out/journal.sqlite")).size(), 2u) << "one per run";
 }
 
 TEST_F(TuneCli, ReportRebuiltFromTheJournalIsTheRunsOwn) {
-  cli::RunResult run = RunRungs(TuneArgs("out", 40));
+  testing::RunResult run = RunRungs(TuneArgs("out", 40));
   ASSERT_EQ(run.exit_code, 0) << run.err;
-  std::string report = ReadWholeFile(Path("out/report.html"));
+  std::string report = ReadFile(Path("out/report.html"));
   for (const char* line : {"test accuracy", "trials / jobs", "stopped because"}) {
     EXPECT_NE(report.find(line), std::string::npos) << line;
   }
   fs::remove(Path("out/report.html"));
-  cli::RunResult rebuilt = RunRungs({"report", Path("out")});
+  testing::RunResult rebuilt = RunRungs({"report", Path("out")});
   ASSERT_EQ(rebuilt.exit_code, 0) << rebuilt.err;
-  EXPECT_EQ(ReadWholeFile(Path("out/report.html")), report);
+  EXPECT_EQ(ReadFile(Path("out/report.html")), report);
 }
 
 TEST_F(TuneCli, ResumeSearchesTheJournaledSpaceNotTheEditedSpaceFile) {
   ASSERT_EQ(RunRungs(TuneArgs("out", 30)).exit_code, 0);
   // The user edits the space file after the run: the journal still holds
   // the space that was searched, and resuming must replay that one.
-  WriteWholeFile(Path("space.toml"), "[params.lr]\ntype = \"float\"\nmin = 0.5\nmax = 0.9\n");
-  cli::RunResult resumed = RunRungs({"tune", "--resume", Path("out"), "--quiet"});
+  WriteFile(Path("space.toml"), "[params.lr]\ntype = \"float\"\nmin = 0.5\nmax = 0.9\n");
+  testing::RunResult resumed = RunRungs({"tune", "--resume", Path("out"), "--quiet"});
   EXPECT_EQ(resumed.exit_code, 0) << resumed.err;
   EXPECT_NE(resumed.out.find("best validation accuracy"), std::string::npos) << resumed.out;
 }
 
 TEST_F(TuneCli, RefusesAnOutputFolderThatHoldsAnotherExperiment) {
   ASSERT_EQ(RunRungs(TuneArgs("out", 10)).exit_code, 0);
-  cli::RunResult again = RunRungs(TuneArgs("out", 10));
+  testing::RunResult again = RunRungs(TuneArgs("out", 10));
   EXPECT_EQ(again.exit_code, 1);
   EXPECT_NE(again.err.find("holds another experiment"), std::string::npos) << again.err;
   EXPECT_NE(again.err.find("--resume"), std::string::npos) << again.err;
 }
 
 TEST_F(TuneCli, ResumesAfterKill9WithoutLosingOrDoublingResults) {
-  WriteWholeFile(Path("train.txt"), Corpus(6000, 3));
-  std::vector<std::string> args = TuneArgs("out", 300);
-  std::vector<char*> argv{const_cast<char*>(RUNGS_BINARY)};
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  ASSERT_EQ(posix_spawn(&pid, RUNGS_BINARY, nullptr, nullptr, argv.data(), environ), 0);
+  WriteFile(Path("train.txt"), Corpus(6000, 3));
+  pid_t pid = testing::StartProgram(RUNGS_BINARY, TuneArgs("out", 300), Path("stdout"),
+                                    Path("stderr"));
+  ASSERT_GT(pid, 0);
 
   // Kill it for real once some results are committed.
   uint64_t before = 0;
@@ -244,7 +225,7 @@ TEST_F(TuneCli, ResumesAfterKill9WithoutLosingOrDoublingResults) {
   ASSERT_TRUE(WIFSIGNALED(status)) << "the run ended before it could be killed";
   ASSERT_GE(before, 5u);
 
-  cli::RunResult resumed = RunRungs({"tune", "--resume", Path("out"), "--quiet"});
+  testing::RunResult resumed = RunRungs({"tune", "--resume", Path("out"), "--quiet"});
   ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
   auto journal = store::Journal::Open(Path("out/journal.sqlite"));
   ASSERT_TRUE(journal.ok()) << journal.message();
@@ -269,13 +250,13 @@ TEST_F(TuneCli, ResumesAfterKill9WithoutLosingOrDoublingResults) {
 
 TEST_F(TuneCli, TunesAnyTrainingProgramThroughCommand) {
   std::string source = RUNGS_SOURCE_DIR;
-  cli::RunResult run = RunRungs(
+  testing::RunResult run = RunRungs(
       {"tune", "--space", source + "/examples/toy_space.toml", "--out", Path("toy"), "--budget-epochs",
        "40", "--max-epochs", "9", "--workers", "2", "--quiet", "--command",
        "/usr/bin/python3 " + source + "/examples/toy_trainer.py --lr {lr} --l2 {l2} --lr-scale {lr_scale} "
        "--epochs-from {epochs_from} --epochs-to {epochs_to} --workdir {workdir} --seed {seed}"});
   ASSERT_EQ(run.exit_code, 0) << run.err;
-  nlohmann::json best = nlohmann::json::parse(ReadWholeFile(Path("toy/best.json")));
+  nlohmann::json best = nlohmann::json::parse(ReadFile(Path("toy/best.json")));
   EXPECT_EQ(best["metric"], "value");
   EXPECT_GT(best["value"].get<double>(), 0.5);  // the toy data is learnable
   EXPECT_TRUE(fs::exists(Path("toy/report.html")));
@@ -292,9 +273,9 @@ TEST_F(TuneCli, NamedDatasetIsReadFromTheDataFolder) {
     csv += std::string("\"") + label + "\",\"" + (i % 2 ? "orbit" : "engine") + std::to_string(rng() % 9) +
            " words " + (i % 2 ? "rocket" : "wheel") + "\"\n";
   }
-  WriteWholeFile(Path("data/20newsgroups/train.csv"), csv);
-  WriteWholeFile(Path("data/20newsgroups/test.csv"), csv);
-  cli::RunResult run = RunRungs({"tune", "--dataset", "20newsgroups", "--data-dir", Path("data"),
+  WriteFile(Path("data/20newsgroups/train.csv"), csv);
+  WriteFile(Path("data/20newsgroups/test.csv"), csv);
+  testing::RunResult run = RunRungs({"tune", "--dataset", "20newsgroups", "--data-dir", Path("data"),
                                  "--space", Path("space.toml"), "--budget-epochs", "20", "--max-epochs",
                                  "3", "--out", Path("named"), "--quiet"});
   ASSERT_EQ(run.exit_code, 0) << run.err;
@@ -305,22 +286,15 @@ TEST_F(TuneCli, TrainingDataByUrlIsDownloadedOnce) {
   // A local HTTP server (no network here) serving the training file.
   int port = 20000 + ::getpid() % 20000;
   std::string port_text = std::to_string(port);
-  std::vector<char*> argv{const_cast<char*>("/usr/bin/python3"), const_cast<char*>("-m"),
-                          const_cast<char*>("http.server"), port_text.data(),
-                          const_cast<char*>("--bind"), const_cast<char*>("127.0.0.1"),
-                          const_cast<char*>("--directory"), nullptr, nullptr};
-  std::string served = dir_.string();
-  argv[7] = served.data();
-  posix_spawn_file_actions_t quiet;
-  posix_spawn_file_actions_init(&quiet);
-  posix_spawn_file_actions_addopen(&quiet, 2, "/dev/null", O_WRONLY, 0);
-  pid_t server = 0;
-  ASSERT_EQ(posix_spawn(&server, argv[0], &quiet, nullptr, argv.data(), environ), 0);
-  posix_spawn_file_actions_destroy(&quiet);
+  pid_t server = testing::StartProgram(
+      "/usr/bin/python3",
+      {"-m", "http.server", port_text, "--bind", "127.0.0.1", "--directory", dir_.string()},
+      "/dev/null", "/dev/null");
+  ASSERT_GT(server, 0);
   std::string url = "http://127.0.0.1:" + port_text + "/train.txt";
   std::string cache = Path("cache");
   ::setenv("XDG_CACHE_HOME", cache.c_str(), 1);
-  cli::RunResult run;
+  testing::RunResult run;
   for (int attempt = 0; attempt < 50; ++attempt) {  // until the server listens
     run = RunRungs({"tune", "--train", url, "--space", Path("space.toml"), "--budget-epochs", "10",
                     "--max-epochs", "3", "--out", Path("url" + std::to_string(attempt)), "--quiet"});
@@ -341,8 +315,8 @@ struct BadCase {
 };
 
 TEST_F(TuneCli, BadInputFailsBeforeAnyWorkWithAClearMessage) {
-  WriteWholeFile(Path("unknown_key.toml"), "train = \"x\"\nbudget-epoch = 3\n");
-  WriteWholeFile(Path("bad_space.toml"), "[params.dropout]\ntype = \"float\"\nmin = 0.0\nmax = 0.5\n");
+  WriteFile(Path("unknown_key.toml"), "train = \"x\"\nbudget-epoch = 3\n");
+  WriteFile(Path("bad_space.toml"), "[params.dropout]\ntype = \"float\"\nmin = 0.0\nmax = 0.5\n");
   std::vector<BadCase> cases = {
       {"unknown flag", {"--budget-epoch", "3"}, "--budget-epoch"},
       {"unknown key", {Path("unknown_key.toml")}, "unknown key 'budget-epoch'"},
@@ -356,7 +330,7 @@ TEST_F(TuneCli, BadInputFailsBeforeAnyWorkWithAClearMessage) {
     std::vector<std::string> args = {"tune", "--train", Path("train.txt"), "--budget-epochs", "20",
                                      "--out", Path("bad_out"), "--quiet"};
     args.insert(args.end(), c.extra.begin(), c.extra.end());
-    cli::RunResult run = RunRungs(args);
+    testing::RunResult run = RunRungs(args);
     EXPECT_FALSE(run.signalled) << c.name;
     EXPECT_NE(run.exit_code, 0) << c.name;
     EXPECT_NE(run.err.find(c.message), std::string::npos) << c.name << ": " << run.err;

@@ -7,15 +7,15 @@
 #include <fstream>
 #include <sstream>
 
+#include "testing/files.h"
+#include "testing/temp_dir.h"
 #include "tune/tune_options.h"
 
 namespace rungs::tune {
 namespace {
 
 std::string WriteToml(const std::string& text) {
-  auto path = std::filesystem::temp_directory_path() / ("rungs_spec_" + std::to_string(::getpid()) + ".toml");
-  std::ofstream(path) << text;
-  return path.string();
+  return testing::WriteFile(testing::FreshDir() / "spec.toml", text);
 }
 
 TEST(TuneSpec, ReadsKeysNamedLikeTheFlags) {

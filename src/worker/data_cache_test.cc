@@ -3,7 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "worker/worker_testing.h"
+#include "testing/worker_jobs.h"
 
 namespace rungs::worker {
 namespace {

@@ -7,16 +7,17 @@
 
 #include "space/space.h"
 #include "trial/classifier_trial.h"
-#include "worker/worker_testing.h"
+#include "testing/worker_jobs.h"
 
 namespace rungs::worker {
 namespace {
 
-using nlohmann::json;
-using ::testing::HasSubstr;
 using testing::CorpusDir;
 using testing::Envelope;
 using testing::Request;
+
+using nlohmann::json;
+using ::testing::HasSubstr;
 
 class JobRunnerTest : public ::testing::Test {
  protected:

@@ -10,7 +10,7 @@
 #include <mutex>
 #include <thread>
 
-#include "worker/worker_testing.h"
+#include "testing/worker_jobs.h"
 
 namespace rungs::worker {
 namespace {

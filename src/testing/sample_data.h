@@ -1,6 +1,6 @@
 // Test helper: small labelled data in fastText's line format, generated from
 // a seed, learnable (each label has its own words) but not trivially (words
-// are shared too, some carry latin-1 bytes). For tests only.
+// are shared too, some carry latin-1 bytes).
 #pragma once
 
 #include <cstdint>
@@ -8,7 +8,7 @@
 #include <random>
 #include <string>
 
-namespace rungs::cli {
+namespace rungs::testing {
 
 inline std::string SampleFastTextLines(int lines, uint32_t seed) {
   std::mt19937 rng(seed);
@@ -71,4 +71,4 @@ inline std::string SampleRawFastTextLines(int lines, uint32_t seed) {
   return text;
 }
 
-}  // namespace rungs::cli
+}  // namespace rungs::testing

@@ -1,4 +1,5 @@
-#include "trial/child_process.h"
+#include "proc/child_process.h"
+#include "testing/temp_dir.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -6,7 +7,7 @@
 #include <fstream>
 #include <unistd.h>
 
-namespace rungs::trial {
+namespace rungs::proc {
 namespace {
 
 namespace fs = std::filesystem;
@@ -15,12 +16,8 @@ using ::testing::ElementsAre;
 class ChildProcessTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() /
-           ("rungs_child_" + std::to_string(::getpid()) + "_" + info->name());
-    fs::create_directories(dir_);
+    dir_ = testing::FreshDir();
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   std::unique_ptr<ChildProcess> Start(const std::string& shell_code) {
     auto child = ChildProcess::Spawn({"/bin/sh", "-c", shell_code}, dir_ / "err");
@@ -167,13 +164,12 @@ TEST_F(ChildProcessTest, SendNeedsAStdinPipe) {
 }
 
 TEST(FileTail, KeepsWholeLinesFromTheEnd) {
-  fs::path path = fs::temp_directory_path() / ("rungs_tail_" + std::to_string(::getpid()));
+  fs::path path = testing::FreshDir() / "tail";
   std::ofstream(path) << "first line\nsecond line\nthird\n\n";
   EXPECT_EQ(FileTail(path, 1000), "first line\nsecond line\nthird");
   EXPECT_EQ(FileTail(path, 15), "third");  // the cut end of the second line is dropped
   EXPECT_EQ(FileTail(path.string() + ".none", 100), "");
-  fs::remove(path);
 }
 
 }  // namespace
-}  // namespace rungs::trial
+}  // namespace rungs::proc

@@ -24,7 +24,7 @@
 
 #include "base/status.h"
 
-namespace rungs::trial {
+namespace rungs::proc {
 
 // How a program ended.
 struct ExitStatus {
@@ -116,4 +116,4 @@ class ChildProcess {
 // a line when it was cut), without trailing blank space; "" when unreadable.
 std::string FileTail(const std::filesystem::path& path, size_t max_bytes);
 
-}  // namespace rungs::trial
+}  // namespace rungs::proc

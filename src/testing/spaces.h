@@ -1,17 +1,20 @@
-// Spaces and helpers shared by the space tests.
+// Test helper: the search spaces tests share. The product's own spaces live
+// with their users (the classifier's default in trial/classifier_space.cc,
+// the simulation's in exec/simulation_space.cc); these are for tests only.
 #pragma once
 
 #include <cmath>
 #include <string>
+#include <utility>
 
 #include <gtest/gtest.h>
 
 #include "space/space.h"
 
-namespace rungs::space {
+namespace rungs::testing {
 
 // The fastText-style space of doc/space.md, plus a few more parameters.
-inline constexpr char kFastTextToml[] = R"(
+inline constexpr char kFastTextSpaceToml[] = R"(
 constraints = ["maxn >= minn"]
 
 [params.lr]
@@ -72,14 +75,35 @@ type = "fixed"
 value = 100
 )";
 
-inline Space MustParse(const std::string& toml) {
-  Result<Space> space = Space::FromToml(toml, "test.toml");
+// Three parameters that train in moments: for end-to-end runs of the binary.
+inline constexpr char kTinySpaceToml[] = R"(
+[params.lr]
+type = "float"
+min = 0.05
+max = 1.0
+scale = "log"
+[params.dim]
+type = "int"
+min = 4
+max = 24
+[params.loss]
+type = "choice"
+choices = ["softmax", "ova"]
+)";
+
+// `toml` parsed; fails the test when it does not parse.
+inline space::Space MustParse(const std::string& toml) {
+  Result<space::Space> space = space::Space::FromToml(toml, "test.toml");
   EXPECT_TRUE(space.ok()) << space.message();
   return std::move(space).value();
 }
 
+// kFastTextSpaceToml as a Space: floats (log-scale too), ints, choices,
+// parameters active only under a condition, and a constraint.
+inline space::Space FastTextSpace() { return MustParse(kFastTextSpaceToml); }
+
 // Equal configurations, NaN (inactive) matching NaN.
-inline bool SameConfig(const Config& a, const Config& b) {
+inline bool SameConfig(const space::Config& a, const space::Config& b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i) {
     if (std::isnan(a[i]) != std::isnan(b[i])) return false;
@@ -88,4 +112,4 @@ inline bool SameConfig(const Config& a, const Config& b) {
   return true;
 }
 
-}  // namespace rungs::space
+}  // namespace rungs::testing

@@ -1,14 +1,12 @@
-// Test helpers for the classifier core: a synthetic labelled corpus written
-// both into a Corpus (in memory) and into a fastText-format file, a scratch
-// directory, and running external tools (/usr/bin/fasttext, python3).
-// For tests only.
+// Test helper for the classifier core: a synthetic labelled corpus written
+// both into a Corpus (in memory) and into a fastText-format file, and bitwise
+// comparison of matrices.
 #pragma once
 
 #include <gtest/gtest.h>
 
 #include <array>
 #include <cstring>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -21,16 +19,16 @@
 #include "text/lazy_matrix.h"
 #include "text/matrix.h"
 
-namespace rungs::text::testing {
+namespace rungs::testing {
 
 // Same shape and the same bits in every element.
-inline bool SameBits(const Matrix& a, const Matrix& b) {
+inline bool SameBits(const text::Matrix& a, const text::Matrix& b) {
   return a.rows() == b.rows() && a.cols() == b.cols() &&
          std::memcmp(a.data(), b.data(), static_cast<size_t>(a.bytes())) == 0;
 }
 
 // Same shape, the same rows present, and the same bits in every present row.
-inline bool SameBits(const LazyMatrix& a, const LazyMatrix& b) {
+inline bool SameBits(const text::LazyMatrix& a, const text::LazyMatrix& b) {
   if (a.rows() != b.rows() || a.cols() != b.cols()) return false;
   for (int64_t i = 0; i < a.rows(); ++i) {
     const float* x = a.RowIfPresent(i);
@@ -76,8 +74,8 @@ inline std::vector<SyntheticExample> MakeExamples(int n, int nlabels, uint32_t s
   return out;
 }
 
-inline std::shared_ptr<Corpus> BuildCorpus(const std::vector<SyntheticExample>& examples) {
-  Corpus::Builder builder;
+inline std::shared_ptr<text::Corpus> BuildCorpus(const std::vector<SyntheticExample>& examples) {
+  text::Corpus::Builder builder;
   for (const SyntheticExample& e : examples) {
     std::vector<std::string_view> labels(e.labels.begin(), e.labels.end());
     std::vector<std::string_view> words(e.words.begin(), e.words.end());
@@ -101,31 +99,7 @@ inline void WriteFastTextFile(const std::vector<SyntheticExample>& examples,
   }
 }
 
-// A fresh directory for one test.
-inline std::string ScratchDir() {
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) /
-                              ("textcore_" + std::string(info->test_suite_name()) + "_" + info->name());
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir.string();
-}
-
-// Runs a shell command; returns its stdout and sets `status` to its exit code.
-inline std::string RunCommand(const std::string& command, int& status) {
-  std::string output;
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) {
-    status = -1;
-    return output;
-  }
-  std::array<char, 4096> buffer;
-  size_t n;
-  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) output.append(buffer.data(), n);
-  status = pclose(pipe);
-  return output;
-}
-
+// The fastText peer (/usr/bin/fasttext) is installed.
 inline bool HaveFastText() { return std::filesystem::exists("/usr/bin/fasttext"); }
 
-}  // namespace rungs::text::testing
+}  // namespace rungs::testing

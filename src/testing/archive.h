@@ -1,6 +1,5 @@
 // Test helper: writes a tar archive (plain or gzip-compressed) of the given
-// files with libarchive, and scratch folders under the test's temporary directory.
-// For tests only.
+// files with libarchive.
 #pragma once
 
 #include <archive.h>
@@ -8,13 +7,11 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <utility>
 #include <vector>
 
-namespace rungs::fetch {
+namespace rungs::testing {
 
 using ArchiveEntries = std::vector<std::pair<std::string, std::string>>;  // path, bytes
 
@@ -48,20 +45,4 @@ inline void WriteTar(const std::filesystem::path& path, const ArchiveEntries& en
   WriteArchive(path, entries, false);
 }
 
-// A fresh, empty folder named for the running test.
-inline std::filesystem::path FreshTestDir(const std::string& tag) {
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) /
-                              ("rungs_fetch_" + std::string(info->test_suite_name()) + "_" +
-                               info->name() + "_" + tag);
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir;
-}
-
-inline std::string ReadWhole(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-}  // namespace rungs::fetch
+}  // namespace rungs::testing

@@ -1,7 +1,7 @@
 // Signs a request with aws4, an independent SigV4 implementation, and
 // prints the Authorization header it computes, for the signing tests.
 //
-//   node src/aws/aws4_verify.js request.json
+//   node src/testing/aws4_verify.js request.json
 //
 // request.json: {"method", "path" (as sent, query included), "headers" (every
 // header to sign, Host and X-Amz-Date among them), "body", "service",

@@ -1,5 +1,5 @@
-// ToyScheduler: a small deterministic successive-halving scheduler for the
-// driver's tests, so they do not depend on the real schedulers' tuning.
+// Test helper: ToyScheduler, a small deterministic successive-halving
+// scheduler for the driver's tests, so they do not depend on the real schedulers' tuning.
 // Three rungs (1, 2, 4 epochs), top half promoted, `max_trials` trials,
 // new configurations random in [0,1]^2 or, once evolution is on, the best
 // configuration nudged. It counts reports per job, so tests can check that
@@ -14,7 +14,7 @@
 
 #include "sched/scheduler.h"
 
-namespace rungs::driver::testing {
+namespace rungs::testing {
 
 class ToyScheduler : public sched::Scheduler {
  public:
@@ -122,4 +122,4 @@ class ToyScheduler : public sched::Scheduler {
   std::map<uint64_t, int> reports_;
 };
 
-}  // namespace rungs::driver::testing
+}  // namespace rungs::testing

@@ -3,8 +3,6 @@
 // them back when destroyed. Not thread-safe (the environment is global).
 #pragma once
 
-#include <unistd.h>
-
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -12,7 +10,9 @@
 #include <optional>
 #include <string>
 
-namespace rungs::aws {
+#include "testing/temp_dir.h"
+
+namespace rungs::testing {
 
 class ScopedAwsEnv {
  public:
@@ -22,8 +22,7 @@ class ScopedAwsEnv {
       saved_[name] = value == nullptr ? std::nullopt : std::optional<std::string>(value);
       unsetenv(name);
     }
-    home_ = std::filesystem::temp_directory_path() /
-            ("rungs-aws-home-" + std::to_string(getpid()) + "-" + std::to_string(next_++));
+    home_ = ProcessDir() / ("aws_home_" + std::to_string(next_++));
     std::filesystem::remove_all(home_);
     std::filesystem::create_directories(home_ / ".aws");
     Set("HOME", home_.string());
@@ -63,4 +62,4 @@ class ScopedAwsEnv {
   std::filesystem::path home_;
 };
 
-}  // namespace rungs::aws
+}  // namespace rungs::testing

@@ -1,4 +1,4 @@
-#include "trial/child_process.h"
+#include "proc/child_process.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -20,7 +20,7 @@
 
 extern char** environ;
 
-namespace rungs::trial {
+namespace rungs::proc {
 namespace {
 
 std::string ErrnoText(int err) { return std::system_category().message(err); }
@@ -331,4 +331,4 @@ std::string FileTail(const std::filesystem::path& path, size_t max_bytes) {
   return text;
 }
 
-}  // namespace rungs::trial
+}  // namespace rungs::proc

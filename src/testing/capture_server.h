@@ -1,6 +1,6 @@
 // Test helper: an HTTP server on 127.0.0.1 (a free port) that records every
 // request as it arrived (method, raw target, headers, body) and answers
-// through a handler the test gives. For tests only.
+// through a handler the test gives.
 #pragma once
 
 #include <httplib.h>
@@ -12,7 +12,7 @@
 #include <thread>
 #include <vector>
 
-namespace rungs::aws {
+namespace rungs::testing {
 
 struct CapturedRequest {
   std::string method;
@@ -83,4 +83,4 @@ class CaptureServer {
   std::vector<CapturedRequest> requests_;  // Guarded by mutex_.
 };
 
-}  // namespace rungs::aws
+}  // namespace rungs::testing

@@ -1,10 +1,9 @@
 // Test helper: the Authorization header aws4 (an independent SigV4 signer
-// from npm, run by src/aws/aws4_verify.js) gives a request libcurl sent, so
+// from npm, run by src/testing/aws4_verify.js) gives a request libcurl sent, so
 // a test can check rungs' signing against it.
 #pragma once
 
 #include <strings.h>
-#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -14,10 +13,11 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "aws/capture_server_testing.h"
 #include "aws/credentials.h"
+#include "testing/capture_server.h"
+#include "testing/temp_dir.h"
 
-namespace rungs::aws {
+namespace rungs::testing {
 
 // Headers libcurl adds by itself and leaves unsigned, by design.
 inline bool AddedUnsignedByCurl(const std::string& name) {
@@ -30,7 +30,7 @@ inline bool AddedUnsignedByCurl(const std::string& name) {
 
 // aws4's Authorization for the captured request.
 inline std::string Aws4Authorization(const CapturedRequest& sent, const std::string& service,
-                                     const std::string& region, const Credentials& c) {
+                                     const std::string& region, const aws::Credentials& c) {
   nlohmann::json headers = nlohmann::json::object();
   for (const auto& [name, value] : sent.headers) {
     if (!AddedUnsignedByCurl(name)) headers[name] = value;
@@ -42,11 +42,10 @@ inline std::string Aws4Authorization(const CapturedRequest& sent, const std::str
                             {"headers", headers},    {"body", sent.body},
                             {"service", service},    {"region", region},
                             {"credentials", credentials}};
-  std::filesystem::path file = std::filesystem::temp_directory_path() /
-                               ("rungs-aws4-" + std::to_string(getpid()) + ".json");
+  std::filesystem::path file = TestPath("aws4_request.json");
   std::ofstream(file) << request.dump();
   std::string command =
-      "/usr/bin/node " RUNGS_SOURCE_DIR "/src/aws/aws4_verify.js " + file.string();
+      "/usr/bin/node " RUNGS_SOURCE_DIR "/src/testing/aws4_verify.js " + file.string();
   std::FILE* pipe = popen(command.c_str(), "r");
   std::string output;
   char block[512];
@@ -58,4 +57,4 @@ inline std::string Aws4Authorization(const CapturedRequest& sent, const std::str
   return output;
 }
 
-}  // namespace rungs::aws
+}  // namespace rungs::testing

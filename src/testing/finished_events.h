@@ -1,5 +1,5 @@
 // Test helper: the details of a journal's `finished` events, in order
-// (doc/journal.md), read through the journal's own reader. For tests only.
+// (doc/journal.md), read through the journal's own reader.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -9,7 +9,7 @@
 
 #include "store/journal.h"
 
-namespace rungs::tune {
+namespace rungs::testing {
 
 inline std::vector<std::string> FinishedDetails(const std::string& journal_path) {
   std::vector<std::string> details;
@@ -26,4 +26,4 @@ inline std::vector<std::string> FinishedDetails(const std::string& journal_path)
   return details;
 }
 
-}  // namespace rungs::tune
+}  // namespace rungs::testing

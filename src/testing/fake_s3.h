@@ -10,9 +10,9 @@
 #include <mutex>
 #include <string>
 
-#include "aws/capture_server_testing.h"
+#include "testing/capture_server.h"
 
-namespace rungs::aws {
+namespace rungs::testing {
 
 class FakeS3 {
  public:
@@ -84,4 +84,4 @@ class FakeS3 {
   CaptureServer server_;  // Last: destroyed (stopped) before what it uses.
 };
 
-}  // namespace rungs::aws
+}  // namespace rungs::testing

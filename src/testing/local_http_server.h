@@ -1,7 +1,7 @@
 // Test helper: a tiny HTTP/1.1 server on 127.0.0.1 (a free port) serving
 // canned responses from a thread, one connection at a time, each closed
 // after its response. Routes can answer with any status, redirect, send a
-// short body, or stall. For tests only; routes are set before Start.
+// short body, or stall. Routes are set before Start.
 #pragma once
 
 #include <arpa/inet.h>
@@ -17,7 +17,7 @@
 #include <string>
 #include <thread>
 
-namespace rungs::fetch {
+namespace rungs::testing {
 
 struct CannedResponse {
   int status = 200;
@@ -144,4 +144,4 @@ class LocalHttpServer {
   std::atomic<int> requests_{0};
 };
 
-}  // namespace rungs::fetch
+}  // namespace rungs::testing

@@ -1,8 +1,6 @@
-// Test helpers for the worker: a small labelled corpus on disk and job
-// requests for it. For tests only.
+// Test helper for the worker: a small labelled corpus on disk and job
+// requests for it.
 #pragma once
-
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -10,20 +8,20 @@
 
 #include <nlohmann/json.hpp>
 
-#include "cli/sample_data_testing.h"
 #include "job/envelope.h"
 #include "job/job_json.h"
+#include "testing/sample_data.h"
+#include "testing/temp_dir.h"
 
-namespace rungs::worker::testing {
+namespace rungs::testing {
 
 // A learnable three-label corpus in fastText format, in its own folder.
 class CorpusDir {
  public:
   explicit CorpusDir(const std::string& name, int lines = 600) {
-    dir_ = std::filesystem::temp_directory_path() /
-           (name + "_" + std::to_string(::getpid()));
+    dir_ = ProcessDir() / name;
     std::filesystem::create_directories(dir_);
-    std::ofstream(dir_ / "train.txt") << cli::SampleFastTextLines(lines, 7);
+    std::ofstream(dir_ / "train.txt") << testing::SampleFastTextLines(lines, 7);
   }
   ~CorpusDir() { std::filesystem::remove_all(dir_); }
 
@@ -54,4 +52,4 @@ inline job::JobEnvelope Envelope(const std::string& train) {
 
 inline std::string Request(const job::JobEnvelope& e) { return job::EnvelopeToJson(e).dump(); }
 
-}  // namespace rungs::worker::testing
+}  // namespace rungs::testing
