@@ -7,7 +7,9 @@
 #include <sys/wait.h>
 
 #include <chrono>
+#include <algorithm>
 #include <filesystem>
+#include <map>
 #include <random>
 #include <set>
 #include <sstream>
@@ -267,6 +269,173 @@ TEST_F(TuneCli, ResumesAfterKill9WithoutLosingOrDoublingResults) {
   EXPECT_NE(resumed.out.find("best validation accuracy"), std::string::npos) << resumed.out;
 }
 
+// The rows of trials.csv after its header, as cells (quoted fields unquoted;
+// no field of these runs holds a line break).
+std::vector<std::vector<std::string>> CsvRows(const std::string& text) {
+  std::vector<std::vector<std::string>> rows;
+  std::istringstream csv(text);
+  std::string line;
+  std::getline(csv, line);
+  while (std::getline(csv, line)) {
+    std::vector<std::string> cells(1);
+    bool quoted = false;
+    for (size_t i = 0; i < line.size(); ++i) {
+      char c = line[i];
+      if (quoted && c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+        cells.back() += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = !quoted;
+      } else if (c == ',' && !quoted) {
+        cells.emplace_back();
+      } else {
+        cells.back() += c;
+      }
+    }
+    rows.push_back(cells);
+  }
+  return rows;
+}
+
+TEST_F(TuneCli, RefusesConfigurationsBeyondTheMemoryBudgetAndGoesOn) {
+  // Bigrams with 40M+ buckets need a 160 MB slot table; unigram jobs need
+  // little: a 160M budget runs these and refuses those.
+  WriteWholeFile(Path("space.toml"), std::string(kSmallSpace) + R"(
+[params.wordNgrams]
+type = "int"
+min = 1
+max = 2
+[params.bucket]
+type = "int"
+min = 40000000
+max = 50000000
+)");
+  std::vector<std::string> args = TuneArgs("out", 60);
+  for (const char* extra : {"--memory", "160M", "--checkpoint-memory-mb", "0"}) args.push_back(extra);
+  cli::RunResult run = RunRungs(args);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  int refused = 0, ok = 0;
+  const std::string csv = ReadWholeFile(Path("out/trials.csv"));
+  for (const auto& row : CsvRows(csv)) {
+    if (row.at(9) == "refused") {
+      ++refused;
+      EXPECT_NE(row.at(15).find("--memory 160.0 MB"), std::string::npos) << row.at(15);
+      EXPECT_EQ(row.at(11), "0");  // nothing trained
+    }
+    ok += row.at(9) == "ok";
+  }
+  EXPECT_GT(refused, 0) << csv;
+  EXPECT_GT(ok, 0) << csv;
+  EXPECT_NE(run.out.find(std::to_string(refused) + " jobs refused"), std::string::npos) << run.out;
+  EXPECT_TRUE(fs::exists(Path("out/best.bin")));
+  nlohmann::json best = nlohmann::json::parse(ReadWholeFile(Path("out/best.json")));
+  EXPECT_EQ(best["config"]["wordNgrams"], 1) << best.dump();
+  // Checkpoints went to disk (no memory for them) and are gone at the end.
+  EXPECT_FALSE(fs::exists(Path("out/checkpoints")));
+}
+
+TEST_F(TuneCli, SpilledCheckpointsResumeAfterKill9) {
+  WriteWholeFile(Path("train.txt"), Corpus(6000, 3));
+  std::vector<std::string> args = TuneArgs("out", 300);
+  args.push_back("--checkpoint-memory-mb");  // every paused trial goes to disk
+  args.push_back("0");
+  std::vector<char*> argv{const_cast<char*>(RUNGS_BINARY)};
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  ASSERT_EQ(posix_spawn(&pid, RUNGS_BINARY, nullptr, nullptr, argv.data(), environ), 0);
+  uint64_t before = 0;
+  for (int i = 0; i < 600 && before < 8; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    if (!fs::exists(Path("out/journal.sqlite"))) continue;
+    auto journal = store::Journal::Open(Path("out/journal.sqlite"));
+    if (journal.ok()) before = journal->Summary()->results;
+  }
+  ::kill(pid, SIGKILL);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "the run ended before it could be killed";
+  ASSERT_TRUE(fs::exists(Path("out/checkpoints")));
+  EXPECT_FALSE(fs::is_empty(Path("out/checkpoints")));
+
+  cli::RunResult resumed =
+      RunRungs({"tune", "--resume", Path("out"), "--quiet", "--keep-checkpoints"});
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  auto journal = store::Journal::Open(Path("out/journal.sqlite"));
+  ASSERT_TRUE(journal.ok()) << journal.message();
+  std::map<uint64_t, job::Job> jobs;
+  int64_t epochs = 0, promoted = 0;
+  Status read = journal->Replay([&](const store::JournalEntry& e) {
+    if (e.kind == store::JournalEntry::Kind::kJob) jobs[e.job.id] = e.job;
+    if (e.kind == store::JournalEntry::Kind::kResult && e.result.outcome == job::Outcome::kOk) {
+      const job::Job& j = jobs.at(e.result.job);
+      epochs += e.result.epochs_trained;
+      if (j.epochs_from == 0) return Status::Ok();
+      ++promoted;
+      // Resumed from its checkpoint (on disk), before and after the kill: never retrained.
+      EXPECT_EQ(e.result.epochs_trained, j.epochs_to - j.epochs_from) << "job " << j.id;
+    }
+    return Status::Ok();
+  });
+  ASSERT_TRUE(read.ok()) << read.message();
+  EXPECT_GT(promoted, 0);
+  EXPECT_LE(epochs, 300);
+  // --keep-checkpoints: still there.
+  EXPECT_FALSE(fs::is_empty(Path("out/checkpoints")));
+}
+
+// fastText's `test` output: "P@1\t0.953" -> 0.953.
+double FastTextPrecision(const std::string& out) {
+  size_t at = out.find("P@1");
+  return at == std::string::npos ? -1 : std::stod(out.substr(at + 4));
+}
+
+TEST_F(TuneCli, MaxModelSizeWritesAFtzThatFastTextLoads) {
+  WriteWholeFile(Path("space.toml"), std::string(kSmallSpace) + R"(
+[params.wordNgrams]
+type = "int"
+min = 2
+max = 3
+[params.bucket]
+type = "int"
+min = 10000
+max = 20000
+)");
+  std::vector<std::string> args = TuneArgs("out", 60);
+  args.push_back("--max-model-size");
+  args.push_back("64k");
+  cli::RunResult run = RunRungs(args);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  ASSERT_TRUE(fs::exists(Path("out/best.ftz")));
+  EXPECT_LE(fs::file_size(Path("out/best.ftz")), 64u * 1024);
+  EXPECT_NE(run.out.find("quantized: " + Path("out/best.ftz")), std::string::npos) << run.out;
+
+  cli::RunResult ftz = RunProgram("/usr/bin/fasttext", {"test", Path("out/best.ftz"), Path("test.txt")});
+  cli::RunResult bin = RunProgram("/usr/bin/fasttext", {"test", Path("out/best.bin"), Path("test.txt")});
+  ASSERT_EQ(ftz.exit_code, 0) << ftz.err;
+  ASSERT_EQ(bin.exit_code, 0) << bin.err;
+  EXPECT_GE(FastTextPrecision(ftz.out), FastTextPrecision(bin.out) - 0.01) << ftz.out << bin.out;
+  cli::RunResult predicted =
+      RunProgram("/usr/bin/fasttext", {"predict", Path("out/best.ftz"), Path("test.txt")});
+  ASSERT_EQ(predicted.exit_code, 0) << predicted.err;
+  EXPECT_EQ(std::count(predicted.out.begin(), predicted.out.end(), '\n'), 300);
+}
+
+TEST_F(TuneCli, ConfigurationsTooLargeEvenQuantizedAreRefused) {
+  std::vector<std::string> args = TuneArgs("out", 24);
+  args.push_back("--max-model-size");
+  args.push_back("1k");  // the dictionary alone is larger
+  cli::RunResult run = RunRungs(args);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const auto rows = CsvRows(ReadWholeFile(Path("out/trials.csv")));
+  ASSERT_FALSE(rows.empty());
+  for (const auto& row : rows) {
+    EXPECT_EQ(row.at(9), "refused");
+    EXPECT_NE(row.at(15).find("--max-model-size"), std::string::npos) << row.at(15);
+  }
+  EXPECT_NE(run.out.find("no trial finished"), std::string::npos) << run.out;
+}
+
 TEST_F(TuneCli, TunesAnyTrainingProgramThroughCommand) {
   std::string source = RUNGS_SOURCE_DIR;
   cli::RunResult run = RunRungs(
@@ -351,6 +520,9 @@ TEST_F(TuneCli, BadInputFailsBeforeAnyWorkWithAClearMessage) {
       {"budget", {"--budget-epochs", "1", "--min-epochs", "2"}, "too small for one bottom-rung job"},
       {"scheduler", {"--scheduler", "bayes"}, "bayes"},
       {"missing data", {"--train", Path("nope.txt")}, "nope.txt"},
+      {"memory size", {"--memory", "2X"}, "--memory must be a size such as 2G, 512M"},
+      {"memory below the data", {"--memory", "1k"}, "is smaller than the"},
+      {"model size", {"--max-model-size", "small"}, "--max-model-size must be a size"},
   };
   for (const BadCase& c : cases) {
     std::vector<std::string> args = {"tune", "--train", Path("train.txt"), "--budget-epochs", "20",
