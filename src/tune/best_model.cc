@@ -19,6 +19,8 @@ Result<text::Model> Retrain(const JournalView& view, const BestTrial& best,
                             const space::Space& space, trial::ClassifierData& data,
                             trial::TrialOptions options) {
   options.checkpoint_memory_bytes = int64_t{1} << 40;  // keep the one checkpoint this needs
+  options.checkpoint_dir.clear();  // the search's spilled files are not this trial's to replace
+  options.max_model_bytes = 0;     // the search checked the size already
   trial::ClassifierTrial trial(space, data, options);
   std::vector<const job::Job*> jobs;
   for (const JobRow& row : view.jobs) {

@@ -76,6 +76,29 @@ class TuneCli : public ::testing::Test {
   void TearDown() override { fs::remove_all(dir_); }
   std::string Path(const std::string& name) const { return (dir_ / name).string(); }
 
+  // Runs `rungs ARGS` (their --out is out/) and kills it with SIGKILL once
+  // `results` results are committed; returns how many were (0 when the run
+  // ended by itself first: a failure is recorded).
+  uint64_t KillOnceResultsAreCommitted(std::vector<std::string> args, uint64_t results) {
+    std::vector<char*> argv{const_cast<char*>(RUNGS_BINARY)};
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    pid_t pid = 0;
+    EXPECT_EQ(posix_spawn(&pid, RUNGS_BINARY, nullptr, nullptr, argv.data(), environ), 0);
+    uint64_t committed = 0;
+    for (int i = 0; i < 600 && committed < results; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      if (!fs::exists(Path("out/journal.sqlite"))) continue;
+      auto journal = store::Journal::Open(Path("out/journal.sqlite"));
+      if (journal.ok()) committed = journal->Summary()->results;
+    }
+    ::kill(pid, SIGKILL);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    EXPECT_TRUE(WIFSIGNALED(status)) << "the run ended before it could be killed";
+    return WIFSIGNALED(status) ? committed : 0;
+  }
+
   std::vector<std::string> TuneArgs(const std::string& out, int budget_epochs) const {
     return {"tune", "--train", Path("train.txt"), "--test", Path("test.txt"), "--space",
             Path("space.toml"), "--budget-epochs", std::to_string(budget_epochs), "--workers", "2",
@@ -225,25 +248,7 @@ TEST_F(TuneCli, RefusesAnOutputFolderThatHoldsAnotherExperiment) {
 
 TEST_F(TuneCli, ResumesAfterKill9WithoutLosingOrDoublingResults) {
   WriteWholeFile(Path("train.txt"), Corpus(6000, 3));
-  std::vector<std::string> args = TuneArgs("out", 300);
-  std::vector<char*> argv{const_cast<char*>(RUNGS_BINARY)};
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  ASSERT_EQ(posix_spawn(&pid, RUNGS_BINARY, nullptr, nullptr, argv.data(), environ), 0);
-
-  // Kill it for real once some results are committed.
-  uint64_t before = 0;
-  for (int i = 0; i < 600 && before < 5; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    if (!fs::exists(Path("out/journal.sqlite"))) continue;
-    auto journal = store::Journal::Open(Path("out/journal.sqlite"));
-    if (journal.ok()) before = journal->Summary()->results;
-  }
-  ::kill(pid, SIGKILL);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  ASSERT_TRUE(WIFSIGNALED(status)) << "the run ended before it could be killed";
+  const uint64_t before = KillOnceResultsAreCommitted(TuneArgs("out", 300), 5);
   ASSERT_GE(before, 5u);
 
   cli::RunResult resumed = RunRungs({"tune", "--resume", Path("out"), "--quiet"});
@@ -339,22 +344,7 @@ TEST_F(TuneCli, SpilledCheckpointsResumeAfterKill9) {
   std::vector<std::string> args = TuneArgs("out", 300);
   args.push_back("--checkpoint-memory-mb");  // every paused trial goes to disk
   args.push_back("0");
-  std::vector<char*> argv{const_cast<char*>(RUNGS_BINARY)};
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  ASSERT_EQ(posix_spawn(&pid, RUNGS_BINARY, nullptr, nullptr, argv.data(), environ), 0);
-  uint64_t before = 0;
-  for (int i = 0; i < 600 && before < 8; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    if (!fs::exists(Path("out/journal.sqlite"))) continue;
-    auto journal = store::Journal::Open(Path("out/journal.sqlite"));
-    if (journal.ok()) before = journal->Summary()->results;
-  }
-  ::kill(pid, SIGKILL);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  ASSERT_TRUE(WIFSIGNALED(status)) << "the run ended before it could be killed";
+  ASSERT_GE(KillOnceResultsAreCommitted(args, 8), 8u);
   ASSERT_TRUE(fs::exists(Path("out/checkpoints")));
   EXPECT_FALSE(fs::is_empty(Path("out/checkpoints")));
 
