@@ -105,6 +105,7 @@ void PrintSummary(const tune::TuneSummary& s, const tune::TuneSpec& spec, bool j
       j["ftz"] = {{"bytes", *s.ftz_bytes}};
       if (s.ftz_test_metric) j["ftz"]["test"] = *s.ftz_test_metric;
     }
+    if (!s.ftz_error.empty()) j["ftz_error"] = s.ftz_error;
     if (s.preprocessing) j["preprocessing"] = text::PreprocessingName(*s.preprocessing);
     if (s.lambda) j["cost"] = {{"gb_seconds", s.gb_seconds}, {"dollars", s.dollars}};
     std::printf("%s\n", j.dump().c_str());
@@ -132,6 +133,7 @@ void PrintSummary(const tune::TuneSummary& s, const tune::TuneSpec& spec, bool j
   if (s.preprocessing) {
     std::printf("preprocessing: %s\n", text::DescribePreprocessing(*s.preprocessing).c_str());
   }
+  if (!s.ftz_error.empty()) std::printf("best.ftz not written: %s\n", s.ftz_error.c_str());
   if (s.ftz_bytes) {
     std::printf("quantized: %s/best.ftz (%s)", s.out.c_str(), ByteSizeText(*s.ftz_bytes).c_str());
     if (s.ftz_test_metric) std::printf(", test %s %.4f", spec.metric.c_str(), *s.ftz_test_metric);

@@ -125,8 +125,11 @@ Result<BestModel> WriteBestModel(const TuneSpec& spec, const SearchPlan& plan,
   if (spec.quantize || !spec.max_model_size.empty()) {
     Result<QuantizedModel> quantized =
         WriteQuantized(spec, *model, *preprocessing, trainable, plan.metric);
-    if (!quantized.ok()) return quantized.error();
-    written.quantized = *quantized;
+    if (quantized.ok()) {
+      written.quantized = *quantized;
+    } else {
+      written.quantize_error = quantized.message();
+    }
   }
   return written;
 }

@@ -27,6 +27,7 @@ struct TuneSummary {
   // best.ftz, when this run wrote one (not in the journal: `rungs report` does not know it).
   std::optional<int64_t> ftz_bytes;
   std::optional<double> ftz_test_metric;
+  std::string ftz_error;  // why best.ftz was asked for and not written
   uint64_t trials = 0;
   uint64_t jobs = 0;
   uint64_t refused = 0;  // jobs refused for memory: see trials.csv for why

@@ -411,6 +411,18 @@ max = 20000
   EXPECT_EQ(std::count(predicted.out.begin(), predicted.out.end(), '\n'), 300);
 }
 
+TEST_F(TuneCli, AModelTooSmallToQuantizeSaysWhyAndKeepsTheRun) {
+  // About 120 words and no n-gram rows: fewer than the 256 rows a codebook needs.
+  std::vector<std::string> args = TuneArgs("out", 24);
+  args.push_back("--quantize");
+  cli::RunResult run = RunRungs(args);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.out.find("best.ftz not written: --quantize: "), std::string::npos) << run.out;
+  EXPECT_FALSE(fs::exists(Path("out/best.ftz")));
+  EXPECT_TRUE(fs::exists(Path("out/best.bin")));
+  EXPECT_NE(run.out.find("test accuracy"), std::string::npos) << run.out;
+}
+
 TEST_F(TuneCli, ConfigurationsTooLargeEvenQuantizedAreRefused) {
   std::vector<std::string> args = TuneArgs("out", 24);
   args.push_back("--max-model-size");

@@ -49,6 +49,7 @@ Result<TuneSummary> RunTune(const TuneSpec& given, const RunControl& control) {
     summary->ftz_bytes = best->quantized->bytes;
     summary->ftz_test_metric = best->quantized->test_metric;
   }
+  if (summary.ok()) summary->ftz_error = best->quantize_error;
   return summary;
 }
 
