@@ -9,6 +9,7 @@
 #include <memory>
 #include <unistd.h>
 
+#include "base/byte_size.h"
 #include "cli/command.h"
 #include "tune/experiment_dir.h"
 #include "tune/tune_options.h"
@@ -92,13 +93,19 @@ void AddOptionFlags(CLI::App* sub, TuneFlags& f) {
 void PrintSummary(const tune::TuneSummary& s, const tune::TuneSpec& spec, bool json) {
   if (json) {
     nlohmann::json j = {{"event", "finished"}, {"out", s.out}, {"trials", s.trials},
-                        {"jobs", s.jobs}, {"epochs", s.epochs}, {"seconds", s.seconds},
+                        {"jobs", s.jobs}, {"refused", s.refused}, {"epochs", s.epochs},
+                        {"seconds", s.seconds},
                         {"stopped_because", driver::StopReasonName(s.stopped_because)},
                         {"refit", s.refit}};
     if (s.best) {
       j["best"] = {{"trial", s.best->trial}, {"epochs", s.best->epochs}, {"valid", s.best->metric}};
     }
     if (s.test_metric) j["test"] = *s.test_metric;
+    if (s.ftz_bytes) {
+      j["ftz"] = {{"bytes", *s.ftz_bytes}};
+      if (s.ftz_test_metric) j["ftz"]["test"] = *s.ftz_test_metric;
+    }
+    if (!s.ftz_error.empty()) j["ftz_error"] = s.ftz_error;
     if (s.preprocessing) j["preprocessing"] = text::PreprocessingName(*s.preprocessing);
     if (s.lambda) j["cost"] = {{"gb_seconds", s.gb_seconds}, {"dollars", s.dollars}};
     std::printf("%s\n", j.dump().c_str());
@@ -109,6 +116,10 @@ void PrintSummary(const tune::TuneSummary& s, const tune::TuneSpec& spec, bool j
               static_cast<long long>(s.epochs), s.seconds,
               std::string(driver::StopReasonName(s.stopped_because)).c_str());
   if (s.lambda) std::printf("Lambda cost $%.4f (%.1f GB-s)\n", s.dollars, s.gb_seconds);
+  if (s.refused > 0) {
+    std::printf("%llu jobs refused: they would not fit the memory (why: %s/trials.csv)\n",
+                static_cast<unsigned long long>(s.refused), s.out.c_str());
+  }
   if (!s.best) {
     std::printf("no trial finished: see %s/trials.csv\n", s.out.c_str());
     return;
@@ -121,6 +132,12 @@ void PrintSummary(const tune::TuneSummary& s, const tune::TuneSpec& spec, bool j
   }
   if (s.preprocessing) {
     std::printf("preprocessing: %s\n", text::DescribePreprocessing(*s.preprocessing).c_str());
+  }
+  if (!s.ftz_error.empty()) std::printf("best.ftz not written: %s\n", s.ftz_error.c_str());
+  if (s.ftz_bytes) {
+    std::printf("quantized: %s/best.ftz (%s)", s.out.c_str(), ByteSizeText(*s.ftz_bytes).c_str());
+    if (s.ftz_test_metric) std::printf(", test %s %.4f", spec.metric.c_str(), *s.ftz_test_metric);
+    std::printf("\n");
   }
   std::printf("model:  %s/best.bin\nconfig: %s/best.toml\nreport: %s/report.html\n", s.out.c_str(),
               s.out.c_str(), s.out.c_str());

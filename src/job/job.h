@@ -31,7 +31,8 @@ struct Job {
   space::Config config;
 };
 
-enum class Outcome { kOk, kFailed, kDiverged, kTimeout };
+// kRefused: never started, as it would not fit the memory limits (exec/memory_gate.h).
+enum class Outcome { kOk, kFailed, kDiverged, kTimeout, kRefused };
 
 // What a job was billed for (Lambda): duration and the function's memory.
 // Both 0 when nothing is billed per job (local threads).

@@ -277,12 +277,14 @@ std::string_view OutcomeName(Outcome outcome) {
     case Outcome::kFailed: return "failed";
     case Outcome::kDiverged: return "diverged";
     case Outcome::kTimeout: return "timeout";
+    case Outcome::kRefused: return "refused";
   }
   return "unknown";
 }
 
 std::optional<Outcome> OutcomeFromName(std::string_view name) {
-  for (Outcome o : {Outcome::kOk, Outcome::kFailed, Outcome::kDiverged, Outcome::kTimeout}) {
+  for (Outcome o : {Outcome::kOk, Outcome::kFailed, Outcome::kDiverged, Outcome::kTimeout,
+                    Outcome::kRefused}) {
     if (OutcomeName(o) == name) return o;
   }
   return std::nullopt;

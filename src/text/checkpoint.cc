@@ -176,7 +176,10 @@ Status SaveCheckpoint(const Checkpoint& checkpoint, const std::string& path) {
   PutInputRows(out, model.input());
   PutMatrix(out, model.output());
   out.Put(kMagic);  // end marker: a file cut at a field boundary still fails
-  RUNGS_RETURN_IF_ERROR(out.Close());
+  if (Status closed = out.Close(); !closed.ok()) {
+    std::remove(temp.c_str());  // a partial file only takes the space a full disk lacks
+    return closed;
+  }
   if (std::rename(temp.c_str(), path.c_str()) != 0) {
     return Fail(path + ": cannot rename " + temp + " into place");
   }

@@ -1,43 +1,170 @@
 #include "trial/checkpoint_cache.h"
 
+#include <cstdio>
+#include <filesystem>
+#include <system_error>
+
+#include "text/checkpoint.h"
 #include "text/memory_estimate.h"
 
 namespace rungs::trial {
+namespace {
+
+namespace fs = std::filesystem;
+
+// "trial-12-epochs-9.ckpt" -> {12, 9}.
+bool ParseSpilledName(const std::string& name, uint32_t& trial, int& epochs) {
+  unsigned long long t = 0;
+  int e = 0, length = 0;
+  if (std::sscanf(name.c_str(), "trial-%llu-epochs-%d.ckpt%n", &t, &e, &length) != 2 ||
+      size_t(length) != name.size() || t > UINT32_MAX || e < 0) {
+    return false;
+  }
+  trial = uint32_t(t);
+  epochs = e;
+  return true;
+}
+
+}  // namespace
 
 int64_t CheckpointCache::SizeOf(const text::Checkpoint& checkpoint) {
   return text::CheckpointBytes(checkpoint);
 }
 
-std::unique_ptr<text::Checkpoint> CheckpointCache::Take(uint32_t trial) {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto it = by_trial_.find(trial);
-  if (it == by_trial_.end()) return nullptr;
-  std::unique_ptr<text::Checkpoint> checkpoint = std::move(it->second->checkpoint);
-  bytes_ -= it->second->bytes;
-  entries_.erase(it->second);
-  by_trial_.erase(it);
-  return checkpoint;
+CheckpointCache::CheckpointCache(int64_t capacity_bytes, std::string spill_dir)
+    : capacity_bytes_(capacity_bytes), spill_dir_(std::move(spill_dir)) {
+  if (spill_dir_.empty()) return;
+  std::error_code ec;
+  for (const fs::directory_entry& file : fs::directory_iterator(spill_dir_, ec)) {
+    uint32_t trial = 0;
+    int epochs = 0;
+    if (!ParseSpilledName(file.path().filename().string(), trial, epochs)) continue;
+    auto it = spilled_.find(trial);
+    if (it != spilled_.end() && it->second.epochs >= epochs) continue;  // keep the newest
+    spilled_[trial] = {epochs, int64_t(file.file_size(ec))};
+  }
 }
 
-void CheckpointCache::Put(uint32_t trial, std::unique_ptr<text::Checkpoint> checkpoint) {
-  int64_t size = SizeOf(*checkpoint);
-  std::unique_ptr<text::Checkpoint> replaced = Take(trial);  // freed outside the lock
-  std::list<Entry> dropped;
-  std::lock_guard<std::mutex> lock(mu_);
-  if (size > capacity_bytes_) return;
-  while (bytes_ + size > capacity_bytes_ && !entries_.empty()) {
-    bytes_ -= entries_.front().bytes;
-    by_trial_.erase(entries_.front().trial);
-    dropped.splice(dropped.end(), entries_, entries_.begin());
+std::string CheckpointCache::PathOf(uint32_t trial, int epochs) const {
+  return (fs::path(spill_dir_) /
+          ("trial-" + std::to_string(trial) + "-epochs-" + std::to_string(epochs) + ".ckpt"))
+      .string();
+}
+
+std::unique_ptr<text::Checkpoint> CheckpointCache::Take(uint32_t trial, int epochs,
+                                                        const text::Encoded& data) {
+  std::string path;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (auto it = by_trial_.find(trial); it != by_trial_.end()) {
+      if (it->second->epochs != epochs) return nullptr;
+      std::unique_ptr<text::Checkpoint> checkpoint = std::move(it->second->checkpoint);
+      bytes_ -= it->second->bytes;
+      entries_.erase(it->second);
+      by_trial_.erase(it);
+      return checkpoint;
+    }
+    auto it = spilled_.find(trial);
+    if (it == spilled_.end() || it->second.epochs != epochs) return nullptr;
+    path = PathOf(trial, epochs);
   }
-  entries_.push_back({trial, size, std::move(checkpoint)});
+  // Read outside the lock: only this trial's own (single) job touches its file.
+  Result<text::Checkpoint> loaded = text::LoadCheckpoint(path, data);
+  if (!loaded.ok()) return nullptr;
+  return std::make_unique<text::Checkpoint>(std::move(*loaded));
+}
+
+void CheckpointCache::ForgetSpilledLocked(uint32_t trial) {
+  auto it = spilled_.find(trial);
+  if (it == spilled_.end()) return;
+  std::error_code ec;
+  fs::remove(PathOf(trial, it->second.epochs), ec);
+  spilled_.erase(it);
+}
+
+Status CheckpointCache::SpillOldestLocked() {
+  Entry oldest = std::move(entries_.front());
+  entries_.pop_front();
+  by_trial_.erase(oldest.trial);
+  bytes_ -= oldest.bytes;
+  if (spill_dir_.empty()) return Status::Ok();  // dropped
+  std::error_code ec;
+  fs::create_directories(spill_dir_, ec);
+  const std::string path = PathOf(oldest.trial, oldest.epochs);
+  Status saved = ec ? Fail("cannot create " + spill_dir_ + ": " + ec.message())
+                    : text::SaveCheckpoint(*oldest.checkpoint, path);
+  if (!saved.ok()) {
+    return Fail("checkpoint of trial " + std::to_string(oldest.trial) +
+                " dropped (it will retrain if promoted): " + saved.message());
+  }
+  spilled_[oldest.trial] = {oldest.epochs, int64_t(fs::file_size(path, ec))};
+  return Status::Ok();
+}
+
+Status CheckpointCache::Put(uint32_t trial, int epochs,
+                            std::unique_ptr<text::Checkpoint> checkpoint) {
+  const int64_t size = SizeOf(*checkpoint);
+  std::list<Entry> replaced;  // freed outside the lock
+  std::lock_guard<std::mutex> lock(mu_);
+  if (auto it = by_trial_.find(trial); it != by_trial_.end()) {
+    bytes_ -= it->second->bytes;
+    replaced.splice(replaced.end(), entries_, it->second);
+    by_trial_.erase(it);
+  }
+  ForgetSpilledLocked(trial);
+  entries_.push_back({trial, epochs, size, std::move(checkpoint)});
   by_trial_[trial] = std::prev(entries_.end());
   bytes_ += size;
+  Status status = Status::Ok();
+  while (bytes_ > capacity_bytes_ && !entries_.empty()) {
+    Status spilled = SpillOldestLocked();
+    if (status.ok()) status = spilled;
+  }
+  return status;
+}
+
+Status CheckpointCache::Spill(int64_t bytes) {
+  std::lock_guard<std::mutex> lock(mu_);
+  const int64_t target = bytes_ - bytes;
+  Status status = Status::Ok();
+  while (bytes_ > target && !entries_.empty()) {
+    Status spilled = SpillOldestLocked();
+    if (status.ok()) status = spilled;
+  }
+  return status;
 }
 
 int64_t CheckpointCache::bytes() const {
   std::lock_guard<std::mutex> lock(mu_);
   return bytes_;
+}
+
+int64_t CheckpointCache::BytesInMemory(uint32_t trial) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = by_trial_.find(trial);
+  return it == by_trial_.end() ? 0 : it->second->bytes;
+}
+
+int64_t CheckpointCache::BytesOf(uint32_t trial, int epochs) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (auto it = by_trial_.find(trial); it != by_trial_.end()) {
+    return it->second->epochs == epochs ? it->second->bytes : 0;
+  }
+  auto it = spilled_.find(trial);
+  return it != spilled_.end() && it->second.epochs == epochs ? it->second.bytes : 0;
+}
+
+int64_t CheckpointCache::spilled_files() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return int64_t(spilled_.size());
+}
+
+void CheckpointCache::RemoveSpilled() {
+  std::lock_guard<std::mutex> lock(mu_);
+  spilled_.clear();
+  if (spill_dir_.empty()) return;
+  std::error_code ec;
+  fs::remove_all(spill_dir_, ec);
 }
 
 }  // namespace rungs::trial

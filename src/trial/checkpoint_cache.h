@@ -1,46 +1,88 @@
-// CheckpointCache: the in-memory checkpoints of paused trials, bounded in
-// bytes so that a long search cannot exhaust memory.
+// CheckpointCache: the checkpoints of paused trials, in memory up to a
+// number of bytes, and beyond that on disk when it has a spill folder.
 //
-// When full, the least recently stored checkpoints are dropped; a promotion
-// whose checkpoint was dropped retrains from scratch (the job result says so
-// through its epochs_trained). Thread-safe.
+// When the memory part is full, the least recently stored checkpoints are
+// written to the spill folder (one file per trial, doc/checkpoint.md's
+// format, written atomically) and read back when their trial is promoted;
+// without a spill folder they are dropped, and a promotion whose checkpoint
+// was dropped retrains from scratch (the job result says so through its
+// epochs_trained). Spilled files survive the process: a cache opened on a
+// folder holding some (a resumed experiment) uses them. Thread-safe.
 #pragma once
 
 #include <cstdint>
 #include <list>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <unordered_map>
 
+#include "base/status.h"
+#include "text/corpus.h"
 #include "text/trainer.h"
 
 namespace rungs::trial {
 
 class CheckpointCache {
  public:
-  explicit CheckpointCache(int64_t capacity_bytes) : capacity_bytes_(capacity_bytes) {}
+  // `spill_dir` empty: checkpoints beyond `capacity_bytes` are dropped. The
+  // folder is created when the first checkpoint is spilled.
+  explicit CheckpointCache(int64_t capacity_bytes, std::string spill_dir = {});
 
-  // Removes and returns the checkpoint of `trial`, or null when none is held.
-  std::unique_ptr<text::Checkpoint> Take(uint32_t trial);
-  // Stores the checkpoint of `trial`, dropping older ones to make room; one
-  // larger than the whole capacity is not kept.
-  void Put(uint32_t trial, std::unique_ptr<text::Checkpoint> checkpoint);
+  // Removes and returns the checkpoint of `trial` trained to `epochs`
+  // epochs, from memory, or read from its spilled file with `data` (the
+  // training corpus encoded with the trial's dictionary); null when none is
+  // kept for those epochs, or when its file cannot be read (the trial then
+  // retrains). A spilled file stays until the trial stores a newer one, so
+  // that a job run again after a crash finds it too.
+  std::unique_ptr<text::Checkpoint> Take(uint32_t trial, int epochs, const text::Encoded& data);
 
-  int64_t bytes() const;
+  // Stores the checkpoint of `trial` at `epochs` epochs, spilling (or
+  // dropping) the least recently stored ones to make room; one larger than
+  // the whole capacity goes to disk (or is not kept). Fails when a spill
+  // fails (a full disk): the checkpoint that could not be written is dropped
+  // and the message names its file.
+  Status Put(uint32_t trial, int epochs, std::unique_ptr<text::Checkpoint> checkpoint);
+
+  // Spills the least recently stored checkpoints until at least `bytes` of
+  // memory are freed (or none is left in memory). Fails as Put does; without
+  // a spill folder it drops them.
+  Status Spill(int64_t bytes);
+
+  int64_t bytes() const;                  // held in memory
+  int64_t BytesInMemory(uint32_t trial) const;
+  // Bytes of the checkpoint of `trial` at `epochs`, in memory or on disk; 0 when none.
+  int64_t BytesOf(uint32_t trial, int epochs) const;
+  int64_t spilled_files() const;
+
+  // Deletes the spill folder and everything in it.
+  void RemoveSpilled();
 
   static int64_t SizeOf(const text::Checkpoint& checkpoint);
 
  private:
   struct Entry {
     uint32_t trial;
+    int epochs;
     int64_t bytes;
     std::unique_ptr<text::Checkpoint> checkpoint;
   };
+  struct Spilled {
+    int epochs;
+    int64_t bytes;
+  };
+
+  std::string PathOf(uint32_t trial, int epochs) const;
+  // Writes the oldest entry to disk (or drops it). Needs mu_ held.
+  Status SpillOldestLocked();
+  void ForgetSpilledLocked(uint32_t trial);
 
   const int64_t capacity_bytes_;
+  const std::string spill_dir_;
   mutable std::mutex mu_;
   std::list<Entry> entries_;  // GUARDED_BY(mu_), oldest first
   std::unordered_map<uint32_t, std::list<Entry>::iterator> by_trial_;  // GUARDED_BY(mu_)
+  std::unordered_map<uint32_t, Spilled> spilled_;  // GUARDED_BY(mu_): trial -> its file
   int64_t bytes_ = 0;  // GUARDED_BY(mu_)
 };
 

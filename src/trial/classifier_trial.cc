@@ -3,6 +3,8 @@
 #include <chrono>
 #include <cmath>
 
+#include "text/quantize.h"
+
 namespace rungs::trial {
 namespace {
 
@@ -68,7 +70,7 @@ ClassifierTrial::ClassifierTrial(const space::Space& space, ClassifierData& data
     : space_(space),
       data_(data),
       options_(std::move(options)),
-      checkpoints_(options_.checkpoint_memory_bytes) {}
+      checkpoints_(options_.checkpoint_memory_bytes, options_.checkpoint_dir) {}
 
 job::JobResult ClassifierTrial::Run(const job::Job& job, const std::atomic<bool>* cancel) {
   auto start = std::chrono::steady_clock::now();
@@ -81,7 +83,7 @@ job::JobResult ClassifierTrial::Run(const job::Job& job, const std::atomic<bool>
 
   // Resume when the job continues a checkpoint we still hold; else start over.
   std::unique_ptr<text::Checkpoint> checkpoint;
-  if (job.epochs_from > 0) checkpoint = checkpoints_.Take(job.trial);
+  if (job.epochs_from > 0) checkpoint = checkpoints_.Take(job.trial, job.epochs_from, **train);
   int from = checkpoint ? job.epochs_from : 0;
   if (!checkpoint) {
     Result<text::Checkpoint> fresh = text::StartTraining(**train, settings->args);
@@ -122,8 +124,22 @@ job::JobResult ClassifierTrial::Run(const job::Job& job, const std::atomic<bool>
   if (!metric.ok()) return job::ResultFor(job, job::Outcome::kFailed, metric.message());
   result.metric = *metric;
   result.seconds = SecondsSince(start);
+  if (options_.max_model_bytes > 0) {
+    Result<text::QuantizeArgs> fits = text::QuantizeArgsForSize(
+        checkpoint->model, text::Preprocessing{.normalize = settings->normalize},
+        options_.max_model_bytes, /*retrain=*/false, settings->args.thread);
+    if (!fits.ok()) {
+      result.outcome = job::Outcome::kRefused;
+      result.error = "refused: its model does not fit --max-model-size even quantized: " +
+                     fits.message();
+      return result;
+    }
+  }
   OfferBest(job, *metric, checkpoint->model);
-  checkpoints_.Put(job.trial, std::move(checkpoint));
+  // A checkpoint that could not be spilled is only lost to later rungs (they
+  // retrain): the result stands, and says so.
+  Status kept = checkpoints_.Put(job.trial, job.epochs_to, std::move(checkpoint));
+  if (!kept.ok()) result.error = kept.message();
   return result;
 }
 
@@ -133,6 +149,53 @@ void ClassifierTrial::OfferBest(const job::Job& job, double metric, const text::
                 (job.epochs_to == best_->epochs &&
                  (Maximize(options_.metric) ? metric > best_->metric : metric < best_->metric));
   if (better) best_.emplace(Best{job.trial, job.epochs_to, metric, model});
+}
+
+Result<text::CorpusStats> ClassifierTrial::StatsFor(const text::Corpus& train,
+                                                    const text::DictArgs& dict, bool normalize) {
+  {
+    std::lock_guard<std::mutex> lock(stats_mu_);
+    for (const Stats& s : stats_) {
+      if (s.dict == dict && s.normalize == normalize) return s.stats;
+    }
+  }
+  auto encoded = train.Encode(dict);
+  if (!encoded.ok()) return encoded.error();
+  text::CorpusStats stats = text::StatsOf(**encoded);
+  constexpr size_t kKept = 16;
+  std::lock_guard<std::mutex> lock(stats_mu_);
+  if (stats_.size() >= kKept) stats_.erase(stats_.begin());
+  stats_.push_back({dict, normalize, stats});
+  return stats;
+}
+
+Result<JobMemoryNeed> ClassifierTrial::PredictMemory(const job::Job& job) {
+  Result<ClassifierSettings> settings = SettingsFor(space_, job.config, options_.base);
+  if (!settings.ok()) return settings.error();
+  Result<TrainValid> corpora = data_.Get(settings->normalize);
+  if (!corpora.ok()) return corpora.error();
+  Result<text::CorpusStats> stats =
+      StatsFor(*corpora->train, settings->args.dict, settings->normalize);
+  if (!stats.ok()) return stats.error();
+  text::MemoryEstimate estimate = text::EstimateTrainingMemory(settings->args, *stats);
+  JobMemoryNeed need{estimate.total(), 0};
+  if (job.epochs_from > 0) {
+    // A resumed checkpoint becomes the job's model: its matrices take the
+    // place of the fresh ones.
+    int64_t resumed = checkpoints_.BytesOf(job.trial, job.epochs_from);
+    need.bytes += std::max<int64_t>(0, resumed - (estimate.input + estimate.output));
+    need.held = std::min(resumed, checkpoints_.BytesInMemory(job.trial));
+  }
+  return need;
+}
+
+int64_t ClassifierTrial::held_bytes() const {
+  int64_t best = 0;
+  {
+    std::lock_guard<std::mutex> lock(best_mu_);
+    if (best_) best = best_->model.input().resident_bytes() + best_->model.output().bytes();
+  }
+  return checkpoints_.bytes() + best;
 }
 
 std::optional<std::pair<uint32_t, text::Model>> ClassifierTrial::BestModel() const {

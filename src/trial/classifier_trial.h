@@ -15,11 +15,13 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "base/status.h"
 #include "job/job.h"
 #include "space/space.h"
 #include "text/evaluate.h"
+#include "text/memory_estimate.h"
 #include "text/model.h"
 #include "trial/checkpoint_cache.h"
 #include "trial/classifier_data.h"
@@ -44,6 +46,19 @@ struct TrialOptions {
   text::TrainArgs base;                      // arguments no parameter sets (thread, seed, ...)
   Metric metric = Metric::kAccuracy;
   int64_t checkpoint_memory_bytes = int64_t{4} << 30;
+  // Where checkpoints beyond checkpoint_memory_bytes go (CheckpointCache);
+  // empty: they are dropped.
+  std::string checkpoint_dir;
+  // A model larger than this even quantized (text::QuantizeArgsForSize) is
+  // refused after training, as fastText's -autotune-modelsize does; 0: none.
+  int64_t max_model_bytes = 0;
+};
+
+// What a job would hold at its peak (text/memory_estimate.h), and how much of
+// it is the trial's checkpoint already held in memory.
+struct JobMemoryNeed {
+  int64_t bytes = 0;
+  int64_t held = 0;
 };
 
 class ClassifierTrial {
@@ -58,8 +73,20 @@ class ClassifierTrial {
   // The best model trained so far and its trial, if any.
   std::optional<std::pair<uint32_t, text::Model>> BestModel() const;
 
+  // Predicts the peak memory of `job` before it runs: the training estimate
+  // for its configuration on the corpus encoded as it would be (encoding it
+  // now if need be), with the checkpoint it resumes in place of the fresh
+  // matrices when that is larger. Fails as Run would on a bad configuration.
+  Result<JobMemoryNeed> PredictMemory(const job::Job& job);
+
+  // Bytes held between jobs: checkpoints in memory and the best model.
+  int64_t held_bytes() const;
+  CheckpointCache& checkpoints() { return checkpoints_; }
+
  private:
   void OfferBest(const job::Job& job, double metric, const text::Model& model);
+  Result<text::CorpusStats> StatsFor(const text::Corpus& train, const text::DictArgs& dict,
+                                     bool normalize);
 
   const space::Space& space_;
   ClassifierData& data_;
@@ -74,6 +101,15 @@ class ClassifierTrial {
     text::Model model;
   };
   std::optional<Best> best_;  // GUARDED_BY(best_mu_)
+
+  // Corpus statistics per encoding, for PredictMemory; the last few only.
+  struct Stats {
+    text::DictArgs dict;
+    bool normalize;
+    text::CorpusStats stats;
+  };
+  std::mutex stats_mu_;
+  std::vector<Stats> stats_;  // GUARDED_BY(stats_mu_), most recent last
 };
 
 }  // namespace rungs::trial

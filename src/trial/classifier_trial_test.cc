@@ -121,6 +121,49 @@ TEST_F(ClassifierTrialTest, PromotionWithoutCheckpointRetrainsFromScratch) {
   EXPECT_EQ(promoted.epochs_trained, 3);
 }
 
+TEST_F(ClassifierTrialTest, PromotionResumesFromASpilledCheckpoint) {
+  options_.checkpoint_memory_bytes = 0;  // every checkpoint goes to disk
+  options_.checkpoint_dir = (std::filesystem::temp_directory_path() /
+                             ("rungs_trial_spill_" + std::to_string(::getpid())))
+                                .string();
+  std::filesystem::remove_all(options_.checkpoint_dir);
+  {
+    ClassifierTrial trial(*space_, *data_, options_);
+    ASSERT_EQ(trial.Run(JobFor(1, 0, 1), nullptr).outcome, job::Outcome::kOk);
+    EXPECT_EQ(trial.checkpoints().bytes(), 0);
+    EXPECT_EQ(trial.checkpoints().spilled_files(), 1);
+  }
+  // A new process (a resumed experiment) continues from the file.
+  ClassifierTrial trial(*space_, *data_, options_);
+  job::JobResult promoted = trial.Run(JobFor(1, 1, 3), nullptr);
+  ASSERT_EQ(promoted.outcome, job::Outcome::kOk) << promoted.error;
+  EXPECT_EQ(promoted.epochs_trained, 2);  // resumed, not retrained
+  EXPECT_GT(promoted.metric, 0.9);
+  std::filesystem::remove_all(options_.checkpoint_dir);
+}
+
+TEST_F(ClassifierTrialTest, PredictsAJobsMemoryAndThatOfTheCheckpointItResumes) {
+  ClassifierTrial trial(*space_, *data_, options_);
+  job::Job first = JobFor(1, 0, 1);
+  Result<JobMemoryNeed> fresh = trial.PredictMemory(first);
+  ASSERT_TRUE(fresh.ok()) << fresh.message();
+  EXPECT_GT(fresh->bytes, 0);
+  EXPECT_EQ(fresh->held, 0);
+  ASSERT_EQ(trial.Run(first, nullptr).outcome, job::Outcome::kOk);
+  const int64_t checkpoint = trial.checkpoints().bytes();
+  ASSERT_GT(checkpoint, 0);
+  // The job's own matrices are within its prediction.
+  EXPECT_LE(checkpoint, fresh->bytes);
+  Result<JobMemoryNeed> resumed = trial.PredictMemory(JobFor(1, 1, 3));
+  ASSERT_TRUE(resumed.ok());
+  EXPECT_GE(resumed->bytes, fresh->bytes);
+  EXPECT_EQ(resumed->held, checkpoint);  // taken over, not new memory
+  // A larger dim predicts more.
+  job::Job wide = JobFor(2, 0, 1);
+  wide.config = space::Config{0.5, 16};
+  EXPECT_GT(trial.PredictMemory(wide)->bytes, fresh->bytes);
+}
+
 TEST_F(ClassifierTrialTest, TooMuchMemoryFailsTheJobNotTheRun) {
   options_.base.memory_limit_bytes = 1000;
   ClassifierTrial trial(*space_, *data_, options_);

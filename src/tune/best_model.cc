@@ -3,7 +3,9 @@
 #include <filesystem>
 #include <vector>
 
+#include "base/byte_size.h"
 #include "text/fasttext_bin.h"
+#include "text/quantize.h"
 #include "trial/classifier_space.h"
 
 namespace rungs::tune {
@@ -17,6 +19,8 @@ Result<text::Model> Retrain(const JournalView& view, const BestTrial& best,
                             const space::Space& space, trial::ClassifierData& data,
                             trial::TrialOptions options) {
   options.checkpoint_memory_bytes = int64_t{1} << 40;  // keep the one checkpoint this needs
+  options.checkpoint_dir.clear();  // the search's spilled files are not this trial's to replace
+  options.max_model_bytes = 0;     // the search checked the size already
   trial::ClassifierTrial trial(space, data, options);
   std::vector<const job::Job*> jobs;
   for (const JobRow& row : view.jobs) {
@@ -42,6 +46,40 @@ Result<double> TestMetric(const TuneSpec& spec, const text::Model& model,
   auto test = text::Corpus::Load(spec.test, read);
   if (!test.ok()) return Fail("--test: " + test.message());
   return trial::ScoreModel(model, **test, metric);
+}
+
+// Writes best.ftz from the best model (see WriteBestModel) and scores it.
+Result<QuantizedModel> WriteQuantized(const TuneSpec& spec, const text::Model& model,
+                                      const text::Preprocessing& preprocessing,
+                                      Trainable& trainable, trial::Metric metric) {
+  const std::string path = (std::filesystem::path(spec.out) / "best.ftz").string();
+  if (!spec.max_model_size.empty()) {
+    Result<int64_t> max_bytes = ParseByteSize(spec.max_model_size, "--max-model-size");
+    if (!max_bytes.ok()) return max_bytes.error();
+    Result<trial::TrainValid> corpora = trainable.data().Get(preprocessing.normalize);
+    if (!corpora.ok()) return corpora.error();
+    Result<text::QuantizeArgs> args = text::SaveQuantizedWithin(
+        model, preprocessing, *max_bytes, corpora->train.get(), spec.threads, path);
+    if (!args.ok()) return Fail("--max-model-size: " + args.message());
+  } else {
+    text::QuantizeArgs args;
+    args.qnorm = true;
+    args.thread = spec.threads;
+    Result<text::Model> quantized = text::Quantize(model, args);
+    if (!quantized.ok()) return Fail("--quantize: " + quantized.message());
+    RUNGS_RETURN_IF_ERROR(text::SaveFastTextBin(*quantized, preprocessing, path));
+  }
+  QuantizedModel written;
+  std::error_code ec;
+  written.bytes = int64_t(std::filesystem::file_size(path, ec));
+  if (!spec.test.empty()) {
+    Result<text::ModelFile> loaded = text::LoadFastTextBin(path);
+    if (!loaded.ok()) return loaded.error();
+    auto test = TestMetric(spec, loaded->model, preprocessing, metric);
+    if (!test.ok()) return test.error();
+    written.test_metric = *test;
+  }
+  return written;
 }
 
 }  // namespace
@@ -83,6 +121,15 @@ Result<BestModel> WriteBestModel(const TuneSpec& spec, const SearchPlan& plan,
     auto test = TestMetric(spec, *model, *preprocessing, plan.metric);
     if (!test.ok()) return test.error();
     written.test_metric = *test;
+  }
+  if (spec.quantize || !spec.max_model_size.empty()) {
+    Result<QuantizedModel> quantized =
+        WriteQuantized(spec, *model, *preprocessing, trainable, plan.metric);
+    if (quantized.ok()) {
+      written.quantized = *quantized;
+    } else {
+      written.quantize_error = quantized.message();
+    }
   }
   return written;
 }

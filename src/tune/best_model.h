@@ -7,6 +7,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 
 #include "base/status.h"
 #include "text/preprocessing.h"
@@ -17,9 +18,17 @@
 
 namespace rungs::tune {
 
+// best.ftz, the best model quantized (with --quantize or --max-model-size).
+struct QuantizedModel {
+  int64_t bytes = 0;
+  std::optional<double> test_metric;
+};
+
 struct BestModel {
   std::optional<double> test_metric;
   bool refit = false;
+  std::optional<QuantizedModel> quantized;
+  std::string quantize_error;  // why best.ftz was not written, when asked for
 };
 
 // The preprocessing the best configuration means for the built-in
@@ -27,7 +36,13 @@ struct BestModel {
 Result<text::Preprocessing> PreprocessingOf(const BestTrial& best, const space::Space& space);
 
 // `spec` has local data. Without a finished trial, or with a command, does
-// nothing.
+// nothing. With --quantize or --max-model-size it also writes best.ftz: with
+// a size, quantized to fit it as fastText's autotune does (pruned to the
+// rows of largest norm and retrained on the training data when the whole
+// matrix does not fit: text::SaveQuantizedWithin); without, every row kept
+// (-qnorm, dsub 2). A model that cannot be quantized (fewer than 256 rows,
+// or no size fits) leaves no best.ftz and says why in quantize_error: the
+// search's results stand.
 Result<BestModel> WriteBestModel(const TuneSpec& spec, const SearchPlan& plan,
                                  Trainable& trainable, const JournalView& view);
 

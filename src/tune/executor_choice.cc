@@ -5,6 +5,8 @@
 
 #include "aws/credentials.h"
 #include "aws/endpoint.h"
+#include "base/byte_size.h"
+#include "base/memory_limit.h"
 #include "exec/local_executor.h"
 #include "job/envelope.h"
 #include "text/read_options_json.h"
@@ -32,6 +34,19 @@ Result<ExecutorSettings> ResolveExecutor(const TuneSpec& spec) {
   if (!OnLambda(spec)) {
     settings.workers =
         spec.workers > 0 ? spec.workers : int(std::max(1u, std::thread::hardware_concurrency()));
+    if (!spec.memory.empty()) {
+      Result<int64_t> memory = ParseByteSize(spec.memory, "--memory");
+      if (!memory.ok()) return memory.error();
+      settings.memory_bytes = *memory;
+      settings.memory_source = "--memory " + ByteSizeText(*memory);
+    } else {
+      // Half: the rest is for the system, other programs and what the
+      // estimates miss (allocator slack, the data's own text).
+      MemoryLimit available = AvailableMemory();
+      settings.memory_bytes = available.bytes / 2;
+      settings.memory_source =
+          "half of the " + available.source + " of " + ByteSizeText(available.bytes);
+    }
     return settings;
   }
   Result<std::string> region = aws::ResolveRegion(spec.region);
@@ -53,19 +68,68 @@ Result<ExecutorSettings> ResolveExecutor(const TuneSpec& spec) {
 }
 
 TuneExecutor::TuneExecutor(RungCounter counter, std::unique_ptr<exec::Executor> inner,
+                           std::unique_ptr<exec::MemoryGate> gate,
                            std::function<void()> cancel_all)
     : counter_(std::move(counter)),
       inner_(std::move(inner)),
+      gate_(std::move(gate)),
       cancel_all_(std::move(cancel_all)),
-      counting_(*inner_, counter_) {}
+      counting_(gate_ ? static_cast<exec::Executor&>(*gate_) : *inner_, counter_) {}
+
+namespace {
+
+// The gate's view of the classifier: what a job needs, what paused trials
+// hold and how to spill them. A job whose prediction fails starts anyway
+// and fails with the reason itself.
+exec::MemoryGate::Hooks ClassifierHooks(trial::ClassifierTrial& classifier,
+                                        const space::Space& space) {
+  exec::MemoryGate::Hooks hooks;
+  hooks.predict = [&classifier](const job::Job& job) {
+    Result<trial::JobMemoryNeed> need = classifier.PredictMemory(job);
+    return need.ok() ? exec::JobMemory{need->bytes, need->held} : exec::JobMemory{};
+  };
+  hooks.held = [&classifier] { return classifier.held_bytes(); };
+  hooks.spill = [&classifier](int64_t bytes) { return classifier.checkpoints().Spill(bytes); };
+  hooks.describe = [&space](const job::Job& job) { return space.ToJson(job.config).dump(); };
+  return hooks;
+}
+
+// A Lambda job must fit the function's memory: --memory-mb, or what the
+// first answers were billed for.
+exec::MemoryLimits LambdaLimits(const TuneSpec& spec) {
+  exec::MemoryLimits limits;
+  limits.per_job = int64_t{spec.memory_mb} << 20;
+  limits.per_job_from_results = spec.memory_mb == 0;
+  limits.per_job_name = "the Lambda function's memory";
+  return limits;
+}
+
+}  // namespace
+
+Result<exec::MemoryLimits> JobMemoryLimits(const ExecutorSettings& settings, const TuneSpec& local) {
+  if (settings.lambda) return LambdaLimits(local);
+  const int64_t resident = ResidentBytes();
+  if (resident >= settings.memory_bytes) {
+    return Fail("the memory budget (" + settings.memory_source + ") is smaller than the " +
+                ByteSizeText(resident) +
+                " this process holds before any job (the data read): give a larger --memory");
+  }
+  exec::MemoryLimits limits;
+  limits.total = settings.memory_bytes - resident;
+  limits.total_name = "the memory budget (" + settings.memory_source + ", less " +
+                      ByteSizeText(resident) + " of data)";
+  return limits;
+}
 
 Result<std::unique_ptr<TuneExecutor>> MakeExecutor(const ExecutorSettings& settings,
                                                    const TuneSpec& given, const TuneSpec& local,
+                                                   const exec::MemoryLimits& limits,
                                                    const SearchPlan& plan, Trainable& trainable,
                                                    const store::Journal& journal) {
   Result<JournalView> view = ReadJournal(journal);
   if (!view.ok()) return view.error();
   RungCounter counter(*view, local.price_per_gb_second);
+  trial::ClassifierTrial* classifier = trainable.classifier();
   if (!settings.lambda) {
     auto executor = std::make_unique<exec::LocalExecutor>(
         settings.workers, plan.options.promotion,
@@ -73,8 +137,13 @@ Result<std::unique_ptr<TuneExecutor>> MakeExecutor(const ExecutorSettings& setti
           return trainable.Run(job, cancel);
         });
     exec::LocalExecutor* cancel = executor.get();
+    std::unique_ptr<exec::MemoryGate> gate;
+    if (classifier != nullptr) {
+      gate = std::make_unique<exec::MemoryGate>(*executor, limits,
+                                                ClassifierHooks(*classifier, plan.space));
+    }
     return std::make_unique<TuneExecutor>(std::move(counter), std::move(executor),
-                                          [cancel] { cancel->CancelAll(); });
+                                          std::move(gate), [cancel] { cancel->CancelAll(); });
   }
   // Everything a worker needs besides the job, the same in every request.
   job::JobEnvelope common;
@@ -91,7 +160,15 @@ Result<std::unique_ptr<TuneExecutor>> MakeExecutor(const ExecutorSettings& setti
         return envelope;
       });
   exec::LambdaExecutor* cancel = executor.get();
-  return std::make_unique<TuneExecutor>(std::move(counter), std::move(executor),
+  std::unique_ptr<exec::MemoryGate> gate;
+  if (classifier != nullptr) {
+    // Held checkpoints are the local process's, not the function's: none here.
+    exec::MemoryGate::Hooks hooks = ClassifierHooks(*classifier, plan.space);
+    hooks.held = nullptr;
+    hooks.spill = nullptr;
+    gate = std::make_unique<exec::MemoryGate>(*executor, limits, std::move(hooks));
+  }
+  return std::make_unique<TuneExecutor>(std::move(counter), std::move(executor), std::move(gate),
                                         [cancel] { cancel->CancelAll(); });
 }
 

@@ -11,9 +11,11 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string>
 
 #include "base/status.h"
 #include "exec/lambda_executor.h"
+#include "exec/memory_gate.h"
 #include "store/journal.h"
 #include "tune/rung_counter.h"
 #include "tune/search_plan.h"
@@ -25,15 +27,23 @@ namespace rungs::tune {
 struct ExecutorSettings {
   int workers = 1;                            // local: jobs at once
   std::optional<exec::LambdaOptions> lambda;  // set: on Lambda
+  // Local: the memory budget of running jobs and paused checkpoints
+  // (--memory, or half of what the machine or its cgroup allows), and what
+  // it is, for messages: "--memory 2.00 GB", "half of machine memory (...)".
+  int64_t memory_bytes = 0;
+  std::string memory_source;
 };
 
 // Fails naming the flag (or AWS setting) that is missing or wrong.
 Result<ExecutorSettings> ResolveExecutor(const TuneSpec& spec);
 
+// The executor of a tune: the local or Lambda one, behind a memory gate
+// (exec/memory_gate.h) for the built-in classifier, counted.
 class TuneExecutor {
  public:
+  // `gate`, when given, wraps `*inner`.
   TuneExecutor(RungCounter counter, std::unique_ptr<exec::Executor> inner,
-               std::function<void()> cancel_all);
+               std::unique_ptr<exec::MemoryGate> gate, std::function<void()> cancel_all);
 
   exec::Executor& executor() { return counting_; }
   const RungCounts& counts() const { return counter_.counts(); }
@@ -43,15 +53,24 @@ class TuneExecutor {
  private:
   RungCounter counter_;
   const std::unique_ptr<exec::Executor> inner_;
+  const std::unique_ptr<exec::MemoryGate> gate_;  // null: none
   const std::function<void()> cancel_all_;
-  CountingExecutor counting_;  // wraps *inner_, counts into counter_
+  CountingExecutor counting_;  // wraps *gate_ or *inner_, counts into counter_
 };
+
+// The memory limits of the jobs, checked once the data is read: locally the
+// budget less what the process already holds (the data), for running jobs
+// and paused checkpoints together, failing when nothing is left; on Lambda
+// the function's memory per job (--memory-mb, or learnt from the first
+// answers).
+Result<exec::MemoryLimits> JobMemoryLimits(const ExecutorSettings& settings, const TuneSpec& local);
 
 // `given` is the spec as the user gave it (Lambda workers fetch the data
 // themselves), `local` the same with local files. `plan`, `trainable` and
 // `journal` must outlive the executor.
 Result<std::unique_ptr<TuneExecutor>> MakeExecutor(const ExecutorSettings& settings,
                                                    const TuneSpec& given, const TuneSpec& local,
+                                                   const exec::MemoryLimits& limits,
                                                    const SearchPlan& plan, Trainable& trainable,
                                                    const store::Journal& journal);
 

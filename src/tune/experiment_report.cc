@@ -87,6 +87,7 @@ Result<TuneSummary> Summarise(const TuneSpec& spec, const space::Space& space,
   summary.best = view.Best(Maximize(spec));
   summary.trials = view.Trials();
   summary.jobs = view.jobs.size();
+  summary.refused = view.Refused();
   summary.epochs = view.EpochsTrained();
   if (view.end) {
     summary.test_metric = view.end->test_metric;

@@ -24,8 +24,13 @@ struct TuneSummary {
   std::optional<double> test_metric;
   std::optional<text::Preprocessing> preprocessing;  // what best.bin records (built-in classifier)
   bool refit = false;
+  // best.ftz, when this run wrote one (not in the journal: `rungs report` does not know it).
+  std::optional<int64_t> ftz_bytes;
+  std::optional<double> ftz_test_metric;
+  std::string ftz_error;  // why best.ftz was asked for and not written
   uint64_t trials = 0;
   uint64_t jobs = 0;
+  uint64_t refused = 0;  // jobs refused for memory: see trials.csv for why
   int64_t epochs = 0;
   double seconds = 0;
   driver::StopReason stopped_because = driver::StopReason::kDone;

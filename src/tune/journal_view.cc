@@ -75,6 +75,12 @@ uint64_t JournalView::Trials() const {
   return trials;
 }
 
+uint64_t JournalView::Refused() const {
+  uint64_t refused = 0;
+  for (const JobRow& row : jobs) refused += row.result && row.result->outcome == job::Outcome::kRefused;
+  return refused;
+}
+
 double JournalView::GbSeconds() const {
   double sum = 0;
   for (const JobRow& row : jobs) {

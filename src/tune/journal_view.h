@@ -53,6 +53,7 @@ struct JournalView {
   std::optional<BestTrial> Best(bool maximize) const;
   int64_t EpochsTrained() const;
   uint64_t Trials() const;  // jobs that started a trial (rung 0)
+  uint64_t Refused() const;  // jobs refused for memory (never run)
   // What the finished jobs were billed, in GB-seconds (0 on local workers).
   double GbSeconds() const;
 };

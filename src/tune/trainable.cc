@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "base/byte_size.h"
 #include "trial/command_line.h"
 
 namespace rungs::tune {
@@ -14,6 +15,12 @@ trial::TrialOptions TrialOptionsFor(const TuneSpec& spec, trial::Metric metric) 
   options.base.verbose = 0;
   options.metric = metric;
   options.checkpoint_memory_bytes = spec.checkpoint_memory_mb << 20;
+  // Paused trials beyond that memory go to disk (Lambda workers keep none).
+  if (!OnLambda(spec)) options.checkpoint_dir = CheckpointDir(spec.out);
+  if (!spec.max_model_size.empty()) {
+    Result<int64_t> size = ParseByteSize(spec.max_model_size, "--max-model-size");
+    if (size.ok()) options.max_model_bytes = *size;  // checked by Validate
+  }
   return options;
 }
 
@@ -44,6 +51,14 @@ Result<std::unique_ptr<Trainable>> Trainable::Make(const TuneSpec& spec, const S
   if (!created.ok()) return Fail("--command: " + created.message());
   t->command_.emplace(std::move(*created));
   return t;
+}
+
+std::string CheckpointDir(const std::string& out) {
+  return (std::filesystem::path(out) / "checkpoints").string();
+}
+
+void Trainable::RemoveSpilledCheckpoints() {
+  if (classifier_) classifier_->checkpoints().RemoveSpilled();
 }
 
 job::JobResult Trainable::Run(const job::Job& job, const std::atomic<bool>* cancel) {

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <memory>
 #include <optional>
+#include <string>
 
 #include "base/status.h"
 #include "job/job.h"
@@ -27,6 +28,10 @@ class Trainable {
 
   job::JobResult Run(const job::Job& job, const std::atomic<bool>* cancel);
 
+  // Deletes the checkpoints spilled to disk (CheckpointDir), when the run
+  // ends without --keep-checkpoints.
+  void RemoveSpilledCheckpoints();
+
   // The classifier trial, or null for a command (its models are its own).
   trial::ClassifierTrial* classifier() { return classifier_ ? &*classifier_ : nullptr; }
   // With a classifier: its data, and the options it trains with.
@@ -41,6 +46,10 @@ class Trainable {
   std::optional<trial::ClassifierTrial> classifier_;
   std::optional<trial::CommandTrial> command_;
 };
+
+// Where paused trials' checkpoints go beyond --checkpoint-memory-mb or the
+// memory budget: OUT/checkpoints.
+std::string CheckpointDir(const std::string& out);
 
 // Where the classifier's data is and how it is read and split.
 trial::DataSpec DataFor(const TuneSpec& spec);

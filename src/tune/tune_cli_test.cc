@@ -5,7 +5,9 @@
 #include <sys/wait.h>
 
 #include <chrono>
+#include <algorithm>
 #include <filesystem>
+#include <map>
 #include <random>
 #include <set>
 #include <sstream>
@@ -57,6 +59,27 @@ class TuneCli : public ::testing::Test {
     WriteFile(Path("space.toml"), testing::kTinySpaceToml);
   }
   std::string Path(const std::string& name) const { return (dir_ / name).string(); }
+
+  // Runs `rungs ARGS` (their --out is out/) and kills it with SIGKILL once
+  // `results` results are committed; returns how many were (0 when the run
+  // ended by itself first: a failure is recorded).
+  uint64_t KillOnceResultsAreCommitted(std::vector<std::string> args, uint64_t results) {
+    pid_t pid = testing::StartProgram(RUNGS_BINARY, args, Path("stdout"), Path("stderr"));
+    EXPECT_GT(pid, 0);
+    if (pid <= 0) return 0;
+    uint64_t committed = 0;
+    for (int i = 0; i < 600 && committed < results; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      if (!fs::exists(Path("out/journal.sqlite"))) continue;
+      auto journal = store::Journal::Open(Path("out/journal.sqlite"));
+      if (journal.ok()) committed = journal->Summary()->results;
+    }
+    ::kill(pid, SIGKILL);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    EXPECT_TRUE(WIFSIGNALED(status)) << "the run ended before it could be killed";
+    return WIFSIGNALED(status) ? committed : 0;
+  }
 
   std::vector<std::string> TuneArgs(const std::string& out, int budget_epochs) const {
     return {"tune", "--train", Path("train.txt"), "--test", Path("test.txt"), "--space",
@@ -207,22 +230,7 @@ TEST_F(TuneCli, RefusesAnOutputFolderThatHoldsAnotherExperiment) {
 
 TEST_F(TuneCli, ResumesAfterKill9WithoutLosingOrDoublingResults) {
   WriteFile(Path("train.txt"), Corpus(6000, 3));
-  pid_t pid = testing::StartProgram(RUNGS_BINARY, TuneArgs("out", 300), Path("stdout"),
-                                    Path("stderr"));
-  ASSERT_GT(pid, 0);
-
-  // Kill it for real once some results are committed.
-  uint64_t before = 0;
-  for (int i = 0; i < 600 && before < 5; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    if (!fs::exists(Path("out/journal.sqlite"))) continue;
-    auto journal = store::Journal::Open(Path("out/journal.sqlite"));
-    if (journal.ok()) before = journal->Summary()->results;
-  }
-  ::kill(pid, SIGKILL);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  ASSERT_TRUE(WIFSIGNALED(status)) << "the run ended before it could be killed";
+  const uint64_t before = KillOnceResultsAreCommitted(TuneArgs("out", 300), 5);
   ASSERT_GE(before, 5u);
 
   testing::RunResult resumed = RunRungs({"tune", "--resume", Path("out"), "--quiet"});
@@ -246,6 +254,170 @@ TEST_F(TuneCli, ResumesAfterKill9WithoutLosingOrDoublingResults) {
   EXPECT_LE(epochs, 300 + 9);
   EXPECT_TRUE(fs::exists(Path("out/best.bin")));
   EXPECT_NE(resumed.out.find("best validation accuracy"), std::string::npos) << resumed.out;
+}
+
+// The rows of trials.csv after its header, as cells (quoted fields unquoted;
+// no field of these runs holds a line break).
+std::vector<std::vector<std::string>> CsvRows(const std::string& text) {
+  std::vector<std::vector<std::string>> rows;
+  std::istringstream csv(text);
+  std::string line;
+  std::getline(csv, line);
+  while (std::getline(csv, line)) {
+    std::vector<std::string> cells(1);
+    bool quoted = false;
+    for (size_t i = 0; i < line.size(); ++i) {
+      char c = line[i];
+      if (quoted && c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+        cells.back() += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = !quoted;
+      } else if (c == ',' && !quoted) {
+        cells.emplace_back();
+      } else {
+        cells.back() += c;
+      }
+    }
+    rows.push_back(cells);
+  }
+  return rows;
+}
+
+TEST_F(TuneCli, RefusesConfigurationsBeyondTheMemoryBudgetAndGoesOn) {
+  // Bigrams with 40M+ buckets need a 160 MB slot table; unigram jobs need
+  // little: a 160M budget runs these and refuses those.
+  WriteFile(Path("space.toml"), std::string(testing::kTinySpaceToml) + R"(
+[params.wordNgrams]
+type = "int"
+min = 1
+max = 2
+[params.bucket]
+type = "int"
+min = 40000000
+max = 50000000
+)");
+  std::vector<std::string> args = TuneArgs("out", 60);
+  for (const char* extra : {"--memory", "160M", "--checkpoint-memory-mb", "0"}) args.push_back(extra);
+  testing::RunResult run = RunRungs(args);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  int refused = 0, ok = 0;
+  const std::string csv = ReadFile(Path("out/trials.csv"));
+  for (const auto& row : CsvRows(csv)) {
+    if (row.at(9) == "refused") {
+      ++refused;
+      EXPECT_NE(row.at(15).find("--memory 160.0 MB"), std::string::npos) << row.at(15);
+      EXPECT_EQ(row.at(11), "0");  // nothing trained
+    }
+    ok += row.at(9) == "ok";
+  }
+  EXPECT_GT(refused, 0) << csv;
+  EXPECT_GT(ok, 0) << csv;
+  EXPECT_NE(run.out.find(std::to_string(refused) + " jobs refused"), std::string::npos) << run.out;
+  EXPECT_TRUE(fs::exists(Path("out/best.bin")));
+  nlohmann::json best = nlohmann::json::parse(ReadFile(Path("out/best.json")));
+  EXPECT_EQ(best["config"]["wordNgrams"], 1) << best.dump();
+  // Checkpoints went to disk (no memory for them) and are gone at the end.
+  EXPECT_FALSE(fs::exists(Path("out/checkpoints")));
+}
+
+TEST_F(TuneCli, SpilledCheckpointsResumeAfterKill9) {
+  WriteFile(Path("train.txt"), Corpus(6000, 3));
+  std::vector<std::string> args = TuneArgs("out", 300);
+  args.push_back("--checkpoint-memory-mb");  // every paused trial goes to disk
+  args.push_back("0");
+  ASSERT_GE(KillOnceResultsAreCommitted(args, 8), 8u);
+  ASSERT_TRUE(fs::exists(Path("out/checkpoints")));
+  EXPECT_FALSE(fs::is_empty(Path("out/checkpoints")));
+
+  testing::RunResult resumed =
+      RunRungs({"tune", "--resume", Path("out"), "--quiet", "--keep-checkpoints"});
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  auto journal = store::Journal::Open(Path("out/journal.sqlite"));
+  ASSERT_TRUE(journal.ok()) << journal.message();
+  std::map<uint64_t, job::Job> jobs;
+  int64_t epochs = 0, promoted = 0;
+  Status read = journal->Replay([&](const store::JournalEntry& e) {
+    if (e.kind == store::JournalEntry::Kind::kJob) jobs[e.job.id] = e.job;
+    if (e.kind == store::JournalEntry::Kind::kResult && e.result.outcome == job::Outcome::kOk) {
+      const job::Job& j = jobs.at(e.result.job);
+      epochs += e.result.epochs_trained;
+      if (j.epochs_from == 0) return Status::Ok();
+      ++promoted;
+      // Resumed from its checkpoint (on disk), before and after the kill: never retrained.
+      EXPECT_EQ(e.result.epochs_trained, j.epochs_to - j.epochs_from) << "job " << j.id;
+    }
+    return Status::Ok();
+  });
+  ASSERT_TRUE(read.ok()) << read.message();
+  EXPECT_GT(promoted, 0);
+  EXPECT_LE(epochs, 300);
+  // --keep-checkpoints: still there.
+  EXPECT_FALSE(fs::is_empty(Path("out/checkpoints")));
+}
+
+// fastText's `test` output: "P@1\t0.953" -> 0.953.
+double FastTextPrecision(const std::string& out) {
+  size_t at = out.find("P@1");
+  return at == std::string::npos ? -1 : std::stod(out.substr(at + 4));
+}
+
+TEST_F(TuneCli, MaxModelSizeWritesAFtzThatFastTextLoads) {
+  WriteFile(Path("space.toml"), std::string(testing::kTinySpaceToml) + R"(
+[params.wordNgrams]
+type = "int"
+min = 2
+max = 3
+[params.bucket]
+type = "int"
+min = 10000
+max = 20000
+)");
+  std::vector<std::string> args = TuneArgs("out", 60);
+  args.push_back("--max-model-size");
+  args.push_back("64k");
+  testing::RunResult run = RunRungs(args);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  ASSERT_TRUE(fs::exists(Path("out/best.ftz")));
+  EXPECT_LE(fs::file_size(Path("out/best.ftz")), 64u * 1024);
+  EXPECT_NE(run.out.find("quantized: " + Path("out/best.ftz")), std::string::npos) << run.out;
+
+  testing::RunResult ftz = RunProgram("/usr/bin/fasttext", {"test", Path("out/best.ftz"), Path("test.txt")});
+  testing::RunResult bin = RunProgram("/usr/bin/fasttext", {"test", Path("out/best.bin"), Path("test.txt")});
+  ASSERT_EQ(ftz.exit_code, 0) << ftz.err;
+  ASSERT_EQ(bin.exit_code, 0) << bin.err;
+  EXPECT_GE(FastTextPrecision(ftz.out), FastTextPrecision(bin.out) - 0.01) << ftz.out << bin.out;
+  testing::RunResult predicted =
+      RunProgram("/usr/bin/fasttext", {"predict", Path("out/best.ftz"), Path("test.txt")});
+  ASSERT_EQ(predicted.exit_code, 0) << predicted.err;
+  EXPECT_EQ(std::count(predicted.out.begin(), predicted.out.end(), '\n'), 300);
+}
+
+TEST_F(TuneCli, AModelTooSmallToQuantizeSaysWhyAndKeepsTheRun) {
+  // About 120 words and no n-gram rows: fewer than the 256 rows a codebook needs.
+  std::vector<std::string> args = TuneArgs("out", 24);
+  args.push_back("--quantize");
+  testing::RunResult run = RunRungs(args);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.out.find("best.ftz not written: --quantize: "), std::string::npos) << run.out;
+  EXPECT_FALSE(fs::exists(Path("out/best.ftz")));
+  EXPECT_TRUE(fs::exists(Path("out/best.bin")));
+  EXPECT_NE(run.out.find("test accuracy"), std::string::npos) << run.out;
+}
+
+TEST_F(TuneCli, ConfigurationsTooLargeEvenQuantizedAreRefused) {
+  std::vector<std::string> args = TuneArgs("out", 24);
+  args.push_back("--max-model-size");
+  args.push_back("1k");  // the dictionary alone is larger
+  testing::RunResult run = RunRungs(args);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const auto rows = CsvRows(ReadFile(Path("out/trials.csv")));
+  ASSERT_FALSE(rows.empty());
+  for (const auto& row : rows) {
+    EXPECT_EQ(row.at(9), "refused");
+    EXPECT_NE(row.at(15).find("--max-model-size"), std::string::npos) << row.at(15);
+  }
+  EXPECT_NE(run.out.find("no trial finished"), std::string::npos) << run.out;
 }
 
 TEST_F(TuneCli, TunesAnyTrainingProgramThroughCommand) {
@@ -325,6 +497,9 @@ TEST_F(TuneCli, BadInputFailsBeforeAnyWorkWithAClearMessage) {
       {"budget", {"--budget-epochs", "1", "--min-epochs", "2"}, "too small for one bottom-rung job"},
       {"scheduler", {"--scheduler", "bayes"}, "bayes"},
       {"missing data", {"--train", Path("nope.txt")}, "nope.txt"},
+      {"memory size", {"--memory", "2X"}, "--memory must be a size such as 2G, 512M"},
+      {"memory below the data", {"--memory", "1k"}, "is smaller than the"},
+      {"model size", {"--max-model-size", "small"}, "--max-model-size must be a size"},
   };
   for (const BadCase& c : cases) {
     std::vector<std::string> args = {"tune", "--train", Path("train.txt"), "--budget-epochs", "20",

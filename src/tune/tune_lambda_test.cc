@@ -113,6 +113,44 @@ TEST_F(TuneLambda, RunsAnExperimentOnLambdaAndReportsItsCost) {
   EXPECT_TRUE(fs::exists(Path("out/best.bin")));
 }
 
+TEST_F(TuneLambda, AJobLargerThanTheFunctionsMemoryIsRefusedBeforeInvoking) {
+  FakeLambda function;
+  function.memory_mb = 128;
+  // Bigrams with 40M+ buckets need a 160 MB slot table: more than 128 MB.
+  WriteFile(Path("space.toml"), std::string(testing::kTinySpaceToml) + R"(
+[params.wordNgrams]
+type = "int"
+min = 1
+max = 2
+[params.bucket]
+type = "int"
+min = 40000000
+max = 50000000
+)");
+  std::vector<std::string> args = LambdaArgs(function.Url(), "out");
+  args.insert(args.end(), {"--max-trials", "16", "--memory-mb", "128"});
+  testing::RunResult run = RunRungs(args);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  std::set<uint64_t> invoked;
+  for (const job::JobEnvelope& e : function.envelopes()) {
+    invoked.insert(e.job.id);
+    EXPECT_EQ(e.config["wordNgrams"], 1) << "a bigram job was invoked: " << e.config.dump();
+  }
+  std::istringstream csv(ReadFile(Path("out/trials.csv")));
+  std::string line;
+  std::getline(csv, line);
+  int refused = 0;
+  while (std::getline(csv, line)) {
+    if (line.find(",refused,") == std::string::npos) continue;
+    ++refused;
+    EXPECT_NE(line.find("the Lambda function's memory of 128.0 MB"), std::string::npos) << line;
+    EXPECT_NE(line.find("\"\"wordNgrams\"\":2"), std::string::npos) << line;  // the configuration
+    EXPECT_EQ(invoked.count(std::stoull(line.substr(0, line.find(',')))), 0u) << line;
+  }
+  EXPECT_GT(refused, 0);
+  EXPECT_EQ(LastJsonLine(run.out)["refused"].get<int>(), refused);
+}
+
 TEST_F(TuneLambda, DollarBudgetStopsStartingJobs) {
   FakeLambda function;
   MakeInstant(function);

@@ -20,13 +20,15 @@ Result<TuneSummary> RunTune(const TuneSpec& given, const RunControl& control) {
   if (!spec.ok()) return spec.error();
   Result<std::unique_ptr<Trainable>> trainable = Trainable::Make(*spec, *plan);
   if (!trainable.ok()) return trainable.error();
+  Result<exec::MemoryLimits> limits = JobMemoryLimits(*settings, *spec);
+  if (!limits.ok()) return limits.error();
 
   // The search, with the journal as its state.
   Result<driver::Experiment> experiment =
       OpenExperimentIn(given, control.resume ? std::nullopt : std::optional(plan->record));
   if (!experiment.ok()) return experiment.error();
   store::Journal& journal = *experiment->journal;
-  auto executor = MakeExecutor(*settings, given, *spec, *plan, **trainable, journal);
+  auto executor = MakeExecutor(*settings, given, *spec, *limits, *plan, **trainable, journal);
   if (!executor.ok()) return executor.error();
   Result<driver::LoopStats> stats = RunSearch(*spec, *experiment, **executor, plan->space, control);
   if (!stats.ok()) return stats.error();
@@ -36,12 +38,19 @@ Result<TuneSummary> RunTune(const TuneSpec& given, const RunControl& control) {
   if (!searched.ok()) return searched.error();
   Result<BestModel> best = WriteBestModel(*spec, *plan, **trainable, *searched);
   if (!best.ok()) return best.error();
+  if (!given.keep_checkpoints) (*trainable)->RemoveSpilledCheckpoints();
   RUNGS_RETURN_IF_ERROR(JournalRunEnd(
       journal, {stats->stopped_because, best->test_metric, best->refit, stats->progress.now}));
   Result<JournalView> ended = ReadJournal(journal);
   if (!ended.ok()) return ended.error();
   RUNGS_RETURN_IF_ERROR(WriteReport(given, plan->space, *ended));
-  return Summarise(given, plan->space, *ended);
+  Result<TuneSummary> summary = Summarise(given, plan->space, *ended);
+  if (summary.ok() && best->quantized) {
+    summary->ftz_bytes = best->quantized->bytes;
+    summary->ftz_test_metric = best->quantized->test_metric;
+  }
+  if (summary.ok()) summary->ftz_error = best->quantize_error;
+  return summary;
 }
 
 }  // namespace rungs::tune

@@ -5,7 +5,8 @@
 //      them from the journal of a resumed experiment (tune/search_plan.h);
 //   2. resolve where jobs run (tune/executor_choice.h);
 //   3. fetch the data (tune/local_data.h);
-//   4. build the trainable: data read, or command parsed (tune/trainable.h);
+//   4. build the trainable: data read, or command parsed (tune/trainable.h),
+//      and what memory is left for jobs (tune/executor_choice.h);
 //   5. open the experiment: experiment.json and a new journal, or the old
 //      journal replayed (tune/experiment_dir.h, driver/experiment_journal.h);
 //   6. build the executor and run the search with its stop rules

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <string>
 
+#include "base/byte_size.h"
 #include "driver/options_json.h"
 #include "exec/invoke_client.h"
 
@@ -78,6 +79,23 @@ Status Validate(const TuneSpec& s) {
   if (s.threads < 1 || s.threads > 256) return Fail("--threads must be in [1, 256]");
   RUNGS_RETURN_IF_ERROR(ValidateExecutor(s));
   if (s.checkpoint_memory_mb < 0) return Fail("--checkpoint-memory-mb must not be negative");
+  if (!s.memory.empty()) {
+    if (OnLambda(s)) {
+      return Fail("--memory is for local workers; on Lambda each job must fit the function's "
+                  "memory");
+    }
+    if (Result<int64_t> m = ParseByteSize(s.memory, "--memory"); !m.ok()) return m.error();
+  }
+  if (!s.max_model_size.empty()) {
+    if (!s.command.empty()) {
+      return Fail("--max-model-size is for the built-in classifier, not --command");
+    }
+    Result<int64_t> size = ParseByteSize(s.max_model_size, "--max-model-size");
+    if (!size.ok()) return size.error();
+  }
+  if (s.quantize && !s.command.empty()) {
+    return Fail("--quantize is for the built-in classifier, not --command");
+  }
   if (s.out.empty()) return Fail("no output folder: give --out DIR");
   return Status::Ok();
 }

@@ -62,6 +62,10 @@ struct TuneSpec {
   std::string out;
   bool refit = false;
   int64_t checkpoint_memory_mb = 4096;
+  std::string memory;  // a size (base/byte_size.h); empty: half of what the machine or cgroup allows
+  bool keep_checkpoints = false;
+  std::string max_model_size;  // a size; empty: none
+  bool quantize = false;
 
   std::string function;
   std::string qualifier;
@@ -151,7 +155,17 @@ inline constexpr TuneOption kTuneOptions[] = {
     {"out", &TuneSpec::out, "output folder"},
     {"refit", &TuneSpec::refit, "refit the best configuration on train + validation"},
     {"checkpoint-memory-mb", &TuneSpec::checkpoint_memory_mb,
-     "memory for paused trials' checkpoints"},
+     "memory for paused trials' checkpoints (more go to OUT/checkpoints)"},
+    {"memory", &TuneSpec::memory,
+     "local: memory budget of running jobs and paused checkpoints, e.g. 2G or 512M (default: "
+     "half of the machine's memory, or of the cgroup limit when lower)",
+     OnResume::kMayChange},
+    {"keep-checkpoints", &TuneSpec::keep_checkpoints,
+     "keep the checkpoints spilled to OUT/checkpoints when the run ends", OnResume::kMayChange},
+    {"max-model-size", &TuneSpec::max_model_size,
+     "largest model to hand back, e.g. 2M: best.ftz is quantized to fit (as fastText's "
+     "-autotune-modelsize); configurations that cannot fit even quantized are refused"},
+    {"quantize", &TuneSpec::quantize, "also write best.ftz, quantized (fastText's .ftz)"},
     // AWS Lambda (--executor lambda).
     {"function", &TuneSpec::function, "lambda: the function running `rungs worker`"},
     {"qualifier", &TuneSpec::qualifier, "lambda: the function's alias or version"},

@@ -252,7 +252,7 @@ TEST(TuneOptions, ResumingOnlyHowItRunsMayChange) {
   EXPECT_EQ(spec.threads, 2);
   Status s = ApplyFlags({{&OptionNamed("budget-seconds"), {"60"}}}, true, spec);
   EXPECT_THAT(s.message(), ::testing::HasSubstr("--budget-seconds cannot change on --resume"));
-  EXPECT_THAT(s.message(), ::testing::HasSubstr("--workers, --threads, --concurrency"));
+  EXPECT_THAT(s.message(), ::testing::HasSubstr("--workers, --threads, --memory, --keep-checkpoints, --concurrency"));
 }
 
 TEST(TuneOptions, ACommandReportsValueUnlessAMetricIsGiven) {

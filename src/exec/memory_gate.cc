@@ -1,0 +1,114 @@
+#include "exec/memory_gate.h"
+
+#include <algorithm>
+
+#include "base/byte_size.h"
+
+namespace rungs::exec {
+namespace {
+
+// Refusals in a row, before any job could start, after which the budget is
+// taken to be smaller than any job the search can give.
+constexpr int kRefusalsBeforeGivingUp = 20;
+
+}  // namespace
+
+MemoryDecision DecideMemory(const MemoryLimits& limits, const JobMemory& need, int64_t running,
+                            int64_t held) {
+  if (limits.per_job > 0 && need.bytes > limits.per_job) return {Admission::kRefuse};
+  if (limits.total <= 0) return {Admission::kStart};
+  if (need.bytes > limits.total) return {Admission::kRefuse};
+  const int64_t others_held = std::max<int64_t>(0, held - need.held);
+  const int64_t free = limits.total - running - others_held;
+  if (need.bytes <= free) return {Admission::kStart};
+  if (need.bytes <= limits.total - running) return {Admission::kStart, need.bytes - free};
+  return {Admission::kWait};  // running > 0 here: need.bytes <= total
+}
+
+MemoryGate::MemoryGate(Executor& inner, MemoryLimits limits, Hooks hooks)
+    : inner_(inner), limits_(std::move(limits)), hooks_(std::move(hooks)) {}
+
+Status MemoryGate::Submit(const job::Job& job) {
+  if (int(running_.size() + waiting_.size()) >= capacity()) {
+    return Fail("memory gate: all " + std::to_string(capacity()) + " workers are busy");
+  }
+  JobMemory need = hooks_.predict ? hooks_.predict(job) : JobMemory{};
+  waiting_.push_back({job, need});
+  return StartWhatFits();
+}
+
+void MemoryGate::Refuse(const job::Job& job, const JobMemory& need, const std::string& why) {
+  std::string config = hooks_.describe ? " " + hooks_.describe(job) : "";
+  refused_.push_back(job::ResultFor(
+      job, job::Outcome::kRefused,
+      "refused: configuration" + config + " needs " + ByteSizeText(need.bytes) + ", " + why));
+  if (!ever_started_) {
+    ++refusals_before_start_;
+    smallest_refused_ = std::min(smallest_refused_, need.bytes);
+  }
+}
+
+Status MemoryGate::StartWhatFits() {
+  while (!waiting_.empty()) {
+    const Waiting& front = waiting_.front();
+    const int64_t held = hooks_.held ? hooks_.held() : 0;
+    MemoryDecision decision = DecideMemory(limits_, front.need, running_bytes_, held);
+    if (decision.admission == Admission::kWait) break;
+    if (decision.admission == Admission::kRefuse) {
+      bool per_job = limits_.per_job > 0 && front.need.bytes > limits_.per_job;
+      Refuse(front.job, front.need,
+             "more than " + (per_job ? limits_.per_job_name + " of " + ByteSizeText(limits_.per_job)
+                                     : limits_.total_name + " of " + ByteSizeText(limits_.total)));
+      waiting_.pop_front();
+      continue;
+    }
+    if (decision.spill > 0 && hooks_.spill) {
+      Status spilled = hooks_.spill(decision.spill);
+      if (!spilled.ok()) {
+        Refuse(front.job, front.need,
+               "and the paused trials' checkpoints could not be moved to disk to make room: " +
+                   spilled.message());
+        waiting_.pop_front();
+        continue;
+      }
+    }
+    RUNGS_RETURN_IF_ERROR(inner_.Submit(front.job));
+    running_[front.job.id] = front.need.bytes;
+    running_bytes_ += front.need.bytes;
+    ever_started_ = true;
+    waiting_.pop_front();
+  }
+  if (!ever_started_ && refusals_before_start_ >= kRefusalsBeforeGivingUp) {
+    return Fail(limits_.total_name + " of " + ByteSizeText(limits_.total) +
+                " is smaller than any job tried: the first " +
+                std::to_string(refusals_before_start_) + " were refused, the smallest needing " +
+                ByteSizeText(smallest_refused_));
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<job::JobResult>> MemoryGate::Wait(double timeout_seconds) {
+  std::vector<job::JobResult> results;
+  results.swap(refused_);
+  if (!running_.empty()) {
+    Result<std::vector<job::JobResult>> finished = inner_.Wait(results.empty() ? timeout_seconds : 0);
+    if (!finished.ok()) return finished.error();
+    for (job::JobResult& r : *finished) {
+      if (limits_.per_job_from_results && r.cost.memory_mb > 0) {
+        limits_.per_job = int64_t{r.cost.memory_mb} << 20;
+      }
+      if (auto it = running_.find(r.job); it != running_.end()) {
+        running_bytes_ -= it->second;
+        running_.erase(it);
+      }
+      results.push_back(std::move(r));
+    }
+    RUNGS_RETURN_IF_ERROR(StartWhatFits());
+    // Refused now: returned with these results rather than at the next call.
+    for (job::JobResult& r : refused_) results.push_back(std::move(r));
+    refused_.clear();
+  }
+  return results;
+}
+
+}  // namespace rungs::exec

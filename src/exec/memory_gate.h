@@ -1,0 +1,106 @@
+// MemoryGate: an Executor that starts a job on the executor it wraps only
+// when the job's predicted memory fits the budget together with the jobs
+// already running and the paused trials' checkpoints held in memory.
+//
+// Each submitted job is predicted once (`predict`), then decided by
+// DecideMemory, a pure function:
+//   - start: it fits now, or fits once some held checkpoints are spilled to
+//     disk (`spill`, asked to free that many bytes);
+//   - wait: it fits alone but not beside the running jobs; it waits, first
+//     in line, until enough of them finish (jobs start in submission order,
+//     so a large job is not starved by small ones);
+//   - refuse: it cannot fit even alone (or the spill it needs failed); it
+//     comes back from Wait as a result with Outcome::kRefused whose error
+//     names the configuration, what it needs and the limit, and the search
+//     goes on. When the first jobs are all refused (20 of them) the budget
+//     is smaller than any job the search gives: Submit or Wait then fails,
+//     naming the limit and the smallest need.
+// A job that waits counts as running for the driver (it was submitted), so
+// capacity() is the wrapped executor's. A prediction that fails lets the job
+// start: the job itself then fails with the reason.
+// Not thread-safe: one driver thread calls every method.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "exec/executor.h"
+
+namespace rungs::exec {
+
+// What a job will hold at its peak, and how much of that is a checkpoint
+// already held in memory that the job takes over (not new memory).
+struct JobMemory {
+  int64_t bytes = 0;
+  int64_t held = 0;
+};
+
+struct MemoryLimits {
+  int64_t total = 0;    // running jobs + held checkpoints (0: no limit)
+  int64_t per_job = 0;  // any one job (0: no limit), e.g. a Lambda function's memory
+  std::string total_name = "the memory budget (--memory)";
+  std::string per_job_name;
+  // Set per_job from the memory the first results were billed for
+  // (JobResult::cost.memory_mb), when it is not known before.
+  bool per_job_from_results = false;
+};
+
+enum class Admission { kStart, kWait, kRefuse };
+
+struct MemoryDecision {
+  Admission admission = Admission::kStart;
+  int64_t spill = 0;  // with kStart: bytes of held checkpoints to spill first
+};
+
+// The decision for a job needing `need`, with `running` bytes reserved by
+// running jobs and `held` bytes of checkpoints in memory.
+MemoryDecision DecideMemory(const MemoryLimits& limits, const JobMemory& need, int64_t running,
+                            int64_t held);
+
+class MemoryGate : public Executor {
+ public:
+  struct Hooks {
+    std::function<JobMemory(const job::Job&)> predict;
+    std::function<int64_t()> held;                 // checkpoint bytes in memory now
+    std::function<Status(int64_t bytes)> spill;    // spill at least `bytes` of them
+    std::function<std::string(const job::Job&)> describe;  // the job's configuration
+  };
+
+  // `inner` must outlive the gate. Missing hooks: nothing held or spilled.
+  MemoryGate(Executor& inner, MemoryLimits limits, Hooks hooks);
+
+  int capacity() const override { return inner_.capacity(); }
+  job::Promotion promotion() const override { return inner_.promotion(); }
+  Status Submit(const job::Job& job) override;
+  Result<std::vector<job::JobResult>> Wait(double timeout_seconds) override;
+  double Now() const override { return inner_.Now(); }
+
+  int64_t running_bytes() const { return running_bytes_; }
+  size_t waiting() const { return waiting_.size(); }
+
+ private:
+  struct Waiting {
+    job::Job job;
+    JobMemory need;
+  };
+  // Starts waiting jobs in order while they fit; refuses those that never will.
+  Status StartWhatFits();
+  void Refuse(const job::Job& job, const JobMemory& need, const std::string& why);
+
+  Executor& inner_;
+  MemoryLimits limits_;
+  const Hooks hooks_;
+  std::deque<Waiting> waiting_;
+  std::unordered_map<uint64_t, int64_t> running_;  // job id -> bytes reserved
+  int64_t running_bytes_ = 0;
+  std::vector<job::JobResult> refused_;  // not yet returned by Wait
+  bool ever_started_ = false;
+  int refusals_before_start_ = 0;
+  int64_t smallest_refused_ = INT64_MAX;
+};
+
+}  // namespace rungs::exec

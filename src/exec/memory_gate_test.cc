@@ -1,0 +1,167 @@
+#include "exec/memory_gate.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+
+namespace rungs::exec {
+namespace {
+
+constexpr int64_t kMiB = int64_t{1} << 20;
+
+TEST(DecideMemory, StartsWhatFitsBesideTheRunningJobs) {
+  MemoryLimits limits{.total = 100 * kMiB};
+  EXPECT_EQ(DecideMemory(limits, {60 * kMiB}, 40 * kMiB, 0).admission, Admission::kStart);
+  EXPECT_EQ(DecideMemory(limits, {60 * kMiB}, 40 * kMiB, 0).spill, 0);
+}
+
+TEST(DecideMemory, WaitsWhenItFitsAloneButNotBesideTheRunningJobs) {
+  MemoryLimits limits{.total = 100 * kMiB};
+  EXPECT_EQ(DecideMemory(limits, {61 * kMiB}, 40 * kMiB, 0).admission, Admission::kWait);
+}
+
+TEST(DecideMemory, RefusesWhatCannotFitEvenAlone) {
+  MemoryLimits limits{.total = 100 * kMiB};
+  EXPECT_EQ(DecideMemory(limits, {101 * kMiB}, 0, 0).admission, Admission::kRefuse);
+  MemoryLimits lambda{.per_job = 64 * kMiB};
+  EXPECT_EQ(DecideMemory(lambda, {65 * kMiB}, 0, 0).admission, Admission::kRefuse);
+  EXPECT_EQ(DecideMemory(lambda, {64 * kMiB}, 1000 * kMiB, 0).admission, Admission::kStart);
+}
+
+TEST(DecideMemory, SpillsHeldCheckpointsToMakeRoom) {
+  MemoryLimits limits{.total = 100 * kMiB};
+  // 30 running + 50 held: 20 free; a 45 MiB job starts once 25 MiB are spilled.
+  MemoryDecision d = DecideMemory(limits, {45 * kMiB}, 30 * kMiB, 50 * kMiB);
+  EXPECT_EQ(d.admission, Admission::kStart);
+  EXPECT_EQ(d.spill, 25 * kMiB);
+  // Its own checkpoint (10 MiB of the held) is not new memory.
+  d = DecideMemory(limits, {45 * kMiB, 10 * kMiB}, 30 * kMiB, 50 * kMiB);
+  EXPECT_EQ(d.spill, 15 * kMiB);
+  // Spilling everything is not enough beside 60 running: wait.
+  EXPECT_EQ(DecideMemory(limits, {45 * kMiB}, 60 * kMiB, 50 * kMiB).admission, Admission::kWait);
+}
+
+TEST(DecideMemory, NoLimitStartsEverything) {
+  EXPECT_EQ(DecideMemory({}, {int64_t{1} << 50}, int64_t{1} << 50, 0).admission, Admission::kStart);
+}
+
+// An executor whose jobs finish when the test says so.
+class ManualExecutor : public Executor {
+ public:
+  int capacity() const override { return 4; }
+  job::Promotion promotion() const override { return job::Promotion::kResume; }
+  Status Submit(const job::Job& job) override {
+    started.push_back(job.id);
+    running.insert(job.id);
+    return Status::Ok();
+  }
+  Result<std::vector<job::JobResult>> Wait(double) override {
+    std::vector<job::JobResult> out;
+    out.swap(finished);
+    return out;
+  }
+  double Now() const override { return 0; }
+  void Finish(uint64_t id) {
+    running.erase(id);
+    finished.push_back(job::ResultFor(job::Job{.id = id}, job::Outcome::kOk));
+  }
+  std::vector<uint64_t> started;
+  std::set<uint64_t> running;
+  std::vector<job::JobResult> finished;
+};
+
+job::Job JobNumber(uint64_t id) { return job::Job{.id = id, .trial = uint32_t(id)}; }
+
+struct Gated {
+  explicit Gated(int64_t total, std::map<uint64_t, int64_t> needs)
+      : needs(std::move(needs)),
+        gate(inner, MemoryLimits{.total = total},
+             {.predict = [this](const job::Job& j) { return JobMemory{this->needs.at(j.id)}; },
+              .describe = [](const job::Job& j) { return "{\"trial\":" + std::to_string(j.trial) + "}"; }}) {}
+  std::map<uint64_t, int64_t> needs;
+  ManualExecutor inner;
+  MemoryGate gate;
+};
+
+TEST(MemoryGate, WithATinyBudgetRunsJobsOneAfterTheOtherInOrder) {
+  Gated g(10 * kMiB, {{1, 6 * kMiB}, {2, 6 * kMiB}, {3, 2 * kMiB}});
+  for (uint64_t id : {1, 2, 3}) ASSERT_TRUE(g.gate.Submit(JobNumber(id)).ok());
+  // Job 2 waits for job 1; job 3 would fit but does not overtake job 2.
+  EXPECT_EQ(g.inner.started, (std::vector<uint64_t>{1}));
+  EXPECT_EQ(g.gate.waiting(), 2u);
+  EXPECT_EQ(g.gate.running_bytes(), 6 * kMiB);
+  g.inner.Finish(1);
+  Result<std::vector<job::JobResult>> done = g.gate.Wait(0);
+  ASSERT_TRUE(done.ok());
+  ASSERT_EQ(done->size(), 1u);
+  EXPECT_EQ(g.inner.started, (std::vector<uint64_t>{1, 2, 3}));
+  EXPECT_EQ(g.gate.running_bytes(), 8 * kMiB);
+}
+
+TEST(MemoryGate, RefusesAJobThatCannotFitAloneWithTheReasonAndGoesOn) {
+  Gated g(10 * kMiB, {{1, 11 * kMiB}, {2, 3 * kMiB}});
+  ASSERT_TRUE(g.gate.Submit(JobNumber(1)).ok());
+  ASSERT_TRUE(g.gate.Submit(JobNumber(2)).ok());
+  EXPECT_EQ(g.inner.started, (std::vector<uint64_t>{2}));
+  Result<std::vector<job::JobResult>> done = g.gate.Wait(0);
+  ASSERT_TRUE(done.ok());
+  ASSERT_EQ(done->size(), 1u);
+  const job::JobResult& refused = done->front();
+  EXPECT_EQ(refused.job, 1u);
+  EXPECT_EQ(refused.outcome, job::Outcome::kRefused);
+  EXPECT_NE(refused.error.find("{\"trial\":1}"), std::string::npos) << refused.error;
+  EXPECT_NE(refused.error.find("needs 11.0 MB"), std::string::npos) << refused.error;
+  EXPECT_NE(refused.error.find("--memory"), std::string::npos) << refused.error;
+  EXPECT_NE(refused.error.find("10.0 MB"), std::string::npos) << refused.error;
+}
+
+TEST(MemoryGate, ABudgetSmallerThanEveryJobIsAnErrorNamingIt) {
+  std::map<uint64_t, int64_t> needs;
+  for (uint64_t id = 1; id <= 40; ++id) needs[id] = (5 + int64_t(id)) * kMiB;
+  Gated g(4 * kMiB, needs);
+  Status status = Status::Ok();
+  for (uint64_t id = 1; id <= 40 && status.ok(); ++id) {
+    status = g.gate.Submit(JobNumber(id));
+    if (status.ok()) {
+      ASSERT_TRUE(g.gate.Wait(0).ok());
+    }
+  }
+  ASSERT_FALSE(status.ok());
+  EXPECT_NE(status.message().find("--memory"), std::string::npos) << status.message();
+  EXPECT_NE(status.message().find("smallest needing 6.00 MB"), std::string::npos)
+      << status.message();
+  EXPECT_TRUE(g.inner.started.empty());
+}
+
+TEST(MemoryGate, SpillsHeldCheckpointsOrRefusesWhenTheSpillFails) {
+  ManualExecutor inner;
+  int64_t held = 8 * kMiB;
+  std::vector<int64_t> asked;
+  bool disk_full = false;
+  MemoryGate gate(inner, MemoryLimits{.total = 10 * kMiB},
+                  {.predict = [](const job::Job&) { return JobMemory{5 * kMiB}; },
+                   .held = [&] { return held; },
+                   .spill = [&](int64_t bytes) -> Status {
+                     asked.push_back(bytes);
+                     if (disk_full) return Fail("cannot write x.ckpt: No space left on device");
+                     held -= bytes;
+                     return Status::Ok();
+                   }});
+  ASSERT_TRUE(gate.Submit(JobNumber(1)).ok());
+  EXPECT_EQ(asked, (std::vector<int64_t>{3 * kMiB}));
+  EXPECT_EQ(inner.started, (std::vector<uint64_t>{1}));
+  inner.Finish(1);
+  ASSERT_TRUE(gate.Wait(0).ok());
+  held = 8 * kMiB;
+  disk_full = true;
+  ASSERT_TRUE(gate.Submit(JobNumber(2)).ok());
+  Result<std::vector<job::JobResult>> done = gate.Wait(0);
+  ASSERT_TRUE(done.ok());
+  ASSERT_EQ(done->size(), 1u);
+  EXPECT_EQ(done->front().outcome, job::Outcome::kRefused);
+  EXPECT_NE(done->front().error.find("No space left on device"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace rungs::exec

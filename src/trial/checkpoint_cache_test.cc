@@ -1,0 +1,135 @@
+#include "trial/checkpoint_cache.h"
+
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <filesystem>
+#include <sys/resource.h>
+
+#include "testing/synthetic_corpus.h"
+#include "testing/temp_dir.h"
+
+namespace rungs::trial {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::SameBits;
+
+struct Trained {
+  std::shared_ptr<const text::Encoded> data;
+  text::Checkpoint checkpoint;
+};
+
+Trained TrainSmall(int epochs) {
+  auto corpus = testing::BuildCorpus(testing::MakeExamples(200, 3, 7));
+  text::TrainArgs args;
+  args.dim = 16;
+  args.thread = 1;
+  args.dict.word_ngrams = 2;
+  args.dict.bucket = 4000;
+  auto data = *corpus->Encode(args.dict);
+  auto checkpoint = text::StartTraining(*data, args);
+  EXPECT_TRUE(checkpoint.ok());
+  EXPECT_TRUE(text::Train(*data, text::LrSchedule::FastText(args), epochs, *checkpoint).ok());
+  return {data, std::move(*checkpoint)};
+}
+
+std::unique_ptr<text::Checkpoint> Copy(const text::Checkpoint& c) {
+  return std::make_unique<text::Checkpoint>(c);
+}
+
+TEST(CheckpointCache, SpillsWhatDoesNotFitAndReadsItBackBitForBit) {
+  const std::string dir = (testing::FreshDir() / "checkpoints").string();
+  Trained t = TrainSmall(2);
+  const int64_t size = CheckpointCache::SizeOf(t.checkpoint);
+  CheckpointCache cache(size + size / 2, dir);  // room for one
+  ASSERT_TRUE(cache.Put(1, 2, Copy(t.checkpoint)).ok());
+  ASSERT_TRUE(cache.Put(2, 2, Copy(t.checkpoint)).ok());
+  EXPECT_EQ(cache.bytes(), size);
+  EXPECT_EQ(cache.spilled_files(), 1);
+  EXPECT_TRUE(fs::exists(dir + "/trial-1-epochs-2.ckpt"));
+  EXPECT_GT(cache.BytesOf(1, 2), 0);
+  EXPECT_EQ(cache.BytesOf(1, 3), 0);  // not for other epochs
+
+  std::unique_ptr<text::Checkpoint> back = cache.Take(1, 2, *t.data);
+  ASSERT_NE(back, nullptr);
+  EXPECT_TRUE(SameBits(back->model.input(), t.checkpoint.model.input()));
+  EXPECT_TRUE(SameBits(back->model.output(), t.checkpoint.model.output()));
+  EXPECT_EQ(back->tokens_done, t.checkpoint.tokens_done);
+  EXPECT_EQ(cache.Take(1, 5, *t.data), nullptr);
+}
+
+TEST(CheckpointCache, ANewCacheOnTheFolderFindsTheSpilledCheckpoints) {
+  // What a resumed experiment sees after the process was killed.
+  const std::string dir = (testing::FreshDir() / "checkpoints").string();
+  Trained t = TrainSmall(1);
+  {
+    CheckpointCache cache(0, dir);  // everything goes to disk
+    ASSERT_TRUE(cache.Put(7, 1, Copy(t.checkpoint)).ok());
+    EXPECT_EQ(cache.bytes(), 0);
+  }
+  CheckpointCache reopened(0, dir);
+  EXPECT_EQ(reopened.spilled_files(), 1);
+  std::unique_ptr<text::Checkpoint> back = reopened.Take(7, 1, *t.data);
+  ASSERT_NE(back, nullptr);
+  EXPECT_TRUE(SameBits(back->model.output(), t.checkpoint.model.output()));
+  // Still there for a job run again after another crash.
+  EXPECT_NE(reopened.Take(7, 1, *t.data), nullptr);
+  // A newer checkpoint of the trial replaces the file.
+  ASSERT_TRUE(reopened.Put(7, 3, Copy(t.checkpoint)).ok());
+  EXPECT_FALSE(fs::exists(dir + "/trial-7-epochs-1.ckpt"));
+  EXPECT_TRUE(fs::exists(dir + "/trial-7-epochs-3.ckpt"));
+  reopened.RemoveSpilled();
+  EXPECT_FALSE(fs::exists(dir));
+}
+
+TEST(CheckpointCache, WithoutAFolderCheckpointsBeyondTheCapacityAreDropped) {
+  Trained t = TrainSmall(1);
+  CheckpointCache cache(CheckpointCache::SizeOf(t.checkpoint));
+  ASSERT_TRUE(cache.Put(1, 1, Copy(t.checkpoint)).ok());
+  ASSERT_TRUE(cache.Put(2, 1, Copy(t.checkpoint)).ok());
+  EXPECT_EQ(cache.Take(1, 1, *t.data), nullptr);
+  EXPECT_NE(cache.Take(2, 1, *t.data), nullptr);
+}
+
+TEST(CheckpointCache, SpillFreesMemoryOnRequest) {
+  const std::string dir = (testing::FreshDir() / "checkpoints").string();
+  Trained t = TrainSmall(1);
+  const int64_t size = CheckpointCache::SizeOf(t.checkpoint);
+  CheckpointCache cache(10 * size, dir);
+  for (uint32_t trial = 1; trial <= 3; ++trial) ASSERT_TRUE(cache.Put(trial, 1, Copy(t.checkpoint)).ok());
+  ASSERT_TRUE(cache.Spill(size + 1).ok());
+  EXPECT_EQ(cache.bytes(), size);  // the two oldest went to disk
+  EXPECT_EQ(cache.spilled_files(), 2);
+  EXPECT_EQ(cache.BytesInMemory(1), 0);
+  EXPECT_EQ(cache.BytesInMemory(3), size);
+}
+
+TEST(CheckpointCache, ADiskThatFillsWhileSpillingIsAClearErrorAndLeavesNoFile) {
+  const std::string dir = (testing::FreshDir() / "checkpoints").string();
+  Trained t = TrainSmall(1);
+  CheckpointCache cache(0, dir);
+  ASSERT_TRUE(cache.Put(1, 1, Copy(t.checkpoint)).ok());
+  // Files may grow to 4 kB only, as on a disk with that much left.
+  rlimit old{};
+  ASSERT_EQ(getrlimit(RLIMIT_FSIZE, &old), 0);
+  auto old_handler = std::signal(SIGXFSZ, SIG_IGN);
+  rlimit small = old;
+  small.rlim_cur = 4096;
+  ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &small), 0);
+  Status status = cache.Put(2, 1, Copy(t.checkpoint));
+  setrlimit(RLIMIT_FSIZE, &old);
+  std::signal(SIGXFSZ, old_handler);
+  ASSERT_FALSE(status.ok());
+  EXPECT_NE(status.message().find("checkpoint of trial 2 dropped"), std::string::npos)
+      << status.message();
+  EXPECT_NE(status.message().find("trial-2-epochs-1.ckpt"), std::string::npos) << status.message();
+  EXPECT_FALSE(fs::exists(dir + "/trial-2-epochs-1.ckpt"));
+  EXPECT_FALSE(fs::exists(dir + "/trial-2-epochs-1.ckpt.tmp"));
+  EXPECT_EQ(cache.Take(2, 1, *t.data), nullptr);
+  // The earlier spill is intact.
+  EXPECT_NE(cache.Take(1, 1, *t.data), nullptr);
+}
+
+}  // namespace
+}  // namespace rungs::trial
