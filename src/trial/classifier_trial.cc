@@ -135,10 +135,10 @@ void ClassifierTrial::OfferBest(const job::Job& job, double metric, const text::
   if (better) best_.emplace(Best{job.trial, job.epochs_to, metric, model});
 }
 
-std::optional<std::pair<uint32_t, text::Model>> ClassifierTrial::BestModel() const {
+std::optional<ClassifierTrial::HeldModel> ClassifierTrial::BestModel() const {
   std::lock_guard<std::mutex> lock(best_mu_);
   if (!best_) return std::nullopt;
-  return std::make_pair(best_->trial, best_->model);
+  return HeldModel{best_->trial, best_->epochs, best_->model};
 }
 
 }  // namespace rungs::trial
