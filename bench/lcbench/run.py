@@ -45,7 +45,7 @@ from blackbox_client import Blackbox  # noqa: E402
 TASKS = ["167168", "189873", "189906"]  # YAHPO's single-objective suite v1.0
 METHODS = ["random", "asha", "asha-evo", "hyperband", "asha-tpe", "asha-evo+pasha",
            "asha-tpe+pasha", "optuna-tpe-hb"]
-DEFAULT_METHOD = "asha-evo"
+DEFAULT_METHOD = "asha-tpe"
 # A method NAME+VARIANT is the rungs scheduler NAME with these scheduler options.
 VARIANTS = {"pasha": {"pasha": {"enabled": True}}}
 CHECKPOINTS = [0.10, 0.25, 0.50, 1.00]

@@ -18,7 +18,7 @@
 namespace rungs::driver {
 
 struct SimulationOptions {
-  std::string scheduler = "asha-evo";  // a sched::MakeScheduler method
+  std::string scheduler = "asha-tpe";  // a sched::MakeScheduler method (its default)
   // More scheduler options, a JSON object as the journal keeps them
   // (driver/options_json.h); the flags below decide the fields they set.
   std::string scheduler_options = "{}";
