@@ -88,7 +88,10 @@ def main():
                                              reduction_factor=args.eta)
               if args.pruner == "hyperband" else optuna.pruners.NopPruner())
     sampler = optuna.samplers.TPESampler(seed=args.seed, constant_liar=True)
-    study = optuna.create_study(direction="maximize", sampler=sampler, pruner=pruner)
+    # HyperbandPruner puts a trial in a bracket by a hash of the study's name;
+    # Optuna's own name is random, so a fixed one makes a seed's run repeat.
+    study = optuna.create_study(study_name=f"lcbench-seed-{args.seed}", direction="maximize",
+                                sampler=sampler, pruner=pruner)
     blackbox = Blackbox(args.blackbox)
     epochs = list(range(1, args.max_epochs + 1))
 

@@ -43,8 +43,11 @@ sys.path.insert(0, str(HERE))
 from blackbox_client import Blackbox  # noqa: E402
 
 TASKS = ["167168", "189873", "189906"]  # YAHPO's single-objective suite v1.0
-METHODS = ["random", "asha", "asha-evo", "hyperband", "optuna-tpe-hb"]
-DEFAULT_METHOD = "asha-evo"
+METHODS = ["random", "asha", "asha-evo", "hyperband", "asha-tpe", "asha-evo+pasha",
+           "asha-tpe+pasha", "optuna-tpe-hb"]
+DEFAULT_METHOD = "asha-tpe"
+# A method NAME+VARIANT is the rungs scheduler NAME with these scheduler options.
+VARIANTS = {"pasha": {"pasha": {"enabled": True}}}
 CHECKPOINTS = [0.10, 0.25, 0.50, 1.00]
 MAX_EPOCHS = 52  # LCBench's epochs 1..52
 ETA = 3
@@ -54,9 +57,20 @@ def blackbox_command(task):
     return f"node {HERE / 'lcbench_blackbox.js'} --task {task}"
 
 
+def scheduler_flags(method):
+    """--scheduler and --scheduler-options of a method NAME[+VARIANT...]."""
+    name, *variants = method.split("+")
+    options = {}
+    for v in variants:
+        if v not in VARIANTS:
+            sys.exit(f"unknown variant '+{v}' in method '{method}' (known: {', '.join(VARIANTS)})")
+        options.update(VARIANTS[v])
+    return ["--scheduler", name, "--scheduler-options", json.dumps(options)]
+
+
 def rungs_command(args, task, method, workers, seed, budget, journal):
     return [args.rungs, "simulate", "--blackbox", blackbox_command(task),
-            "--space", str(HERE / "lcbench_space.toml"), "--scheduler", method,
+            "--space", str(HERE / "lcbench_space.toml"), *scheduler_flags(method),
             "--workers", str(workers), "--seed", str(seed), "--budget-epochs", str(budget),
             "--jobs", "100000000", "--min-epochs", "1", "--max-epochs", str(MAX_EPOCHS),
             "--eta", str(ETA), "--journal", str(journal)]

@@ -16,7 +16,11 @@ Command AddSimulateCommand(CLI::App& app) {
       "simulate", "run a scheduler against simulated workers and print one JSON report");
   auto o = std::make_shared<driver::SimulationOptions>();
   auto promotion_flag = std::make_shared<std::string>("resume");
-  sub->add_option("--scheduler", o->scheduler, "asha-evo, asha, random, sha or hyperband")
+  sub->add_option("--scheduler", o->scheduler, "asha-tpe, asha-evo, asha, random, sha or hyperband")
+      ->capture_default_str();
+  sub->add_option("--scheduler-options", o->scheduler_options,
+                  "more scheduler options as a JSON object, e.g. '{\"pasha\": {\"enabled\": "
+                  "true}}' (doc/scheduler.md); the flags decide the fields they set")
       ->capture_default_str();
   sub->add_option("--workers", o->workers, "simulated workers (jobs at once)")
       ->capture_default_str();

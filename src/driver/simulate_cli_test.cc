@@ -86,6 +86,9 @@ TEST(SimulateCli, BadFlagsAreClearErrors) {
       {{"--jobs", "many"}, 2, "--jobs"},
       {{"--promotion", "pause"}, 2, "--promotion"},
       {{"--eta", "1"}, 1, "eta"},
+      {{"--scheduler-options", "[1]"}, 1, "--scheduler-options must be a JSON object"},
+      {{"--scheduler-options", "{\"pasha\": {\"on\": true}}"}, 1, "pasha.on"},
+      {{"--scheduler-options", "{\"brackets\": -1}"}, 1, "brackets"},
   };
   for (const Case& c : cases) {
     std::vector<std::string> args = {"simulate"};
@@ -322,6 +325,22 @@ TEST(SimulateCli, BudgetSecondsStopsStartingJobsAtThatVirtualTime) {
   ASSERT_TRUE(*last->Step());
   EXPECT_LT(last->Double(0), 200);  // every job started before 200 s
   EXPECT_GT(report["virtual_seconds"].get<double>(), 150);
+}
+
+TEST(SimulateCli, SchedulerOptionsReachTheSchedulerAndTheFlagsDecideTheirOwnFields) {
+  TempDir dir;
+  Outcome run = Rungs(dir, {"simulate", "--jobs", "200", "--eta", "2", "--journal", dir.File("j.db"),
+                            "--scheduler-options",
+                            R"({"pasha": {"enabled": true, "epsilon": 0.5}, "eta": 4})"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  Result<store::Database> db = store::Database::Open(dir.File("j.db"), false);
+  ASSERT_TRUE(db.ok()) << db.message();
+  Result<store::Statement> row = db->Prepare("SELECT options_json FROM experiment");
+  ASSERT_TRUE(*row->Step());
+  nlohmann::json options = nlohmann::json::parse(row->Text(0));
+  EXPECT_EQ(options["pasha"]["enabled"], true);
+  EXPECT_EQ(options["pasha"]["epsilon"], 0.5);
+  EXPECT_EQ(options["eta"], 2);
 }
 
 }  // namespace

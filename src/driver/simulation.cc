@@ -7,6 +7,8 @@
 #include <memory>
 #include <optional>
 
+#include <nlohmann/json.hpp>
+
 #include "driver/experiment_journal.h"
 #include "driver/experiment_loop.h"
 #include "driver/options_json.h"
@@ -52,15 +54,23 @@ Status Check(const SimulationOptions& o) {
 // The bytes malloc has handed out and not had back, process-wide.
 size_t HeapInUse() { return mallinfo2().uordblks; }
 
+// --scheduler-options with the flags' fields on top, checked as a journal's.
+Result<sched::Options> SchedulerOptions(const SimulationOptions& o) {
+  nlohmann::json merged = nlohmann::json::parse(o.scheduler_options, nullptr, false);
+  if (!merged.is_object()) return Fail("simulate: --scheduler-options must be a JSON object");
+  merged["min_epochs"] = o.min_epochs;
+  merged["max_epochs"] = o.max_epochs;
+  merged["eta"] = o.eta;
+  merged["promotion"] = sched::PromotionName(o.promotion);
+  merged["max_trials"] = int64_t(o.jobs);  // never the binding limit: --jobs is
+  merged["budget_epochs"] = o.budget_epochs;
+  merged["max_seconds"] = o.budget_seconds;
+  return OptionsFromJson(merged, "--scheduler-options");
+}
+
 Result<store::ExperimentRecord> NewRecord(const SimulationOptions& o) {
-  sched::Options options;
-  options.min_epochs = o.min_epochs;
-  options.max_epochs = o.max_epochs;
-  options.eta = o.eta;
-  options.promotion = o.promotion;
-  options.max_trials = int64_t(o.jobs);  // never the binding limit: --jobs is
-  options.budget_epochs = o.budget_epochs;
-  options.max_seconds = o.budget_seconds;
+  Result<sched::Options> options = SchedulerOptions(o);
+  if (!options.ok()) return options.error();
   Result<std::string> space_toml = SimulationSpaceFor(o);
   if (!space_toml.ok()) return space_toml.error();
   store::ExperimentRecord record;
@@ -68,7 +78,7 @@ Result<store::ExperimentRecord> NewRecord(const SimulationOptions& o) {
   record.name = o.blackbox.empty() ? "rungs simulate" : "rungs simulate --blackbox " + o.blackbox;
   record.space_toml = *space_toml;
   record.scheduler = o.scheduler;
-  record.options_json = OptionsToJson(options).dump();
+  record.options_json = OptionsToJson(*options).dump();
   record.seed = o.seed;
   return record;
 }

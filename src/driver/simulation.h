@@ -18,7 +18,10 @@
 namespace rungs::driver {
 
 struct SimulationOptions {
-  std::string scheduler = "asha-evo";  // a sched::MakeScheduler method
+  std::string scheduler = "asha-tpe";  // a sched::MakeScheduler method (its default)
+  // More scheduler options, a JSON object as the journal keeps them
+  // (driver/options_json.h); the flags below decide the fields they set.
+  std::string scheduler_options = "{}";
   int workers = 100;                   // jobs at once, 1..10,000,000
   uint64_t jobs = 10000;               // stop after this many jobs in total
   int64_t budget_epochs = 0;           // total epochs trained; 0: no limit

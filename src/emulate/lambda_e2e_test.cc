@@ -131,7 +131,9 @@ class LambdaEndToEnd : public ::testing::Test {
     emulator_.reset();
   }
 
-  Finished Tune(const std::string& url, const std::string& out, int budget_epochs = 40) {
+  // 70 epochs are more than 8 jobs of the default asha-tpe, whose second
+  // bracket starts at 9 epochs (12-13 jobs in simulations).
+  Finished Tune(const std::string& url, const std::string& out, int budget_epochs = 70) {
     return RunFor({RUNGS_BINARY, "tune", "--train", (dir_ / "train.txt").string(), "--valid",
                    (dir_ / "valid.txt").string(), "--space", (dir_ / "space.toml").string(),
                    "--budget-epochs", std::to_string(budget_epochs), "--max-epochs", "9", "--executor", "lambda",

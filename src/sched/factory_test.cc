@@ -176,7 +176,7 @@ TEST(MakeScheduler, EveryMethodNameParsesBackToItsMethod) {
   EXPECT_THAT(ParseMethod("bohb").message(), HasSubstr("expected asha-evo, asha"));
 }
 
-TEST(MakeScheduler, DefaultMethodIsAshaEvo) { EXPECT_EQ(kDefaultMethod, "asha-evo"); }
+TEST(MakeScheduler, DefaultMethodIsAshaTpe) { EXPECT_EQ(kDefaultMethod, "asha-tpe"); }
 
 }  // namespace
 }  // namespace rungs::sched

@@ -198,10 +198,10 @@ int64_t ClassifierTrial::held_bytes() const {
   return checkpoints_.bytes() + best;
 }
 
-std::optional<std::pair<uint32_t, text::Model>> ClassifierTrial::BestModel() const {
+std::optional<ClassifierTrial::HeldModel> ClassifierTrial::BestModel() const {
   std::lock_guard<std::mutex> lock(best_mu_);
   if (!best_) return std::nullopt;
-  return std::make_pair(best_->trial, best_->model);
+  return HeldModel{best_->trial, best_->epochs, best_->model};
 }
 
 }  // namespace rungs::trial

@@ -70,8 +70,13 @@ class ClassifierTrial {
   // back as the result's outcome and error, never as an exception.
   job::JobResult Run(const job::Job& job, const std::atomic<bool>* cancel);
 
-  // The best model trained so far and its trial, if any.
-  std::optional<std::pair<uint32_t, text::Model>> BestModel() const;
+  // The best model trained so far (most epochs, then metric), if any.
+  struct HeldModel {
+    uint32_t trial;
+    int epochs;
+    text::Model model;
+  };
+  std::optional<HeldModel> BestModel() const;
 
   // Predicts the peak memory of `job` before it runs: the training estimate
   // for its configuration on the corpus encoded as it would be (encoding it

@@ -84,7 +84,8 @@ TEST_F(ClassifierTrialTest, LearnsTheSeparableCorpus) {
   EXPECT_GT(r.metric, 0.9);
   EXPECT_EQ(r.epochs_trained, 5);
   ASSERT_TRUE(trial.BestModel().has_value());
-  EXPECT_EQ(trial.BestModel()->first, 1u);
+  EXPECT_EQ(trial.BestModel()->trial, 1u);
+  EXPECT_EQ(trial.BestModel()->epochs, 5);
 }
 
 TEST_F(ClassifierTrialTest, PromotionResumesFromTheCheckpoint) {

@@ -36,7 +36,7 @@ Result<text::Model> Retrain(const JournalView& view, const BestTrial& best,
   }
   auto model = trial.BestModel();
   if (!model) return Fail("retraining trial " + std::to_string(best.trial) + " gave no model");
-  return std::move(model->second);
+  return std::move(model->model);
 }
 
 Result<double> TestMetric(const TuneSpec& spec, const text::Model& model,
@@ -97,8 +97,11 @@ Result<BestModel> WriteBestModel(const TuneSpec& spec, const SearchPlan& plan,
   if (!best || classifier == nullptr) return BestModel{};
   BestModel written;
   std::optional<text::Model> model;
-  if (auto held = classifier->BestModel(); held && held->first == best->trial) {
-    model = std::move(held->second);
+  // The classifier held the best by most epochs; the noise-aware choice may
+  // be another result, even of the same trial.
+  if (auto held = classifier->BestModel();
+      held && held->trial == best->trial && held->epochs == best->epochs) {
+    model = std::move(held->model);
   }
   if (spec.refit) {
     trial::DataSpec both = DataFor(spec);

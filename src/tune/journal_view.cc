@@ -4,12 +4,14 @@
 
 #include "driver/experiment_journal.h"
 #include "exec/lambda_cost.h"
+#include "tune/best_choice.h"
 
 namespace rungs::tune {
 
 Status JournalRunEnd(store::Journal& journal, const RunEnd& end) {
   driver::Finished finished{end.stopped_because, {{"refit", end.refit}}};
   if (end.test_metric) finished.facts["test_metric"] = *end.test_metric;
+  if (end.validation_rows > 0) finished.facts["validation_rows"] = end.validation_rows;
   return driver::JournalFinished(journal, finished, end.seconds);
 }
 
@@ -40,6 +42,8 @@ Result<JournalView> ReadJournal(const store::Journal& journal) {
         end.test_metric = facts["test_metric"].get<double>();
       }
       end.refit = facts.value("refit", false);
+      end.validation_rows = facts.value("validation_rows", int64_t{0});
+      view.validation_rows = end.validation_rows;
       end.seconds = e.now;
     }
     return Status::Ok();
@@ -49,16 +53,18 @@ Result<JournalView> ReadJournal(const store::Journal& journal) {
 }
 
 std::optional<BestTrial> JournalView::Best(bool maximize) const {
-  std::optional<BestTrial> best;
+  std::vector<Scored> scored;
+  std::vector<const JobRow*> rows;
   for (const JobRow& row : jobs) {
     if (!row.result || row.result->outcome != job::Outcome::kOk) continue;
-    double m = row.result->metric;
-    if (!std::isfinite(m)) continue;
-    bool better = !best || row.job.epochs_to > best->epochs ||
-                  (row.job.epochs_to == best->epochs && (maximize ? m > best->metric : m < best->metric));
-    if (better) best = BestTrial{row.job.trial, row.job.epochs_to, row.job.rung, m, row.job.config};
+    if (!std::isfinite(row.result->metric)) continue;
+    scored.push_back({row.job.epochs_to, row.result->metric});
+    rows.push_back(&row);
   }
-  return best;
+  if (rows.empty()) return std::nullopt;
+  const JobRow& best = *rows[ChooseBest(scored, maximize, validation_rows)];
+  return BestTrial{best.job.trial, best.job.epochs_to, best.job.rung, best.result->metric,
+                   best.job.config};
 }
 
 int64_t JournalView::EpochsTrained() const {

@@ -41,6 +41,9 @@ struct RunEnd {
   std::optional<double> test_metric;  // when a test set was given
   bool refit = false;                 // the model was refit on train + validation first
   double seconds = 0;                 // experiment time at the end
+  // The rows the metric is a proportion over (accuracy, f1), for the best
+  // trial's noise allowance (tune/best_choice.h); 0: unknown.
+  int64_t validation_rows = 0;
 };
 
 // Journals `finished` for `end`, once per run, after everything it reports.
@@ -49,7 +52,12 @@ Status JournalRunEnd(store::Journal& journal, const RunEnd& end);
 struct JournalView {
   std::vector<JobRow> jobs;  // in the order they started
   std::optional<RunEnd> end;  // the last run's, once one has finished
-  // The best finished trial: most epochs, then best metric (ties: first).
+  // The rows the metric is a proportion over (accuracy, f1), for the noise
+  // allowance of Best; 0: unknown. Read from the last run's end; a run sets
+  // it from its data before choosing.
+  int64_t validation_rows = 0;
+  // The best finished result, allowing for the validation set's noise
+  // (tune/best_choice.h).
   std::optional<BestTrial> Best(bool maximize) const;
   int64_t EpochsTrained() const;
   uint64_t Trials() const;  // jobs that started a trial (rung 0)

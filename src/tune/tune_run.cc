@@ -10,6 +10,19 @@
 
 namespace rungs::tune {
 
+namespace {
+
+// The validation rows the classifier's metric is a proportion over (its
+// noise scale for the best trial's choice); 0 for the loss and a command.
+Result<int64_t> ProportionRows(const SearchPlan& plan, Trainable& trainable) {
+  if (!trainable.classifier() || plan.metric == trial::Metric::kLoss) return int64_t{0};
+  Result<trial::TrainValid> data = trainable.data().Get(false);
+  if (!data.ok()) return data.error();
+  return data->valid->size();
+}
+
+}  // namespace
+
 Result<TuneSummary> RunTune(const TuneSpec& given, const RunControl& control) {
   // Checked before any work: nothing is written until the experiment opens.
   Result<SearchPlan> plan = PlanSearch(given, control.resume);
@@ -36,11 +49,14 @@ Result<TuneSummary> RunTune(const TuneSpec& given, const RunControl& control) {
   // The results: the best model, how the run ended (journaled), the outputs.
   Result<JournalView> searched = ReadJournal(journal);
   if (!searched.ok()) return searched.error();
+  Result<int64_t> rows = ProportionRows(*plan, **trainable);
+  if (!rows.ok()) return rows.error();
+  searched->validation_rows = *rows;
   Result<BestModel> best = WriteBestModel(*spec, *plan, **trainable, *searched);
   if (!best.ok()) return best.error();
   if (!given.keep_checkpoints) (*trainable)->RemoveSpilledCheckpoints();
-  RUNGS_RETURN_IF_ERROR(JournalRunEnd(
-      journal, {stats->stopped_because, best->test_metric, best->refit, stats->progress.now}));
+  RUNGS_RETURN_IF_ERROR(JournalRunEnd(journal, {stats->stopped_because, best->test_metric,
+                                                best->refit, stats->progress.now, *rows}));
   Result<JournalView> ended = ReadJournal(journal);
   if (!ended.ok()) return ended.error();
   RUNGS_RETURN_IF_ERROR(WriteReport(given, plan->space, *ended));

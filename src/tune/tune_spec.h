@@ -46,7 +46,7 @@ struct TuneSpec {
   std::string command;
   bool minimize = false;
   std::string space_file;
-  sched::Method scheduler = sched::Method::kAshaEvo;
+  sched::Method scheduler = sched::Method::kAshaTpe;  // sched::kDefaultMethod
   nlohmann::json scheduler_options = nlohmann::json::object();
   std::optional<job::Promotion> promotion;  // none: the executor's default
 
