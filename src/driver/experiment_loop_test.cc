@@ -245,6 +245,40 @@ TEST(ExperimentLoop, StopRequestInTheInboxStopsStartingJobs) {
   EXPECT_TRUE(journal->PendingRequests()->empty());
 }
 
+// Posts a stop request through its own connection once `after` jobs ran,
+// as the dashboard does while a run writes the journal.
+class PostingExecutor : public ForwardingExecutor {
+ public:
+  PostingExecutor(exec::Executor& inner, std::string path, int after)
+      : ForwardingExecutor(inner), path_(std::move(path)), left_(after) {}
+  Status Submit(const job::Job& job) override {
+    if (--left_ == 0) {
+      Result<int64_t> id = store::PostRequest(path_, store::RequestKind::kStop, "{}");
+      EXPECT_TRUE(id.ok()) << id.message();
+    }
+    return inner_.Submit(job);
+  }
+
+ private:
+  std::string path_;
+  int left_;
+};
+
+TEST(ExperimentLoop, RequestPostedWhileRunningIsTaken) {
+  TempDir dir;
+  std::string path = dir.File("j.db");
+  Result<store::Journal> journal = store::Journal::Create(path, ToyExperiment(8));
+  ASSERT_TRUE(journal.ok());
+  exec::SyntheticObjective objective = ToyObjective();
+  exec::SimulatedExecutor simulated(objective, 2, job::Promotion::kResume);
+  PostingExecutor executor(simulated, path, 10);
+  ToyScheduler scheduler(100000, 8);
+  Result<LoopStats> stats = ExperimentLoop(scheduler, executor, &*journal, LoopOptions{}).Run();
+  ASSERT_TRUE(stats.ok()) << stats.message();
+  EXPECT_EQ(StopReasonName(stats->stopped_because), "stop requested");
+  EXPECT_EQ(EventDetails(*journal, store::EventKind::kStopRequested).size(), 1u);
+}
+
 TEST(ExperimentLoop, ExtendRequestRaisesTheJobBudgetAndSurvivesAResume) {
   std::filesystem::path dir = FreshDir();
   std::string path = (dir / "j.db").string();

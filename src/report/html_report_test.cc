@@ -68,5 +68,23 @@ TEST(HtmlReport, EmptySearchStillRenders) {
   EXPECT_EQ(Count(html, "<circle"), 0u);
 }
 
+TEST(HtmlReport, LearningCurveShowsOneTrialsOkRungs) {
+  std::string svg = RenderLearningCurve(SmallSearch(), 2);
+  EXPECT_EQ(Count(svg, "<circle"), 2u);  // trial 2 at 1 and 3 epochs
+  EXPECT_EQ(Count(svg, "class=\"curve\""), 1u);
+  EXPECT_EQ(Count(RenderLearningCurve(SmallSearch(), 3), "<circle"), 0u);  // failed
+}
+
+TEST(HtmlReport, ComparisonDrawsOneBestLinePerExperimentWithItsName) {
+  ReportData a = SmallSearch(), b = SmallSearch();
+  b.results.push_back({4, 0, 1, 0.9, true, 6.0});
+  for (CompareAxis axis : {CompareAxis::kSeconds, CompareAxis::kEpochs}) {
+    std::string svg = RenderComparison({&a, &b}, {"run <a>", "run b"}, axis);
+    EXPECT_EQ(Count(svg, "class=\"best\""), 2u);
+    EXPECT_NE(svg.find("run &lt;a&gt;"), std::string::npos);
+    EXPECT_NE(svg.find("run b"), std::string::npos);
+  }
+}
+
 }  // namespace
 }  // namespace rungs::report

@@ -148,7 +148,10 @@ Status Journal::PrepareWriters() {
 
 Status Journal::Begin() {
   if (in_transaction_) return Status::Ok();
-  RUNGS_RETURN_IF_ERROR(db_.Execute("BEGIN"));
+  // IMMEDIATE: the write lock now, while the busy timeout still waits for
+  // another writer (the request inbox's). A deferred transaction that read
+  // first (AddResult does) fails at once with SQLITE_BUSY instead.
+  RUNGS_RETURN_IF_ERROR(db_.Execute("BEGIN IMMEDIATE"));
   in_transaction_ = true;
   return Status::Ok();
 }

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -118,6 +119,29 @@ TEST_F(JournalReaderTest, RequestsWaitInIdOrderUntilTaken) {
   pending = journal->PendingRequests();
   ASSERT_EQ(pending->size(), 1u);
   EXPECT_EQ((*pending)[0].id, *extend);
+}
+
+TEST_F(JournalReaderTest, TheDriverWaitsForAnotherWriterInsteadOfFailing) {
+  Result<Journal> journal = Journal::Create(path_, Experiment());
+  ASSERT_TRUE(journal.ok()) << journal.message();
+  ASSERT_TRUE(journal->AddJob(1, Job(1), 0).ok());
+  ASSERT_TRUE(journal->Commit().ok());
+  // Another connection (the inbox's) holds the write lock for a moment.
+  Database other = Database::Open(path_, Database::Mode::kReadWrite).value();
+  ASSERT_TRUE(other.Execute("BEGIN IMMEDIATE; INSERT INTO requests (kind, detail, made) "
+                            "VALUES ('stop', '{}', 'now')")
+                  .ok());
+  std::thread release([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    EXPECT_TRUE(other.Execute("COMMIT").ok());
+  });
+  job::JobResult r = job::ResultFor(Job(1), job::Outcome::kOk);
+  Result<bool> added = journal->AddResult(2, r, 1);  // reads, then writes
+  release.join();
+  ASSERT_TRUE(added.ok()) << added.message();
+  EXPECT_TRUE(*added);
+  ASSERT_TRUE(journal->Commit().ok());
+  EXPECT_EQ(journal->PendingRequests()->size(), 1u);
 }
 
 TEST_F(JournalReaderTest, RequestKindsRoundTripAndUnknownOnesAreNamed) {

@@ -49,12 +49,19 @@ Status JournalRunEnd(store::Journal& journal, const RunEnd& end);
 struct JournalView {
   std::vector<JobRow> jobs;  // in the order they started
   std::optional<RunEnd> end;  // the last run's, once one has finished
+  // Takes one more entry of the journal at `path` (in seq order): how
+  // ReadJournal builds the view, and how a reader tailing a running
+  // experiment (the dashboard) keeps it current.
+  Status Add(const store::JournalEntry& e, const std::string& path);
   // The best finished trial: most epochs, then best metric (ties: first).
   std::optional<BestTrial> Best(bool maximize) const;
   int64_t EpochsTrained() const;
   uint64_t Trials() const;  // jobs that started a trial (rung 0)
   // What the finished jobs were billed, in GB-seconds (0 on local workers).
   double GbSeconds() const;
+
+ private:
+  std::unordered_map<uint64_t, size_t> by_id_;  // job id -> index in jobs
 };
 
 Result<JournalView> ReadJournal(const store::Journal& journal);
