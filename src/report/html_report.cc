@@ -13,6 +13,22 @@ namespace {
 
 constexpr int kWide = 900, kTall = 380, kSmall = 420, kSmallTall = 260;
 
+// A scatter draws at most this many results: beyond it every k-th, so a page
+// of 100,000 trials stays light. The lines and bands stay exact.
+constexpr size_t kMaxDots = 4000;
+
+size_t DotStride(size_t n) { return n <= kMaxDots ? 1 : (n + kMaxDots - 1) / kMaxDots; }
+
+// Drops the points of a staircase that repeat the value before them (and
+// are not the last): the same picture, with as many points as changes.
+std::vector<Point> Changes(const std::vector<Point>& stairs) {
+  std::vector<Point> kept;
+  for (size_t i = 0; i < stairs.size(); ++i) {
+    if (i == 0 || i + 1 == stairs.size() || stairs[i].y != stairs[i - 1].y) kept.push_back(stairs[i]);
+  }
+  return kept;
+}
+
 const char* RungColor(size_t level) {
   static const char* kPalette[] = {"#9ecae1", "#6baed6", "#4292c6", "#2171b5",
                                    "#08519c", "#08306b", "#54278f", "#3f007d"};
@@ -54,19 +70,27 @@ std::string ProgressChart(const ReportData& data, const std::vector<const RungRe
   Axis x{"wall time (s)", 0, by_time.empty() ? 1 : by_time.back()->finished_at};
   SvgPlot plot(kWide, kTall, x, MetricAxis(data, ok));
 
-  std::vector<Point> low, high, best;
+  std::vector<Point> low, high;
   for (const RungResult* r : by_time) {
     double lo = low.empty() ? r->metric : std::min(low.back().y, r->metric);
     double hi = high.empty() ? r->metric : std::max(high.back().y, r->metric);
+    // The band needs both edges at the same x: keep a point when either moves.
+    if (low.size() >= 2 && lo == low.back().y && hi == high.back().y &&
+        lo == low[low.size() - 2].y && hi == high[high.size() - 2].y) {
+      low.back().x = high.back().x = r->finished_at;
+      continue;
+    }
     low.push_back({r->finished_at, lo});
     high.push_back({r->finished_at, hi});
-    best.push_back({r->finished_at, data.maximize ? hi : lo});
   }
+  std::vector<Point> best = Changes(data.maximize ? high : low);
   plot.AddBand(low, high, "#fd8d3c", "band");
   std::vector<std::pair<std::string, std::string>> legend;
+  const size_t stride = DotStride(by_time.size());
   for (size_t s = 0; s < steps.size(); ++s) {
     std::vector<Point> pts;
-    for (const RungResult* r : by_time) {
+    for (size_t i = 0; i < by_time.size(); i += stride) {
+      const RungResult* r = by_time[i];
       if (StepOf(steps, r->epochs) == s) pts.push_back({r->finished_at, r->metric});
     }
     plot.AddPoints(pts, RungColor(s), 3.5, "results");
@@ -112,7 +136,9 @@ std::string ParamChart(const ReportData& data, size_t p, const std::vector<const
   x.categories = info.categories;
   std::map<size_t, std::vector<Point>> by_step;
   bool first = true;
-  for (const TrialConfig& c : data.configs) {
+  const size_t stride = DotStride(data.configs.size());
+  for (size_t i = 0; i < data.configs.size(); i += stride) {
+    const TrialConfig& c = data.configs[i];
     auto it = top.find(c.trial);
     if (it == top.end() || p >= c.values.size() || std::isnan(c.values[p])) continue;
     double v = c.values[p];
@@ -181,6 +207,10 @@ ReportParts RenderParts(const ReportData& data) {
   parts.footer = std::to_string(data.results.size()) + " results, " + std::to_string(ok.size()) +
                  " ok; best " + (data.maximize ? "highest " : "lowest ") +
                  EscapeXml(data.metric_name) + ".";
+  if (size_t stride = DotStride(ok.size()); stride > 1) {
+    parts.footer += " The scatters show one result in " + std::to_string(stride) +
+                    "; the lines use all of them.";
+  }
   return parts;
 }
 
@@ -254,7 +284,7 @@ std::string RenderComparison(const std::vector<const ReportData*>& data,
   std::vector<std::pair<std::string, std::string>> legend;
   for (size_t i = 0; i < lines.size(); ++i) {
     const char* color = kLines[i % std::size(kLines)];
-    plot.AddLine(lines[i], color, /*step=*/true, "best");
+    plot.AddLine(Changes(lines[i]), color, /*step=*/true, "best");
     legend.push_back({color, i < names.size() ? names[i] : std::to_string(i + 1)});
   }
   plot.AddLegend(legend);
