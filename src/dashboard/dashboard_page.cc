@@ -211,7 +211,7 @@ function fillFilters() {
   $('fParam').value = keepP;
 }
 
-let chartsBusy = false, chartsAt = 0;
+let chartsBusy = false, chartsAt = 0, catchingUp = false;
 async function refreshCharts() {
   const st = states[current];
   if (chartsBusy || !st || !st.chartsDue || Date.now() - chartsAt < 1000) return;
@@ -239,7 +239,7 @@ function schedule() {
     fillFilters(); renderStatus(); renderTable(); refreshCharts();
   }, 100);
 }
-setInterval(() => { if (view === 'exp') refreshCharts(); }, 1000);
+setInterval(() => { if (view === 'exp' && !catchingUp) refreshCharts(); }, 1000);
 
 function renderTabs() {
   $('tabs').innerHTML = exps.map((e, i) => '<button data-x="' + i + '" class="' +
@@ -335,7 +335,10 @@ loadExperiments().then(() => {
     for (const r of rows) apply(r);
     rowsSeen += rows.length;
     document.documentElement.dataset.rows = rowsSeen;
-    schedule();
+    // A full event means more are queued (a long run catching up): draw
+    // once it has caught up, not at every event.
+    catchingUp = rows.length >= 5000;
+    if (!catchingUp) schedule();
   };
 });
 </script>

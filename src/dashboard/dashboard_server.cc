@@ -23,7 +23,8 @@ namespace rungs::dashboard {
 namespace {
 
 // Rows per server-sent event: a page catching up on a long run gets them
-// in few events, a live one gets each commit's rows at once.
+// in few events, a live one gets each commit's rows at once. The page takes
+// a full event (5000 rows) as "more are queued" and draws once caught up.
 constexpr size_t kRowsPerEvent = 5000;
 
 std::string RandomToken() {
