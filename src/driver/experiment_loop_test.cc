@@ -265,8 +265,8 @@ class PostingExecutor : public ForwardingExecutor {
 };
 
 TEST(ExperimentLoop, RequestPostedWhileRunningIsTaken) {
-  TempDir dir;
-  std::string path = dir.File("j.db");
+  std::filesystem::path dir = FreshDir();
+  std::string path = (dir / "j.db").string();
   Result<store::Journal> journal = store::Journal::Create(path, ToyExperiment(8));
   ASSERT_TRUE(journal.ok());
   exec::SyntheticObjective objective = ToyObjective();
