@@ -78,6 +78,14 @@ TEST_F(Cli, ProgressFlagPrintsProgressLinesIntoAPipe) {
   EXPECT_EQ(run.err.find('\r'), std::string::npos);  // no in-place rewrites in a log
 }
 
+TEST_F(Cli, DashboardRefusesAMissingFolderAndAPublicAddressWithoutTheFlag) {
+  ExpectOneClearError(RunRungs({"dashboard", "/nonexistent/run"}), "dashboard", "/nonexistent/run");
+  ExpectOneClearError(RunRungs({"dashboard", TestPath("train.txt"), "--addr", "0.0.0.0:0"}), "dashboard",
+                      "--allow-remote");
+  ExpectOneClearError(RunRungs({"dashboard", TestPath("train.txt"), "--addr", "127.0.0.1:http"}), "dashboard",
+                      "'127.0.0.1:http'");
+}
+
 TEST_F(Cli, MissingInputFile) {
   ExpectOneClearError(RunRungs(Train("/nonexistent/train.txt", TestPath("m"))), "train",
                       "cannot open '/nonexistent/train.txt'");

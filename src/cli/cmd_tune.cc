@@ -6,11 +6,13 @@
 #include <csignal>
 #include <cstdio>
 #include <deque>
+#include <filesystem>
 #include <memory>
 #include <unistd.h>
 
 #include "base/byte_size.h"
 #include "cli/command.h"
+#include "dashboard/dashboard_server.h"
 #include "tune/experiment_dir.h"
 #include "tune/tune_options.h"
 #include "tune/tune_run.h"
@@ -31,6 +33,9 @@ void OnEvolve(int) { g_evolve = 1; }
 struct TuneFlags {
   std::string experiment_file;
   std::string resume;
+  CLI::Option* dashboard = nullptr;  // given: serve the dashboard beside the run
+  std::string dashboard_address;
+  bool dashboard_allow_remote = false;
   bool quiet = false, json = false, options_markdown = false;
   struct Option {
     const tune::TuneOption* option = nullptr;
@@ -143,6 +148,31 @@ void PrintSummary(const tune::TuneSummary& s, const tune::TuneSpec& spec, bool j
               s.out.c_str(), s.out.c_str());
 }
 
+// The dashboard of the experiment in `out`, which may not exist yet: the
+// page shows it once the run has created its journal.
+Result<std::unique_ptr<dashboard::DashboardServer>> StartDashboard(const TuneFlags& f,
+                                                                   const std::string& out) {
+  dashboard::DashboardOptions options;
+  Status address = dashboard::ParseAddress(f.dashboard_address, options);
+  if (!address.ok()) return Fail("--dashboard: " + address.message());
+  options.allow_remote = f.dashboard_allow_remote;
+  if (out.empty()) return Fail("--dashboard needs the output folder: give --out DIR");
+  std::error_code error;
+  std::filesystem::create_directories(out, error);
+  if (error) return Fail("--out " + out + ": " + error.message());
+  std::signal(SIGPIPE, SIG_IGN);  // a browser may hang up mid-stream
+  auto server = dashboard::DashboardServer::Start({out}, options);
+  if (!server.ok()) return Fail("--dashboard: " + server.message());
+  if (!dashboard::IsLoopback(options.host)) {
+    std::fprintf(stderr,
+                 "warning: the dashboard listens on %s, not loopback: anyone who can reach it "
+                 "sees this experiment (steering still needs the token)\n",
+                 options.host.c_str());
+  }
+  std::fprintf(stderr, "dashboard: %s\n", (*server)->url().c_str());
+  return server;
+}
+
 }  // namespace
 
 Command AddTuneCommand(CLI::App& app) {
@@ -153,6 +183,12 @@ Command AddTuneCommand(CLI::App& app) {
   sub->add_option("experiment", f->experiment_file, "experiment TOML file (flags override it)");
   AddOptionFlags(sub, *f);
   sub->add_option("--resume", f->resume, "continue the experiment in this output folder");
+  f->dashboard = sub->add_option("--dashboard", f->dashboard_address,
+                                 "serve the live dashboard beside the run, on [HOST][:PORT] "
+                                 "(default 127.0.0.1, a free port); prints its URL")
+                     ->expected(0, 1);
+  sub->add_flag("--dashboard-allow-remote", f->dashboard_allow_remote,
+                "allow a non-loopback --dashboard address");
   sub->add_flag("--quiet", f->quiet, "no progress output");
   sub->add_flag("--json", f->json, "progress and summary as JSON lines");
   // Prints doc/tune-options.md, the reference generated from the table.
@@ -164,6 +200,12 @@ Command AddTuneCommand(CLI::App& app) {
             }
             Result<tune::TuneSpec> spec = SpecFrom(*f);
             if (!spec.ok()) return spec.status();
+            std::unique_ptr<dashboard::DashboardServer> server;
+            if (f->dashboard->count() > 0) {
+              Result<std::unique_ptr<dashboard::DashboardServer>> started = StartDashboard(*f, spec->out);
+              if (!started.ok()) return started.status();
+              server = std::move(*started);
+            }
             std::signal(SIGINT, OnInterrupt);
             std::signal(SIGUSR1, OnEvolve);
             tune::RunControl control;

@@ -4,10 +4,16 @@
 #include <string>
 #include <utility>
 
+#include <nlohmann/json.hpp>
+
+#include "store/request_inbox.h"
+
 namespace rungs::driver {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+constexpr double kRequestPollSeconds = 0.2;
 
 double Seconds(Clock::time_point a, Clock::time_point b) {
   return std::chrono::duration<double>(b - a).count();
@@ -36,7 +42,9 @@ ExperimentLoop::ExperimentLoop(sched::Scheduler& scheduler, exec::Executor& exec
       options_(std::move(options)),
       time_offset_(resume.now),
       seq_(resume.next_seq),
-      backlog_(resume.outstanding.begin(), resume.outstanding.end()) {
+      backlog_(resume.outstanding.begin(), resume.outstanding.end()),
+      extra_jobs_(resume.extra_jobs),
+      extra_seconds_(resume.extra_seconds) {
   stats_.progress.jobs = resume.jobs;
   stats_.progress.trials = resume.trials;
   stats_.progress.results = resume.results;
@@ -48,8 +56,10 @@ ExperimentLoop::ExperimentLoop(sched::Scheduler& scheduler, exec::Executor& exec
 
 bool ExperimentLoop::MayStart(double now) const {
   if (stop_requested_) return false;
-  if (options_.max_jobs > 0 && stats_.progress.jobs >= options_.max_jobs) return false;
-  if (options_.max_seconds > 0 && now >= options_.max_seconds) return false;
+  if (options_.max_jobs > 0 && stats_.progress.jobs >= options_.max_jobs + extra_jobs_) {
+    return false;
+  }
+  if (options_.max_seconds > 0 && now >= options_.max_seconds + extra_seconds_) return false;
   return true;
 }
 
@@ -57,6 +67,7 @@ Result<LoopStats> ExperimentLoop::Run() {
   while (true) {
     double now = Now();
     if (!stop_requested_ && options_.stop_requested) stop_requested_ = options_.stop_requested();
+    RUNGS_RETURN_IF_ERROR(TakeRequests(now));
     RUNGS_RETURN_IF_ERROR(MaybeEnableEvolution(now));
     bool refused = false;
     {
@@ -71,7 +82,8 @@ Result<LoopStats> ExperimentLoop::Run() {
       }
       if (!MayStart(now)) {
         stats_.stopped_because = stop_requested_ ? *stop_requested_
-                                 : options_.max_jobs > 0 && stats_.progress.jobs >= options_.max_jobs
+                                 : options_.max_jobs > 0 &&
+                                         stats_.progress.jobs >= options_.max_jobs + extra_jobs_
                                      ? StopReason::kMaxJobs
                                      : StopReason::kMaxSeconds;
         break;
@@ -189,6 +201,72 @@ Status ExperimentLoop::MaybeEnableEvolution(double now) {
   RUNGS_RETURN_IF_ERROR(
       journal_->AddEvent(seq_++, store::EventKind::kEvolutionEnabled, "requested", now));
   return journal_->Commit();
+}
+
+Status ExperimentLoop::TakeRequests(double now) {
+  if (journal_ == nullptr) return Status::Ok();
+  double wall = std::chrono::duration<double>(Clock::now().time_since_epoch()).count();
+  if (wall - last_request_poll_wall_ < kRequestPollSeconds) return Status::Ok();
+  last_request_poll_wall_ = wall;
+  Result<std::vector<store::Request>> pending = journal_->PendingRequests();
+  if (!pending.ok()) return pending.error();
+  if (pending->empty()) return Status::Ok();
+  for (const store::Request& request : *pending) {
+    Result<std::pair<std::string, uint64_t>> outcome = Act(request, now);
+    if (!outcome.ok()) return outcome.error();
+    RUNGS_RETURN_IF_ERROR(journal_->TakeRequest(request.id, outcome->second, outcome->first));
+  }
+  return journal_->Commit();
+}
+
+Result<std::pair<std::string, uint64_t>> ExperimentLoop::Act(const store::Request& request,
+                                                             double now) {
+  using Outcome = std::pair<std::string, uint64_t>;
+  Result<store::RequestKind> kind = store::ParseRequestKind(request.kind);
+  if (!kind.ok()) return Outcome{kind.message(), 0};
+  std::string by = "request " + std::to_string(request.id);
+  switch (*kind) {
+    case store::RequestKind::kEvolve: {
+      if (evolution_enabled_) return Outcome{"evolution is already on", 0};
+      evolution_enabled_ = true;
+      Status status = scheduler_.EnableEvolution(now);
+      if (!status.ok()) return Outcome{"cannot enable evolution: " + status.message(), 0};
+      RUNGS_RETURN_IF_ERROR(journal_->AddEvent(seq_, store::EventKind::kEvolutionEnabled, by, now));
+      return Outcome{"ok", seq_++};
+    }
+    case store::RequestKind::kStop: {
+      if (stop_requested_) return Outcome{"already stopping", 0};
+      stop_requested_ = StopReason::kStopRequested;
+      RUNGS_RETURN_IF_ERROR(journal_->AddEvent(seq_, store::EventKind::kStopRequested, by, now));
+      return Outcome{"ok", seq_++};
+    }
+    case store::RequestKind::kExtend: {
+      nlohmann::json detail = nlohmann::json::parse(request.detail, nullptr, false);
+      if (!detail.is_object()) return Outcome{"detail is not a JSON object", 0};
+      uint64_t jobs = 0;
+      double seconds = 0;
+      if (detail.contains("jobs")) {
+        if (!detail["jobs"].is_number_unsigned()) return Outcome{"jobs is not a count", 0};
+        if (options_.max_jobs == 0) return Outcome{"the run has no job budget", 0};
+        jobs = detail["jobs"].get<uint64_t>();
+      }
+      if (detail.contains("seconds")) {
+        if (!detail["seconds"].is_number() || !(detail["seconds"].get<double>() >= 0)) {
+          return Outcome{"seconds is not a duration", 0};
+        }
+        if (options_.max_seconds == 0) return Outcome{"the run has no time budget", 0};
+        seconds = detail["seconds"].get<double>();
+      }
+      if (jobs == 0 && seconds == 0) return Outcome{"nothing to extend", 0};
+      extra_jobs_ += jobs;
+      extra_seconds_ += seconds;
+      nlohmann::json added = {{"jobs", jobs}, {"seconds", seconds}};
+      RUNGS_RETURN_IF_ERROR(
+          journal_->AddEvent(seq_, store::EventKind::kBudgetExtended, added.dump(), now));
+      return Outcome{"ok", seq_++};
+    }
+  }
+  return Outcome{"unknown request", 0};
 }
 
 void ExperimentLoop::MaybeSample() {

@@ -60,6 +60,8 @@ struct LoopOptions {
   // Ctrl-C, or a budget the driver keeps itself).
   std::function<std::optional<StopReason>()> stop_requested;
   // Polled once per round; true switches evolution on (once), journaled.
+  // The journal's request inbox (store/request_inbox.h) can ask for it too,
+  // and to stop, and to raise max_jobs / max_seconds (when they are set).
   std::function<bool()> evolution_requested;
   // Called from one place, at most every `progress_interval` wall seconds,
   // and once at the end.
@@ -79,6 +81,9 @@ struct ResumePoint {
   uint64_t jobs = 0;
   uint64_t trials = 0;
   uint64_t results = 0;
+  // Budget added by `budget_extended` events (the request inbox).
+  uint64_t extra_jobs = 0;
+  double extra_seconds = 0;
 };
 
 struct LoopStats {
@@ -114,6 +119,13 @@ class ExperimentLoop {
   // Journals and reports one batch of finished jobs.
   Status Absorb(std::vector<job::JobResult> results, double now);
   Status MaybeEnableEvolution(double now);
+  // Acts on the journal's pending requests (store/request_inbox.h), each
+  // journaled as an event and marked taken in one commit. At most every
+  // kRequestPollSeconds of wall time: the inbox is for people.
+  Status TakeRequests(double now);
+  // Acts on one request; the outcome ("ok" or why not) and the event's
+  // seq, 0 when refused.
+  Result<std::pair<std::string, uint64_t>> Act(const store::Request& request, double now);
   void MaybeSample();
   void ReportProgress(double now, bool force);
 
@@ -128,6 +140,9 @@ class ExperimentLoop {
   std::unordered_set<uint64_t> running_;    // submitted job ids
   std::optional<StopReason> stop_requested_;  // set once, by options_.stop_requested
   bool evolution_enabled_ = false;
+  uint64_t extra_jobs_;
+  double extra_seconds_;
+  double last_request_poll_wall_ = -std::numeric_limits<double>::infinity();
   size_t next_sample_ = 0;
   LoopStats stats_;
   double last_progress_wall_ = -std::numeric_limits<double>::infinity();

@@ -6,6 +6,8 @@
 #include <filesystem>
 
 #include "exec/simulated_executor.h"
+#include "driver/replay.h"
+#include "store/request_inbox.h"
 #include "store/sqlite.h"
 #include "testing/executors.h"
 #include "testing/experiments.h"
@@ -49,7 +51,7 @@ TEST(ExperimentLoop, RunsUntilTheSchedulerIsDone) {
 class CommitCheckingExecutor : public ForwardingExecutor {
  public:
   CommitCheckingExecutor(exec::Executor& inner, const std::string& path)
-      : ForwardingExecutor(inner), db_(store::Database::Open(path, false).value()) {}
+      : ForwardingExecutor(inner), db_(store::Database::Open(path, store::Database::Mode::kReadWrite).value()) {}
 
   Status Submit(const job::Job& job) override {
     Result<store::Statement> count = db_.Prepare("SELECT count(*) FROM jobs WHERE id = ?1");
@@ -69,7 +71,7 @@ class CommitCheckingExecutor : public ForwardingExecutor {
 class CommitCheckingScheduler : public ToyScheduler {
  public:
   CommitCheckingScheduler(const std::string& path)
-      : ToyScheduler(30, 2), db_(store::Database::Open(path, false).value()) {}
+      : ToyScheduler(30, 2), db_(store::Database::Open(path, store::Database::Mode::kReadWrite).value()) {}
   void Report(const job::JobResult& result, double now) override {
     Result<store::Statement> count = db_.Prepare("SELECT count(*) FROM results WHERE job = ?1");
     count->Bind(1, int64_t(result.job));
@@ -201,6 +203,128 @@ TEST(ExperimentLoop, EvolutionRequestIsJournaledOnce) {
                   })
                   .ok());
   EXPECT_EQ(events, 1);
+}
+
+// The events of kind `kind` in the journal, by detail.
+std::vector<std::string> EventDetails(const store::Journal& journal, store::EventKind kind) {
+  std::vector<std::string> details;
+  Status status = journal.Replay([&](const store::JournalEntry& e) {
+    if (e.kind == store::JournalEntry::Kind::kEvent && e.event == kind) details.push_back(e.detail);
+    return Status::Ok();
+  });
+  EXPECT_TRUE(status.ok()) << status.message();
+  return details;
+}
+
+// The outcome the driver wrote on request `id`.
+std::string OutcomeOf(const std::string& path, int64_t id) {
+  store::Database db = store::Database::Open(path, store::Database::Mode::kReadOnly).value();
+  store::Statement s = db.Prepare("SELECT outcome FROM requests WHERE id = ?1").value();
+  s.Bind(1, id);
+  EXPECT_TRUE(*s.Step());
+  return s.Text(0);
+}
+
+TEST(ExperimentLoop, StopRequestInTheInboxStopsStartingJobs) {
+  std::filesystem::path dir = FreshDir();
+  std::string path = (dir / "j.db").string();
+  Result<store::Journal> journal = store::Journal::Create(path, ToyExperiment(3));
+  ASSERT_TRUE(journal.ok());
+  Result<int64_t> id = store::PostRequest(path, store::RequestKind::kStop, "{}");
+  ASSERT_TRUE(id.ok()) << id.message();
+  exec::SyntheticObjective objective = ToyObjective();
+  exec::SimulatedExecutor executor(objective, 4, job::Promotion::kResume);
+  ToyScheduler scheduler(1000, 3);
+  Result<LoopStats> stats = ExperimentLoop(scheduler, executor, &*journal, LoopOptions{}).Run();
+  ASSERT_TRUE(stats.ok()) << stats.message();
+  EXPECT_EQ(StopReasonName(stats->stopped_because), "stop requested");
+  EXPECT_EQ(stats->progress.jobs, 0u);  // taken before the first Next
+  EXPECT_EQ(EventDetails(*journal, store::EventKind::kStopRequested),
+            std::vector<std::string>{"request " + std::to_string(*id)});
+  EXPECT_EQ(OutcomeOf(path, *id), "ok");
+  EXPECT_TRUE(journal->PendingRequests()->empty());
+}
+
+// Posts a stop request through its own connection once `after` jobs ran,
+// as the dashboard does while a run writes the journal.
+class PostingExecutor : public ForwardingExecutor {
+ public:
+  PostingExecutor(exec::Executor& inner, std::string path, int after)
+      : ForwardingExecutor(inner), path_(std::move(path)), left_(after) {}
+  Status Submit(const job::Job& job) override {
+    if (--left_ == 0) {
+      Result<int64_t> id = store::PostRequest(path_, store::RequestKind::kStop, "{}");
+      EXPECT_TRUE(id.ok()) << id.message();
+    }
+    return inner_.Submit(job);
+  }
+
+ private:
+  std::string path_;
+  int left_;
+};
+
+TEST(ExperimentLoop, RequestPostedWhileRunningIsTaken) {
+  std::filesystem::path dir = FreshDir();
+  std::string path = (dir / "j.db").string();
+  Result<store::Journal> journal = store::Journal::Create(path, ToyExperiment(8));
+  ASSERT_TRUE(journal.ok());
+  exec::SyntheticObjective objective = ToyObjective();
+  exec::SimulatedExecutor simulated(objective, 2, job::Promotion::kResume);
+  PostingExecutor executor(simulated, path, 10);
+  ToyScheduler scheduler(100000, 8);
+  Result<LoopStats> stats = ExperimentLoop(scheduler, executor, &*journal, LoopOptions{}).Run();
+  ASSERT_TRUE(stats.ok()) << stats.message();
+  EXPECT_EQ(StopReasonName(stats->stopped_because), "stop requested");
+  EXPECT_EQ(EventDetails(*journal, store::EventKind::kStopRequested).size(), 1u);
+}
+
+TEST(ExperimentLoop, ExtendRequestRaisesTheJobBudgetAndSurvivesAResume) {
+  std::filesystem::path dir = FreshDir();
+  std::string path = (dir / "j.db").string();
+  Result<store::Journal> journal = store::Journal::Create(path, ToyExperiment(4));
+  ASSERT_TRUE(journal.ok());
+  Result<int64_t> id = store::PostRequest(path, store::RequestKind::kExtend, R"({"jobs":7})");
+  ASSERT_TRUE(id.ok()) << id.message();
+  Result<int64_t> bad = store::PostRequest(path, store::RequestKind::kExtend, R"({"jobs":-1})");
+  ASSERT_TRUE(bad.ok()) << bad.message();
+  exec::SyntheticObjective objective = ToyObjective();
+  exec::SimulatedExecutor executor(objective, 3, job::Promotion::kResume);
+  ToyScheduler scheduler(1000, 3);
+  LoopOptions options;
+  options.max_jobs = 20;
+  Result<LoopStats> stats = ExperimentLoop(scheduler, executor, &*journal, options).Run();
+  ASSERT_TRUE(stats.ok()) << stats.message();
+  EXPECT_EQ(StopReasonName(stats->stopped_because), "max_jobs");
+  EXPECT_EQ(stats->progress.jobs, 27u);
+  EXPECT_EQ(OutcomeOf(path, *id), "ok");
+  EXPECT_EQ(OutcomeOf(path, *bad), "jobs is not a count");
+  EXPECT_EQ(EventDetails(*journal, store::EventKind::kBudgetExtended),
+            std::vector<std::string>{R"({"jobs":7,"seconds":0.0})"});
+  // A resume keeps the extension: replay hands it to the next loop.
+  Result<Replayed> replayed =
+      Replay(*journal, [](const store::ExperimentRecord&) -> Result<std::unique_ptr<sched::Scheduler>> {
+        return std::unique_ptr<sched::Scheduler>(new ToyScheduler(1000, 3));
+      });
+  ASSERT_TRUE(replayed.ok()) << replayed.message();
+  EXPECT_EQ(replayed->resume.extra_jobs, 7u);
+}
+
+TEST(ExperimentLoop, EvolveRequestSwitchesEvolutionOnOnce) {
+  std::filesystem::path dir = FreshDir();
+  std::string path = (dir / "j.db").string();
+  Result<store::Journal> journal = store::Journal::Create(path, ToyExperiment(5));
+  ASSERT_TRUE(journal.ok());
+  Result<int64_t> first = store::PostRequest(path, store::RequestKind::kEvolve, "{}");
+  Result<int64_t> second = store::PostRequest(path, store::RequestKind::kEvolve, "{}");
+  ASSERT_TRUE(first.ok() && second.ok());
+  exec::SyntheticObjective objective = ToyObjective();
+  exec::SimulatedExecutor executor(objective, 4, job::Promotion::kResume);
+  ToyScheduler scheduler(30, 6);
+  ASSERT_TRUE(ExperimentLoop(scheduler, executor, &*journal, LoopOptions{}).Run().ok());
+  EXPECT_EQ(EventDetails(*journal, store::EventKind::kEvolutionEnabled).size(), 1u);
+  EXPECT_EQ(OutcomeOf(path, *first), "ok");
+  EXPECT_EQ(OutcomeOf(path, *second), "evolution is already on");
 }
 
 // Never done and never gives a job: the loop must say so, not spin.

@@ -88,6 +88,17 @@ Result<Replayed> Replay(const store::Journal& journal, const SchedulerFactory& f
         return Status::Ok();
       }
       case store::JournalEntry::Kind::kEvent: {
+        if (e.event == store::EventKind::kBudgetExtended) {
+          nlohmann::json added = nlohmann::json::parse(e.detail, nullptr, false);
+          if (!added.is_object() || !added.value("jobs", nlohmann::json(0)).is_number_unsigned() ||
+              !added.value("seconds", nlohmann::json(0)).is_number()) {
+            return Fail(where(e) + ": budget_extended detail is not {\"jobs\":N,\"seconds\":S}: " +
+                        e.detail);
+          }
+          resume.extra_jobs += added.value("jobs", uint64_t(0));
+          resume.extra_seconds += added.value("seconds", 0.0);
+          return Status::Ok();
+        }
         if (e.event != store::EventKind::kEvolutionEnabled) return Status::Ok();
         Status enabled = scheduler.EnableEvolution(e.now);
         if (!enabled.ok()) return Fail(where(e) + ": " + enabled.message());

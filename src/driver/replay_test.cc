@@ -112,7 +112,7 @@ struct Committed {
 
 Committed ReadCommitted(const std::string& path) {
   Committed c;
-  Result<store::Database> db = store::Database::Open(path, false);
+  Result<store::Database> db = store::Database::Open(path, store::Database::Mode::kReadWrite);
   EXPECT_TRUE(db.ok()) << db.message();
   if (!db.ok()) return c;
   Result<store::Statement> rows = db->Prepare("SELECT job, coalesce(metric, -1) FROM results");

@@ -129,7 +129,7 @@ TEST(SchedulerResume, TrialBudgetIsNotSpentTwiceAfterACrash) {
   EXPECT_EQ(StopReasonName(stats->stopped_because), "done");
   EXPECT_EQ(stats->progress.trials, uint64_t(kTrials));
 
-  Result<store::Database> db = store::Database::Open((dir / "j.db").string(), false);
+  Result<store::Database> db = store::Database::Open((dir / "j.db").string(), store::Database::Mode::kReadWrite);
   ASSERT_TRUE(db.ok());
   Result<store::Statement> counts = db->Prepare(
       "SELECT (SELECT count(*) FROM jobs WHERE rung = 0), (SELECT count(*) FROM jobs), "

@@ -114,7 +114,7 @@ TEST(SimulateCli, JournalRefusesToOverwriteAndResumeNeedsAJournal) {
 
 std::map<int64_t, double> CommittedResults(const std::string& path) {
   std::map<int64_t, double> results;
-  Result<store::Database> db = store::Database::Open(path, false);
+  Result<store::Database> db = store::Database::Open(path, store::Database::Mode::kReadWrite);
   if (!db.ok()) return results;
   Result<store::Statement> rows = db->Prepare("SELECT job, coalesce(metric, -1) FROM results");
   if (!rows.ok()) return results;
@@ -146,7 +146,7 @@ TEST(SimulateCli, KillNineThenResumeLosesAndDoublesNothing) {
   int64_t jobs_before = 0;
   {
     // Its own connection, closed again: an open read would pin a snapshot.
-    Result<store::Database> db = store::Database::Open(journal, false);
+    Result<store::Database> db = store::Database::Open(journal, store::Database::Mode::kReadWrite);
     ASSERT_TRUE(db.ok());
     Result<store::Statement> jobs = db->Prepare("SELECT count(*) FROM jobs");
     ASSERT_TRUE(*jobs->Step());
@@ -166,7 +166,7 @@ TEST(SimulateCli, KillNineThenResumeLosesAndDoublesNothing) {
     ASSERT_EQ(after.count(job), 1u) << "committed result of job " << job << " lost";
     EXPECT_EQ(after.at(job), metric) << "result of job " << job << " changed";
   }
-  Result<store::Database> db = store::Database::Open(journal, false);
+  Result<store::Database> db = store::Database::Open(journal, store::Database::Mode::kReadWrite);
   ASSERT_TRUE(db.ok());
   Result<store::Statement> check = db->Prepare(
       "SELECT (SELECT count(*) FROM jobs), (SELECT count(*) FROM results), "
@@ -226,7 +226,7 @@ TEST(SimulateCli, ABlackboxsMetricsAndSecondsDriveTheRun) {
 
   // Every result is the blackbox's answer for its job: the metric at
   // epochs_to, and 3 s per epoch trained (resumed jobs train only new ones).
-  Result<store::Database> db = store::Database::Open((dir / "j.db").string(), false);
+  Result<store::Database> db = store::Database::Open((dir / "j.db").string(), store::Database::Mode::kReadWrite);
   ASSERT_TRUE(db.ok()) << db.message();
   Result<store::Statement> rows = db->Prepare(
       "SELECT jobs.job, results.result FROM jobs JOIN results ON results.job = jobs.id");
@@ -257,7 +257,7 @@ TEST(SimulateCli, ABrokenBlackboxEndsTheRunNamingItsLineAndKeepsWhatWasCommitted
   EXPECT_EQ(run.out, "");
   EXPECT_THAT(run.err, HasSubstr("stdout line 11 (the answer to request 11): not JSON: "
                                  "'warming up'"));
-  Result<store::Database> db = store::Database::Open((dir / "j.db").string(), false);
+  Result<store::Database> db = store::Database::Open((dir / "j.db").string(), store::Database::Mode::kReadWrite);
   ASSERT_TRUE(db.ok()) << db.message();
   Result<store::Statement> count = db->Prepare("SELECT count(*) FROM results");
   ASSERT_TRUE(*count->Step());
@@ -303,7 +303,7 @@ TEST(SimulateCli, BudgetEpochsBoundsTheEpochsTrained) {
                         "--journal", (dir / "j.db").string()});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_EQ(nlohmann::json::parse(run.out)["stopped_because"], "done");
-  Result<store::Database> db = store::Database::Open((dir / "j.db").string(), false);
+  Result<store::Database> db = store::Database::Open((dir / "j.db").string(), store::Database::Mode::kReadWrite);
   ASSERT_TRUE(db.ok()) << db.message();
   Result<store::Statement> rows = db->Prepare("SELECT result FROM results");
   int64_t epochs = 0;
@@ -319,7 +319,7 @@ TEST(SimulateCli, BudgetSecondsStopsStartingJobsAtThatVirtualTime) {
   ASSERT_EQ(run.exit_code, 0) << run.err;
   nlohmann::json report = nlohmann::json::parse(run.out);
   EXPECT_EQ(report["stopped_because"], "done");  // the scheduler's budget ran out
-  Result<store::Database> db = store::Database::Open((dir / "j.db").string(), false);
+  Result<store::Database> db = store::Database::Open((dir / "j.db").string(), store::Database::Mode::kReadWrite);
   ASSERT_TRUE(db.ok()) << db.message();
   Result<store::Statement> last = db->Prepare("SELECT max(now) FROM jobs");
   ASSERT_TRUE(*last->Step());

@@ -13,6 +13,22 @@ namespace {
 
 constexpr int kWide = 900, kTall = 380, kSmall = 420, kSmallTall = 260;
 
+// A scatter draws at most this many results: beyond it every k-th, so a page
+// of 100,000 trials stays light. The lines and bands stay exact.
+constexpr size_t kMaxDots = 4000;
+
+size_t DotStride(size_t n) { return n <= kMaxDots ? 1 : (n + kMaxDots - 1) / kMaxDots; }
+
+// Drops the points of a staircase that repeat the value before them (and
+// are not the last): the same picture, with as many points as changes.
+std::vector<Point> Changes(const std::vector<Point>& stairs) {
+  std::vector<Point> kept;
+  for (size_t i = 0; i < stairs.size(); ++i) {
+    if (i == 0 || i + 1 == stairs.size() || stairs[i].y != stairs[i - 1].y) kept.push_back(stairs[i]);
+  }
+  return kept;
+}
+
 const char* RungColor(size_t level) {
   static const char* kPalette[] = {"#9ecae1", "#6baed6", "#4292c6", "#2171b5",
                                    "#08519c", "#08306b", "#54278f", "#3f007d"};
@@ -54,19 +70,27 @@ std::string ProgressChart(const ReportData& data, const std::vector<const RungRe
   Axis x{"wall time (s)", 0, by_time.empty() ? 1 : by_time.back()->finished_at};
   SvgPlot plot(kWide, kTall, x, MetricAxis(data, ok));
 
-  std::vector<Point> low, high, best;
+  std::vector<Point> low, high;
   for (const RungResult* r : by_time) {
     double lo = low.empty() ? r->metric : std::min(low.back().y, r->metric);
     double hi = high.empty() ? r->metric : std::max(high.back().y, r->metric);
+    // The band needs both edges at the same x: keep a point when either moves.
+    if (low.size() >= 2 && lo == low.back().y && hi == high.back().y &&
+        lo == low[low.size() - 2].y && hi == high[high.size() - 2].y) {
+      low.back().x = high.back().x = r->finished_at;
+      continue;
+    }
     low.push_back({r->finished_at, lo});
     high.push_back({r->finished_at, hi});
-    best.push_back({r->finished_at, data.maximize ? hi : lo});
   }
+  std::vector<Point> best = Changes(data.maximize ? high : low);
   plot.AddBand(low, high, "#fd8d3c", "band");
   std::vector<std::pair<std::string, std::string>> legend;
+  const size_t stride = DotStride(by_time.size());
   for (size_t s = 0; s < steps.size(); ++s) {
     std::vector<Point> pts;
-    for (const RungResult* r : by_time) {
+    for (size_t i = 0; i < by_time.size(); i += stride) {
+      const RungResult* r = by_time[i];
       if (StepOf(steps, r->epochs) == s) pts.push_back({r->finished_at, r->metric});
     }
     plot.AddPoints(pts, RungColor(s), 3.5, "results");
@@ -112,7 +136,9 @@ std::string ParamChart(const ReportData& data, size_t p, const std::vector<const
   x.categories = info.categories;
   std::map<size_t, std::vector<Point>> by_step;
   bool first = true;
-  for (const TrialConfig& c : data.configs) {
+  const size_t stride = DotStride(data.configs.size());
+  for (size_t i = 0; i < data.configs.size(); i += stride) {
+    const TrialConfig& c = data.configs[i];
     auto it = top.find(c.trial);
     if (it == top.end() || p >= c.values.size() || std::isnan(c.values[p])) continue;
     double v = c.values[p];
@@ -160,26 +186,110 @@ const b=s.getBBox();if(b.width>0&&b.height>0&&s.querySelector('circle,rect.bar,p
 document.documentElement.dataset.chartsRendered=n;});
 </script>)";
 
-}  // namespace
-
-std::string RenderReport(const ReportData& data) {
+std::vector<const RungResult*> OkResults(const ReportData& data) {
   std::vector<const RungResult*> ok;
   for (const RungResult& r : data.results) {
     if (r.ok && std::isfinite(r.metric)) ok.push_back(&r);
   }
+  return ok;
+}
+
+}  // namespace
+
+ReportParts RenderParts(const ReportData& data) {
+  std::vector<const RungResult*> ok = OkResults(data);
   std::vector<int> steps = LadderSteps(data);
+  ReportParts parts;
+  parts.summary = SummaryTable(data);
+  parts.progress = ProgressChart(data, ok, steps);
+  parts.ladder = LadderChart(data, steps);
+  for (size_t p = 0; p < data.params.size(); ++p) parts.params.push_back(ParamChart(data, p, ok, steps));
+  parts.footer = std::to_string(data.results.size()) + " results, " + std::to_string(ok.size()) +
+                 " ok; best " + (data.maximize ? "highest " : "lowest ") +
+                 EscapeXml(data.metric_name) + ".";
+  if (size_t stride = DotStride(ok.size()); stride > 1) {
+    parts.footer += " The scatters show one result in " + std::to_string(stride) +
+                    "; the lines use all of them.";
+  }
+  return parts;
+}
+
+std::string RenderReport(const ReportData& data) {
+  ReportParts parts = RenderParts(data);
   std::string html = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" +
                      EscapeXml(data.title) + "</title>" + kStyle + "</head><body>\n";
-  html += "<h1>" + EscapeXml(data.title) + "</h1>\n" + SummaryTable(data);
-  html += "<h2>Search progress</h2>\n" + ProgressChart(data, ok, steps);
-  html += "<h2>Rung ladder</h2>\n" + LadderChart(data, steps);
+  html += "<h1>" + EscapeXml(data.title) + "</h1>\n" + parts.summary;
+  html += "<h2>Search progress</h2>\n" + parts.progress;
+  html += "<h2>Rung ladder</h2>\n" + parts.ladder;
   html += "<h2>Hyperparameters against " + EscapeXml(data.metric_name) +
           "</h2>\n<div class=\"params\">\n";
-  for (size_t p = 0; p < data.params.size(); ++p) html += ParamChart(data, p, ok, steps);
-  html += "</div>\n<p>" + std::to_string(data.results.size()) + " results, " +
-          std::to_string(ok.size()) + " ok; best " + (data.maximize ? "highest " : "lowest ") +
-          EscapeXml(data.metric_name) + ".</p>\n";
+  for (const std::string& chart : parts.params) html += chart;
+  html += "</div>\n<p>" + parts.footer + "</p>\n";
   return html + kRenderedProbe + "</body></html>\n";
+}
+
+std::string RenderLearningCurve(const ReportData& data, uint32_t trial) {
+  std::vector<Point> curve;
+  for (const RungResult* r : OkResults(data)) {
+    if (r->trial == trial) curve.push_back({double(r->epochs), r->metric});
+  }
+  std::sort(curve.begin(), curve.end(), [](Point a, Point b) { return a.x < b.x; });
+  Axis x{"epochs", 0, curve.empty() ? 1 : curve.back().x * 1.05};
+  Axis y{data.metric_name, 0, 1};
+  if (!curve.empty()) {
+    auto [lo, hi] = std::minmax_element(curve.begin(), curve.end(),
+                                        [](Point a, Point b) { return a.y < b.y; });
+    double pad = std::max((hi->y - lo->y) * 0.1, 1e-3);
+    y.min = lo->y - pad;
+    y.max = hi->y + pad;
+  }
+  SvgPlot plot(kSmall, kSmallTall, x, y);
+  plot.AddLine(curve, "#2171b5", /*step=*/false, "curve");
+  plot.AddPoints(curve, "#2171b5", 3.5, "results");
+  return plot.Render("trial " + std::to_string(trial) + ": learning curve");
+}
+
+std::string RenderComparison(const std::vector<const ReportData*>& data,
+                             const std::vector<std::string>& names, CompareAxis axis) {
+  static const char* kLines[] = {"#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"};
+  std::vector<std::vector<Point>> lines;
+  Axis x{axis == CompareAxis::kSeconds ? "wall time (s)" : "epochs trained", 0, 1};
+  Axis y{data.empty() ? "metric" : data.front()->metric_name, 0, 1};
+  bool any = false;
+  for (const ReportData* d : data) {
+    std::vector<const RungResult*> by_time;
+    for (const RungResult& r : d->results) by_time.push_back(&r);
+    std::stable_sort(by_time.begin(), by_time.end(),
+                     [](auto* a, auto* b) { return a->finished_at < b->finished_at; });
+    std::vector<Point>& line = lines.emplace_back();
+    double epochs = 0;
+    for (const RungResult* r : by_time) {
+      epochs += r->epochs_trained;
+      double at = axis == CompareAxis::kSeconds ? r->finished_at : epochs;
+      x.max = std::max(x.max, at);
+      if (!r->ok || !std::isfinite(r->metric)) continue;
+      double best = line.empty() ? r->metric
+                    : d->maximize ? std::max(line.back().y, r->metric)
+                                  : std::min(line.back().y, r->metric);
+      line.push_back({at, best});
+      y.min = any ? std::min(y.min, best) : best;
+      y.max = any ? std::max(y.max, best) : best;
+      any = true;
+    }
+  }
+  double pad = std::max((y.max - y.min) * 0.05, 1e-3);
+  y.min -= pad;
+  y.max += pad;
+  SvgPlot plot(kWide, kTall, x, y);
+  std::vector<std::pair<std::string, std::string>> legend;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const char* color = kLines[i % std::size(kLines)];
+    plot.AddLine(Changes(lines[i]), color, /*step=*/true, "best");
+    legend.push_back({color, i < names.size() ? names[i] : std::to_string(i + 1)});
+  }
+  plot.AddLegend(legend);
+  return plot.Render(axis == CompareAxis::kSeconds ? "best so far against wall time"
+                                                   : "best so far against epochs trained");
 }
 
 }  // namespace rungs::report

@@ -23,6 +23,7 @@ struct RungResult {
   double metric = 0;
   bool ok = true;          // false: failed, diverged or timed out (not plotted)
   double finished_at = 0;  // seconds since the experiment started
+  int epochs_trained = 0;  // by this job (its cost in epochs)
 };
 
 struct ParamInfo {
@@ -49,5 +50,27 @@ struct ReportData {
 };
 
 std::string RenderReport(const ReportData& data);
+
+// The report's parts as HTML (inline SVG), each alone: report.html puts them
+// together, the dashboard (dashboard/) refreshes them as results arrive.
+struct ReportParts {
+  std::string summary;   // the summary table
+  std::string progress;  // metric against wall time, best so far, band
+  std::string ladder;    // trials per rung
+  std::vector<std::string> params;  // one chart per hyperparameter
+  std::string footer;    // counts of results
+};
+ReportParts RenderParts(const ReportData& data);
+
+// One trial's metric against the epochs it was trained for, every rung it
+// reached (its learning curve).
+std::string RenderLearningCurve(const ReportData& data, uint32_t trial);
+
+// Several experiments' best so far on one chart, against wall time or
+// against epochs trained in total; `names` label the lines, one per
+// experiment, in `data`'s order.
+enum class CompareAxis { kSeconds, kEpochs };
+std::string RenderComparison(const std::vector<const ReportData*>& data,
+                             const std::vector<std::string>& names, CompareAxis axis);
 
 }  // namespace rungs::report

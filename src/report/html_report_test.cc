@@ -68,5 +68,38 @@ TEST(HtmlReport, EmptySearchStillRenders) {
   EXPECT_EQ(Count(html, "<circle"), 0u);
 }
 
+TEST(HtmlReport, LargeSearchesDrawAThinnedScatterAndSaySo) {
+  ReportData d;
+  d.metric_name = "accuracy";
+  for (uint32_t t = 0; t < 20000; ++t) d.results.push_back({t, 0, 1, (t % 1000) / 1000.0, true, 1.0 * t});
+  ReportParts parts = RenderParts(d);
+  size_t dots = Count(parts.progress, "<circle");
+  EXPECT_GT(dots, 3000u);
+  EXPECT_LE(dots, 4000u);
+  EXPECT_NE(parts.footer.find("one result in 5"), std::string::npos) << parts.footer;
+  // The best so far rises through every value up to 0.999 and then holds:
+  // about a thousand steps, not twenty thousand points.
+  EXPECT_LT(parts.progress.size(), 600000u);
+  EXPECT_EQ(Count(RenderParts(SmallSearch()).footer, "one result in"), 0u);
+}
+
+TEST(HtmlReport, LearningCurveShowsOneTrialsOkRungs) {
+  std::string svg = RenderLearningCurve(SmallSearch(), 2);
+  EXPECT_EQ(Count(svg, "<circle"), 2u);  // trial 2 at 1 and 3 epochs
+  EXPECT_EQ(Count(svg, "class=\"curve\""), 1u);
+  EXPECT_EQ(Count(RenderLearningCurve(SmallSearch(), 3), "<circle"), 0u);  // failed
+}
+
+TEST(HtmlReport, ComparisonDrawsOneBestLinePerExperimentWithItsName) {
+  ReportData a = SmallSearch(), b = SmallSearch();
+  b.results.push_back({4, 0, 1, 0.9, true, 6.0});
+  for (CompareAxis axis : {CompareAxis::kSeconds, CompareAxis::kEpochs}) {
+    std::string svg = RenderComparison({&a, &b}, {"run <a>", "run b"}, axis);
+    EXPECT_EQ(Count(svg, "class=\"best\""), 2u);
+    EXPECT_NE(svg.find("run &lt;a&gt;"), std::string::npos);
+    EXPECT_NE(svg.find("run b"), std::string::npos);
+  }
+}
+
 }  // namespace
 }  // namespace rungs::report

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "job/job_json.h"
+#include "store/journal_read.h"
 
 namespace rungs::store {
 namespace {
@@ -30,14 +31,20 @@ CREATE TABLE events (
   seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, detail TEXT NOT NULL, now REAL NOT NULL);
 )";
 
+// The request inbox: rows anyone may add (a dashboard), which the driver
+// takes, in id order, naming the event that acted on each. A journal from
+// before the inbox gets it when a driver opens it again.
+constexpr std::string_view kInbox = R"(
+CREATE TABLE IF NOT EXISTS requests (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, detail TEXT NOT NULL,
+  made TEXT NOT NULL, taken_seq INTEGER, outcome TEXT);
+)";
+
 // WAL lets report readers run beside the writer; synchronous=NORMAL syncs
 // the WAL at checkpoints only, so a commit survives the process dying but
 // not necessarily the machine (doc/journal.md, "Durability").
 constexpr std::string_view kPragmas =
     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=16384;";
-
-constexpr std::array<EventKind, 3> kEventKinds = {
-    EventKind::kEvolutionEnabled, EventKind::kResumed, EventKind::kFinished};
 
 std::string NowIso8601() {
   std::time_t now = std::time(nullptr);
@@ -48,14 +55,6 @@ std::string NowIso8601() {
   return text;
 }
 
-Result<int> UserVersion(const Database& db) {
-  Result<Statement> stmt = db.Prepare("PRAGMA user_version");
-  if (!stmt.ok()) return stmt.error();
-  Result<bool> row = stmt->Step();
-  if (!row.ok()) return row.error();
-  return int(stmt->Int(0));
-}
-
 }  // namespace
 
 std::string_view EventName(EventKind kind) {
@@ -63,18 +62,26 @@ std::string_view EventName(EventKind kind) {
     case EventKind::kEvolutionEnabled: return "evolution_enabled";
     case EventKind::kResumed: return "resumed";
     case EventKind::kFinished: return "finished";
+    case EventKind::kStopRequested: return "stop_requested";
+    case EventKind::kBudgetExtended: return "budget_extended";
   }
   return "unknown";
 }
 
 Result<Journal> Journal::Create(const std::string& path, ExperimentRecord experiment) {
-  Result<Database> db = Database::Open(path, /*create=*/true);
+  Result<Database> db = Database::Open(path, Database::Mode::kCreate);
   if (!db.ok()) return db.error();
-  Result<int> version = UserVersion(*db);
-  if (!version.ok()) return version.error();
-  if (*version != 0) {
-    return Fail(path + ": already holds a journal (format " + std::to_string(*version) +
-                "); resume it instead of creating a new one");
+  {
+    // Scoped: a statement left open holds a read transaction, and WAL mode
+    // cannot be switched on inside one.
+    Result<Statement> version = db->Prepare("PRAGMA user_version");
+    if (!version.ok()) return version.error();
+    Result<bool> row = version->Step();
+    if (!row.ok()) return row.error();
+    if (version->Int(0) != 0) {
+      return Fail(path + ": already holds a journal (format " + std::to_string(version->Int(0)) +
+                  "); resume it instead of creating a new one");
+    }
   }
   if (experiment.created.empty()) experiment.created = NowIso8601();
   experiment.format = kJournalFormat;
@@ -83,6 +90,7 @@ Result<Journal> Journal::Create(const std::string& path, ExperimentRecord experi
   RUNGS_RETURN_IF_ERROR(journal.db_.Execute(kPragmas));
   RUNGS_RETURN_IF_ERROR(journal.db_.Execute("BEGIN"));
   RUNGS_RETURN_IF_ERROR(journal.db_.Execute(kSchema));
+  RUNGS_RETURN_IF_ERROR(journal.db_.Execute(kInbox));
   Result<Statement> insert = journal.db_.Prepare(
       "INSERT INTO experiment VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
   if (!insert.ok()) return insert.error();
@@ -104,38 +112,15 @@ Result<Journal> Journal::Create(const std::string& path, ExperimentRecord experi
 }
 
 Result<Journal> Journal::Open(const std::string& path) {
-  Result<Database> db = Database::Open(path, /*create=*/false);
+  Result<Database> db = Database::Open(path, Database::Mode::kReadWrite);
   if (!db.ok()) return db.error();
-  Result<int> version = UserVersion(*db);
-  if (!version.ok()) return Fail(path + ": not a rungs journal: " + version.message());
-  if (*version == 0) return Fail(path + ": not a rungs journal (no format version)");
-  if (*version > kJournalFormat) {
-    return Fail(path + ": journal format " + std::to_string(*version) +
-                " is newer than this rungs understands (" + std::to_string(kJournalFormat) + ")");
-  }
+  RUNGS_RETURN_IF_ERROR(CheckJournalFormat(*db));
   Journal journal(std::move(*db));
   RUNGS_RETURN_IF_ERROR(journal.db_.Execute(kPragmas));
-  Result<Statement> select = journal.db_.Prepare(
-      "SELECT id, name, created, space_toml, scheduler, options_json, seed, format "
-      "FROM experiment");
-  if (!select.ok()) return select.error();
-  Result<bool> row = select->Step();
-  if (!row.ok()) return row.error();
-  if (!*row) return Fail(path + ": table experiment is empty");
-  ExperimentRecord& e = journal.experiment_;
-  e.id = select->Text(0);
-  e.name = select->Text(1);
-  e.created = select->Text(2);
-  e.space_toml = select->Text(3);
-  e.scheduler = select->Text(4);
-  e.options_json = select->Text(5);
-  std::string seed = select->Text(6);
-  char* end = nullptr;
-  e.seed = std::strtoull(seed.c_str(), &end, 10);
-  if (seed.empty() || *end != '\0') {
-    return Fail(path + ": experiment field 'seed' is not an unsigned integer: '" + seed + "'");
-  }
-  e.format = int(select->Int(7));
+  RUNGS_RETURN_IF_ERROR(journal.db_.Execute(kInbox));
+  Result<ExperimentRecord> record = ReadExperimentRecord(journal.db_);
+  if (!record.ok()) return record.error();
+  journal.experiment_ = std::move(*record);
   RUNGS_RETURN_IF_ERROR(journal.PrepareWriters());
   return journal;
 }
@@ -153,12 +138,20 @@ Status Journal::PrepareWriters() {
   RUNGS_RETURN_IF_ERROR(prepare(insert_refusal_, "INSERT INTO refusals VALUES (?1, ?2)"));
   RUNGS_RETURN_IF_ERROR(prepare(insert_event_, "INSERT INTO events VALUES (?1, ?2, ?3, ?4)"));
   RUNGS_RETURN_IF_ERROR(prepare(find_job_, "SELECT 1 FROM jobs WHERE id = ?1"));
+  RUNGS_RETURN_IF_ERROR(prepare(
+      pending_requests_,
+      "SELECT id, kind, detail FROM requests WHERE outcome IS NULL ORDER BY id"));
+  RUNGS_RETURN_IF_ERROR(
+      prepare(take_request_, "UPDATE requests SET taken_seq = ?2, outcome = ?3 WHERE id = ?1"));
   return Status::Ok();
 }
 
 Status Journal::Begin() {
   if (in_transaction_) return Status::Ok();
-  RUNGS_RETURN_IF_ERROR(db_.Execute("BEGIN"));
+  // IMMEDIATE: the write lock now, while the busy timeout still waits for
+  // another writer (the request inbox's). A deferred transaction that read
+  // first (AddResult does) fails at once with SQLITE_BUSY instead.
+  RUNGS_RETURN_IF_ERROR(db_.Execute("BEGIN IMMEDIATE"));
   in_transaction_ = true;
   return Status::Ok();
 }
@@ -227,6 +220,39 @@ Status Journal::AddEvent(uint64_t seq, EventKind kind, std::string_view detail, 
   return s.Run();
 }
 
+Result<std::vector<Request>> Journal::PendingRequests() {
+  std::vector<Request> pending;
+  Statement& s = *pending_requests_;
+  while (true) {
+    Result<bool> row = s.Step();
+    if (!row.ok()) {
+      s.Reset();
+      return row.error();
+    }
+    if (!*row) break;
+    Request r;
+    r.id = s.Int(0);
+    r.kind = s.Text(1);
+    r.detail = s.Text(2);
+    pending.push_back(std::move(r));
+  }
+  s.Reset();
+  return pending;
+}
+
+Status Journal::TakeRequest(int64_t id, uint64_t seq, std::string_view outcome) {
+  RUNGS_RETURN_IF_ERROR(Begin());
+  Statement& s = *take_request_;
+  s.Bind(1, id);
+  if (seq > 0) {
+    s.Bind(2, int64_t(seq));
+  } else {
+    s.BindNull(2);  // refused: no event acted on it
+  }
+  s.Bind(3, outcome);
+  return s.Run();
+}
+
 Status Journal::Commit() {
   if (!in_transaction_) return Status::Ok();
   in_transaction_ = false;
@@ -251,103 +277,8 @@ Result<JournalSummary> Journal::Summary() const {
   return summary;
 }
 
-namespace {
-
-// One table's rows in seq order, decoded into entries one at a time.
-class Cursor {
- public:
-  using Decode = std::function<Status(const Statement&, JournalEntry&)>;
-  Cursor(Statement stmt, Decode decode) : stmt_(std::move(stmt)), decode_(std::move(decode)) {}
-
-  // Moves to the next row; `entry()` is valid while `done()` is false.
-  Status Advance() {
-    Result<bool> row = stmt_.Step();
-    if (!row.ok()) return row.status();
-    done_ = !*row;
-    if (done_) return Status::Ok();
-    entry_ = JournalEntry{};
-    entry_.seq = uint64_t(stmt_.Int(0));
-    return decode_(stmt_, entry_);
-  }
-  bool done() const { return done_; }
-  const JournalEntry& entry() const { return entry_; }
-
- private:
-  Statement stmt_;
-  Decode decode_;
-  JournalEntry entry_;
-  bool done_ = false;
-};
-
-}  // namespace
-
 Status Journal::Replay(const std::function<Status(const JournalEntry&)>& visit) const {
-  const std::string& file = db_.path();
-  auto origin = [&](std::string_view table, const JournalEntry& e) {
-    return file + ": " + std::string(table) + " seq " + std::to_string(e.seq);
-  };
-  std::vector<Cursor> cursors;
-  auto add = [&](std::string_view sql, Cursor::Decode decode) -> Status {
-    Result<Statement> stmt = db_.Prepare(sql);
-    if (!stmt.ok()) return stmt.status();
-    cursors.emplace_back(std::move(*stmt), std::move(decode));
-    return cursors.back().Advance();
-  };
-  RUNGS_RETURN_IF_ERROR(add(
-      "SELECT seq, now, job FROM jobs ORDER BY seq", [&](const Statement& s, JournalEntry& e) {
-        e.kind = JournalEntry::Kind::kJob;
-        e.now = s.Double(1);
-        std::string where = origin("jobs", e);
-        Result<nlohmann::json> json = job::ParseJson(s.Text(2), where);
-        if (!json.ok()) return json.status();
-        Result<job::Job> job = job::JobFromJson(*json, where);
-        if (!job.ok()) return job.status();
-        e.job = std::move(*job);
-        return Status::Ok();
-      }));
-  RUNGS_RETURN_IF_ERROR(add("SELECT seq, now, result FROM results ORDER BY seq",
-                            [&](const Statement& s, JournalEntry& e) {
-                              e.kind = JournalEntry::Kind::kResult;
-                              e.now = s.Double(1);
-                              std::string where = origin("results", e);
-                              Result<nlohmann::json> json = job::ParseJson(s.Text(2), where);
-                              if (!json.ok()) return json.status();
-                              Result<job::JobResult> r = job::ResultFromJson(*json, where);
-                              if (!r.ok()) return r.status();
-                              e.result = std::move(*r);
-                              return Status::Ok();
-                            }));
-  RUNGS_RETURN_IF_ERROR(add("SELECT seq, now FROM refusals ORDER BY seq",
-                            [](const Statement& s, JournalEntry& e) {
-                              e.kind = JournalEntry::Kind::kRefusal;
-                              e.now = s.Double(1);
-                              return Status::Ok();
-                            }));
-  RUNGS_RETURN_IF_ERROR(add("SELECT seq, now, kind, detail FROM events ORDER BY seq",
-                            [&](const Statement& s, JournalEntry& e) {
-                              e.kind = JournalEntry::Kind::kEvent;
-                              e.now = s.Double(1);
-                              std::string name = s.Text(2);
-                              for (EventKind k : kEventKinds) {
-                                if (EventName(k) == name) {
-                                  e.event = k;
-                                  e.detail = s.Text(3);
-                                  return Status::Ok();
-                                }
-                              }
-                              return Status(Fail(origin("events", e) +
-                                                 ": field 'kind' is unknown: '" + name + "'"));
-                            }));
-  // Merge the four seq-ordered streams into one.
-  while (true) {
-    Cursor* next = nullptr;
-    for (Cursor& c : cursors) {
-      if (!c.done() && (next == nullptr || c.entry().seq < next->entry().seq)) next = &c;
-    }
-    if (next == nullptr) return Status::Ok();
-    RUNGS_RETURN_IF_ERROR(visit(next->entry()));
-    RUNGS_RETURN_IF_ERROR(next->Advance());
-  }
+  return ReadEntriesAfter(db_, 0, visit);
 }
 
 }  // namespace rungs::store

@@ -17,9 +17,11 @@
 #pragma once
 
 #include <cstdint>
+#include <array>
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "base/status.h"
 #include "job/job.h"
@@ -44,7 +46,13 @@ enum class EventKind {
   kEvolutionEnabled,  // Scheduler::EnableEvolution(now) was called; replayed
   kResumed,           // a driver reopened the journal; informational
   kFinished,          // the experiment ended; detail says why; informational
+  kStopRequested,     // stop starting jobs was asked for by hand; informational
+  kBudgetExtended,    // the job or time budget was raised by hand; detail is the
+                      // request's JSON; a resume adds it again
 };
+inline constexpr std::array<EventKind, 5> kEventKinds = {
+    EventKind::kEvolutionEnabled, EventKind::kResumed, EventKind::kFinished,
+    EventKind::kStopRequested, EventKind::kBudgetExtended};
 std::string_view EventName(EventKind kind);
 
 // One recorded scheduler call. Which fields mean something depends on kind.
@@ -57,6 +65,14 @@ struct JournalEntry {
   job::JobResult result;  // kResult
   EventKind event = EventKind::kFinished;  // kEvent
   std::string detail;                      // kEvent: free text
+};
+
+// A request in the journal's inbox (doc/journal.md, "Requests"): added by
+// anyone (store/request_inbox.h), taken by the driver in id order.
+struct Request {
+  int64_t id = 0;
+  std::string kind;    // as store/request_inbox.h names them
+  std::string detail;  // JSON object
 };
 
 // Counts of what a journal holds, for resuming and reports.
@@ -90,6 +106,13 @@ class Journal {
   // Makes everything added since the last Commit durable, atomically.
   Status Commit();
 
+  // The inbox's requests not yet taken, oldest first.
+  Result<std::vector<Request>> PendingRequests();
+  // Marks request `id` taken, in the open transaction: `seq` is the event
+  // that acted on it (0: none, it was refused) and `outcome` says "ok" or
+  // why not.
+  Status TakeRequest(int64_t id, uint64_t seq, std::string_view outcome);
+
   Result<JournalSummary> Summary() const;
   // Calls `visit` for every committed entry in seq order; stops at the first
   // error `visit` returns and returns it. Rows that fail to decode are
@@ -106,7 +129,7 @@ class Journal {
   bool in_transaction_ = false;
   // Reused prepared inserts (prepared once; the hot path binds and steps).
   std::optional<Statement> insert_job_, insert_result_, insert_refusal_, insert_event_,
-      find_job_;
+      find_job_, pending_requests_, take_request_;
 };
 
 }  // namespace rungs::store

@@ -207,7 +207,7 @@ TEST_F(JournalTest, OpenRefusesANewerFormat) {
     ASSERT_TRUE(journal.ok());
   }
   {
-    Result<Database> db = Database::Open(path_, false);
+    Result<Database> db = Database::Open(path_, Database::Mode::kReadWrite);
     ASSERT_TRUE(db.ok());
     ASSERT_TRUE(db->Execute("PRAGMA user_version = 99").ok());
   }
@@ -225,7 +225,7 @@ TEST_F(JournalTest, CorruptRowIsReportedByTableSeqAndField) {
     ASSERT_TRUE(journal->Commit().ok());
   }
   {
-    Result<Database> db = Database::Open(path_, false);
+    Result<Database> db = Database::Open(path_, Database::Mode::kReadWrite);
     ASSERT_TRUE(db.ok());
     ASSERT_TRUE(
         db->Execute("UPDATE jobs SET job = json_set(job, '$.epochs_to', -4) WHERE seq = 2").ok());

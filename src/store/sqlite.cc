@@ -2,9 +2,11 @@
 
 namespace rungs::store {
 
-Result<Database> Database::Open(const std::string& path, bool create) {
+Result<Database> Database::Open(const std::string& path, Mode mode) {
   sqlite3* raw = nullptr;
-  int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+  int flags = mode == Mode::kReadOnly ? SQLITE_OPEN_READONLY
+              : mode == Mode::kCreate ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+                                      : SQLITE_OPEN_READWRITE;
   int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
   Database db(path, raw);  // owns the handle even when opening failed
   if (rc != SQLITE_OK) {

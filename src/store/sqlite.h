@@ -23,8 +23,10 @@ Error FailureOf(sqlite3* db, std::string_view what);
 
 class Database {
  public:
-  // Opens (creating it if `create`) the database file at `path`.
-  static Result<Database> Open(const std::string& path, bool create);
+  enum class Mode { kReadOnly, kReadWrite, kCreate };
+  // Opens the database file at `path`: read-only, read-write, or read-write
+  // creating it when missing.
+  static Result<Database> Open(const std::string& path, Mode mode);
 
   // Runs one or more statements that return no rows.
   Status Execute(std::string_view sql);

@@ -80,6 +80,13 @@ Status WriteReport(const TuneSpec& spec, const space::Space& space, const Journa
   return WriteOutputs(view, space, *ctx);
 }
 
+Result<report::ReportData> ReportDataOf(const TuneSpec& spec, const space::Space& space,
+                                        const JournalView& view) {
+  Result<OutputContext> ctx = ContextFor(spec, space, view);
+  if (!ctx.ok()) return ctx.error();
+  return ReportDataFor(view, space, *ctx);
+}
+
 Result<TuneSummary> Summarise(const TuneSpec& spec, const space::Space& space,
                               const JournalView& view) {
   TuneSummary summary;

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "base/status.h"
+#include "report/html_report.h"
 #include "driver/stop_reason.h"
 #include "space/space.h"
 #include "text/preprocessing.h"
@@ -42,6 +43,11 @@ struct TuneSummary {
 // Writes trials.csv, best.json, best.toml and report.html into spec.out;
 // `space` and `view` are the journal's.
 Status WriteReport(const TuneSpec& spec, const space::Space& space, const JournalView& view);
+
+// What report.html shows (`space` and `view` are the journal's), for the
+// dashboard's live charts.
+Result<report::ReportData> ReportDataOf(const TuneSpec& spec, const space::Space& space,
+                                        const JournalView& view);
 
 // The summary of a finished run (`view.end` set); `space` is the journal's.
 Result<TuneSummary> Summarise(const TuneSpec& spec, const space::Space& space,

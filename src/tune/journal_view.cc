@@ -15,39 +15,41 @@ Status JournalRunEnd(store::Journal& journal, const RunEnd& end) {
   return driver::JournalFinished(journal, finished, end.seconds);
 }
 
+Status JournalView::Add(const store::JournalEntry& e, const std::string& path) {
+  if (e.kind == store::JournalEntry::Kind::kJob) {
+    by_id_[e.job.id] = jobs.size();
+    jobs.push_back({e.job, e.now, std::nullopt, 0});
+  } else if (e.kind == store::JournalEntry::Kind::kResult) {
+    auto it = by_id_.find(e.result.job);
+    if (it == by_id_.end()) return Fail(path + ": result for unknown job " + std::to_string(e.result.job));
+    JobRow& row = jobs[it->second];
+    if (!row.result) {
+      row.result = e.result;
+      row.finished_at = e.now;
+    }
+  } else if (e.kind == store::JournalEntry::Kind::kEvent && e.event == store::EventKind::kFinished) {
+    Result<driver::Finished> finished = driver::ParseFinished(e.detail);
+    if (!finished.ok()) {
+      return Fail(path + ": seq " + std::to_string(e.seq) + ": " + finished.message());
+    }
+    RunEnd& run_end = end.emplace();
+    run_end.stopped_because = finished->stopped_because;
+    const nlohmann::json& facts = finished->facts;
+    if (facts.contains("test_metric") && facts["test_metric"].is_number()) {
+      run_end.test_metric = facts["test_metric"].get<double>();
+    }
+    run_end.refit = facts.value("refit", false);
+    run_end.validation_rows = facts.value("validation_rows", int64_t{0});
+    validation_rows = run_end.validation_rows;
+    run_end.seconds = e.now;
+  }
+  return Status::Ok();
+}
+
 Result<JournalView> ReadJournal(const store::Journal& journal) {
   JournalView view;
-  std::unordered_map<uint64_t, size_t> by_id;
-  Status read = journal.Replay([&](const store::JournalEntry& e) -> Status {
-    if (e.kind == store::JournalEntry::Kind::kJob) {
-      by_id[e.job.id] = view.jobs.size();
-      view.jobs.push_back({e.job, e.now, std::nullopt, 0});
-    } else if (e.kind == store::JournalEntry::Kind::kResult) {
-      auto it = by_id.find(e.result.job);
-      if (it == by_id.end()) return Fail(journal.path() + ": result for unknown job " + std::to_string(e.result.job));
-      JobRow& row = view.jobs[it->second];
-      if (!row.result) {
-        row.result = e.result;
-        row.finished_at = e.now;
-      }
-    } else if (e.kind == store::JournalEntry::Kind::kEvent && e.event == store::EventKind::kFinished) {
-      Result<driver::Finished> finished = driver::ParseFinished(e.detail);
-      if (!finished.ok()) {
-        return Fail(journal.path() + ": seq " + std::to_string(e.seq) + ": " + finished.message());
-      }
-      RunEnd& end = view.end.emplace();
-      end.stopped_because = finished->stopped_because;
-      const nlohmann::json& facts = finished->facts;
-      if (facts.contains("test_metric") && facts["test_metric"].is_number()) {
-        end.test_metric = facts["test_metric"].get<double>();
-      }
-      end.refit = facts.value("refit", false);
-      end.validation_rows = facts.value("validation_rows", int64_t{0});
-      view.validation_rows = end.validation_rows;
-      end.seconds = e.now;
-    }
-    return Status::Ok();
-  });
+  Status read = journal.Replay(
+      [&](const store::JournalEntry& e) -> Status { return view.Add(e, journal.path()); });
   if (!read.ok()) return read.error();
   return view;
 }

@@ -52,6 +52,10 @@ Status JournalRunEnd(store::Journal& journal, const RunEnd& end);
 struct JournalView {
   std::vector<JobRow> jobs;  // in the order they started
   std::optional<RunEnd> end;  // the last run's, once one has finished
+  // Takes one more entry of the journal at `path` (in seq order): how
+  // ReadJournal builds the view, and how a reader tailing a running
+  // experiment (the dashboard) keeps it current.
+  Status Add(const store::JournalEntry& e, const std::string& path);
   // The rows the metric is a proportion over (accuracy, f1), for the noise
   // allowance of Best; 0: unknown. Read from the last run's end; a run sets
   // it from its data before choosing.
@@ -64,6 +68,9 @@ struct JournalView {
   uint64_t Refused() const;  // jobs refused for memory (never run)
   // What the finished jobs were billed, in GB-seconds (0 on local workers).
   double GbSeconds() const;
+
+ private:
+  std::unordered_map<uint64_t, size_t> by_id_;  // job id -> index in jobs
 };
 
 Result<JournalView> ReadJournal(const store::Journal& journal);

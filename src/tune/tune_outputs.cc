@@ -100,6 +100,8 @@ std::string BestToml(const BestTrial& best, const space::Space& space, const Out
   return toml;
 }
 
+}  // namespace
+
 report::ReportData ReportDataFor(const JournalView& view, const space::Space& space,
                                  const OutputContext& ctx) {
   report::ReportData data;
@@ -134,12 +136,11 @@ report::ReportData ReportDataFor(const JournalView& view, const space::Space& sp
     }
     if (!row.result) continue;
     data.results.push_back({row.job.trial, row.job.rung, row.job.epochs_to, row.result->metric,
-                            row.result->outcome == job::Outcome::kOk, row.finished_at});
+                            row.result->outcome == job::Outcome::kOk, row.finished_at,
+                            row.result->epochs_trained});
   }
   return data;
 }
-
-}  // namespace
 
 Status WriteFileAtomically(const std::string& path, const std::string& text) {
   std::string temporary = path + ".tmp";

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "report/html_report.h"
 #include "space/space.h"
 #include "text/preprocessing.h"
 #include "tune/journal_view.h"
@@ -40,6 +41,11 @@ struct OutputContext {
 // Writes trials.csv, best.json, best.toml and report.html into ctx.dir,
 // each atomically (temporary file, then rename). Fails naming the file.
 Status WriteOutputs(const JournalView& view, const space::Space& space, const OutputContext& ctx);
+
+// What report.html draws: the view's results and configurations, with the
+// context's title and summary.
+report::ReportData ReportDataFor(const JournalView& view, const space::Space& space,
+                                 const OutputContext& ctx);
 
 // Writes `text` to `path` through a temporary file and a rename, so a reader
 // never sees half a file.
