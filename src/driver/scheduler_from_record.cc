@@ -1,5 +1,7 @@
 #include "driver/scheduler_from_record.h"
 
+#include <nlohmann/json.hpp>
+
 #include "driver/options_json.h"
 #include "sched/factory.h"
 #include "space/space.h"

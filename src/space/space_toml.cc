@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include <toml++/toml.h>
+#include <nlohmann/json.hpp>
 
 #include "space/space.h"
 #include "space/text_format.h"

@@ -1,5 +1,7 @@
 #include "space/value.h"
 
+#include <nlohmann/json.hpp>
+
 #include "space/text_format.h"
 
 namespace rungs::space {

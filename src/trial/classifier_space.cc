@@ -4,6 +4,7 @@
 #include <functional>
 #include <string>
 #include <unordered_map>
+#include <nlohmann/json.hpp>
 
 namespace rungs::trial {
 namespace {

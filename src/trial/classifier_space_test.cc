@@ -4,6 +4,7 @@
 
 #include <random>
 #include <set>
+#include <nlohmann/json.hpp>
 
 namespace rungs::trial {
 namespace {
