@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "base/atomic_file.h"
 #include "base/text_file.h"
 #include "tune/tune_options.h"
 #include "tune/tune_outputs.h"

@@ -60,6 +60,34 @@ type = "choice"
 choices = ["softmax", "ova"]
 )";
 
+// A corpus with `vocabulary` distinct noise words, so that models are large.
+std::string WideCorpus(int lines, int vocabulary, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  const char* labels[] = {"sports", "tech", "food"};
+  std::string text;
+  for (int i = 0; i < lines; ++i) {
+    int l = static_cast<int>(rng() % 3);
+    text += std::string("__label__") + labels[l];
+    for (int w = 0; w < 12; ++w) {
+      text += " " + (rng() % 3 == 0 ? "w" + std::to_string(rng() % vocabulary)
+                                    : labels[l] + std::to_string(rng() % 30));
+    }
+    text += "\n";
+  }
+  return text;
+}
+
+// Files in `dir` whose names contain `part`.
+std::vector<std::string> FilesContaining(const std::string& dir, const std::string& part) {
+  std::vector<std::string> found;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    if (entry.path().filename().string().find(part) != std::string::npos) {
+      found.push_back(entry.path().filename().string());
+    }
+  }
+  return found;
+}
+
 class TuneCli : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -219,6 +247,44 @@ TEST_F(TuneCli, RefusesAnOutputFolderThatHoldsAnotherExperiment) {
   EXPECT_EQ(again.exit_code, 1);
   EXPECT_NE(again.err.find("holds another experiment"), std::string::npos) << again.err;
   EXPECT_NE(again.err.find("--resume"), std::string::npos) << again.err;
+}
+
+// A full disk, made real by a file size limit (prlimit --fsize: writes past
+// it fail with EFBIG as they fail with ENOSPC on a full disk): the journal
+// fits, best.bin (2.5 MB) does not. The run fails naming best.bin and the
+// bytes it needs, leaves no half-written file, and --resume finishes once
+// there is room; a later failure leaves the earlier outputs as they were.
+TEST_F(TuneCli, AFullDiskKeepsEarlierOutputsAndResumeFinishesOnceThereIsRoom) {
+  WriteWholeFile(Path("train.txt"), WideCorpus(900, 3000, 1));
+  WriteWholeFile(Path("space.toml"), "[params.lr]\ntype = \"float\"\nmin = 0.05\nmax = 1.0\n"
+                                     "[params.dim]\ntype = \"fixed\"\nvalue = 300\n");
+  const std::vector<std::string> limit = {"--fsize=1000000", RUNGS_BINARY};
+  std::vector<std::string> limited = limit;
+  for (const std::string& arg : TuneArgs("out", 40)) limited.push_back(arg);
+  cli::RunResult full = RunProgram("/usr/bin/prlimit", limited);
+  EXPECT_EQ(full.exit_code, 1) << full.err;
+  EXPECT_NE(full.err.find("cannot write " + Path("out/best.bin") + ": "), std::string::npos) << full.err;
+  EXPECT_NE(full.err.find(" bytes needed"), std::string::npos) << full.err;
+  EXPECT_FALSE(fs::exists(Path("out/best.bin")));
+  EXPECT_EQ(FilesContaining(Path("out"), ".tmp"), std::vector<std::string>{});
+
+  // Room again: resuming writes every output.
+  cli::RunResult resumed = RunRungs({"tune", "--resume", Path("out"), "--quiet"});
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  const std::string model = ReadWholeFile(Path("out/best.bin"));
+  const std::string report = ReadWholeFile(Path("out/report.html"));
+  ASSERT_GT(model.size(), 1000000u) << "the model must not fit under the limit";
+
+  // Full again: the good outputs stay as they were.
+  std::vector<std::string> again = limit;
+  for (const char* arg : {"tune", "--resume", "", "--quiet"}) again.push_back(arg);
+  again[again.size() - 2] = Path("out");
+  cli::RunResult refused = RunProgram("/usr/bin/prlimit", again);
+  EXPECT_EQ(refused.exit_code, 1) << refused.err;
+  EXPECT_NE(refused.err.find("best.bin"), std::string::npos) << refused.err;
+  EXPECT_EQ(ReadWholeFile(Path("out/best.bin")), model);
+  EXPECT_EQ(ReadWholeFile(Path("out/report.html")), report);
+  EXPECT_EQ(FilesContaining(Path("out"), ".tmp"), std::vector<std::string>{});
 }
 
 TEST_F(TuneCli, ResumesAfterKill9WithoutLosingOrDoublingResults) {
