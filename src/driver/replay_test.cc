@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <map>
 #include <set>
 #include <thread>
@@ -222,7 +223,7 @@ TEST(Replay, SurvivesKillNineMidRun) {
   Committed seen;
   for (int i = 0; i < 2000 && seen.results.size() < 25; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    seen = ReadCommitted(path);
+    if (std::filesystem::exists(path)) seen = ReadCommitted(path);  // it appears whole, once created
   }
   ASSERT_EQ(kill(child, SIGKILL), 0);
   int wstatus = 0;

@@ -106,12 +106,16 @@ Result<TuneSummary> Summarise(const TuneSpec& spec, const space::Space& space,
 Status RebuildReport(const std::string& dir) {
   Result<TuneSpec> spec = ReadSavedSpec(dir);
   if (!spec.ok()) return spec.error();
+  // A damaged journal would give a report missing what it lost: refuse,
+  // leaving the earlier outputs as they are.
   Result<store::Journal> journal = store::Journal::Open(JournalPath(dir));
-  if (!journal.ok()) return journal.error();
+  if (!journal.ok()) return Fail(journal.message() + "; the report was not rebuilt");
+  Status intact = journal->CheckIntact();
+  if (!intact.ok()) return Fail(intact.message() + "; the report was not rebuilt");
   Result<space::Space> space = space::Space::FromToml(journal->experiment().space_toml, journal->path());
   if (!space.ok()) return space.error();
   Result<JournalView> view = ReadJournal(*journal);
-  if (!view.ok()) return view.error();
+  if (!view.ok()) return Fail(view.message() + "; the report was not rebuilt");
   return WriteReport(*spec, *space, *view);
 }
 

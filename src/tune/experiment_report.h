@@ -43,7 +43,9 @@ Result<TuneSummary> Summarise(const TuneSpec& spec, const space::Space& space,
                               const JournalView& view);
 
 // WriteReport for the experiment kept in `dir`; safe while a search is
-// running.
+// running (it takes no lock: it only reads the journal, and its writes are
+// atomic). Refuses a journal SQLite finds damaged, or one with a row that
+// does not decode, naming the damage and writing nothing.
 Status RebuildReport(const std::string& dir);
 
 }  // namespace rungs::tune

@@ -231,6 +231,50 @@ TEST_F(TuneCli, ReportRebuiltFromTheJournalIsTheRunsOwn) {
   EXPECT_EQ(ReadWholeFile(Path("out/report.html")), report);
 }
 
+// A journal cut short, with a page overwritten, or with a row that does not
+// decode: `rungs report` refuses naming the damage, and the outputs the run
+// wrote stay as they were.
+TEST_F(TuneCli, ReportRefusesADamagedJournalAndKeepsTheOldReport) {
+  ASSERT_EQ(RunRungs(TuneArgs("out", 40)).exit_code, 0);
+  const std::string journal_path = Path("out/journal.sqlite");
+  ASSERT_FALSE(fs::exists(journal_path + "-wal")) << "the journal is one file once closed";
+  const std::string journal = ReadWholeFile(journal_path);
+  const std::string report = ReadWholeFile(Path("out/report.html"));
+  const std::string trials = ReadWholeFile(Path("out/trials.csv"));
+  ASSERT_GT(journal.size(), 4u * 4096);
+
+  std::string overwritten = journal;
+  for (size_t i = 2 * 4096; i < 4 * 4096; ++i) overwritten[i] = static_cast<char>(0x5A);
+  struct Damage {
+    const char* name;
+    std::string bytes;
+    const char* message;
+  };
+  for (const Damage& damage : {Damage{"truncated", journal.substr(0, journal.size() / 2), "journal.sqlite"},
+                               Damage{"overwritten", overwritten, "journal.sqlite is damaged"}}) {
+    WriteWholeFile(journal_path, damage.bytes);
+    cli::RunResult run = RunRungs({"report", Path("out")});
+    EXPECT_EQ(run.exit_code, 1) << damage.name;
+    EXPECT_NE(run.err.find(damage.message), std::string::npos) << damage.name << ": " << run.err;
+    EXPECT_NE(run.err.find("the report was not rebuilt"), std::string::npos) << damage.name << ": " << run.err;
+    EXPECT_EQ(ReadWholeFile(Path("out/report.html")), report) << damage.name;
+    EXPECT_EQ(ReadWholeFile(Path("out/trials.csv")), trials) << damage.name;
+  }
+
+  // Intact to SQLite, but a result row that is not a result.
+  WriteWholeFile(journal_path, journal);
+  {
+    auto db = store::Database::Open(journal_path, /*create=*/false);
+    ASSERT_TRUE(db.ok()) << db.message();
+    ASSERT_TRUE(db->Execute("UPDATE results SET result = '{\"job\": \"seven\"}' "
+                            "WHERE seq = (SELECT min(seq) FROM results)").ok());
+  }
+  cli::RunResult run = RunRungs({"report", Path("out")});
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_NE(run.err.find("journal.sqlite: results seq "), std::string::npos) << run.err;
+  EXPECT_EQ(ReadWholeFile(Path("out/report.html")), report);
+}
+
 TEST_F(TuneCli, ResumeSearchesTheJournaledSpaceNotTheEditedSpaceFile) {
   ASSERT_EQ(RunRungs(TuneArgs("out", 30)).exit_code, 0);
   // The user edits the space file after the run: the journal still holds
@@ -285,6 +329,122 @@ TEST_F(TuneCli, AFullDiskKeepsEarlierOutputsAndResumeFinishesOnceThereIsRoom) {
   EXPECT_EQ(ReadWholeFile(Path("out/best.bin")), model);
   EXPECT_EQ(ReadWholeFile(Path("out/report.html")), report);
   EXPECT_EQ(FilesContaining(Path("out"), ".tmp"), std::vector<std::string>{});
+}
+
+// Starts `rungs tune` with `args` without waiting for it, its stdout and
+// stderr going to the files named.
+pid_t StartRungs(std::vector<std::string> args, const std::string& out = "/dev/null",
+                 const std::string& err = "/dev/null") {
+  std::vector<char*> argv{const_cast<char*>(RUNGS_BINARY)};
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t quiet;
+  posix_spawn_file_actions_init(&quiet);
+  posix_spawn_file_actions_addopen(&quiet, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&quiet, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  pid_t pid = 0;
+  if (posix_spawn(&pid, RUNGS_BINARY, &quiet, nullptr, argv.data(), environ) != 0) pid = -1;
+  posix_spawn_file_actions_destroy(&quiet);
+  return pid;
+}
+
+// Waits until the journal at `path` holds at least `results` results.
+uint64_t WaitForResults(const std::string& path, uint64_t results) {
+  uint64_t seen = 0;
+  for (int i = 0; i < 1200 && seen < results; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    if (!fs::exists(path)) continue;
+    auto journal = store::Journal::Open(path);
+    if (journal.ok()) seen = journal->Summary()->results;
+  }
+  return seen;
+}
+
+// Two real processes: while a run uses its folder, a second run on it, fresh
+// or --resume, is refused naming the first one's pid, and the first run goes
+// on unharmed.
+TEST_F(TuneCli, ASecondRunOnAFolderInUseIsRefusedNamingThePid) {
+  WriteWholeFile(Path("train.txt"), Corpus(6000, 3));
+  pid_t first = StartRungs(TuneArgs("out", 200));
+  ASSERT_GT(first, 0);
+  ASSERT_GE(WaitForResults(Path("out/journal.sqlite"), 1), 1u);
+  const std::string in_use = Path("out") + " is in use by pid " + std::to_string(first);
+  cli::RunResult fresh = RunRungs(TuneArgs("out", 200));
+  cli::RunResult resumed = RunRungs({"tune", "--resume", Path("out"), "--quiet"});
+  int status = 0;
+  ASSERT_EQ(::waitpid(first, &status, 0), first);
+  EXPECT_EQ(fresh.exit_code, 1);
+  EXPECT_NE(fresh.err.find(in_use), std::string::npos) << fresh.err;
+  EXPECT_EQ(resumed.exit_code, 1);
+  EXPECT_NE(resumed.err.find(in_use), std::string::npos) << resumed.err;
+  ASSERT_TRUE(WIFEXITED(status)) << "the first run was killed";
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "the first run failed";
+  EXPECT_EQ(FinishedDetails(Path("out/journal.sqlite")).size(), 1u) << "only the first run ran";
+  // The lock ends with its holder.
+  cli::RunResult after = RunRungs({"tune", "--resume", Path("out"), "--quiet"});
+  EXPECT_EQ(after.exit_code, 0) << after.err;
+}
+
+TEST_F(TuneCli, RefusesAnOutputFolderWithOtherFiles) {
+  fs::create_directories(Path("mine"));
+  WriteWholeFile(Path("mine/trials.csv"), "my own table\n");
+  cli::RunResult run = RunRungs(TuneArgs("mine", 10));
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_NE(run.err.find("is not empty and holds no rungs experiment (it has trials.csv)"),
+            std::string::npos)
+      << run.err;
+  EXPECT_EQ(ReadWholeFile(Path("mine/trials.csv")), "my own table\n");
+  EXPECT_FALSE(fs::exists(Path("mine/journal.sqlite")));
+  // An empty folder is fine.
+  fs::create_directories(Path("empty"));
+  EXPECT_EQ(RunRungs(TuneArgs("empty", 10)).exit_code, 0);
+}
+
+// What a creation killed before the journal is in place leaves (the spec, a
+// half-built journal, a temporary file) is no experiment: --resume says so,
+// and a fresh run takes the folder over.
+TEST_F(TuneCli, AnInterruptedCreationIsNoExperimentAndAFreshRunTakesItOver) {
+  fs::create_directories(Path("out"));
+  ASSERT_EQ(RunRungs(TuneArgs("model", 10)).exit_code, 0);
+  fs::copy_file(Path("model/experiment.json"), Path("out/experiment.json"));
+  WriteWholeFile(Path("out/journal.sqlite.creating"), "SQLite format 3\0 cut short");
+  WriteWholeFile(Path("out/experiment.json.tmp.99999"), "{\"train\":");
+  cli::RunResult resumed = RunRungs({"tune", "--resume", Path("out"), "--quiet"});
+  EXPECT_EQ(resumed.exit_code, 1);
+  EXPECT_NE(resumed.err.find("holds no rungs experiment: its creation was interrupted"),
+            std::string::npos)
+      << resumed.err;
+  EXPECT_NE(resumed.err.find("--out " + Path("out")), std::string::npos) << resumed.err;
+  cli::RunResult fresh = RunRungs(TuneArgs("out", 10));
+  ASSERT_EQ(fresh.exit_code, 0) << fresh.err;
+  EXPECT_FALSE(fs::exists(Path("out/journal.sqlite.creating")));
+  EXPECT_EQ(RunRungs({"tune", "--resume", Path("out"), "--quiet"}).exit_code, 0);
+}
+
+// Real kills at moments spread over a run's start: whatever the moment,
+// the folder afterwards is a resumable experiment or no experiment, which a
+// fresh run then takes over.
+TEST_F(TuneCli, AKillWhileCreatingLeavesAResumableExperimentOrNone) {
+  int resumable = 0, none = 0;
+  for (int i = 0; i < 12; ++i) {
+    const std::string out = "kill" + std::to_string(i);
+    pid_t pid = StartRungs(TuneArgs(out, 10));
+    ASSERT_GT(pid, 0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(25 * i));
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, nullptr, 0);
+    cli::RunResult resumed = RunRungs({"tune", "--resume", Path(out), "--quiet"});
+    if (resumed.exit_code == 0) {
+      ++resumable;
+      continue;
+    }
+    ++none;
+    EXPECT_EQ(resumed.exit_code, 1);
+    EXPECT_NE(resumed.err.find("holds no rungs experiment"), std::string::npos) << resumed.err;
+    cli::RunResult fresh = RunRungs(TuneArgs(out, 10));
+    EXPECT_EQ(fresh.exit_code, 0) << "kill " << i << ": " << fresh.err;
+  }
+  std::printf("kills: %d left a resumable experiment, %d none\n", resumable, none);
 }
 
 TEST_F(TuneCli, ResumesAfterKill9WithoutLosingOrDoublingResults) {

@@ -21,7 +21,9 @@ Result<TuneSummary> RunTune(const TuneSpec& given, const RunControl& control) {
   Result<std::unique_ptr<Trainable>> trainable = Trainable::Make(*spec, *plan);
   if (!trainable.ok()) return trainable.error();
 
-  // The search, with the journal as its state.
+  // The search, with the journal as its state, in a folder no other run uses.
+  Result<ExperimentLock> lock = ExperimentLock::Take(given.out);
+  if (!lock.ok()) return lock.error();
   Result<driver::Experiment> experiment =
       OpenExperimentIn(given, control.resume ? std::nullopt : std::optional(plan->record));
   if (!experiment.ok()) return experiment.error();
