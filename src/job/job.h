@@ -31,7 +31,10 @@ struct Job {
   space::Config config;
 };
 
-enum class Outcome { kOk, kFailed, kDiverged, kTimeout };
+// kAbandoned: the job was still running when the experiment stopped (its
+// wall budget ended) and was given up, not judged: its seconds and epochs are
+// what it ran before that.
+enum class Outcome { kOk, kFailed, kDiverged, kTimeout, kAbandoned };
 
 // What a job was billed for (Lambda): duration and the function's memory.
 // Both 0 when nothing is billed per job (local threads).

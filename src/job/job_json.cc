@@ -277,12 +277,14 @@ std::string_view OutcomeName(Outcome outcome) {
     case Outcome::kFailed: return "failed";
     case Outcome::kDiverged: return "diverged";
     case Outcome::kTimeout: return "timeout";
+    case Outcome::kAbandoned: return "abandoned";
   }
   return "unknown";
 }
 
 std::optional<Outcome> OutcomeFromName(std::string_view name) {
-  for (Outcome o : {Outcome::kOk, Outcome::kFailed, Outcome::kDiverged, Outcome::kTimeout}) {
+  for (Outcome o : {Outcome::kOk, Outcome::kFailed, Outcome::kDiverged, Outcome::kTimeout,
+                    Outcome::kAbandoned}) {
     if (OutcomeName(o) == name) return o;
   }
   return std::nullopt;
@@ -327,7 +329,7 @@ Result<JobResult> ResultFromJson(const nlohmann::json& json, std::string_view or
     std::optional<Outcome> parsed = OutcomeFromName(outcome);
     if (!parsed) {
       reader.SetError("outcome",
-                      "must be one of ok, failed, diverged, timeout (got \"" + outcome + "\")");
+                      "must be one of ok, failed, diverged, timeout, abandoned (got \"" + outcome + "\")");
     } else {
       result.outcome = *parsed;
     }

@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "base/status.h"
 #include "driver/stop_reason.h"
@@ -32,7 +34,12 @@ struct TuneSummary {
   bool lambda = false;      // the jobs ran on AWS Lambda
   double gb_seconds = 0;    // what they were billed
   double dollars = 0;
+  std::vector<std::pair<std::string, uint64_t>> failures;  // JournalView::FailuresByKind
 };
+
+// "5 (3 Lambda service error, 2 timeout)": how many jobs did not finish ok,
+// by kind; empty when all did.
+std::string FailureCounts(const std::vector<std::pair<std::string, uint64_t>>& failures);
 
 // Writes trials.csv, best.json, best.toml and report.html into spec.out;
 // `space` and `view` are the journal's.

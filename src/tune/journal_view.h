@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "base/status.h"
@@ -43,6 +44,14 @@ struct RunEnd {
   double seconds = 0;                 // experiment time at the end
 };
 
+// What kind of failure a result that is not ok is, for people: its outcome
+// ("timeout", "diverged", "abandoned"), or for `failed` what the executor or
+// trainable said: "Lambda service error" (the Invoke API failed after its
+// retries), "Lambda function error" (the worker crashed or refused),
+// "crash" (a command exited or was killed before its last epoch), "internal
+// error", else "error" (e.g. the trainer refused the configuration).
+std::string FailureKind(const job::JobResult& result);
+
 // Journals `finished` for `end`, once per run, after everything it reports.
 Status JournalRunEnd(store::Journal& journal, const RunEnd& end);
 
@@ -53,6 +62,9 @@ struct JournalView {
   std::optional<BestTrial> Best(bool maximize) const;
   int64_t EpochsTrained() const;
   uint64_t Trials() const;  // jobs that started a trial (rung 0)
+  // Finished jobs whose outcome is not ok, counted by FailureKind, most
+  // frequent first (ties by name).
+  std::vector<std::pair<std::string, uint64_t>> FailuresByKind() const;
   // What the finished jobs were billed, in GB-seconds (0 on local workers).
   double GbSeconds() const;
 };

@@ -8,7 +8,8 @@
 //                     finish, since money spent is not given back by
 //                     stopping (budget_dollars);
 //   Ctrl-C            (RunControl::stop_requested) no job starts; running
-//                     jobs finish (stop requested).
+//                     jobs finish (stop requested); says so at once on
+//                     stderr, with how many jobs are running.
 //
 // The epoch and trial budgets are the scheduler's own. For the driver thread.
 #pragma once

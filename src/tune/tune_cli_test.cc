@@ -447,6 +447,86 @@ TEST_F(TuneCli, AKillWhileCreatingLeavesAResumableExperimentOrNone) {
   std::printf("kills: %d left a resumable experiment, %d none\n", resumable, none);
 }
 
+// Waits until the file at `path` contains `text`; false if it never does.
+bool WaitForText(const std::string& path, const std::string& text) {
+  for (int i = 0; i < 3000; ++i) {
+    if (ReadWholeFile(path).find(text) != std::string::npos) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
+// Real SIGINTs to a real run. The first says at once that the running jobs
+// are being finished and how to abandon them, and the run ends "stopped by
+// the user"; a second one abandons them at once, and --resume continues.
+TEST_F(TuneCli, CtrlCSaysWhatItDoesAndTheRunEndsStoppedByTheUser) {
+  WriteWholeFile(Path("train.txt"), Corpus(20000, 3));
+  const std::string out = Path("stdout.txt"), err = Path("stderr.txt");
+  std::vector<std::string> args = TuneArgs("out", 2000);
+  args.pop_back();  // not --quiet: the summary is printed
+  pid_t pid = StartRungs(args, out, err);
+  ASSERT_GT(pid, 0);
+  ASSERT_GE(WaitForResults(Path("out/journal.sqlite"), 1), 1u);
+  ::kill(pid, SIGINT);
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0) << ReadWholeFile(err);
+  EXPECT_NE(ReadWholeFile(err).find("rungs tune: stopping: finishing "), std::string::npos) << ReadWholeFile(err);
+  EXPECT_NE(ReadWholeFile(err).find("press Ctrl-C again to abandon"), std::string::npos) << ReadWholeFile(err);
+  EXPECT_NE(ReadWholeFile(out).find("(stopped by the user)\n"), std::string::npos) << ReadWholeFile(out);
+  std::vector<std::string> finished = FinishedDetails(Path("out/journal.sqlite"));
+  ASSERT_EQ(finished.size(), 1u);
+  EXPECT_NE(finished[0].find("stop requested"), std::string::npos) << finished[0];
+  EXPECT_NE(ReadWholeFile(Path("out/report.html")).find("stopped by the user"), std::string::npos);
+
+  // Twice: the second Ctrl-C, once the first is taken, ends the run at once.
+  pid = StartRungs(TuneArgs("twice", 2000), out, err);
+  ASSERT_GT(pid, 0);
+  ASSERT_GE(WaitForResults(Path("twice/journal.sqlite"), 1), 1u);
+  ::kill(pid, SIGINT);
+  ASSERT_TRUE(WaitForText(err, "stopping: finishing ")) << ReadWholeFile(err);
+  ::kill(pid, SIGINT);
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 130) << "the run ended before the second Ctrl-C: " << ReadWholeFile(err);
+  EXPECT_NE(ReadWholeFile(err).find("the running jobs are abandoned (--resume continues)"), std::string::npos)
+      << ReadWholeFile(err);
+  cli::RunResult resumed = RunRungs({"tune", "--resume", Path("twice"), "--quiet"});
+  EXPECT_EQ(resumed.exit_code, 0) << resumed.err;
+}
+
+// A program that crashes for large learning rates, under a wall budget that
+// ends while jobs run: the summary and report.html count the failures by
+// kind, and the jobs in flight at the end are recorded as abandoned.
+TEST_F(TuneCli, FailuresAreCountedByKindAndJobsCutByTheBudgetAreAbandoned) {
+  WriteWholeFile(Path("space.toml"), "[params.lr]\ntype = \"float\"\nmin = 0.1\nmax = 1.0\n");
+  WriteWholeFile(Path("trainer.py"),
+                 "import sys, time\n"
+                 "lr, start, end = float(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])\n"
+                 "if lr > 0.6:\n    sys.exit(3)\n"
+                 "for epoch in range(start + 1, end + 1):\n"
+                 "    time.sleep(0.2)\n"
+                 "    print(f'rungs-metric epoch={epoch} value={lr}', flush=True)\n");
+  cli::RunResult run = RunRungs(
+      {"tune", "--space", Path("space.toml"), "--out", Path("out"), "--budget-seconds", "4",
+       "--min-epochs", "1", "--max-epochs", "27", "--workers", "2", "--quiet", "--command",
+       "/usr/bin/python3 " + Path("trainer.py") + " {lr} {epochs_from} {epochs_to}"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const size_t line = run.out.find("jobs not finished ok: ");
+  ASSERT_NE(line, std::string::npos) << run.out;
+  const std::string counts = run.out.substr(line, run.out.find('\n', line) - line);
+  EXPECT_NE(counts.find(" crash"), std::string::npos) << counts;
+  EXPECT_NE(counts.find(" abandoned"), std::string::npos) << counts;
+  const std::string report = ReadWholeFile(Path("out/report.html"));
+  EXPECT_NE(report.find("jobs not finished ok"), std::string::npos);
+  EXPECT_NE(report.find(" crash"), std::string::npos);
+  const std::string trials = ReadWholeFile(Path("out/trials.csv"));
+  EXPECT_NE(trials.find(",abandoned,"), std::string::npos) << trials;
+  EXPECT_EQ(trials.find(",timeout,"), std::string::npos) << trials;
+  EXPECT_EQ(trials.find(",running,"), std::string::npos) << trials;
+}
+
 TEST_F(TuneCli, ResumesAfterKill9WithoutLosingOrDoublingResults) {
   WriteWholeFile(Path("train.txt"), Corpus(6000, 3));
   std::vector<std::string> args = TuneArgs("out", 300);
