@@ -2,7 +2,7 @@
 // runs it, with its progress display and its stop rules:
 //
 //   --budget-seconds  at its end no job starts and running jobs are stopped
-//                     (they come back as timeouts): a wall budget is a
+//                     (they come back as abandoned): a wall budget is a
 //                     promise to the user (max_seconds);
 //   --budget-dollars  no job starts once this much is billed; running jobs
 //                     finish, since money spent is not given back by
