@@ -24,7 +24,11 @@ volatile std::sig_atomic_t g_interrupts = 0;
 volatile std::sig_atomic_t g_evolve = 0;
 
 void OnInterrupt(int) {
-  if (++g_interrupts >= 2) _exit(130);  // the journal is committed: --resume continues
+  if (++g_interrupts < 2) return;  // the run says it is stopping (tune/search_loop.h)
+  static const char kAbandoned[] =
+      "\nrungs tune: stopped at once; the running jobs are abandoned (--resume continues)\n";
+  (void)!::write(STDERR_FILENO, kAbandoned, sizeof kAbandoned - 1);
+  _exit(130);  // the journal is committed: --resume continues
 }
 void OnEvolve(int) { g_evolve = 1; }
 
@@ -113,13 +117,21 @@ void PrintSummary(const tune::TuneSummary& s, const tune::TuneSpec& spec, bool j
     if (!s.ftz_error.empty()) j["ftz_error"] = s.ftz_error;
     if (s.preprocessing) j["preprocessing"] = text::PreprocessingName(*s.preprocessing);
     if (s.lambda) j["cost"] = {{"gb_seconds", s.gb_seconds}, {"dollars", s.dollars}};
+    if (!s.failures.empty()) {
+      nlohmann::json failures = nlohmann::json::object();
+      for (const auto& [kind, count] : s.failures) failures[kind] = count;
+      j["failures"] = failures;
+    }
     std::printf("%s\n", j.dump().c_str());
     return;
   }
   std::printf("rungs tune: %llu trials, %llu jobs, %lld epochs in %.0f s (%s)\n",
               static_cast<unsigned long long>(s.trials), static_cast<unsigned long long>(s.jobs),
               static_cast<long long>(s.epochs), s.seconds,
-              std::string(driver::StopReasonName(s.stopped_because)).c_str());
+              std::string(driver::StopReasonText(s.stopped_because)).c_str());
+  if (!s.failures.empty()) {
+    std::printf("jobs not finished ok: %s\n", tune::FailureCounts(s.failures).c_str());
+  }
   if (s.lambda) std::printf("Lambda cost $%.4f (%.1f GB-s)\n", s.dollars, s.gb_seconds);
   if (s.refused > 0) {
     std::printf("%llu jobs refused: they would not fit the memory (why: %s/trials.csv)\n",

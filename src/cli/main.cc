@@ -1,5 +1,6 @@
 // rungs: massively parallel hyperparameter tuning. main() only dispatches to
 // subcommands and is the one place that turns an error into an exit code.
+#include <csignal>
 #include <cstdio>
 #include <exception>
 #include <vector>
@@ -9,6 +10,9 @@
 #include "cli/long_flags.h"
 
 int main(int argc, char** argv) {
+  // Past a file size limit (ulimit -f) a write fails with EFBIG, which the
+  // command reports naming the file, instead of the signal killing us.
+  std::signal(SIGXFSZ, SIG_IGN);
   CLI::App app{"rungs: tune text classifiers with many trials at once"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "rungs 0.1.0");

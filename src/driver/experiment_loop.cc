@@ -66,7 +66,10 @@ bool ExperimentLoop::MayStart(double now) const {
 Result<LoopStats> ExperimentLoop::Run() {
   while (true) {
     double now = Now();
-    if (!stop_requested_ && options_.stop_requested) stop_requested_ = options_.stop_requested();
+    if (!stop_requested_ && options_.stop_requested) {
+      stop_requested_ = options_.stop_requested();
+      if (stop_requested_ && options_.on_stopping) options_.on_stopping(*stop_requested_, running_.size());
+    }
     RUNGS_RETURN_IF_ERROR(TakeRequests(now));
     RUNGS_RETURN_IF_ERROR(MaybeEnableEvolution(now));
     bool refused = false;
@@ -76,13 +79,16 @@ Result<LoopStats> ExperimentLoop::Run() {
       refused = !*filled;
     }
     if (running_.empty()) {
+      if (stop_requested_) {  // even if the scheduler finished meanwhile: the user's stop is why
+        stats_.stopped_because = *stop_requested_;
+        break;
+      }
       if (scheduler_.Done()) {
         stats_.stopped_because = StopReason::kDone;
         break;
       }
       if (!MayStart(now)) {
-        stats_.stopped_because = stop_requested_ ? *stop_requested_
-                                 : options_.max_jobs > 0 &&
+        stats_.stopped_because = options_.max_jobs > 0 &&
                                          stats_.progress.jobs >= options_.max_jobs + extra_jobs_
                                      ? StopReason::kMaxJobs
                                      : StopReason::kMaxSeconds;

@@ -4,7 +4,7 @@
 // (committed) before submitting it, waits for results, and journals each
 // result (committed) before reporting it to the scheduler, until the
 // scheduler is Done() or a stop condition holds; then it lets the running
-// jobs finish and reports them. A Next that gives nothing is journaled too,
+// jobs finish and reports them, and the stop condition is why it stopped. A Next that gives nothing is journaled too,
 // so replaying the journal repeats the exact call sequence (driver/replay.h).
 // The `finished` event is not the loop's: its caller journals it once, when
 // everything after the loop is done too (driver/experiment_journal.h).
@@ -59,6 +59,9 @@ struct LoopOptions {
   // jobs and becomes LoopStats::stopped_because (e.g. kStopRequested after
   // Ctrl-C, or a budget the driver keeps itself).
   std::function<std::optional<StopReason>()> stop_requested;
+  // Called once, when a stop condition first holds, with the reason and the
+  // jobs still running (which the loop now lets finish).
+  std::function<void(StopReason, uint64_t running)> on_stopping;
   // Polled once per round; true switches evolution on (once), journaled.
   // The journal's request inbox (store/request_inbox.h) can ask for it too,
   // and to stop, and to raise max_jobs / max_seconds (when they are set).

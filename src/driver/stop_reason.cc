@@ -15,6 +15,17 @@ std::string_view StopReasonName(StopReason reason) {
   return "done";
 }
 
+std::string_view StopReasonText(StopReason reason) {
+  switch (reason) {
+    case StopReason::kDone: return "done";
+    case StopReason::kMaxJobs: return "job limit reached";
+    case StopReason::kMaxSeconds: return "time budget spent";
+    case StopReason::kStopRequested: return "stopped by the user";
+    case StopReason::kBudgetDollars: return "money budget spent";
+  }
+  return "done";
+}
+
 Result<StopReason> ParseStopReason(std::string_view name) {
   for (StopReason reason : kStopReasons) {
     if (StopReasonName(reason) == name) return reason;

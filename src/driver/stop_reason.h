@@ -24,6 +24,10 @@ inline constexpr StopReason kStopReasons[] = {StopReason::kDone, StopReason::kMa
 
 std::string_view StopReasonName(StopReason reason);
 
+// For people, in a summary: "done", "stopped by the user", "time budget
+// spent", "job limit reached", "money budget spent".
+std::string_view StopReasonText(StopReason reason);
+
 // The reason StopReasonName gives `name`; fails naming it otherwise.
 Result<StopReason> ParseStopReason(std::string_view name);
 

@@ -196,8 +196,8 @@ void LambdaExecutor::CancelAll() {
   std::vector<uint64_t> ids;
   for (const auto& [id, pending] : jobs_) ids.push_back(id);
   for (uint64_t id : ids) {
-    Finish(jobs_.at(id), job::ResultFor(jobs_.at(id).job, job::Outcome::kTimeout,
-                                        "stopped: the experiment's budget ended"));
+    Finish(jobs_.at(id), job::ResultFor(jobs_.at(id).job, job::Outcome::kAbandoned,
+                                        "abandoned: the experiment's budget ended while it ran"));
   }
 }
 

@@ -79,7 +79,7 @@ class LambdaExecutor : public Executor {
   Result<std::vector<job::JobResult>> Wait(double timeout_seconds) override;
   double Now() const override;
 
-  // Abandons every running job: the next Wait returns each as a timeout.
+  // Abandons every running job: the next Wait returns each as kAbandoned.
   // Lambda still finishes (and bills) invocations already started.
   void CancelAll();
 

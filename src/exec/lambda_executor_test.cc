@@ -219,7 +219,7 @@ TEST(LambdaExecutor, BillsMeasuredDurationAndGivenMemoryWithoutAReportLine) {
   EXPECT_EQ(results[1].cost.memory_mb, 512);
 }
 
-TEST(LambdaExecutor, CancelAllReturnsRunningJobsAsTimeouts) {
+TEST(LambdaExecutor, CancelAllReturnsRunningJobsAsAbandoned) {
   FakeLambda endpoint("live");
   endpoint.Plan(1, {Fault::kSlow});
   LambdaExecutor executor(OptionsFor(endpoint), EnvelopeOf);
@@ -230,7 +230,7 @@ TEST(LambdaExecutor, CancelAllReturnsRunningJobsAsTimeouts) {
   executor.CancelAll();
   auto results = Collect(executor, 1);
   ASSERT_EQ(results.size(), 1u);
-  EXPECT_EQ(results[1].outcome, job::Outcome::kTimeout);
+  EXPECT_EQ(results[1].outcome, job::Outcome::kAbandoned);
   EXPECT_EQ(executor.counters().in_flight, 0u);
 }
 

@@ -32,7 +32,10 @@ struct Job {
 };
 
 // kRefused: never started, as it would not fit the memory limits (exec/memory_gate.h).
-enum class Outcome { kOk, kFailed, kDiverged, kTimeout, kRefused };
+// kAbandoned: the job was still running when the experiment stopped (its
+// wall budget ended) and was given up, not judged: its seconds and epochs are
+// what it ran before that.
+enum class Outcome { kOk, kFailed, kDiverged, kTimeout, kRefused, kAbandoned };
 
 // What a job was billed for (Lambda): duration and the function's memory.
 // Both 0 when nothing is billed per job (local threads).

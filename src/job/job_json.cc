@@ -278,13 +278,14 @@ std::string_view OutcomeName(Outcome outcome) {
     case Outcome::kDiverged: return "diverged";
     case Outcome::kTimeout: return "timeout";
     case Outcome::kRefused: return "refused";
+    case Outcome::kAbandoned: return "abandoned";
   }
   return "unknown";
 }
 
 std::optional<Outcome> OutcomeFromName(std::string_view name) {
   for (Outcome o : {Outcome::kOk, Outcome::kFailed, Outcome::kDiverged, Outcome::kTimeout,
-                    Outcome::kRefused}) {
+                    Outcome::kRefused, Outcome::kAbandoned}) {
     if (OutcomeName(o) == name) return o;
   }
   return std::nullopt;
@@ -329,7 +330,7 @@ Result<JobResult> ResultFromJson(const nlohmann::json& json, std::string_view or
     std::optional<Outcome> parsed = OutcomeFromName(outcome);
     if (!parsed) {
       reader.SetError("outcome",
-                      "must be one of ok, failed, diverged, timeout (got \"" + outcome + "\")");
+                      "must be one of ok, failed, diverged, timeout, abandoned (got \"" + outcome + "\")");
     } else {
       result.outcome = *parsed;
     }

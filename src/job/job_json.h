@@ -37,7 +37,8 @@ Result<JobEnvelope> EnvelopeFromJson(const nlohmann::json& json, std::string_vie
 // Parses `text` as JSON first; a syntax error names `origin` and the byte.
 Result<nlohmann::json> ParseJson(std::string_view text, std::string_view origin);
 
-std::string_view OutcomeName(Outcome outcome);  // "ok", "failed", "diverged", "timeout", "refused"
+std::string_view OutcomeName(Outcome outcome);  // "ok", "failed", "diverged", "timeout", "refused",
+                                                // "abandoned"
 std::optional<Outcome> OutcomeFromName(std::string_view name);
 
 }  // namespace rungs::job

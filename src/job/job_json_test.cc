@@ -349,7 +349,8 @@ TEST(JobJson, ANumberBeyondADoubleIsAnErrorNotAnException) {
 }
 
 TEST(JobJson, OutcomeNamesRoundTrip) {
-  for (Outcome o : {Outcome::kOk, Outcome::kFailed, Outcome::kDiverged, Outcome::kTimeout}) {
+  for (Outcome o : {Outcome::kOk, Outcome::kFailed, Outcome::kDiverged, Outcome::kTimeout,
+                    Outcome::kAbandoned}) {
     EXPECT_EQ(OutcomeFromName(OutcomeName(o)), o);
   }
   EXPECT_FALSE(OutcomeFromName("OK").has_value());

@@ -1,8 +1,14 @@
 #include "store/journal.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <array>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <ctime>
+#include <filesystem>
 
 #include <nlohmann/json.hpp>
 
@@ -55,6 +61,43 @@ std::string NowIso8601() {
   return text;
 }
 
+// A database file and the files SQLite keeps beside it.
+void RemoveDatabaseFiles(const std::string& path) {
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) ::unlink((path + suffix).c_str());
+}
+
+void SyncFolderOf(const std::string& path) {
+  std::string folder = std::filesystem::path(path).parent_path().string();
+  int fd = ::open(folder.empty() ? "." : folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;
+  ::fsync(fd);
+  ::close(fd);
+}
+
+// A new journal at `path` holding `experiment`, committed and closed (its
+// WAL folded in, so the file alone is the whole journal).
+Status WriteNewJournal(const std::string& path, const ExperimentRecord& experiment) {
+  Result<Database> db = Database::Open(path, Database::Mode::kCreate);
+  if (!db.ok()) return db.error();
+  RUNGS_RETURN_IF_ERROR(db->Execute(kPragmas));
+  RUNGS_RETURN_IF_ERROR(db->Execute("BEGIN"));
+  RUNGS_RETURN_IF_ERROR(db->Execute(kSchema));
+  RUNGS_RETURN_IF_ERROR(db->Execute(kInbox));
+  Result<Statement> insert = db->Prepare("INSERT INTO experiment VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+  if (!insert.ok()) return insert.error();
+  insert->Bind(1, experiment.id);
+  insert->Bind(2, experiment.name);
+  insert->Bind(3, experiment.created);
+  insert->Bind(4, experiment.space_toml);
+  insert->Bind(5, experiment.scheduler);
+  insert->Bind(6, experiment.options_json);
+  insert->Bind(7, std::to_string(experiment.seed));
+  insert->Bind(8, int64_t{experiment.format});
+  RUNGS_RETURN_IF_ERROR(insert->Run());
+  RUNGS_RETURN_IF_ERROR(db->Execute("PRAGMA user_version = " + std::to_string(kJournalFormat)));
+  return db->Execute("COMMIT");
+}
+
 }  // namespace
 
 std::string_view EventName(EventKind kind) {
@@ -69,46 +112,26 @@ std::string_view EventName(EventKind kind) {
 }
 
 Result<Journal> Journal::Create(const std::string& path, ExperimentRecord experiment) {
-  Result<Database> db = Database::Open(path, Database::Mode::kCreate);
-  if (!db.ok()) return db.error();
-  {
-    // Scoped: a statement left open holds a read transaction, and WAL mode
-    // cannot be switched on inside one.
-    Result<Statement> version = db->Prepare("PRAGMA user_version");
-    if (!version.ok()) return version.error();
-    Result<bool> row = version->Step();
-    if (!row.ok()) return row.error();
-    if (version->Int(0) != 0) {
-      return Fail(path + ": already holds a journal (format " + std::to_string(version->Int(0)) +
-                  "); resume it instead of creating a new one");
-    }
-  }
+  const std::string exists = path + ": already holds a journal; resume it instead of creating a new one";
+  std::error_code ignored;
+  if (std::filesystem::exists(path, ignored)) return Fail(exists);
   if (experiment.created.empty()) experiment.created = NowIso8601();
   experiment.format = kJournalFormat;
-
-  Journal journal(std::move(*db));
-  RUNGS_RETURN_IF_ERROR(journal.db_.Execute(kPragmas));
-  RUNGS_RETURN_IF_ERROR(journal.db_.Execute("BEGIN"));
-  RUNGS_RETURN_IF_ERROR(journal.db_.Execute(kSchema));
-  RUNGS_RETURN_IF_ERROR(journal.db_.Execute(kInbox));
-  Result<Statement> insert = journal.db_.Prepare(
-      "INSERT INTO experiment VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
-  if (!insert.ok()) return insert.error();
-  insert->Bind(1, experiment.id);
-  insert->Bind(2, experiment.name);
-  insert->Bind(3, experiment.created);
-  insert->Bind(4, experiment.space_toml);
-  insert->Bind(5, experiment.scheduler);
-  insert->Bind(6, experiment.options_json);
-  insert->Bind(7, std::to_string(experiment.seed));
-  insert->Bind(8, int64_t{experiment.format});
-  RUNGS_RETURN_IF_ERROR(insert->Run());
-  RUNGS_RETURN_IF_ERROR(
-      journal.db_.Execute("PRAGMA user_version = " + std::to_string(kJournalFormat)));
-  RUNGS_RETURN_IF_ERROR(journal.db_.Execute("COMMIT"));
-  journal.experiment_ = std::move(experiment);
-  RUNGS_RETURN_IF_ERROR(journal.PrepareWriters());
-  return journal;
+  // Built whole beside `path`, then linked into place: a kill at any moment
+  // leaves a complete journal at `path` or none (a leftover PATH.creating is
+  // rebuilt by the next Create).
+  const std::string building = path + ".creating";
+  RemoveDatabaseFiles(building);
+  RUNGS_RETURN_IF_ERROR(WriteNewJournal(building, experiment));
+  if (::link(building.c_str(), path.c_str()) != 0) {
+    const int error = errno;
+    RemoveDatabaseFiles(building);
+    if (error == EEXIST) return Fail(exists);
+    return Fail(path + ": cannot create the journal: " + std::strerror(error));
+  }
+  RemoveDatabaseFiles(building);
+  SyncFolderOf(path);
+  return Open(path);
 }
 
 Result<Journal> Journal::Open(const std::string& path) {
@@ -276,6 +299,52 @@ Result<JournalSummary> Journal::Summary() const {
   summary.last_now = stmt->Double(3);
   return summary;
 }
+
+Status Journal::CheckIntact() const {
+  const std::string damaged = db_.path() + " is damaged";
+  Result<Statement> check = db_.Prepare("PRAGMA quick_check(5)");
+  if (!check.ok()) return Fail(damaged + ": " + check.message());
+  std::string problems;
+  while (true) {
+    Result<bool> row = check->Step();
+    if (!row.ok()) return Fail(damaged + ": " + row.message());
+    if (!*row) break;
+    std::string line = check->Text(0);
+    if (line == "ok") return Status::Ok();
+    problems += (problems.empty() ? "" : "; ") + line;
+  }
+  return Fail(damaged + ": " + (problems.empty() ? "SQLite's check gave no answer" : problems));
+}
+
+namespace {
+
+// One table's rows in seq order, decoded into entries one at a time.
+class Cursor {
+ public:
+  using Decode = std::function<Status(const Statement&, JournalEntry&)>;
+  Cursor(Statement stmt, Decode decode) : stmt_(std::move(stmt)), decode_(std::move(decode)) {}
+
+  // Moves to the next row; `entry()` is valid while `done()` is false.
+  Status Advance() {
+    Result<bool> row = stmt_.Step();
+    if (!row.ok()) return row.status();
+    done_ = !*row;
+    if (done_) return Status::Ok();
+    entry_ = JournalEntry{};
+    entry_.seq = uint64_t(stmt_.Int(0));
+    return decode_(stmt_, entry_);
+  }
+  bool done() const { return done_; }
+  const JournalEntry& entry() const { return entry_; }
+
+ private:
+  Statement stmt_;
+  Decode decode_;
+  JournalEntry entry_;
+  bool done_ = false;
+};
+
+}  // namespace
 
 Status Journal::Replay(const std::function<Status(const JournalEntry&)>& visit) const {
   return ReadEntriesAfter(db_, 0, visit);

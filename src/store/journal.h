@@ -85,8 +85,10 @@ struct JournalSummary {
 
 class Journal {
  public:
-  // Creates a new journal at `path` for `experiment`; fails if the file
-  // already holds a journal (resume with Open instead).
+  // Creates a new journal at `path` for `experiment`, atomically: it is
+  // built at PATH.creating and linked into place once complete, so a kill
+  // leaves a whole journal or none. Fails if `path` exists (resume with
+  // Open instead).
   static Result<Journal> Create(const std::string& path, ExperimentRecord experiment);
   // Opens an existing journal; fails naming the file when it is not one or
   // its format is newer than this build understands.
@@ -114,6 +116,10 @@ class Journal {
   Status TakeRequest(int64_t id, uint64_t seq, std::string_view outcome);
 
   Result<JournalSummary> Summary() const;
+  // OK when SQLite finds the file intact (PRAGMA quick_check: every page,
+  // row and index readable and consistent); otherwise an error naming the
+  // file and the first problems found. Reads the whole file once.
+  Status CheckIntact() const;
   // Calls `visit` for every committed entry in seq order; stops at the first
   // error `visit` returns and returns it. Rows that fail to decode are
   // reported naming the table, seq and field.

@@ -190,6 +190,20 @@ TEST_F(JournalTest, CreateRefusesAnExistingJournal) {
   EXPECT_THAT(again.message(), HasSubstr(path_));
 }
 
+// A Create killed part-way leaves PATH.creating, never a partial PATH; the
+// next Create builds over the leftover and removes it.
+TEST_F(JournalTest, CreateReplacesTheLeftoverOfAnInterruptedCreate) {
+  const std::string leftover = path_ + ".creating";
+  std::ofstream(leftover, std::ios::binary) << "SQLite format 3 and then the kill";
+  std::ofstream(leftover + "-wal", std::ios::binary) << "half a WAL";
+  Result<Journal> journal = Journal::Create(path_, Experiment());
+  ASSERT_TRUE(journal.ok()) << journal.message();
+  EXPECT_FALSE(std::filesystem::exists(leftover));
+  EXPECT_FALSE(std::filesystem::exists(leftover + "-wal"));
+  EXPECT_EQ(journal->experiment().id, Experiment().id);
+  EXPECT_TRUE(Journal::Open(path_).ok());
+}
+
 TEST_F(JournalTest, OpenRefusesFilesThatAreNotJournals) {
   Result<Journal> missing = Journal::Open(path_);
   ASSERT_FALSE(missing.ok());

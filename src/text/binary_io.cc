@@ -2,22 +2,6 @@
 
 namespace rungs::text {
 
-BinaryWriter::BinaryWriter(const std::string& path)
-    : path_(path), out_(path, std::ios::binary | std::ios::trunc) {}
-
-void BinaryWriter::PutBytes(const void* data, size_t size) {
-  if (out_) out_.write(static_cast<const char*>(data), static_cast<std::streamsize>(size));
-}
-
-Status BinaryWriter::Close() {
-  if (!out_.is_open()) return Fail(path_ + ": cannot open for writing");
-  out_.flush();
-  const bool ok = static_cast<bool>(out_);
-  out_.close();
-  if (!ok || !out_) return Fail(path_ + ": write failed (disk full or I/O error)");
-  return Status::Ok();
-}
-
 BinaryReader::BinaryReader(const std::string& path) : path_(path) {}
 
 Status BinaryReader::Open() {

@@ -12,25 +12,30 @@
 #include <string_view>
 #include <type_traits>
 
+#include "base/atomic_file.h"
 #include "base/status.h"
 
 namespace rungs::text {
 
+// Writes `path` atomically (base/atomic_file.h): the file appears, whole,
+// at Close, or not at all.
 class BinaryWriter {
  public:
-  explicit BinaryWriter(const std::string& path);
+  explicit BinaryWriter(const std::string& path) : file_(AtomicFile::Create(path)) {}
   template <class T>
   void Put(const T& value) {
     static_assert(std::is_trivially_copyable_v<T>);
     PutBytes(&value, sizeof(T));
   }
-  void PutBytes(const void* data, size_t size);
-  // OK when the file was opened and every byte written and flushed.
-  Status Close();
+  void PutBytes(const void* data, size_t size) {
+    if (file_.ok()) file_->Write(std::string_view(static_cast<const char*>(data), size));
+  }
+  // Puts the file in place. Fails naming the path when it could not be
+  // created or written (on a full disk, with the bytes needed).
+  Status Close() { return file_.ok() ? file_->Commit() : file_.status(); }
 
  private:
-  std::string path_;
-  std::ofstream out_;
+  Result<AtomicFile> file_;
 };
 
 class BinaryReader {

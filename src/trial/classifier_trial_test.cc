@@ -173,11 +173,11 @@ TEST_F(ClassifierTrialTest, TooMuchMemoryFailsTheJobNotTheRun) {
   EXPECT_FALSE(r.error.empty());
 }
 
-TEST_F(ClassifierTrialTest, CancelledJobReportsTimeout) {
+TEST_F(ClassifierTrialTest, CancelledJobReportsAbandoned) {
   ClassifierTrial trial(*space_, *data_, options_);
   std::atomic<bool> cancel{true};
   job::JobResult r = trial.Run(JobFor(1, 0, 5000), &cancel);
-  EXPECT_EQ(r.outcome, job::Outcome::kTimeout);
+  EXPECT_EQ(r.outcome, job::Outcome::kAbandoned);
   EXPECT_LT(r.epochs_trained, 5000);
 }
 

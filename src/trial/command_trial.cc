@@ -180,7 +180,7 @@ job::JobResult CommandTrial::Follow(proc::ChildProcess& program, const std::stri
       // Epochs already printed count, even when the reader had not got to them.
       std::optional<job::JobResult> end = consume(program.ReadLines(std::chrono::milliseconds(0)));
       program.Stop(spec_.stop_grace);
-      return end ? *end : progress.Final(job::Outcome::kTimeout, "cancelled " + progress.Where());
+      return end ? *end : progress.Final(job::Outcome::kAbandoned, "abandoned " + progress.Where());
     }
     // Look for the exit before reading, so that every line printed before it is read.
     std::optional<proc::ExitStatus> exit = program.TryReap();

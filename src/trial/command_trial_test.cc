@@ -227,7 +227,7 @@ exec sleep 1000)");
   }
 }
 
-TEST_F(CommandTrialTest, CancelStopsTheProgramAsATimeout) {
+TEST_F(CommandTrialTest, CancelStopsTheProgramAsAbandoned) {
   std::string script = Script("slow", R"(
 echo "rungs-metric epoch=3 value=0.4"
 echo "rungs-metric epoch=4 value=0.3"
@@ -244,9 +244,9 @@ exec sleep 1000)");
   });
   job::JobResult result = trial.Run(Job(1, 2, 8), &cancel);
   canceller.join();
-  EXPECT_EQ(result.outcome, job::Outcome::kTimeout) << result.error;
+  EXPECT_EQ(result.outcome, job::Outcome::kAbandoned) << result.error;
   EXPECT_EQ(result.epochs_trained, 2);  // epochs 3 and 4 after epochs_from = 2
-  EXPECT_THAT(result.error, HasSubstr("cancelled after epoch 4"));
+  EXPECT_THAT(result.error, HasSubstr("abandoned after epoch 4"));
   EXPECT_LT(result.seconds, 30);
 }
 

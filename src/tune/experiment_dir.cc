@@ -1,7 +1,15 @@
 #include "tune/experiment_dir.h"
 
-#include <filesystem>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <utility>
+
+#include "base/atomic_file.h"
 #include "base/text_file.h"
 #include "tune/tune_options.h"
 #include "tune/tune_outputs.h"
@@ -13,15 +21,90 @@ namespace fs = std::filesystem;
 
 constexpr const char* kJournalFile = "journal.sqlite";
 constexpr const char* kSpecFile = "experiment.json";
+constexpr const char* kLockFile = ".lock";
+
+// What a fresh run may find in its folder and take over: the lock, and
+// what a creation killed before the journal was in place leaves (with a
+// command trainable, its empty trials/logs folder too).
+bool LeftByInterruptedCreation(const fs::path& dir, const std::string& name) {
+  if (name == "trials") {
+    std::error_code error;
+    return fs::is_empty(dir / "trials" / "logs", error) && !error &&
+           std::distance(fs::directory_iterator(dir / "trials", error), fs::directory_iterator()) == 1;
+  }
+  return name == kLockFile || name == kSpecFile ||
+         name.starts_with(std::string(kJournalFile) + ".creating") ||
+         name.find(".tmp.") != std::string::npos;
+}
+
+// Takes the flock on `fd`, the lock file of `dir`; fails naming the pid
+// that holds it.
+Status Lock(int fd, const std::string& dir) {
+  if (::flock(fd, LOCK_EX | LOCK_NB) == 0) return Status::Ok();
+  if (errno != EWOULDBLOCK) return Fail("cannot lock " + dir + ": " + std::strerror(errno));
+  char holder[32] = {};
+  ssize_t n = ::pread(fd, holder, sizeof holder - 1, 0);
+  std::string pid = n > 0 ? std::string(holder, size_t(n)) : "";
+  return Fail(dir + " is in use by " + (pid.empty() ? "another rungs process" : "pid " + pid) +
+              " (a rungs tune running there); wait for it to end or stop it");
+}
+
+Status CheckNoJournalIn(const std::string& dir) {
+  if (!fs::exists(JournalPath(dir))) return Status::Ok();
+  return Fail("--out " + dir + " holds another experiment; continue it with --resume " + dir +
+              " or choose another folder");
+}
 
 }  // namespace
 
 std::string JournalPath(const std::string& dir) { return (fs::path(dir) / kJournalFile).string(); }
 
 Status CheckNoExperimentIn(const std::string& dir) {
-  if (!fs::exists(JournalPath(dir))) return Status::Ok();
-  return Fail("--out " + dir + " holds another experiment; continue it with --resume " + dir +
-              " or choose another folder");
+  RUNGS_RETURN_IF_ERROR(ExperimentLock::CheckFree(dir));
+  RUNGS_RETURN_IF_ERROR(CheckNoJournalIn(dir));
+  std::error_code error;
+  if (!fs::exists(dir, error)) return Status::Ok();
+  if (!fs::is_directory(dir, error)) return Fail("--out " + dir + " is a file, not a folder");
+  for (const fs::directory_entry& entry : fs::directory_iterator(dir, error)) {
+    const std::string name = entry.path().filename().string();
+    if (!LeftByInterruptedCreation(dir, name)) {
+      return Fail("--out " + dir + " is not empty and holds no rungs experiment (it has " + name +
+                  "); choose an empty or new folder");
+    }
+  }
+  if (error) return Fail("cannot read --out " + dir + ": " + error.message());
+  return Status::Ok();
+}
+
+Result<ExperimentLock> ExperimentLock::Take(const std::string& dir) {
+  std::error_code error;
+  fs::create_directories(dir, error);
+  if (error) return Fail("cannot create " + dir + ": " + error.message());
+  const std::string path = (fs::path(dir) / kLockFile).string();
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return Fail("cannot lock " + dir + ": " + path + ": " + std::strerror(errno));
+  ExperimentLock lock(fd);
+  RUNGS_RETURN_IF_ERROR(Lock(fd, dir));
+  const std::string pid = std::to_string(::getpid());
+  if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, pid.data(), pid.size(), 0) < 0) {
+    return Fail("cannot lock " + dir + ": " + path + ": " + std::strerror(errno));
+  }
+  return lock;
+}
+
+Status ExperimentLock::CheckFree(const std::string& dir) {
+  const std::string path = (fs::path(dir) / kLockFile).string();
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::Ok();  // never locked
+  ExperimentLock probe(fd);         // released again when it goes
+  return Lock(fd, dir);
+}
+
+ExperimentLock::ExperimentLock(ExperimentLock&& other) noexcept
+    : fd_(std::exchange(other.fd_, -1)) {}
+
+ExperimentLock::~ExperimentLock() {
+  if (fd_ >= 0) ::close(fd_);  // releases the flock
 }
 
 Status SaveSpec(const TuneSpec& spec) {
@@ -34,6 +117,10 @@ Status SaveSpec(const TuneSpec& spec) {
 
 Result<TuneSpec> ReadSavedSpec(const std::string& dir) {
   std::string path = (fs::path(dir) / kSpecFile).string();
+  if (fs::exists(path) && !fs::exists(JournalPath(dir))) {
+    return Fail(dir + " holds no rungs experiment: its creation was interrupted before the "
+                "journal was made; start it again with --out " + dir);
+  }
   Result<std::string> text = ReadTextFile(path);
   if (!text.ok()) return Fail(dir + " holds no rungs experiment (" + text.message() + ")");
   nlohmann::json json = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
@@ -46,7 +133,12 @@ Result<TuneSpec> ReadSavedSpec(const std::string& dir) {
 
 Result<driver::Experiment> OpenExperimentIn(
     const TuneSpec& spec, const std::optional<store::ExperimentRecord>& new_record) {
-  if (new_record) RUNGS_RETURN_IF_ERROR(SaveSpec(spec));
+  if (new_record) {
+    // Again, now under the lock: a run that started beside this one may
+    // have made its experiment here since PlanSearch checked.
+    RUNGS_RETURN_IF_ERROR(CheckNoJournalIn(spec.out));
+    RUNGS_RETURN_IF_ERROR(SaveSpec(spec));
+  }
   return driver::OpenExperiment(JournalPath(spec.out), new_record);
 }
 

@@ -6,8 +6,15 @@
 //                    --resume and `rungs report` continue
 //   best.bin, best.json, best.toml, trials.csv, report.html: the outputs,
 //                    rebuilt from the journal (tune/experiment_report.h)
+//   .lock            held (flock) by the run using the folder
 //
-// Functions of one call each; not safe against two runs in one folder.
+// A new experiment is written in that order, experiment.json first; the
+// journal appears whole in one step (store::Journal::Create), so a folder
+// holds a resumable experiment exactly when it holds journal.sqlite. What a
+// creation killed before that leaves (experiment.json, journal.sqlite.
+// creating, temporary files) is taken over by the next fresh run.
+// Functions of one call each; one run per folder, which ExperimentLock
+// enforces.
 #pragma once
 
 #include <optional>
@@ -22,19 +29,42 @@ namespace rungs::tune {
 
 std::string JournalPath(const std::string& dir);
 
-// OK when `dir` holds no experiment; otherwise an error saying how to
-// continue it (--resume) or to choose another folder.
+// OK when `dir` is missing, empty, or holds only what an interrupted
+// creation left; otherwise an error: for a folder a run is using, its pid;
+// for an experiment, how to continue it (--resume); for other files, to
+// choose another folder.
 Status CheckNoExperimentIn(const std::string& dir);
+
+// An exclusive lock on an experiment folder, held from Take until the
+// object is destroyed or the process dies (flock on DIR/.lock, released by
+// the kernel; not inherited by the trainables' processes).
+class ExperimentLock {
+ public:
+  // Creates `dir` if needed and locks it; fails with "DIR is in use by pid
+  // N" while another process holds it.
+  static Result<ExperimentLock> Take(const std::string& dir);
+  // OK when no process holds the lock of `dir` (checked, not kept).
+  static Status CheckFree(const std::string& dir);
+  ExperimentLock(ExperimentLock&& other) noexcept;
+  ExperimentLock& operator=(ExperimentLock&&) = delete;
+  ~ExperimentLock();
+
+ private:
+  explicit ExperimentLock(int fd) : fd_(fd) {}
+  int fd_ = -1;
+};
 
 // Creates spec.out (if needed) and writes experiment.json there, atomically.
 Status SaveSpec(const TuneSpec& spec);
 
-// The spec of the experiment in `dir`, with `out` set to `dir`.
+// The spec of the experiment in `dir`, with `out` set to `dir`; fails
+// saying so when `dir` holds no experiment or only an interrupted creation.
 Result<TuneSpec> ReadSavedSpec(const std::string& dir);
 
-// The experiment in spec.out. With `new_record`: writes experiment.json,
-// then creates the journal (driver::OpenExperiment); without: resumes the
-// journal there.
+// The experiment in spec.out, which the caller holds locked. With
+// `new_record`: checks again that the folder holds no journal, writes
+// experiment.json, then creates the journal (driver::OpenExperiment);
+// without: resumes the journal there.
 Result<driver::Experiment> OpenExperimentIn(
     const TuneSpec& spec, const std::optional<store::ExperimentRecord>& new_record);
 

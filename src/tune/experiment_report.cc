@@ -53,9 +53,12 @@ Result<OutputContext> ContextFor(const TuneSpec& spec, const space::Space& space
   ctx.summary.push_back(
       {"trials / jobs", std::to_string(view.Trials()) + " / " + std::to_string(view.jobs.size())});
   ctx.summary.push_back({"epochs trained", std::to_string(view.EpochsTrained())});
+  if (std::string failed = FailureCounts(view.FailuresByKind()); !failed.empty()) {
+    ctx.summary.push_back({"jobs not finished ok", failed});
+  }
   if (view.end) {
     ctx.summary.push_back(
-        {"stopped because", std::string(driver::StopReasonName(view.end->stopped_because))});
+        {"stopped because", std::string(driver::StopReasonText(view.end->stopped_because))});
   }
   if (OnLambda(spec)) {
     OutputContext::Cost cost{view.GbSeconds(), view.GbSeconds() * spec.price_per_gb_second,
@@ -73,6 +76,16 @@ Result<OutputContext> ContextFor(const TuneSpec& spec, const space::Space& space
 }
 
 }  // namespace
+
+std::string FailureCounts(const std::vector<std::pair<std::string, uint64_t>>& failures) {
+  uint64_t total = 0;
+  std::string kinds;
+  for (const auto& [kind, count] : failures) {
+    total += count;
+    kinds += (kinds.empty() ? "" : ", ") + std::to_string(count) + " " + kind;
+  }
+  return total == 0 ? "" : std::to_string(total) + " (" + kinds + ")";
+}
 
 Status WriteReport(const TuneSpec& spec, const space::Space& space, const JournalView& view) {
   Result<OutputContext> ctx = ContextFor(spec, space, view);
@@ -102,6 +115,7 @@ Result<TuneSummary> Summarise(const TuneSpec& spec, const space::Space& space,
     summary.seconds = view.end->seconds;
     summary.stopped_because = view.end->stopped_because;
   }
+  summary.failures = view.FailuresByKind();
   summary.lambda = OnLambda(spec);
   summary.gb_seconds = view.GbSeconds();
   summary.dollars = summary.gb_seconds * spec.price_per_gb_second;
@@ -114,12 +128,16 @@ Result<TuneSummary> Summarise(const TuneSpec& spec, const space::Space& space,
 Status RebuildReport(const std::string& dir) {
   Result<TuneSpec> spec = ReadSavedSpec(dir);
   if (!spec.ok()) return spec.error();
+  // A damaged journal would give a report missing what it lost: refuse,
+  // leaving the earlier outputs as they are.
   Result<store::Journal> journal = store::Journal::Open(JournalPath(dir));
-  if (!journal.ok()) return journal.error();
+  if (!journal.ok()) return Fail(journal.message() + "; the report was not rebuilt");
+  Status intact = journal->CheckIntact();
+  if (!intact.ok()) return Fail(intact.message() + "; the report was not rebuilt");
   Result<space::Space> space = space::Space::FromToml(journal->experiment().space_toml, journal->path());
   if (!space.ok()) return space.error();
   Result<JournalView> view = ReadJournal(*journal);
-  if (!view.ok()) return view.error();
+  if (!view.ok()) return Fail(view.message() + "; the report was not rebuilt");
   return WriteReport(*spec, *space, *view);
 }
 

@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "base/status.h"
 #include "report/html_report.h"
@@ -38,7 +40,12 @@ struct TuneSummary {
   bool lambda = false;      // the jobs ran on AWS Lambda
   double gb_seconds = 0;    // what they were billed
   double dollars = 0;
+  std::vector<std::pair<std::string, uint64_t>> failures;  // JournalView::FailuresByKind
 };
+
+// "5 (3 Lambda service error, 2 timeout)": how many jobs did not finish ok,
+// by kind; empty when all did.
+std::string FailureCounts(const std::vector<std::pair<std::string, uint64_t>>& failures);
 
 // Writes trials.csv, best.json, best.toml and report.html into spec.out;
 // `space` and `view` are the journal's.
@@ -54,7 +61,9 @@ Result<TuneSummary> Summarise(const TuneSpec& spec, const space::Space& space,
                               const JournalView& view);
 
 // WriteReport for the experiment kept in `dir`; safe while a search is
-// running.
+// running (it takes no lock: it only reads the journal, and its writes are
+// atomic). Refuses a journal SQLite finds damaged, or one with a row that
+// does not decode, naming the damage and writing nothing.
 Status RebuildReport(const std::string& dir);
 
 }  // namespace rungs::tune

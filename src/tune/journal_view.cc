@@ -1,12 +1,36 @@
 #include "tune/journal_view.h"
 
+#include <algorithm>
 #include <cmath>
+#include <map>
 
 #include "driver/experiment_journal.h"
 #include "exec/lambda_cost.h"
 #include "tune/best_choice.h"
 
 namespace rungs::tune {
+
+std::string FailureKind(const job::JobResult& result) {
+  switch (result.outcome) {
+    case job::Outcome::kOk: return "ok";
+    case job::Outcome::kDiverged: return "diverged";
+    case job::Outcome::kTimeout: return "timeout";
+    case job::Outcome::kAbandoned: return "abandoned";
+    case job::Outcome::kFailed: break;
+  }
+  // The openings the executors and trainables give their errors.
+  const std::string& e = result.error;
+  if (e.starts_with("lambda invoke failed")) return "Lambda service error";
+  if (e.starts_with("function error")) return "Lambda function error";
+  if (e.starts_with("lambda response")) return "bad Lambda response";
+  if (e.starts_with("internal error")) return "internal error";
+  if (e.find("' was killed by signal ") != std::string::npos ||
+      e.find("' exited with status ") != std::string::npos ||
+      e.find("' ended in an unknown way") != std::string::npos) {
+    return "crash";
+  }
+  return "error";
+}
 
 Status JournalRunEnd(store::Journal& journal, const RunEnd& end) {
   driver::Finished finished{end.stopped_because, {{"refit", end.refit}}};
@@ -87,6 +111,17 @@ uint64_t JournalView::Refused() const {
   uint64_t refused = 0;
   for (const JobRow& row : jobs) refused += row.result && row.result->outcome == job::Outcome::kRefused;
   return refused;
+}
+
+std::vector<std::pair<std::string, uint64_t>> JournalView::FailuresByKind() const {
+  std::map<std::string, uint64_t> counts;
+  for (const JobRow& row : jobs) {
+    if (row.result && row.result->outcome != job::Outcome::kOk) ++counts[FailureKind(*row.result)];
+  }
+  std::vector<std::pair<std::string, uint64_t>> sorted(counts.begin(), counts.end());
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  return sorted;
 }
 
 double JournalView::GbSeconds() const {

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "base/status.h"
@@ -46,6 +47,14 @@ struct RunEnd {
   int64_t validation_rows = 0;
 };
 
+// What kind of failure a result that is not ok is, for people: its outcome
+// ("timeout", "diverged", "abandoned"), or for `failed` what the executor or
+// trainable said: "Lambda service error" (the Invoke API failed after its
+// retries), "Lambda function error" (the worker crashed or refused),
+// "crash" (a command exited or was killed before its last epoch), "internal
+// error", else "error" (e.g. the trainer refused the configuration).
+std::string FailureKind(const job::JobResult& result);
+
 // Journals `finished` for `end`, once per run, after everything it reports.
 Status JournalRunEnd(store::Journal& journal, const RunEnd& end);
 
@@ -66,6 +75,9 @@ struct JournalView {
   int64_t EpochsTrained() const;
   uint64_t Trials() const;  // jobs that started a trial (rung 0)
   uint64_t Refused() const;  // jobs refused for memory (never run)
+  // Finished jobs whose outcome is not ok, counted by FailureKind, most
+  // frequent first (ties by name).
+  std::vector<std::pair<std::string, uint64_t>> FailuresByKind() const;
   // What the finished jobs were billed, in GB-seconds (0 on local workers).
   double GbSeconds() const;
 

@@ -1,5 +1,7 @@
 #include "tune/search_loop.h"
 
+#include <cstdio>
+
 #include "tune/tune_progress.h"
 #include "tune/tune_run.h"
 
@@ -24,6 +26,14 @@ Result<driver::LoopStats> RunSearch(const TuneSpec& spec, driver::Experiment& ex
     }
     if (control.stop_requested && control.stop_requested()) return driver::StopReason::kStopRequested;
     return std::nullopt;
+  };
+  options.on_stopping = [&](driver::StopReason reason, uint64_t running) {
+    if (reason != driver::StopReason::kStopRequested) return;
+    std::fprintf(stderr,
+                 "\nrungs tune: stopping: finishing %llu running job%s; press Ctrl-C again to "
+                 "abandon %s (rungs tune --resume %s continues)\n",
+                 static_cast<unsigned long long>(running), running == 1 ? "" : "s",
+                 running == 1 ? "it" : "them", spec.out.c_str());
   };
   options.evolution_requested = control.evolution_requested;
   options.progress_interval = 0.25;

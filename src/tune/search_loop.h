@@ -2,13 +2,14 @@
 // runs it, with its progress display and its stop rules:
 //
 //   --budget-seconds  at its end no job starts and running jobs are stopped
-//                     (they come back as timeouts): a wall budget is a
+//                     (they come back as abandoned): a wall budget is a
 //                     promise to the user (max_seconds);
 //   --budget-dollars  no job starts once this much is billed; running jobs
 //                     finish, since money spent is not given back by
 //                     stopping (budget_dollars);
 //   Ctrl-C            (RunControl::stop_requested) no job starts; running
-//                     jobs finish (stop requested).
+//                     jobs finish (stop requested); says so at once on
+//                     stderr, with how many jobs are running.
 //
 // The epoch and trial budgets are the scheduler's own. For the driver thread.
 #pragma once

@@ -50,6 +50,34 @@ std::string Corpus(int lines, uint64_t seed) {
   return text;
 }
 
+// A corpus with `vocabulary` distinct noise words, so that models are large.
+std::string WideCorpus(int lines, int vocabulary, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  const char* labels[] = {"sports", "tech", "food"};
+  std::string text;
+  for (int i = 0; i < lines; ++i) {
+    int l = static_cast<int>(rng() % 3);
+    text += std::string("__label__") + labels[l];
+    for (int w = 0; w < 12; ++w) {
+      text += " " + (rng() % 3 == 0 ? "w" + std::to_string(rng() % vocabulary)
+                                    : labels[l] + std::to_string(rng() % 30));
+    }
+    text += "\n";
+  }
+  return text;
+}
+
+// Files in `dir` whose names contain `part`.
+std::vector<std::string> FilesContaining(const std::string& dir, const std::string& part) {
+  std::vector<std::string> found;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    if (entry.path().filename().string().find(part) != std::string::npos) {
+      found.push_back(entry.path().filename().string());
+    }
+  }
+  return found;
+}
+
 class TuneCli : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -214,6 +242,50 @@ TEST_F(TuneCli, ReportRebuiltFromTheJournalIsTheRunsOwn) {
   EXPECT_EQ(ReadFile(Path("out/report.html")), report);
 }
 
+// A journal cut short, with a page overwritten, or with a row that does not
+// decode: `rungs report` refuses naming the damage, and the outputs the run
+// wrote stay as they were.
+TEST_F(TuneCli, ReportRefusesADamagedJournalAndKeepsTheOldReport) {
+  ASSERT_EQ(RunRungs(TuneArgs("out", 40)).exit_code, 0);
+  const std::string journal_path = Path("out/journal.sqlite");
+  ASSERT_FALSE(fs::exists(journal_path + "-wal")) << "the journal is one file once closed";
+  const std::string journal = ReadFile(journal_path);
+  const std::string report = ReadFile(Path("out/report.html"));
+  const std::string trials = ReadFile(Path("out/trials.csv"));
+  ASSERT_GT(journal.size(), 4u * 4096);
+
+  std::string overwritten = journal;
+  for (size_t i = 2 * 4096; i < 4 * 4096; ++i) overwritten[i] = static_cast<char>(0x5A);
+  struct Damage {
+    const char* name;
+    std::string bytes;
+    const char* message;
+  };
+  for (const Damage& damage : {Damage{"truncated", journal.substr(0, journal.size() / 2), "journal.sqlite"},
+                               Damage{"overwritten", overwritten, "journal.sqlite is damaged"}}) {
+    WriteFile(journal_path, damage.bytes);
+    testing::RunResult run = RunRungs({"report", Path("out")});
+    EXPECT_EQ(run.exit_code, 1) << damage.name;
+    EXPECT_NE(run.err.find(damage.message), std::string::npos) << damage.name << ": " << run.err;
+    EXPECT_NE(run.err.find("the report was not rebuilt"), std::string::npos) << damage.name << ": " << run.err;
+    EXPECT_EQ(ReadFile(Path("out/report.html")), report) << damage.name;
+    EXPECT_EQ(ReadFile(Path("out/trials.csv")), trials) << damage.name;
+  }
+
+  // Intact to SQLite, but a result row that is not a result.
+  WriteFile(journal_path, journal);
+  {
+    auto db = store::Database::Open(journal_path, /*create=*/false);
+    ASSERT_TRUE(db.ok()) << db.message();
+    ASSERT_TRUE(db->Execute("UPDATE results SET result = '{\"job\": \"seven\"}' "
+                            "WHERE seq = (SELECT min(seq) FROM results)").ok());
+  }
+  testing::RunResult run = RunRungs({"report", Path("out")});
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_NE(run.err.find("journal.sqlite: results seq "), std::string::npos) << run.err;
+  EXPECT_EQ(ReadFile(Path("out/report.html")), report);
+}
+
 TEST_F(TuneCli, ResumeSearchesTheJournaledSpaceNotTheEditedSpaceFile) {
   ASSERT_EQ(RunRungs(TuneArgs("out", 30)).exit_code, 0);
   // The user edits the space file after the run: the journal still holds
@@ -230,6 +302,230 @@ TEST_F(TuneCli, RefusesAnOutputFolderThatHoldsAnotherExperiment) {
   EXPECT_EQ(again.exit_code, 1);
   EXPECT_NE(again.err.find("holds another experiment"), std::string::npos) << again.err;
   EXPECT_NE(again.err.find("--resume"), std::string::npos) << again.err;
+}
+
+// A full disk, made real by a file size limit (prlimit --fsize: writes past
+// it fail with EFBIG as they fail with ENOSPC on a full disk): the journal
+// fits, best.bin (2.5 MB) does not. The run fails naming best.bin and the
+// bytes it needs, leaves no half-written file, and --resume finishes once
+// there is room; a later failure leaves the earlier outputs as they were.
+TEST_F(TuneCli, AFullDiskKeepsEarlierOutputsAndResumeFinishesOnceThereIsRoom) {
+  WriteFile(Path("train.txt"), WideCorpus(900, 3000, 1));
+  WriteFile(Path("space.toml"), "[params.lr]\ntype = \"float\"\nmin = 0.05\nmax = 1.0\n"
+                                     "[params.dim]\ntype = \"fixed\"\nvalue = 300\n");
+  const std::vector<std::string> limit = {"--fsize=1000000", RUNGS_BINARY};
+  std::vector<std::string> limited = limit;
+  for (const std::string& arg : TuneArgs("out", 40)) limited.push_back(arg);
+  testing::RunResult full = RunProgram("/usr/bin/prlimit", limited);
+  EXPECT_EQ(full.exit_code, 1) << full.err;
+  EXPECT_NE(full.err.find("cannot write " + Path("out/best.bin") + ": "), std::string::npos) << full.err;
+  EXPECT_NE(full.err.find(" bytes needed"), std::string::npos) << full.err;
+  EXPECT_FALSE(fs::exists(Path("out/best.bin")));
+  EXPECT_EQ(FilesContaining(Path("out"), ".tmp"), std::vector<std::string>{});
+
+  // Room again: resuming writes every output.
+  testing::RunResult resumed = RunRungs({"tune", "--resume", Path("out"), "--quiet"});
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  const std::string model = ReadFile(Path("out/best.bin"));
+  const std::string report = ReadFile(Path("out/report.html"));
+  ASSERT_GT(model.size(), 1000000u) << "the model must not fit under the limit";
+
+  // Full again: the good outputs stay as they were.
+  std::vector<std::string> again = limit;
+  for (const char* arg : {"tune", "--resume", "", "--quiet"}) again.push_back(arg);
+  again[again.size() - 2] = Path("out");
+  testing::RunResult refused = RunProgram("/usr/bin/prlimit", again);
+  EXPECT_EQ(refused.exit_code, 1) << refused.err;
+  EXPECT_NE(refused.err.find("best.bin"), std::string::npos) << refused.err;
+  EXPECT_EQ(ReadFile(Path("out/best.bin")), model);
+  EXPECT_EQ(ReadFile(Path("out/report.html")), report);
+  EXPECT_EQ(FilesContaining(Path("out"), ".tmp"), std::vector<std::string>{});
+}
+
+// Starts `rungs tune` with `args` without waiting for it, its stdout and
+// stderr going to the files named.
+pid_t StartRungs(std::vector<std::string> args, const std::string& out = "/dev/null",
+                 const std::string& err = "/dev/null") {
+  return testing::StartProgram(RUNGS_BINARY, args, out, err);
+}
+
+// Waits until the journal at `path` holds at least `results` results.
+uint64_t WaitForResults(const std::string& path, uint64_t results) {
+  uint64_t seen = 0;
+  for (int i = 0; i < 1200 && seen < results; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    if (!fs::exists(path)) continue;
+    auto journal = store::Journal::Open(path);
+    if (journal.ok()) seen = journal->Summary()->results;
+  }
+  return seen;
+}
+
+// Two real processes: while a run uses its folder, a second run on it, fresh
+// or --resume, is refused naming the first one's pid, and the first run goes
+// on unharmed.
+TEST_F(TuneCli, ASecondRunOnAFolderInUseIsRefusedNamingThePid) {
+  WriteFile(Path("train.txt"), Corpus(6000, 3));
+  pid_t first = StartRungs(TuneArgs("out", 200));
+  ASSERT_GT(first, 0);
+  ASSERT_GE(WaitForResults(Path("out/journal.sqlite"), 1), 1u);
+  const std::string in_use = Path("out") + " is in use by pid " + std::to_string(first);
+  testing::RunResult fresh = RunRungs(TuneArgs("out", 200));
+  testing::RunResult resumed = RunRungs({"tune", "--resume", Path("out"), "--quiet"});
+  int status = 0;
+  ASSERT_EQ(::waitpid(first, &status, 0), first);
+  EXPECT_EQ(fresh.exit_code, 1);
+  EXPECT_NE(fresh.err.find(in_use), std::string::npos) << fresh.err;
+  EXPECT_EQ(resumed.exit_code, 1);
+  EXPECT_NE(resumed.err.find(in_use), std::string::npos) << resumed.err;
+  ASSERT_TRUE(WIFEXITED(status)) << "the first run was killed";
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "the first run failed";
+  EXPECT_EQ(FinishedDetails(Path("out/journal.sqlite")).size(), 1u) << "only the first run ran";
+  // The lock ends with its holder.
+  testing::RunResult after = RunRungs({"tune", "--resume", Path("out"), "--quiet"});
+  EXPECT_EQ(after.exit_code, 0) << after.err;
+}
+
+TEST_F(TuneCli, RefusesAnOutputFolderWithOtherFiles) {
+  fs::create_directories(Path("mine"));
+  WriteFile(Path("mine/trials.csv"), "my own table\n");
+  testing::RunResult run = RunRungs(TuneArgs("mine", 10));
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_NE(run.err.find("is not empty and holds no rungs experiment (it has trials.csv)"),
+            std::string::npos)
+      << run.err;
+  EXPECT_EQ(ReadFile(Path("mine/trials.csv")), "my own table\n");
+  EXPECT_FALSE(fs::exists(Path("mine/journal.sqlite")));
+  // An empty folder is fine.
+  fs::create_directories(Path("empty"));
+  EXPECT_EQ(RunRungs(TuneArgs("empty", 10)).exit_code, 0);
+}
+
+// What a creation killed before the journal is in place leaves (the spec, a
+// half-built journal, a temporary file) is no experiment: --resume says so,
+// and a fresh run takes the folder over.
+TEST_F(TuneCli, AnInterruptedCreationIsNoExperimentAndAFreshRunTakesItOver) {
+  fs::create_directories(Path("out"));
+  ASSERT_EQ(RunRungs(TuneArgs("model", 10)).exit_code, 0);
+  fs::copy_file(Path("model/experiment.json"), Path("out/experiment.json"));
+  WriteFile(Path("out/journal.sqlite.creating"), "SQLite format 3\0 cut short");
+  WriteFile(Path("out/experiment.json.tmp.99999"), "{\"train\":");
+  testing::RunResult resumed = RunRungs({"tune", "--resume", Path("out"), "--quiet"});
+  EXPECT_EQ(resumed.exit_code, 1);
+  EXPECT_NE(resumed.err.find("holds no rungs experiment: its creation was interrupted"),
+            std::string::npos)
+      << resumed.err;
+  EXPECT_NE(resumed.err.find("--out " + Path("out")), std::string::npos) << resumed.err;
+  testing::RunResult fresh = RunRungs(TuneArgs("out", 10));
+  ASSERT_EQ(fresh.exit_code, 0) << fresh.err;
+  EXPECT_FALSE(fs::exists(Path("out/journal.sqlite.creating")));
+  EXPECT_EQ(RunRungs({"tune", "--resume", Path("out"), "--quiet"}).exit_code, 0);
+}
+
+// Real kills at moments spread over a run's start: whatever the moment,
+// the folder afterwards is a resumable experiment or no experiment, which a
+// fresh run then takes over.
+TEST_F(TuneCli, AKillWhileCreatingLeavesAResumableExperimentOrNone) {
+  int resumable = 0, none = 0;
+  for (int i = 0; i < 12; ++i) {
+    const std::string out = "kill" + std::to_string(i);
+    pid_t pid = StartRungs(TuneArgs(out, 10));
+    ASSERT_GT(pid, 0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(25 * i));
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, nullptr, 0);
+    testing::RunResult resumed = RunRungs({"tune", "--resume", Path(out), "--quiet"});
+    if (resumed.exit_code == 0) {
+      ++resumable;
+      continue;
+    }
+    ++none;
+    EXPECT_EQ(resumed.exit_code, 1);
+    EXPECT_NE(resumed.err.find("holds no rungs experiment"), std::string::npos) << resumed.err;
+    testing::RunResult fresh = RunRungs(TuneArgs(out, 10));
+    EXPECT_EQ(fresh.exit_code, 0) << "kill " << i << ": " << fresh.err;
+  }
+  std::printf("kills: %d left a resumable experiment, %d none\n", resumable, none);
+}
+
+// Waits until the file at `path` contains `text`; false if it never does.
+bool WaitForText(const std::string& path, const std::string& text) {
+  for (int i = 0; i < 3000; ++i) {
+    if (ReadFile(path).find(text) != std::string::npos) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
+// Real SIGINTs to a real run. The first says at once that the running jobs
+// are being finished and how to abandon them, and the run ends "stopped by
+// the user"; a second one abandons them at once, and --resume continues.
+TEST_F(TuneCli, CtrlCSaysWhatItDoesAndTheRunEndsStoppedByTheUser) {
+  WriteFile(Path("train.txt"), Corpus(20000, 3));
+  const std::string out = Path("stdout.txt"), err = Path("stderr.txt");
+  std::vector<std::string> args = TuneArgs("out", 2000);
+  args.pop_back();  // not --quiet: the summary is printed
+  pid_t pid = StartRungs(args, out, err);
+  ASSERT_GT(pid, 0);
+  ASSERT_GE(WaitForResults(Path("out/journal.sqlite"), 1), 1u);
+  ::kill(pid, SIGINT);
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0) << ReadFile(err);
+  EXPECT_NE(ReadFile(err).find("rungs tune: stopping: finishing "), std::string::npos) << ReadFile(err);
+  EXPECT_NE(ReadFile(err).find("press Ctrl-C again to abandon"), std::string::npos) << ReadFile(err);
+  EXPECT_NE(ReadFile(out).find("(stopped by the user)\n"), std::string::npos) << ReadFile(out);
+  std::vector<std::string> finished = FinishedDetails(Path("out/journal.sqlite"));
+  ASSERT_EQ(finished.size(), 1u);
+  EXPECT_NE(finished[0].find("stop requested"), std::string::npos) << finished[0];
+  EXPECT_NE(ReadFile(Path("out/report.html")).find("stopped by the user"), std::string::npos);
+
+  // Twice: the second Ctrl-C, once the first is taken, ends the run at once.
+  pid = StartRungs(TuneArgs("twice", 2000), out, err);
+  ASSERT_GT(pid, 0);
+  ASSERT_GE(WaitForResults(Path("twice/journal.sqlite"), 1), 1u);
+  ::kill(pid, SIGINT);
+  ASSERT_TRUE(WaitForText(err, "stopping: finishing ")) << ReadFile(err);
+  ::kill(pid, SIGINT);
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 130) << "the run ended before the second Ctrl-C: " << ReadFile(err);
+  EXPECT_NE(ReadFile(err).find("the running jobs are abandoned (--resume continues)"), std::string::npos)
+      << ReadFile(err);
+  testing::RunResult resumed = RunRungs({"tune", "--resume", Path("twice"), "--quiet"});
+  EXPECT_EQ(resumed.exit_code, 0) << resumed.err;
+}
+
+// A program that crashes for large learning rates, under a wall budget that
+// ends while jobs run: the summary and report.html count the failures by
+// kind, and the jobs in flight at the end are recorded as abandoned.
+TEST_F(TuneCli, FailuresAreCountedByKindAndJobsCutByTheBudgetAreAbandoned) {
+  WriteFile(Path("space.toml"), "[params.lr]\ntype = \"float\"\nmin = 0.1\nmax = 1.0\n");
+  WriteFile(Path("trainer.py"),
+                 "import sys, time\n"
+                 "lr, start, end = float(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])\n"
+                 "if lr > 0.6:\n    sys.exit(3)\n"
+                 "for epoch in range(start + 1, end + 1):\n"
+                 "    time.sleep(0.2)\n"
+                 "    print(f'rungs-metric epoch={epoch} value={lr}', flush=True)\n");
+  testing::RunResult run = RunRungs(
+      {"tune", "--space", Path("space.toml"), "--out", Path("out"), "--budget-seconds", "4",
+       "--min-epochs", "1", "--max-epochs", "27", "--workers", "2", "--quiet", "--command",
+       "/usr/bin/python3 " + Path("trainer.py") + " {lr} {epochs_from} {epochs_to}"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const size_t line = run.out.find("jobs not finished ok: ");
+  ASSERT_NE(line, std::string::npos) << run.out;
+  const std::string counts = run.out.substr(line, run.out.find('\n', line) - line);
+  EXPECT_NE(counts.find(" crash"), std::string::npos) << counts;
+  EXPECT_NE(counts.find(" abandoned"), std::string::npos) << counts;
+  const std::string report = ReadFile(Path("out/report.html"));
+  EXPECT_NE(report.find("jobs not finished ok"), std::string::npos);
+  EXPECT_NE(report.find(" crash"), std::string::npos);
+  const std::string trials = ReadFile(Path("out/trials.csv"));
+  EXPECT_NE(trials.find(",abandoned,"), std::string::npos) << trials;
+  EXPECT_EQ(trials.find(",timeout,"), std::string::npos) << trials;
+  EXPECT_EQ(trials.find(",running,"), std::string::npos) << trials;
 }
 
 TEST_F(TuneCli, ResumesAfterKill9WithoutLosingOrDoublingResults) {

@@ -3,9 +3,9 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "base/atomic_file.h"
 #include "job/job_json.h"
 #include "report/html_report.h"
 
@@ -143,18 +143,7 @@ report::ReportData ReportDataFor(const JournalView& view, const space::Space& sp
   return data;
 }
 
-Status WriteFileAtomically(const std::string& path, const std::string& text) {
-  std::string temporary = path + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out << text;
-    if (!out.flush()) return Fail("cannot write " + temporary);
-  }
-  std::error_code error;
-  std::filesystem::rename(temporary, path, error);
-  if (error) return Fail("cannot rename " + temporary + " to " + path + ": " + error.message());
-  return Status::Ok();
-}
+}  // namespace
 
 Status WriteOutputs(const JournalView& view, const space::Space& space, const OutputContext& ctx) {
   auto in_dir = [&](const char* name) { return (std::filesystem::path(ctx.dir) / name).string(); };

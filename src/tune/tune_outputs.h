@@ -39,16 +39,13 @@ struct OutputContext {
 };
 
 // Writes trials.csv, best.json, best.toml and report.html into ctx.dir,
-// each atomically (temporary file, then rename). Fails naming the file.
+// each atomically (base/atomic_file.h). Fails naming the file; on a full
+// disk the files not yet replaced keep their earlier content.
 Status WriteOutputs(const JournalView& view, const space::Space& space, const OutputContext& ctx);
 
 // What report.html draws: the view's results and configurations, with the
 // context's title and summary.
 report::ReportData ReportDataFor(const JournalView& view, const space::Space& space,
                                  const OutputContext& ctx);
-
-// Writes `text` to `path` through a temporary file and a rename, so a reader
-// never sees half a file.
-Status WriteFileAtomically(const std::string& path, const std::string& text);
 
 }  // namespace rungs::tune

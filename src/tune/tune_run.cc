@@ -36,7 +36,9 @@ Result<TuneSummary> RunTune(const TuneSpec& given, const RunControl& control) {
   Result<exec::MemoryLimits> limits = JobMemoryLimits(*settings, *spec);
   if (!limits.ok()) return limits.error();
 
-  // The search, with the journal as its state.
+  // The search, with the journal as its state, in a folder no other run uses.
+  Result<ExperimentLock> lock = ExperimentLock::Take(given.out);
+  if (!lock.ok()) return lock.error();
   Result<driver::Experiment> experiment =
       OpenExperimentIn(given, control.resume ? std::nullopt : std::optional(plan->record));
   if (!experiment.ok()) return experiment.error();

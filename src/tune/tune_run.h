@@ -7,8 +7,9 @@
 //   3. fetch the data (tune/local_data.h);
 //   4. build the trainable: data read, or command parsed (tune/trainable.h),
 //      and what memory is left for jobs (tune/executor_choice.h);
-//   5. open the experiment: experiment.json and a new journal, or the old
-//      journal replayed (tune/experiment_dir.h, driver/experiment_journal.h);
+//   5. lock the output folder for the run, and open the experiment:
+//      experiment.json and a new journal, or the old journal replayed
+//      (tune/experiment_dir.h, driver/experiment_journal.h);
 //   6. build the executor and run the search with its stop rules
 //      (tune/search_loop.h);
 //   7. write the best model and score it on the test set (tune/best_model.h);
