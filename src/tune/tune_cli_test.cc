@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 
 #include <chrono>
+#include <functional>
 #include <filesystem>
 #include <random>
 #include <set>
@@ -282,30 +283,96 @@ TEST_F(TuneCli, NamedDatasetIsReadFromTheDataFolder) {
   EXPECT_NE(run.out.find("test accuracy"), std::string::npos) << "the set's test split is used";
 }
 
-TEST_F(TuneCli, TrainingDataByUrlIsDownloadedOnce) {
-  // A local HTTP server (no network here) serving the training file.
-  int port = 20000 + ::getpid() % 20000;
-  std::string port_text = std::to_string(port);
-  pid_t server = testing::StartProgram(
-      "/usr/bin/python3",
-      {"-m", "http.server", port_text, "--bind", "127.0.0.1", "--directory", dir_.string()},
-      "/dev/null", "/dev/null");
-  ASSERT_GT(server, 0);
-  std::string url = "http://127.0.0.1:" + port_text + "/train.txt";
-  std::string cache = Path("cache");
+// A local HTTP server (no network here) serving the test's folder, on a
+// port of its own; stopped with the test.
+class ServedFolder {
+ public:
+  explicit ServedFolder(const fs::path& folder, int port_offset = 0)
+      : port_(std::to_string(20000 + (::getpid() + port_offset) % 20000)) {
+    pid_ = testing::StartProgram(
+        "/usr/bin/python3",
+        {"-m", "http.server", port_, "--bind", "127.0.0.1", "--directory", folder.string()},
+        "/dev/null", "/dev/null");
+  }
+  ~ServedFolder() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGTERM);
+    ::waitpid(pid_, nullptr, 0);
+  }
+  bool started() const { return pid_ > 0; }
+  const std::string& port() const { return port_; }
+
+ private:
+  std::string port_;
+  pid_t pid_ = 0;
+};
+
+// Runs `args` until the server listens (at most 5 s), with its cache in `cache`.
+testing::RunResult RunWhenServing(const std::string& cache,
+                              const std::function<std::vector<std::string>(int)>& args) {
   ::setenv("XDG_CACHE_HOME", cache.c_str(), 1);
   testing::RunResult run;
-  for (int attempt = 0; attempt < 50; ++attempt) {  // until the server listens
-    run = RunRungs({"tune", "--train", url, "--space", Path("space.toml"), "--budget-epochs", "10",
-                    "--max-epochs", "3", "--out", Path("url" + std::to_string(attempt)), "--quiet"});
-    if (run.exit_code == 0) break;
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    run = RunRungs(args(attempt));
+    if (run.exit_code == 0 || run.err.find("connect") == std::string::npos) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  ::kill(server, SIGTERM);
-  ::waitpid(server, nullptr, 0);
   ::unsetenv("XDG_CACHE_HOME");
+  return run;
+}
+
+TEST_F(TuneCli, TrainingDataByUrlIsDownloadedOnce) {
+  ServedFolder server(dir_);
+  ASSERT_TRUE(server.started());
+  std::string url = "http://127.0.0.1:" + server.port() + "/train.txt";
+  testing::RunResult run = RunWhenServing(Path("cache"), [&](int attempt) -> std::vector<std::string> {
+    return {"tune", "--train", url, "--space", Path("space.toml"), "--budget-epochs", "10",
+            "--max-epochs", "3", "--out", Path("url" + std::to_string(attempt)), "--quiet"};
+  });
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_TRUE(fs::exists(Path("cache/rungs/downloads"))) << "the download is cached";
+}
+
+TEST_F(TuneCli, SecretsInADataUrlAreNeitherStoredNorShown) {
+  ServedFolder server(dir_, 1);
+  ASSERT_TRUE(server.started());
+  const std::string secret_url =
+      "http://alice:hunter2@127.0.0.1:" + server.port() + "/train.txt?X-Amz-Signature=c0ffee";
+  const std::string out = Path("secret");
+  testing::RunResult run = RunWhenServing(Path("cache"), [&](int) -> std::vector<std::string> {
+    return {"tune", "--train", secret_url, "--space", Path("space.toml"), "--budget-epochs", "10",
+            "--max-epochs", "3", "--out", out, "--quiet"};
+  });
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  for (const char* file : {"experiment.json", "report.html", "journal.sqlite", "trials.csv"}) {
+    const std::string text = ReadFile(out + "/" + file);
+    EXPECT_EQ(text.find("hunter2"), std::string::npos) << file;
+    EXPECT_EQ(text.find("c0ffee"), std::string::npos) << file;
+  }
+  EXPECT_NE(ReadFile(out + "/experiment.json").find("http://REDACTED@127.0.0.1"),
+            std::string::npos);
+
+  // Resuming needs the secrets again: refused until the URL is given whole.
+  testing::RunResult bare = RunRungs({"tune", "--resume", out, "--quiet"});
+  EXPECT_NE(bare.exit_code, 0);
+  EXPECT_NE(bare.err.find("--train http://REDACTED@"), std::string::npos) << bare.err;
+  EXPECT_NE(bare.err.find("give the whole URL again"), std::string::npos) << bare.err;
+  testing::RunResult other =
+      RunRungs({"tune", "--resume", out, "--train", Path("train.txt"), "--quiet"});
+  EXPECT_NE(other.err.find("--train cannot change on --resume"), std::string::npos) << other.err;
+  testing::RunResult whole = RunWhenServing(Path("cache"), [&](int) -> std::vector<std::string> {
+    return {"tune", "--resume", out, "--train", secret_url, "--quiet"};
+  });
+  EXPECT_EQ(whole.exit_code, 0) << whole.err;
+
+  // An error quoting the URL does not show its secrets either.
+  testing::RunResult failed = RunRungs({"tune", "--train",
+                                    "http://alice:hunter2@127.0.0.1:1/x.txt?token=c0ffee",
+                                    "--budget-epochs", "10", "--out", Path("none"), "--quiet"});
+  EXPECT_NE(failed.exit_code, 0);
+  EXPECT_NE(failed.err.find("http://REDACTED@127.0.0.1:1/x.txt?token=REDACTED"), std::string::npos)
+      << failed.err;
+  EXPECT_EQ(failed.err.find("hunter2"), std::string::npos) << failed.err;
 }
 
 struct BadCase {

@@ -21,9 +21,11 @@ Result<TuneSummary> RunTune(const TuneSpec& given, const RunControl& control) {
   Result<std::unique_ptr<Trainable>> trainable = Trainable::Make(*spec, *plan);
   if (!trainable.ok()) return trainable.error();
 
-  // The search, with the journal as its state.
+  // The search, with the journal as its state. What is written down keeps
+  // no secrets; the workers are given the data locations as they are.
+  const TuneSpec stored = WithoutSecrets(given);
   Result<driver::Experiment> experiment =
-      OpenExperimentIn(given, control.resume ? std::nullopt : std::optional(plan->record));
+      OpenExperimentIn(stored, control.resume ? std::nullopt : std::optional(plan->record));
   if (!experiment.ok()) return experiment.error();
   store::Journal& journal = *experiment->journal;
   auto executor = MakeExecutor(*settings, given, *spec, *plan, **trainable, journal);
@@ -40,8 +42,8 @@ Result<TuneSummary> RunTune(const TuneSpec& given, const RunControl& control) {
       journal, {stats->stopped_because, best->test_metric, best->refit, stats->progress.now}));
   Result<JournalView> ended = ReadJournal(journal);
   if (!ended.ok()) return ended.error();
-  RUNGS_RETURN_IF_ERROR(WriteReport(given, plan->space, *ended));
-  return Summarise(given, plan->space, *ended);
+  RUNGS_RETURN_IF_ERROR(WriteReport(stored, plan->space, *ended));
+  return Summarise(stored, plan->space, *ended);
 }
 
 }  // namespace rungs::tune

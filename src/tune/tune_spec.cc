@@ -3,6 +3,7 @@
 #include <cmath>
 #include <string>
 
+#include "base/redact.h"
 #include "driver/options_json.h"
 #include "exec/invoke_client.h"
 
@@ -80,6 +81,13 @@ Status Validate(const TuneSpec& s) {
   if (s.checkpoint_memory_mb < 0) return Fail("--checkpoint-memory-mb must not be negative");
   if (s.out.empty()) return Fail("no output folder: give --out DIR");
   return Status::Ok();
+}
+
+TuneSpec WithoutSecrets(TuneSpec spec) {
+  for (std::string* location : {&spec.train, &spec.valid, &spec.test, &spec.endpoint_url}) {
+    *location = RedactSecrets(*location);
+  }
+  return spec;
 }
 
 bool OnLambda(const TuneSpec& spec) { return spec.executor == Executor::kLambda; }

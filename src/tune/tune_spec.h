@@ -172,6 +172,11 @@ Status Validate(const TuneSpec& spec);
 
 bool Maximize(const TuneSpec& spec);
 
+// The spec as it may be written down or shown: the secret parts of its data
+// and endpoint URLs (a password, a presigned URL's signature, a token)
+// replaced (base/redact.h). experiment.json and the report hold this.
+TuneSpec WithoutSecrets(TuneSpec spec);
+
 bool OnLambda(const TuneSpec& spec);
 
 // The spec's promotion, or the executor's default: resume locally, restart on
