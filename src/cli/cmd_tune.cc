@@ -122,8 +122,14 @@ void PrintSummary(const tune::TuneSummary& s, const tune::TuneSpec& spec, bool j
   if (s.preprocessing) {
     std::printf("preprocessing: %s\n", text::DescribePreprocessing(*s.preprocessing).c_str());
   }
-  std::printf("model:  %s/best.bin\nconfig: %s/best.toml\nreport: %s/report.html\n", s.out.c_str(),
-              s.out.c_str(), s.out.c_str());
+  // A command's models are its own, in its trials' folders (trial/command_trial.h).
+  if (spec.command.empty()) {
+    std::printf("model:  %s/best.bin\n", s.out.c_str());
+  } else {
+    std::printf("trial:  %s/trials/trial-%u (the command's own files)\n", s.out.c_str(),
+                s.best->trial);
+  }
+  std::printf("config: %s/best.toml\nreport: %s/report.html\n", s.out.c_str(), s.out.c_str());
 }
 
 }  // namespace

@@ -86,6 +86,7 @@ Result<LoopStats> ExperimentLoop::Run() {
     if (!results.ok()) return results.error();
     now = Now();
     RUNGS_RETURN_IF_ERROR(Absorb(std::move(*results), now));
+    MaybeStopFailing();
     ReportProgress(now, /*force=*/false);
   }
   ReportProgress(Now(), /*force=*/true);
@@ -168,6 +169,7 @@ Status ExperimentLoop::Absorb(std::vector<job::JobResult> results, double now) {
   if (journal_ != nullptr) RUNGS_RETURN_IF_ERROR(journal_->Commit());
   timer.reset();
   for (const job::JobResult& result : fresh) {
+    failures_.Add(result);
     {
       ScopedTimer timer(stats_.scheduler_seconds);
       scheduler_.Report(result, now);
@@ -189,6 +191,14 @@ Status ExperimentLoop::MaybeEnableEvolution(double now) {
   RUNGS_RETURN_IF_ERROR(
       journal_->AddEvent(seq_++, store::EventKind::kEvolutionEnabled, "requested", now));
   return journal_->Commit();
+}
+
+void ExperimentLoop::MaybeStopFailing() {
+  if (stop_requested_ || !options_.stop_when_failing) return;
+  std::optional<std::string> verdict = failures_.Verdict();
+  if (!verdict) return;
+  stop_requested_ = StopReason::kJobsFailing;
+  stats_.failure = std::move(*verdict);
 }
 
 void ExperimentLoop::MaybeSample() {

@@ -37,8 +37,9 @@ CREATE TABLE events (
 constexpr std::string_view kPragmas =
     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=16384;";
 
-constexpr std::array<EventKind, 3> kEventKinds = {
-    EventKind::kEvolutionEnabled, EventKind::kResumed, EventKind::kFinished};
+constexpr std::array<EventKind, 4> kEventKinds = {EventKind::kEvolutionEnabled,
+                                                  EventKind::kResumed, EventKind::kFinished,
+                                                  EventKind::kBudgetChanged};
 
 std::string NowIso8601() {
   std::time_t now = std::time(nullptr);
@@ -64,6 +65,7 @@ std::string_view EventName(EventKind kind) {
     case EventKind::kEvolutionEnabled: return "evolution_enabled";
     case EventKind::kResumed: return "resumed";
     case EventKind::kFinished: return "finished";
+    case EventKind::kBudgetChanged: return "budget_changed";
   }
   return "unknown";
 }

@@ -44,6 +44,8 @@ enum class EventKind {
   kEvolutionEnabled,  // Scheduler::EnableEvolution(now) was called; replayed
   kResumed,           // a driver reopened the journal; informational
   kFinished,          // the experiment ended; detail says why; informational
+  kBudgetChanged,     // Scheduler::SetBudget was called (a resume with a new
+                      // budget); detail holds the limits; replayed
 };
 std::string_view EventName(EventKind kind);
 

@@ -10,6 +10,7 @@ namespace rungs::tune {
 Status JournalRunEnd(store::Journal& journal, const RunEnd& end) {
   driver::Finished finished{end.stopped_because, {{"refit", end.refit}}};
   if (end.test_metric) finished.facts["test_metric"] = *end.test_metric;
+  if (!end.failure.empty()) finished.facts["failure"] = end.failure;
   return driver::JournalFinished(journal, finished, end.seconds);
 }
 
@@ -40,6 +41,7 @@ Result<JournalView> ReadJournal(const store::Journal& journal) {
         end.test_metric = facts["test_metric"].get<double>();
       }
       end.refit = facts.value("refit", false);
+      end.failure = facts.value("failure", "");
       end.seconds = e.now;
     }
     return Status::Ok();

@@ -41,6 +41,7 @@ struct RunEnd {
   std::optional<double> test_metric;  // when a test set was given
   bool refit = false;                 // the model was refit on train + validation first
   double seconds = 0;                 // experiment time at the end
+  std::string failure;                // kJobsFailing: how they failed
 };
 
 // Journals `finished` for `end`, once per run, after everything it reports.

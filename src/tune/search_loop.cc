@@ -26,6 +26,7 @@ Result<driver::LoopStats> RunSearch(const TuneSpec& spec, driver::Experiment& ex
     return std::nullopt;
   };
   options.evolution_requested = control.evolution_requested;
+  options.stop_when_failing = true;
   options.progress_interval = 0.25;
   options.on_progress = [&](const driver::Progress& p) { progress.Update(p, executor.counts()); };
   driver::ExperimentLoop loop(*experiment.scheduler, executor.executor(), &*experiment.journal,

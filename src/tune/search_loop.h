@@ -8,7 +8,10 @@
 //                     finish, since money spent is not given back by
 //                     stopping (budget_dollars);
 //   Ctrl-C            (RunControl::stop_requested) no job starts; running
-//                     jobs finish (stop requested).
+//                     jobs finish (stop requested);
+//   failing jobs      the same error again and again, or mostly failures
+//                     (driver/failure_watch.h): no job starts, and the run
+//                     ends with that error (jobs_failing).
 //
 // The epoch and trial budgets are the scheduler's own. For the driver thread.
 #pragma once

@@ -303,6 +303,19 @@ bool SuppliesSecrets(const GivenFlag& flag, const TuneSpec& saved) {
   return IsRedacted(stored) && RedactSecrets(flag.values[0]) == stored;
 }
 
+// True when `option` is one of the budgets and `spec` sets it to `value`.
+bool IsBudget(const TuneOption& option, const TuneSpec& spec, double value) {
+  if (auto* member = std::get_if<int64_t TuneSpec::*>(&option.field)) {
+    return (*member == &TuneSpec::budget_epochs || *member == &TuneSpec::max_trials) &&
+           double(spec.**member) == value;
+  }
+  if (auto* member = std::get_if<double TuneSpec::*>(&option.field)) {
+    return (*member == &TuneSpec::budget_seconds || *member == &TuneSpec::budget_dollars) &&
+           spec.**member == value;
+  }
+  return false;
+}
+
 bool IsMetric(const TuneOption& option) {
   auto* member = std::get_if<std::string TuneSpec::*>(&option.field);
   return member && *member == &TuneSpec::metric;
@@ -395,6 +408,9 @@ Status ApplyFlags(const std::vector<GivenFlag>& flags, bool resuming, TuneSpec& 
                   "(only " + MayChangeOnResume() + " may change)");
     }
     RUNGS_RETURN_IF_ERROR(SetFromFlag(flag, spec));
+    if (IsBudget(*flag.option, spec, 0)) {
+      return Fail(FlagName(*flag.option) + " must be > 0, got 0 (leave it out for no limit)");
+    }
     metric_given = metric_given || IsMetric(*flag.option);
   }
   if (!resuming && !metric_given && !spec.command.empty() && spec.metric == Defaults().metric) {

@@ -27,6 +27,7 @@ Result<TuneSummary> RunTune(const TuneSpec& given, const RunControl& control) {
   Result<driver::Experiment> experiment =
       OpenExperimentIn(stored, control.resume ? std::nullopt : std::optional(plan->record));
   if (!experiment.ok()) return experiment.error();
+  if (control.resume) RUNGS_RETURN_IF_ERROR(KeepNewBudget(stored, *experiment));
   store::Journal& journal = *experiment->journal;
   auto executor = MakeExecutor(*settings, given, *spec, *plan, **trainable, journal);
   if (!executor.ok()) return executor.error();
@@ -38,11 +39,14 @@ Result<TuneSummary> RunTune(const TuneSpec& given, const RunControl& control) {
   if (!searched.ok()) return searched.error();
   Result<BestModel> best = WriteBestModel(*spec, *plan, **trainable, *searched);
   if (!best.ok()) return best.error();
-  RUNGS_RETURN_IF_ERROR(JournalRunEnd(
-      journal, {stats->stopped_because, best->test_metric, best->refit, stats->progress.now}));
+  RUNGS_RETURN_IF_ERROR(JournalRunEnd(journal, {stats->stopped_because, best->test_metric,
+                                                 best->refit, stats->progress.now, stats->failure}));
   Result<JournalView> ended = ReadJournal(journal);
   if (!ended.ok()) return ended.error();
   RUNGS_RETURN_IF_ERROR(WriteReport(stored, plan->space, *ended));
+  if (stats->stopped_because == driver::StopReason::kJobsFailing) {
+    return Fail("stopped: " + stats->failure + " (every job is in " + given.out + "/trials.csv)");
+  }
   return Summarise(stored, plan->space, *ended);
 }
 
