@@ -156,8 +156,14 @@ void PrintSummary(const tune::TuneSummary& s, const tune::TuneSpec& spec, bool j
     if (s.ftz_test_metric) std::printf(", test %s %.4f", spec.metric.c_str(), *s.ftz_test_metric);
     std::printf("\n");
   }
-  std::printf("model:  %s/best.bin\nconfig: %s/best.toml\nreport: %s/report.html\n", s.out.c_str(),
-              s.out.c_str(), s.out.c_str());
+  // A command's models are its own, in its trials' folders (trial/command_trial.h).
+  if (spec.command.empty()) {
+    std::printf("model:  %s/best.bin\n", s.out.c_str());
+  } else {
+    std::printf("trial:  %s/trials/trial-%u (the command's own files)\n", s.out.c_str(),
+                s.best->trial);
+  }
+  std::printf("config: %s/best.toml\nreport: %s/report.html\n", s.out.c_str(), s.out.c_str());
 }
 
 // The dashboard of the experiment in `out`, which may not exist yet: the

@@ -19,12 +19,7 @@ Result<LabelledCorpus> LoadLabelledCorpus(const std::string& path,
   });
   if (!stats.ok()) return stats.error();
   if (loaded.labelled == 0) {
-    std::string name = path == "-" ? "<stdin>" : path;
-    std::string hint = options.format == text::Format::kFastText
-                           ? " (labels are words starting with '" + options.label_prefix + "')"
-                           : "";
-    return Fail(name + ": no line has a label" + hint + "; " + std::to_string(loaded.unlabelled) +
-                " lines without one");
+    return text::NoLabelError(path == "-" ? "<stdin>" : path, options, loaded.unlabelled);
   }
   Result<std::shared_ptr<text::Corpus>> corpus = std::move(builder).Finish();
   if (!corpus.ok()) return corpus.error();

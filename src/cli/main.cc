@@ -5,6 +5,7 @@
 #include <exception>
 #include <vector>
 
+#include "base/redact.h"
 #include "cli/command.h"
 #include "cli/commands.h"
 #include "cli/long_flags.h"
@@ -33,8 +34,9 @@ int main(int argc, char** argv) {
       if (!command.app->parsed()) continue;
       rungs::Status status = command.run();
       if (!status.ok()) {
+        // An error may quote a data URL: its secrets are not shown.
         std::fprintf(stderr, "rungs %s: error: %s\n", command.app->get_name().c_str(),
-                     status.message().c_str());
+                     rungs::RedactSecrets(status.message()).c_str());
         return 1;
       }
     }

@@ -10,6 +10,9 @@ Result<Experiment> OpenExperiment(const std::string& journal_path,
   Experiment experiment;
   if (new_record) {
     experiment.record = *new_record;
+    Result<sched::Options> options = RecordOptions(experiment.record);
+    if (!options.ok()) return options.error();
+    experiment.budget = sched::LimitsOf(*options);
     Result<std::unique_ptr<sched::Scheduler>> made = MakeSchedulerFromRecord(experiment.record);
     if (!made.ok()) return made.error();
     experiment.scheduler = std::move(*made);
@@ -27,12 +30,32 @@ Result<Experiment> OpenExperiment(const std::string& journal_path,
   if (!replayed.ok()) return replayed.error();
   experiment.scheduler = std::move(replayed->scheduler);
   experiment.resume = std::move(replayed->resume);
+  if (replayed->budget) {
+    experiment.budget = *replayed->budget;
+  } else {
+    Result<sched::Options> options = RecordOptions(experiment.record);
+    if (!options.ok()) return options.error();
+    experiment.budget = sched::LimitsOf(*options);
+  }
   ResumePoint& resume = experiment.resume;
   RUNGS_RETURN_IF_ERROR(journal.AddEvent(
       resume.next_seq++, store::EventKind::kResumed,
       std::to_string(resume.outstanding.size()) + " jobs reissued", resume.now));
   RUNGS_RETURN_IF_ERROR(journal.Commit());
   return experiment;
+}
+
+Status ChangeBudget(Experiment& experiment, const sched::BudgetLimits& limits) {
+  if (limits == experiment.budget) return Status::Ok();
+  if (experiment.journal) {
+    ResumePoint& at = experiment.resume;
+    RUNGS_RETURN_IF_ERROR(experiment.journal->AddEvent(
+        at.next_seq++, store::EventKind::kBudgetChanged, BudgetDetail(limits), at.now));
+    RUNGS_RETURN_IF_ERROR(experiment.journal->Commit());
+  }
+  experiment.scheduler->SetBudget(limits);
+  experiment.budget = limits;
+  return Status::Ok();
 }
 
 Status JournalFinished(store::Journal& journal, const Finished& finished, double now) {

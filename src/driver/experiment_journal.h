@@ -33,6 +33,7 @@ struct Experiment {
   std::optional<store::Journal> journal;   // none when run without one
   std::unique_ptr<sched::Scheduler> scheduler;
   ResumePoint resume;                      // empty for a new experiment
+  sched::BudgetLimits budget;              // the record's, or as last changed
 };
 
 // With `new_record`: a new experiment, journaled at `journal_path` (not at
@@ -42,6 +43,11 @@ struct Experiment {
 // it is missing, is not a journal, or does not replay.
 Result<Experiment> OpenExperiment(const std::string& journal_path,
                                   const std::optional<store::ExperimentRecord>& new_record);
+
+// Gives a resumed experiment a new budget from now on (spent stays spent):
+// journals `budget_changed`, which later resumes replay, and sets it in the
+// scheduler. Nothing happens when it is the budget it has.
+Status ChangeBudget(Experiment& experiment, const sched::BudgetLimits& limits);
 
 // The `finished` event's detail: why the loop stopped, and what the driver
 // did after it (`facts`, a JSON object, e.g. rungs tune's test metric).

@@ -68,6 +68,54 @@ TEST(OpenExperiment, ResumeRebuildsTheJournaledSchedulerAndSaysSo) {
   EXPECT_EQ(finished->stopped_because, StopReason::kMaxJobs);
 }
 
+// Runs the experiment's loop to its end (the scheduler is done).
+LoopStats RunToTheEnd(Experiment& experiment) {
+  exec::SyntheticObjective objective(exec::SimulationDimensions(), exec::ObjectiveOptions{});
+  exec::SimulatedExecutor executor(objective, 4, job::Promotion::kResume);
+  Result<LoopStats> stats = ExperimentLoop(*experiment.scheduler, executor, &*experiment.journal,
+                                           LoopOptions{}, experiment.resume)
+                                .Run();
+  EXPECT_TRUE(stats.ok()) << stats.message();
+  return stats.ok() ? *stats : LoopStats{};
+}
+
+TEST(ChangeBudget, AResumedExperimentSpendsTheNewBudgetAndLaterResumesKeepIt) {
+  const std::filesystem::path dir = FreshDir();
+  for (const char* method : {"asha", "sha"}) {
+    const std::string path = (dir / (std::string(method) + ".db")).string();
+    uint64_t first = 0, second = 0;
+    {
+      Result<Experiment> fresh = OpenExperiment(path, Record(method));
+      ASSERT_TRUE(fresh.ok()) << fresh.message();
+      EXPECT_EQ(fresh->budget.trials, 40);
+      first = RunToTheEnd(*fresh).progress.trials;
+      EXPECT_GT(first, 0u);
+      EXPECT_LE(first, 40u) << method;
+    }
+    {
+      Result<Experiment> resumed = OpenExperiment(path, std::nullopt);
+      ASSERT_TRUE(resumed.ok()) << resumed.message();
+      ASSERT_TRUE(ChangeBudget(*resumed, {0, 70, 0}).ok());
+      second = RunToTheEnd(*resumed).progress.trials;
+      EXPECT_GT(second, first) << method;
+      EXPECT_LE(second, 70u) << method;
+    }
+    // Replay repeats the change: the journal's jobs beyond the first budget
+    // replay, and the rebuilt scheduler has nothing left to do.
+    Result<Experiment> again = OpenExperiment(path, std::nullopt);
+    ASSERT_TRUE(again.ok()) << again.message();
+    EXPECT_EQ(again->budget, (sched::BudgetLimits{0, 70, 0}));
+    EXPECT_EQ(again->resume.trials, second);
+    EXPECT_TRUE(again->scheduler->Done()) << method;
+    ASSERT_TRUE(ChangeBudget(*again, {0, 70, 0}).ok());
+    int changes = 0;
+    for (const store::JournalEntry& e : Events(*again->journal)) {
+      changes += e.event == store::EventKind::kBudgetChanged;
+    }
+    EXPECT_EQ(changes, 1) << "the same budget again is no change";
+  }
+}
+
 TEST(OpenExperiment, ResumingWhatIsNotAJournalNamesTheFile) {
   const std::filesystem::path dir = FreshDir();
   EXPECT_THAT(OpenExperiment((dir / "none.db").string(), std::nullopt).message(), HasSubstr("none.db"));

@@ -104,6 +104,7 @@ Result<LoopStats> ExperimentLoop::Run() {
     if (!results.ok()) return results.error();
     now = Now();
     RUNGS_RETURN_IF_ERROR(Absorb(std::move(*results), now));
+    MaybeStopFailing();
     ReportProgress(now, /*force=*/false);
   }
   ReportProgress(Now(), /*force=*/true);
@@ -186,6 +187,7 @@ Status ExperimentLoop::Absorb(std::vector<job::JobResult> results, double now) {
   if (journal_ != nullptr) RUNGS_RETURN_IF_ERROR(journal_->Commit());
   timer.reset();
   for (const job::JobResult& result : fresh) {
+    failures_.Add(result);
     {
       ScopedTimer timer(stats_.scheduler_seconds);
       scheduler_.Report(result, now);
@@ -273,6 +275,14 @@ Result<std::pair<std::string, uint64_t>> ExperimentLoop::Act(const store::Reques
     }
   }
   return Outcome{"unknown request", 0};
+}
+
+void ExperimentLoop::MaybeStopFailing() {
+  if (stop_requested_ || !options_.stop_when_failing) return;
+  std::optional<std::string> verdict = failures_.Verdict();
+  if (!verdict) return;
+  stop_requested_ = StopReason::kJobsFailing;
+  stats_.failure = std::move(*verdict);
 }
 
 void ExperimentLoop::MaybeSample() {

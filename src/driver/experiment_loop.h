@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "driver/failure_watch.h"
 #include "driver/stop_reason.h"
 #include "exec/executor.h"
 #include "sched/scheduler.h"
@@ -74,6 +75,9 @@ struct LoopOptions {
   double wait_timeout = 0.25;
   // Trial counts at which to take a Sample (ascending); for benchmarks.
   std::vector<uint64_t> sample_at_trials;
+  // Stop starting jobs once they keep failing (driver/failure_watch.h):
+  // the reason is kJobsFailing and LoopStats::failure says why.
+  bool stop_when_failing = false;
 };
 
 // Where a resumed experiment continues from (see driver/replay.h).
@@ -96,6 +100,7 @@ struct LoopStats {
   double journal_seconds = 0;    // wall time writing and committing the journal
   std::vector<Sample> samples;
   StopReason stopped_because = StopReason::kDone;
+  std::string failure;  // kJobsFailing: the failures, quoting the last error
 };
 
 class ExperimentLoop {
@@ -129,6 +134,8 @@ class ExperimentLoop {
   // Acts on one request; the outcome ("ok" or why not) and the event's
   // seq, 0 when refused.
   Result<std::pair<std::string, uint64_t>> Act(const store::Request& request, double now);
+  // Stops starting jobs once options_.stop_when_failing and they keep failing.
+  void MaybeStopFailing();
   void MaybeSample();
   void ReportProgress(double now, bool force);
 
@@ -142,6 +149,7 @@ class ExperimentLoop {
   std::deque<job::Job> backlog_;          // journaled, not yet submitted
   std::unordered_set<uint64_t> running_;    // submitted job ids
   std::optional<StopReason> stop_requested_;  // set once, by options_.stop_requested
+  FailureWatch failures_;
   bool evolution_enabled_ = false;
   uint64_t extra_jobs_;
   double extra_seconds_;

@@ -333,6 +333,7 @@ class StuckScheduler : public sched::Scheduler {
   std::optional<job::Job> Next(double) override { return std::nullopt; }
   void Report(const job::JobResult&, double) override {}
   bool Done() const override { return false; }
+  void SetBudget(const sched::BudgetLimits&) override {}
   std::optional<sched::Best> best() const override { return std::nullopt; }
 };
 

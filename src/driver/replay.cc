@@ -31,6 +31,27 @@ bool SameJob(const job::Job& a, const job::Job& b) {
   return true;
 }
 
+std::string BudgetDetail(const sched::BudgetLimits& limits) {
+  return nlohmann::json{{"budget_epochs", limits.epochs},
+                        {"max_trials", limits.trials},
+                        {"max_seconds", limits.seconds}}
+      .dump();
+}
+
+Result<sched::BudgetLimits> ParseBudgetDetail(const std::string& detail) {
+  nlohmann::json json = nlohmann::json::parse(detail, nullptr, /*allow_exceptions=*/false);
+  if (!json.is_object()) return Fail("budget_changed event: not a JSON object: " + detail);
+  for (const char* key : {"budget_epochs", "max_trials", "max_seconds"}) {
+    auto value = json.find(key);
+    if (value == json.end() || !value->is_number() || value->get<double>() < 0) {
+      return Fail(std::string("budget_changed event: '") + key + "' must be a number >= 0");
+    }
+  }
+  return sched::BudgetLimits{json["budget_epochs"].get<int64_t>(),
+                             json["max_trials"].get<int64_t>(),
+                             json["max_seconds"].get<double>()};
+}
+
 Result<Replayed> Replay(const store::Journal& journal, const SchedulerFactory& factory) {
   Result<std::unique_ptr<sched::Scheduler>> made = factory(journal.experiment());
   if (!made.ok()) return Fail(journal.path() + ": cannot rebuild the scheduler: " + made.message());
@@ -97,6 +118,12 @@ Result<Replayed> Replay(const store::Journal& journal, const SchedulerFactory& f
           }
           resume.extra_jobs += added.value("jobs", uint64_t(0));
           resume.extra_seconds += added.value("seconds", 0.0);
+        }
+        if (e.event == store::EventKind::kBudgetChanged) {
+          Result<sched::BudgetLimits> limits = ParseBudgetDetail(e.detail);
+          if (!limits.ok()) return Fail(where(e) + ": " + limits.message());
+          scheduler.SetBudget(*limits);
+          replayed.budget = *limits;
           return Status::Ok();
         }
         if (e.event != store::EventKind::kEvolutionEnabled) return Status::Ok();

@@ -4,7 +4,8 @@
 // caller's factory from the journal's experiment record) is driven through
 // the recorded calls in order: each recorded job must be exactly what Next
 // returns now, each recorded refusal must again be a refusal, results are
-// reported with their recorded `now`, and evolution events are repeated.
+// reported with their recorded `now`, and evolution and budget_changed
+// events are repeated.
 // The scheduler then holds the same state it had when the journal was
 // written, and makes the same next decisions. Jobs started but never
 // finished come back as ResumePoint::outstanding, to be run again with the
@@ -14,6 +15,8 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
+#include <string>
 
 #include "base/status.h"
 #include "driver/experiment_loop.h"
@@ -28,6 +31,7 @@ using SchedulerFactory =
 struct Replayed {
   std::unique_ptr<sched::Scheduler> scheduler;
   ResumePoint resume;
+  std::optional<sched::BudgetLimits> budget;  // the last budget_changed event's
 };
 
 // Replays every committed entry of `journal`. A divergence (the scheduler
@@ -35,6 +39,12 @@ struct Replayed {
 // error naming the journal file, the seq and both jobs: the journal was
 // written by a different scheduler version, options or seed.
 Result<Replayed> Replay(const store::Journal& journal, const SchedulerFactory& factory);
+
+// A budget_changed event's detail, {"budget_epochs":..,"max_trials":..,
+// "max_seconds":..} (the scheduler options' names), and back; a bad detail
+// is an error naming the key.
+std::string BudgetDetail(const sched::BudgetLimits& limits);
+Result<sched::BudgetLimits> ParseBudgetDetail(const std::string& detail);
 
 // True when two jobs are identical in every field (NaN config entries
 // compare equal to each other).

@@ -11,6 +11,7 @@ std::string_view StopReasonName(StopReason reason) {
     case StopReason::kMaxSeconds: return "max_seconds";
     case StopReason::kStopRequested: return "stop requested";
     case StopReason::kBudgetDollars: return "budget_dollars";
+    case StopReason::kJobsFailing: return "jobs_failing";
   }
   return "done";
 }

@@ -1,5 +1,5 @@
 // StopReason: why an experiment loop stopped starting jobs. The loop decides
-// the first three; a driver's own stop rule (driver::LoopOptions::
+// the first three and kJobsFailing; a driver's own stop rule (driver::LoopOptions::
 // stop_requested) gives the others. The names are what the journal's
 // `finished` event, `rungs tune --json` and `rungs simulate` print
 // (doc/journal.md). Pure functions, thread-safe.
@@ -17,10 +17,11 @@ enum class StopReason {
   kMaxSeconds,     // "max_seconds": the time budget is spent
   kStopRequested,  // "stop requested": by hand (Ctrl-C)
   kBudgetDollars,  // "budget_dollars": the money budget is spent
+  kJobsFailing,    // "jobs_failing": jobs keep failing (driver/failure_watch.h)
 };
-inline constexpr StopReason kStopReasons[] = {StopReason::kDone, StopReason::kMaxJobs,
-                                              StopReason::kMaxSeconds, StopReason::kStopRequested,
-                                              StopReason::kBudgetDollars};
+inline constexpr StopReason kStopReasons[] = {StopReason::kDone,          StopReason::kMaxJobs,
+                                              StopReason::kMaxSeconds,    StopReason::kStopRequested,
+                                              StopReason::kBudgetDollars, StopReason::kJobsFailing};
 
 std::string_view StopReasonName(StopReason reason);
 

@@ -62,6 +62,7 @@ class AshaScheduler : public Scheduler {
   bool Done() const override;
   std::optional<Best> best() const override;
   Status EnableEvolution(double now) override;
+  void SetBudget(const BudgetLimits& limits) override { budget_.SetLimits(limits); }
 
   // t: the fraction of the budget used at `now` (Budget::Fraction).
   double Progress(double now) const { return budget_.Fraction(now); }

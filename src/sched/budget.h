@@ -13,6 +13,19 @@
 
 namespace rungs::sched {
 
+// The limits of a budget (0: none), as Options::budget_epochs, max_trials
+// and max_seconds give them.
+struct BudgetLimits {
+  int64_t epochs = 0;
+  int64_t trials = 0;
+  double seconds = 0;
+  bool operator==(const BudgetLimits&) const = default;
+};
+
+inline BudgetLimits LimitsOf(const Options& options) {
+  return {options.budget_epochs, options.max_trials, options.max_seconds};
+}
+
 class Budget {
  public:
   explicit Budget(const Options& options)
@@ -27,6 +40,13 @@ class Budget {
   bool Expired(double now) const { return seconds_ > 0 && now >= seconds_; }
   bool trials_left() const { return trials_ == 0 || started_ < trials_; }
 
+  // Replaces the limits, keeping what was spent.
+  void SetLimits(const BudgetLimits& limits) {
+    epochs_ = limits.epochs;
+    trials_ = limits.trials;
+    seconds_ = limits.seconds;
+  }
+
   void Reserve(int64_t epochs, bool new_trial);
   // A job that reserved `reserved` epochs trained `trained` of them.
   void Settle(int64_t reserved, int64_t trained);
@@ -40,9 +60,9 @@ class Budget {
   int64_t started() const { return started_; }
 
  private:
-  const int64_t epochs_;   // 0: no limit
-  const int64_t trials_;   // 0: no limit
-  const double seconds_;   // 0: no limit
+  int64_t epochs_;   // 0: no limit
+  int64_t trials_;   // 0: no limit
+  double seconds_;   // 0: no limit
   int64_t spent_ = 0;
   int64_t reserved_ = 0;
   int64_t started_ = 0;

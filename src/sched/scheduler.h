@@ -12,6 +12,7 @@
 
 #include "base/status.h"
 #include "job/job.h"
+#include "sched/budget.h"
 
 namespace rungs::sched {
 
@@ -50,6 +51,11 @@ class Scheduler {
   virtual Status EnableEvolution(double /*now*/) {
     return Fail("this scheduling method has no evolution to enable");
   }
+
+  // Replaces the budget's limits from now on, keeping what was spent: a resumed
+  // experiment given a new budget. The driver journals the call so replay
+  // repeats it.
+  virtual void SetBudget(const BudgetLimits& limits) = 0;
 };
 
 }  // namespace rungs::sched

@@ -42,6 +42,11 @@ class SyncHalvingScheduler : public Scheduler {
   // Results for jobs that are not outstanding are ignored.
   void Report(const job::JobResult& result, double now) override;
   bool Done() const override { return outstanding_ == 0 && finished_; }
+  // A larger budget may start rounds again.
+  void SetBudget(const BudgetLimits& limits) override {
+    budget_.SetLimits(limits);
+    finished_ = false;
+  }
   std::optional<Best> best() const override { return best_.get(); }
 
   const Budget& budget() const { return budget_; }

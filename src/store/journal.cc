@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/redact.h"
 #include "job/job_json.h"
 #include "store/journal_read.h"
 
@@ -107,6 +108,7 @@ std::string_view EventName(EventKind kind) {
     case EventKind::kFinished: return "finished";
     case EventKind::kStopRequested: return "stop_requested";
     case EventKind::kBudgetExtended: return "budget_extended";
+    case EventKind::kBudgetChanged: return "budget_changed";
   }
   return "unknown";
 }
@@ -218,9 +220,12 @@ Result<bool> Journal::AddResult(uint64_t seq, const job::JobResult& result, doub
     s.BindNull(6);
   }
   s.Bind(7, now);
-  // An error may quote bytes that are not UTF-8 (a command's stderr, a data
-  // file's line), which JSON cannot hold: they are written as U+FFFD.
-  s.Bind(8, job::ResultToJson(result).dump(-1, ' ', false,
+  // An error may quote a data URL, whose secrets are not kept; and bytes
+  // that are not UTF-8 (a command's stderr, a data file's line), which JSON
+  // cannot hold: they are written as U+FFFD.
+  job::JobResult stored = result;
+  stored.error = RedactSecrets(result.error);
+  s.Bind(8, job::ResultToJson(stored).dump(-1, ' ', false,
                                            nlohmann::json::error_handler_t::replace));
   RUNGS_RETURN_IF_ERROR(s.Run());
   return s.changes() == 1;

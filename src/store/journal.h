@@ -49,10 +49,12 @@ enum class EventKind {
   kStopRequested,     // stop starting jobs was asked for by hand; informational
   kBudgetExtended,    // the job or time budget was raised by hand; detail is the
                       // request's JSON; a resume adds it again
+  kBudgetChanged,     // Scheduler::SetBudget was called (a resume with a new
+                      // budget); detail holds the limits; replayed
 };
-inline constexpr std::array<EventKind, 5> kEventKinds = {
-    EventKind::kEvolutionEnabled, EventKind::kResumed, EventKind::kFinished,
-    EventKind::kStopRequested, EventKind::kBudgetExtended};
+inline constexpr std::array<EventKind, 6> kEventKinds = {
+    EventKind::kEvolutionEnabled, EventKind::kResumed,        EventKind::kFinished,
+    EventKind::kStopRequested,    EventKind::kBudgetExtended, EventKind::kBudgetChanged};
 std::string_view EventName(EventKind kind);
 
 // One recorded scheduler call. Which fields mean something depends on kind.

@@ -166,6 +166,23 @@ TEST_F(JournalTest, AnErrorQuotingBytesThatAreNotUtf8IsRecordedWithReplacements)
   EXPECT_EQ(entries[1].result.error, "command failed; stderr:\ncaf\xEF\xBF\xBD \xEF\xBF\xBD");
 }
 
+TEST_F(JournalTest, AnErrorQuotingASignedDataUrlIsRecordedWithoutItsSecrets) {
+  // A worker that cannot fetch a presigned URL says so, quoting it.
+  Result<Journal> journal = Journal::Create(path_, Experiment());
+  ASSERT_TRUE(journal.ok());
+  ASSERT_TRUE(journal->AddJob(1, Job(10, 0), 0).ok());
+  job::JobResult failed = ResultFor(10, 0, 0);
+  failed.outcome = job::Outcome::kFailed;
+  failed.error = "download of https://u:pw@h/t.txt?X-Amz-Signature=abc failed: HTTP status 403";
+  ASSERT_TRUE(journal->AddResult(2, failed, 1).ok());
+  ASSERT_TRUE(journal->Commit().ok());
+
+  std::vector<JournalEntry> entries = ReadAll(*journal);
+  ASSERT_EQ(entries.size(), 2u);
+  EXPECT_EQ(entries[1].result.error,
+            "download of https://REDACTED@h/t.txt?X-Amz-Signature=REDACTED failed: HTTP status 403");
+}
+
 TEST_F(JournalTest, UncommittedWritesVanishCommittedOnesStay) {
   {
     Result<Journal> journal = Journal::Create(path_, Experiment());

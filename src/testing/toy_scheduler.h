@@ -76,6 +76,11 @@ class ToyScheduler : public sched::Scheduler {
     return Status::Ok();
   }
 
+  // The toy's budget is its trials.
+  void SetBudget(const sched::BudgetLimits& limits) override {
+    max_trials_ = uint32_t(limits.trials);
+  }
+
   // How often each job id was reported.
   const std::map<uint64_t, int>& reports() const { return reports_; }
   uint32_t trials() const { return uint32_t(configs_.size()); }
@@ -111,7 +116,7 @@ class ToyScheduler : public sched::Scheduler {
     return std::nullopt;
   }
 
-  const uint32_t max_trials_;
+  uint32_t max_trials_;
   std::mt19937_64 rng_;
   bool evolution_ = false;
   uint64_t last_id_ = 0;

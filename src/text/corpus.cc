@@ -93,6 +93,20 @@ int32_t Corpus::Intern(std::string_view text, bool is_label) {
   return id;
 }
 
+int64_t Corpus::labelled() const {
+  int64_t n = 0;
+  for (int64_t i = 0; i < size(); ++i) n += label_begin_[i + 1] > label_begin_[i];
+  return n;
+}
+
+std::map<std::string, int64_t> Corpus::LabelCounts() const {
+  std::map<std::string, int64_t> counts;
+  for (int32_t id = 0; id < static_cast<int32_t>(token_is_label_.size()); ++id) {
+    if (token_is_label_[id]) counts.emplace(TokenText(id), token_count_[id]);
+  }
+  return counts;
+}
+
 Corpus::Builder::Builder() : corpus_(new Corpus()) {}
 
 void Corpus::Builder::Add(std::span<const std::string_view> labels,

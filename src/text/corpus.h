@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <span>
@@ -70,6 +71,10 @@ class Corpus {
 
   int64_t size() const { return static_cast<int64_t>(word_begin_.size()) - 1; }
   int64_t distinct_tokens() const { return static_cast<int64_t>(token_text_begin_.size()) - 1; }
+  // Examples with at least one label.
+  int64_t labelled() const;
+  // Each distinct label (bare) with how many times it occurs.
+  std::map<std::string, int64_t> LabelCounts() const;
 
   // Training data for `args`: fastText's dictionary built from this corpus and
   // every example encoded with it. Cached on exactly `args` (a few recent

@@ -5,6 +5,14 @@
 
 namespace rungs::text {
 
+Status NoLabelError(const std::string& name, const ReadOptions& options, int64_t unlabelled) {
+  std::string hint = options.format == Format::kFastText
+                         ? " (labels are words starting with '" + options.label_prefix + "')"
+                         : "";
+  return Fail(name + ": no line has a label" + hint + "; " + std::to_string(unlabelled) +
+              " lines without one");
+}
+
 std::string_view FormatName(Format format) {
   switch (format) {
     case Format::kAuto: return "auto";

@@ -65,6 +65,11 @@ struct ReadStats {
 Result<ReadStats> ReadExamples(const std::string& path, const ReadOptions& options,
                                const std::function<Status(const Example&)>& sink);
 
+// The error for data in which no example has a label (`name` names the
+// file), as `rungs train` and `rungs tune` give it, with a hint on how
+// labels are written and the count of lines without one.
+Status NoLabelError(const std::string& name, const ReadOptions& options, int64_t unlabelled);
+
 inline constexpr Format kFormats[] = {Format::kAuto, Format::kFastText, Format::kCsv, Format::kJsonl};
 
 // "auto", "fasttext", "csv" or "jsonl": the names flags, experiment files and

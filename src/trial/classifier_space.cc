@@ -2,6 +2,8 @@
 
 #include <cmath>
 #include <functional>
+#include <optional>
+#include <random>
 #include <string>
 #include <unordered_map>
 #include <nlohmann/json.hpp>
@@ -204,6 +206,46 @@ const std::unordered_map<std::string, Setter>& Setters() {
 
 std::string_view DefaultClassifierSpaceToml() { return kDefaultSpace; }
 
+namespace {
+
+// The values of parameter `i` in the Config's terms that the search may try
+// and that are most likely to be refused: the bounds, each choice.
+std::vector<double> ValuesToProbe(const space::Param& param) {
+  switch (param.kind) {
+    case space::Kind::kFloat:
+    case space::Kind::kInt: return {param.min, param.max};
+    case space::Kind::kCategorical: {
+      std::vector<double> indices(param.choices.size());
+      for (size_t c = 0; c < indices.size(); ++c) indices[c] = static_cast<double>(c);
+      return indices;
+    }
+    case space::Kind::kFixed: return {};  // every drawn configuration holds it
+  }
+  return {};
+}
+
+// OK unless every configuration of `probes` that stays in the space with
+// parameter `i` set to `value` is refused; then the first refusal.
+Status CheckValue(const space::Space& space, size_t i, std::optional<double> value,
+                  const std::vector<space::Config>& probes) {
+  std::optional<std::string> refusal;
+  for (space::Config config : probes) {
+    if (std::isnan(config[i])) continue;  // inactive here
+    if (value) config[i] = *value;
+    if (!space.Contains(config)) continue;
+    Result<ClassifierSettings> settings = SettingsFor(space, config, text::TrainArgs{});
+    if (settings.ok()) return Status::Ok();
+    if (!refusal) {
+      refusal = "search space parameter '" + space.name(i) + "' = " +
+                space.ToJson(config)[space.name(i)].dump() +
+                " is refused by the classifier: " + settings.message();
+    }
+  }
+  return refusal ? Fail(*refusal) : Status::Ok();
+}
+
+}  // namespace
+
 Status CheckClassifierSpace(const space::Space& space) {
   for (size_t i = 0; i < space.size(); ++i) {
     if (Setters().count(space.name(i))) continue;
@@ -211,6 +253,18 @@ Status CheckClassifierSpace(const space::Space& space) {
                 "' is not a hyperparameter of the classifier (known: lr, dim, ws, neg, "
                 "lrUpdateRate, wordNgrams, bucket, minn, maxn, minCount, minCountLabel, loss, "
                 "charNgrams, normalize)");
+  }
+  std::mt19937_64 rng(0);
+  std::vector<space::Config> probes;
+  for (int n = 0; n < 16; ++n) probes.push_back(space.Sample(rng));
+  for (size_t i = 0; i < space.size(); ++i) {
+    const space::Param& param = space.param(i);
+    if (param.kind == space::Kind::kFixed) {
+      RUNGS_RETURN_IF_ERROR(CheckValue(space, i, std::nullopt, probes));
+    }
+    for (double value : ValuesToProbe(param)) {
+      RUNGS_RETURN_IF_ERROR(CheckValue(space, i, value, probes));
+    }
   }
   return Status::Ok();
 }

@@ -17,8 +17,13 @@ namespace rungs::trial {
 // The default space in TOML (documented in the README).
 std::string_view DefaultClassifierSpaceToml();
 
-// OK when every parameter of `space` is one the classifier knows; otherwise
-// names the first unknown one and lists the known names.
+// OK when every parameter of `space` is one the classifier knows and each
+// of its values the search may try is one the classifier accepts: a float or
+// int at either bound, each choice, a fixed value. A value fails when every
+// configuration probed with it fails (16 drawn with a fixed seed, the value
+// put in, kept when still in the space), so values that only clash with
+// some others (maxn below some minn) pass. Errors name the parameter, the
+// value and the classifier's reason (lr < 0, an unknown loss, dim > 10000).
 Status CheckClassifierSpace(const space::Space& space);
 
 // What one configuration means for the classifier.

@@ -90,5 +90,42 @@ TEST(ClassifierSpace, BadValueIsRefusedNamingTheParameter) {
   EXPECT_NE(bad.message().find("loss"), std::string::npos) << bad.message();
 }
 
+// Spaces whose values the classifier refuses, and what the error names.
+TEST(ClassifierSpace, ValuesTheClassifierRefusesAreFoundBeforeAnyTrial) {
+  struct Case {
+    const char* toml;
+    const char* names;
+  };
+  const Case cases[] = {
+      {"[params.lr]\ntype = \"float\"\nmin = -5.0\nmax = -1.0\n", "'lr' = -5"},
+      {"[params.loss]\ntype = \"choice\"\nchoices = [\"softmax\", \"bogus\"]\n",
+       "'loss' = \"bogus\""},
+      {"[params.dim]\ntype = \"int\"\nmin = 10\nmax = 100000000\nscale = \"log\"\n",
+       "'dim' = 100000000"},
+      {"[params.wordNgrams]\ntype = \"fixed\"\nvalue = 0\n", "'wordNgrams' = 0"},
+  };
+  for (const Case& c : cases) {
+    auto space = space::Space::FromToml(c.toml, "s.toml");
+    ASSERT_TRUE(space.ok()) << space.message();
+    Status s = CheckClassifierSpace(*space);
+    ASSERT_FALSE(s.ok()) << c.toml;
+    EXPECT_NE(s.message().find(c.names), std::string::npos) << s.message();
+    EXPECT_NE(s.message().find("refused by the classifier"), std::string::npos) << s.message();
+  }
+}
+
+TEST(ClassifierSpace, ValuesThatOnlyClashWithSomeOthersPass) {
+  // maxn = 2 fails with minn = 4 but not with minn = 1: some trials work.
+  auto space = space::Space::FromToml(
+      "[params.minn]\ntype = \"int\"\nmin = 1\nmax = 4\n"
+      "[params.maxn]\ntype = \"int\"\nmin = 2\nmax = 6\n",
+      "n.toml");
+  ASSERT_TRUE(space.ok()) << space.message();
+  EXPECT_TRUE(CheckClassifierSpace(*space).ok());
+  auto defaults = space::Space::FromToml(DefaultClassifierSpaceToml(), "default");
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_TRUE(CheckClassifierSpace(*defaults).ok());
+}
+
 }  // namespace
 }  // namespace rungs::trial

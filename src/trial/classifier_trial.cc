@@ -74,12 +74,21 @@ ClassifierTrial::ClassifierTrial(const space::Space& space, ClassifierData& data
 
 job::JobResult ClassifierTrial::Run(const job::Job& job, const std::atomic<bool>* cancel) {
   auto start = std::chrono::steady_clock::now();
+  // Reading, encoding and setting up a model cannot be stopped midway; a
+  // cancelled job stops between them, so that with many more jobs than cores
+  // a stop is not held up by every job's setup in turn.
+  auto cancelled = [&] { return cancel != nullptr && cancel->load(); };
+  auto stopped = [&] {
+    return job::ResultFor(job, job::Outcome::kTimeout, "stopped before the rung's epochs were trained");
+  };
   Result<ClassifierSettings> settings = SettingsFor(space_, job.config, options_.base);
   if (!settings.ok()) return job::ResultFor(job, job::Outcome::kFailed, settings.message());
   Result<TrainValid> corpora = data_.Get(settings->normalize);
   if (!corpora.ok()) return job::ResultFor(job, job::Outcome::kFailed, corpora.message());
+  if (cancelled()) return stopped();
   auto train = corpora->train->Encode(settings->args.dict);
   if (!train.ok()) return job::ResultFor(job, job::Outcome::kFailed, train.message());
+  if (cancelled()) return stopped();
 
   // Resume when the job continues a checkpoint we still hold; else start over.
   std::unique_ptr<text::Checkpoint> checkpoint;
@@ -89,6 +98,7 @@ job::JobResult ClassifierTrial::Run(const job::Job& job, const std::atomic<bool>
     Result<text::Checkpoint> fresh = text::StartTraining(**train, settings->args);
     if (!fresh.ok()) return job::ResultFor(job, job::Outcome::kFailed, fresh.message());
     checkpoint = std::make_unique<text::Checkpoint>(std::move(*fresh));
+    if (cancelled()) return stopped();
   } else if ((*train)->dict != checkpoint->model.shared_dict()) {
     // The corpus's encoding cache dropped the encoding this checkpoint was
     // trained on (other trials' dictionaries took its place): encode again

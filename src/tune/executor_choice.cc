@@ -10,6 +10,7 @@
 #include "exec/local_executor.h"
 #include "job/envelope.h"
 #include "text/read_options_json.h"
+#include "tune/warning.h"
 
 namespace rungs::tune {
 namespace {
@@ -32,8 +33,13 @@ job::DataLocations WorkerData(const TuneSpec& given, const TuneSpec& local) {
 Result<ExecutorSettings> ResolveExecutor(const TuneSpec& spec) {
   ExecutorSettings settings;
   if (!OnLambda(spec)) {
-    settings.workers =
-        spec.workers > 0 ? spec.workers : int(std::max(1u, std::thread::hardware_concurrency()));
+    const int cores = int(std::max(1u, std::thread::hardware_concurrency()));
+    settings.workers = spec.workers > 0 ? spec.workers : cores;
+    if (int64_t{settings.workers} * spec.threads > cores) {
+      Warn("--workers " + std::to_string(settings.workers) + " with --threads " +
+           std::to_string(spec.threads) + " runs more threads than the " + std::to_string(cores) +
+           " cores here: trials share them and each runs slower (--workers 0: one per core)");
+    }
     if (!spec.memory.empty()) {
       Result<int64_t> memory = ParseByteSize(spec.memory, "--memory");
       if (!memory.ok()) return memory.error();

@@ -36,6 +36,7 @@ Status JournalRunEnd(store::Journal& journal, const RunEnd& end) {
   driver::Finished finished{end.stopped_because, {{"refit", end.refit}}};
   if (end.test_metric) finished.facts["test_metric"] = *end.test_metric;
   if (end.validation_rows > 0) finished.facts["validation_rows"] = end.validation_rows;
+  if (!end.failure.empty()) finished.facts["failure"] = end.failure;
   return driver::JournalFinished(journal, finished, end.seconds);
 }
 
@@ -64,6 +65,7 @@ Status JournalView::Add(const store::JournalEntry& e, const std::string& path) {
     }
     run_end.refit = facts.value("refit", false);
     run_end.validation_rows = facts.value("validation_rows", int64_t{0});
+    run_end.failure = facts.value("failure", "");
     validation_rows = run_end.validation_rows;
     run_end.seconds = e.now;
   }

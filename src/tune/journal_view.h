@@ -45,6 +45,7 @@ struct RunEnd {
   // The rows the metric is a proportion over (accuracy, f1), for the best
   // trial's noise allowance (tune/best_choice.h); 0: unknown.
   int64_t validation_rows = 0;
+  std::string failure;                // kJobsFailing: how they failed
 };
 
 // What kind of failure a result that is not ok is, for people: its outcome

@@ -1,5 +1,6 @@
 #include "tune/local_data.h"
 
+#include "base/redact.h"
 #include "fetch/dataset.h"
 #include "fetch/fetch.h"
 
@@ -18,7 +19,13 @@ Result<TuneSpec> WithLocalData(TuneSpec spec, ProgressMode mode) {
     if (spec.train.empty()) spec.train = files->train;
     if (spec.test.empty()) spec.test = files->test;
   }
-  for (std::string* data : {&spec.train, &spec.valid, &spec.test}) {
+  const std::pair<const char*, std::string*> locations[] = {
+      {"--train", &spec.train}, {"--valid", &spec.valid}, {"--test", &spec.test}};
+  for (auto [flag, data] : locations) {
+    if (IsRedacted(*data)) {
+      return Fail(std::string(flag) + " " + *data +
+                  ": its secrets were not stored; give the whole URL again with " + flag);
+    }
     if (data->empty() || !(fetch::IsHttpUrl(*data) || data->rfind("s3://", 0) == 0)) continue;
     auto local = fetch::Fetch(*data, fetch_options);
     if (!local.ok()) return local.error();

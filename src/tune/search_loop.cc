@@ -36,6 +36,7 @@ Result<driver::LoopStats> RunSearch(const TuneSpec& spec, driver::Experiment& ex
                  running == 1 ? "it" : "them", spec.out.c_str());
   };
   options.evolution_requested = control.evolution_requested;
+  options.stop_when_failing = true;
   options.progress_interval = 0.25;
   options.on_progress = [&](const driver::Progress& p) { progress.Update(p, executor.counts()); };
   driver::ExperimentLoop loop(*experiment.scheduler, executor.executor(), &*experiment.journal,

@@ -10,6 +10,9 @@
 //   Ctrl-C            (RunControl::stop_requested) no job starts; running
 //                     jobs finish (stop requested); says so at once on
 //                     stderr, with how many jobs are running.
+//   failing jobs      the same error again and again, or mostly failures
+//                     (driver/failure_watch.h): no job starts, and the run
+//                     ends with that error (jobs_failing).
 //
 // The epoch and trial budgets are the scheduler's own. For the driver thread.
 #pragma once

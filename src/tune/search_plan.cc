@@ -43,6 +43,23 @@ Result<store::ExperimentRecord> NewRecord(const TuneSpec& spec) {
 
 }  // namespace
 
+Status KeepNewBudget(const TuneSpec& spec, driver::Experiment& experiment) {
+  const sched::BudgetLimits limits{spec.budget_epochs, spec.max_trials, spec.budget_seconds};
+  Result<TuneSpec> saved = ReadSavedSpec(spec.out);
+  if (!saved.ok()) return saved.error();
+  if (saved->budget_epochs != spec.budget_epochs || saved->max_trials != spec.max_trials ||
+      saved->budget_seconds != spec.budget_seconds || saved->budget_dollars != spec.budget_dollars) {
+    // experiment.json first: killed before the journal, the next resume
+    // journals the change it finds there.
+    saved->budget_epochs = spec.budget_epochs;
+    saved->max_trials = spec.max_trials;
+    saved->budget_seconds = spec.budget_seconds;
+    saved->budget_dollars = spec.budget_dollars;
+    RUNGS_RETURN_IF_ERROR(SaveSpec(*saved));
+  }
+  return driver::ChangeBudget(experiment, limits);
+}
+
 Result<SearchPlan> PlanSearch(const TuneSpec& spec, bool resume) {
   RUNGS_RETURN_IF_ERROR(Validate(spec));
   Result<store::ExperimentRecord> record = resume ? ReadRecord(spec.out) : NewRecord(spec);
@@ -56,7 +73,9 @@ Result<SearchPlan> PlanSearch(const TuneSpec& spec, bool resume) {
   if (!options.ok()) return options.error();
   SearchPlan plan{std::move(*record), std::move(*space), *options};
   if (spec.command.empty()) {
-    RUNGS_RETURN_IF_ERROR(trial::CheckClassifierSpace(plan.space));
+    if (Status checked = trial::CheckClassifierSpace(plan.space); !checked.ok()) {
+      return Fail(origin + ": " + checked.message());
+    }
     Result<trial::Metric> metric = trial::ParseMetric(spec.metric);
     if (!metric.ok()) return Fail("--metric: " + metric.message());
     plan.metric = *metric;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "base/status.h"
+#include "driver/experiment_journal.h"
 #include "sched/options.h"
 #include "space/space.h"
 #include "store/journal.h"
@@ -20,6 +21,13 @@ struct SearchPlan {
   sched::Options options;          // parsed from record.options_json
   trial::Metric metric = trial::Metric::kAccuracy;  // the classifier's; unused for a command
 };
+
+// A resumed experiment given a budget (--resume DIR --budget-seconds 600):
+// the new totals hold from now on (what was spent stays spent). They are
+// written to experiment.json, then journaled (budget_changed, which later
+// resumes replay), so a later resume keeps them. Nothing changes when
+// `spec`'s budgets are the journaled ones.
+Status KeepNewBudget(const TuneSpec& spec, driver::Experiment& experiment);
 
 // Checks `spec` (tune::Validate), then plans a new experiment in spec.out
 // (refused when the folder holds one) or, with `resume`, reads the plan of

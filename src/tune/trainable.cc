@@ -4,6 +4,7 @@
 
 #include "base/byte_size.h"
 #include "trial/command_line.h"
+#include "tune/data_check.h"
 
 namespace rungs::tune {
 namespace {
@@ -40,7 +41,9 @@ Result<std::unique_ptr<Trainable>> Trainable::Make(const TuneSpec& spec, const S
   std::unique_ptr<Trainable> t(new Trainable(TrialOptionsFor(spec, plan.metric)));
   if (spec.command.empty()) {
     t->data_.emplace(DataFor(spec));
-    if (auto corpora = t->data_->Get(false); !corpora.ok()) return corpora.error();
+    auto corpora = t->data_->Get(false);
+    if (!corpora.ok()) return corpora.error();
+    RUNGS_RETURN_IF_ERROR(CheckLabels(spec, *corpora));
     t->classifier_.emplace(plan.space, *t->data_, t->options_);
     return t;
   }
@@ -62,6 +65,11 @@ void Trainable::RemoveSpilledCheckpoints() {
 }
 
 job::JobResult Trainable::Run(const job::Job& job, const std::atomic<bool>* cancel) {
+  // Jobs still waiting for a thread when the budget ends do not start (with
+  // thousands of workers on a few cores, starting them is most of the wait).
+  if (cancel != nullptr && cancel->load()) {
+    return job::ResultFor(job, job::Outcome::kTimeout, "not started: stopped before it began");
+  }
   return classifier_ ? classifier_->Run(job, cancel) : command_->Run(job, cancel);
 }
 

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <algorithm>
+#include <functional>
 #include <filesystem>
 #include <map>
 #include <random>
@@ -15,6 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "driver/failure_watch.h"
 #include "store/journal.h"
 #include "testing/files.h"
 #include "testing/finished_events.h"
@@ -754,36 +756,102 @@ TEST_F(TuneCli, NamedDatasetIsReadFromTheDataFolder) {
   EXPECT_NE(run.out.find("test accuracy"), std::string::npos) << "the set's test split is used";
 }
 
-TEST_F(TuneCli, TrainingDataByUrlIsDownloadedOnce) {
-  // A local HTTP server (no network here) serving the training file.
-  int port = 20000 + ::getpid() % 20000;
-  std::string port_text = std::to_string(port);
-  pid_t server = testing::StartProgram(
-      "/usr/bin/python3",
-      {"-m", "http.server", port_text, "--bind", "127.0.0.1", "--directory", dir_.string()},
-      "/dev/null", "/dev/null");
-  ASSERT_GT(server, 0);
-  std::string url = "http://127.0.0.1:" + port_text + "/train.txt";
-  std::string cache = Path("cache");
+// A local HTTP server (no network here) serving the test's folder, on a
+// port of its own; stopped with the test.
+class ServedFolder {
+ public:
+  explicit ServedFolder(const fs::path& folder, int port_offset = 0)
+      : port_(std::to_string(20000 + (::getpid() + port_offset) % 20000)) {
+    pid_ = testing::StartProgram(
+        "/usr/bin/python3",
+        {"-m", "http.server", port_, "--bind", "127.0.0.1", "--directory", folder.string()},
+        "/dev/null", "/dev/null");
+  }
+  ~ServedFolder() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGTERM);
+    ::waitpid(pid_, nullptr, 0);
+  }
+  bool started() const { return pid_ > 0; }
+  const std::string& port() const { return port_; }
+
+ private:
+  std::string port_;
+  pid_t pid_ = 0;
+};
+
+// Runs `args` until the server listens (at most 5 s), with its cache in `cache`.
+testing::RunResult RunWhenServing(const std::string& cache,
+                              const std::function<std::vector<std::string>(int)>& args) {
   ::setenv("XDG_CACHE_HOME", cache.c_str(), 1);
   testing::RunResult run;
-  for (int attempt = 0; attempt < 50; ++attempt) {  // until the server listens
-    run = RunRungs({"tune", "--train", url, "--space", Path("space.toml"), "--budget-epochs", "10",
-                    "--max-epochs", "3", "--out", Path("url" + std::to_string(attempt)), "--quiet"});
-    if (run.exit_code == 0) break;
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    run = RunRungs(args(attempt));
+    if (run.exit_code == 0 || run.err.find("connect") == std::string::npos) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  ::kill(server, SIGTERM);
-  ::waitpid(server, nullptr, 0);
   ::unsetenv("XDG_CACHE_HOME");
+  return run;
+}
+
+TEST_F(TuneCli, TrainingDataByUrlIsDownloadedOnce) {
+  ServedFolder server(dir_);
+  ASSERT_TRUE(server.started());
+  std::string url = "http://127.0.0.1:" + server.port() + "/train.txt";
+  testing::RunResult run = RunWhenServing(Path("cache"), [&](int attempt) -> std::vector<std::string> {
+    return {"tune", "--train", url, "--space", Path("space.toml"), "--budget-epochs", "10",
+            "--max-epochs", "3", "--out", Path("url" + std::to_string(attempt)), "--quiet"};
+  });
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_TRUE(fs::exists(Path("cache/rungs/downloads"))) << "the download is cached";
+}
+
+TEST_F(TuneCli, SecretsInADataUrlAreNeitherStoredNorShown) {
+  ServedFolder server(dir_, 1);
+  ASSERT_TRUE(server.started());
+  const std::string secret_url =
+      "http://alice:hunter2@127.0.0.1:" + server.port() + "/train.txt?X-Amz-Signature=c0ffee";
+  const std::string out = Path("secret");
+  testing::RunResult run = RunWhenServing(Path("cache"), [&](int) -> std::vector<std::string> {
+    return {"tune", "--train", secret_url, "--space", Path("space.toml"), "--budget-epochs", "10",
+            "--max-epochs", "3", "--out", out, "--quiet"};
+  });
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  for (const char* file : {"experiment.json", "report.html", "journal.sqlite", "trials.csv"}) {
+    const std::string text = ReadFile(out + "/" + file);
+    EXPECT_EQ(text.find("hunter2"), std::string::npos) << file;
+    EXPECT_EQ(text.find("c0ffee"), std::string::npos) << file;
+  }
+  EXPECT_NE(ReadFile(out + "/experiment.json").find("http://REDACTED@127.0.0.1"),
+            std::string::npos);
+
+  // Resuming needs the secrets again: refused until the URL is given whole.
+  testing::RunResult bare = RunRungs({"tune", "--resume", out, "--quiet"});
+  EXPECT_NE(bare.exit_code, 0);
+  EXPECT_NE(bare.err.find("--train http://REDACTED@"), std::string::npos) << bare.err;
+  EXPECT_NE(bare.err.find("give the whole URL again"), std::string::npos) << bare.err;
+  testing::RunResult other =
+      RunRungs({"tune", "--resume", out, "--train", Path("train.txt"), "--quiet"});
+  EXPECT_NE(other.err.find("--train cannot change on --resume"), std::string::npos) << other.err;
+  testing::RunResult whole = RunWhenServing(Path("cache"), [&](int) -> std::vector<std::string> {
+    return {"tune", "--resume", out, "--train", secret_url, "--quiet"};
+  });
+  EXPECT_EQ(whole.exit_code, 0) << whole.err;
+
+  // An error quoting the URL does not show its secrets either.
+  testing::RunResult failed = RunRungs({"tune", "--train",
+                                    "http://alice:hunter2@127.0.0.1:1/x.txt?token=c0ffee",
+                                    "--budget-epochs", "10", "--out", Path("none"), "--quiet"});
+  EXPECT_NE(failed.exit_code, 0);
+  EXPECT_NE(failed.err.find("http://REDACTED@127.0.0.1:1/x.txt?token=REDACTED"), std::string::npos)
+      << failed.err;
+  EXPECT_EQ(failed.err.find("hunter2"), std::string::npos) << failed.err;
 }
 
 struct BadCase {
   const char* name;
   std::vector<std::string> extra;
-  const char* message;
+  std::string message;
 };
 
 TEST_F(TuneCli, BadInputFailsBeforeAnyWorkWithAClearMessage) {
@@ -811,6 +879,193 @@ TEST_F(TuneCli, BadInputFailsBeforeAnyWorkWithAClearMessage) {
     EXPECT_NE(run.err.find(c.message), std::string::npos) << c.name << ": " << run.err;
     EXPECT_FALSE(fs::exists(Path("bad_out/journal.sqlite"))) << c.name << " started work";
   }
+}
+
+TEST_F(TuneCli, UnusableDataIsRefusedBeforeAnyTrial) {
+  std::string random_bytes;
+  std::mt19937_64 rng(3);
+  for (int i = 0; i < 20000; ++i) random_bytes += static_cast<char>(rng() % 256);
+  WriteFile(Path("random.bin.txt"), random_bytes);
+  std::string unlabelled;
+  for (int i = 0; i < 30; ++i) unlabelled += "some words " + std::to_string(i) + "\n";
+  WriteFile(Path("unlabelled.txt"), unlabelled);
+  WriteFile(Path("other_task.txt"), "__label__spam buy now\n__label__ham see you\n");
+  std::vector<BadCase> cases = {
+      {"train without labels", {"--train", Path("unlabelled.txt")}, "no line has a label"},
+      {"random bytes", {"--train", Path("random.bin.txt")}, "no line has a label"},
+      {"valid without labels", {"--valid", Path("unlabelled.txt")},
+       "--valid " + Path("unlabelled.txt") + ": no line has a label"},
+      {"valid of another task", {"--valid", Path("other_task.txt")},
+       "none of its labels occurs in the training data (ham: 1, spam: 1)"},
+      {"test of another task", {"--test", Path("other_task.txt")},
+       "--test " + Path("other_task.txt") + ": none of its labels occurs"},
+  };
+  for (const BadCase& c : cases) {
+    std::vector<std::string> args = {"tune", "--train", Path("train.txt"), "--budget-seconds", "10",
+                                     "--out", Path("bad_out"), "--quiet"};
+    args.insert(args.end(), c.extra.begin(), c.extra.end());
+    testing::RunResult run = RunRungs(args);
+    EXPECT_EQ(run.exit_code, 1) << c.name;
+    EXPECT_NE(run.err.find(c.message), std::string::npos) << c.name << ": " << run.err;
+    EXPECT_FALSE(fs::exists(Path("bad_out/journal.sqlite"))) << c.name << " started work";
+  }
+}
+
+TEST_F(TuneCli, DataThatCanOnlyPartlyBeScoredIsAWarningWithCounts) {
+  WriteFile(Path("valid.txt"), "__label__sports sports1 sports2\n__label__chess e4 e5\n"
+                                    "__label__chess d4 d5\n__label__tech tech3\n");
+  std::string one_label;
+  for (int i = 0; i < 50; ++i) one_label += "__label__only w" + std::to_string(i % 7) + " x\n";
+  WriteFile(Path("one_label.txt"), one_label);
+  testing::RunResult unseen = RunRungs({"tune", "--train", Path("train.txt"), "--valid", Path("valid.txt"),
+                                    "--space", Path("space.toml"), "--max-trials", "2",
+                                    "--max-epochs", "3", "--out", Path("unseen"), "--quiet"});
+  EXPECT_EQ(unseen.exit_code, 0) << unseen.err;
+  EXPECT_NE(unseen.err.find("rungs tune: warning: --valid " + Path("valid.txt") +
+                            ": 2 of its 4 labels never occur in the training data (chess: 2)"),
+            std::string::npos)
+      << unseen.err;
+  testing::RunResult one = RunRungs({"tune", "--train", Path("one_label.txt"), "--space",
+                                 Path("space.toml"), "--max-trials", "2", "--max-epochs", "3",
+                                 "--out", Path("one"), "--quiet"});
+  EXPECT_EQ(one.exit_code, 0) << one.err;
+  EXPECT_NE(one.err.find("has one label only (only)"), std::string::npos) << one.err;
+}
+
+TEST_F(TuneCli, ASpaceTheClassifierRefusesFailsBeforeAnyTrial) {
+  const std::pair<const char*, const char*> spaces[] = {
+      {"[params.lr]\ntype = \"float\"\nmin = -5.0\nmax = -1.0\n", "'lr' = -5"},
+      {"[params.loss]\ntype = \"choice\"\nchoices = [\"bogus\"]\n", "'loss' = \"bogus\""},
+      {"[params.dim]\ntype = \"int\"\nmin = 10\nmax = 100000000\n", "'dim' = 100000000"},
+  };
+  for (const auto& [toml, names] : spaces) {
+    WriteFile(Path("refused.toml"), toml);
+    testing::RunResult run = RunRungs({"tune", "--train", Path("train.txt"), "--space",
+                                   Path("refused.toml"), "--budget-seconds", "10", "--out",
+                                   Path("bad_out"), "--quiet"});
+    EXPECT_EQ(run.exit_code, 1) << toml;
+    EXPECT_NE(run.err.find(names), std::string::npos) << run.err;
+    EXPECT_NE(run.err.find("refused.toml"), std::string::npos) << run.err;
+    EXPECT_FALSE(fs::exists(Path("bad_out/journal.sqlite"))) << toml;
+  }
+}
+
+TEST_F(TuneCli, ARunWhoseJobsKeepFailingStopsWithTheErrorAndJournalsIt) {
+  // Every job fails the same way; a budget of 100,000 trials is not spent.
+  WriteFile(Path("x_space.toml"), "[params.x]\ntype = \"float\"\nmin = 0.0\nmax = 1.0\n");
+  testing::RunResult run = RunRungs(
+      {"tune", "--space", Path("x_space.toml"), "--max-trials", "100000", "--max-epochs", "1",
+       "--workers", "2", "--out", Path("failing"), "--quiet", "--command",
+       "/bin/false {x}"});
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+  EXPECT_NE(run.err.find("jobs in a row failed with: "), std::string::npos) << run.err;
+  std::vector<std::string> finished = FinishedDetails(Path("failing/journal.sqlite"));
+  ASSERT_EQ(finished.size(), 1u);
+  nlohmann::json detail = nlohmann::json::parse(finished[0]);
+  EXPECT_EQ(detail["stopped_because"], "jobs_failing");
+  EXPECT_NE(detail["failure"].get<std::string>().find("jobs in a row failed"), std::string::npos);
+  auto journal = store::Journal::Open(Path("failing/journal.sqlite"));
+  ASSERT_TRUE(journal.ok());
+  auto summary = journal->Summary();
+  ASSERT_TRUE(summary.ok());
+  EXPECT_LE(summary->jobs, driver::FailureWatch::kSameErrorInARow + 2) << "kept starting jobs";
+  EXPECT_TRUE(fs::exists(Path("failing/trials.csv")));
+}
+
+TEST_F(TuneCli, ACommandTuneNamesTheBestTrialsFolderNotAModel) {
+  std::string source = RUNGS_SOURCE_DIR;
+  testing::RunResult run = RunRungs(
+      {"tune", "--space", source + "/examples/toy_space.toml", "--out", Path("toy"), "--max-trials",
+       "2", "--max-epochs", "3", "--workers", "2", "--command",
+       "/usr/bin/python3 " + source + "/examples/toy_trainer.py --lr {lr} --l2 {l2} --lr-scale {lr_scale} "
+       "--epochs-from {epochs_from} --epochs-to {epochs_to} --workdir {workdir} --seed {seed}"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.out.find("best.bin"), std::string::npos) << run.out;
+  nlohmann::json best = nlohmann::json::parse(ReadFile(Path("toy/best.json")));
+  const std::string folder = Path("toy") + "/trials/trial-" + std::to_string(best["trial"].get<int>());
+  EXPECT_NE(run.out.find("trial:  " + folder), std::string::npos) << run.out;
+  EXPECT_TRUE(fs::is_directory(folder));
+}
+
+TEST_F(TuneCli, TheWallBudgetHoldsWithFarMoreWorkersThanCores) {
+  // 256 jobs that would each run 60 s, on a machine's few cores, and a 1 s
+  // budget: every job comes back stopped (none is left to run out its 60 s),
+  // and no job starts after the budget.
+  WriteFile(Path("x_space.toml"), "[params.x]\ntype = \"float\"\nmin = 0.0\nmax = 1.0\n");
+  testing::RunResult run = RunRungs(
+      {"tune", "--space", Path("x_space.toml"), "--budget-seconds", "1", "--max-epochs", "1",
+       "--workers", "256", "--out", Path("many"), "--quiet", "--command",
+       "/bin/sleep 60 {x}"});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.err.find("--workers 256 with --threads 1 runs more threads than the"),
+            std::string::npos) << run.err;
+  auto journal = store::Journal::Open(Path("many/journal.sqlite"));
+  ASSERT_TRUE(journal.ok());
+  uint64_t jobs = 0, results = 0;
+  Status read = journal->Replay([&](const store::JournalEntry& e) {
+    if (e.kind == store::JournalEntry::Kind::kJob) {
+      ++jobs;
+      EXPECT_LT(e.now, 1.0) << "a job started after the budget";
+    }
+    if (e.kind == store::JournalEntry::Kind::kResult) {
+      ++results;
+      EXPECT_EQ(e.result.outcome, job::Outcome::kTimeout) << e.result.error;
+      EXPECT_LT(e.now, 30.0) << "a job ran on for most of its length";
+    }
+    return Status::Ok();
+  });
+  ASSERT_TRUE(read.ok()) << read.message();
+  EXPECT_EQ(jobs, 256u);
+  EXPECT_EQ(results, jobs);
+}
+
+// Epochs trained by every job in a trials.csv.
+int64_t EpochsIn(const std::string& csv_path) {
+  std::istringstream csv(ReadFile(csv_path));
+  std::string line;
+  std::getline(csv, line);
+  int64_t epochs = 0;
+  while (std::getline(csv, line)) {
+    std::vector<std::string> cells;
+    std::stringstream row(line);
+    for (std::string cell; std::getline(row, cell, ',');) cells.push_back(cell);
+    epochs += std::stoll(cells.at(11));
+  }
+  return epochs;
+}
+
+TEST_F(TuneCli, ABudgetGivenOnResumeIsTheNewTotalAndLaterResumesKeepIt) {
+  ASSERT_EQ(RunRungs(TuneArgs("more", 20)).exit_code, 0);
+  const int64_t first = EpochsIn(Path("more/trials.csv"));
+  EXPECT_LE(first, 20);
+
+  testing::RunResult more = RunRungs({"tune", "--resume", Path("more"), "--budget-epochs", "60", "--quiet"});
+  ASSERT_EQ(more.exit_code, 0) << more.err;
+  const int64_t second = EpochsIn(Path("more/trials.csv"));
+  EXPECT_GT(second, first) << "the new budget was not spent";
+  EXPECT_LE(second, 60);
+  nlohmann::json saved = nlohmann::json::parse(ReadFile(Path("more/experiment.json")));
+  EXPECT_EQ(saved["budget-epochs"], 60);
+
+  // Without a budget flag the journaled one holds: nothing is left to do.
+  testing::RunResult again = RunRungs({"tune", "--resume", Path("more"), "--quiet"});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(EpochsIn(Path("more/trials.csv")), second);
+  auto journal = store::Journal::Open(Path("more/journal.sqlite"));
+  ASSERT_TRUE(journal.ok());
+  std::vector<std::string> changes;
+  ASSERT_TRUE(journal->Replay([&](const store::JournalEntry& e) {
+    if (e.kind == store::JournalEntry::Kind::kEvent && e.event == store::EventKind::kBudgetChanged) {
+      changes.push_back(e.detail);
+    }
+    return Status::Ok();
+  }).ok());
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_EQ(nlohmann::json::parse(changes[0])["budget_epochs"], 60);
+
+  testing::RunResult seed = RunRungs({"tune", "--resume", Path("more"), "--seed", "9", "--quiet"});
+  EXPECT_NE(seed.exit_code, 0);
+  EXPECT_NE(seed.err.find("--seed cannot change on --resume"), std::string::npos) << seed.err;
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 
 #include <toml++/toml.h>
 
+#include "base/redact.h"
 #include "driver/options_json.h"
 
 namespace rungs::tune {
@@ -293,6 +294,28 @@ std::string MayChangeOnResume() {
   return flags;
 }
 
+// On resume, a URL whose secrets experiment.json could not keep may be given
+// again: the same URL, secrets included (tune::WithoutSecrets).
+bool SuppliesSecrets(const GivenFlag& flag, const TuneSpec& saved) {
+  auto* member = std::get_if<std::string TuneSpec::*>(&flag.option->field);
+  if (member == nullptr || flag.values.size() != 1) return false;
+  const std::string& stored = saved.**member;
+  return IsRedacted(stored) && RedactSecrets(flag.values[0]) == stored;
+}
+
+// True when `option` is one of the budgets and `spec` sets it to `value`.
+bool IsBudget(const TuneOption& option, const TuneSpec& spec, double value) {
+  if (auto* member = std::get_if<int64_t TuneSpec::*>(&option.field)) {
+    return (*member == &TuneSpec::budget_epochs || *member == &TuneSpec::max_trials) &&
+           double(spec.**member) == value;
+  }
+  if (auto* member = std::get_if<double TuneSpec::*>(&option.field)) {
+    return (*member == &TuneSpec::budget_seconds || *member == &TuneSpec::budget_dollars) &&
+           spec.**member == value;
+  }
+  return false;
+}
+
 bool IsMetric(const TuneOption& option) {
   auto* member = std::get_if<std::string TuneSpec::*>(&option.field);
   return member && *member == &TuneSpec::metric;
@@ -378,12 +401,16 @@ Result<TuneSpec> ReadTuneSpec(const std::string& path) {
 Status ApplyFlags(const std::vector<GivenFlag>& flags, bool resuming, TuneSpec& spec) {
   bool metric_given = false;
   for (const GivenFlag& flag : flags) {
-    if (resuming && flag.option->on_resume != OnResume::kMayChange) {
+    if (resuming && flag.option->on_resume != OnResume::kMayChange &&
+        !SuppliesSecrets(flag, spec)) {
       return Fail(FlagName(*flag.option) +
                   " cannot change on --resume: the journal fixes what the experiment searches "
                   "(only " + MayChangeOnResume() + " may change)");
     }
     RUNGS_RETURN_IF_ERROR(SetFromFlag(flag, spec));
+    if (IsBudget(*flag.option, spec, 0)) {
+      return Fail(FlagName(*flag.option) + " must be > 0, got 0 (leave it out for no limit)");
+    }
     metric_given = metric_given || IsMetric(*flag.option);
   }
   if (!resuming && !metric_given && !spec.command.empty() && spec.metric == Defaults().metric) {

@@ -39,9 +39,13 @@ Result<TuneSummary> RunTune(const TuneSpec& given, const RunControl& control) {
   // The search, with the journal as its state, in a folder no other run uses.
   Result<ExperimentLock> lock = ExperimentLock::Take(given.out);
   if (!lock.ok()) return lock.error();
+  // The search, with the journal as its state. What is written down keeps
+  // no secrets; the workers are given the data locations as they are.
+  const TuneSpec stored = WithoutSecrets(given);
   Result<driver::Experiment> experiment =
-      OpenExperimentIn(given, control.resume ? std::nullopt : std::optional(plan->record));
+      OpenExperimentIn(stored, control.resume ? std::nullopt : std::optional(plan->record));
   if (!experiment.ok()) return experiment.error();
+  if (control.resume) RUNGS_RETURN_IF_ERROR(KeepNewBudget(stored, *experiment));
   store::Journal& journal = *experiment->journal;
   auto executor = MakeExecutor(*settings, given, *spec, *limits, *plan, **trainable, journal);
   if (!executor.ok()) return executor.error();
@@ -58,11 +62,15 @@ Result<TuneSummary> RunTune(const TuneSpec& given, const RunControl& control) {
   if (!best.ok()) return best.error();
   if (!given.keep_checkpoints) (*trainable)->RemoveSpilledCheckpoints();
   RUNGS_RETURN_IF_ERROR(JournalRunEnd(journal, {stats->stopped_because, best->test_metric,
-                                                best->refit, stats->progress.now, *rows}));
+                                                best->refit, stats->progress.now, *rows,
+                                                stats->failure}));
   Result<JournalView> ended = ReadJournal(journal);
   if (!ended.ok()) return ended.error();
-  RUNGS_RETURN_IF_ERROR(WriteReport(given, plan->space, *ended));
-  Result<TuneSummary> summary = Summarise(given, plan->space, *ended);
+  RUNGS_RETURN_IF_ERROR(WriteReport(stored, plan->space, *ended));
+  if (stats->stopped_because == driver::StopReason::kJobsFailing) {
+    return Fail("stopped: " + stats->failure + " (every job is in " + given.out + "/trials.csv)");
+  }
+  Result<TuneSummary> summary = Summarise(stored, plan->space, *ended);
   if (summary.ok() && best->quantized) {
     summary->ftz_bytes = best->quantized->bytes;
     summary->ftz_test_metric = best->quantized->test_metric;

@@ -1,9 +1,11 @@
 #include "tune/tune_spec.h"
 
 #include <cmath>
+#include <cstdio>
 #include <string>
 
 #include "base/byte_size.h"
+#include "base/redact.h"
 #include "driver/options_json.h"
 #include "exec/invoke_client.h"
 
@@ -68,12 +70,19 @@ Status Validate(const TuneSpec& s) {
   if (s.valid.empty() && !(s.valid_fraction > 0 && s.valid_fraction < 1)) {
     return Fail("--valid-fraction must be in (0, 1), got " + std::to_string(s.valid_fraction));
   }
+  const std::pair<const char*, double> budgets[] = {
+      {"--budget-epochs", double(s.budget_epochs)}, {"--budget-seconds", s.budget_seconds},
+      {"--max-trials", double(s.max_trials)}, {"--budget-dollars", s.budget_dollars}};
+  for (const auto& [flag, budget] : budgets) {
+    if (!(budget >= 0) || !std::isfinite(budget)) {
+      char given[32];
+      std::snprintf(given, sizeof given, "%g", budget);
+      return Fail(std::string(flag) + " must be a number > 0, got " + given);
+    }
+  }
   // A dollar budget only caps the others: the scheduler paces itself by them.
   if (s.budget_epochs <= 0 && s.budget_seconds <= 0 && s.max_trials <= 0) {
     return Fail("no budget: give --budget-epochs, --budget-seconds or --max-trials");
-  }
-  if (s.budget_epochs < 0 || s.budget_seconds < 0 || s.max_trials < 0 || s.budget_dollars < 0) {
-    return Fail("budgets must not be negative");
   }
   if (s.workers < 0 || s.workers > 4096) return Fail("--workers must be in [0, 4096] (0: one per core)");
   if (s.threads < 1 || s.threads > 256) return Fail("--threads must be in [1, 256]");
@@ -98,6 +107,13 @@ Status Validate(const TuneSpec& s) {
   }
   if (s.out.empty()) return Fail("no output folder: give --out DIR");
   return Status::Ok();
+}
+
+TuneSpec WithoutSecrets(TuneSpec spec) {
+  for (std::string* location : {&spec.train, &spec.valid, &spec.test, &spec.endpoint_url}) {
+    *location = RedactSecrets(*location);
+  }
+  return spec;
 }
 
 bool OnLambda(const TuneSpec& spec) { return spec.executor == Executor::kLambda; }

@@ -141,12 +141,14 @@ inline constexpr TuneOption kTuneOptions[] = {
     {"eta", SchedulerOptionFlag{"eta"}, "reduction factor between rungs"},
     {"promotion", &TuneSpec::promotion,
      "promoted trials resume from checkpoints (the local default) or restart (always on Lambda)"},
-    // Budget: at least one of epochs, seconds and trials.
-    {"budget-epochs", &TuneSpec::budget_epochs, "total epochs to train"},
+    // Budget: at least one of epochs, seconds and trials. On --resume, a
+    // budget given is the experiment's new total from then on.
+    {"budget-epochs", &TuneSpec::budget_epochs, "total epochs to train", OnResume::kMayChange},
     {"budget-seconds", &TuneSpec::budget_seconds,
-     "no job starts after this many seconds, and running ones are stopped"},
-    {"max-trials", &TuneSpec::max_trials, "configurations to try at most"},
-    {"budget-dollars", &TuneSpec::budget_dollars, "lambda: no job starts once this much is spent"},
+     "no job starts after this many seconds, and running ones are stopped", OnResume::kMayChange},
+    {"max-trials", &TuneSpec::max_trials, "configurations to try at most", OnResume::kMayChange},
+    {"budget-dollars", &TuneSpec::budget_dollars, "lambda: no job starts once this much is spent",
+     OnResume::kMayChange},
     // Where and how it runs.
     {"executor", &TuneSpec::executor, "where jobs run: local threads or AWS Lambda"},
     {"workers", &TuneSpec::workers, "local: trials at once (0: one per core)", OnResume::kMayChange},
@@ -185,6 +187,11 @@ inline constexpr TuneOption kTuneOptions[] = {
 Status Validate(const TuneSpec& spec);
 
 bool Maximize(const TuneSpec& spec);
+
+// The spec as it may be written down or shown: the secret parts of its data
+// and endpoint URLs (a password, a presigned URL's signature, a token)
+// replaced (base/redact.h). experiment.json and the report hold this.
+TuneSpec WithoutSecrets(TuneSpec spec);
 
 bool OnLambda(const TuneSpec& spec);
 

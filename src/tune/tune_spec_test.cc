@@ -72,7 +72,12 @@ TEST(TuneSpec, ValidationNamesTheFlag) {
   spec.valid_fraction = 0.1;
   spec.budget_epochs = 0;
   EXPECT_NE(Validate(spec).message().find("no budget"), std::string::npos);
+  spec.budget_seconds = -5;
+  EXPECT_NE(Validate(spec).message().find("--budget-seconds must be a number > 0, got -5"),
+            std::string::npos)
+      << Validate(spec).message();
 }
+
 
 TuneSpec LambdaSpec() {
   TuneSpec spec;
@@ -134,7 +139,7 @@ TEST(TuneSpec, BadLambdaCombinationsAreRefusedNamingTheFlag) {
   refused(s, "--workers is for local workers");
   s = LambdaSpec();
   s.budget_dollars = -1;
-  refused(s, "must not be negative");
+  refused(s, "--budget-dollars must be a number > 0, got -1");
   s = LambdaSpec();
   s.price_per_gb_second = -0.1;
   refused(s, "--price-per-gb-second");
@@ -250,9 +255,24 @@ TEST(TuneOptions, ResumingOnlyHowItRunsMayChange) {
                          true, spec)
                   .ok());
   EXPECT_EQ(spec.threads, 2);
-  Status s = ApplyFlags({{&OptionNamed("budget-seconds"), {"60"}}}, true, spec);
-  EXPECT_THAT(s.message(), ::testing::HasSubstr("--budget-seconds cannot change on --resume"));
-  EXPECT_THAT(s.message(), ::testing::HasSubstr("--workers, --threads, --memory, --keep-checkpoints, --concurrency"));
+  ASSERT_TRUE(ApplyFlags({{&OptionNamed("budget-seconds"), {"60"}}}, true, spec).ok());
+  EXPECT_EQ(spec.budget_seconds, 60);
+  for (const char* fixed : {"seed", "train", "space", "max-epochs"}) {
+    Status s = ApplyFlags({{&OptionNamed(fixed), {"1"}}}, true, spec);
+    EXPECT_THAT(s.message(), ::testing::HasSubstr("--" + std::string(fixed) +
+                                                  " cannot change on --resume"));
+    EXPECT_THAT(s.message(), ::testing::HasSubstr("--budget-epochs, --budget-seconds, "
+                                                  "--max-trials, --budget-dollars, --workers, "
+                                                  "--threads, --memory, --keep-checkpoints, --concurrency"));
+  }
+}
+
+TEST(TuneOptions, AZeroBudgetGivenIsRefusedNamingTheFlag) {
+  for (const char* key : {"budget-epochs", "budget-seconds", "max-trials", "budget-dollars"}) {
+    TuneSpec spec;
+    Status s = ApplyFlags({{&OptionNamed(key), {"0"}}}, false, spec);
+    EXPECT_THAT(s.message(), ::testing::HasSubstr("--" + std::string(key) + " must be > 0"));
+  }
 }
 
 TEST(TuneOptions, ACommandReportsValueUnlessAMetricIsGiven) {

@@ -1,0 +1,14 @@
+// Warn: tells the user something surprising about a run that still goes on
+// (data with one label, labels the model never saw), on stderr as
+// "rungs tune: warning: ...", whatever the progress mode: stdout stays the
+// progress and the summary. Secrets in quoted URLs are not shown.
+// Thread-safe (one fprintf per warning).
+#pragma once
+
+#include <string>
+
+namespace rungs::tune {
+
+void Warn(const std::string& message);
+
+}  // namespace rungs::tune
