@@ -6,6 +6,7 @@ namespace rungs::cli {
 Command AddVersionCommand(CLI::App& app);
 Command AddTuneCommand(CLI::App& app);
 Command AddReportCommand(CLI::App& app);
+Command AddJournalCommand(CLI::App& app);
 Command AddSimulateCommand(CLI::App& app);
 Command AddTrainCommand(CLI::App& app);
 Command AddQuantizeCommand(CLI::App& app);
@@ -22,6 +23,7 @@ std::vector<Command> AddCommands(CLI::App& app) {
       AddVersionCommand(app),
       AddTuneCommand(app),
       AddReportCommand(app),
+      AddJournalCommand(app),
       AddSimulateCommand(app),
       AddTrainCommand(app),
       AddQuantizeCommand(app),
