@@ -427,7 +427,9 @@ TEST_F(TuneCli, ConfigurationsTooLargeEvenQuantizedAreRefused) {
 TEST_F(TuneCli, BestModelRebuiltOnResumeIsTheModelTheTrialTrained) {
   std::vector<std::string> args = TuneArgs("out", 40);
   // One worker: the run does not depend on timing. No checkpoint memory:
-  // every promotion retrains from scratch, as after a kill.
+  // before checkpoints spilled to disk, every promotion retrained from
+  // scratch here, as after a kill; now they spill, so this checks the
+  // rebuild of continued promotions (a kill's from-scratch ones: bench/chaos).
   for (const char* flag : {"--workers", "1", "--checkpoint-memory-mb", "0"}) args.push_back(flag);
   testing::RunResult run = RunRungs(args);
   ASSERT_EQ(run.exit_code, 0) << run.err;
