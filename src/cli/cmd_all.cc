@@ -7,6 +7,7 @@ Command AddVersionCommand(CLI::App& app);
 Command AddTuneCommand(CLI::App& app);
 Command AddReportCommand(CLI::App& app);
 Command AddDashboardCommand(CLI::App& app);
+Command AddJournalCommand(CLI::App& app);
 Command AddSimulateCommand(CLI::App& app);
 Command AddTrainCommand(CLI::App& app);
 Command AddQuantizeCommand(CLI::App& app);
@@ -24,6 +25,7 @@ std::vector<Command> AddCommands(CLI::App& app) {
       AddTuneCommand(app),
       AddReportCommand(app),
       AddDashboardCommand(app),
+      AddJournalCommand(app),
       AddSimulateCommand(app),
       AddTrainCommand(app),
       AddQuantizeCommand(app),

@@ -201,8 +201,10 @@ void Dictionary::AppendCharNgrams(std::string_view word, std::vector<int32_t>& r
 
 void Dictionary::AppendWordNgrams(std::span<const uint32_t> hashes,
                                   std::vector<int32_t>& rows) const {
+  // Fewer than 2, negative too (a damaged .bin), means no word n-grams, as
+  // in fastText; tested before the cast, which would make it huge.
+  if (args_.word_ngrams <= 1) return;
   const size_t n = static_cast<size_t>(args_.word_ngrams);
-  if (n <= 1) return;
   const uint64_t bucket = static_cast<uint64_t>(bucket_);
   for (size_t i = 0; i < hashes.size(); ++i) {
     uint64_t h = Widen(hashes[i]);

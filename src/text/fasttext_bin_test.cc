@@ -213,6 +213,32 @@ TEST(FastTextBin, RefusesAPruneidxSizeBeyondTheFileWithoutOverflow) {
   EXPECT_NE(model.message().find("pruneidx"), std::string::npos) << model.message();
 }
 
+TEST(FastTextBin, ANegativeWordNgramsMeansNoWordNgramsAsInFastText) {
+  // Found by fuzz/fasttext_bin.cc: a negative wordNgrams became a huge
+  // unsigned n, and predicting hashed word n-grams into 0 buckets divided by
+  // zero. `fasttext supervised -wordNgrams -1` saves such a model too.
+  const std::string dir = FreshDir();
+  TrainArgs args;
+  args.dim = 4;
+  args.thread = 1;
+  args.epoch = 1;
+  auto examples = MakeExamples(40, 3, 1);
+  auto data = BuildCorpus(examples)->Encode(args.dict);
+  auto checkpoint = StartTraining(**data, args);
+  ASSERT_TRUE(checkpoint.ok());
+  ASSERT_TRUE(SaveFastTextBin(checkpoint->model, Preprocessing{}, dir + "/model.bin").ok());
+  ASSERT_EQ(checkpoint->model.dict().bucket(), 0);  // no n-grams: saved with bucket 0
+  std::fstream file(dir + "/model.bin", std::ios::binary | std::ios::in | std::ios::out);
+  // wordNgrams follows magic, version, dim, ws, epoch, minCount and neg: byte 28.
+  const int32_t negative = -1258291199;
+  file.seekp(28);
+  file.write(reinterpret_cast<const char*>(&negative), sizeof negative);
+  file.close();
+  auto model = LoadFastTextBin(dir + "/model.bin");
+  ASSERT_TRUE(model.ok()) << model.message();
+  EXPECT_EQ(OurPredictions(model->model, examples, 2), OurPredictions(checkpoint->model, examples, 2));
+}
+
 TEST(FastTextBin, RejectsTruncatedFilesAtEveryPoint) {
   const std::string dir = FreshDir();
   TrainArgs args;

@@ -11,10 +11,20 @@
 namespace rungs::tune {
 namespace {
 
+// Whether the job trained from epoch 0: it starts the trial, or it was a
+// promotion whose checkpoint was gone (dropped from memory, lost with a
+// killed process, on another Lambda instance), so it started over and its
+// result counts every epoch up to epochs_to.
+bool StartedFromScratch(const JobRow& row) {
+  return row.job.epochs_from == 0 ||
+         (row.result && row.result->epochs_trained == row.job.epochs_to);
+}
+
 // Trains the best trial's jobs again, in order, to rebuild its model: its
 // checkpoint was lost (a resumed run), was never here (Lambda), or the data
-// changed (refit). Jobs before the last one that starts from scratch are
-// skipped: with restart promotion, that is just the trial's last job.
+// changed (refit). Jobs before the last one that started from scratch are
+// skipped, and that one starts from scratch again, as it did the first time:
+// the model is then the one whose score the journal holds.
 Result<text::Model> Retrain(const JournalView& view, const BestTrial& best,
                             const space::Space& space, trial::ClassifierData& data,
                             trial::TrialOptions options) {
@@ -22,14 +32,15 @@ Result<text::Model> Retrain(const JournalView& view, const BestTrial& best,
   options.checkpoint_dir.clear();  // the search's spilled files are not this trial's to replace
   options.max_model_bytes = 0;     // the search checked the size already
   trial::ClassifierTrial trial(space, data, options);
-  std::vector<const job::Job*> jobs;
+  std::vector<job::Job> jobs;
   for (const JobRow& row : view.jobs) {
     if (row.job.trial != best.trial || row.job.epochs_to > best.epochs) continue;
-    if (row.job.epochs_from == 0) jobs.clear();
-    jobs.push_back(&row.job);
+    if (StartedFromScratch(row)) jobs.clear();
+    jobs.push_back(row.job);
+    if (jobs.size() == 1) jobs.front().epochs_from = 0;  // trains 0..epochs_to
   }
-  for (const job::Job* job : jobs) {
-    job::JobResult r = trial.Run(*job, nullptr);
+  for (const job::Job& job : jobs) {
+    job::JobResult r = trial.Run(job, nullptr);
     if (r.outcome != job::Outcome::kOk) {
       return Fail("retraining trial " + std::to_string(best.trial) + " failed: " + r.error);
     }
