@@ -5,6 +5,7 @@
 // and survive ToJson/FromJson.
 #include <cmath>
 #include <random>
+#include <nlohmann/json.hpp>
 
 #include "fuzz_check.h"
 #include "space/space.h"

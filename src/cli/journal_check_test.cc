@@ -32,7 +32,7 @@ std::string SimulatedJournal(const std::string& name, int jobs) {
 }
 
 void Execute(const std::string& path, const std::string& sql) {
-  Result<store::Database> db = store::Database::Open(path, false);
+  Result<store::Database> db = store::Database::Open(path, store::Database::Mode::kReadWrite);
   ASSERT_TRUE(db.ok()) << db.message();
   Status done = db->Execute(sql);
   ASSERT_TRUE(done.ok()) << done.message();

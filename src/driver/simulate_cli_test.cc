@@ -328,12 +328,12 @@ TEST(SimulateCli, BudgetSecondsStopsStartingJobsAtThatVirtualTime) {
 }
 
 TEST(SimulateCli, SchedulerOptionsReachTheSchedulerAndTheFlagsDecideTheirOwnFields) {
-  TempDir dir;
-  Outcome run = Rungs(dir, {"simulate", "--jobs", "200", "--eta", "2", "--journal", dir.File("j.db"),
+  const std::filesystem::path dir = FreshDir();
+  RunResult run = RunRungs({"simulate", "--jobs", "200", "--eta", "2", "--journal", (dir / "j.db").string(),
                             "--scheduler-options",
                             R"({"pasha": {"enabled": true, "epsilon": 0.5}, "eta": 4})"});
   ASSERT_EQ(run.exit_code, 0) << run.err;
-  Result<store::Database> db = store::Database::Open(dir.File("j.db"), false);
+  Result<store::Database> db = store::Database::Open((dir / "j.db").string(), store::Database::Mode::kReadOnly);
   ASSERT_TRUE(db.ok()) << db.message();
   Result<store::Statement> row = db->Prepare("SELECT options_json FROM experiment");
   ASSERT_TRUE(*row->Step());

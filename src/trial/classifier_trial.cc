@@ -79,7 +79,8 @@ job::JobResult ClassifierTrial::Run(const job::Job& job, const std::atomic<bool>
   // a stop is not held up by every job's setup in turn.
   auto cancelled = [&] { return cancel != nullptr && cancel->load(); };
   auto stopped = [&] {
-    return job::ResultFor(job, job::Outcome::kTimeout, "stopped before the rung's epochs were trained");
+    return job::ResultFor(job, job::Outcome::kAbandoned,
+                          "abandoned: the experiment stopped before it trained");
   };
   Result<ClassifierSettings> settings = SettingsFor(space_, job.config, options_.base);
   if (!settings.ok()) return job::ResultFor(job, job::Outcome::kFailed, settings.message());

@@ -68,7 +68,7 @@ job::JobResult Trainable::Run(const job::Job& job, const std::atomic<bool>* canc
   // Jobs still waiting for a thread when the budget ends do not start (with
   // thousands of workers on a few cores, starting them is most of the wait).
   if (cancel != nullptr && cancel->load()) {
-    return job::ResultFor(job, job::Outcome::kTimeout, "not started: stopped before it began");
+    return job::ResultFor(job, job::Outcome::kAbandoned, "abandoned: the experiment stopped before it began");
   }
   return classifier_ ? classifier_->Run(job, cancel) : command_->Run(job, cancel);
 }

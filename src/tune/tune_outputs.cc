@@ -143,8 +143,6 @@ report::ReportData ReportDataFor(const JournalView& view, const space::Space& sp
   return data;
 }
 
-}  // namespace
-
 Status WriteOutputs(const JournalView& view, const space::Space& space, const OutputContext& ctx) {
   auto in_dir = [&](const char* name) { return (std::filesystem::path(ctx.dir) / name).string(); };
   RUNGS_RETURN_IF_ERROR(WriteFileAtomically(in_dir("trials.csv"), TrialsCsv(view, space)));
