@@ -321,35 +321,6 @@ Status Journal::CheckIntact() const {
   return Fail(damaged + ": " + (problems.empty() ? "SQLite's check gave no answer" : problems));
 }
 
-namespace {
-
-// One table's rows in seq order, decoded into entries one at a time.
-class Cursor {
- public:
-  using Decode = std::function<Status(const Statement&, JournalEntry&)>;
-  Cursor(Statement stmt, Decode decode) : stmt_(std::move(stmt)), decode_(std::move(decode)) {}
-
-  // Moves to the next row; `entry()` is valid while `done()` is false.
-  Status Advance() {
-    Result<bool> row = stmt_.Step();
-    if (!row.ok()) return row.status();
-    done_ = !*row;
-    if (done_) return Status::Ok();
-    entry_ = JournalEntry{};
-    entry_.seq = uint64_t(stmt_.Int(0));
-    return decode_(stmt_, entry_);
-  }
-  bool done() const { return done_; }
-  const JournalEntry& entry() const { return entry_; }
-
- private:
-  Statement stmt_;
-  Decode decode_;
-  JournalEntry entry_;
-  bool done_ = false;
-};
-
-}  // namespace
 
 Status Journal::Replay(const std::function<Status(const JournalEntry&)>& visit) const {
   return ReadEntriesAfter(db_, 0, visit);
