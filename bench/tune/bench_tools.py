@@ -21,7 +21,7 @@ import bench_data
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FASTTEXT = "/usr/bin/fasttext"
-RUNGS_SCHEDULERS = ("asha-evo", "asha", "random", "sha", "hyperband")
+RUNGS_SCHEDULERS = ("asha-tpe", "asha-evo", "asha", "random", "sha", "hyperband")
 FIXED = {
     # fastText's defaults (lr 0.1, 5 epochs, unigrams, softmax), on the same 2 threads.
     "fasttext-default": [],

@@ -26,7 +26,7 @@ import bench_tools
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
-LARGE_TOOLS = ("rungs-asha-evo", "autotune", "optuna-hyperband", "optuna-tpe")
+LARGE_TOOLS = ("rungs-asha-tpe", "autotune", "optuna-hyperband", "optuna-tpe")
 SMOKE_ROWS = {"train": 600, "valid": 200, "test": 200}
 
 
@@ -50,8 +50,8 @@ def parse_args():
     p.add_argument("--only", action="append", help="tools, comma-separated (replaces the protocol's)")
     p.add_argument("--rungs-schedulers", action="append",
                    help="more rungs schedulers to run beside %s, comma-separated" % ", ".join(bench_tools.RUNGS_SCHEDULERS))
-    p.add_argument("--default-scheduler", default="asha-evo",
-                   help="the rungs scheduler the targets judge (asha-evo)")
+    p.add_argument("--default-scheduler", default="asha-tpe",
+                   help="the rungs scheduler the targets judge (asha-tpe, rungs' default)")
     p.add_argument("--cap", type=float,
                    help="kill a tool still running at this many budgets (3; 12 with --smoke, so that "
                         "a loaded machine still takes every tool to a test score)")
