@@ -3,7 +3,8 @@
 // runs of the built-in classifier on a small corpus. Checks that the page
 // loads and draws the run's results, that a journaled result shows within
 // 2 s, that "Evolve now" changes the next proposals (in the journal), that
-// "Stop" stops the run, and that Compare shows two runs. Screenshots go to
+// "Stop" stops the run, that Compare shows two runs, and that the trials
+// table pages, sorts and filters through the server. Screenshots go to
 // the folder given. Exits 77 (ctest: skipped) without Chromium.
 // Usage: node dashboard_in_browser_test.js <rungs binary> <screenshot folder>
 'use strict';
@@ -210,6 +211,52 @@ params = { start = 1, end = 1 }
       [...document.querySelectorAll('#settings th')].map(th => th.textContent));
     assert.ok(heads.includes('finished') && heads.includes('live'), heads.join(','));
     await page.screenshot({ path: path.join(shots, 'dashboard-compare.png'), fullPage: true });
+
+    // The trials table pages, sorts and filters through the server
+    // (GET /api/trials), checked against the finished run's journal.
+    const db = path.join(finished, 'journal.sqlite');
+    const byTrialDesc = sql(db, 'SELECT DISTINCT trial FROM jobs ORDER BY trial DESC').map(r => r.trial);
+    assert.ok(byTrialDesc.length > 20, `${byTrialDesc.length} trials: too few to page through`);
+    const asked = [];
+    page.on('request', r => {
+      if (r.url().includes('/api/trials?')) asked.push(new URL(r.url()).searchParams);
+    });
+    const drawn = () => page.evaluate(() => +document.documentElement.dataset.tableDrawn || 0);
+    const shown = (column = 0) => page.evaluate(c => [...document.querySelectorAll('#trials tbody tr')]
+      .map(tr => tr.cells[c].textContent), column);
+    async function redrawn(what, act) {
+      const before = await drawn();
+      await act();
+      await until(what, async () => await drawn() > before);
+    }
+    await page.click('#tabs button[data-x="0"]');
+    await until('the finished run\'s trials', async () => (await shown()).length > 0);
+    await redrawn('20 rows a page', () => page.select('#fSize', '20'));
+    await redrawn('trials by number, last first', () => page.click('#trials th[data-key="trial"]'));
+    assert.deepEqual((await shown()).map(Number), byTrialDesc.slice(0, 20));
+    const last = () => Object.fromEntries(asked[asked.length - 1]);
+    assert.deepEqual(last(), { x: '0', sort: 'trial', dir: 'desc', page: '0', size: '20' });
+    await redrawn('the next page', () => page.click('#next'));
+    assert.deepEqual((await shown()).map(Number), byTrialDesc.slice(20, 40));
+    assert.equal(last().page, '1');
+    assert.equal(await page.evaluate(() => document.getElementById('pageNo').textContent),
+                 `page 2 of ${Math.ceil(byTrialDesc.length / 20)}`);
+    // By metric, worst first: each trial's metric is its ok result at the highest rung.
+    const worst = sql(db, "SELECT r.trial FROM results r WHERE r.outcome = 'ok' AND r.rung = " +
+      "(SELECT max(rung) FROM results WHERE trial = r.trial AND outcome = 'ok') " +
+      'ORDER BY r.metric, r.trial LIMIT 20').map(r => r.trial);
+    await redrawn('trials by metric', () => page.click('#trials th[data-key="metric"]'));
+    assert.deepEqual((await shown()).map(Number), worst);
+    assert.equal(last().sort, 'metric');
+    // Filtered by rung: the trials whose highest rung is 1.
+    const atRung1 = sql(db, 'SELECT count(*) AS n FROM (SELECT max(rung) AS r FROM jobs GROUP BY trial) ' +
+      'WHERE r = 1')[0].n;
+    await redrawn('the trials at rung 1', () => page.select('#fRung', '1'));
+    assert.equal(await page.evaluate(() => document.getElementById('fCount').textContent),
+                 `${atRung1} of ${byTrialDesc.length} trials`);
+    assert.ok((await shown(2)).every(rung => rung === '1'));
+    assert.equal(last().rung, '1');
+    await page.screenshot({ path: path.join(shots, 'dashboard-table.png'), fullPage: true });
     console.log(`screenshots in ${shots}`);
   } finally {
     await browser.close();

@@ -44,7 +44,8 @@ table{border-collapse:collapse;font-size:13px}td,th{padding:2px 8px;border-botto
   parameter <select id="fParam"></select> from <input id="fMin" size="8"> to <input id="fMax" size="8">
   <span id="fCount"></span></div>
  <table id="trials"><thead></thead><tbody></tbody></table>
- <div id="pager" class="msg"><button id="prev">&lt;</button> <span id="pageNo"></span> <button id="next">&gt;</button></div>
+ <div id="pager" class="msg"><button id="prev">&lt;</button> <span id="pageNo"></span> <button id="next">&gt;</button>
+  <select id="fSize"><option>20</option><option selected>50</option><option>100</option></select> rows a page</div>
  <h2>Learning curve</h2><div id="curve" class="msg">click a trial in the table</div>
  <h2>Events</h2><ul id="events"></ul>
 </section>
@@ -60,149 +61,96 @@ const token = new URLSearchParams(location.search).get('token') || '';
 const $ = id => document.getElementById(id);
 const esc = s => String(s).replace(/[&<>"]/g, c => ({'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;'}[c]));
 const fmt = v => v == null ? '' : typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toPrecision(4)) : String(v);
-let exps = [], states = [], current = 0, view = 'exp', rowsSeen = 0;
-const table = {key: 'trial', dir: 1, page: 0, size: 50, list: null};
-
-function newState() {
-  return {trials: new Map(), jobs: new Map(), events: [], results: 0, running: 0, lastT: 0,
-          epochs: 0, gb: 0, finished: false, chartsDue: true, maxRung: 0};
-}
-
-function apply(r) {
-  const st = states[r.x]; if (!st) return;
-  st.lastT = Math.max(st.lastT, r.t);
-  if (r.k === 'job') {
-    st.jobs.set(r.job, {trial: r.trial, rung: r.rung, ep: r.ep, done: false});
-    let tr = st.trials.get(r.trial);
-    if (!tr) { tr = {trial: r.trial, cfg: {}, rung: 0, ep: 0, m: null, running: 0, failed: false}; st.trials.set(r.trial, tr); }
-    if (r.c) tr.cfg = r.c;
-    tr.rung = Math.max(tr.rung, r.rung); tr.running++; st.running++;
-    st.maxRung = Math.max(st.maxRung, r.rung);
-  } else if (r.k === 'result') {
-    const job = st.jobs.get(r.job), tr = st.trials.get(r.trial);
-    st.results++; st.epochs += r.trained; st.gb += r.gb;
-    if (job && !job.done) { job.done = true; st.running--; if (tr) tr.running--; }
-    if (tr && job) {
-      if (!r.ok) tr.failed = true;
-      else if (job.ep >= tr.ep) { tr.ep = job.ep; tr.m = r.m; tr.failed = false; }
-    }
-    st.chartsDue = true;
-  } else if (r.k === 'event') {
-    st.events.push(r);
-    if (r.event === 'finished') st.finished = true;
-    if (r.event === 'resumed') st.finished = false;
-    if (r.event === 'finished' || r.event === 'resumed') loadExperiments();
-  }
-  if (r.x === current) table.list = null;
-}
-
-function stateOf(st, tr) {
-  if (tr.running > 0 && !st.finished) return 'running';
-  return tr.m == null ? (tr.failed ? 'failed' : 'stopped') : 'done';
-}
-
-function best(x) {
-  const st = states[x], max = exps[x] && exps[x].maximize !== false;
-  let b = null;
-  for (const tr of st.trials.values()) {
-    if (tr.m == null) continue;
-    if (!b || tr.ep > b.ep || (tr.ep === b.ep && (max ? tr.m > b.m : tr.m < b.m))) b = tr;
-  }
-  return b;
-}
+const marks = document.documentElement.dataset;  // what tests and benchmarks wait for
+// exps: the experiments (GET /api/experiments); overviews: their counters,
+// rung ladder, best trial and events, from the event stream's snapshot and
+// deltas. The charts, the trials table and a learning curve are the
+// server's, fetched again when results arrive, at most once a second.
+let exps = [], overviews = [], current = 0, view = 'exp';
+const table = {key: 'trial', dir: 1, page: 0};
+let chartsDue = [], tableDue = true, curveTrial = null, curveDue = false;
 
 function eta(x) {
-  const st = states[x], e = exps[x];
-  if (st.finished) return 'finished';
-  if (!e || !e.budget || st.lastT <= 0) return '?';
+  const o = overviews[x], e = exps[x];
+  if (o.finished) return 'finished';
+  if (!e || !e.budget || o.t <= 0) return '?';
   const left = [];
-  if (e.budget.seconds > 0) left.push(e.budget.seconds - st.lastT);
-  if (e.budget.epochs > 0 && st.epochs > 0) left.push((e.budget.epochs - st.epochs) * st.lastT / st.epochs);
-  if (e.budget.trials > 0 && st.trials.size > 0) left.push((e.budget.trials - st.trials.size) * st.lastT / st.trials.size);
+  if (e.budget.seconds > 0) left.push(e.budget.seconds - o.t);
+  if (e.budget.epochs > 0 && o.epochs > 0) left.push((e.budget.epochs - o.epochs) * o.t / o.epochs);
+  if (e.budget.trials > 0 && o.trials > 0) left.push((e.budget.trials - o.trials) * o.t / o.trials);
   if (!left.length) return '?';
   return Math.max(0, Math.min(...left)).toFixed(0) + ' s';
 }
 
 function renderStatus() {
-  const st = states[current], e = exps[current] || {};
-  const b = best(current);
+  const o = overviews[current], e = exps[current] || {}, b = o.best;
   const price = e.price_per_gb_second || 0;
-  const items = [['experiment', e.name], ['scheduler', e.scheduler || ''], ['trials', st.trials.size],
-    ['jobs', st.jobs.size], ['running', st.finished ? 0 : st.running], ['results', st.results],
-    ['epochs trained', st.epochs], ['elapsed', st.lastT.toFixed(1) + ' s'], ['ETA', eta(current)],
+  const items = [['experiment', e.name], ['scheduler', e.scheduler || ''], ['trials', o.trials],
+    ['jobs', o.jobs], ['running', o.running], ['results', o.results],
+    ['epochs trained', o.epochs], ['elapsed', o.t.toFixed(1) + ' s'], ['ETA', eta(current)],
     ['best ' + (e.metric || 'metric'), b ? fmt(b.m) + ' (trial ' + b.trial + ', ' + b.ep + ' ep)' : '-']];
-  if (st.gb > 0) items.push(['cost', st.gb.toFixed(1) + ' GB-s, $' + (st.gb * price).toFixed(4)]);
-  if (e.error) items.push(['error', e.error]);
+  if (o.gb > 0) items.push(['cost', o.gb.toFixed(1) + ' GB-s, $' + (o.gb * price).toFixed(4)]);
+  if (o.error) items.push(['error', o.error]);
   $('status').innerHTML = items.map(([k, v]) => '<span><b>' + esc(k) + '</b> ' + esc(v) + '</span>').join('');
-  $('status').dataset.results = st.results;
-  $('status').dataset.trials = st.trials.size;
+  $('status').dataset.results = o.results;
+  $('status').dataset.trials = o.trials;
   if (b) {
     const files = (e.files || []).filter(f => f === 'best.bin' || f === 'best.toml');
-    $('best').innerHTML = '<table>' + Object.entries(b.cfg).map(([k, v]) =>
+    $('best').innerHTML = '<table>' + Object.entries(b.c).map(([k, v]) =>
       '<tr><th>' + esc(k) + '</th><td>' + esc(fmt(v)) + '</td></tr>').join('') + '</table>' +
       files.map(f => '<a download href="/api/file?x=' + current + '&name=' + f + '">' + f + '</a>').join(' ') +
       (files.length ? '' : '<span class="msg">best.bin/best.toml are written when the run ends</span>');
-  }
-  const counts = [];
-  for (const job of st.jobs.values()) {
-    const c = counts[job.rung] || (counts[job.rung] = {ep: job.ep, done: 0, running: 0});
-    if (job.done) c.done++; else if (!st.finished) c.running++;
-  }
+  } else $('best').textContent = 'no result yet';
   $('rungs').innerHTML = '<tr><th>rung</th><th>epochs</th><th>finished</th><th>running</th></tr>' +
-    counts.map((c, i) => c ? '<tr><td>' + i + '</td><td>' + c.ep + '</td><td>' + c.done + '</td><td>' + c.running + '</td></tr>' : '').join('');
-  $('events').innerHTML = st.events.slice(-50).reverse().map(ev =>
+    o.rungs.map((c, i) => c.ep ? '<tr><td>' + i + '</td><td>' + c.ep + '</td><td>' + c.done + '</td><td>' + c.running + '</td></tr>' : '').join('');
+  $('events').innerHTML = o.events.slice().reverse().map(ev =>
     '<li>' + ev.t.toFixed(1) + ' s: ' + esc(ev.event) + ' ' + esc(ev.detail) + '</li>').join('');
 }
 
-function filteredTrials() {
-  if (table.list) return table.list;
-  const st = states[current], e = exps[current] || {};
-  const rung = $('fRung').value, state = $('fState').value, p = $('fParam').value;
-  const lo = parseFloat($('fMin').value), hi = parseFloat($('fMax').value);
-  let list = [];
-  for (const tr of st.trials.values()) {
-    if (rung !== '' && tr.rung !== +rung) continue;
-    if (state !== '' && stateOf(st, tr) !== state) continue;
-    if (p) {
-      const v = tr.cfg[p];
-      if (typeof v === 'number') { if (v < lo || v > hi) continue; }
-      else if (!isNaN(lo) || !isNaN(hi)) continue;
-    }
-    list.push(tr);
+// The table is a page the server filtered and sorted (GET /api/trials).
+let tableAsked = 0, tableDrawn = 0;
+async function loadTable() {
+  tableDue = false;
+  const x = current, e = exps[x] || {};
+  const q = new URLSearchParams({x, sort: table.key, dir: table.dir > 0 ? 'asc' : 'desc',
+                                 page: table.page, size: $('fSize').value});
+  if ($('fRung').value !== '') q.set('rung', $('fRung').value);
+  if ($('fState').value !== '') q.set('state', $('fState').value);
+  if ($('fParam').value !== '') {
+    q.set('param', $('fParam').value);
+    if ($('fMin').value.trim() !== '') q.set('min', $('fMin').value.trim());
+    if ($('fMax').value.trim() !== '') q.set('max', $('fMax').value.trim());
   }
-  const k = table.key, d = table.dir;
-  const val = tr => k === 'trial' ? tr.trial : k === 'state' ? stateOf(st, tr) : k === 'rung' ? tr.rung
-    : k === 'epochs' ? tr.ep : k === 'metric' ? tr.m : tr.cfg[k];
-  list.sort((a, b) => {
-    const x = val(a), y = val(b);
-    if (x == null || y == null) return x == null ? (y == null ? a.trial - b.trial : 1) : -1;
-    return (x < y ? -d : x > y ? d : a.trial - b.trial);
-  });
-  table.list = list;
-  return list;
-}
-
-function renderTable() {
-  const e = exps[current] || {}, st = states[current];
+  const asked = ++tableAsked;
+  let res, body;
+  try {
+    res = await fetch('/api/trials?' + q);
+    body = await res.json();
+  } catch (err) { tableDue = true; return; }
+  if (asked !== tableAsked || x !== current) return;  // a later request took its place
+  $('fCount').className = res.ok ? '' : 'bad';
+  if (!res.ok) { $('fCount').textContent = body.error; return; }
+  table.page = body.page;
   const params = (e.params || []).map(p => p.name);
   const cols = ['trial', 'state', 'rung', 'epochs', 'metric', ...params];
   $('trials').tHead.innerHTML = '<tr>' + cols.map(c => '<th data-key="' + esc(c) + '">' + esc(c) +
     (table.key === c ? (table.dir > 0 ? ' &#9650;' : ' &#9660;') : '') + '</th>').join('') + '</tr>';
-  const list = filteredTrials();
-  const pages = Math.max(1, Math.ceil(list.length / table.size));
-  table.page = Math.min(table.page, pages - 1);
-  const slice = list.slice(table.page * table.size, (table.page + 1) * table.size);
-  $('trials').tBodies[0].innerHTML = slice.map(tr => '<tr data-trial="' + tr.trial + '"><td>' + tr.trial +
-    '</td><td>' + stateOf(st, tr) + '</td><td>' + tr.rung + '</td><td>' + tr.ep + '</td><td>' + esc(fmt(tr.m)) +
-    '</td>' + params.map(p => '<td>' + esc(fmt(tr.cfg[p])) + '</td>').join('') + '</tr>').join('');
-  $('pageNo').textContent = 'page ' + (table.page + 1) + ' of ' + pages;
-  $('fCount').textContent = list.length + ' of ' + st.trials.size + ' trials';
+  $('trials').tBodies[0].innerHTML = body.rows.map(r => '<tr data-trial="' + r.trial + '"><td>' + r.trial +
+    '</td><td>' + r.state + '</td><td>' + r.rung + '</td><td>' + r.ep + '</td><td>' + esc(fmt(r.m)) +
+    '</td>' + params.map(p => '<td>' + esc(fmt(r.c[p])) + '</td>').join('') + '</tr>').join('');
+  $('pageNo').textContent = 'page ' + (body.page + 1) + ' of ' + Math.max(1, Math.ceil(body.matched / body.size));
+  $('fCount').textContent = body.matched + ' of ' + body.trials + ' trials';
+  marks.tableDrawn = ++tableDrawn;
 }
 
+let filtersFor = '';
 function fillFilters() {
-  const e = exps[current] || {}, st = states[current];
+  const e = exps[current] || {}, o = overviews[current];
+  const key = current + ' ' + o.rungs.length + ' ' + (e.params || []).length;
+  if (key === filtersFor) return;
+  filtersFor = key;
   const rungs = ['<option value="">any</option>'];
-  for (let r = 0; r <= st.maxRung; r++) rungs.push('<option>' + r + '</option>');
+  for (let r = 0; r < o.rungs.length; r++) rungs.push('<option>' + r + '</option>');
   const keep = $('fRung').value;
   $('fRung').innerHTML = rungs.join(''); $('fRung').value = keep;
   const keepP = $('fParam').value;
@@ -211,35 +159,62 @@ function fillFilters() {
   $('fParam').value = keepP;
 }
 
-let chartsBusy = false, chartsAt = 0, catchingUp = false;
+let chartsBusy = false;
 async function refreshCharts() {
-  const st = states[current];
-  if (chartsBusy || !st || !st.chartsDue || Date.now() - chartsAt < 1000) return;
-  chartsBusy = true; st.chartsDue = false; chartsAt = Date.now();
   const x = current;
+  if (chartsBusy || !chartsDue[x]) return;
+  chartsBusy = true; chartsDue[x] = false;
   try {
     const parts = await (await fetch('/api/parts?x=' + x)).json();
     if (x === current && parts.progress) {
       $('progress').innerHTML = parts.progress;
       $('ladder').innerHTML = parts.ladder;
       $('params').innerHTML = parts.params.join('');
-      document.documentElement.dataset.chartsDrawn = (+document.documentElement.dataset.chartsDrawn || 0) + 1;
+      marks.chartsDrawn = (+marks.chartsDrawn || 0) + 1;
     }
-  } catch (err) { st.chartsDue = true; }
+  } catch (err) { chartsDue[x] = true; }
   chartsBusy = false;
 }
 
-let renderDue = false;
-function schedule() {
-  if (renderDue) return;
-  renderDue = true;
-  setTimeout(() => {
-    renderDue = false;
-    if (view !== 'exp' || !states[current]) return;
-    fillFilters(); renderStatus(); renderTable(); refreshCharts();
-  }, 100);
+async function loadCurve() {
+  curveDue = false;
+  const x = current, trial = curveTrial;
+  const svg = await (await fetch('/api/curve?x=' + x + '&trial=' + trial)).text();
+  if (x === current && trial === curveTrial) $('curve').innerHTML = svg;
 }
-setInterval(() => { if (view === 'exp' && !catchingUp) refreshCharts(); }, 1000);
+
+// Draws the counters now; fetches what is due again, now or when a second
+// has passed since the last time.
+let fetchedAt = 0;
+function update(now) {
+  if (view !== 'exp' || !overviews[current]) return;
+  fillFilters(); renderStatus();
+  if (!now && Date.now() - fetchedAt < 1000) return;
+  fetchedAt = Date.now();
+  if (tableDue) loadTable();
+  refreshCharts();
+  if (curveDue) loadCurve();
+}
+setInterval(() => update(false), 1000);
+
+// One event of the stream: a snapshot of every experiment, or a poll's
+// changes (each changed experiment's overview and new rows).
+function onEvent(ev) {
+  const d = JSON.parse(ev.data);
+  let reload = false;
+  for (const {x, overview, rows = []} of d.exps) {
+    overviews[x] = overview;
+    if (exps[x] && exps[x].ready !== overview.ready) reload = true;
+    if (d.snapshot || rows.some(r => r.k === 'result')) chartsDue[x] = true;
+    if (x === current && (d.snapshot || rows.length)) tableDue = true;
+    for (const r of rows) {
+      if (r.k === 'event' && (r.event === 'finished' || r.event === 'resumed')) reload = true;
+      if (r.k === 'result' && x === current && r.trial === curveTrial) curveDue = true;
+    }
+  }
+  if (reload) loadExperiments();
+  update(d.snapshot);
+}
 
 function renderTabs() {
   $('tabs').innerHTML = exps.map((e, i) => '<button data-x="' + i + '" class="' +
@@ -249,8 +224,8 @@ function renderTabs() {
 
 async function loadExperiments() {
   exps = await (await fetch('/api/experiments')).json();
-  while (states.length < exps.length) states.push(newState());
-  renderTabs(); schedule();
+  filtersFor = '';
+  renderTabs(); update(false);
 }
 
 async function compare() {
@@ -272,8 +247,9 @@ async function compare() {
 function show(which, x) {
   view = which;
   if (x !== undefined && x !== current) {
-    current = x; table.list = null; table.page = 0; states[x].chartsDue = true; chartsAt = 0;
-    for (const id of ['progress', 'ladder', 'params', 'best']) $(id).innerHTML = '';
+    current = x; table.key = 'trial'; table.dir = 1; table.page = 0;
+    chartsDue[x] = true; tableDue = true; curveTrial = null;
+    for (const id of ['progress', 'ladder', 'params']) $(id).innerHTML = '';
     $('curve').textContent = 'click a trial in the table';
   }
   $('exp').hidden = which !== 'exp'; $('cmp').hidden = which !== 'cmp';
@@ -282,7 +258,7 @@ function show(which, x) {
     $('cmpPick').innerHTML = exps.map((e, i) => '<label><input type="checkbox" checked value="' + i + '"> ' +
       esc(e.name) + '</label> ').join('') + '<button id="cmpGo">Compare</button>';
     compare();
-  } else schedule();
+  } else update(true);
 }
 
 $('tabs').addEventListener('click', ev => {
@@ -290,22 +266,20 @@ $('tabs').addEventListener('click', ev => {
   if (b.dataset.cmp) show('cmp'); else show('exp', +b.dataset.x);
 });
 $('cmp').addEventListener('click', ev => { if (ev.target.id === 'cmpGo') compare(); });
-$('trials').addEventListener('click', async ev => {
+$('trials').addEventListener('click', ev => {
   const th = ev.target.closest('th');
   if (th) {
     table.dir = table.key === th.dataset.key ? -table.dir : 1; table.key = th.dataset.key;
-    table.list = null; renderTable(); return;
+    table.page = 0; loadTable(); return;
   }
   const tr = ev.target.closest('tr[data-trial]'); if (!tr) return;
-  const x = current;
-  const svg = await (await fetch('/api/curve?x=' + x + '&trial=' + tr.dataset.trial)).text();
-  if (x === current) $('curve').innerHTML = svg;
+  curveTrial = +tr.dataset.trial; loadCurve();
 });
-for (const id of ['fRung', 'fState', 'fParam', 'fMin', 'fMax']) {
-  $(id).addEventListener('input', () => { table.list = null; table.page = 0; renderTable(); });
+for (const id of ['fRung', 'fState', 'fParam', 'fMin', 'fMax', 'fSize']) {
+  $(id).addEventListener('input', () => { table.page = 0; loadTable(); });
 }
-$('prev').onclick = () => { table.page = Math.max(0, table.page - 1); renderTable(); };
-$('next').onclick = () => { table.page++; renderTable(); };
+$('prev').onclick = () => { table.page = Math.max(0, table.page - 1); loadTable(); };
+$('next').onclick = () => { table.page++; loadTable(); };
 
 $('steer').addEventListener('click', async ev => {
   const action = ev.target.dataset && ev.target.dataset.action; if (!action) return;
@@ -330,16 +304,7 @@ loadExperiments().then(() => {
   const stream = new EventSource('/api/stream');
   stream.onopen = () => { $('conn').textContent = 'live'; };
   stream.onerror = () => { $('conn').textContent = 'reconnecting'; };
-  stream.onmessage = ev => {
-    const rows = JSON.parse(ev.data);
-    for (const r of rows) apply(r);
-    rowsSeen += rows.length;
-    document.documentElement.dataset.rows = rowsSeen;
-    // A full event means more are queued (a long run catching up): draw
-    // once it has caught up, not at every event.
-    catchingUp = rows.length >= 5000;
-    if (!catchingUp) schedule();
-  };
+  stream.onmessage = onEvent;
 });
 </script>
 </body></html>

@@ -2,13 +2,18 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <condition_variable>
+#include <cstdlib>
+#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <random>
+#include <set>
 #include <thread>
 
 #include <httplib.h>
@@ -16,16 +21,22 @@
 
 #include "dashboard/dashboard_page.h"
 #include "dashboard/experiment_feed.h"
+#include "dashboard/trial_table.h"
 #include "report/html_report.h"
 #include "store/request_inbox.h"
 
 namespace rungs::dashboard {
 namespace {
 
-// Rows per server-sent event: a page catching up on a long run gets them
-// in few events, a live one gets each commit's rows at once. The page takes
-// a full event (5000 rows) as "more are queued" and draws once caught up.
-constexpr size_t kRowsPerEvent = 5000;
+// A stream gets a snapshot when it connects, then one delta event per poll
+// that brought something. The deltas are kept for streams that fall behind:
+// at most this many, of at most this many bytes; a stream further behind
+// gets a new snapshot instead.
+constexpr size_t kKeptDeltas = 256;
+constexpr size_t kKeptDeltaBytes = size_t(8) << 20;
+
+// Rows a page of GET /api/trials may ask for.
+constexpr size_t kMaxTrialsPage = 500;
 
 std::string RandomToken() {
   std::random_device device;
@@ -48,7 +59,7 @@ bool SameSecret(const std::string& a, const std::string& b) {
 
 // A whole non-negative decimal number, or nothing.
 std::optional<size_t> Count(const std::string& text) {
-  if (text.empty() || text.size() > 12) return std::nullopt;
+  if (text.empty() || text.size() > 18) return std::nullopt;
   size_t n = 0;
   for (char c : text) {
     if (c < '0' || c > '9') return std::nullopt;
@@ -57,13 +68,97 @@ std::optional<size_t> Count(const std::string& text) {
   return n;
 }
 
+// Text from a journal may hold bytes that are not UTF-8: they become U+FFFD.
+std::string Dump(const nlohmann::json& json) {
+  return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 void Reply(httplib::Response& res, int status, const nlohmann::json& body) {
   res.status = status;
-  res.set_content(body.dump(), "application/json");
+  res.set_content(Dump(body), "application/json");
 }
 
 void Refuse(httplib::Response& res, int status, const std::string& why) {
   Reply(res, status, {{"error", why}});
+}
+
+// A finite decimal number, or nothing.
+std::optional<double> Number(const std::string& text) {
+  if (text.empty() || text.size() > 40) return std::nullopt;
+  char* end = nullptr;
+  double v = std::strtod(text.c_str(), &end);
+  if (*end != '\0' || !std::isfinite(v)) return std::nullopt;
+  return v;
+}
+
+// GET /api/trials's parameters (doc/dashboard.md), checked against the
+// experiment's parameters; an absent or empty one keeps its default.
+Result<TrialQuery> ParseTrialQuery(const httplib::Request& req, const ExperimentFeed& feed) {
+  static const std::set<std::string> kNames = {"x",    "sort",  "dir",   "page", "size",
+                                               "rung", "state", "param", "min",  "max"};
+  for (const auto& [name, value] : req.params) {
+    if (!kNames.contains(name)) return Fail("unknown parameter '" + name + "'");
+  }
+  auto given = [&](const char* name) { return req.get_param_value(name); };
+  TrialQuery q;
+  if (std::string sort = given("sort"); !sort.empty()) {
+    static const std::pair<std::string_view, TrialQuery::Key> kColumns[] = {
+        {"trial", TrialQuery::Key::kTrial},   {"state", TrialQuery::Key::kState},
+        {"rung", TrialQuery::Key::kRung},     {"epochs", TrialQuery::Key::kEpochs},
+        {"metric", TrialQuery::Key::kMetric}};
+    auto column = std::find_if(std::begin(kColumns), std::end(kColumns),
+                               [&](const auto& c) { return c.first == sort; });
+    std::optional<size_t> param = feed.ParamIndex(sort);
+    if (column != std::end(kColumns)) {
+      q.key = column->second;
+    } else if (param) {
+      q.key = TrialQuery::Key::kParam;
+      q.key_param = *param;
+    } else {
+      return Fail("sort: no column '" + sort + "'");
+    }
+  }
+  if (std::string dir = given("dir"); !dir.empty()) {
+    if (dir != "asc" && dir != "desc") return Fail("dir must be asc or desc, not '" + dir + "'");
+    q.descending = dir == "desc";
+  }
+  if (std::string page = given("page"); !page.empty()) {
+    std::optional<size_t> n = Count(page);
+    if (!n) return Fail("page must be a page number from 0, not '" + page + "'");
+    q.page = *n;
+  }
+  if (std::string size = given("size"); !size.empty()) {
+    std::optional<size_t> n = Count(size);
+    if (!n || *n == 0 || *n > kMaxTrialsPage) {
+      return Fail("size must be from 1 to " + std::to_string(kMaxTrialsPage) + ", not '" + size + "'");
+    }
+    q.size = *n;
+  }
+  if (std::string rung = given("rung"); !rung.empty()) {
+    std::optional<size_t> n = Count(rung);
+    if (!n || *n > 1000) return Fail("rung must be a rung number, not '" + rung + "'");
+    q.rung = int(*n);
+  }
+  if (std::string state = given("state"); !state.empty()) {
+    q.state = ParseTrialState(state);
+    if (!q.state) return Fail("state must be running, done, failed or stopped, not '" + state + "'");
+  }
+  std::string param = given("param"), min = given("min"), max = given("max");
+  if (!param.empty()) {
+    q.range_param = feed.ParamIndex(param);
+    if (!q.range_param || feed.Categorical(*q.range_param)) {
+      return Fail("param: no numeric parameter '" + param + "'");
+    }
+  } else if (!min.empty() || !max.empty()) {
+    return Fail("min and max need param (the parameter they bound)");
+  }
+  for (auto [text, bound] : {std::pair{&min, &q.min}, std::pair{&max, &q.max}}) {
+    if (text->empty()) continue;
+    std::optional<double> v = Number(*text);
+    if (!v) return Fail("min and max must be numbers, not '" + *text + "'");
+    *bound = *v;
+  }
+  return q;
 }
 
 }  // namespace
@@ -109,8 +204,13 @@ class DashboardServer::Impl {
       if (!std::filesystem::exists(path)) return Fail(path + ": no such experiment folder or journal");
       feeds_.push_back(std::make_unique<ExperimentFeed>(path, int(feeds_.size())));
     }
-    errors_.resize(feeds_.size());
-    PollAll();
+    // Event ids go on from the start time in ms: a stream reconnecting with
+    // an id from an earlier server (which made fewer than 1000 a second) is
+    // behind this one's first and gets a snapshot.
+    gen_ = uint64_t(std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::system_clock::now().time_since_epoch())
+                        .count());
+    PollAll(/*first=*/true);
     Route();
     http_.set_payload_max_length(options_.max_body_bytes);
     int threads = options_.threads;
@@ -154,15 +254,29 @@ class DashboardServer::Impl {
   size_t open_streams() const { return streams_.load(); }
 
  private:
-  // Reads every journal's new commits; wakes the event streams when rows came.
-  void PollAll() {
+  // Reads every journal's new commits. A poll that brought something makes
+  // a generation: its delta event (each changed experiment's overview and
+  // new rows) is kept, and the streams are woken. The first poll, before
+  // any stream, reads everything so far and builds no rows: every stream
+  // starts from a snapshot.
+  void PollAll(bool first = false) {
     std::lock_guard<std::mutex> lock(mu_);
-    size_t before = rows_.size();
-    for (size_t i = 0; i < feeds_.size(); ++i) {
-      Status status = feeds_[i]->Poll(rows_);
-      errors_[i] = status.ok() ? "" : status.message();
+    nlohmann::json changed = nlohmann::json::array();
+    for (size_t x = 0; x < feeds_.size(); ++x) {
+      std::optional<nlohmann::json> rows = feeds_[x]->Poll(/*with_rows=*/!first);
+      if (!rows) continue;
+      changed.push_back({{"x", x}, {"overview", feeds_[x]->Overview()}, {"rows", std::move(*rows)}});
     }
-    if (rows_.size() > before) changed_.notify_all();
+    if (first || changed.empty()) return;
+    ++gen_;
+    std::string event = Event(/*snapshot=*/false, std::move(changed));
+    history_bytes_ += event.size();
+    history_.emplace_back(gen_, std::move(event));
+    while (history_.size() > kKeptDeltas || history_bytes_ > kKeptDeltaBytes) {
+      history_bytes_ -= history_.front().second.size();
+      history_.pop_front();
+    }
+    changed_.notify_all();
   }
 
   void PollUntilStopped() {
@@ -205,11 +319,7 @@ class DashboardServer::Impl {
     http_.Get("/api/experiments", [this](const httplib::Request&, httplib::Response& res) {
       nlohmann::json list = nlohmann::json::array();
       std::lock_guard<std::mutex> lock(mu_);
-      for (size_t i = 0; i < feeds_.size(); ++i) {
-        nlohmann::json d = feeds_[i]->Describe();
-        if (!errors_[i].empty()) d["error"] = errors_[i];
-        list.push_back(std::move(d));
-      }
+      for (const auto& feed : feeds_) list.push_back(feed->Describe());
       Reply(res, 200, list);
     });
     http_.Get("/api/stream", [this](const httplib::Request& req, httplib::Response& res) {
@@ -225,14 +335,25 @@ class DashboardServer::Impl {
             {{"summary", parts.summary}, {"progress", parts.progress}, {"ladder", parts.ladder},
              {"params", parts.params}, {"footer", parts.footer}});
     });
+    http_.Get("/api/trials", [this](const httplib::Request& req, httplib::Response& res) {
+      ExperimentFeed* feed = FeedOf(req, res);
+      if (feed == nullptr) return;
+      std::lock_guard<std::mutex> lock(mu_);
+      Result<TrialQuery> query = ParseTrialQuery(req, *feed);
+      if (!query.ok()) return Refuse(res, 400, query.message());
+      Reply(res, 200, feed->Trials(*query));
+    });
     http_.Get("/api/curve", [this](const httplib::Request& req, httplib::Response& res) {
       ExperimentFeed* feed = FeedOf(req, res);
       if (feed == nullptr) return;
       std::optional<size_t> trial = Count(req.get_param_value("trial"));
-      if (!trial) return Refuse(res, 400, "parameter trial is missing or not a number");
-      Result<report::ReportData> data = ReportOf(*feed);
-      if (!data.ok()) return Refuse(res, 500, data.message());
-      res.set_content(report::RenderLearningCurve(*data, uint32_t(*trial)), "image/svg+xml");
+      if (!trial || *trial > UINT32_MAX) return Refuse(res, 400, "parameter trial is missing or not a trial number");
+      report::ReportData data;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        data = feed->CurveData(uint32_t(*trial));
+      }
+      res.set_content(report::RenderLearningCurve(data, uint32_t(*trial)), "image/svg+xml");
     });
     http_.Get("/api/compare", [this](const httplib::Request& req, httplib::Response& res) {
       Compare(req, res);
@@ -276,15 +397,19 @@ class DashboardServer::Impl {
     return feed.Report();
   }
 
-  // Server-sent events: every row from the client's position on (0, or
-  // the Last-Event-ID it reconnects with), then each new commit's rows.
+  // Server-sent events (doc/dashboard.md, "The event stream"): a snapshot,
+  // then the deltas after it. A stream that comes back with the id of the
+  // last event it got (Last-Event-ID, or ?from=) goes on after it while the
+  // deltas since are kept, and from a new snapshot otherwise.
   void Stream(const httplib::Request& req, httplib::Response& res) {
     std::string from = req.has_header("Last-Event-ID") ? req.get_header_value("Last-Event-ID")
-                       : req.has_param("from")         ? req.get_param_value("from")
-                                                       : "0";
-    std::optional<size_t> start = Count(from);
-    if (!start) return Refuse(res, 400, "the stream position is not a number: '" + from + "'");
-    auto cursor = std::make_shared<size_t>(*start);
+                                                       : req.get_param_value("from");
+    auto cursor = std::make_shared<std::optional<uint64_t>>();
+    if (!from.empty()) {
+      std::optional<size_t> id = Count(from);
+      if (!id) return Refuse(res, 400, "the stream position is not an event id: '" + from + "'");
+      *cursor = *id;
+    }
     ++streams_;
     res.set_chunked_content_provider(
         "text/event-stream",
@@ -296,23 +421,49 @@ class DashboardServer::Impl {
         [this](bool) { --streams_; });
   }
 
-  // The next event for a stream at `cursor` (advanced), a keep-alive
-  // comment when nothing came for a while, or "" once stopping.
-  std::string NextChunk(size_t& cursor) {
+  // The next events for a stream whose last event was generation
+  // `cursor` (none: it has had none), which they advance: a snapshot, the
+  // deltas since, a keep-alive comment when nothing came for a while, or
+  // "" once stopping.
+  std::string NextChunk(std::optional<uint64_t>& cursor) {
     std::unique_lock<std::mutex> lock(mu_);
-    changed_.wait_for(lock, std::chrono::duration<double>(options_.keepalive_seconds),
-                      [&] { return stopping_ || rows_.size() > cursor; });
     if (stopping_) return "";
-    if (rows_.size() <= cursor) return ": keep-alive\n\n";
-    size_t end = std::min(rows_.size(), cursor + kRowsPerEvent);
-    std::string chunk = "id: " + std::to_string(end) + "\ndata: [";
-    for (size_t i = cursor; i < end; ++i) {
-      if (i > cursor) chunk += ',';
-      chunk += rows_[i];
+    if (!cursor || !Kept(*cursor)) {
+      cursor = gen_;
+      return Snapshot();
     }
-    chunk += "]\n\n";
-    cursor = end;
+    changed_.wait_for(lock, std::chrono::duration<double>(options_.keepalive_seconds),
+                      [&] { return stopping_ || gen_ > *cursor; });
+    if (stopping_) return "";
+    if (gen_ == *cursor) return ": keep-alive\n\n";
+    std::string chunk;
+    if (!Kept(*cursor)) {
+      chunk = Snapshot();
+    } else {
+      for (const auto& [gen, event] : history_) {
+        if (gen > *cursor) chunk += event;
+      }
+    }
+    cursor = gen_;
     return chunk;
+  }
+
+  // Whether every delta after generation `cursor` is kept.
+  bool Kept(uint64_t cursor) const { return cursor <= gen_ && gen_ - cursor <= history_.size(); }
+
+  // Every experiment's overview, as of generation gen_.
+  std::string Snapshot() const {
+    nlohmann::json experiments = nlohmann::json::array();
+    for (size_t x = 0; x < feeds_.size(); ++x) {
+      experiments.push_back({{"x", x}, {"overview", feeds_[x]->Overview()}});
+    }
+    return Event(/*snapshot=*/true, std::move(experiments));
+  }
+
+  // One server-sent event of generation gen_.
+  std::string Event(bool snapshot, nlohmann::json experiments) const {
+    nlohmann::json data = {{"gen", gen_}, {"snapshot", snapshot}, {"exps", std::move(experiments)}};
+    return "id: " + std::to_string(gen_) + "\ndata: " + Dump(data) + "\n\n";
   }
 
   void Compare(const httplib::Request& req, httplib::Response& res) {
@@ -388,9 +539,10 @@ class DashboardServer::Impl {
   std::thread listener_, poller_;
 
   mutable std::mutex mu_;  // guards what follows, and the feeds
-  std::condition_variable changed_;  // rows came, or stopping
-  std::vector<std::string> rows_;    // every row of every experiment, in arrival order
-  std::vector<std::string> errors_;  // per experiment: why its last poll failed, or ""
+  std::condition_variable changed_;  // a new generation, or stopping
+  uint64_t gen_ = 0;                 // the polls that brought something, from the start time in ms
+  std::deque<std::pair<uint64_t, std::string>> history_;  // the last deltas: generation, event
+  size_t history_bytes_ = 0;
   bool stopping_ = false;
 };
 

@@ -1,7 +1,9 @@
 // DashboardServer: the live dashboard of one or more experiments over HTTP
-// (cpp-httplib): one self-contained page, the experiments' journal rows
-// pushed to it as server-sent events, their charts drawn by the report's
-// code (report/html_report.h), their best.bin/best.toml, and steering
+// (cpp-httplib): one self-contained page; a snapshot of the experiments'
+// state (counters, rung ladder, best trial, events) and then what each poll
+// of their journals brought, pushed to it as server-sent events; their
+// charts drawn by the report's code (report/html_report.h); their trials
+// table a sorted, filtered page at a time; their best.bin/best.toml; steering
 // requests (evolve now, stop, extend the budget) posted to the journals'
 // request inbox (store/request_inbox.h). doc/dashboard.md describes the
 // endpoints.
@@ -10,6 +12,7 @@
 // every POST needs the token (printed in the URL at start), GETs do not;
 // request bodies are size-limited; it serves no file by path, only the
 // named outputs (kServedFiles) of the experiments given.
+// It keeps the journals parsed (dashboard/experiment_feed.h), no row as text.
 // Thread-safe: a poller thread tails the journals, httplib's threads serve.
 #pragma once
 

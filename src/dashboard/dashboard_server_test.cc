@@ -4,8 +4,10 @@
 
 #include <unistd.h>
 
+#include <cmath>
 #include <csignal>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <set>
 #include <thread>
@@ -75,6 +77,54 @@ class DashboardTest : public ::testing::Test {
     ASSERT_TRUE(journal_->Commit().ok());
   }
 
+  // A job of `trial` at `rung`, trained to `epochs`, with learning rate `lr`
+  // and loss choice `loss`, and its result when `metric` is given (NaN: it
+  // failed); committed.
+  void Run(uint32_t trial, int rung, int epochs, double lr, int loss, std::optional<double> metric) {
+    job::Job job;
+    job.id = next_job_++;
+    job.trial = trial;
+    job.rung = rung;
+    job.epochs_from = rung == 0 ? 0 : 1;
+    job.epochs_to = epochs;
+    job.config = {lr, double(loss)};
+    uint64_t seq = seq_++;
+    ASSERT_TRUE(journal_->AddJob(seq, job, double(seq)).ok());
+    if (metric) {
+      job::JobResult r = job::ResultFor(job, std::isnan(*metric) ? job::Outcome::kFailed : job::Outcome::kOk);
+      r.metric = *metric;
+      r.epochs_trained = epochs - job.epochs_from;
+      seq = seq_++;
+      ASSERT_TRUE(journal_->AddResult(seq, r, double(seq)).ok());
+    }
+    ASSERT_TRUE(journal_->Commit().ok());
+  }
+
+  // Five trials: 1 done at rung 1 (0.7, after 0.5 at rung 0), 2 and 3 done
+  // at rung 0 (0.6, 0.4), 4 failed, 5 running; learning rates 0.02, 0.05,
+  // 0.2, 0.5, 0.9; losses softmax, ns, softmax, ns, softmax.
+  void AddFiveTrials() {
+    Run(1, 0, 1, 0.02, 0, 0.5);
+    Run(2, 0, 1, 0.05, 1, 0.6);
+    Run(3, 0, 1, 0.2, 0, 0.4);
+    Run(1, 1, 3, 0.02, 0, 0.7);
+    Run(4, 0, 1, 0.5, 1, std::nan(""));
+    Run(5, 0, 1, 0.9, 0, std::nullopt);
+  }
+
+  // The trials GET /api/trials?QUERY lists, in order.
+  std::vector<uint32_t> TrialsListed(const std::string& query) {
+    httplib::Result r = Client().Get("/api/trials?x=0&" + query);
+    if (!r || r->status != 200) {
+      ADD_FAILURE() << query << ": " << (r ? r->body : "no answer");
+      return {};
+    }
+    nlohmann::json table = nlohmann::json::parse(r->body);
+    std::vector<uint32_t> trials;
+    for (const nlohmann::json& row : table["rows"]) trials.push_back(row["trial"]);
+    return trials;
+  }
+
   void StartServer(std::vector<std::string> experiments = {}) {
     if (experiments.empty()) experiments = {journal_path_};
     DashboardOptions options;
@@ -102,6 +152,7 @@ class DashboardTest : public ::testing::Test {
   std::optional<store::Journal> journal_;
   std::unique_ptr<DashboardServer> server_;
   uint32_t next_trial_ = 1;
+  uint64_t next_job_ = 1000;
   uint64_t seq_ = 1;
 };
 
@@ -170,6 +221,18 @@ TEST_F(DashboardTest, BadRequestsGet4xxAndTheServerKeepsServing) {
   EXPECT_EQ(status_of(Client().Get("/api/curve?x=0")), 400);
   EXPECT_EQ(status_of(Client().Get("/api/compare?xs=0,5")), 400);
   EXPECT_EQ(status_of(Client().Get("/api/stream?from=-1")), 400);
+  for (const char* query : {"size=0", "size=501", "size=ten", "page=-1", "sort=nope", "dir=up",
+                            "state=lost", "rung=x", "param=loss", "param=nope", "min=1",
+                            "param=lr&max=abc", "param=lr&min=inf", "colour=red"}) {
+    httplib::Result r = Client().Get(std::string("/api/trials?x=0&") + query);
+    EXPECT_EQ(status_of(r), 400) << query;
+    if (r) {
+      EXPECT_THAT(r->body, HasSubstr("error")) << query;
+    }
+  }
+  EXPECT_EQ(status_of(Client().Get("/api/trials")), 400);
+  EXPECT_EQ(status_of(Client().Get("/api/trials?x=3")), 404);
+  EXPECT_EQ(status_of(Client().Get("/api/curve?x=0&trial=99999999999")), 400);
   EXPECT_EQ(status_of(Client().Get("/no/such/page")), 404);
   EXPECT_TRUE(journal_->PendingRequests()->empty());
   EXPECT_EQ(status_of(Client().Get("/api/experiments")), 200);
@@ -233,32 +296,71 @@ TEST(DashboardAddress, ReadsHostAndPortAndNamesWhatIsWrong) {
   EXPECT_FALSE(ParseAddress("[::1", o).ok());
 }
 
-// Reads one event stream until it has `want` rows; records their seqs.
-std::vector<uint64_t> ReadStream(int port, size_t want) {
-  std::vector<uint64_t> seqs;
+// The events of one stream (GET `path`), each its id and data, read until
+// `more` says no to one or the stream ends.
+struct StreamEvent {
+  uint64_t id = 0;
+  nlohmann::json data;
+};
+std::vector<StreamEvent> ReadEvents(int port, const std::string& path,
+                                    const std::function<bool(const StreamEvent&)>& more) {
+  std::vector<StreamEvent> events;
   std::string buffer;
   httplib::Client client("127.0.0.1", port);
   client.set_read_timeout(60, 0);
-  client.Get("/api/stream", [&](const char* data, size_t length) {
+  client.Get(path, [&](const char* data, size_t length) {
     buffer.append(data, length);
-    for (size_t end; (end = buffer.find("\n\n")) != std::string::npos; buffer.erase(0, end + 2)) {
+    for (size_t end; (end = buffer.find("\n\n")) != std::string::npos;) {
       std::string event = buffer.substr(0, end);
+      buffer.erase(0, end + 2);
       size_t at = event.find("data: ");
       if (at == std::string::npos) continue;  // a keep-alive comment
-      for (const nlohmann::json& row : nlohmann::json::parse(event.substr(at + 6))) {
-        seqs.push_back(row["s"].get<uint64_t>());
-      }
+      EXPECT_EQ(event.rfind("id: ", 0), 0u) << event;
+      events.push_back({std::stoull(event.substr(4)), nlohmann::json::parse(event.substr(at + 6))});
+      if (!more(events.back())) return false;
     }
-    return seqs.size() < want;
+    return true;
   });
-  return seqs;
+  return events;
 }
 
+// Only the first event.
+bool NoMore(const StreamEvent&) { return false; }
+
+// What one stream said about experiment 0: the seq and results count of
+// its snapshot, and the seqs of the rows after it.
+struct Seen {
+  uint64_t snapshot_seq = 0;
+  uint64_t snapshot_results = 0;
+  std::vector<uint64_t> seqs;
+  uint64_t last() const { return seqs.empty() ? snapshot_seq : seqs.back(); }
+};
+Seen ReadStream(int port, uint64_t until_seq) {
+  Seen seen;
+  size_t events = 0;
+  ReadEvents(port, "/api/stream", [&](const StreamEvent& event) {
+    const nlohmann::json& d = event.data;
+    EXPECT_EQ(d["snapshot"].get<bool>(), ++events == 1);  // a snapshot first, then deltas
+    for (const nlohmann::json& e : d["exps"]) {
+      if (d["snapshot"].get<bool>()) {
+        seen.snapshot_seq = e["overview"]["seq"];
+        seen.snapshot_results = e["overview"]["results"];
+        continue;
+      }
+      for (const nlohmann::json& row : e["rows"]) seen.seqs.push_back(row["s"].get<uint64_t>());
+    }
+    return seen.last() < until_seq;
+  });
+  return seen;
+}
+
+// Each stream's snapshot counts the rows up to its seq, and its deltas
+// carry every row after that once, in order.
 TEST_F(DashboardTest, FiftyStreamsEachGetEveryRowOnceAndNoneIsLeftOpen) {
   constexpr int kClients = 50, kBefore = 5, kAfter = 20;
   for (int i = 0; i < kBefore; ++i) AddTrial(0.1 * i);
   StartServer();
-  std::vector<std::vector<uint64_t>> got(kClients);
+  std::vector<Seen> got(kClients);
   std::vector<std::thread> clients;
   for (int c = 0; c < kClients; ++c) {
     clients.emplace_back([&, c] { got[c] = ReadStream(server_->port(), 2 * (kBefore + kAfter)); });
@@ -269,9 +371,13 @@ TEST_F(DashboardTest, FiftyStreamsEachGetEveryRowOnceAndNoneIsLeftOpen) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   for (std::thread& t : clients) t.join();
-  std::vector<uint64_t> all;
-  for (uint64_t s = 1; s <= 2 * (kBefore + kAfter); ++s) all.push_back(s);
-  for (int c = 0; c < kClients; ++c) EXPECT_EQ(got[c], all) << "client " << c;
+  for (int c = 0; c < kClients; ++c) {
+    EXPECT_GE(got[c].snapshot_seq, 2u * kBefore) << "client " << c;
+    EXPECT_EQ(got[c].snapshot_results, got[c].snapshot_seq / 2) << "client " << c;  // a job and a result a trial
+    std::vector<uint64_t> after;
+    for (uint64_t s = got[c].snapshot_seq + 1; s <= 2 * (kBefore + kAfter); ++s) after.push_back(s);
+    EXPECT_EQ(got[c].seqs, after) << "client " << c;
+  }
   // The server notices each hang-up at its next keep-alive at the latest.
   for (int wait = 0; wait < 600 && server_->open_streams() > 0; ++wait) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -290,6 +396,83 @@ TEST_F(DashboardTest, StoppingEndsOpenStreams) {
   server_->Stop();  // must not wait for the clients
   for (std::thread& t : clients) t.join();
   EXPECT_EQ(server_->open_streams(), 0u);
+}
+
+TEST_F(DashboardTest, TheSnapshotCountsTrialsRungsAndTheBestAndAStreamGoesOnFromItsLastId) {
+  AddFiveTrials();
+  StartServer();
+  std::vector<StreamEvent> first =
+      ReadEvents(server_->port(), "/api/stream", NoMore);
+  ASSERT_EQ(first.size(), 1u);
+  const nlohmann::json& overview = first[0].data["exps"][0]["overview"];
+  EXPECT_TRUE(first[0].data["snapshot"].get<bool>());
+  EXPECT_EQ(overview["trials"], 5);
+  EXPECT_EQ(overview["jobs"], 6);
+  EXPECT_EQ(overview["results"], 5);
+  EXPECT_EQ(overview["running"], 1);
+  EXPECT_EQ(overview["epochs"], 1 + 1 + 1 + 2 + 1);
+  EXPECT_EQ(overview["rungs"], nlohmann::json::parse(
+                                   R"([{"ep":1,"done":4,"running":1},{"ep":3,"done":1,"running":0}])"));
+  EXPECT_EQ(overview["best"]["trial"], 1);
+  EXPECT_EQ(overview["best"]["c"], nlohmann::json::parse(R"({"lr":0.02,"loss":"softmax"})"));
+
+  // Back with the snapshot's id: only what came since, as a delta.
+  Run(6, 0, 1, 0.3, 1, 0.65);
+  std::string from = "/api/stream?from=" + std::to_string(first[0].id);
+  std::vector<StreamEvent> next =
+      ReadEvents(server_->port(), from, NoMore);
+  ASSERT_EQ(next.size(), 1u);
+  EXPECT_GT(next[0].id, first[0].id);
+  EXPECT_FALSE(next[0].data["snapshot"].get<bool>());
+  const nlohmann::json& rows = next[0].data["exps"][0]["rows"];
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0]["k"], "job");
+  EXPECT_EQ(rows[0]["c"], nlohmann::json::parse(R"({"lr":0.3,"loss":"ns"})"));
+  EXPECT_EQ(rows[1]["k"], "result");
+  EXPECT_EQ(next[0].data["exps"][0]["overview"]["trials"], 6);
+  // An id this server never gave (an earlier server's): a snapshot.
+  std::vector<StreamEvent> old =
+      ReadEvents(server_->port(), "/api/stream?from=7", NoMore);
+  ASSERT_EQ(old.size(), 1u);
+  EXPECT_TRUE(old[0].data["snapshot"].get<bool>());
+  EXPECT_EQ(old[0].data["exps"][0]["overview"]["trials"], 6);
+}
+
+TEST_F(DashboardTest, TheTrialsTableIsPagedSortedAndFilteredByTheServer) {
+  AddFiveTrials();
+  StartServer();
+  httplib::Result all = Client().Get("/api/trials?x=0");
+  ASSERT_TRUE(all);
+  ASSERT_EQ(all->status, 200) << all->body;
+  nlohmann::json table = nlohmann::json::parse(all->body);
+  EXPECT_EQ(table["trials"], 5);
+  EXPECT_EQ(table["matched"], 5);
+  ASSERT_EQ(table["rows"].size(), 5u);
+  EXPECT_EQ(table["rows"][0], nlohmann::json::parse(
+                                  R"({"trial":1,"state":"done","rung":1,"ep":3,"m":0.7,
+                                      "c":{"lr":0.02,"loss":"softmax"}})"));
+  EXPECT_EQ(table["rows"][3]["state"], "failed");
+  EXPECT_EQ(table["rows"][3]["m"], nullptr);
+  EXPECT_EQ(table["rows"][4]["state"], "running");
+
+  EXPECT_EQ(TrialsListed("sort=metric&dir=desc"), (std::vector<uint32_t>{1, 2, 3, 4, 5}));
+  EXPECT_EQ(TrialsListed("sort=metric&dir=asc"), (std::vector<uint32_t>{3, 2, 1, 4, 5}));
+  EXPECT_EQ(TrialsListed("sort=lr&dir=desc"), (std::vector<uint32_t>{5, 4, 3, 2, 1}));
+  EXPECT_EQ(TrialsListed("sort=loss"), (std::vector<uint32_t>{1, 3, 5, 2, 4}));
+  EXPECT_EQ(TrialsListed("size=2&page=1"), (std::vector<uint32_t>{3, 4}));
+  EXPECT_EQ(TrialsListed("size=2&page=9"), (std::vector<uint32_t>{5}));  // past the end: the last page
+  EXPECT_EQ(TrialsListed("rung=1"), (std::vector<uint32_t>{1}));
+  EXPECT_EQ(TrialsListed("state=running"), (std::vector<uint32_t>{5}));
+  EXPECT_EQ(TrialsListed("state=done&sort=trial&dir=desc"), (std::vector<uint32_t>{3, 2, 1}));
+  EXPECT_EQ(TrialsListed("param=lr&min=0.04&max=0.6"), (std::vector<uint32_t>{2, 3, 4}));
+  EXPECT_EQ(TrialsListed("param=lr&min=0.3&rung=0&state=failed"), (std::vector<uint32_t>{4}));
+
+  // A trial's learning curve: its own results only.
+  httplib::Result curve = Client().Get("/api/curve?x=0&trial=1");
+  ASSERT_TRUE(curve);
+  size_t dots = 0;
+  for (size_t at = 0; (at = curve->body.find("<circle", at)) != std::string::npos; ++at) ++dots;
+  EXPECT_EQ(dots, 2u);
 }
 
 }  // namespace

@@ -72,6 +72,11 @@ Status JournalView::Add(const store::JournalEntry& e, const std::string& path) {
   return Status::Ok();
 }
 
+const JobRow* JournalView::Find(uint64_t job) const {
+  auto it = by_id_.find(job);
+  return it == by_id_.end() ? nullptr : &jobs[it->second];
+}
+
 Result<JournalView> ReadJournal(const store::Journal& journal) {
   JournalView view;
   Status read = journal.Replay(

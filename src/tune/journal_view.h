@@ -66,6 +66,8 @@ struct JournalView {
   // ReadJournal builds the view, and how a reader tailing a running
   // experiment (the dashboard) keeps it current.
   Status Add(const store::JournalEntry& e, const std::string& path);
+  // The job with id `job`, or nullptr when none has started.
+  const JobRow* Find(uint64_t job) const;
   // The rows the metric is a proportion over (accuracy, f1), for the noise
   // allowance of Best; 0: unknown. Read from the last run's end; a run sets
   // it from its data before choosing.
