@@ -1,8 +1,10 @@
 #include "job/job_json.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
-#include <set>
+#include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -32,7 +34,7 @@ class FieldReader {
   // false) is covered by its parent's version.
   FieldReader(const json& object, std::string_view origin, std::string_view what,
               bool versioned = true)
-      : object_(object), prefix_(std::string(origin) + ": " + std::string(what)) {
+      : object_(object), origin_(origin), what_(what) {
     if (!object_.is_object()) {
       SetError("", "must be a JSON object");
       return;
@@ -128,7 +130,7 @@ class FieldReader {
   Status Finish() {
     if (error_.empty() && object_.is_object()) {
       for (const auto& item : object_.items()) {
-        if (!read_.contains(item.key())) {
+        if (std::find(read_.begin(), read_.end(), item.key()) == read_.end()) {
           SetError(item.key().c_str(), "is not a field of this document");
           break;
         }
@@ -147,7 +149,7 @@ class FieldReader {
 
   void SetError(std::string_view field, std::string_view problem) {
     if (!error_.empty()) return;
-    error_ = prefix_;
+    error_ = std::string(origin_) + ": " + std::string(what_);
     if (!field.empty()) error_ += " field '" + std::string(field) + "'";
     error_ += " " + std::string(problem);
   }
@@ -155,7 +157,7 @@ class FieldReader {
  private:
   const json* Get(const char* field) {
     if (!error_.empty()) return nullptr;
-    read_.insert(field);
+    read_.push_back(field);
     auto it = object_.find(field);
     if (it == object_.end()) {
       SetError(field, "is missing");
@@ -175,9 +177,11 @@ class FieldReader {
   }
 
   const json& object_;
-  std::string prefix_;
+  // Only read when an error is named: a journal replay decodes every row.
+  std::string_view origin_;  // the caller's, which outlives the reader
+  std::string_view what_;
   std::string error_;
-  std::set<std::string, std::less<>> read_;
+  std::vector<std::string_view> read_;  // the fields asked for: string literals
 };
 
 // JSON has no NaN: an inactive parameter (NaN) is written as null.
