@@ -222,7 +222,7 @@ params = { start = 1, end = 1 }
       if (r.url().includes('/api/trials?')) asked.push(new URL(r.url()).searchParams);
     });
     const drawn = () => page.evaluate(() => +document.documentElement.dataset.tableDrawn || 0);
-    const shown = (column = 0) => page.evaluate(c => [...document.querySelectorAll('#trials tbody tr')]
+    const cells = (column = 0) => page.evaluate(c => [...document.querySelectorAll('#trials tbody tr')]
       .map(tr => tr.cells[c].textContent), column);
     async function redrawn(what, act) {
       const before = await drawn();
@@ -230,14 +230,14 @@ params = { start = 1, end = 1 }
       await until(what, async () => await drawn() > before);
     }
     await page.click('#tabs button[data-x="0"]');
-    await until('the finished run\'s trials', async () => (await shown()).length > 0);
+    await until('the finished run\'s trials', async () => (await cells()).length > 0);
     await redrawn('20 rows a page', () => page.select('#fSize', '20'));
     await redrawn('trials by number, last first', () => page.click('#trials th[data-key="trial"]'));
-    assert.deepEqual((await shown()).map(Number), byTrialDesc.slice(0, 20));
+    assert.deepEqual((await cells()).map(Number), byTrialDesc.slice(0, 20));
     const last = () => Object.fromEntries(asked[asked.length - 1]);
     assert.deepEqual(last(), { x: '0', sort: 'trial', dir: 'desc', page: '0', size: '20' });
     await redrawn('the next page', () => page.click('#next'));
-    assert.deepEqual((await shown()).map(Number), byTrialDesc.slice(20, 40));
+    assert.deepEqual((await cells()).map(Number), byTrialDesc.slice(20, 40));
     assert.equal(last().page, '1');
     assert.equal(await page.evaluate(() => document.getElementById('pageNo').textContent),
                  `page 2 of ${Math.ceil(byTrialDesc.length / 20)}`);
@@ -246,7 +246,7 @@ params = { start = 1, end = 1 }
       "(SELECT max(rung) FROM results WHERE trial = r.trial AND outcome = 'ok') " +
       'ORDER BY r.metric, r.trial LIMIT 20').map(r => r.trial);
     await redrawn('trials by metric', () => page.click('#trials th[data-key="metric"]'));
-    assert.deepEqual((await shown()).map(Number), worst);
+    assert.deepEqual((await cells()).map(Number), worst);
     assert.equal(last().sort, 'metric');
     // Filtered by rung: the trials whose highest rung is 1.
     const atRung1 = sql(db, 'SELECT count(*) AS n FROM (SELECT max(rung) AS r FROM jobs GROUP BY trial) ' +
@@ -254,7 +254,7 @@ params = { start = 1, end = 1 }
     await redrawn('the trials at rung 1', () => page.select('#fRung', '1'));
     assert.equal(await page.evaluate(() => document.getElementById('fCount').textContent),
                  `${atRung1} of ${byTrialDesc.length} trials`);
-    assert.ok((await shown(2)).every(rung => rung === '1'));
+    assert.ok((await cells(2)).every(rung => rung === '1'));
     assert.equal(last().rung, '1');
     await page.screenshot({ path: path.join(shots, 'dashboard-table.png'), fullPage: true });
     console.log(`screenshots in ${shots}`);

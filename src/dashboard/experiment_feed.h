@@ -47,6 +47,10 @@ class ExperimentFeed {
   // Describe() and the overview.
   std::optional<nlohmann::json> Poll(bool with_rows);
 
+  // The experiment's number on the page.
+  int index() const { return index_; }
+  // The last journal seq read: what the experiment shows changes with it.
+  uint64_t seq() const { return last_seq_; }
   // The journal's file, whether or not it exists yet.
   const std::string& journal_path() const { return journal_path_; }
   // The folder the experiment's outputs (kServedFiles) are in; a bare

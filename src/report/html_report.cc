@@ -13,11 +13,14 @@ namespace {
 
 constexpr int kWide = 900, kTall = 380, kSmall = 420, kSmallTall = 260;
 
-// A scatter draws at most this many results: beyond it every k-th, so a page
-// of 100,000 trials stays light. The lines and bands stay exact.
+// The progress scatter draws at most this many results, and each small
+// hyperparameter scatter at most this many trials: beyond it every k-th, so
+// a page of 100,000 trials with ten parameters stays light (15,000 dots in
+// all, not a million). The lines and bands stay exact.
 constexpr size_t kMaxDots = 4000;
+constexpr size_t kMaxParamDots = 1000;
 
-size_t DotStride(size_t n) { return n <= kMaxDots ? 1 : (n + kMaxDots - 1) / kMaxDots; }
+size_t DotStride(size_t n, size_t most) { return n <= most ? 1 : (n + most - 1) / most; }
 
 // Drops the points of a staircase that repeat the value before them (and
 // are not the last): the same picture, with as many points as changes.
@@ -86,7 +89,7 @@ std::string ProgressChart(const ReportData& data, const std::vector<const RungRe
   std::vector<Point> best = Changes(data.maximize ? high : low);
   plot.AddBand(low, high, "#fd8d3c", "band");
   std::vector<std::pair<std::string, std::string>> legend;
-  const size_t stride = DotStride(by_time.size());
+  const size_t stride = DotStride(by_time.size(), kMaxDots);
   for (size_t s = 0; s < steps.size(); ++s) {
     std::vector<Point> pts;
     for (size_t i = 0; i < by_time.size(); i += stride) {
@@ -136,7 +139,7 @@ std::string ParamChart(const ReportData& data, size_t p, const std::vector<const
   x.categories = info.categories;
   std::map<size_t, std::vector<Point>> by_step;
   bool first = true;
-  const size_t stride = DotStride(data.configs.size());
+  const size_t stride = DotStride(data.configs.size(), kMaxParamDots);
   for (size_t i = 0; i < data.configs.size(); i += stride) {
     const TrialConfig& c = data.configs[i];
     auto it = top.find(c.trial);
@@ -207,9 +210,14 @@ ReportParts RenderParts(const ReportData& data) {
   parts.footer = std::to_string(data.results.size()) + " results, " + std::to_string(ok.size()) +
                  " ok; best " + (data.maximize ? "highest " : "lowest ") +
                  EscapeXml(data.metric_name) + ".";
-  if (size_t stride = DotStride(ok.size()); stride > 1) {
-    parts.footer += " The scatters show one result in " + std::to_string(stride) +
-                    "; the lines use all of them.";
+  size_t results = DotStride(ok.size(), kMaxDots);
+  size_t trials = data.params.empty() ? 1 : DotStride(data.configs.size(), kMaxParamDots);
+  if (results > 1 || trials > 1) {
+    auto share = [](size_t stride, const std::string& what) {
+      return stride == 1 ? "every " + what : "one " + what + " in " + std::to_string(stride);
+    };
+    parts.footer += " The scatters show " + share(results, "result") + " against time and " +
+                    share(trials, "trial") + " against each hyperparameter; the lines use all of them.";
   }
   return parts;
 }

@@ -83,6 +83,22 @@ TEST(HtmlReport, LargeSearchesDrawAThinnedScatterAndSaySo) {
   EXPECT_EQ(Count(RenderParts(SmallSearch()).footer, "one result in"), 0u);
 }
 
+TEST(HtmlReport, HyperparameterScattersDrawAtMostAThousandTrialsEach) {
+  ReportData d;
+  d.metric_name = "accuracy";
+  d.params = {{"lr", true, {}}, {"dim", false, {}}};
+  for (uint32_t t = 0; t < 3000; ++t) {
+    d.results.push_back({t, 0, 1, (t % 100) / 100.0, true, 1.0 * t});
+    d.configs.push_back({t, {0.01 + t / 3000.0, double(t % 50)}});
+  }
+  ReportParts parts = RenderParts(d);
+  ASSERT_EQ(parts.params.size(), 2u);
+  for (const std::string& chart : parts.params) EXPECT_EQ(Count(chart, "<circle"), 1000u);
+  EXPECT_EQ(Count(parts.progress, "<circle"), 3000u);  // under the progress chart's limit
+  EXPECT_NE(parts.footer.find("every result against time and one trial in 3 against"), std::string::npos)
+      << parts.footer;
+}
+
 TEST(HtmlReport, LearningCurveShowsOneTrialsOkRungs) {
   std::string svg = RenderLearningCurve(SmallSearch(), 2);
   EXPECT_EQ(Count(svg, "<circle"), 2u);  // trial 2 at 1 and 3 epochs
