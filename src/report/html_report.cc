@@ -125,14 +125,20 @@ std::string LadderChart(const ReportData& data, const std::vector<int>& steps) {
   return plot.Render("rung ladder");
 }
 
-std::string ParamChart(const ReportData& data, size_t p, const std::vector<const RungResult*>& ok,
-                       const std::vector<int>& steps) {
-  // Each trial at its highest rung: the value it is judged by.
-  std::unordered_map<uint32_t, const RungResult*> top;
+// Each trial's ok result at its highest rung: the value it is judged by.
+using TopResults = std::unordered_map<uint32_t, const RungResult*>;
+TopResults TopResultOfEachTrial(const std::vector<const RungResult*>& ok) {
+  TopResults top;
   for (const RungResult* r : ok) {
     auto& t = top[r->trial];
     if (!t || r->epochs > t->epochs) t = r;
   }
+  return top;
+}
+
+// `metric`: the metric's axis, the same for every parameter.
+std::string ParamChart(const ReportData& data, size_t p, const Axis& metric, const TopResults& top,
+                       const std::vector<int>& steps) {
   const ParamInfo& info = data.params[p];
   Axis x{info.name};
   x.log = info.log;
@@ -160,7 +166,7 @@ std::string ParamChart(const ReportData& data, size_t p, const std::vector<const
       x.max += pad;
     }
   }
-  SvgPlot plot(kSmall, kSmallTall, x, MetricAxis(data, ok));
+  SvgPlot plot(kSmall, kSmallTall, x, metric);
   for (const auto& [s, pts] : by_step) plot.AddPoints(pts, RungColor(s), 3, "results");
   return plot.Render(info.name + " against " + data.metric_name);
 }
@@ -206,7 +212,11 @@ ReportParts RenderParts(const ReportData& data) {
   parts.summary = SummaryTable(data);
   parts.progress = ProgressChart(data, ok, steps);
   parts.ladder = LadderChart(data, steps);
-  for (size_t p = 0; p < data.params.size(); ++p) parts.params.push_back(ParamChart(data, p, ok, steps));
+  TopResults top = TopResultOfEachTrial(ok);
+  Axis metric = MetricAxis(data, ok);
+  for (size_t p = 0; p < data.params.size(); ++p) {
+    parts.params.push_back(ParamChart(data, p, metric, top, steps));
+  }
   parts.footer = std::to_string(data.results.size()) + " results, " + std::to_string(ok.size()) +
                  " ok; best " + (data.maximize ? "highest " : "lowest ") +
                  EscapeXml(data.metric_name) + ".";
