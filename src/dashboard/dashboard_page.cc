@@ -300,12 +300,12 @@ if (!token) {
   $('mode').textContent = 'read-only: steering needs the URL with its token';
 }
 
-loadExperiments().then(() => {
-  const stream = new EventSource('/api/stream');
-  stream.onopen = () => { $('conn').textContent = 'live'; };
-  stream.onerror = () => { $('conn').textContent = 'reconnecting'; };
-  stream.onmessage = onEvent;
-});
+// The stream opens while the experiments load; its events wait for them.
+const loaded = loadExperiments();
+const stream = new EventSource('/api/stream');
+stream.onopen = () => { $('conn').textContent = 'live'; };
+stream.onerror = () => { $('conn').textContent = 'reconnecting'; };
+stream.onmessage = ev => { loaded.then(() => onEvent(ev)); };
 </script>
 </body></html>
 )PAGE";
