@@ -61,8 +61,10 @@ Result<BudgetChange> ParseBudgetDetail(const std::string& detail, const RunBudge
     auto value = json.find(key);
     // Journals written before jobs and dollars were journaled lack them.
     if (value == json.end() && (key == "max_jobs" || key == "budget_dollars")) continue;
-    if (value == json.end() || !value->is_number() || !(value->get<double>() >= 0)) {
-      return Fail("budget_changed event: '" + key + "' must be a number >= 0");
+    // Bounded so that it converts to the limit's integer type.
+    if (value == json.end() || !value->is_number() || !(value->get<double>() >= 0) ||
+        value->get<double>() > 9e18) {
+      return Fail("budget_changed event: '" + key + "' must be a number in [0, 9e18]");
     }
   }
   BudgetChange change{before, ""};

@@ -87,7 +87,8 @@ TEST(RunBudget, TheEventDetailRoundTripsAndOlderDetailsKeepJobsAndDollars) {
   EXPECT_THAT(
       ParseBudgetDetail(R"({"budget_epochs":1,"max_trials":0,"max_seconds":0,"budget_dollars":-1})", {})
           .message(),
-      HasSubstr("'budget_dollars' must be a number >= 0"));
+      HasSubstr("'budget_dollars' must be a number in [0, 9e18]"));
+  EXPECT_FALSE(ParseBudgetDetail(R"({"budget_epochs":1e300,"max_trials":0,"max_seconds":0})", {}).ok());
   EXPECT_FALSE(ParseBudgetDetail("not json", {}).ok());
 }
 
