@@ -73,6 +73,14 @@ Result<tune::TuneSpec> SpecFrom(const TuneFlags& f) {
   return spec;
 }
 
+// The budgets the flags give (0: not given): on --resume, the new totals.
+// (SpecFrom refused the flags a resume may not give.)
+Result<driver::RunBudget> BudgetFlags(const TuneFlags& f) {
+  tune::TuneSpec given;  // every budget 0
+  RUNGS_RETURN_IF_ERROR(tune::ApplyFlags(f.Given(), /*resuming=*/false, given));
+  return tune::BudgetOf(given);
+}
+
 // One flag per option of the table, with its default in the help.
 void AddOptionFlags(CLI::App* sub, TuneFlags& f) {
   const nlohmann::json defaults = tune::SpecToJson(tune::TuneSpec{});
@@ -228,6 +236,11 @@ Command AddTuneCommand(CLI::App& app) {
             std::signal(SIGUSR1, OnEvolve);
             tune::RunControl control;
             control.resume = !f->resume.empty();
+            if (control.resume) {
+              Result<driver::RunBudget> flags = BudgetFlags(*f);
+              if (!flags.ok()) return flags.status();
+              control.budget_flags = *flags;
+            }
             control.progress = f->json    ? tune::ProgressMode::kJson
                                : f->quiet ? tune::ProgressMode::kQuiet
                                           : tune::ProgressMode::kAuto;

@@ -185,6 +185,19 @@ params = { start = 1, end = 1 }
     await until('the event on the page', () => page.evaluate(() =>
       document.getElementById('events').textContent.includes('evolution_enabled')));
 
+    // Extend: the form offers the run's one budget, epochs, and the run
+    // journals the raised total.
+    const kinds = await page.evaluate(() =>
+      [...document.querySelectorAll('#extend input')].map(i => i.dataset.kind));
+    assert.deepEqual(kinds, ['epochs']);
+    await page.type('#extend input[data-kind="epochs"]', '1000');
+    await page.click('#steer button[data-action="extend"]');
+    await until('the request to be sent', () => page.evaluate(() =>
+      /^extend: request \d+ sent/.test(document.getElementById('steerMsg').textContent)));
+    const change = await until('budget_changed in the journal', () =>
+      sql(journal, "SELECT detail FROM events WHERE kind = 'budget_changed'")[0]);
+    assert.equal(JSON.parse(change.detail).budget_epochs, 100001000);
+
     // Stop: no new job starts, the running one finishes, the run ends.
     await page.click('#steer button[data-action="stop"]');
     const code = await Promise.race([run.child.exited, sleep(120000).then(() => 'still running')]);

@@ -29,8 +29,7 @@ table{border-collapse:collapse;font-size:13px}td,th{padding:2px 8px;border-botto
  <div id="steer">
   <button data-action="evolve">Evolve now</button>
   <button data-action="stop">Stop starting trials</button>
-  <input id="extendJobs" type="number" min="1" placeholder="+ jobs">
-  <input id="extendSeconds" type="number" min="1" placeholder="+ seconds">
+  <span id="extend"></span>
   <button data-action="extend">Extend budget</button>
   <span id="steerMsg" class="msg"></span>
  </div>
@@ -188,7 +187,7 @@ async function loadCurve() {
 let fetchedAt = 0;
 function update(now) {
   if (view !== 'exp' || !overviews[current]) return;
-  fillFilters(); renderStatus();
+  fillFilters(); fillExtend(); renderStatus();
   if (!now && Date.now() - fetchedAt < 1000) return;
   fetchedAt = Date.now();
   if (tableDue) loadTable();
@@ -281,18 +280,29 @@ for (const id of ['fRung', 'fState', 'fParam', 'fMin', 'fMax', 'fSize']) {
 $('prev').onclick = () => { table.page = Math.max(0, table.page - 1); loadTable(); };
 $('next').onclick = () => { table.page++; loadTable(); };
 
+// One input per budget the run has, for what to add to it; every kind when
+// the page is told none (a bare journal): the run refuses those it lacks.
+const budgetKinds = ['epochs', 'seconds', 'trials', 'dollars', 'jobs'];
+function fillExtend() {
+  const b = (exps[current] || {}).budget || {};
+  const has = budgetKinds.filter(k => b[k] > 0), kinds = has.length ? has : budgetKinds;
+  if ($('extend').dataset.kinds === kinds.join()) return;
+  $('extend').dataset.kinds = kinds.join();
+  $('extend').innerHTML = kinds.map(k => '<input data-kind="' + k + '" type="number" min="0" step="any"' +
+    ' placeholder="+ ' + k + '"' + (token ? '' : ' disabled') + '>').join('');
+}
 $('steer').addEventListener('click', async ev => {
   const action = ev.target.dataset && ev.target.dataset.action; if (!action) return;
   const body = {action};
   if (action === 'extend') {
-    if ($('extendJobs').value) body.jobs = parseInt($('extendJobs').value, 10);
-    if ($('extendSeconds').value) body.seconds = parseFloat($('extendSeconds').value);
+    for (const i of $('extend').querySelectorAll('input')) if (i.value) body[i.dataset.kind] = Number(i.value);
   }
   const res = await fetch('/api/steer?x=' + current, {method: 'POST',
     headers: {'Content-Type': 'application/json', 'X-Rungs-Token': token}, body: JSON.stringify(body)});
   const reply = await res.json();
-  $('steerMsg').textContent = res.ok ? action + ': request ' + reply.request + ' sent; the run takes it within a second'
-                                     : action + ': ' + reply.error;
+  $('steerMsg').textContent = !res.ok ? action + ': ' + reply.error
+    : action + ': request ' + reply.request + ' sent; ' +
+      (res.status === 200 ? 'the run took it' : 'no run has taken it yet (the next run or resume will)');
   $('steerMsg').className = res.ok ? 'msg' : 'msg bad';
 });
 if (!token) {

@@ -23,6 +23,7 @@
 #include "dashboard/dashboard_page.h"
 #include "dashboard/experiment_feed.h"
 #include "dashboard/trial_table.h"
+#include "driver/run_budget.h"
 #include "report/html_report.h"
 #include "store/request_inbox.h"
 
@@ -184,6 +185,20 @@ Result<TrialQuery> ParseTrialQuery(const httplib::Request& req, const Experiment
     *bound = *v;
   }
   return q;
+}
+
+// What the run made of request `id` in `journal`, waiting up to `seconds`
+// for it to take it (it looks every 0.2 s while it runs); none when no run
+// did.
+Result<std::optional<std::string>> AwaitOutcome(const std::string& journal, int64_t id,
+                                                double seconds) {
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+  while (true) {
+    Result<std::optional<std::string>> outcome = store::RequestOutcome(journal, id);
+    if (!outcome.ok() || *outcome || std::chrono::steady_clock::now() >= deadline) return outcome;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
 }
 
 }  // namespace
@@ -541,8 +556,12 @@ class DashboardServer::Impl {
            {"epochs", report::RenderComparison(pointers, names, report::CompareAxis::kEpochs)}});
   }
 
-  // POST /api/steer?x=N {"action": "evolve" | "stop" | "extend", "jobs": N,
-  // "seconds": S}: a request into that experiment's journal inbox.
+  // POST /api/steer?x=N {"action": "evolve" | "stop" | "extend", and for
+  // extend what to add: "epochs", "seconds", "trials", "dollars", "jobs"}: a
+  // request into that experiment's journal inbox. The run decides; its
+  // answer, if it comes within steer_wait_seconds, is the reply: 200 "ok",
+  // or 409 with why it did nothing (e.g. the run has no such budget). 202:
+  // no run took it yet; it waits in the inbox for the next run or resume.
   void Steer(const httplib::Request& req, httplib::Response& res) {
     if (!req.has_header("X-Rungs-Token") ||
         !SameSecret(req.get_header_value("X-Rungs-Token"), options_.token)) {
@@ -558,24 +577,22 @@ class DashboardServer::Impl {
     if (!kind.ok()) return Refuse(res, 400, kind.message());
     nlohmann::json detail = nlohmann::json::object();
     if (*kind == store::RequestKind::kExtend) {
-      if (body.contains("jobs")) {
-        if (!body["jobs"].is_number_unsigned()) return Refuse(res, 400, "'jobs' must be a count");
-        detail["jobs"] = body["jobs"];
-      }
-      if (body.contains("seconds")) {
-        if (!body["seconds"].is_number() || !(body["seconds"].get<double>() > 0)) {
-          return Refuse(res, 400, "'seconds' must be a positive number");
-        }
-        detail["seconds"] = body["seconds"];
-      }
-      if (detail.empty()) return Refuse(res, 400, "extend needs 'jobs' or 'seconds'");
+      detail = body;
+      detail.erase("action");
+      Result<driver::RunBudget> more = driver::ParseExtension(detail);
+      if (!more.ok()) return Refuse(res, 400, more.message());
     }
     if (!std::filesystem::exists(feed->journal_path())) {
       return Refuse(res, 409, "the experiment has no journal yet");
     }
     Result<int64_t> id = store::PostRequest(feed->journal_path(), *kind, detail.dump());
     if (!id.ok()) return Refuse(res, 409, id.message());
-    Reply(res, 200, {{"request", *id}});
+    Result<std::optional<std::string>> outcome =
+        AwaitOutcome(feed->journal_path(), *id, options_.steer_wait_seconds);
+    if (!outcome.ok()) return Refuse(res, 500, outcome.message());
+    if (!*outcome) return Reply(res, 202, {{"request", *id}, {"outcome", nullptr}});
+    if (**outcome != "ok") return Reply(res, 409, {{"request", *id}, {"error", **outcome}});
+    Reply(res, 200, {{"request", *id}, {"outcome", "ok"}});
   }
 
   DashboardOptions options_;

@@ -33,6 +33,7 @@ struct DashboardOptions {
   double keepalive_seconds = 15;  // an SSE comment when nothing happened
   size_t max_body_bytes = 4096;
   int threads = 96;           // connections served at once (each event stream holds one)
+  double steer_wait_seconds = 2;  // how long a steering POST waits for the run's answer
 };
 
 class DashboardServer {

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cmath>
+#include <atomic>
 #include <csignal>
 #include <filesystem>
 #include <functional>
@@ -125,11 +126,14 @@ class DashboardTest : public ::testing::Test {
     return trials;
   }
 
-  void StartServer(std::vector<std::string> experiments = {}) {
+  // `steer_wait_seconds`: how long a POST waits for a run to take its
+  // request (none runs unless a test plays one).
+  void StartServer(std::vector<std::string> experiments = {}, double steer_wait_seconds = 0.2) {
     if (experiments.empty()) experiments = {journal_path_};
     DashboardOptions options;
     options.poll_seconds = 0.05;
     options.keepalive_seconds = 0.2;
+    options.steer_wait_seconds = steer_wait_seconds;
     Result<std::unique_ptr<DashboardServer>> server = DashboardServer::Start(experiments, options);
     ASSERT_TRUE(server.ok()) << server.message();
     server_ = std::move(*server);
@@ -193,13 +197,43 @@ TEST_F(DashboardTest, SteeringNeedsTheTokenAndLandsInTheJournalsInbox) {
   EXPECT_EQ(wrong->status, 403);
   EXPECT_TRUE(journal_->PendingRequests()->empty());
 
-  httplib::Result ok = Steer(R"({"action":"extend","jobs":5})", server_->token());
-  ASSERT_TRUE(ok);
-  EXPECT_EQ(ok->status, 200) << ok->body;
+  // No run takes it: accepted, and waiting in the inbox for the next one.
+  httplib::Result waiting = Steer(R"({"action":"extend","jobs":5})", server_->token());
+  ASSERT_TRUE(waiting);
+  EXPECT_EQ(waiting->status, 202) << waiting->body;
   std::vector<store::Request> pending = journal_->PendingRequests().value();
   ASSERT_EQ(pending.size(), 1u);
   EXPECT_EQ(pending[0].kind, "extend");
-  EXPECT_EQ(nlohmann::json::parse(pending[0].detail)["jobs"], 5);
+  EXPECT_EQ(pending[0].detail, R"({"jobs":5})");
+}
+
+// A run's answer is the reply: 200 when it acted, 409 with its reason when
+// it did not. Here the test plays the run, taking requests as a driver does.
+TEST_F(DashboardTest, SteeringRepliesWithTheRunsAnswer) {
+  StartServer({}, /*steer_wait_seconds=*/60);
+  std::atomic<bool> done{false};
+  std::thread run([&] {
+    while (!done) {
+      const std::vector<store::Request> pending = journal_->PendingRequests().value();
+      for (const store::Request& r : pending) {
+        const bool dollars = nlohmann::json::parse(r.detail).contains("dollars");
+        EXPECT_TRUE(journal_->TakeRequest(r.id, dollars ? 0 : seq_++,
+                                          dollars ? "the run has no dollar budget" : "ok")
+                        .ok());
+        EXPECT_TRUE(journal_->Commit().ok());
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  });
+  httplib::Result ok = Steer(R"({"action":"extend","epochs":5})", server_->token());
+  httplib::Result refused = Steer(R"({"action":"extend","dollars":1})", server_->token());
+  done = true;
+  run.join();
+  ASSERT_TRUE(ok && refused);
+  EXPECT_EQ(ok->status, 200) << ok->body;
+  EXPECT_EQ(nlohmann::json::parse(ok->body)["outcome"], "ok");
+  EXPECT_EQ(refused->status, 409) << refused->body;
+  EXPECT_EQ(nlohmann::json::parse(refused->body)["error"], "the run has no dollar budget");
 }
 
 TEST_F(DashboardTest, BadRequestsGet4xxAndTheServerKeepsServing) {
@@ -213,6 +247,8 @@ TEST_F(DashboardTest, BadRequestsGet4xxAndTheServerKeepsServing) {
   EXPECT_EQ(status_of(Steer(R"({"action":"extend"})", token)), 400);
   EXPECT_EQ(status_of(Steer(R"({"action":"extend","jobs":-3})", token)), 400);
   EXPECT_EQ(status_of(Steer(R"({"action":"extend","seconds":"many"})", token)), 400);
+  EXPECT_EQ(status_of(Steer(R"({"action":"extend","epochs":1.5})", token)), 400);
+  EXPECT_EQ(status_of(Steer(R"({"action":"extend","minutes":5})", token)), 400);
   httplib::Headers headers{{"X-Rungs-Token", token}};
   EXPECT_EQ(status_of(Client().Post("/api/steer?x=9", headers, R"({"action":"stop"})", "application/json")), 404);
   EXPECT_EQ(status_of(Client().Post("/api/steer", headers, R"({"action":"stop"})", "application/json")), 400);

@@ -4,15 +4,29 @@
 #include "driver/scheduler_from_record.h"
 
 namespace rungs::driver {
+namespace {
+
+// The record's limits, with the driver's own jobs and dollars.
+Result<RunBudget> StartBudget(const store::ExperimentRecord& record, const RunBudget& driver_limits) {
+  Result<sched::Options> options = RecordOptions(record);
+  if (!options.ok()) return options.error();
+  RunBudget budget = BudgetOf(sched::LimitsOf(*options));
+  budget.jobs = driver_limits.jobs;
+  budget.dollars = driver_limits.dollars;
+  return budget;
+}
+
+}  // namespace
 
 Result<Experiment> OpenExperiment(const std::string& journal_path,
-                                  const std::optional<store::ExperimentRecord>& new_record) {
+                                  const std::optional<store::ExperimentRecord>& new_record,
+                                  const RunBudget& driver_limits) {
   Experiment experiment;
   if (new_record) {
     experiment.record = *new_record;
-    Result<sched::Options> options = RecordOptions(experiment.record);
-    if (!options.ok()) return options.error();
-    experiment.budget = sched::LimitsOf(*options);
+    Result<RunBudget> budget = StartBudget(experiment.record, driver_limits);
+    if (!budget.ok()) return budget.error();
+    experiment.budget = *budget;
     Result<std::unique_ptr<sched::Scheduler>> made = MakeSchedulerFromRecord(experiment.record);
     if (!made.ok()) return made.error();
     experiment.scheduler = std::move(*made);
@@ -26,17 +40,13 @@ Result<Experiment> OpenExperiment(const std::string& journal_path,
   if (!opened.ok()) return opened.error();
   store::Journal& journal = experiment.journal.emplace(std::move(*opened));
   experiment.record = journal.experiment();
-  Result<Replayed> replayed = Replay(journal, MakeSchedulerFromRecord);
+  Result<RunBudget> start = StartBudget(experiment.record, driver_limits);
+  if (!start.ok()) return start.error();
+  Result<Replayed> replayed = Replay(journal, MakeSchedulerFromRecord, *start);
   if (!replayed.ok()) return replayed.error();
   experiment.scheduler = std::move(replayed->scheduler);
   experiment.resume = std::move(replayed->resume);
-  if (replayed->budget) {
-    experiment.budget = *replayed->budget;
-  } else {
-    Result<sched::Options> options = RecordOptions(experiment.record);
-    if (!options.ok()) return options.error();
-    experiment.budget = sched::LimitsOf(*options);
-  }
+  experiment.budget = replayed->budget;
   ResumePoint& resume = experiment.resume;
   RUNGS_RETURN_IF_ERROR(journal.AddEvent(
       resume.next_seq++, store::EventKind::kResumed,
@@ -45,15 +55,13 @@ Result<Experiment> OpenExperiment(const std::string& journal_path,
   return experiment;
 }
 
-Status ChangeBudget(Experiment& experiment, const sched::BudgetLimits& limits) {
+Status ChangeBudget(Experiment& experiment, const RunBudget& limits, std::string_view by) {
   if (limits == experiment.budget) return Status::Ok();
-  if (experiment.journal) {
-    ResumePoint& at = experiment.resume;
-    RUNGS_RETURN_IF_ERROR(experiment.journal->AddEvent(
-        at.next_seq++, store::EventKind::kBudgetChanged, BudgetDetail(limits), at.now));
-    RUNGS_RETURN_IF_ERROR(experiment.journal->Commit());
-  }
-  experiment.scheduler->SetBudget(limits);
+  store::Journal* journal = experiment.journal ? &*experiment.journal : nullptr;
+  ResumePoint& at = experiment.resume;
+  RUNGS_RETURN_IF_ERROR(ApplyBudget({limits, std::string(by)}, at.next_seq++, at.now, journal,
+                                    *experiment.scheduler));
+  if (journal != nullptr) RUNGS_RETURN_IF_ERROR(journal->Commit());
   experiment.budget = limits;
   return Status::Ok();
 }

@@ -22,6 +22,7 @@
 
 #include "base/status.h"
 #include "driver/experiment_loop.h"
+#include "driver/run_budget.h"
 #include "driver/stop_reason.h"
 #include "sched/scheduler.h"
 #include "store/journal.h"
@@ -33,21 +34,26 @@ struct Experiment {
   std::optional<store::Journal> journal;   // none when run without one
   std::unique_ptr<sched::Scheduler> scheduler;
   ResumePoint resume;                      // empty for a new experiment
-  sched::BudgetLimits budget;              // the record's, or as last changed
+  RunBudget budget;                        // as it started, or as last changed
 };
 
 // With `new_record`: a new experiment, journaled at `journal_path` (not at
 // all when the path is empty); fails, creating nothing, when the record's
 // scheduler cannot be built, and when the file already holds a journal.
 // Without: resumes the journal at `journal_path`; fails naming the file when
-// it is missing, is not a journal, or does not replay.
+// it is missing, is not a journal, or does not replay. The budget starts as
+// the record's limits with `driver_limits`' jobs and dollars (the driver's
+// own, which the record does not hold: as they were first given); a resumed
+// experiment's is then as its budget_changed events left it.
 Result<Experiment> OpenExperiment(const std::string& journal_path,
-                                  const std::optional<store::ExperimentRecord>& new_record);
+                                  const std::optional<store::ExperimentRecord>& new_record,
+                                  const RunBudget& driver_limits = {});
 
-// Gives a resumed experiment a new budget from now on (spent stays spent):
-// journals `budget_changed`, which later resumes replay, and sets it in the
-// scheduler. Nothing happens when it is the budget it has.
-Status ChangeBudget(Experiment& experiment, const sched::BudgetLimits& limits);
+// Gives a resumed experiment the budget `limits` from now on (spent stays
+// spent), as `by` asked ("--resume"): journals `budget_changed`, which later
+// resumes replay, and sets it in the scheduler. Nothing happens when it is
+// the budget it has.
+Status ChangeBudget(Experiment& experiment, const RunBudget& limits, std::string_view by);
 
 // The `finished` event's detail: why the loop stopped, and what the driver
 // did after it (`facts`, a JSON object, e.g. rungs tune's test metric).

@@ -47,7 +47,7 @@ TEST(OpenExperiment, ResumeRebuildsTheJournaledSchedulerAndSaysSo) {
     exec::SyntheticObjective objective(exec::SimulationDimensions(), exec::ObjectiveOptions{});
     exec::SimulatedExecutor executor(objective, 4, job::Promotion::kResume);
     LoopOptions options;
-    options.max_jobs = 30;
+    options.budget.jobs = 30;
     Result<LoopStats> stats =
         ExperimentLoop(*fresh->scheduler, executor, &*fresh->journal, options).Run();
     ASSERT_TRUE(stats.ok()) << stats.message();
@@ -95,7 +95,7 @@ TEST(ChangeBudget, AResumedExperimentSpendsTheNewBudgetAndLaterResumesKeepIt) {
     {
       Result<Experiment> resumed = OpenExperiment(path, std::nullopt);
       ASSERT_TRUE(resumed.ok()) << resumed.message();
-      ASSERT_TRUE(ChangeBudget(*resumed, {0, 70, 0}).ok());
+      ASSERT_TRUE(ChangeBudget(*resumed, {0, 70, 0}, "--resume").ok());
       second = RunToTheEnd(*resumed).progress.trials;
       EXPECT_GT(second, first) << method;
       EXPECT_LE(second, 70u) << method;
@@ -104,10 +104,10 @@ TEST(ChangeBudget, AResumedExperimentSpendsTheNewBudgetAndLaterResumesKeepIt) {
     // replay, and the rebuilt scheduler has nothing left to do.
     Result<Experiment> again = OpenExperiment(path, std::nullopt);
     ASSERT_TRUE(again.ok()) << again.message();
-    EXPECT_EQ(again->budget, (sched::BudgetLimits{0, 70, 0}));
+    EXPECT_EQ(again->budget, (RunBudget{0, 70, 0}));
     EXPECT_EQ(again->resume.trials, second);
     EXPECT_TRUE(again->scheduler->Done()) << method;
-    ASSERT_TRUE(ChangeBudget(*again, {0, 70, 0}).ok());
+    ASSERT_TRUE(ChangeBudget(*again, {0, 70, 0}, "--resume").ok());
     int changes = 0;
     for (const store::JournalEntry& e : Events(*again->journal)) {
       changes += e.event == store::EventKind::kBudgetChanged;

@@ -42,9 +42,8 @@ ExperimentLoop::ExperimentLoop(sched::Scheduler& scheduler, exec::Executor& exec
       options_(std::move(options)),
       time_offset_(resume.now),
       seq_(resume.next_seq),
-      backlog_(resume.outstanding.begin(), resume.outstanding.end()),
-      extra_jobs_(resume.extra_jobs),
-      extra_seconds_(resume.extra_seconds) {
+      backlog_(resume.outstanding.begin(), resume.outstanding.end()) {
+  stats_.progress.budget = options_.budget;
   stats_.progress.jobs = resume.jobs;
   stats_.progress.trials = resume.trials;
   stats_.progress.results = resume.results;
@@ -55,22 +54,30 @@ ExperimentLoop::ExperimentLoop(sched::Scheduler& scheduler, exec::Executor& exec
 }
 
 bool ExperimentLoop::MayStart(double now) const {
-  if (stop_requested_) return false;
-  if (options_.max_jobs > 0 && stats_.progress.jobs >= options_.max_jobs + extra_jobs_) {
-    return false;
-  }
-  if (options_.max_seconds > 0 && now >= options_.max_seconds + extra_seconds_) return false;
-  return true;
+  if (stop_requested_ || JobsSpent() || DollarsSpent()) return false;
+  const double seconds = stats_.progress.budget.seconds;
+  return seconds == 0 || now < seconds;
+}
+
+bool ExperimentLoop::JobsSpent() const {
+  const uint64_t jobs = stats_.progress.budget.jobs;
+  return jobs > 0 && stats_.progress.jobs >= jobs;
+}
+
+bool ExperimentLoop::DollarsSpent() const {
+  const double dollars = stats_.progress.budget.dollars;
+  return dollars > 0 && options_.dollars_spent && options_.dollars_spent() >= dollars;
 }
 
 Result<LoopStats> ExperimentLoop::Run() {
   while (true) {
     double now = Now();
+    // Requests first: a budget extended now is the one the stop rules judge.
+    RUNGS_RETURN_IF_ERROR(TakeRequests(now));
     if (!stop_requested_ && options_.stop_requested) {
-      stop_requested_ = options_.stop_requested();
+      stop_requested_ = options_.stop_requested(stats_.progress.budget);
       if (stop_requested_ && options_.on_stopping) options_.on_stopping(*stop_requested_, running_.size());
     }
-    RUNGS_RETURN_IF_ERROR(TakeRequests(now));
     RUNGS_RETURN_IF_ERROR(MaybeEnableEvolution(now));
     bool refused = false;
     {
@@ -88,10 +95,9 @@ Result<LoopStats> ExperimentLoop::Run() {
         break;
       }
       if (!MayStart(now)) {
-        stats_.stopped_because = options_.max_jobs > 0 &&
-                                         stats_.progress.jobs >= options_.max_jobs + extra_jobs_
-                                     ? StopReason::kMaxJobs
-                                     : StopReason::kMaxSeconds;
+        stats_.stopped_because = JobsSpent()      ? StopReason::kMaxJobs
+                                 : DollarsSpent() ? StopReason::kBudgetDollars
+                                                  : StopReason::kMaxSeconds;
         break;
       }
       if (refused) {
@@ -248,33 +254,24 @@ Result<std::pair<std::string, uint64_t>> ExperimentLoop::Act(const store::Reques
       RUNGS_RETURN_IF_ERROR(journal_->AddEvent(seq_, store::EventKind::kStopRequested, by, now));
       return Outcome{"ok", seq_++};
     }
-    case store::RequestKind::kExtend: {
-      nlohmann::json detail = nlohmann::json::parse(request.detail, nullptr, false);
-      if (!detail.is_object()) return Outcome{"detail is not a JSON object", 0};
-      uint64_t jobs = 0;
-      double seconds = 0;
-      if (detail.contains("jobs")) {
-        if (!detail["jobs"].is_number_unsigned()) return Outcome{"jobs is not a count", 0};
-        if (options_.max_jobs == 0) return Outcome{"the run has no job budget", 0};
-        jobs = detail["jobs"].get<uint64_t>();
-      }
-      if (detail.contains("seconds")) {
-        if (!detail["seconds"].is_number() || !(detail["seconds"].get<double>() >= 0)) {
-          return Outcome{"seconds is not a duration", 0};
-        }
-        if (options_.max_seconds == 0) return Outcome{"the run has no time budget", 0};
-        seconds = detail["seconds"].get<double>();
-      }
-      if (jobs == 0 && seconds == 0) return Outcome{"nothing to extend", 0};
-      extra_jobs_ += jobs;
-      extra_seconds_ += seconds;
-      nlohmann::json added = {{"jobs", jobs}, {"seconds", seconds}};
-      RUNGS_RETURN_IF_ERROR(
-          journal_->AddEvent(seq_, store::EventKind::kBudgetExtended, added.dump(), now));
-      return Outcome{"ok", seq_++};
-    }
+    case store::RequestKind::kExtend: return Extend(request.detail, by, now);
   }
   return Outcome{"unknown request", 0};
+}
+
+Result<std::pair<std::string, uint64_t>> ExperimentLoop::Extend(const std::string& detail,
+                                                                const std::string& by, double now) {
+  using Outcome = std::pair<std::string, uint64_t>;
+  // Stopping is final: what runs now finishes, and nothing starts again.
+  if (stop_requested_) return Outcome{"the run is stopping", 0};
+  Result<RunBudget> more =
+      ParseExtension(nlohmann::json::parse(detail, nullptr, /*allow_exceptions=*/false));
+  if (!more.ok()) return Outcome{more.message(), 0};
+  Result<RunBudget> raised = driver::Extend(stats_.progress.budget, *more);
+  if (!raised.ok()) return Outcome{raised.message(), 0};
+  RUNGS_RETURN_IF_ERROR(ApplyBudget({*raised, by}, seq_, now, journal_, scheduler_));
+  stats_.progress.budget = *raised;
+  return Outcome{"ok", seq_++};
 }
 
 void ExperimentLoop::MaybeStopFailing() {

@@ -24,6 +24,7 @@
 
 #include "base/status.h"
 #include "driver/failure_watch.h"
+#include "driver/run_budget.h"
 #include "driver/stop_reason.h"
 #include "exec/executor.h"
 #include "sched/scheduler.h"
@@ -39,6 +40,7 @@ struct Progress {
   uint64_t duplicates = 0; // results ignored: their job had already reported
   uint64_t running = 0;    // jobs submitted and not yet finished
   double now = 0;          // seconds since the experiment started
+  RunBudget budget;        // as it is now (extend requests raise it)
   std::optional<sched::Best> best;
 };
 
@@ -51,21 +53,26 @@ struct Sample {
 };
 
 struct LoopOptions {
-  // Stop conditions (0: none). No job starts once `max_jobs` jobs have
-  // started or `max_seconds` of experiment time have passed; running jobs
-  // still finish and are reported.
-  uint64_t max_jobs = 0;
-  double max_seconds = 0;
-  // Polled once per round until it gives a reason, which stops starting
-  // jobs and becomes LoopStats::stopped_because (e.g. kStopRequested after
-  // Ctrl-C, or a budget the driver keeps itself).
-  std::function<std::optional<StopReason>()> stop_requested;
+  // The run's budget (driver/run_budget.h): the scheduler's limits as it has
+  // them, and the loop's own stop conditions: no job starts once
+  // `budget.jobs` jobs have started, `budget.seconds` of experiment time
+  // have passed or `dollars_spent()` reached `budget.dollars`; running jobs
+  // still finish and are reported. An `extend` request (the journal's inbox)
+  // raises it: budget_changed is journaled and the scheduler given its part.
+  RunBudget budget;
+  // What the jobs have been billed so far (Lambda); unset: nothing is.
+  std::function<double()> dollars_spent;
+  // Polled once per round, with the budget as it is then, until it gives a
+  // reason, which stops starting jobs and becomes LoopStats::stopped_because
+  // (e.g. kStopRequested after Ctrl-C, or a rule the driver keeps itself).
+  // Stopping is final: no request can undo it.
+  std::function<std::optional<StopReason>(const RunBudget&)> stop_requested;
   // Called once, when a stop condition first holds, with the reason and the
   // jobs still running (which the loop now lets finish).
   std::function<void(StopReason, uint64_t running)> on_stopping;
   // Polled once per round; true switches evolution on (once), journaled.
   // The journal's request inbox (store/request_inbox.h) can ask for it too,
-  // and to stop, and to raise max_jobs / max_seconds (when they are set).
+  // and to stop, and to extend the budget.
   std::function<bool()> evolution_requested;
   // Called from one place, at most every `progress_interval` wall seconds,
   // and once at the end.
@@ -88,9 +95,6 @@ struct ResumePoint {
   uint64_t jobs = 0;
   uint64_t trials = 0;
   uint64_t results = 0;
-  // Budget added by `budget_extended` events (the request inbox).
-  uint64_t extra_jobs = 0;
-  double extra_seconds = 0;
 };
 
 struct LoopStats {
@@ -121,6 +125,8 @@ class ExperimentLoop {
   double Now() const { return time_offset_ + executor_.Now(); }
   // False once a stop condition holds: no new job may start.
   bool MayStart(double now) const;
+  bool JobsSpent() const;
+  bool DollarsSpent() const;
   // Starts jobs on free workers: the backlog first, then Next(now). Returns
   // false when the scheduler refused (Next gave nothing).
   Result<bool> Fill(double now);
@@ -134,6 +140,9 @@ class ExperimentLoop {
   // Acts on one request; the outcome ("ok" or why not) and the event's
   // seq, 0 when refused.
   Result<std::pair<std::string, uint64_t>> Act(const store::Request& request, double now);
+  // An `extend` request's detail, adding to the budget (driver/run_budget.h).
+  Result<std::pair<std::string, uint64_t>> Extend(const std::string& detail, const std::string& by,
+                                                  double now);
   // Stops starting jobs once options_.stop_when_failing and they keep failing.
   void MaybeStopFailing();
   void MaybeSample();
@@ -151,8 +160,6 @@ class ExperimentLoop {
   std::optional<StopReason> stop_requested_;  // set once, by options_.stop_requested
   FailureWatch failures_;
   bool evolution_enabled_ = false;
-  uint64_t extra_jobs_;
-  double extra_seconds_;
   double last_request_poll_wall_ = -std::numeric_limits<double>::infinity();
   size_t next_sample_ = 0;
   LoopStats stats_;

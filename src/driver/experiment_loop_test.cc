@@ -108,7 +108,7 @@ TEST(ExperimentLoop, StopsStartingAtMaxJobsButFinishesRunningOnes) {
   exec::SimulatedExecutor executor(objective, 6, job::Promotion::kResume);
   ToyScheduler scheduler(1000, 3);
   LoopOptions options;
-  options.max_jobs = 25;
+  options.budget.jobs = 25;
   Result<LoopStats> stats = ExperimentLoop(scheduler, executor, nullptr, options).Run();
   ASSERT_TRUE(stats.ok()) << stats.message();
   EXPECT_EQ(StopReasonName(stats->stopped_because), "max_jobs");
@@ -123,7 +123,7 @@ TEST(ExperimentLoop, StopRequestEndsTheRun) {
   ToyScheduler scheduler(1000, 3);
   LoopOptions options;
   int polls = 0;
-  options.stop_requested = [&]() -> std::optional<StopReason> {
+  options.stop_requested = [&](const RunBudget&) -> std::optional<StopReason> {
     if (++polls > 10) return StopReason::kStopRequested;
     return std::nullopt;
   };
@@ -218,11 +218,9 @@ std::vector<std::string> EventDetails(const store::Journal& journal, store::Even
 
 // The outcome the driver wrote on request `id`.
 std::string OutcomeOf(const std::string& path, int64_t id) {
-  store::Database db = store::Database::Open(path, store::Database::Mode::kReadOnly).value();
-  store::Statement s = db.Prepare("SELECT outcome FROM requests WHERE id = ?1").value();
-  s.Bind(1, id);
-  EXPECT_TRUE(*s.Step());
-  return s.Text(0);
+  Result<std::optional<std::string>> outcome = store::RequestOutcome(path, id);
+  EXPECT_TRUE(outcome.ok()) << outcome.message();
+  return outcome.ok() && *outcome ? **outcome : "(pending)";
 }
 
 TEST(ExperimentLoop, StopRequestInTheInboxStopsStartingJobs) {
@@ -279,35 +277,51 @@ TEST(ExperimentLoop, RequestPostedWhileRunningIsTaken) {
   EXPECT_EQ(EventDetails(*journal, store::EventKind::kStopRequested).size(), 1u);
 }
 
-TEST(ExperimentLoop, ExtendRequestRaisesTheJobBudgetAndSurvivesAResume) {
+TEST(ExperimentLoop, ExtendRequestRaisesTheBudgetItHasAndSurvivesAResume) {
   std::filesystem::path dir = FreshDir();
   std::string path = (dir / "j.db").string();
   Result<store::Journal> journal = store::Journal::Create(path, ToyExperiment(4));
   ASSERT_TRUE(journal.ok());
-  Result<int64_t> id = store::PostRequest(path, store::RequestKind::kExtend, R"({"jobs":7})");
-  ASSERT_TRUE(id.ok()) << id.message();
-  Result<int64_t> bad = store::PostRequest(path, store::RequestKind::kExtend, R"({"jobs":-1})");
-  ASSERT_TRUE(bad.ok()) << bad.message();
+  auto post = [&](const char* detail) {
+    Result<int64_t> id = store::PostRequest(path, store::RequestKind::kExtend, detail);
+    EXPECT_TRUE(id.ok()) << id.message();
+    return id.ok() ? *id : 0;
+  };
+  const int64_t jobs = post(R"({"jobs":7})");
+  const int64_t negative = post(R"({"jobs":-1})");
+  const int64_t epochs = post(R"({"epochs":10})");
+  const int64_t trials = post(R"({"trials":5,"jobs":1})");
   exec::SyntheticObjective objective = ToyObjective();
   exec::SimulatedExecutor executor(objective, 3, job::Promotion::kResume);
   ToyScheduler scheduler(1000, 3);
   LoopOptions options;
-  options.max_jobs = 20;
+  options.budget.jobs = 20;
+  options.budget.trials = 1000;  // the toy's
   Result<LoopStats> stats = ExperimentLoop(scheduler, executor, &*journal, options).Run();
   ASSERT_TRUE(stats.ok()) << stats.message();
   EXPECT_EQ(StopReasonName(stats->stopped_because), "max_jobs");
-  EXPECT_EQ(stats->progress.jobs, 27u);
-  EXPECT_EQ(OutcomeOf(path, *id), "ok");
-  EXPECT_EQ(OutcomeOf(path, *bad), "jobs is not a count");
-  EXPECT_EQ(EventDetails(*journal, store::EventKind::kBudgetExtended),
-            std::vector<std::string>{R"({"jobs":7,"seconds":0.0})"});
-  // A resume keeps the extension: replay hands it to the next loop.
-  Result<Replayed> replayed =
-      Replay(*journal, [](const store::ExperimentRecord&) -> Result<std::unique_ptr<sched::Scheduler>> {
+  EXPECT_EQ(stats->progress.jobs, 28u);
+  EXPECT_EQ(stats->progress.budget.jobs, 28u);
+  EXPECT_EQ(stats->progress.budget.trials, 1005);
+  EXPECT_EQ(OutcomeOf(path, jobs), "ok");
+  EXPECT_THAT(OutcomeOf(path, negative), HasSubstr("'jobs' must be a whole number > 0"));
+  EXPECT_EQ(OutcomeOf(path, epochs), "the run has no epoch budget");
+  EXPECT_EQ(OutcomeOf(path, trials), "ok");
+  std::vector<std::string> changes = EventDetails(*journal, store::EventKind::kBudgetChanged);
+  ASSERT_EQ(changes.size(), 2u);
+  Result<BudgetChange> first = ParseBudgetDetail(changes[0], {});
+  ASSERT_TRUE(first.ok()) << first.message();
+  EXPECT_EQ(first->budget.jobs, 27u);
+  EXPECT_EQ(first->by, "request " + std::to_string(jobs));
+  // A resume keeps the extension: replay hands the raised budget to the next loop.
+  Result<Replayed> replayed = Replay(
+      *journal,
+      [](const store::ExperimentRecord&) -> Result<std::unique_ptr<sched::Scheduler>> {
         return std::unique_ptr<sched::Scheduler>(new ToyScheduler(1000, 3));
-      });
+      },
+      options.budget);
   ASSERT_TRUE(replayed.ok()) << replayed.message();
-  EXPECT_EQ(replayed->resume.extra_jobs, 7u);
+  EXPECT_EQ(replayed->budget, stats->progress.budget);
 }
 
 TEST(ExperimentLoop, EvolveRequestSwitchesEvolutionOnOnce) {

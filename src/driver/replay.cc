@@ -31,31 +31,11 @@ bool SameJob(const job::Job& a, const job::Job& b) {
   return true;
 }
 
-std::string BudgetDetail(const sched::BudgetLimits& limits) {
-  return nlohmann::json{{"budget_epochs", limits.epochs},
-                        {"max_trials", limits.trials},
-                        {"max_seconds", limits.seconds}}
-      .dump();
-}
-
-Result<sched::BudgetLimits> ParseBudgetDetail(const std::string& detail) {
-  nlohmann::json json = nlohmann::json::parse(detail, nullptr, /*allow_exceptions=*/false);
-  if (!json.is_object()) return Fail("budget_changed event: not a JSON object: " + detail);
-  for (const char* key : {"budget_epochs", "max_trials", "max_seconds"}) {
-    auto value = json.find(key);
-    if (value == json.end() || !value->is_number() || value->get<double>() < 0) {
-      return Fail(std::string("budget_changed event: '") + key + "' must be a number >= 0");
-    }
-  }
-  return sched::BudgetLimits{json["budget_epochs"].get<int64_t>(),
-                             json["max_trials"].get<int64_t>(),
-                             json["max_seconds"].get<double>()};
-}
-
-Result<Replayed> Replay(const store::Journal& journal, const SchedulerFactory& factory) {
+Result<Replayed> Replay(const store::Journal& journal, const SchedulerFactory& factory,
+                        const RunBudget& start) {
   Result<std::unique_ptr<sched::Scheduler>> made = factory(journal.experiment());
   if (!made.ok()) return Fail(journal.path() + ": cannot rebuild the scheduler: " + made.message());
-  Replayed replayed{std::move(*made), {}};
+  Replayed replayed{std::move(*made), {}, start};
   sched::Scheduler& scheduler = *replayed.scheduler;
   ResumePoint& resume = replayed.resume;
   // Started jobs without a result yet, by seq (start order), and their seqs
@@ -109,21 +89,11 @@ Result<Replayed> Replay(const store::Journal& journal, const SchedulerFactory& f
         return Status::Ok();
       }
       case store::JournalEntry::Kind::kEvent: {
-        if (e.event == store::EventKind::kBudgetExtended) {
-          nlohmann::json added = nlohmann::json::parse(e.detail, nullptr, false);
-          if (!added.is_object() || !added.value("jobs", nlohmann::json(0)).is_number_unsigned() ||
-              !added.value("seconds", nlohmann::json(0)).is_number()) {
-            return Fail(where(e) + ": budget_extended detail is not {\"jobs\":N,\"seconds\":S}: " +
-                        e.detail);
-          }
-          resume.extra_jobs += added.value("jobs", uint64_t(0));
-          resume.extra_seconds += added.value("seconds", 0.0);
-        }
         if (e.event == store::EventKind::kBudgetChanged) {
-          Result<sched::BudgetLimits> limits = ParseBudgetDetail(e.detail);
-          if (!limits.ok()) return Fail(where(e) + ": " + limits.message());
-          scheduler.SetBudget(*limits);
-          replayed.budget = *limits;
+          Result<BudgetChange> change = ParseBudgetDetail(e.detail, replayed.budget);
+          if (!change.ok()) return Fail(where(e) + ": " + change.message());
+          scheduler.SetBudget(change->budget.scheduler());
+          replayed.budget = change->budget;
           return Status::Ok();
         }
         if (e.event != store::EventKind::kEvolutionEnabled) return Status::Ok();

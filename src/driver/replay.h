@@ -5,7 +5,7 @@
 // the recorded calls in order: each recorded job must be exactly what Next
 // returns now, each recorded refusal must again be a refusal, results are
 // reported with their recorded `now`, and evolution and budget_changed
-// events are repeated.
+// events are repeated (driver/run_budget.h).
 // The scheduler then holds the same state it had when the journal was
 // written, and makes the same next decisions. Jobs started but never
 // finished come back as ResumePoint::outstanding, to be run again with the
@@ -20,6 +20,7 @@
 
 #include "base/status.h"
 #include "driver/experiment_loop.h"
+#include "driver/run_budget.h"
 #include "sched/scheduler.h"
 #include "store/journal.h"
 
@@ -31,20 +32,17 @@ using SchedulerFactory =
 struct Replayed {
   std::unique_ptr<sched::Scheduler> scheduler;
   ResumePoint resume;
-  std::optional<sched::BudgetLimits> budget;  // the last budget_changed event's
+  RunBudget budget;  // the last budget_changed event's, else Replay's `start`
 };
 
 // Replays every committed entry of `journal`. A divergence (the scheduler
 // issues a different job, or refuses where the journal has a job) is an
 // error naming the journal file, the seq and both jobs: the journal was
-// written by a different scheduler version, options or seed.
-Result<Replayed> Replay(const store::Journal& journal, const SchedulerFactory& factory);
-
-// A budget_changed event's detail, {"budget_epochs":..,"max_trials":..,
-// "max_seconds":..} (the scheduler options' names), and back; a bad detail
-// is an error naming the key.
-std::string BudgetDetail(const sched::BudgetLimits& limits);
-Result<sched::BudgetLimits> ParseBudgetDetail(const std::string& detail);
+// written by a different scheduler version, options or seed. `start` is
+// the budget the experiment started with (the record's limits, and the
+// driver's first jobs and dollars).
+Result<Replayed> Replay(const store::Journal& journal, const SchedulerFactory& factory,
+                        const RunBudget& start = {});
 
 // True when two jobs are identical in every field (NaN config entries
 // compare equal to each other).

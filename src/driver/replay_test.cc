@@ -49,7 +49,7 @@ TEST(Replay, ReplayMatchesLive) {
   exec::SimulatedExecutor executor(objective, 7, job::Promotion::kResume);
   ToyScheduler live(kTrials, 11);
   LoopOptions options;
-  options.max_jobs = 70;
+  options.budget.jobs = 70;
   int polls = 0;
   options.evolution_requested = [&] { return ++polls >= 12; };
   ASSERT_TRUE(ExperimentLoop(live, executor, &*journal, options).Run().ok());
@@ -89,7 +89,7 @@ TEST(Replay, DivergenceIsAClearError) {
   exec::SimulatedExecutor executor(objective, 3, job::Promotion::kResume);
   ToyScheduler live(kTrials, 11);
   LoopOptions options;
-  options.max_jobs = 10;
+  options.budget.jobs = 10;
   ASSERT_TRUE(ExperimentLoop(live, executor, &*journal, options).Run().ok());
 
   SchedulerFactory other_seed = [](const store::ExperimentRecord&) {

@@ -59,7 +59,7 @@ TEST_P(EveryMethod, ReplayMatchesLive) {
   exec::SyntheticObjective objective = Objective();
   exec::SimulatedExecutor executor(objective, 40, job::Promotion::kResume);
   LoopOptions options;
-  options.max_jobs = 600;
+  options.budget.jobs = 600;
   int polls = 0;  // outlives the loop that calls evolution_requested
   if (GetParam() == "asha") {
     options.evolution_requested = [&polls] { return ++polls == 200; };

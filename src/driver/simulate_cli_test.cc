@@ -14,6 +14,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "store/request_inbox.h"
 #include "store/sqlite.h"
 #include "testing/files.h"
 #include "testing/run_program.h"
@@ -297,19 +298,57 @@ TEST(SimulateCli, BlackboxFlagsThatDoNotFitAreRefusedByName) {
   }
 }
 
+// The epochs every result in the journal at `path` trained.
+int64_t EpochsTrained(const std::string& path) {
+  Result<store::Database> db = store::Database::Open(path, store::Database::Mode::kReadOnly);
+  EXPECT_TRUE(db.ok()) << db.message();
+  if (!db.ok()) return 0;
+  Result<store::Statement> rows = db->Prepare("SELECT result FROM results");
+  int64_t epochs = 0;
+  while (*rows->Step()) epochs += nlohmann::json::parse(rows->Text(0))["epochs_trained"].get<int64_t>();
+  return epochs;
+}
+
 TEST(SimulateCli, BudgetEpochsBoundsTheEpochsTrained) {
   const std::filesystem::path dir = FreshDir();
   RunResult run = RunRungs({"simulate", "--workers", "16", "--jobs", "100000", "--budget-epochs", "500",
                         "--journal", (dir / "j.db").string()});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_EQ(nlohmann::json::parse(run.out)["stopped_because"], "done");
-  Result<store::Database> db = store::Database::Open((dir / "j.db").string(), store::Database::Mode::kReadWrite);
-  ASSERT_TRUE(db.ok()) << db.message();
-  Result<store::Statement> rows = db->Prepare("SELECT result FROM results");
-  int64_t epochs = 0;
-  while (*rows->Step()) epochs += nlohmann::json::parse(rows->Text(0))["epochs_trained"].get<int64_t>();
+  const int64_t epochs = EpochsTrained((dir / "j.db").string());
   EXPECT_LE(epochs, 500);
   EXPECT_GT(epochs, 500 - 27);  // a job of at most R epochs no longer fitted
+}
+
+// An extend request waiting in the inbox is taken by the next run, which
+// spends the raised budget; later resumes replay it (a replay with the
+// first budget would diverge where the journal has jobs beyond it).
+TEST(SimulateCli, AnExtendRequestRaisesTheBudgetAndLaterResumesReplayIt) {
+  const std::filesystem::path dir = FreshDir();
+  const std::string journal = (dir / "j.db").string();
+  const std::vector<std::string> args = {"simulate", "--workers", "16", "--jobs", "100000",
+                                         "--budget-epochs", "300", "--journal", journal};
+  ASSERT_EQ(RunRungs(args).exit_code, 0);
+  EXPECT_LE(EpochsTrained(journal), 300);
+  Result<int64_t> more = store::PostRequest(journal, store::RequestKind::kExtend, R"({"epochs":200})");
+  Result<int64_t> lacking = store::PostRequest(journal, store::RequestKind::kExtend, R"({"dollars":1})");
+  ASSERT_TRUE(more.ok() && lacking.ok());
+
+  std::vector<std::string> resume = args;
+  resume.push_back("--resume");
+  RunResult resumed = RunRungs(resume);
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_EQ(store::RequestOutcome(journal, *more)->value_or("(pending)"), "ok");
+  EXPECT_EQ(store::RequestOutcome(journal, *lacking)->value_or("(pending)"),
+            "the run has no dollar budget");
+  const int64_t epochs = EpochsTrained(journal);
+  EXPECT_LE(epochs, 500);
+  EXPECT_GT(epochs, 500 - 27);
+
+  RunResult again = RunRungs(resume);
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(nlohmann::json::parse(again.out)["jobs"], nlohmann::json::parse(resumed.out)["jobs"]);
+  EXPECT_EQ(EpochsTrained(journal), epochs);
 }
 
 TEST(SimulateCli, BudgetSecondsStopsStartingJobsAtThatVirtualTime) {

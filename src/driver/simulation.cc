@@ -117,8 +117,15 @@ Result<nlohmann::json> RunSimulation(const SimulationOptions& o) {
     if (!made.ok()) return made.error();
     new_record = std::move(*made);
   }
-  Result<Experiment> experiment = OpenExperiment(o.journal, std::move(new_record));
+  // --jobs is the total of every invocation, a resumed one's too: journaled
+  // when it is not what the journal last said (an extend request's).
+  RunBudget given;
+  given.jobs = o.jobs;
+  Result<Experiment> experiment = OpenExperiment(o.journal, std::move(new_record), given);
   if (!experiment.ok()) return Fail("simulate: " + experiment.message());
+  RunBudget budget = experiment->budget;
+  budget.jobs = o.jobs;
+  RUNGS_RETURN_IF_ERROR(ChangeBudget(*experiment, budget, "--jobs"));
   const store::ExperimentRecord& record = experiment->record;
   std::optional<store::Journal>& journal = experiment->journal;
   ResumePoint& resume = experiment->resume;
@@ -130,8 +137,7 @@ Result<nlohmann::json> RunSimulation(const SimulationOptions& o) {
   exec::SimulatedExecutor executor(objective->objective(), o.workers, options->promotion);
 
   LoopOptions loop_options;
-  loop_options.max_jobs = o.jobs;
-  loop_options.max_seconds = options->max_seconds;
+  loop_options.budget = experiment->budget;
   loop_options.sample_at_trials = SamplePoints(o.jobs);
   const uint64_t trials_before = resume.trials;
   const uint64_t results_before = resume.results;

@@ -1,6 +1,6 @@
 // StopReason: why an experiment loop stopped starting jobs. The loop decides
-// the first three and kJobsFailing; a driver's own stop rule (driver::LoopOptions::
-// stop_requested) gives the others. The names are what the journal's
+// the first three, kBudgetDollars and kJobsFailing; a driver's own stop rule
+// (driver::LoopOptions::stop_requested) gives the others. The names are what the journal's
 // `finished` event, `rungs tune --json` and `rungs simulate` print
 // (doc/journal.md). Pure functions, thread-safe.
 #pragma once
@@ -13,7 +13,7 @@ namespace rungs::driver {
 
 enum class StopReason {
   kDone,           // "done": the scheduler will issue no more jobs
-  kMaxJobs,        // "max_jobs": LoopOptions::max_jobs jobs started
+  kMaxJobs,        // "max_jobs": the budget's jobs started (LoopOptions::budget)
   kMaxSeconds,     // "max_seconds": the time budget is spent
   kStopRequested,  // "stop requested": by hand (Ctrl-C)
   kBudgetDollars,  // "budget_dollars": the money budget is spent

@@ -52,9 +52,9 @@ class Scheduler {
     return Fail("this scheduling method has no evolution to enable");
   }
 
-  // Replaces the budget's limits from now on, keeping what was spent: a resumed
-  // experiment given a new budget. The driver journals the call so replay
-  // repeats it.
+  // Replaces the budget's limits from now on, keeping what was spent: a
+  // budget changed on resume or extended while running. The driver journals
+  // the call so replay repeats it (driver/run_budget.h).
   virtual void SetBudget(const BudgetLimits& limits) = 0;
 };
 

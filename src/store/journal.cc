@@ -107,7 +107,6 @@ std::string_view EventName(EventKind kind) {
     case EventKind::kResumed: return "resumed";
     case EventKind::kFinished: return "finished";
     case EventKind::kStopRequested: return "stop_requested";
-    case EventKind::kBudgetExtended: return "budget_extended";
     case EventKind::kBudgetChanged: return "budget_changed";
   }
   return "unknown";

@@ -47,14 +47,12 @@ enum class EventKind {
   kResumed,           // a driver reopened the journal; informational
   kFinished,          // the experiment ended; detail says why; informational
   kStopRequested,     // stop starting jobs was asked for by hand; informational
-  kBudgetExtended,    // the job or time budget was raised by hand; detail is the
-                      // request's JSON; a resume adds it again
-  kBudgetChanged,     // Scheduler::SetBudget was called (a resume with a new
-                      // budget); detail holds the limits; replayed
+  kBudgetChanged,     // the budget changed (a resume's flags, an extend request):
+                      // detail holds the new limits (driver/run_budget.h); replayed
 };
-inline constexpr std::array<EventKind, 6> kEventKinds = {
-    EventKind::kEvolutionEnabled, EventKind::kResumed,        EventKind::kFinished,
-    EventKind::kStopRequested,    EventKind::kBudgetExtended, EventKind::kBudgetChanged};
+inline constexpr std::array<EventKind, 5> kEventKinds = {
+    EventKind::kEvolutionEnabled, EventKind::kResumed, EventKind::kFinished,
+    EventKind::kStopRequested, EventKind::kBudgetChanged};
 std::string_view EventName(EventKind kind);
 
 // One recorded scheduler call. Which fields mean something depends on kind.

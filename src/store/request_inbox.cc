@@ -39,4 +39,17 @@ Result<int64_t> PostRequest(const std::string& journal_path, RequestKind kind,
   return int64_t(sqlite3_last_insert_rowid(db->handle()));
 }
 
+Result<std::optional<std::string>> RequestOutcome(const std::string& journal_path, int64_t id) {
+  Result<Database> db = Database::Open(journal_path, Database::Mode::kReadOnly);
+  if (!db.ok()) return db.error();
+  Result<Statement> select = db->Prepare("SELECT outcome IS NULL, outcome FROM requests WHERE id = ?1");
+  if (!select.ok()) return Fail(journal_path + ": takes no requests (no inbox)");
+  select->Bind(1, id);
+  Result<bool> row = select->Step();
+  if (!row.ok()) return row.error();
+  if (!*row) return Fail(journal_path + ": no request " + std::to_string(id));
+  if (select->Int(0) != 0) return std::optional<std::string>();  // pending
+  return std::optional(select->Text(1));
+}
+
 }  // namespace rungs::store

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -19,7 +20,8 @@ namespace rungs::store {
 enum class RequestKind {
   kEvolve,  // "evolve": switch evolution on now (what SIGUSR1 does)
   kStop,    // "stop": start no new job; running ones finish (what Ctrl-C does)
-  kExtend,  // "extend": raise the budget; detail {"jobs": N, "seconds": S}, either or both
+  kExtend,  // "extend": raise the budget; detail what to add to which limit,
+            // {"epochs": N, "seconds": S, ...} (driver::ParseExtension)
 };
 inline constexpr RequestKind kRequestKinds[] = {RequestKind::kEvolve, RequestKind::kStop,
                                                 RequestKind::kExtend};
@@ -34,5 +36,10 @@ Result<RequestKind> ParseRequestKind(std::string_view name);
 // written before the inbox that no driver has opened since).
 Result<int64_t> PostRequest(const std::string& journal_path, RequestKind kind,
                             std::string_view detail);
+
+// What came of request `id` in the journal at `journal_path`: none while it
+// is pending, else "ok" or why the driver did nothing. Fails naming the file
+// when it cannot be read or holds no such request.
+Result<std::optional<std::string>> RequestOutcome(const std::string& journal_path, int64_t id);
 
 }  // namespace rungs::store

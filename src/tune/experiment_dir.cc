@@ -139,7 +139,22 @@ Result<driver::Experiment> OpenExperimentIn(
     RUNGS_RETURN_IF_ERROR(CheckNoJournalIn(spec.out));
     RUNGS_RETURN_IF_ERROR(SaveSpec(spec));
   }
-  return driver::OpenExperiment(JournalPath(spec.out), new_record);
+  // The dollars are not the scheduler's, so not in the record: experiment.json
+  // has them as given, or as a change the journal also holds left them.
+  Result<TuneSpec> saved = new_record ? Result<TuneSpec>(spec) : ReadSavedSpec(spec.out);
+  if (!saved.ok()) return saved.error();
+  driver::RunBudget dollars;
+  dollars.dollars = saved->budget_dollars;
+  return driver::OpenExperiment(JournalPath(spec.out), new_record, dollars);
+}
+
+Status SaveBudget(const std::string& dir, const driver::RunBudget& budget) {
+  Result<TuneSpec> saved = ReadSavedSpec(dir);
+  if (!saved.ok()) return saved.error();
+  TuneSpec updated = *saved;
+  SetBudget(budget, updated);
+  if (BudgetOf(updated) == BudgetOf(*saved)) return Status::Ok();
+  return SaveSpec(updated);
 }
 
 Result<store::ExperimentRecord> ReadRecord(const std::string& dir) {

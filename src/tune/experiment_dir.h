@@ -3,7 +3,8 @@
 //   journal.sqlite   the journal (doc/journal.md): the experiment's state
 //   experiment.json  its spec as given (URLs and data set names, not cache
 //                    paths; the keys of doc/tune-options.md), from which
-//                    --resume and `rungs report` continue
+//                    --resume and `rungs report` continue; its budget is a
+//                    copy of the journal's, which holds every change
 //   best.bin, best.json, best.toml, trials.csv, report.html: the outputs,
 //                    rebuilt from the journal (tune/experiment_report.h)
 //   .lock            held (flock) by the run using the folder
@@ -67,6 +68,10 @@ Result<TuneSpec> ReadSavedSpec(const std::string& dir);
 // without: resumes the journal there.
 Result<driver::Experiment> OpenExperimentIn(
     const TuneSpec& spec, const std::optional<store::ExperimentRecord>& new_record);
+
+// Copies `budget` into the experiment.json of `dir` when it differs (after
+// the journal recorded the change).
+Status SaveBudget(const std::string& dir, const driver::RunBudget& budget);
 
 // The experiment record in the journal of `dir` (what it searches), read
 // without replaying.

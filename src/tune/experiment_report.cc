@@ -23,6 +23,22 @@ Result<std::optional<text::Preprocessing>> BestPreprocessing(const TuneSpec& spe
   return std::optional(*preprocessing);
 }
 
+// The budget as it is now, and each change the journal holds, for the summary.
+void AddBudget(const TuneSpec& spec, const JournalView& view,
+               std::vector<std::pair<std::string, std::string>>& summary) {
+  const std::vector<BudgetChangeAt>& changes = view.budget_changes;
+  summary.push_back(
+      {"budget", driver::BudgetText(changes.empty() ? BudgetOf(spec) : changes.back().change.budget)});
+  std::string made;
+  for (const BudgetChangeAt& at : changes) {
+    char when[32];
+    std::snprintf(when, sizeof when, "at %.0f s", at.now);
+    made += (made.empty() ? "" : "; ") + driver::BudgetText(at.change.budget) + " " + when +
+            (at.change.by.empty() ? "" : " (" + at.change.by + ")");
+  }
+  if (!made.empty()) summary.push_back({"budget changes", made});
+}
+
 // The title and summary lines of the report.
 Result<OutputContext> ContextFor(const TuneSpec& spec, const space::Space& space,
                                  const JournalView& view) {
@@ -60,6 +76,7 @@ Result<OutputContext> ContextFor(const TuneSpec& spec, const space::Space& space
     ctx.summary.push_back(
         {"stopped because", std::string(driver::StopReasonText(view.end->stopped_because))});
   }
+  AddBudget(spec, view, ctx.summary);
   if (OnLambda(spec)) {
     OutputContext::Cost cost{view.GbSeconds(), view.GbSeconds() * spec.price_per_gb_second,
                              spec.price_per_gb_second};

@@ -52,6 +52,12 @@ Status JournalView::Add(const store::JournalEntry& e, const std::string& path) {
       row.result = e.result;
       row.finished_at = e.now;
     }
+  } else if (e.kind == store::JournalEntry::Kind::kEvent &&
+             e.event == store::EventKind::kBudgetChanged) {
+    Result<driver::BudgetChange> change = driver::ParseBudgetDetail(
+        e.detail, budget_changes.empty() ? driver::RunBudget{} : budget_changes.back().change.budget);
+    if (!change.ok()) return Fail(path + ": seq " + std::to_string(e.seq) + ": " + change.message());
+    budget_changes.push_back({e.now, std::move(*change)});
   } else if (e.kind == store::JournalEntry::Kind::kEvent && e.event == store::EventKind::kFinished) {
     Result<driver::Finished> finished = driver::ParseFinished(e.detail);
     if (!finished.ok()) {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "driver/run_budget.h"
 #include "driver/stop_reason.h"
 #include "job/job.h"
 #include "space/config.h"
@@ -59,9 +60,16 @@ std::string FailureKind(const job::JobResult& result);
 // Journals `finished` for `end`, once per run, after everything it reports.
 Status JournalRunEnd(store::Journal& journal, const RunEnd& end);
 
+// A budget_changed event: when, the new totals, and who asked.
+struct BudgetChangeAt {
+  double now = 0;
+  driver::BudgetChange change;
+};
+
 struct JournalView {
   std::vector<JobRow> jobs;  // in the order they started
   std::optional<RunEnd> end;  // the last run's, once one has finished
+  std::vector<BudgetChangeAt> budget_changes;  // in the order they were made
   // Takes one more entry of the journal at `path` (in seq order): how
   // ReadJournal builds the view, and how a reader tailing a running
   // experiment (the dashboard) keeps it current.

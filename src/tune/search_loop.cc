@@ -10,19 +10,15 @@ namespace rungs::tune {
 Result<driver::LoopStats> RunSearch(const TuneSpec& spec, driver::Experiment& experiment,
                                     TuneExecutor& executor, const space::Space& space,
                                     const RunControl& control) {
-  TuneProgress progress(control.progress,
-                        Budget{spec.budget_epochs, spec.budget_seconds, spec.max_trials,
-                               spec.budget_dollars},
-                        space, spec.metric);
+  TuneProgress progress(control.progress, space, spec.metric);
   const double time_before = experiment.resume.now;
   driver::LoopOptions options;
-  options.stop_requested = [&]() -> std::optional<driver::StopReason> {
-    if (spec.budget_seconds > 0 && time_before + executor.executor().Now() >= spec.budget_seconds) {
+  options.budget = experiment.budget;
+  options.dollars_spent = [&] { return executor.counts().dollars; };
+  options.stop_requested = [&](const driver::RunBudget& budget) -> std::optional<driver::StopReason> {
+    if (budget.seconds > 0 && time_before + executor.executor().Now() >= budget.seconds) {
       executor.CancelAll();
       return driver::StopReason::kMaxSeconds;
-    }
-    if (spec.budget_dollars > 0 && executor.counts().dollars >= spec.budget_dollars) {
-      return driver::StopReason::kBudgetDollars;
     }
     if (control.stop_requested && control.stop_requested()) return driver::StopReason::kStopRequested;
     return std::nullopt;

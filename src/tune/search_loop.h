@@ -6,7 +6,8 @@
 //                     promise to the user (max_seconds);
 //   --budget-dollars  no job starts once this much is billed; running jobs
 //                     finish, since money spent is not given back by
-//                     stopping (budget_dollars);
+//                     stopping (budget_dollars; the loop's own rule, so an
+//                     extension lets jobs start again);
 //   Ctrl-C            (RunControl::stop_requested) no job starts; running
 //                     jobs finish (stop requested); says so at once on
 //                     stderr, with how many jobs are running.
@@ -14,7 +15,9 @@
 //                     (driver/failure_watch.h): no job starts, and the run
 //                     ends with that error (jobs_failing).
 //
-// The epoch and trial budgets are the scheduler's own. For the driver thread.
+// The epoch and trial budgets are the scheduler's own. Every limit is the
+// budget as it is then (experiment.budget, raised by extend requests:
+// driver/run_budget.h), not the spec's. For the driver thread.
 #pragma once
 
 #include "base/status.h"

@@ -43,21 +43,15 @@ Result<store::ExperimentRecord> NewRecord(const TuneSpec& spec) {
 
 }  // namespace
 
-Status KeepNewBudget(const TuneSpec& spec, driver::Experiment& experiment) {
-  const sched::BudgetLimits limits{spec.budget_epochs, spec.max_trials, spec.budget_seconds};
-  Result<TuneSpec> saved = ReadSavedSpec(spec.out);
-  if (!saved.ok()) return saved.error();
-  if (saved->budget_epochs != spec.budget_epochs || saved->max_trials != spec.max_trials ||
-      saved->budget_seconds != spec.budget_seconds || saved->budget_dollars != spec.budget_dollars) {
-    // experiment.json first: killed before the journal, the next resume
-    // journals the change it finds there.
-    saved->budget_epochs = spec.budget_epochs;
-    saved->max_trials = spec.max_trials;
-    saved->budget_seconds = spec.budget_seconds;
-    saved->budget_dollars = spec.budget_dollars;
-    RUNGS_RETURN_IF_ERROR(SaveSpec(*saved));
-  }
-  return driver::ChangeBudget(experiment, limits);
+Status KeepNewBudget(const driver::RunBudget& flags, const std::string& dir,
+                     driver::Experiment& experiment) {
+  driver::RunBudget budget = experiment.budget;
+  if (flags.epochs > 0) budget.epochs = flags.epochs;
+  if (flags.trials > 0) budget.trials = flags.trials;
+  if (flags.seconds > 0) budget.seconds = flags.seconds;
+  if (flags.dollars > 0) budget.dollars = flags.dollars;
+  RUNGS_RETURN_IF_ERROR(driver::ChangeBudget(experiment, budget, "--resume"));
+  return SaveBudget(dir, experiment.budget);
 }
 
 Result<SearchPlan> PlanSearch(const TuneSpec& spec, bool resume) {

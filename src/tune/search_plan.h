@@ -22,12 +22,13 @@ struct SearchPlan {
   trial::Metric metric = trial::Metric::kAccuracy;  // the classifier's; unused for a command
 };
 
-// A resumed experiment given a budget (--resume DIR --budget-seconds 600):
-// the new totals hold from now on (what was spent stays spent). They are
-// written to experiment.json, then journaled (budget_changed, which later
-// resumes replay), so a later resume keeps them. Nothing changes when
-// `spec`'s budgets are the journaled ones.
-Status KeepNewBudget(const TuneSpec& spec, driver::Experiment& experiment);
+// A resumed experiment's budget: the journal's (as the last run left it,
+// extensions included) with the totals `flags` give (--resume DIR
+// --budget-seconds 600; 0: not given) from now on, what was spent staying
+// spent. A change is journaled (budget_changed, which later resumes
+// replay), then copied to the experiment.json in `dir`.
+Status KeepNewBudget(const driver::RunBudget& flags, const std::string& dir,
+                     driver::Experiment& experiment);
 
 // Checks `spec` (tune::Validate), then plans a new experiment in spec.out
 // (refused when the folder holds one) or, with `resume`, reads the plan of

@@ -14,10 +14,13 @@
 #include <sstream>
 #include <thread>
 
+#include <httplib.h>
 #include <nlohmann/json.hpp>
 
 #include "driver/failure_watch.h"
+#include "driver/run_budget.h"
 #include "store/journal.h"
+#include "store/request_inbox.h"
 #include "testing/files.h"
 #include "testing/finished_events.h"
 #include "testing/run_program.h"
@@ -1094,6 +1097,169 @@ TEST_F(TuneCli, ABudgetGivenOnResumeIsTheNewTotalAndLaterResumesKeepIt) {
   testing::RunResult seed = RunRungs({"tune", "--resume", Path("more"), "--seed", "9", "--quiet"});
   EXPECT_NE(seed.exit_code, 0);
   EXPECT_NE(seed.err.find("--seed cannot change on --resume"), std::string::npos) << seed.err;
+}
+
+// A command trial that waits for the file `go` before it reports, so a run
+// is still inside its first budget while a test steers it; it gives up
+// after a minute, so nothing is left running when a test fails. Two trials
+// of one epoch at once: the budget is --max-trials 2.
+class TuneSteer : public TuneCli {
+ protected:
+  void SetUp() override {
+    TuneCli::SetUp();
+    WriteFile(Path("x_space.toml"), "[params.x]\ntype = \"float\"\nmin = 0.0\nmax = 1.0\n");
+    WriteFile(Path("trainer.sh"), "i=0\nwhile [ ! -e '" + Path("go") +
+                                      "' ] && [ $i -lt 1200 ]; do sleep 0.05; i=$((i+1)); done\n"
+                                      "echo \"rungs-metric epoch=$2 value=$1\"\n");
+  }
+  void TearDown() override { WriteFile(Path("go"), ""); }
+
+  std::vector<std::string> Args() const {
+    return {"tune", "--space", Path("x_space.toml"), "--max-trials", "2", "--max-epochs", "1",
+            "--workers", "2", "--out", Path("out"), "--quiet", "--command",
+            "/bin/sh " + Path("trainer.sh") + " {x} {epochs_to}"};
+  }
+  std::string JournalFile() const { return Path("out/journal.sqlite"); }
+
+  // Waits (a minute at most) until the run has started `jobs` jobs.
+  bool JobsStarted(uint64_t jobs) const {
+    for (int i = 0; i < 1200; ++i) {
+      if (fs::exists(JournalFile())) {
+        auto journal = store::Journal::Open(JournalFile());
+        if (journal.ok() && journal->Summary()->jobs >= jobs) return true;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+  }
+
+  // What the run answered to request `id`, waiting a minute at most.
+  std::string OutcomeOf(int64_t id) const {
+    for (int i = 0; i < 1200; ++i) {
+      Result<std::optional<std::string>> outcome = store::RequestOutcome(JournalFile(), id);
+      if (!outcome.ok()) return outcome.message();
+      if (*outcome) return **outcome;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return "(not taken)";
+  }
+
+  // The journal's budget_changed events, and how many jobs it started.
+  std::vector<driver::BudgetChange> BudgetChanges(uint64_t* jobs = nullptr) const {
+    std::vector<driver::BudgetChange> changes;
+    auto journal = store::Journal::Open(JournalFile());
+    EXPECT_TRUE(journal.ok()) << journal.message();
+    if (!journal.ok()) return changes;
+    std::set<uint64_t> started;
+    Status read = journal->Replay([&](const store::JournalEntry& e) {
+      if (e.kind == store::JournalEntry::Kind::kJob) started.insert(e.job.id);
+      if (e.kind != store::JournalEntry::Kind::kEvent || e.event != store::EventKind::kBudgetChanged) {
+        return Status::Ok();
+      }
+      Result<driver::BudgetChange> change = driver::ParseBudgetDetail(e.detail, {});
+      if (!change.ok()) return change.status();
+      changes.push_back(*change);
+      return Status::Ok();
+    });
+    EXPECT_TRUE(read.ok()) << read.message();
+    if (jobs != nullptr) *jobs = started.size();
+    return changes;
+  }
+};
+
+TEST_F(TuneSteer, ExtendFromTheDashboardRaisesTheBudgetOfARunningTune) {
+  std::vector<std::string> args = Args();
+  args.push_back("--dashboard");
+  pid_t pid = testing::StartProgram(RUNGS_BINARY, args, Path("stdout"), Path("stderr"));
+  ASSERT_GT(pid, 0);
+  // The URL it prints: http://127.0.0.1:PORT/?token=TOKEN
+  int port = 0;
+  std::string token;
+  for (int i = 0; i < 1200 && token.empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    const std::string err = ReadFile(Path("stderr"));
+    const size_t at = err.find("dashboard: http://127.0.0.1:");
+    const size_t end = err.find('\n', at);
+    if (at == std::string::npos || end == std::string::npos) continue;
+    const std::string url = err.substr(at, end - at);
+    port = std::stoi(url.substr(url.rfind(':') + 1));
+    token = url.substr(url.find("token=") + 6);
+  }
+  ASSERT_FALSE(token.empty()) << ReadFile(Path("stderr"));
+  ASSERT_TRUE(JobsStarted(2)) << ReadFile(Path("stderr"));  // both at their first budget
+
+  httplib::Client client("127.0.0.1", port);
+  client.set_read_timeout(60, 0);
+  auto steer = [&](const std::string& body) {
+    return client.Post("/api/steer?x=0", httplib::Headers{{"X-Rungs-Token", token}}, body,
+                       "application/json");
+  };
+  // A budget the run lacks: refused, with why. The dashboard waits 2 s for
+  // the run's answer; on a loaded machine it may come later (202).
+  httplib::Result lacking = steer(R"({"action":"extend","dollars":1})");
+  ASSERT_TRUE(lacking);
+  nlohmann::json refused = nlohmann::json::parse(lacking->body);
+  if (lacking->status == 409) {
+    EXPECT_EQ(refused["error"], "the run has no dollar budget");
+  } else {
+    EXPECT_EQ(lacking->status, 202) << lacking->body;
+  }
+  EXPECT_EQ(OutcomeOf(refused["request"].get<int64_t>()), "the run has no dollar budget");
+
+  httplib::Result more = steer(R"({"action":"extend","trials":3})");
+  ASSERT_TRUE(more);
+  EXPECT_TRUE(more->status == 200 || more->status == 202) << more->status << " " << more->body;
+  const int64_t id = nlohmann::json::parse(more->body)["request"].get<int64_t>();
+  EXPECT_EQ(OutcomeOf(id), "ok");
+  WriteFile(Path("go"), "");
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << ReadFile(Path("stderr"));
+
+  // It ran past its first limit, and the journal, experiment.json and the
+  // report say why.
+  uint64_t jobs = 0;
+  std::vector<driver::BudgetChange> changes = BudgetChanges(&jobs);
+  EXPECT_EQ(jobs, 5u);
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_EQ(changes[0].budget.trials, 5);
+  EXPECT_EQ(changes[0].by, "request " + std::to_string(id));
+  EXPECT_EQ(nlohmann::json::parse(ReadFile(Path("out/experiment.json")))["max-trials"], 5);
+  const std::string report = ReadFile(Path("out/report.html"));
+  EXPECT_NE(report.find("budget changes"), std::string::npos);
+  EXPECT_NE(report.find("5 trials at "), std::string::npos);
+}
+
+TEST_F(TuneSteer, AnExtendedBudgetIsReplayedAfterKill9AndResume) {
+  pid_t pid = testing::StartProgram(RUNGS_BINARY, Args(), Path("stdout"), Path("stderr"));
+  ASSERT_GT(pid, 0);
+  ASSERT_TRUE(JobsStarted(2)) << ReadFile(Path("stderr"));
+  Result<int64_t> id = store::PostRequest(JournalFile(), store::RequestKind::kExtend, R"({"trials":3})");
+  ASSERT_TRUE(id.ok()) << id.message();
+  EXPECT_EQ(OutcomeOf(*id), "ok");
+  ::kill(pid, SIGKILL);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "the run ended before it was killed";
+  WriteFile(Path("go"), "");
+
+  // Replay gives the extended budget (5 trials), not experiment.json's 2.
+  testing::RunResult resumed = RunRungs({"tune", "--resume", Path("out"), "--quiet"});
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  uint64_t jobs = 0;
+  std::vector<driver::BudgetChange> changes = BudgetChanges(&jobs);
+  EXPECT_EQ(jobs, 5u);
+  ASSERT_EQ(changes.size(), 1u) << "a resume without a budget flag changes nothing";
+  EXPECT_EQ(nlohmann::json::parse(ReadFile(Path("out/experiment.json")))["max-trials"], 5);
+
+  // A budget flag on resume is the new total, over the extended one.
+  testing::RunResult more = RunRungs({"tune", "--resume", Path("out"), "--max-trials", "6", "--quiet"});
+  ASSERT_EQ(more.exit_code, 0) << more.err;
+  changes = BudgetChanges(&jobs);
+  EXPECT_EQ(jobs, 6u);
+  ASSERT_EQ(changes.size(), 2u);
+  EXPECT_EQ(changes[1].budget.trials, 6);
+  EXPECT_EQ(changes[1].by, "--resume");
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "job/envelope.h"
+#include "store/request_inbox.h"
 #include "testing/aws_env.h"
 #include "testing/fake_lambda.h"
 #include "testing/files.h"
@@ -183,6 +184,32 @@ TEST_F(TuneLambda, DollarStopIsJournaledAsBudgetDollars) {
     EXPECT_NE(detail.find("budget_dollars"), std::string::npos) << detail;
     EXPECT_EQ(detail.find("stop requested"), std::string::npos) << detail;
   }
+}
+
+// The money budget is one the run has, so an extend request adds to it;
+// the run that takes it (here a resume) spends the new total.
+TEST_F(TuneLambda, AnExtendRequestRaisesTheDollarBudget) {
+  FakeLambda function;
+  MakeInstant(function);
+  std::vector<std::string> args = LambdaArgs(function.Url(), "out");
+  args.insert(args.end(), {"--price-per-gb-second", "1", "--budget-dollars", "3", "--concurrency", "1",
+                           "--budget-epochs", "10000"});
+  testing::RunResult run = RunRungs(args);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_LE(LastJsonLine(run.out)["cost"]["dollars"].get<double>(), 4.0);
+  Result<int64_t> id =
+      store::PostRequest(Path("out/journal.sqlite"), store::RequestKind::kExtend, R"({"dollars":3})");
+  ASSERT_TRUE(id.ok()) << id.message();
+
+  testing::RunResult resumed = RunRungs({"tune", "--resume", Path("out"), "--json"});
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  nlohmann::json summary = LastJsonLine(resumed.out);
+  EXPECT_EQ(summary["stopped_because"], "budget_dollars");
+  const double dollars = summary["cost"]["dollars"].get<double>();
+  EXPECT_GE(dollars, 6.0);
+  EXPECT_LE(dollars, 7.0);  // the one running job finishes beyond the budget
+  EXPECT_EQ(store::RequestOutcome(Path("out/journal.sqlite"), *id)->value_or("(pending)"), "ok");
+  EXPECT_EQ(nlohmann::json::parse(ReadFile(Path("out/experiment.json")))["budget-dollars"], 6.0);
 }
 
 TEST_F(TuneLambda, BadLambdaFlagsFailBeforeAnyWork) {

@@ -33,16 +33,16 @@ std::string Cost(const RungCounts& c) {
 
 }  // namespace
 
-TuneProgress::TuneProgress(ProgressMode mode, Budget budget, const space::Space& space,
-                           std::string metric, FILE* out)
+TuneProgress::TuneProgress(ProgressMode mode, const space::Space& space, std::string metric,
+                           FILE* out)
     : mode_(mode),
       terminal_(isatty(fileno(out)) != 0),
-      budget_(budget),
       space_(space),
       metric_(std::move(metric)),
       out_(out) {}
 
-double TuneProgress::Spent(const Budget& b, const driver::Progress& p, const RungCounts& c) {
+double TuneProgress::Spent(const driver::Progress& p, const RungCounts& c) {
+  const driver::RunBudget& b = p.budget;
   double spent = 0;
   if (b.epochs > 0) spent = std::max(spent, static_cast<double>(c.epochs_trained) / b.epochs);
   if (b.seconds > 0) spent = std::max(spent, p.now / b.seconds);
@@ -52,7 +52,7 @@ double TuneProgress::Spent(const Budget& b, const driver::Progress& p, const Run
 }
 
 std::string TuneProgress::StatusLines(const driver::Progress& p, const RungCounts& c) const {
-  double spent = Spent(budget_, p, c);
+  double spent = Spent(p, c);
   double eta = spent > 0 ? p.now * (1 - spent) / spent : NAN;
   std::string line = "budget " + Format("%3.0f%%", 100 * spent) + "  elapsed " + Duration(p.now) +
                      "  ETA " + Duration(eta) + "  epochs " + std::to_string(c.epochs_trained) +
@@ -83,7 +83,7 @@ std::string TuneProgress::StatusLines(const driver::Progress& p, const RungCount
 void TuneProgress::Json(const driver::Progress& p, const RungCounts& c) {
   nlohmann::json j = {{"event", "progress"},
                       {"seconds", p.now},
-                      {"spent", Spent(budget_, p, c)},
+                      {"spent", Spent(p, c)},
                       {"epochs", c.epochs_trained},
                       {"trials", p.trials},
                       {"jobs", p.jobs},

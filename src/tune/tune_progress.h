@@ -30,24 +30,18 @@ struct RungCounts {
   double dollars = 0;
 };
 
-struct Budget {
-  int64_t epochs = 0;   // 0: none
-  double seconds = 0;   // 0: none
-  int64_t trials = 0;   // 0: none
-  double dollars = 0;   // 0: none
-};
-
 class TuneProgress {
  public:
-  TuneProgress(ProgressMode mode, Budget budget, const space::Space& space, std::string metric,
+  TuneProgress(ProgressMode mode, const space::Space& space, std::string metric,
                FILE* out = stderr);
 
   void Update(const driver::Progress& progress, const RungCounts& counts);
   // Leaves the last state on screen and ends the live lines.
   void Finish();
 
-  // The fraction of the budget spent, by whichever limit is nearest, in [0, 1].
-  static double Spent(const Budget& budget, const driver::Progress& p, const RungCounts& c);
+  // The fraction of the budget (p.budget) spent, by whichever limit is
+  // nearest, in [0, 1].
+  static double Spent(const driver::Progress& p, const RungCounts& c);
 
  private:
   std::string StatusLines(const driver::Progress& p, const RungCounts& c) const;
@@ -55,7 +49,6 @@ class TuneProgress {
 
   const ProgressMode mode_;
   const bool terminal_;
-  const Budget budget_;
   const space::Space& space_;
   const std::string metric_;
   FILE* const out_;

@@ -45,12 +45,15 @@ Result<TuneSummary> RunTune(const TuneSpec& given, const RunControl& control) {
   Result<driver::Experiment> experiment =
       OpenExperimentIn(stored, control.resume ? std::nullopt : std::optional(plan->record));
   if (!experiment.ok()) return experiment.error();
-  if (control.resume) RUNGS_RETURN_IF_ERROR(KeepNewBudget(stored, *experiment));
+  if (control.resume) {
+    RUNGS_RETURN_IF_ERROR(KeepNewBudget(control.budget_flags, given.out, *experiment));
+  }
   store::Journal& journal = *experiment->journal;
   auto executor = MakeExecutor(*settings, given, *spec, *limits, *plan, **trainable, journal);
   if (!executor.ok()) return executor.error();
   Result<driver::LoopStats> stats = RunSearch(*spec, *experiment, **executor, plan->space, control);
   if (!stats.ok()) return stats.error();
+  RUNGS_RETURN_IF_ERROR(SaveBudget(given.out, stats->progress.budget));
 
   // The results: the best model, how the run ended (journaled), the outputs.
   Result<JournalView> searched = ReadJournal(journal);

@@ -11,7 +11,8 @@
 //      experiment.json and a new journal, or the old journal replayed
 //      (tune/experiment_dir.h, driver/experiment_journal.h);
 //   6. build the executor and run the search with its stop rules
-//      (tune/search_loop.h);
+//      (tune/search_loop.h), and copy the budget it ended with (raised by
+//      requests) to experiment.json;
 //   7. write the best model and score it on the test set (tune/best_model.h);
 //   8. journal how the run ended (tune/journal_view.h), then write the
 //      outputs and the summary from the journal (tune/experiment_report.h),
@@ -25,6 +26,7 @@
 #include <functional>
 
 #include "base/status.h"
+#include "driver/run_budget.h"
 #include "tune/experiment_report.h"
 #include "tune/tune_progress.h"
 #include "tune/tune_spec.h"
@@ -34,6 +36,9 @@ namespace rungs::tune {
 struct RunControl {
   ProgressMode progress = ProgressMode::kAuto;
   bool resume = false;                        // continue the experiment in spec.out
+  // With resume: the totals its budget flags give (0: not given), in place
+  // of the journal's (tune/search_plan.h, KeepNewBudget).
+  driver::RunBudget budget_flags;
   std::function<bool()> stop_requested;       // polled: stop starting jobs
   std::function<bool()> evolution_requested;  // polled: switch evolution on
 };

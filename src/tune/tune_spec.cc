@@ -118,6 +118,22 @@ TuneSpec WithoutSecrets(TuneSpec spec) {
 
 bool OnLambda(const TuneSpec& spec) { return spec.executor == Executor::kLambda; }
 
+driver::RunBudget BudgetOf(const TuneSpec& spec) {
+  driver::RunBudget budget;
+  budget.epochs = spec.budget_epochs;
+  budget.trials = spec.max_trials;
+  budget.seconds = spec.budget_seconds;
+  budget.dollars = spec.budget_dollars;
+  return budget;
+}
+
+void SetBudget(const driver::RunBudget& budget, TuneSpec& spec) {
+  spec.budget_epochs = budget.epochs;
+  spec.max_trials = budget.trials;
+  spec.budget_seconds = budget.seconds;
+  spec.budget_dollars = budget.dollars;
+}
+
 job::Promotion Promotion(const TuneSpec& spec) {
   if (spec.promotion) return *spec.promotion;
   return OnLambda(spec) ? job::Promotion::kRestart : job::Promotion::kResume;

@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/status.h"
+#include "driver/run_budget.h"
 #include "exec/lambda_cost.h"
 #include "sched/factory.h"
 #include "sched/options.h"
@@ -187,6 +188,10 @@ inline constexpr TuneOption kTuneOptions[] = {
 Status Validate(const TuneSpec& spec);
 
 bool Maximize(const TuneSpec& spec);
+
+// The spec's budget flags as a run's budget (driver/run_budget.h), and back.
+driver::RunBudget BudgetOf(const TuneSpec& spec);
+void SetBudget(const driver::RunBudget& budget, TuneSpec& spec);
 
 // The spec as it may be written down or shown: the secret parts of its data
 // and endpoint URLs (a password, a presigned URL's signature, a token)
