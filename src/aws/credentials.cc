@@ -8,11 +8,6 @@
 namespace rungs::aws {
 namespace {
 
-std::string EnvOrEmpty(const char* name) {
-  const char* value = std::getenv(name);
-  return value == nullptr ? std::string() : std::string(value);
-}
-
 Result<std::optional<Credentials>> FromEnvironment() {
   std::string id = EnvOrEmpty("AWS_ACCESS_KEY_ID");
   std::string secret = EnvOrEmpty("AWS_SECRET_ACCESS_KEY");

@@ -9,11 +9,6 @@
 namespace rungs::aws {
 namespace {
 
-std::string EnvOrEmpty(const std::string& name) {
-  const char* value = std::getenv(name.c_str());
-  return value == nullptr ? std::string() : std::string(value);
-}
-
 bool IsRegionName(const std::string& region) {
   return std::all_of(region.begin(), region.end(), [](unsigned char c) {
     return std::islower(c) || std::isdigit(c) || c == '-';

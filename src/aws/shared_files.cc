@@ -10,11 +10,6 @@
 namespace rungs::aws {
 namespace {
 
-std::string EnvOrEmpty(const char* name) {
-  const char* value = std::getenv(name);
-  return value == nullptr ? std::string() : std::string(value);
-}
-
 std::string Trim(const std::string& text) {
   size_t begin = text.find_first_not_of(" \t\r");
   if (begin == std::string::npos) return {};
@@ -95,6 +90,11 @@ Result<std::optional<Profile>> ReadProfile(const std::string& path, SharedFile w
     }
   }
   return found;
+}
+
+std::string EnvOrEmpty(const std::string& name) {
+  const char* value = std::getenv(name.c_str());
+  return value == nullptr ? std::string() : std::string(value);
 }
 
 }  // namespace rungs::aws

@@ -44,4 +44,7 @@ std::string SharedFilePath(SharedFile which);
 Result<std::optional<Profile>> ReadProfile(const std::string& path, SharedFile which,
                                            const std::string& name);
 
+// The environment variable's value; empty when it is not set.
+std::string EnvOrEmpty(const std::string& name);
+
 }  // namespace rungs::aws

@@ -33,7 +33,7 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::StartsWith;
 
-const Credentials kCredentials{"AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+const Credentials kSessionCredentials{"AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
                                "IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJGMEQCIGsession",
                                "test"};
 
@@ -65,23 +65,23 @@ void Invoke(const CaptureServer& server, const Credentials& c, const std::string
 TEST(SigV4Aws4, LambdaInvokeWithSessionTokenVerifies) {
   CaptureServer server;
   ASSERT_TRUE(server.Start());
-  Invoke(server, kCredentials, R"({"job_id":"t7-r2","train":"s3://b/train.csv","lr":0.5})");
+  Invoke(server, kSessionCredentials, R"({"job_id":"t7-r2","train":"s3://b/train.csv","lr":0.5})");
   ASSERT_EQ(server.requests().size(), 1u);
   CapturedRequest sent = server.requests()[0];
   EXPECT_EQ(sent.method, "POST");
   EXPECT_EQ(sent.target, "/2015-03-31/functions/rungs-worker/invocations?Qualifier=live");
-  EXPECT_EQ(sent.Header("X-Amz-Security-Token"), kCredentials.session_token);
+  EXPECT_EQ(sent.Header("X-Amz-Security-Token"), kSessionCredentials.session_token);
   EXPECT_THAT(sent.Header("Authorization"),
               HasSubstr("SignedHeaders=content-type;host;x-amz-date;x-amz-invocation-type;"
                         "x-amz-security-token,"));
   EXPECT_EQ(sent.Header("Authorization"),
-            Aws4Authorization(sent, "lambda", "us-east-1", kCredentials));
+            Aws4Authorization(sent, "lambda", "us-east-1", kSessionCredentials));
 }
 
 TEST(SigV4Aws4, LongTermKeysSendNoToken) {
   CaptureServer server;
   ASSERT_TRUE(server.Start());
-  Credentials keys = kCredentials;
+  Credentials keys = kSessionCredentials;
   keys.session_token.clear();
   Invoke(server, keys, "{}");
   ASSERT_EQ(server.requests().size(), 1u);
@@ -94,29 +94,29 @@ TEST(SigV4Aws4, LongTermKeysSendNoToken) {
 TEST(SigV4Aws4, AChangedBodyNoLongerVerifies) {
   CaptureServer server;
   ASSERT_TRUE(server.Start());
-  Invoke(server, kCredentials, R"({"lr":0.5})");
+  Invoke(server, kSessionCredentials, R"({"lr":0.5})");
   ASSERT_EQ(server.requests().size(), 1u);
   CapturedRequest tampered = server.requests()[0];
   tampered.body = R"({"lr":0.6})";
-  EXPECT_THAT(Aws4Authorization(tampered, "lambda", "us-east-1", kCredentials),
+  EXPECT_THAT(Aws4Authorization(tampered, "lambda", "us-east-1", kSessionCredentials),
               StartsWith("AWS4-HMAC-SHA256 Credential="));
   EXPECT_NE(tampered.Header("Authorization"),
-            Aws4Authorization(tampered, "lambda", "us-east-1", kCredentials));
+            Aws4Authorization(tampered, "lambda", "us-east-1", kSessionCredentials));
 }
 
 TEST(SigV4Aws4, S3ConditionalGetOfAnEncodedKeyVerifies) {
-  FakeS3 s3(kCredentials.access_key_id);
+  FakeS3 s3(kSessionCredentials.access_key_id);
   ASSERT_TRUE(s3.Start());
   s3.Put("/data-bucket/runs/20%20news%20%C3%A4%2B.csv", "label,text\n");
   fs::path path = testing::FreshDir() / "object";
   Result<S3GetResult> got =
       S3GetToFile({"data-bucket", "runs/20 news \xc3\xa4+.csv"}, path.string(), "\"etag-0\"",
-                  kCredentials, "eu-west-1", s3.Endpoint());
+                  kSessionCredentials, "eu-west-1", s3.Endpoint());
   ASSERT_TRUE(got.ok()) << got.message();
   ASSERT_EQ(s3.requests().size(), 1u);
   CapturedRequest sent = s3.requests()[0];
   EXPECT_EQ(sent.Header("If-None-Match"), "\"etag-0\"");
-  EXPECT_EQ(sent.Header("Authorization"), Aws4Authorization(sent, "s3", "eu-west-1", kCredentials));
+  EXPECT_EQ(sent.Header("Authorization"), Aws4Authorization(sent, "s3", "eu-west-1", kSessionCredentials));
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "testing/files.h"
+#include "testing/synthetic_corpus.h"
 #include "testing/run_program.h"
 #include "testing/sample_data.h"
 #include "testing/temp_dir.h"
@@ -22,7 +23,7 @@ using testing::SampleFastTextLines;
 using testing::TestPath;
 using testing::WriteFile;
 
-const char kFastText[] = "/usr/bin/fasttext";
+using testing::kFastText;
 
 // Both tools predict `data` with `model`: the same labels on every line, the
 // same `test` report, and probabilities equal to float rounding.

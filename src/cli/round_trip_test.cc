@@ -11,6 +11,7 @@
 
 #include "text/reader.h"
 #include "testing/files.h"
+#include "testing/synthetic_corpus.h"
 #include "testing/run_program.h"
 #include "testing/sample_data.h"
 #include "testing/temp_dir.h"
@@ -26,7 +27,7 @@ using testing::SampleRawFastTextLines;
 using testing::TestPath;
 using testing::WriteFile;
 
-const char kFastText[] = "/usr/bin/fasttext";
+using testing::kFastText;
 
 std::vector<std::string> Lines(const std::string& text) {
   std::vector<std::string> lines;

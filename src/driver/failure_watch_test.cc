@@ -8,7 +8,7 @@ namespace {
 
 using ::testing::HasSubstr;
 
-job::JobResult Result(job::Outcome outcome, const std::string& error = "") {
+job::JobResult ResultOf(job::Outcome outcome, const std::string& error = "") {
   job::JobResult r;
   r.outcome = outcome;
   r.error = error;
@@ -18,10 +18,10 @@ job::JobResult Result(job::Outcome outcome, const std::string& error = "") {
 TEST(FailureWatch, HoldsAfterTheSameErrorTenTimesInARow) {
   FailureWatch watch;
   for (uint64_t i = 1; i < FailureWatch::kSameErrorInARow; ++i) {
-    watch.Add(Result(job::Outcome::kFailed, "no label"));
+    watch.Add(ResultOf(job::Outcome::kFailed, "no label"));
     EXPECT_FALSE(watch.Verdict()) << i;
   }
-  watch.Add(Result(job::Outcome::kFailed, "no label"));
+  watch.Add(ResultOf(job::Outcome::kFailed, "no label"));
   ASSERT_TRUE(watch.Verdict());
   EXPECT_EQ(*watch.Verdict(), "10 jobs in a row failed with: no label");
 }
@@ -29,7 +29,7 @@ TEST(FailureWatch, HoldsAfterTheSameErrorTenTimesInARow) {
 TEST(FailureWatch, ErrorsDifferingOnlyInNumbersAreTheSame) {
   FailureWatch watch;
   for (int job = 1; job <= 10; ++job) {
-    watch.Add(Result(job::Outcome::kFailed,
+    watch.Add(ResultOf(job::Outcome::kFailed,
                      "exited with status 1; stderr (logs/job-" + std::to_string(job) + ".err)"));
   }
   ASSERT_TRUE(watch.Verdict());
@@ -40,9 +40,9 @@ TEST(FailureWatch, ErrorsDifferingOnlyInNumbersAreTheSame) {
 TEST(FailureWatch, ASuccessOrAnotherErrorStartsTheCountAgain) {
   FailureWatch watch;
   for (int round = 0; round < 5; ++round) {
-    for (int i = 0; i < 9; ++i) watch.Add(Result(job::Outcome::kFailed, "a"));
-    watch.Add(round % 2 ? Result(job::Outcome::kOk) : Result(job::Outcome::kFailed, "b"));
-    for (int i = 0; i < 9; ++i) watch.Add(Result(job::Outcome::kOk));
+    for (int i = 0; i < 9; ++i) watch.Add(ResultOf(job::Outcome::kFailed, "a"));
+    watch.Add(round % 2 ? ResultOf(job::Outcome::kOk) : ResultOf(job::Outcome::kFailed, "b"));
+    for (int i = 0; i < 9; ++i) watch.Add(ResultOf(job::Outcome::kOk));
     EXPECT_FALSE(watch.Verdict()) << round;
   }
 }
@@ -51,11 +51,11 @@ TEST(FailureWatch, HoldsWhenFailuresDominate) {
   FailureWatch watch;
   // Different errors each time, one success in ten.
   for (int i = 0; i < 49; ++i) {
-    watch.Add(i % 10 == 0 ? Result(job::Outcome::kOk)
-                          : Result(job::Outcome::kFailed, "error " + std::to_string(i)));
+    watch.Add(i % 10 == 0 ? ResultOf(job::Outcome::kOk)
+                          : ResultOf(job::Outcome::kFailed, "error " + std::to_string(i)));
   }
   EXPECT_FALSE(watch.Verdict()) << "too few results to judge";
-  watch.Add(Result(job::Outcome::kFailed, "error 49"));
+  watch.Add(ResultOf(job::Outcome::kFailed, "error 49"));
   ASSERT_TRUE(watch.Verdict());
   EXPECT_THAT(*watch.Verdict(), HasSubstr("45 of 50 jobs failed; the last with: error 49"));
 }
@@ -63,7 +63,7 @@ TEST(FailureWatch, HoldsWhenFailuresDominate) {
 TEST(FailureWatch, TimeoutsAndDivergenceAreNotFailures) {
   FailureWatch watch;
   for (int i = 0; i < 100; ++i) {
-    watch.Add(Result(i % 2 ? job::Outcome::kTimeout : job::Outcome::kDiverged, "stopped"));
+    watch.Add(ResultOf(i % 2 ? job::Outcome::kTimeout : job::Outcome::kDiverged, "stopped"));
   }
   EXPECT_FALSE(watch.Verdict());
 }

@@ -37,7 +37,7 @@ exec::SyntheticObjective Objective() {
 
 // `method`, or `method+pasha` with PASHA's adaptive top rung, or
 // `method+pending` with the model's pending trials.
-store::ExperimentRecord Record(const std::string& param) {
+store::ExperimentRecord RecordWithParam(const std::string& param) {
   const size_t plus = param.find('+');
   store::ExperimentRecord r = SimulationExperiment(param.substr(0, plus), 100000, 99);
   nlohmann::json options = nlohmann::json::parse(r.options_json);
@@ -51,7 +51,7 @@ class EveryMethod : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(EveryMethod, ReplayMatchesLive) {
   const std::filesystem::path dir = FreshDir();
-  store::ExperimentRecord record = Record(GetParam());
+  store::ExperimentRecord record = RecordWithParam(GetParam());
   Result<store::Journal> journal = store::Journal::Create((dir / "j.db").string(), record);
   ASSERT_TRUE(journal.ok()) << journal.message();
   Result<std::unique_ptr<sched::Scheduler>> live = MakeSchedulerFromRecord(record);

@@ -45,7 +45,7 @@ space::Space OneParam() {
   return *space;
 }
 
-Job MakeJob(uint64_t id, double x, int from, int to) {
+Job BlackboxJob(uint64_t id, double x, int from, int to) {
   Job job;
   job.id = id;
   job.trial = uint32_t(id);
@@ -78,7 +78,7 @@ class BlackboxObjectiveTest : public ::testing::Test {
 
   // The error of training one job from scratch, or "" when it succeeded.
   static std::string TrainError(BlackboxObjective& objective) {
-    auto results = objective.Train({MakeJob(1, 0.5, 0, 3)}, Promotion::kResume);
+    auto results = objective.Train({BlackboxJob(1, 0.5, 0, 3)}, Promotion::kResume);
     return results.ok() ? "" : results.message();
   }
 
@@ -88,7 +88,7 @@ class BlackboxObjectiveTest : public ::testing::Test {
 TEST_F(BlackboxObjectiveTest, JobsGetTheMetricAtTheirLastEpochAndTheSecondsTheyTrain) {
   auto objective = Start(kGood);
   ASSERT_TRUE(objective);
-  auto results = objective->Train({MakeJob(1, 0.5, 0, 3), MakeJob(2, 0.25, 3, 9)},
+  auto results = objective->Train({BlackboxJob(1, 0.5, 0, 3), BlackboxJob(2, 0.25, 3, 9)},
                                   Promotion::kResume);
   ASSERT_TRUE(results.ok()) << results.message();
   ASSERT_EQ(results->size(), 2u);
@@ -105,7 +105,7 @@ TEST_F(BlackboxObjectiveTest, JobsGetTheMetricAtTheirLastEpochAndTheSecondsTheyT
   EXPECT_EQ(resumed.epochs_trained, 6);
 
   // Restarted, the same promotion retrains every epoch.
-  auto restarted = objective->Train({MakeJob(3, 0.25, 3, 9)}, Promotion::kRestart);
+  auto restarted = objective->Train({BlackboxJob(3, 0.25, 3, 9)}, Promotion::kRestart);
   ASSERT_TRUE(restarted.ok()) << restarted.message();
   EXPECT_DOUBLE_EQ((*restarted)[0].seconds, 18.0);
   EXPECT_EQ((*restarted)[0].epochs_trained, 9);
@@ -118,7 +118,7 @@ TEST_F(BlackboxObjectiveTest, AnswersAThousandsOfJobsBatchInOneExchange) {
   auto objective = Start(kGood);
   ASSERT_TRUE(objective);
   std::vector<Job> jobs;
-  for (uint64_t id = 0; id < 5000; ++id) jobs.push_back(MakeJob(id, (id % 10) * 0.5, 0, 2));
+  for (uint64_t id = 0; id < 5000; ++id) jobs.push_back(BlackboxJob(id, (id % 10) * 0.5, 0, 2));
   auto results = objective->Train(jobs, Promotion::kResume);
   ASSERT_TRUE(results.ok()) << results.message();
   ASSERT_EQ(results->size(), jobs.size());

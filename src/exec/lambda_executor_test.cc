@@ -18,7 +18,7 @@ namespace {
 using testing::FakeLambda;
 using Fault = testing::LambdaFault;
 
-job::Job JobNumber(uint64_t id) {
+job::Job LambdaJob(uint64_t id) {
   job::Job job;
   job.id = id;
   job.trial = static_cast<uint32_t>(id * 10);
@@ -75,8 +75,8 @@ TEST(LambdaExecutor, RunsEveryJobOnceWithSignedRequestsOverReusedConnections) {
   EXPECT_EQ(executor.capacity(), 50);
   EXPECT_EQ(executor.promotion(), job::Promotion::kRestart);
   for (uint64_t round = 0; round < 4; ++round) {
-    for (uint64_t id = 1; id <= 50; ++id) ASSERT_TRUE(executor.Submit(JobNumber(round * 100 + id)).ok());
-    EXPECT_FALSE(executor.Submit(JobNumber(999)).ok()) << "capacity exceeded";
+    for (uint64_t id = 1; id <= 50; ++id) ASSERT_TRUE(executor.Submit(LambdaJob(round * 100 + id)).ok());
+    EXPECT_FALSE(executor.Submit(LambdaJob(999)).ok()) << "capacity exceeded";
     auto results = Collect(executor, 50);
     ASSERT_EQ(results.size(), 50u);
     for (auto& [id, r] : results) {
@@ -99,7 +99,7 @@ TEST(LambdaExecutor, SendsTheSessionTokenWhenThereIsOne) {
   FakeLambda endpoint("live");
   endpoint.session_token = "token-xyz";
   LambdaExecutor executor(OptionsFor(endpoint), EnvelopeOf);
-  ASSERT_TRUE(executor.Submit(JobNumber(1)).ok());
+  ASSERT_TRUE(executor.Submit(LambdaJob(1)).ok());
   auto results = Collect(executor, 1);
   ASSERT_EQ(results.size(), 1u);
   EXPECT_EQ(results[1].outcome, job::Outcome::kOk);
@@ -116,7 +116,7 @@ TEST(LambdaExecutor, RetriesThrottlingServerErrorsDropsAndTimeouts) {
   endpoint.Plan(5, {Fault::k500, Fault::k500, Fault::k500});  // every attempt fails
   endpoint.Plan(6, {Fault::kDrop, Fault::kDrop, Fault::kDrop});
   LambdaExecutor executor(OptionsFor(endpoint), EnvelopeOf);
-  for (uint64_t id = 1; id <= 7; ++id) ASSERT_TRUE(executor.Submit(JobNumber(id)).ok());
+  for (uint64_t id = 1; id <= 7; ++id) ASSERT_TRUE(executor.Submit(LambdaJob(id)).ok());
   auto results = Collect(executor, 7);
   ASSERT_EQ(results.size(), 7u);
   for (uint64_t id : {1, 2, 3, 4, 7}) {
@@ -150,7 +150,7 @@ TEST(LambdaExecutor, RetryAfterIsHonouredInsteadOfTheBackoff) {
   options.retry.base_seconds = 30;  // the backoff would take many seconds
   options.retry.max_backoff_seconds = 30;
   LambdaExecutor executor(options, EnvelopeOf);
-  ASSERT_TRUE(executor.Submit(JobNumber(1)).ok());
+  ASSERT_TRUE(executor.Submit(LambdaJob(1)).ok());
   auto start = std::chrono::steady_clock::now();
   auto results = Collect(executor, 1);
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -164,7 +164,7 @@ TEST(LambdaExecutor, FunctionErrorFailsTheJobWithItsMessageAndIsBilled) {
   FakeLambda endpoint("live");
   endpoint.Plan(1, {Fault::kFunctionError});
   LambdaExecutor executor(OptionsFor(endpoint), EnvelopeOf);
-  ASSERT_TRUE(executor.Submit(JobNumber(1)).ok());
+  ASSERT_TRUE(executor.Submit(LambdaJob(1)).ok());
   auto results = Collect(executor, 1);
   ASSERT_EQ(results.size(), 1u);
   EXPECT_EQ(results[1].outcome, job::Outcome::kFailed);
@@ -181,8 +181,8 @@ TEST(LambdaExecutor, LateAnswerToATimedOutAttemptIsNeverCountedTwice) {
   // on); the retry answers at once. Both deliver a result for job 1.
   endpoint.Plan(1, {Fault::kSlow});
   LambdaExecutor executor(OptionsFor(endpoint), EnvelopeOf);
-  ASSERT_TRUE(executor.Submit(JobNumber(1)).ok());
-  EXPECT_FALSE(executor.Submit(JobNumber(1)).ok()) << "a job already running";
+  ASSERT_TRUE(executor.Submit(LambdaJob(1)).ok());
+  EXPECT_FALSE(executor.Submit(LambdaJob(1)).ok()) << "a job already running";
   auto results = Collect(executor, 1);
   ASSERT_EQ(results.size(), 1u);
   EXPECT_EQ(results[1].outcome, job::Outcome::kOk);
@@ -200,7 +200,7 @@ TEST(LambdaExecutor, AnswerForAnotherJobFailsTheJob) {
   FakeLambda endpoint("live");
   endpoint.Plan(1, {Fault::kWrongJob});
   LambdaExecutor executor(OptionsFor(endpoint), EnvelopeOf);
-  ASSERT_TRUE(executor.Submit(JobNumber(1)).ok());
+  ASSERT_TRUE(executor.Submit(LambdaJob(1)).ok());
   auto results = Collect(executor, 1);
   ASSERT_EQ(results.size(), 1u);
   EXPECT_EQ(results[1].outcome, job::Outcome::kFailed);
@@ -211,7 +211,7 @@ TEST(LambdaExecutor, BillsMeasuredDurationAndGivenMemoryWithoutAReportLine) {
   FakeLambda endpoint("live");
   endpoint.Plan(1, {Fault::kNoLog});
   LambdaExecutor executor(OptionsFor(endpoint), EnvelopeOf);
-  ASSERT_TRUE(executor.Submit(JobNumber(1)).ok());
+  ASSERT_TRUE(executor.Submit(LambdaJob(1)).ok());
   auto results = Collect(executor, 1);
   ASSERT_EQ(results.size(), 1u);
   EXPECT_GE(results[1].cost.billed_ms, 1);
@@ -223,7 +223,7 @@ TEST(LambdaExecutor, CancelAllReturnsRunningJobsAsAbandoned) {
   FakeLambda endpoint("live");
   endpoint.Plan(1, {Fault::kSlow});
   LambdaExecutor executor(OptionsFor(endpoint), EnvelopeOf);
-  ASSERT_TRUE(executor.Submit(JobNumber(1)).ok());
+  ASSERT_TRUE(executor.Submit(LambdaJob(1)).ok());
   auto none = executor.Wait(0.05);
   ASSERT_TRUE(none.ok());
   EXPECT_TRUE(none->empty());
@@ -241,7 +241,7 @@ TEST(LambdaExecutor, RefusesBadFunctionNamesAndLimits) {
   o.target.function = "my function";
   EXPECT_NE(CheckLambdaOptions(o).message().find("--function 'my function'"), std::string::npos);
   LambdaExecutor executor(o, EnvelopeOf);
-  EXPECT_FALSE(executor.Submit(JobNumber(1)).ok());
+  EXPECT_FALSE(executor.Submit(LambdaJob(1)).ok());
   o = OptionsFor(endpoint);
   o.target.function = std::string(65, 'a');
   EXPECT_FALSE(CheckLambdaOptions(o).ok());

@@ -71,7 +71,7 @@ class ManualExecutor : public Executor {
   std::vector<job::JobResult> finished;
 };
 
-job::Job JobNumber(uint64_t id) { return job::Job{.id = id, .trial = uint32_t(id)}; }
+job::Job GatedJob(uint64_t id) { return job::Job{.id = id, .trial = uint32_t(id)}; }
 
 struct Gated {
   explicit Gated(int64_t total, std::map<uint64_t, int64_t> needs)
@@ -86,7 +86,7 @@ struct Gated {
 
 TEST(MemoryGate, WithATinyBudgetRunsJobsOneAfterTheOtherInOrder) {
   Gated g(10 * kMiB, {{1, 6 * kMiB}, {2, 6 * kMiB}, {3, 2 * kMiB}});
-  for (uint64_t id : {1, 2, 3}) ASSERT_TRUE(g.gate.Submit(JobNumber(id)).ok());
+  for (uint64_t id : {1, 2, 3}) ASSERT_TRUE(g.gate.Submit(GatedJob(id)).ok());
   // Job 2 waits for job 1; job 3 would fit but does not overtake job 2.
   EXPECT_EQ(g.inner.started, (std::vector<uint64_t>{1}));
   EXPECT_EQ(g.gate.waiting(), 2u);
@@ -101,8 +101,8 @@ TEST(MemoryGate, WithATinyBudgetRunsJobsOneAfterTheOtherInOrder) {
 
 TEST(MemoryGate, RefusesAJobThatCannotFitAloneWithTheReasonAndGoesOn) {
   Gated g(10 * kMiB, {{1, 11 * kMiB}, {2, 3 * kMiB}});
-  ASSERT_TRUE(g.gate.Submit(JobNumber(1)).ok());
-  ASSERT_TRUE(g.gate.Submit(JobNumber(2)).ok());
+  ASSERT_TRUE(g.gate.Submit(GatedJob(1)).ok());
+  ASSERT_TRUE(g.gate.Submit(GatedJob(2)).ok());
   EXPECT_EQ(g.inner.started, (std::vector<uint64_t>{2}));
   Result<std::vector<job::JobResult>> done = g.gate.Wait(0);
   ASSERT_TRUE(done.ok());
@@ -122,7 +122,7 @@ TEST(MemoryGate, ABudgetSmallerThanEveryJobIsAnErrorNamingIt) {
   Gated g(4 * kMiB, needs);
   Status status = Status::Ok();
   for (uint64_t id = 1; id <= 40 && status.ok(); ++id) {
-    status = g.gate.Submit(JobNumber(id));
+    status = g.gate.Submit(GatedJob(id));
     if (status.ok()) {
       ASSERT_TRUE(g.gate.Wait(0).ok());
     }
@@ -148,14 +148,14 @@ TEST(MemoryGate, SpillsHeldCheckpointsOrRefusesWhenTheSpillFails) {
                      held -= bytes;
                      return Status::Ok();
                    }});
-  ASSERT_TRUE(gate.Submit(JobNumber(1)).ok());
+  ASSERT_TRUE(gate.Submit(GatedJob(1)).ok());
   EXPECT_EQ(asked, (std::vector<int64_t>{3 * kMiB}));
   EXPECT_EQ(inner.started, (std::vector<uint64_t>{1}));
   inner.Finish(1);
   ASSERT_TRUE(gate.Wait(0).ok());
   held = 8 * kMiB;
   disk_full = true;
-  ASSERT_TRUE(gate.Submit(JobNumber(2)).ok());
+  ASSERT_TRUE(gate.Submit(GatedJob(2)).ok());
   Result<std::vector<job::JobResult>> done = gate.Wait(0);
   ASSERT_TRUE(done.ok());
   ASSERT_EQ(done->size(), 1u);

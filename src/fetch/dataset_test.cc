@@ -29,7 +29,7 @@ const ArchiveEntries kNews = {
     {"20news-bydate-test/sci.space/3", "three\xe9\n"},
 };
 
-DatasetOptions TestOptions(const fs::path& cache) {
+DatasetOptions DatasetTestOptions(const fs::path& cache) {
   DatasetOptions options;
   options.fetch.cache_dir = cache.string();
   options.fetch.progress = ProgressMode::kNever;
@@ -54,7 +54,7 @@ TEST(ResolveDataset, PrefersTheLocalFolder) {
   std::ofstream(root / "20newsgroups" / "test.csv") << "label,text\n";
   LocalHttpServer server;
   std::string digest = ServeNews(server, FreshDir("srv"));
-  DatasetOptions options = TestOptions(FreshDir("c"));
+  DatasetOptions options = DatasetTestOptions(FreshDir("c"));
   options.local_root = root.string();
   options.archive_url = server.Url("/news.tar.gz");
   options.archive_sha256 = digest;
@@ -70,7 +70,7 @@ TEST(ResolveDataset, FindsTheSharedCopyWhenPresent) {
   if (!fs::exists(fs::path(RUNGS_SHARED_DATA) / "20newsgroups" / "train.csv")) {
     GTEST_SKIP() << "no shared 20newsgroups folder";
   }
-  DatasetOptions options = TestOptions(FreshDir("c"));
+  DatasetOptions options = DatasetTestOptions(FreshDir("c"));
   options.local_root = RUNGS_SHARED_DATA;
   options.archive_url = "http://127.0.0.1:1/never-used.tar.gz";
   Result<DatasetFiles> files = ResolveDataset("20newsgroups", options);
@@ -83,7 +83,7 @@ TEST(ResolveDataset, AgNewsTestComesFromTheSharedFolder) {
   if (!fs::exists(fs::path(RUNGS_SHARED_DATA) / "ag_news" / "test.csv")) {
     GTEST_SKIP() << "no shared ag_news folder";
   }
-  DatasetOptions options = TestOptions(FreshDir("c"));
+  DatasetOptions options = DatasetTestOptions(FreshDir("c"));
   options.local_root = RUNGS_SHARED_DATA;
   options.need_train = false;
   Result<DatasetFiles> files = ResolveDataset("ag_news", options);
@@ -97,7 +97,7 @@ TEST(ResolveDataset, IncompleteCachedSetIsConvertedAgain) {
   LocalHttpServer server;
   std::string digest = ServeNews(server, FreshDir("srv"));
   fs::path cache = FreshDir("c");
-  DatasetOptions options = TestOptions(cache);
+  DatasetOptions options = DatasetTestOptions(cache);
   options.archive_url = server.Url("/news.tar.gz");
   options.archive_sha256 = digest;
   ASSERT_TRUE(ResolveDataset("20newsgroups", options).ok());
@@ -113,7 +113,7 @@ TEST(ResolveDataset, DownloadsConvertsThenUsesTheCacheOffline) {
   LocalHttpServer server;
   std::string digest = ServeNews(server, FreshDir("srv"));
   fs::path cache = FreshDir("c");
-  DatasetOptions options = TestOptions(cache);
+  DatasetOptions options = DatasetTestOptions(cache);
   options.local_root = FreshDir("empty-root").string();
   options.archive_url = server.Url("/news.tar.gz");
   options.archive_sha256 = digest;
@@ -141,7 +141,7 @@ TEST(ResolveDataset, ArchiveUrlComesFromTheEnvironment) {
   std::string digest = ServeNews(server, FreshDir("srv"));
   setenv("RUNGS_20NEWSGROUPS_URL", server.Url("/news.tar.gz").c_str(), 1);
   setenv("RUNGS_20NEWSGROUPS_SHA256", digest.c_str(), 1);
-  Result<DatasetFiles> files = ResolveDataset("20newsgroups", TestOptions(FreshDir("c")));
+  Result<DatasetFiles> files = ResolveDataset("20newsgroups", DatasetTestOptions(FreshDir("c")));
   unsetenv("RUNGS_20NEWSGROUPS_URL");
   unsetenv("RUNGS_20NEWSGROUPS_SHA256");
   ASSERT_TRUE(files.ok()) << files.message();
@@ -153,7 +153,7 @@ TEST(ResolveDataset, WrongArchiveDigestFailsAndCachesNothing) {
   LocalHttpServer server;
   ServeNews(server, FreshDir("srv"));
   fs::path cache = FreshDir("c");
-  DatasetOptions options = TestOptions(cache);
+  DatasetOptions options = DatasetTestOptions(cache);
   options.archive_url = server.Url("/news.tar.gz");
   // No digest given: the public archive's digest applies, and this is not it.
   Result<DatasetFiles> files = ResolveDataset("20newsgroups", options);
@@ -173,7 +173,7 @@ TEST(ResolveDataset, ArchiveWithoutTheSplitsLeavesNoConvertedFolder) {
   server.Route("/other.tar.gz", {200, bytes});
   ASSERT_TRUE(server.Start());
   fs::path cache = FreshDir("c");
-  DatasetOptions options = TestOptions(cache);
+  DatasetOptions options = DatasetTestOptions(cache);
   options.archive_url = server.Url("/other.tar.gz");
   options.archive_sha256 = Sha256OfBytes(bytes);
   Result<DatasetFiles> files = ResolveDataset("20newsgroups", options);
@@ -186,7 +186,7 @@ TEST(ResolveDataset, UnreachableSourceErrorNamesTheUrl) {
   LocalHttpServer server;
   ASSERT_TRUE(server.Start());
   server.Stop();
-  DatasetOptions options = TestOptions(FreshDir("c"));
+  DatasetOptions options = DatasetTestOptions(FreshDir("c"));
   options.archive_url = server.Url("/news.tar.gz");
   Result<DatasetFiles> files = ResolveDataset("20newsgroups", options);
   ASSERT_FALSE(files.ok());
@@ -195,7 +195,7 @@ TEST(ResolveDataset, UnreachableSourceErrorNamesTheUrl) {
 }
 
 TEST(ResolveDataset, AgNewsIsTestOnly) {
-  Result<DatasetFiles> files = ResolveDataset("ag_news", TestOptions(FreshDir("c")));
+  Result<DatasetFiles> files = ResolveDataset("ag_news", DatasetTestOptions(FreshDir("c")));
   ASSERT_FALSE(files.ok());
   EXPECT_THAT(files.message(), HasSubstr("only its official test split"));
 }
@@ -210,7 +210,7 @@ TEST(ResolveDataset, AgNewsTestIsExtractedFromItsArchive) {
   server.Route("/ag.tgz", {200, bytes});
   ASSERT_TRUE(server.Start());
   fs::path cache = FreshDir("c");
-  DatasetOptions options = TestOptions(cache);
+  DatasetOptions options = DatasetTestOptions(cache);
   options.need_train = false;
   options.archive_url = server.Url("/ag.tgz");
   Result<DatasetFiles> files = ResolveDataset("ag_news", options);
@@ -222,7 +222,7 @@ TEST(ResolveDataset, AgNewsTestIsExtractedFromItsArchive) {
 }
 
 TEST(ResolveDataset, UnknownNameListsKnownOnes) {
-  Result<DatasetFiles> files = ResolveDataset("mnist", TestOptions(FreshDir("c")));
+  Result<DatasetFiles> files = ResolveDataset("mnist", DatasetTestOptions(FreshDir("c")));
   ASSERT_FALSE(files.ok());
   EXPECT_THAT(files.message(), HasSubstr("unknown data set 'mnist'"));
   EXPECT_THAT(files.message(), HasSubstr("20newsgroups, ag_news"));

@@ -35,7 +35,7 @@ TEST(DownloadProgress, ForcedIntoAFilePrintsTheFinalState) {
   progress.Update(100, 100);
   progress.Finish();
   std::string text = Contents(file.get());
-  EXPECT_THAT(text, testing::HasSubstr("f.csv  100 B / 100 B  100%"));
+  EXPECT_THAT(text, ::testing::HasSubstr("f.csv  100 B / 100 B  100%"));
   EXPECT_EQ(text.find('\r'), std::string::npos);  // Log lines, not terminal rewrites.
 }
 

@@ -27,7 +27,7 @@ using ::testing::HasSubstr;
 const std::string kBody = "label,text\n\"a\",\"caf\xe9 \"\"quoted\"\"\"\n";
 
 // Options for a test: its own cache, no progress, short timeouts.
-FetchOptions TestOptions(const fs::path& cache) {
+FetchOptions FetchTestOptions(const fs::path& cache) {
   FetchOptions options;
   options.cache_dir = cache.string();
   options.progress = ProgressMode::kNever;
@@ -49,13 +49,13 @@ std::vector<std::string> CachedNames(const fs::path& cache) {
 TEST(Fetch, ReturnsReadablePathUnchanged) {
   fs::path file = FreshDir("p") / "train.csv";
   std::ofstream(file) << kBody;
-  Result<std::string> path = Fetch(file.string(), TestOptions(FreshDir("c")));
+  Result<std::string> path = Fetch(file.string(), FetchTestOptions(FreshDir("c")));
   ASSERT_TRUE(path.ok()) << path.message();
   EXPECT_EQ(*path, file.string());
 }
 
 TEST(Fetch, MissingPathErrorNamesIt) {
-  Result<std::string> path = Fetch("no/such/train.csv", TestOptions(FreshDir("c")));
+  Result<std::string> path = Fetch("no/such/train.csv", FetchTestOptions(FreshDir("c")));
   ASSERT_FALSE(path.ok());
   EXPECT_THAT(path.message(), HasSubstr("'no/such/train.csv'"));
   EXPECT_THAT(path.message(), HasSubstr("no such file"));
@@ -63,7 +63,7 @@ TEST(Fetch, MissingPathErrorNamesIt) {
 
 TEST(Fetch, FolderIsNotAFile) {
   fs::path dir = FreshDir("d");
-  Result<std::string> path = Fetch(dir.string(), TestOptions(FreshDir("c")));
+  Result<std::string> path = Fetch(dir.string(), FetchTestOptions(FreshDir("c")));
   ASSERT_FALSE(path.ok());
   EXPECT_THAT(path.message(), HasSubstr("folder"));
 }
@@ -71,7 +71,7 @@ TEST(Fetch, FolderIsNotAFile) {
 TEST(Fetch, ChecksLocalFileDigestWithoutRemovingIt) {
   fs::path file = FreshDir("p") / "train.csv";
   std::ofstream(file) << kBody;
-  FetchOptions options = TestOptions(FreshDir("c"));
+  FetchOptions options = FetchTestOptions(FreshDir("c"));
   options.expected_sha256 = std::string(64, '0');
   Result<std::string> path = Fetch(file.string(), options);
   ASSERT_FALSE(path.ok());
@@ -84,7 +84,7 @@ TEST(Fetch, DownloadsOnceThenUsesCacheWithServerStopped) {
   server.Route("/data/train.csv", {200, kBody});
   ASSERT_TRUE(server.Start());
   fs::path cache = FreshDir("c");
-  Result<std::string> first = Fetch(server.Url("/data/train.csv"), TestOptions(cache));
+  Result<std::string> first = Fetch(server.Url("/data/train.csv"), FetchTestOptions(cache));
   ASSERT_TRUE(first.ok()) << first.message();
   EXPECT_EQ(ReadFile(*first), kBody);
   EXPECT_THAT(*first, ::testing::EndsWith("-train.csv"));
@@ -92,7 +92,7 @@ TEST(Fetch, DownloadsOnceThenUsesCacheWithServerStopped) {
   EXPECT_EQ(server.requests(), 1);
 
   server.Stop();
-  Result<std::string> second = Fetch(server.Url("/data/train.csv"), TestOptions(cache));
+  Result<std::string> second = Fetch(server.Url("/data/train.csv"), FetchTestOptions(cache));
   ASSERT_TRUE(second.ok()) << second.message();
   EXPECT_EQ(*second, *first);
   EXPECT_EQ(server.requests(), 1);
@@ -102,7 +102,7 @@ TEST(Fetch, RevalidatesACachedCopyByETagWhenAsked) {
   LocalHttpServer server;
   server.Route("/data.csv", {.status = 200, .body = kBody, .etag = "\"v1\""});
   ASSERT_TRUE(server.Start());
-  FetchOptions options = TestOptions(FreshDir("c"));
+  FetchOptions options = FetchTestOptions(FreshDir("c"));
   options.revalidate = true;
   Result<std::string> first = Fetch(server.Url("/data.csv"), options);
   ASSERT_TRUE(first.ok()) << first.message();
@@ -128,7 +128,7 @@ TEST(Fetch, FollowsRedirects) {
   server.Route("/old", {302, "", "/new"});
   server.Route("/new", {200, kBody});
   ASSERT_TRUE(server.Start());
-  Result<std::string> path = Fetch(server.Url("/old"), TestOptions(FreshDir("c")));
+  Result<std::string> path = Fetch(server.Url("/old"), FetchTestOptions(FreshDir("c")));
   ASSERT_TRUE(path.ok()) << path.message();
   EXPECT_EQ(ReadFile(*path), kBody);
 }
@@ -137,7 +137,7 @@ TEST(Fetch, AcceptsMatchingDigestInAnyCase) {
   LocalHttpServer server;
   server.Route("/f", {200, kBody});
   ASSERT_TRUE(server.Start());
-  FetchOptions options = TestOptions(FreshDir("c"));
+  FetchOptions options = FetchTestOptions(FreshDir("c"));
   std::string digest = Sha256OfBytes(kBody);
   for (char& c : digest) c = static_cast<char>(std::toupper(c));
   options.expected_sha256 = digest;
@@ -150,7 +150,7 @@ TEST(Fetch, DigestMismatchRemovesDownloadAndNamesBothDigests) {
   server.Route("/f", {200, kBody});
   ASSERT_TRUE(server.Start());
   fs::path cache = FreshDir("c");
-  FetchOptions options = TestOptions(cache);
+  FetchOptions options = FetchTestOptions(cache);
   options.expected_sha256 = Sha256OfBytes("something else");
   Result<std::string> path = Fetch(server.Url("/f"), options);
   ASSERT_FALSE(path.ok());
@@ -164,7 +164,7 @@ TEST(Fetch, CorruptCachedCopyIsDownloadedAgain) {
   LocalHttpServer server;
   server.Route("/f", {200, kBody});
   ASSERT_TRUE(server.Start());
-  FetchOptions options = TestOptions(FreshDir("c"));
+  FetchOptions options = FetchTestOptions(FreshDir("c"));
   options.expected_sha256 = Sha256OfBytes(kBody);
   Result<std::string> first = Fetch(server.Url("/f"), options);
   ASSERT_TRUE(first.ok()) << first.message();
@@ -179,7 +179,7 @@ TEST(Fetch, HttpErrorNamesStatusAndUrl) {
   LocalHttpServer server;
   ASSERT_TRUE(server.Start());
   fs::path cache = FreshDir("c");
-  Result<std::string> path = Fetch(server.Url("/missing.csv"), TestOptions(cache));
+  Result<std::string> path = Fetch(server.Url("/missing.csv"), FetchTestOptions(cache));
   ASSERT_FALSE(path.ok());
   EXPECT_THAT(path.message(), HasSubstr("HTTP status 404"));
   EXPECT_THAT(path.message(), HasSubstr(server.Url("/missing.csv")));
@@ -191,7 +191,7 @@ TEST(Fetch, ConnectionRefusedFailsQuickly) {
   ASSERT_TRUE(server.Start());
   server.Stop();  // The port is now closed.
   auto start = std::chrono::steady_clock::now();
-  Result<std::string> path = Fetch(server.Url("/f"), TestOptions(FreshDir("c")));
+  Result<std::string> path = Fetch(server.Url("/f"), FetchTestOptions(FreshDir("c")));
   ASSERT_FALSE(path.ok());
   EXPECT_THAT(path.message(), HasSubstr(server.Url("/f")));
   EXPECT_THAT(path.message(), ::testing::ContainsRegex("[Cc]onnect"));
@@ -205,7 +205,7 @@ TEST(Fetch, HttpsTrustsTheBundleInSslCertFile) {
   ASSERT_TRUE(server.Start());
   std::string url = "https" + server.Url("/f").substr(4);
   ::setenv("SSL_CERT_FILE", "/nonexistent/rungs-bundle.pem", 1);
-  Result<std::string> path = Fetch(url, TestOptions(FreshDir("c")));
+  Result<std::string> path = Fetch(url, FetchTestOptions(FreshDir("c")));
   ::unsetenv("SSL_CERT_FILE");
   ASSERT_FALSE(path.ok());
   EXPECT_THAT(path.message(), HasSubstr("/nonexistent/rungs-bundle.pem"));
@@ -218,7 +218,7 @@ TEST(Fetch, ShortBodyLeavesNothingThatLooksComplete) {
   server.Route("/f", cut);
   ASSERT_TRUE(server.Start());
   fs::path cache = FreshDir("c");
-  Result<std::string> path = Fetch(server.Url("/f"), TestOptions(cache));
+  Result<std::string> path = Fetch(server.Url("/f"), FetchTestOptions(cache));
   ASSERT_FALSE(path.ok());
   EXPECT_THAT(path.message(), HasSubstr(server.Url("/f")));
   EXPECT_THAT(CachedNames(cache), ::testing::IsEmpty());
@@ -230,7 +230,7 @@ TEST(Fetch, StalledServerTimesOut) {
   stall.stall = std::chrono::seconds(20);
   server.Route("/f", stall);
   ASSERT_TRUE(server.Start());
-  FetchOptions options = TestOptions(FreshDir("c"));
+  FetchOptions options = FetchTestOptions(FreshDir("c"));
   options.limits.low_speed_seconds = 1;
   auto start = std::chrono::steady_clock::now();
   Result<std::string> path = Fetch(server.Url("/f"), options);
@@ -240,13 +240,13 @@ TEST(Fetch, StalledServerTimesOut) {
 }
 
 TEST(Fetch, RefusesOtherSchemes) {
-  Result<std::string> path = Fetch("ftp://host/train.csv", TestOptions(FreshDir("c")));
+  Result<std::string> path = Fetch("ftp://host/train.csv", FetchTestOptions(FreshDir("c")));
   ASSERT_FALSE(path.ok());
   EXPECT_THAT(path.message(), HasSubstr("unsupported scheme 'ftp://'"));
 }
 
 TEST(Fetch, RefusesMalformedExpectedDigest) {
-  FetchOptions options = TestOptions(FreshDir("c"));
+  FetchOptions options = FetchTestOptions(FreshDir("c"));
   options.expected_sha256 = "abc";
   Result<std::string> path = Fetch("http://127.0.0.1:1/f", options);
   ASSERT_FALSE(path.ok());

@@ -12,7 +12,7 @@
 namespace rungs::space {
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr double kInactive = std::numeric_limits<double>::quiet_NaN();
 
 // Folds u back into [0, 1] as if the bounds were mirrors.
 double Reflect(double u) {
@@ -58,7 +58,7 @@ void Space::Settle(Config& config, bool draw_all, std::mt19937_64& rng) const {
     const Param& p = params_[i];
     const int slot = compiled_[i].slot;
     if (!Active(i, config)) {
-      config[i] = kNaN;
+      config[i] = kInactive;
       if (slot >= 0) bounds.Drop(slot);
       continue;
     }
@@ -89,7 +89,7 @@ void Space::Settle(Config& config, bool draw_all, std::mt19937_64& rng) const {
 }
 
 Config Space::Sample(std::mt19937_64& rng) const {
-  Config config(params_.size(), kNaN);
+  Config config(params_.size(), kInactive);
   Settle(config, /*draw_all=*/true, rng);
   return config;
 }

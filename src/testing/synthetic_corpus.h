@@ -99,7 +99,8 @@ inline void WriteFastTextFile(const std::vector<SyntheticExample>& examples,
   }
 }
 
-// The fastText peer (/usr/bin/fasttext) is installed.
-inline bool HaveFastText() { return std::filesystem::exists("/usr/bin/fasttext"); }
+// The fastText peer, Debian's fastText 0.9.2.
+inline constexpr char kFastText[] = "/usr/bin/fasttext";
+inline bool HaveFastText() { return std::filesystem::exists(kFastText); }
 
 }  // namespace rungs::testing

@@ -4,12 +4,13 @@
 #include <utility>
 
 #include "text/binary_io.h"
+#include "text/matrix_io.h"
 
 namespace rungs::text {
 namespace {
 
-constexpr uint32_t kMagic = 0x4B43524Eu;  // "NRCK" in file byte order
-constexpr uint32_t kVersion = 2;
+constexpr uint32_t kCheckpointMagic = 0x4B43524Eu;  // "NRCK" in file byte order
+constexpr uint32_t kCheckpointVersion = 2;
 
 // 64-bit FNV-1a over the entries (text, count, type) and ntokens: two
 // dictionaries with the same fingerprint give the same ids.
@@ -40,12 +41,6 @@ Status GetString(BinaryReader& in, std::string& s, std::string_view field) {
   if (size > in.remaining()) return in.Bad("file is truncated", field);
   s.resize(size);
   return in.GetBytes(s.data(), size, field);
-}
-
-void PutMatrix(BinaryWriter& out, const Matrix& m) {
-  out.Put<int64_t>(m.rows());
-  out.Put<int64_t>(m.cols());
-  out.PutBytes(m.data(), static_cast<size_t>(m.bytes()));
 }
 
 // Only the present rows: their count, ids ascending, then their values.
@@ -95,31 +90,16 @@ Result<LazyMatrix> GetInputRows(BinaryReader& in, int64_t rows, int64_t cols,
   return matrix;
 }
 
-Result<Matrix> GetMatrix(BinaryReader& in, int64_t rows, int64_t cols, std::string_view field) {
-  int64_t m = 0, n = 0;
-  RUNGS_RETURN_IF_ERROR(in.Get(m, field));
-  RUNGS_RETURN_IF_ERROR(in.Get(n, field));
-  if (m != rows || n != cols) {
-    return in.Bad("matrix is " + std::to_string(m) + "x" + std::to_string(n) + ", expected " +
-                      std::to_string(rows) + "x" + std::to_string(cols),
-                  field);
-  }
-  if (m * n * 4 > in.remaining()) return in.Bad("file is truncated", field);
-  Matrix matrix(m, n);
-  RUNGS_RETURN_IF_ERROR(in.GetBytes(matrix.data(), static_cast<size_t>(matrix.bytes()), field));
-  return matrix;
-}
-
 Status GetHeader(BinaryReader& in) {
   RUNGS_RETURN_IF_ERROR(in.Open());
   uint32_t magic = 0, version = 0;
   RUNGS_RETURN_IF_ERROR(in.Get(magic, "magic"));
-  if (magic != kMagic) return in.Bad("not a rungs checkpoint", "magic");
+  if (magic != kCheckpointMagic) return in.Bad("not a rungs checkpoint", "magic");
   RUNGS_RETURN_IF_ERROR(in.Get(version, "version"));
-  if (version != kVersion) {
+  if (version != kCheckpointVersion) {
     // Version 1 (dense input matrices) was never written outside tests.
     return in.Bad("unsupported checkpoint version " + std::to_string(version) + " (this is " +
-                      std::to_string(kVersion) + ")",
+                      std::to_string(kCheckpointVersion) + ")",
                   "version");
   }
   return Status::Ok();
@@ -141,8 +121,8 @@ Status SaveCheckpoint(const Checkpoint& checkpoint, const std::string& path) {
   const Model& model = checkpoint.model;
   const TrainArgs& a = model.args();
   BinaryWriter out(path);  // atomic: a reader never sees half a checkpoint
-  out.Put(kMagic);
-  out.Put(kVersion);
+  out.Put(kCheckpointMagic);
+  out.Put(kCheckpointVersion);
   out.Put<int32_t>(a.dict.min_count);
   out.Put<int32_t>(a.dict.min_count_label);
   out.Put<int32_t>(a.dict.word_ngrams);
@@ -174,7 +154,7 @@ Status SaveCheckpoint(const Checkpoint& checkpoint, const std::string& path) {
   }
   PutInputRows(out, model.input());
   PutMatrix(out, model.output());
-  out.Put(kMagic);  // end marker: a file cut at a field boundary still fails
+  out.Put(kCheckpointMagic);  // end marker: a file cut at a field boundary still fails
   return out.Close();
 }
 
@@ -232,11 +212,11 @@ Result<Checkpoint> LoadCheckpoint(const std::string& path, const Encoded& data) 
   Result<LazyMatrix> input =
       GetInputRows(in, data.dict->InputRows(), a.dim, InitialInputRows(a));
   if (!input.ok()) return input.error();
-  Result<Matrix> output = GetMatrix(in, data.dict->nlabels(), a.dim, "output matrix");
+  Result<Matrix> output = GetMatrix(in, data.dict->nlabels(), a.dim, "output");
   if (!output.ok()) return output.error();
   uint32_t end = 0;
   RUNGS_RETURN_IF_ERROR(in.Get(end, "end marker"));
-  if (end != kMagic) return in.Bad("bad end marker", "end marker");
+  if (end != kCheckpointMagic) return in.Bad("bad end marker", "end marker");
   Result<Model> model = Model::Create(a, data.dict, std::move(input).value(), std::move(output).value());
   if (!model.ok()) return Fail(path + ": " + model.message());
   return Checkpoint{std::move(model).value(), tokens_done, std::move(threads)};

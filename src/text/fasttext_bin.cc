@@ -6,21 +6,16 @@
 #include <vector>
 
 #include "text/binary_io.h"
+#include "text/matrix_io.h"
 #include "text/model_trailer.h"
 
 namespace rungs::text {
 namespace {
 
-constexpr int32_t kMagic = 793712314;
-constexpr int32_t kVersion = 12;
+constexpr int32_t kFastTextMagic = 793712314;
+constexpr int32_t kFastTextVersion = 12;
 constexpr int32_t kModelSupervised = 3;  // fastText's model_name::sup
 constexpr size_t kMaxWordBytes = 1 << 20;
-
-void PutMatrix(BinaryWriter& out, const Matrix& m) {
-  out.Put<int64_t>(m.rows());
-  out.Put<int64_t>(m.cols());
-  out.PutBytes(m.data(), static_cast<size_t>(m.bytes()));
-}
 
 // The input matrix in full: rows not present are written as their source
 // gives them, exactly what a dense matrix would hold.
@@ -42,25 +37,6 @@ void PutInputMatrix(BinaryWriter& out, const LazyMatrix& m) {
   }
 }
 
-Status CheckMatrixHeader(BinaryReader& in, int64_t rows, int64_t cols, std::string_view name) {
-  int64_t m = 0, n = 0;
-  RUNGS_RETURN_IF_ERROR(in.Get(m, std::string(name) + " rows"));
-  RUNGS_RETURN_IF_ERROR(in.Get(n, std::string(name) + " cols"));
-  if (m != rows || n != cols) {
-    return in.Bad(std::string(name) + " matrix is " + std::to_string(m) + "x" + std::to_string(n) +
-                      ", expected " + std::to_string(rows) + "x" + std::to_string(cols),
-                  name);
-  }
-  // Check the size before allocating, so a damaged file cannot ask for terabytes.
-  if (m * n * 4 > in.remaining()) {
-    return in.Bad("file is truncated: " + std::string(name) + " matrix needs " +
-                      std::to_string(m * n * 4) + " bytes, " + std::to_string(in.remaining()) +
-                      " left",
-                  name);
-  }
-  return Status::Ok();
-}
-
 // Every row of a dense input matrix becomes a present row.
 Result<LazyMatrix> GetInputMatrix(BinaryReader& in, int64_t rows, int64_t cols) {
   RUNGS_RETURN_IF_ERROR(CheckMatrixHeader(in, rows, cols, "input"));
@@ -69,13 +45,6 @@ Result<LazyMatrix> GetInputMatrix(BinaryReader& in, int64_t rows, int64_t cols) 
     RUNGS_RETURN_IF_ERROR(
         in.GetBytes(matrix.MutableRow(i), static_cast<size_t>(cols) * sizeof(float), "input"));
   }
-  return matrix;
-}
-
-Result<Matrix> GetMatrix(BinaryReader& in, int64_t rows, int64_t cols, std::string_view name) {
-  RUNGS_RETURN_IF_ERROR(CheckMatrixHeader(in, rows, cols, name));
-  Matrix matrix(rows, cols);
-  RUNGS_RETURN_IF_ERROR(in.GetBytes(matrix.data(), static_cast<size_t>(matrix.bytes()), name));
   return matrix;
 }
 
@@ -195,8 +164,8 @@ Status SaveFastTextBin(const Model& model, const Preprocessing& preprocessing,
   const TrainArgs& args = model.args();
   const Dictionary& dict = model.dict();
   BinaryWriter out(path);
-  out.Put(kMagic);
-  out.Put(kVersion);
+  out.Put(kFastTextMagic);
+  out.Put(kFastTextVersion);
   out.Put<int32_t>(args.dim);
   out.Put<int32_t>(args.ws);
   out.Put<int32_t>(args.epoch);
@@ -248,13 +217,13 @@ Result<ModelFile> LoadFastTextBin(const std::string& path) {
   RUNGS_RETURN_IF_ERROR(in.Open());
   int32_t magic = 0, version = 0;
   RUNGS_RETURN_IF_ERROR(in.Get(magic, "magic"));
-  if (magic != kMagic) {
+  if (magic != kFastTextMagic) {
     return in.Bad("not a fastText model (magic " + std::to_string(magic) + ", expected " +
-                      std::to_string(kMagic) + ")",
+                      std::to_string(kFastTextMagic) + ")",
                   "magic");
   }
   RUNGS_RETURN_IF_ERROR(in.Get(version, "version"));
-  if (version != 11 && version != kVersion) {
+  if (version != 11 && version != kFastTextVersion) {
     return in.Bad("unsupported fastText model version " + std::to_string(version) +
                       " (11 and 12 are supported)",
                   "version");

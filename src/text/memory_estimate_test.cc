@@ -50,7 +50,7 @@ Measured TrainAndMeasure(const TrainArgs& args) {
   return m;
 }
 
-struct Setting {
+struct EstimateSetting {
   const char* name;
   int dim;
   int word_ngrams;
@@ -60,14 +60,14 @@ struct Setting {
   int thread;
 };
 
-class EstimateTest : public ::testing::TestWithParam<Setting> {};
+class EstimateTest : public ::testing::TestWithParam<EstimateSetting> {};
 
 // The estimate is within 5% of the heap a real training grows by. One
 // thread: its epoch visits every example, so every used row is made (with
 // more threads, an epoch may end before a thread reaches the last examples
 // of its share, and fewer rows are made than the estimate counts).
 TEST_P(EstimateTest, PredictsTheHeapATrainingUses) {
-  const Setting& s = GetParam();
+  const EstimateSetting& s = GetParam();
   TrainArgs args;
   args.dim = s.dim;
   args.dict.word_ngrams = s.word_ngrams;
@@ -87,10 +87,10 @@ TEST_P(EstimateTest, PredictsTheHeapATrainingUses) {
 
 INSTANTIATE_TEST_SUITE_P(
     Mr, EstimateTest,
-    ::testing::Values(Setting{"bigrams_2M", 100, 2, 2000000, 0, 0, Loss::kSoftmax, 1},
-                      Setting{"trigrams_200k_ns", 50, 3, 200000, 0, 0, Loss::kNs, 1},
-                      Setting{"unigrams_hs", 20, 1, 2000000, 0, 0, Loss::kHs, 1},
-                      Setting{"subwords_ova", 30, 1, 500000, 3, 5, Loss::kOva, 1}),
+    ::testing::Values(EstimateSetting{"bigrams_2M", 100, 2, 2000000, 0, 0, Loss::kSoftmax, 1},
+                      EstimateSetting{"trigrams_200k_ns", 50, 3, 200000, 0, 0, Loss::kNs, 1},
+                      EstimateSetting{"unigrams_hs", 20, 1, 2000000, 0, 0, Loss::kHs, 1},
+                      EstimateSetting{"subwords_ova", 30, 1, 500000, 3, 5, Loss::kOva, 1}),
     [](const auto& info) { return std::string(info.param.name); });
 
 TEST(Estimate, ACheckpointHoldsItsRowsAndOutput) {

@@ -9,8 +9,8 @@
 namespace rungs::text {
 namespace {
 
-constexpr char kMagic[8] = {'R', 'U', 'N', 'G', 'S', 'T', 'R', 'L'};
-constexpr int32_t kVersion = 1;
+constexpr char kTrailerMagic[8] = {'R', 'U', 'N', 'G', 'S', 'T', 'R', 'L'};
+constexpr int32_t kTrailerVersion = 1;
 constexpr int32_t kMaxRecordBytes = 1 << 16;
 
 std::string RecordJson(const Preprocessing& preprocessing) {
@@ -48,23 +48,23 @@ Result<Preprocessing> ParseRecord(const std::string& text, const BinaryReader& i
 
 void PutRungsTrailer(BinaryWriter& out, const Preprocessing& preprocessing) {
   const std::string record = RecordJson(preprocessing);
-  out.PutBytes(kMagic, sizeof kMagic);
-  out.Put<int32_t>(kVersion);
+  out.PutBytes(kTrailerMagic, sizeof kTrailerMagic);
+  out.Put<int32_t>(kTrailerVersion);
   out.Put<int32_t>(static_cast<int32_t>(record.size()));
   out.PutBytes(record.data(), record.size());
 }
 
 int64_t RungsTrailerBytes(const Preprocessing& preprocessing) {
-  return static_cast<int64_t>(sizeof kMagic + 2 * sizeof(int32_t) + RecordJson(preprocessing).size());
+  return static_cast<int64_t>(sizeof kTrailerMagic + 2 * sizeof(int32_t) + RecordJson(preprocessing).size());
 }
 
 Result<std::optional<Preprocessing>> GetRungsTrailer(BinaryReader& in) {
   if (in.remaining() == 0) return std::optional<Preprocessing>();
   const int64_t extra = in.remaining();
-  char magic[sizeof kMagic];
+  char magic[sizeof kTrailerMagic];
   const size_t head = static_cast<size_t>(std::min<int64_t>(extra, sizeof magic));
   RUNGS_RETURN_IF_ERROR(in.GetBytes(magic, head, "trailer magic"));
-  if (std::memcmp(magic, kMagic, head) != 0) {
+  if (std::memcmp(magic, kTrailerMagic, head) != 0) {
     return in.Bad(std::to_string(extra) +
                       " bytes follow the output matrix, and they are not a rungs trailer",
                   "trailer magic");
@@ -72,7 +72,7 @@ Result<std::optional<Preprocessing>> GetRungsTrailer(BinaryReader& in) {
   if (head < sizeof magic) return in.Bad("file is truncated inside the rungs trailer", "trailer magic");
   int32_t version = 0, size = 0;
   RUNGS_RETURN_IF_ERROR(in.Get(version, "trailer version"));
-  if (version != kVersion) {
+  if (version != kTrailerVersion) {
     return in.Bad("rungs trailer version " + std::to_string(version) +
                       " is not supported (this rungs reads version 1)",
                   "trailer version");

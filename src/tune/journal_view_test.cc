@@ -5,7 +5,7 @@
 namespace rungs::tune {
 namespace {
 
-job::JobResult Result(job::Outcome outcome, std::string error) {
+job::JobResult ResultOf(job::Outcome outcome, std::string error) {
   job::JobResult r;
   r.outcome = outcome;
   r.error = std::move(error);
@@ -16,27 +16,27 @@ job::JobResult Result(job::Outcome outcome, std::string error) {
 // exec/invoke_client.cc, trial/command_trial.cc, exec/local_executor.cc).
 TEST(FailureKind, NamesWhatWentWrongFromTheOutcomeAndTheError) {
   using job::Outcome;
-  EXPECT_EQ(FailureKind(Result(Outcome::kTimeout, "stopped before the rung's epochs")), "timeout");
-  EXPECT_EQ(FailureKind(Result(Outcome::kDiverged, "training diverged")), "diverged");
-  EXPECT_EQ(FailureKind(Result(Outcome::kAbandoned, "abandoned: the experiment stopped")), "abandoned");
-  EXPECT_EQ(FailureKind(Result(Outcome::kFailed, "lambda invoke failed after 4 attempts: HTTP 503")),
+  EXPECT_EQ(FailureKind(ResultOf(Outcome::kTimeout, "stopped before the rung's epochs")), "timeout");
+  EXPECT_EQ(FailureKind(ResultOf(Outcome::kDiverged, "training diverged")), "diverged");
+  EXPECT_EQ(FailureKind(ResultOf(Outcome::kAbandoned, "abandoned: the experiment stopped")), "abandoned");
+  EXPECT_EQ(FailureKind(ResultOf(Outcome::kFailed, "lambda invoke failed after 4 attempts: HTTP 503")),
             "Lambda service error");
-  EXPECT_EQ(FailureKind(Result(Outcome::kFailed, "function error (Unhandled) Runtime.ExitError: exit 2")),
+  EXPECT_EQ(FailureKind(ResultOf(Outcome::kFailed, "function error (Unhandled) Runtime.ExitError: exit 2")),
             "Lambda function error");
-  EXPECT_EQ(FailureKind(Result(Outcome::kFailed, "'python3' was killed by signal 11 (SIGSEGV) before "
+  EXPECT_EQ(FailureKind(ResultOf(Outcome::kFailed, "'python3' was killed by signal 11 (SIGSEGV) before "
                                                  "reaching epoch 3")),
             "crash");
-  EXPECT_EQ(FailureKind(Result(Outcome::kFailed, "'train.sh' exited with status 3 before reaching epoch 9")),
+  EXPECT_EQ(FailureKind(ResultOf(Outcome::kFailed, "'train.sh' exited with status 3 before reaching epoch 9")),
             "crash");
-  EXPECT_EQ(FailureKind(Result(Outcome::kFailed, "internal error: bad_alloc")), "internal error");
-  EXPECT_EQ(FailureKind(Result(Outcome::kFailed, "lr must be positive")), "error");
+  EXPECT_EQ(FailureKind(ResultOf(Outcome::kFailed, "internal error: bad_alloc")), "internal error");
+  EXPECT_EQ(FailureKind(ResultOf(Outcome::kFailed, "lr must be positive")), "error");
 }
 
 TEST(JournalView, CountsFailuresByKindMostFrequentFirst) {
   JournalView view;
   auto add = [&](job::Outcome outcome, const std::string& error) {
     JobRow row;
-    row.result = Result(outcome, error);
+    row.result = ResultOf(outcome, error);
     view.jobs.push_back(row);
   };
   add(job::Outcome::kOk, "");

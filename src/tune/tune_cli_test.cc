@@ -26,6 +26,7 @@
 #include "testing/run_program.h"
 #include "testing/sample_data.h"
 #include "testing/spaces.h"
+#include "testing/synthetic_corpus.h"
 #include "testing/temp_dir.h"
 
 namespace rungs::tune {
@@ -134,7 +135,7 @@ TEST_F(TuneCli, WritesEveryOutputAndFastTextLoadsTheBestModel) {
   EXPECT_NE(run.out.find("\npreprocessing: none (text is used as it is)\n"), std::string::npos) << run.out;
 
   // fastText itself loads best.bin and predicts what rungs predicts.
-  testing::RunResult theirs = RunProgram("/usr/bin/fasttext", {"predict", Path("out/best.bin"), Path("test.txt")});
+  testing::RunResult theirs = RunProgram(testing::kFastText, {"predict", Path("out/best.bin"), Path("test.txt")});
   testing::RunResult ours = RunRungs({"predict", Path("out/best.bin"), Path("test.txt")});
   ASSERT_EQ(theirs.exit_code, 0) << theirs.err;
   ASSERT_EQ(ours.exit_code, 0) << ours.err;
@@ -191,10 +192,10 @@ TEST_F(TuneCli, BestModelCarriesItsNormalizationToRungsAndFastText) {
   testing::RunResult clean = RunRungs({"normalize", Path("raw_test.txt")});
   ASSERT_EQ(clean.exit_code, 0) << clean.err;
   WriteFile(Path("clean_test.txt"), clean.out);
-  testing::RunResult theirs = RunProgram("/usr/bin/fasttext", {"test", best, Path("clean_test.txt")});
+  testing::RunResult theirs = RunProgram(testing::kFastText, {"test", best, Path("clean_test.txt")});
   ASSERT_EQ(theirs.exit_code, 0) << theirs.err;
   EXPECT_EQ(ours.out, theirs.out);
-  EXPECT_NE(RunProgram("/usr/bin/fasttext", {"test", best, Path("raw_test.txt")}).out, theirs.out)
+  EXPECT_NE(RunProgram(testing::kFastText, {"test", best, Path("raw_test.txt")}).out, theirs.out)
       << "normalization must matter here";
   // fastText prints three digits; its Python binding gives the exact P@1,
   // which the tune printed to four decimals.
@@ -687,13 +688,13 @@ max = 20000
   EXPECT_LE(fs::file_size(Path("out/best.ftz")), 64u * 1024);
   EXPECT_NE(run.out.find("quantized: " + Path("out/best.ftz")), std::string::npos) << run.out;
 
-  testing::RunResult ftz = RunProgram("/usr/bin/fasttext", {"test", Path("out/best.ftz"), Path("test.txt")});
-  testing::RunResult bin = RunProgram("/usr/bin/fasttext", {"test", Path("out/best.bin"), Path("test.txt")});
+  testing::RunResult ftz = RunProgram(testing::kFastText, {"test", Path("out/best.ftz"), Path("test.txt")});
+  testing::RunResult bin = RunProgram(testing::kFastText, {"test", Path("out/best.bin"), Path("test.txt")});
   ASSERT_EQ(ftz.exit_code, 0) << ftz.err;
   ASSERT_EQ(bin.exit_code, 0) << bin.err;
   EXPECT_GE(FastTextPrecision(ftz.out), FastTextPrecision(bin.out) - 0.01) << ftz.out << bin.out;
   testing::RunResult predicted =
-      RunProgram("/usr/bin/fasttext", {"predict", Path("out/best.ftz"), Path("test.txt")});
+      RunProgram(testing::kFastText, {"predict", Path("out/best.ftz"), Path("test.txt")});
   ASSERT_EQ(predicted.exit_code, 0) << predicted.err;
   EXPECT_EQ(std::count(predicted.out.begin(), predicted.out.end(), '\n'), 300);
 }
