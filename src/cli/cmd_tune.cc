@@ -24,7 +24,8 @@ volatile std::sig_atomic_t g_interrupts = 0;
 volatile std::sig_atomic_t g_evolve = 0;
 
 void OnInterrupt(int) {
-  if (++g_interrupts < 2) return;  // the run says it is stopping (tune/search_loop.h)
+  g_interrupts = g_interrupts + 1;
+  if (g_interrupts < 2) return;  // the run says it is stopping (tune/search_loop.h)
   static const char kAbandoned[] =
       "\nrungs tune: stopped at once; the running jobs are abandoned (--resume continues)\n";
   (void)!::write(STDERR_FILENO, kAbandoned, sizeof kAbandoned - 1);

@@ -23,6 +23,7 @@ std::string_view StopReasonText(StopReason reason) {
     case StopReason::kMaxSeconds: return "time budget spent";
     case StopReason::kStopRequested: return "stopped by the user";
     case StopReason::kBudgetDollars: return "money budget spent";
+    case StopReason::kJobsFailing: return "jobs kept failing";
   }
   return "done";
 }

@@ -16,6 +16,7 @@ std::string FailureKind(const job::JobResult& result) {
     case job::Outcome::kDiverged: return "diverged";
     case job::Outcome::kTimeout: return "timeout";
     case job::Outcome::kAbandoned: return "abandoned";
+    case job::Outcome::kRefused: return "refused";
     case job::Outcome::kFailed: break;
   }
   // The openings the executors and trainables give their errors.

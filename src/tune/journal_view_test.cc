@@ -19,6 +19,7 @@ TEST(FailureKind, NamesWhatWentWrongFromTheOutcomeAndTheError) {
   EXPECT_EQ(FailureKind(ResultOf(Outcome::kTimeout, "stopped before the rung's epochs")), "timeout");
   EXPECT_EQ(FailureKind(ResultOf(Outcome::kDiverged, "training diverged")), "diverged");
   EXPECT_EQ(FailureKind(ResultOf(Outcome::kAbandoned, "abandoned: the experiment stopped")), "abandoned");
+  EXPECT_EQ(FailureKind(ResultOf(Outcome::kRefused, "needs 3 GiB, the memory budget is 2 GiB")), "refused");
   EXPECT_EQ(FailureKind(ResultOf(Outcome::kFailed, "lambda invoke failed after 4 attempts: HTTP 503")),
             "Lambda service error");
   EXPECT_EQ(FailureKind(ResultOf(Outcome::kFailed, "function error (Unhandled) Runtime.ExitError: exit 2")),
