@@ -197,6 +197,9 @@ params = { start = 1, end = 1 }
     const change = await until('budget_changed in the journal', () =>
       sql(journal, "SELECT detail FROM events WHERE kind = 'budget_changed'")[0]);
     assert.equal(JSON.parse(change.detail).budget_epochs, 100001000);
+    // The page's experiment (its ETA, the compare table) follows the new budget.
+    await until('the raised budget on the page', () => page.evaluate(() =>
+      (exps[current].budget || {}).epochs === 100001000));
 
     // Stop: no new job starts, the running one finishes, the run ends.
     await page.click('#steer button[data-action="stop"]');

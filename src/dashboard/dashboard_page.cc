@@ -207,7 +207,7 @@ function onEvent(ev) {
     if (d.snapshot || rows.some(r => r.k === 'result')) chartsDue[x] = true;
     if (x === current && (d.snapshot || rows.length)) tableDue = true;
     for (const r of rows) {
-      if (r.k === 'event' && (r.event === 'finished' || r.event === 'resumed')) reload = true;
+      if (r.k === 'event' && ['finished', 'resumed', 'budget_changed'].includes(r.event)) reload = true;
       if (r.k === 'result' && x === current && r.trial === curveTrial) curveDue = true;
     }
   }
