@@ -39,6 +39,17 @@ void AddBudget(const TuneSpec& spec, const JournalView& view,
   if (!made.empty()) summary.push_back({"budget changes", made});
 }
 
+// Each steering action the journal holds (evolve now, stop), for the summary.
+void AddSteering(const JournalView& view, std::vector<std::pair<std::string, std::string>>& summary) {
+  std::string made;
+  for (const SteerAt& at : view.steering) {
+    char when[32];
+    std::snprintf(when, sizeof when, " at %.0f s", at.now);
+    made += (made.empty() ? "" : "; ") + at.action + when + (at.by.empty() ? "" : " (" + at.by + ")");
+  }
+  if (!made.empty()) summary.push_back({"steering", made});
+}
+
 // The title and summary lines of the report.
 Result<OutputContext> ContextFor(const TuneSpec& spec, const space::Space& space,
                                  const JournalView& view) {
@@ -77,6 +88,7 @@ Result<OutputContext> ContextFor(const TuneSpec& spec, const space::Space& space
         {"stopped because", std::string(driver::StopReasonText(view.end->stopped_because))});
   }
   AddBudget(spec, view, ctx.summary);
+  AddSteering(view, ctx.summary);
   if (OnLambda(spec)) {
     OutputContext::Cost cost{view.GbSeconds(), view.GbSeconds() * spec.price_per_gb_second,
                              spec.price_per_gb_second};

@@ -59,6 +59,10 @@ Status JournalView::Add(const store::JournalEntry& e, const std::string& path) {
         e.detail, budget_changes.empty() ? driver::RunBudget{} : budget_changes.back().change.budget);
     if (!change.ok()) return Fail(path + ": seq " + std::to_string(e.seq) + ": " + change.message());
     budget_changes.push_back({e.now, std::move(*change)});
+  } else if (e.kind == store::JournalEntry::Kind::kEvent &&
+             (e.event == store::EventKind::kEvolutionEnabled ||
+              e.event == store::EventKind::kStopRequested)) {
+    steering.push_back({e.now, std::string(store::EventName(e.event)), e.detail});
   } else if (e.kind == store::JournalEntry::Kind::kEvent && e.event == store::EventKind::kFinished) {
     Result<driver::Finished> finished = driver::ParseFinished(e.detail);
     if (!finished.ok()) {

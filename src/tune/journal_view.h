@@ -66,10 +66,20 @@ struct BudgetChangeAt {
   driver::BudgetChange change;
 };
 
+// A steering event: evolution switched on by hand, or a stop asked for
+// (evolution_enabled, stop_requested): when, which, and who asked ("request
+// 3", "requested" for SIGUSR1).
+struct SteerAt {
+  double now = 0;
+  std::string action;  // the event's name
+  std::string by;
+};
+
 struct JournalView {
   std::vector<JobRow> jobs;  // in the order they started
   std::optional<RunEnd> end;  // the last run's, once one has finished
   std::vector<BudgetChangeAt> budget_changes;  // in the order they were made
+  std::vector<SteerAt> steering;               // in the order they were made
   // Takes one more entry of the journal at `path` (in seq order): how
   // ReadJournal builds the view, and how a reader tailing a running
   // experiment (the dashboard) keeps it current.

@@ -1212,6 +1212,10 @@ TEST_F(TuneSteer, ExtendFromTheDashboardRaisesTheBudgetOfARunningTune) {
   EXPECT_TRUE(more->status == 200 || more->status == 202) << more->status << " " << more->body;
   const int64_t id = nlohmann::json::parse(more->body)["request"].get<int64_t>();
   EXPECT_EQ(OutcomeOf(id), "ok");
+  httplib::Result evolve = steer(R"({"action":"evolve"})");
+  ASSERT_TRUE(evolve);
+  const int64_t evolve_id = nlohmann::json::parse(evolve->body)["request"].get<int64_t>();
+  EXPECT_EQ(OutcomeOf(evolve_id), "ok");
   WriteFile(Path("go"), "");
   int status = 0;
   ::waitpid(pid, &status, 0);
@@ -1229,6 +1233,8 @@ TEST_F(TuneSteer, ExtendFromTheDashboardRaisesTheBudgetOfARunningTune) {
   const std::string report = ReadFile(Path("out/report.html"));
   EXPECT_NE(report.find("budget changes"), std::string::npos);
   EXPECT_NE(report.find("5 trials at "), std::string::npos);
+  EXPECT_NE(report.find("evolution_enabled at "), std::string::npos);
+  EXPECT_NE(report.find("(request " + std::to_string(evolve_id) + ")"), std::string::npos);
 }
 
 TEST_F(TuneSteer, AnExtendedBudgetIsReplayedAfterKill9AndResume) {
