@@ -261,18 +261,10 @@ nlohmann::json ExperimentFeed::Describe() const {
   d["seed"] = std::to_string(e.seed);
   d["metric"] = spec_->metric;
   d["maximize"] = tune::Maximize(*spec_);
-  // The budget as it stands: the last budget_changed event's (an extend, a
-  // budget flag on --resume), else the one the run was started with.
-  if (view_.budget_changes.empty()) {
-    d["budget"] = {{"epochs", spec_->budget_epochs},
-                   {"seconds", spec_->budget_seconds},
-                   {"trials", spec_->max_trials},
-                   {"dollars", spec_->budget_dollars}};
-  } else {
-    const driver::RunBudget& b = view_.budget_changes.back().change.budget;
-    d["budget"] = {{"epochs", b.epochs}, {"seconds", b.seconds}, {"trials", b.trials},
-                   {"dollars", b.dollars}, {"jobs", b.jobs}};
-  }
+  // As it stands: an extend or a budget flag on --resume changes it.
+  const driver::RunBudget b = view_.BudgetNow(tune::BudgetOf(*spec_));
+  d["budget"] = {{"epochs", b.epochs}, {"seconds", b.seconds}, {"trials", b.trials},
+                 {"dollars", b.dollars}, {"jobs", b.jobs}};
   d["price_per_gb_second"] = spec_->price_per_gb_second;
   nlohmann::json params = nlohmann::json::array();
   for (size_t i = 0; i < shown_.size(); ++i) {

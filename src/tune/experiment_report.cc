@@ -27,8 +27,7 @@ Result<std::optional<text::Preprocessing>> BestPreprocessing(const TuneSpec& spe
 void AddBudget(const TuneSpec& spec, const JournalView& view,
                std::vector<std::pair<std::string, std::string>>& summary) {
   const std::vector<BudgetChangeAt>& changes = view.budget_changes;
-  summary.push_back(
-      {"budget", driver::BudgetText(changes.empty() ? BudgetOf(spec) : changes.back().change.budget)});
+  summary.push_back({"budget", driver::BudgetText(view.BudgetNow(BudgetOf(spec)))});
   std::string made;
   for (const BudgetChangeAt& at : changes) {
     char when[32];

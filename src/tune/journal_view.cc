@@ -88,6 +88,10 @@ const JobRow* JournalView::Find(uint64_t job) const {
   return it == by_id_.end() ? nullptr : &jobs[it->second];
 }
 
+driver::RunBudget JournalView::BudgetNow(const driver::RunBudget& initial) const {
+  return budget_changes.empty() ? initial : budget_changes.back().change.budget;
+}
+
 Result<JournalView> ReadJournal(const store::Journal& journal) {
   JournalView view;
   Status read = journal.Replay(

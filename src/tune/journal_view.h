@@ -86,6 +86,9 @@ struct JournalView {
   Status Add(const store::JournalEntry& e, const std::string& path);
   // The job with id `job`, or nullptr when none has started.
   const JobRow* Find(uint64_t job) const;
+  // The budget as it stands: the last budget_changed event's, else
+  // `initial` (the one the run was started with).
+  driver::RunBudget BudgetNow(const driver::RunBudget& initial) const;
   // The rows the metric is a proportion over (accuracy, f1), for the noise
   // allowance of Best; 0: unknown. Read from the last run's end; a run sets
   // it from its data before choosing.

@@ -66,6 +66,16 @@ class TuneLambda : public ::testing::Test {
             "--concurrency", "4", "--out", Path(out), "--json"};
   }
 
+  // A Lambda tune into out/ at $1 per GB-s, so every job costs $1, whose
+  // only near limit is `dollars` (the epoch budget is far away).
+  std::vector<std::string> DollarArgs(const std::string& endpoint, const char* dollars,
+                                      const char* concurrency) const {
+    std::vector<std::string> args = LambdaArgs(endpoint, "out");
+    args.insert(args.end(), {"--price-per-gb-second", "1", "--budget-dollars", dollars, "--concurrency",
+                             concurrency, "--budget-epochs", "10000"});
+    return args;
+  }
+
   testing::ScopedAwsEnv env_;
   fs::path dir_;
 };
@@ -155,11 +165,7 @@ max = 50000000
 TEST_F(TuneLambda, DollarBudgetStopsStartingJobs) {
   FakeLambda function;
   MakeInstant(function);
-  std::vector<std::string> args = LambdaArgs(function.Url(), "out");
-  // $1 per GB-s, so every job costs $1; the epoch budget is far away.
-  args.insert(args.end(), {"--price-per-gb-second", "1", "--budget-dollars", "6", "--concurrency", "2",
-                           "--budget-epochs", "10000"});
-  testing::RunResult run = RunRungs(args);
+  testing::RunResult run = RunRungs(DollarArgs(function.Url(), "6", "2"));
   ASSERT_EQ(run.exit_code, 0) << run.err;
   nlohmann::json summary = LastJsonLine(run.out);
   EXPECT_EQ(summary["stopped_because"], "budget_dollars");
@@ -172,10 +178,7 @@ TEST_F(TuneLambda, DollarBudgetStopsStartingJobs) {
 TEST_F(TuneLambda, DollarStopIsJournaledAsBudgetDollars) {
   FakeLambda function;
   MakeInstant(function);
-  std::vector<std::string> args = LambdaArgs(function.Url(), "out");
-  args.insert(args.end(), {"--price-per-gb-second", "1", "--budget-dollars", "3", "--concurrency", "1",
-                           "--budget-epochs", "10000"});
-  testing::RunResult run = RunRungs(args);
+  testing::RunResult run = RunRungs(DollarArgs(function.Url(), "3", "1"));
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_EQ(LastJsonLine(run.out)["stopped_because"], "budget_dollars");
   std::vector<std::string> finished = FinishedDetails(Path("out/journal.sqlite"));
@@ -191,10 +194,7 @@ TEST_F(TuneLambda, DollarStopIsJournaledAsBudgetDollars) {
 TEST_F(TuneLambda, AnExtendRequestRaisesTheDollarBudget) {
   FakeLambda function;
   MakeInstant(function);
-  std::vector<std::string> args = LambdaArgs(function.Url(), "out");
-  args.insert(args.end(), {"--price-per-gb-second", "1", "--budget-dollars", "3", "--concurrency", "1",
-                           "--budget-epochs", "10000"});
-  testing::RunResult run = RunRungs(args);
+  testing::RunResult run = RunRungs(DollarArgs(function.Url(), "3", "1"));
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_LE(LastJsonLine(run.out)["cost"]["dollars"].get<double>(), 4.0);
   Result<int64_t> id =
