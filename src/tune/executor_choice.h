@@ -47,6 +47,7 @@ class TuneExecutor {
 
   exec::Executor& executor() { return counting_; }
   const RungCounts& counts() const { return counter_.counts(); }
+  double TrialSeconds(uint32_t trial) const { return counter_.SecondsOf(trial); }
   // Stops the running jobs; they come back as timeouts.
   void CancelAll() { cancel_all_(); }
 

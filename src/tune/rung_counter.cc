@@ -30,6 +30,12 @@ void RungCounter::Count(int epochs, const job::JobResult& r) {
   counts_.epochs_trained += r.epochs_trained;
   counts_.gb_seconds += exec::GbSeconds(r.cost);
   counts_.dollars = counts_.gb_seconds * price_;
+  if (r.outcome == job::Outcome::kOk) seconds_of_trial_[r.trial] += r.seconds;
+}
+
+double RungCounter::SecondsOf(uint32_t trial) const {
+  auto it = seconds_of_trial_.find(trial);
+  return it == seconds_of_trial_.end() ? 0 : it->second;
 }
 
 Status CountingExecutor::Submit(const job::Job& job) {

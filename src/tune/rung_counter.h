@@ -1,5 +1,6 @@
 // RungCounter: jobs running and finished per rung and what they cost, for
-// the progress display and the dollar budget; CountingExecutor feeds it with
+// the progress display and the dollar budget, and the seconds of each trial
+// (for the time a refit of the best needs); CountingExecutor feeds it with
 // what starts and finishes on the executor it wraps. Starts from what the
 // journal holds. Both are used by the driver thread only.
 #pragma once
@@ -20,6 +21,8 @@ class RungCounter {
   void Started(const job::Job& job);
   void Finished(const job::JobResult& result);
   const RungCounts& counts() const { return counts_; }
+  // Seconds the trial's finished jobs took on their workers.
+  double SecondsOf(uint32_t trial) const;
 
  private:
   void Count(int epochs, const job::JobResult& result);
@@ -27,6 +30,7 @@ class RungCounter {
   const double price_;
   RungCounts counts_;
   std::unordered_map<uint64_t, int> epochs_of_running_;  // job id -> epochs_to
+  std::unordered_map<uint32_t, double> seconds_of_trial_;
 };
 
 class CountingExecutor : public exec::Executor {

@@ -1,22 +1,33 @@
 #include "tune/search_loop.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <optional>
 
 #include "tune/tune_progress.h"
 #include "tune/tune_run.h"
 
 namespace rungs::tune {
 
+double SearchSeconds(double budget_seconds, double refit_seconds) {
+  return budget_seconds - std::min(budget_seconds / 4, refit_seconds);
+}
+
 Result<driver::LoopStats> RunSearch(const TuneSpec& spec, driver::Experiment& experiment,
                                     TuneExecutor& executor, const space::Space& space,
-                                    const RunControl& control) {
+                                    const RunControl& control, double refit_scale) {
   TuneProgress progress(control.progress, space, spec.metric);
   const double time_before = experiment.resume.now;
+  std::optional<uint32_t> best_trial;  // as of the last progress
+  auto refit_seconds = [&] {
+    return best_trial ? refit_scale * executor.TrialSeconds(*best_trial) : 0.0;
+  };
   driver::LoopOptions options;
   options.budget = experiment.budget;
   options.dollars_spent = [&] { return executor.counts().dollars; };
   options.stop_requested = [&](const driver::RunBudget& budget) -> std::optional<driver::StopReason> {
-    if (budget.seconds > 0 && time_before + executor.executor().Now() >= budget.seconds) {
+    if (budget.seconds > 0 &&
+        time_before + executor.executor().Now() >= SearchSeconds(budget.seconds, refit_seconds())) {
       executor.CancelAll();
       return driver::StopReason::kMaxSeconds;
     }
@@ -34,7 +45,10 @@ Result<driver::LoopStats> RunSearch(const TuneSpec& spec, driver::Experiment& ex
   options.evolution_requested = control.evolution_requested;
   options.stop_when_failing = true;
   options.progress_interval = 0.25;
-  options.on_progress = [&](const driver::Progress& p) { progress.Update(p, executor.counts()); };
+  options.on_progress = [&](const driver::Progress& p) {
+    if (p.best) best_trial = p.best->trial;
+    progress.Update(p, executor.counts());
+  };
   driver::ExperimentLoop loop(*experiment.scheduler, executor.executor(), &*experiment.journal,
                               options, std::move(experiment.resume));
   Result<driver::LoopStats> stats = loop.Run();

@@ -3,7 +3,10 @@
 //
 //   --budget-seconds  at its end no job starts and running jobs are stopped
 //                     (they come back as abandoned): a wall budget is a
-//                     promise to the user (max_seconds);
+//                     promise to the user (max_seconds); with a refit, its
+//                     end comes earlier by the time the refit will take
+//                     (`refit_scale` times the best trial's job seconds,
+//                     at most a quarter of the budget);
 //   --budget-dollars  no job starts once this much is billed; running jobs
 //                     finish, since money spent is not given back by
 //                     stopping (budget_dollars; the loop's own rule, so an
@@ -31,8 +34,14 @@ namespace rungs::tune {
 
 struct RunControl;
 
+// The seconds of a wall budget the search may use when a refit taking
+// `refit_seconds` follows it: the refit's time is kept out so that the run
+// ends within the budget, yet at most a quarter of the budget, so that one
+// slow trial cannot starve the search.
+double SearchSeconds(double budget_seconds, double refit_seconds);
+
 Result<driver::LoopStats> RunSearch(const TuneSpec& spec, driver::Experiment& experiment,
                                     TuneExecutor& executor, const space::Space& space,
-                                    const RunControl& control);
+                                    const RunControl& control, double refit_scale);
 
 }  // namespace rungs::tune

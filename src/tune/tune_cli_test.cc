@@ -730,6 +730,36 @@ TEST_F(TuneCli, ConfigurationsTooLargeEvenQuantizedAreRefused) {
 // killed process) retrained from scratch. A later run that rebuilds the best
 // model from the journal must train it the same way, or best.bin is not the
 // model whose score best.json states (found by bench/chaos).
+// Whether `word` is in the dictionary of the fastText model at `path`, as
+// fastText 0.9.2 itself reads it.
+bool ModelKnowsWord(const std::string& path, const std::string& word) {
+  testing::RunResult dump = RunProgram(testing::kFastText, {"dump", path, "dict"});
+  EXPECT_EQ(dump.exit_code, 0) << dump.err;
+  return dump.out.find("\n" + word + " ") != std::string::npos;
+}
+
+// By default best.bin is the best configuration retrained on train and
+// validation together (a word only the validation file has is in its
+// dictionary); --no-refit hands back the model the search trained.
+TEST_F(TuneCli, BestModelIsRefitOnTrainAndValidationUnlessAskedNot) {
+  std::string valid;
+  std::istringstream lines(Corpus(300, 3));
+  for (std::string line; std::getline(lines, line);) valid += line + " onlyinvalid\n";
+  WriteFile(Path("valid.txt"), valid);
+  for (const char* out : {"refit", "searched"}) {
+    std::vector<std::string> args = TuneArgs(out, 40);
+    for (const char* flag : {"--valid", "valid.txt"}) {
+      args.push_back(flag == std::string("valid.txt") ? Path(flag) : flag);
+    }
+    if (out == std::string("searched")) args.push_back("--no-refit");
+    testing::RunResult run = RunRungs(args);
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+    const bool refit = out == std::string("refit");
+    EXPECT_EQ(run.out.find("(refit on train + validation)") != std::string::npos, refit) << run.out;
+    EXPECT_EQ(ModelKnowsWord(Path(out) + "/best.bin", "onlyinvalid"), refit) << out;
+  }
+}
+
 TEST_F(TuneCli, BestModelRebuiltOnResumeIsTheModelTheTrialTrained) {
   std::vector<std::string> args = TuneArgs("out", 40);
   // One worker: the run does not depend on timing. No checkpoint memory:
@@ -737,7 +767,9 @@ TEST_F(TuneCli, BestModelRebuiltOnResumeIsTheModelTheTrialTrained) {
   // scratch here, as after a kill; now they spill, so this checks the
   // rebuild of continued promotions (a kill's from-scratch ones: bench/chaos).
   // asha-evo: its best here is a promoted trial (asha-tpe's is a rung-0 one).
-  for (const char* flag : {"--workers", "1", "--checkpoint-memory-mb", "0", "--scheduler", "asha-evo"}) {
+  // --no-refit: the model the trial trained, not one retrained on more data.
+  for (const char* flag : {"--workers", "1", "--checkpoint-memory-mb", "0", "--scheduler", "asha-evo",
+                           "--no-refit"}) {
     args.push_back(flag);
   }
   testing::RunResult run = RunRungs(args);

@@ -21,6 +21,16 @@ Result<int64_t> ProportionRows(const SearchPlan& plan, Trainable& trainable) {
   return data->valid->size();
 }
 
+// How much longer the refit of the best trial takes than the trial did:
+// its share of rows more (train + validation over train); 0 without one.
+Result<double> RefitScale(const TuneSpec& spec, Trainable& trainable) {
+  if (!spec.refit || !trainable.classifier()) return 0.0;
+  Result<trial::TrainValid> data = trainable.data().Get(false);
+  if (!data.ok()) return data.error();
+  const double train = double(data->train->size());
+  return (train + double(data->valid->size())) / train;
+}
+
 }  // namespace
 
 Result<TuneSummary> RunTune(const TuneSpec& given, const RunControl& control) {
@@ -51,7 +61,10 @@ Result<TuneSummary> RunTune(const TuneSpec& given, const RunControl& control) {
   store::Journal& journal = *experiment->journal;
   auto executor = MakeExecutor(*settings, given, *spec, *limits, *plan, **trainable, journal);
   if (!executor.ok()) return executor.error();
-  Result<driver::LoopStats> stats = RunSearch(*spec, *experiment, **executor, plan->space, control);
+  Result<double> refit_scale = RefitScale(*spec, **trainable);
+  if (!refit_scale.ok()) return refit_scale.error();
+  Result<driver::LoopStats> stats =
+      RunSearch(*spec, *experiment, **executor, plan->space, control, *refit_scale);
   if (!stats.ok()) return stats.error();
   RUNGS_RETURN_IF_ERROR(SaveBudget(given.out, stats->progress.budget));
 

@@ -61,7 +61,7 @@ struct TuneSpec {
   int threads = 1;
   uint64_t seed = 0;
   std::string out;
-  bool refit = false;
+  bool refit = true;  // the best configuration retrained on train + validation
   int64_t checkpoint_memory_mb = 4096;
   std::string memory;  // a size (base/byte_size.h); empty: half of what the machine or cgroup allows
   bool keep_checkpoints = false;
@@ -98,7 +98,7 @@ using OptionField = std::variant<
     SchedulerOptionFlag>;
 
 // One option. A true/false option's flag takes no value and switches its
-// default (--refit, --no-header); a list's flag may be given once per item;
+// default (--no-refit, --no-header); a list's flag may be given once per item;
 // a table (scheduler-options) has no flag.
 struct TuneOption {
   std::string_view key;
@@ -156,7 +156,10 @@ inline constexpr TuneOption kTuneOptions[] = {
     {"threads", &TuneSpec::threads, "training threads per trial", OnResume::kMayChange},
     {"seed", &TuneSpec::seed, "seed of the split, the search and the training"},
     {"out", &TuneSpec::out, "output folder"},
-    {"refit", &TuneSpec::refit, "refit the best configuration on train + validation"},
+    {"refit", &TuneSpec::refit,
+     "retrain the best configuration on train + validation for best.bin (--no-refit: hand "
+     "back the searched model)",
+     OnResume::kMayChange, "--no-refit"},
     {"checkpoint-memory-mb", &TuneSpec::checkpoint_memory_mb,
      "memory for paused trials' checkpoints (more go to OUT/checkpoints)"},
     {"memory", &TuneSpec::memory,

@@ -192,7 +192,7 @@ TEST(TuneSpec, JsonRoundTrip) {
   TuneSpec spec;
   spec.train = "x.jsonl";
   spec.test = "y.jsonl";
-  spec.refit = true;
+  spec.refit = false;
   spec.seed = 42;
   spec.scheduler_options = {{"eta", 2}};
   spec.executor = Executor::kLambda;
@@ -228,11 +228,12 @@ TEST(TuneOptions, FlagsSetTheirOptionsAndTheLastValueWins) {
   EXPECT_EQ(spec.scheduler, sched::Method::kHyperband);
   EXPECT_EQ(spec.promotion, job::Promotion::kRestart);
   EXPECT_FALSE(spec.read.csv_has_header) << "--no-header switches the default";
-  EXPECT_TRUE(spec.refit);
+  EXPECT_FALSE(spec.refit) << "--no-refit switches the default";
   EXPECT_EQ(spec.read.csv_text_columns, (std::vector<std::string>{"title", "body"}));
   EXPECT_EQ(spec.read.json_label_field, "y");
   EXPECT_EQ(spec.scheduler_options["eta"], 4);
   EXPECT_EQ(FlagName(OptionNamed("header")), "--no-header");
+  EXPECT_EQ(FlagName(OptionNamed("refit")), "--no-refit");
   EXPECT_EQ(FlagKindOf(OptionNamed("scheduler-options")), FlagKind::kNone);
 }
 
@@ -263,7 +264,8 @@ TEST(TuneOptions, ResumingOnlyHowItRunsMayChange) {
                                                   " cannot change on --resume"));
     EXPECT_THAT(s.message(), ::testing::HasSubstr("--budget-epochs, --budget-seconds, "
                                                   "--max-trials, --budget-dollars, --workers, "
-                                                  "--threads, --memory, --keep-checkpoints, --concurrency"));
+                                                  "--threads, --no-refit, --memory, --keep-checkpoints, "
+                                                  "--concurrency"));
   }
 }
 
