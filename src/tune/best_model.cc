@@ -108,21 +108,20 @@ Result<BestModel> WriteBestModel(const TuneSpec& spec, const SearchPlan& plan,
   if (!best || classifier == nullptr) return BestModel{};
   BestModel written;
   std::optional<text::Model> model;
-  // The classifier held the best by most epochs; the noise-aware choice may
-  // be another result, even of the same trial.
-  if (auto held = classifier->BestModel();
-      held && held->trial == best->trial && held->epochs == best->epochs) {
-    model = std::move(held->model);
-  }
   if (spec.refit) {
     trial::DataSpec both = DataFor(spec);
     both.train_on_valid_too = true;
     trial::ClassifierData refit_data(both);
     auto refit = Retrain(view, *best, plan.space, refit_data, trainable.options());
-    if (!refit.ok()) return Fail("--refit: " + refit.message());
+    if (!refit.ok()) return Fail("refit on train + validation: " + refit.message());
     model = std::move(*refit);
     written.refit = true;
-  } else if (!model) {
+  } else if (auto held = classifier->BestModel();
+             // The classifier held the best by most epochs; the noise-aware
+             // choice may be another result, even of the same trial.
+             held && held->trial == best->trial && held->epochs == best->epochs) {
+    model = std::move(held->model);
+  } else {
     auto retrained = Retrain(view, *best, plan.space, trainable.data(), trainable.options());
     if (!retrained.ok()) return retrained.error();
     model = std::move(*retrained);
