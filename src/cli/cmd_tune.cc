@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <deque>
 #include <filesystem>
+#include <malloc.h>
 #include <memory>
 #include <unistd.h>
 
@@ -32,6 +33,16 @@ void OnInterrupt(int) {
   _exit(130);  // the journal is committed: --resume continues
 }
 void OnEvolve(int) { g_evolve = 1; }
+
+// Jobs allocate their input matrices in chunks of 1024 rows (a few hundred
+// KB at dim 100, text/lazy_matrix.h) and free them when the job ends, in any
+// order. glibc raises its mmap threshold after the first such block is
+// freed, so later ones come from the heap arenas, where freed blocks between
+// live ones are kept rather than given back: a tune process's resident
+// memory then grows job after job beyond what it holds (the memory budget,
+// --memory, counts what it holds). A fixed threshold keeps blocks of 256 KB
+// and more as their own mappings, returned to the kernel when freed.
+void ReturnLargeBlocksWhenFreed() { mallopt(M_MMAP_THRESHOLD, 256 << 10); }
 
 // Flags as given. The options of the experiment come from its table
 // (tune::kTuneOptions): each one given replaces the experiment file's value.
@@ -233,6 +244,7 @@ Command AddTuneCommand(CLI::App& app) {
               if (!started.ok()) return started.status();
               server = std::move(*started);
             }
+            ReturnLargeBlocksWhenFreed();
             std::signal(SIGINT, OnInterrupt);
             std::signal(SIGUSR1, OnEvolve);
             tune::RunControl control;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <chrono>
 #include <future>
 #include <utility>
 
@@ -48,6 +49,11 @@ struct Corpus::Cache {
     }
   }
 };
+
+int64_t Encoded::bytes() const {
+  auto bytes = [](const auto& v) { return static_cast<int64_t>(v.capacity() * sizeof(v[0])); };
+  return bytes(input_begin) + bytes(inputs) + bytes(label_begin) + bytes(labels) + bytes(ntokens);
+}
 
 Corpus::Corpus() : cache_(std::make_unique<Cache>()) {
   token_text_begin_.push_back(0);
@@ -248,6 +254,18 @@ Result<std::shared_ptr<const Encoded>> Corpus::EncodeWith(
   Cache::Value value(EncodeAll(std::move(dict)));
   promise.set_value(value);
   return value;
+}
+
+std::vector<std::shared_ptr<const Encoded>> Corpus::Cached() const {
+  std::vector<std::shared_ptr<const Encoded>> cached;
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const auto* slots : {&cache_->own, &cache_->others}) {
+    for (const Cache::Slot& slot : *slots) {
+      const bool ready = slot.value.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+      if (ready && slot.value.get().ok()) cached.push_back(*slot.value.get());
+    }
+  }
+  return cached;
 }
 
 void Corpus::SetCacheCapacity(int capacity) const {

@@ -37,6 +37,9 @@ struct Encoded {
   int64_t total_tokens = 0;
 
   int64_t size() const { return static_cast<int64_t>(ntokens.size()); }
+  // Heap bytes of the vectors above (the dictionary not included: it may be
+  // shared with models and other encodings).
+  int64_t bytes() const;
   std::span<const int32_t> Inputs(int64_t i) const {
     return {inputs.data() + input_begin[i], inputs.data() + input_begin[i + 1]};
   }
@@ -87,6 +90,9 @@ class Corpus {
   // How many encodings each cache keeps (least recently used go first;
   // encodings still in use stay alive with their users). Default 4.
   void SetCacheCapacity(int capacity) const;
+  // The encodings both caches hold now (those still being made left out):
+  // memory this corpus keeps between trainings.
+  std::vector<std::shared_ptr<const Encoded>> Cached() const;
 
   Corpus(const Corpus&) = delete;
   Corpus& operator=(const Corpus&) = delete;

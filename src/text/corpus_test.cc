@@ -52,6 +52,23 @@ TEST(Corpus, EvictsTheLeastRecentlyUsedEncoding) {
   EXPECT_EQ(again->inputs, first->inputs);  // ...to the same result
 }
 
+TEST(Corpus, ListsTheEncodingsItCaches) {
+  auto corpus = BuildCorpus(MakeExamples(100, 3, 1));
+  auto other = BuildCorpus(MakeExamples(50, 3, 2));
+  EXPECT_TRUE(corpus->Cached().empty());
+  auto own = *corpus->Encode(DictArgs{});
+  auto with = *corpus->EncodeWith((*other->Encode(DictArgs{}))->dict);
+  auto cached = corpus->Cached();
+  ASSERT_EQ(cached.size(), 2u);
+  EXPECT_EQ(std::set(cached.begin(), cached.end()), (std::set{own, with}));
+  EXPECT_GE(own->bytes(), static_cast<int64_t>(own->inputs.size() * sizeof(int32_t)));
+  corpus->SetCacheCapacity(1);
+  DictArgs bigrams;
+  bigrams.word_ngrams = 2;
+  ASSERT_TRUE(corpus->Encode(bigrams).ok());
+  EXPECT_EQ(corpus->Cached().size(), 2u);  // one of each kind
+}
+
 TEST(Corpus, CountsFastTextTokensPerExample) {
   // Labels, words and the </s> fastText reads at each line end.
   Corpus::Builder builder;

@@ -9,11 +9,6 @@
 namespace rungs::text {
 namespace {
 
-template <class T>
-int64_t Bytes(const std::vector<T>& v) {
-  return static_cast<int64_t>(v.capacity() * sizeof(T));
-}
-
 // The input matrix with `used` rows made: whole chunks of rows, one slot per
 // row, one pointer per chunk.
 int64_t InputMatrixBytes(int64_t rows, int64_t used, int64_t dim) {
@@ -42,8 +37,7 @@ CorpusStats StatsOf(const Encoded& data) {
   for (int64_t i = 0; i < data.size(); ++i) {
     s.max_example_rows = std::max<int64_t>(s.max_example_rows, data.Inputs(i).size());
   }
-  s.dictionary_bytes = dict.bytes() + Bytes(data.input_begin) + Bytes(data.inputs) +
-                       Bytes(data.label_begin) + Bytes(data.labels) + Bytes(data.ntokens);
+  s.dictionary_bytes = dict.bytes() + data.bytes();
   return s;
 }
 

@@ -53,11 +53,22 @@ std::string CheckpointCache::PathOf(uint32_t trial, int epochs) const {
 
 std::unique_ptr<text::Checkpoint> CheckpointCache::Take(uint32_t trial, int epochs,
                                                         const text::Encoded& data) {
+  return Get(trial, epochs, data, /*keep=*/false);
+}
+
+std::unique_ptr<text::Checkpoint> CheckpointCache::Copy(uint32_t trial, int epochs,
+                                                        const text::Encoded& data) {
+  return Get(trial, epochs, data, /*keep=*/true);
+}
+
+std::unique_ptr<text::Checkpoint> CheckpointCache::Get(uint32_t trial, int epochs,
+                                                       const text::Encoded& data, bool keep) {
   std::string path;
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (auto it = by_trial_.find(trial); it != by_trial_.end()) {
       if (it->second->epochs != epochs) return nullptr;
+      if (keep) return std::make_unique<text::Checkpoint>(*it->second->checkpoint);
       std::unique_ptr<text::Checkpoint> checkpoint = std::move(it->second->checkpoint);
       bytes_ -= it->second->bytes;
       entries_.erase(it->second);
@@ -139,6 +150,13 @@ int64_t CheckpointCache::bytes() const {
   return bytes_;
 }
 
+std::vector<std::shared_ptr<const text::Dictionary>> CheckpointCache::Dictionaries() const {
+  std::vector<std::shared_ptr<const text::Dictionary>> dicts;
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const Entry& entry : entries_) dicts.push_back(entry.checkpoint->model.shared_dict());
+  return dicts;
+}
+
 int64_t CheckpointCache::BytesInMemory(uint32_t trial) const {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = by_trial_.find(trial);
@@ -157,6 +175,14 @@ int64_t CheckpointCache::BytesOf(uint32_t trial, int epochs) const {
 int64_t CheckpointCache::spilled_files() const {
   std::lock_guard<std::mutex> lock(mu_);
   return int64_t(spilled_.size());
+}
+
+void CheckpointCache::DropInMemory() {
+  std::list<Entry> dropped;  // freed outside the lock
+  std::lock_guard<std::mutex> lock(mu_);
+  dropped.swap(entries_);
+  by_trial_.clear();
+  bytes_ = 0;
 }
 
 void CheckpointCache::RemoveSpilled() {

@@ -16,6 +16,7 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "base/status.h"
 #include "text/corpus.h"
@@ -36,6 +37,8 @@ class CheckpointCache {
   // retrains). A spilled file stays until the trial stores a newer one, so
   // that a job run again after a crash finds it too.
   std::unique_ptr<text::Checkpoint> Take(uint32_t trial, int epochs, const text::Encoded& data);
+  // As Take, but the checkpoint stays stored and a copy is returned.
+  std::unique_ptr<text::Checkpoint> Copy(uint32_t trial, int epochs, const text::Encoded& data);
 
   // Stores the checkpoint of `trial` at `epochs` epochs, spilling (or
   // dropping) the least recently stored ones to make room; one larger than
@@ -50,10 +53,16 @@ class CheckpointCache {
   Status Spill(int64_t bytes);
 
   int64_t bytes() const;                  // held in memory
+  // The dictionaries of the checkpoints held in memory (shared with others:
+  // not in bytes()).
+  std::vector<std::shared_ptr<const text::Dictionary>> Dictionaries() const;
   int64_t BytesInMemory(uint32_t trial) const;
   // Bytes of the checkpoint of `trial` at `epochs`, in memory or on disk; 0 when none.
   int64_t BytesOf(uint32_t trial, int epochs) const;
   int64_t spilled_files() const;
+
+  // Frees the checkpoints held in memory (the spilled files stay).
+  void DropInMemory();
 
   // Deletes the spill folder and everything in it.
   void RemoveSpilled();
@@ -73,6 +82,8 @@ class CheckpointCache {
   };
 
   std::string PathOf(uint32_t trial, int epochs) const;
+  std::unique_ptr<text::Checkpoint> Get(uint32_t trial, int epochs, const text::Encoded& data,
+                                        bool keep);
   // Writes the oldest entry to disk (or drops it). Needs mu_ held.
   Status SpillOldestLocked();
   void ForgetSpilledLocked(uint32_t trial);

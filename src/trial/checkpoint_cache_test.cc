@@ -92,6 +92,45 @@ TEST(CheckpointCache, WithoutAFolderCheckpointsBeyondTheCapacityAreDropped) {
   EXPECT_NE(cache.Take(2, 1, *t.data), nullptr);
 }
 
+TEST(CheckpointCache, CopyLeavesTheCheckpointStored) {
+  Trained t = TrainSmall(1);
+  const int64_t size = CheckpointCache::SizeOf(t.checkpoint);
+  CheckpointCache cache(10 * size);
+  ASSERT_TRUE(cache.Put(1, 1, Copy(t.checkpoint)).ok());
+  std::unique_ptr<text::Checkpoint> copy = cache.Copy(1, 1, *t.data);
+  ASSERT_NE(copy, nullptr);
+  EXPECT_TRUE(SameBits(copy->model.input(), t.checkpoint.model.input()));
+  EXPECT_EQ(cache.bytes(), size);
+  EXPECT_EQ(cache.Copy(1, 2, *t.data), nullptr);  // not for other epochs
+  EXPECT_NE(cache.Take(1, 1, *t.data), nullptr);
+  EXPECT_EQ(cache.bytes(), 0);
+}
+
+TEST(CheckpointCache, ListsTheDictionariesOfTheCheckpointsInMemory) {
+  const std::string dir = (testing::FreshDir() / "checkpoints").string();
+  Trained t = TrainSmall(1);
+  const int64_t size = CheckpointCache::SizeOf(t.checkpoint);
+  CheckpointCache cache(size, dir);  // room for one
+  ASSERT_TRUE(cache.Put(1, 1, Copy(t.checkpoint)).ok());
+  ASSERT_TRUE(cache.Put(2, 1, Copy(t.checkpoint)).ok());  // trial 1 goes to disk
+  auto dicts = cache.Dictionaries();
+  ASSERT_EQ(dicts.size(), 1u);
+  EXPECT_EQ(dicts[0], t.checkpoint.model.shared_dict());
+}
+
+TEST(CheckpointCache, DropInMemoryKeepsTheSpilledFiles) {
+  const std::string dir = (testing::FreshDir() / "checkpoints").string();
+  Trained t = TrainSmall(1);
+  const int64_t size = CheckpointCache::SizeOf(t.checkpoint);
+  CheckpointCache cache(size, dir);  // room for one
+  ASSERT_TRUE(cache.Put(1, 1, Copy(t.checkpoint)).ok());
+  ASSERT_TRUE(cache.Put(2, 1, Copy(t.checkpoint)).ok());  // trial 1 goes to disk
+  cache.DropInMemory();
+  EXPECT_EQ(cache.bytes(), 0);
+  EXPECT_EQ(cache.Take(2, 1, *t.data), nullptr);
+  EXPECT_NE(cache.Take(1, 1, *t.data), nullptr);
+}
+
 TEST(CheckpointCache, SpillFreesMemoryOnRequest) {
   const std::string dir = (testing::FreshDir() / "checkpoints").string();
   Trained t = TrainSmall(1);

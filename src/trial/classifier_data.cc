@@ -32,14 +32,29 @@ std::vector<bool> ValidationMask(int64_t n, double fraction, uint64_t seed) {
 }  // namespace
 
 Result<TrainValid> ClassifierData::Get(bool normalize) {
-  std::lock_guard<std::mutex> lock(mu_);  // one reader at a time: parsing is I/O bound
+  std::lock_guard<std::mutex> reading(read_mu_);  // one reader at a time: parsing is I/O bound
   auto& slot = variants_[normalize ? 1 : 0];
-  if (!slot) {
-    Result<TrainValid> read = Read(normalize);
-    if (!read.ok()) return read.error();
-    slot = std::make_shared<TrainValid>(std::move(*read));
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (slot) return *slot;
   }
+  Result<TrainValid> read = Read(normalize);
+  if (!read.ok()) return read.error();
+  std::lock_guard<std::mutex> lock(mu_);
+  slot = std::make_shared<TrainValid>(std::move(*read));
   return *slot;
+}
+
+std::vector<std::shared_ptr<const text::Encoded>> ClassifierData::CachedEncodings() {
+  std::vector<std::shared_ptr<const text::Encoded>> cached;
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const auto& variant : variants_) {
+    if (!variant) continue;
+    for (const auto* corpus : {variant->train.get(), variant->valid.get()}) {
+      for (auto& encoded : corpus->Cached()) cached.push_back(std::move(encoded));
+    }
+  }
+  return cached;
 }
 
 Result<TrainValid> ClassifierData::Read(bool normalize) const {

@@ -11,6 +11,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "base/status.h"
 #include "text/corpus.h"
@@ -42,10 +43,14 @@ class ClassifierData {
   // message (file, line), or when the split leaves either side empty.
   Result<TrainValid> Get(bool normalize);
 
+  // The encodings the corpora read so far cache (text::Corpus::Cached).
+  std::vector<std::shared_ptr<const text::Encoded>> CachedEncodings();
+
  private:
   Result<TrainValid> Read(bool normalize) const;
 
   const DataSpec spec_;
+  std::mutex read_mu_;  // held while a variant is read, so that each is read once
   std::mutex mu_;
   std::shared_ptr<TrainValid> variants_[2];  // GUARDED_BY(mu_), by normalize
 };

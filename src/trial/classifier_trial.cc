@@ -1,6 +1,7 @@
 #include "trial/classifier_trial.h"
 
 #include <chrono>
+#include <algorithm>
 #include <cmath>
 
 #include "text/quantize.h"
@@ -93,7 +94,11 @@ job::JobResult ClassifierTrial::Run(const job::Job& job, const std::atomic<bool>
 
   // Resume when the job continues a checkpoint we still hold; else start over.
   std::unique_ptr<text::Checkpoint> checkpoint;
-  if (job.epochs_from > 0) checkpoint = checkpoints_.Take(job.trial, job.epochs_from, **train);
+  if (job.epochs_from > 0) {
+    checkpoint = IsBest(job.trial, job.epochs_from)
+                     ? checkpoints_.Copy(job.trial, job.epochs_from, **train)
+                     : checkpoints_.Take(job.trial, job.epochs_from, **train);
+  }
   int from = checkpoint ? job.epochs_from : 0;
   if (!checkpoint) {
     Result<text::Checkpoint> fresh = text::StartTraining(**train, settings->args);
@@ -149,7 +154,7 @@ job::JobResult ClassifierTrial::Run(const job::Job& job, const std::atomic<bool>
       return result;
     }
   }
-  OfferBest(job, *metric, checkpoint->model);
+  OfferBest(job, *metric);
   // A checkpoint that could not be spilled is only lost to later rungs (they
   // retrain): the result stands, and says so.
   Status kept = checkpoints_.Put(job.trial, job.epochs_to, std::move(checkpoint));
@@ -157,12 +162,17 @@ job::JobResult ClassifierTrial::Run(const job::Job& job, const std::atomic<bool>
   return result;
 }
 
-void ClassifierTrial::OfferBest(const job::Job& job, double metric, const text::Model& model) {
+void ClassifierTrial::OfferBest(const job::Job& job, double metric) {
   std::lock_guard<std::mutex> lock(best_mu_);
   bool better = !best_ || job.epochs_to > best_->epochs ||
                 (job.epochs_to == best_->epochs &&
                  (Maximize(options_.metric) ? metric > best_->metric : metric < best_->metric));
-  if (better) best_.emplace(Best{job.trial, job.epochs_to, metric, model});
+  if (better) best_.emplace(Best{job.trial, job.epochs_to, metric});
+}
+
+bool ClassifierTrial::IsBest(uint32_t trial, int epochs) const {
+  std::lock_guard<std::mutex> lock(best_mu_);
+  return best_ && best_->trial == trial && best_->epochs == epochs;
 }
 
 Result<text::CorpusStats> ClassifierTrial::StatsFor(const text::Corpus& train,
@@ -198,24 +208,37 @@ Result<JobMemoryNeed> ClassifierTrial::PredictMemory(const job::Job& job) {
     // place of the fresh ones.
     int64_t resumed = checkpoints_.BytesOf(job.trial, job.epochs_from);
     need.bytes += std::max<int64_t>(0, resumed - (estimate.input + estimate.output));
-    need.held = std::min(resumed, checkpoints_.BytesInMemory(job.trial));
+    if (!IsBest(job.trial, job.epochs_from)) {
+      need.held = std::min(resumed, checkpoints_.BytesInMemory(job.trial));
+    }
   }
   return need;
 }
 
 int64_t ClassifierTrial::held_bytes() const {
-  int64_t best = 0;
-  {
-    std::lock_guard<std::mutex> lock(best_mu_);
-    if (best_) best = best_->model.input().resident_bytes() + best_->model.output().bytes();
+  int64_t bytes = checkpoints_.bytes();
+  std::vector<std::shared_ptr<const text::Dictionary>> dicts = checkpoints_.Dictionaries();
+  for (const std::shared_ptr<const text::Encoded>& encoded : data_.CachedEncodings()) {
+    bytes += encoded->bytes();
+    dicts.push_back(encoded->dict);
   }
-  return checkpoints_.bytes() + best;
+  std::sort(dicts.begin(), dicts.end());
+  dicts.erase(std::unique(dicts.begin(), dicts.end()), dicts.end());
+  for (const std::shared_ptr<const text::Dictionary>& dict : dicts) bytes += dict->bytes();
+  return bytes;
 }
 
-std::optional<ClassifierTrial::HeldModel> ClassifierTrial::BestModel() const {
-  std::lock_guard<std::mutex> lock(best_mu_);
-  if (!best_) return std::nullopt;
-  return HeldModel{best_->trial, best_->epochs, best_->model};
+Result<std::optional<text::Model>> ClassifierTrial::TakeModel(uint32_t trial, int epochs,
+                                                              const space::Config& config) {
+  Result<ClassifierSettings> settings = SettingsFor(space_, config, options_.base);
+  if (!settings.ok()) return settings.error();
+  Result<TrainValid> corpora = data_.Get(settings->normalize);
+  if (!corpora.ok()) return corpora.error();
+  auto train = corpora->train->Encode(settings->args.dict);
+  if (!train.ok()) return train.error();
+  std::unique_ptr<text::Checkpoint> checkpoint = checkpoints_.Take(trial, epochs, **train);
+  if (!checkpoint) return std::optional<text::Model>();
+  return std::optional<text::Model>(std::move(checkpoint->model));
 }
 
 }  // namespace rungs::trial

@@ -4,9 +4,13 @@
 // from the trial's checkpoint (resume) or starts from scratch (restart, or
 // when the checkpoint was dropped) up to the job's epochs, with the learning
 // rate scaled for the rung and falling linearly to 0 over this job's epochs;
-// then the model is scored on the validation corpus. The most recent best
-// model (highest epochs, then metric) is kept for export. Thread-safe: jobs
-// of different trials run concurrently, sharing the parsed corpora.
+// then the model is scored on the validation corpus and kept as the trial's
+// checkpoint (CheckpointCache: in memory, or spilled to disk). The best
+// model so far (most epochs, then metric) is that checkpoint too, not a
+// copy: a promotion of the best trial resumes from a copy of it, so that it
+// stays there for export (TakeModel) whatever becomes of the promoted job.
+// Thread-safe: jobs of different trials run concurrently, sharing the
+// parsed corpora.
 #pragma once
 
 #include <atomic>
@@ -70,26 +74,29 @@ class ClassifierTrial {
   // back as the result's outcome and error, never as an exception.
   job::JobResult Run(const job::Job& job, const std::atomic<bool>* cancel);
 
-  // The best model trained so far (most epochs, then metric), if any.
-  struct HeldModel {
-    uint32_t trial;
-    int epochs;
-    text::Model model;
-  };
-  std::optional<HeldModel> BestModel() const;
+  // The model of `trial` trained to `epochs` epochs with `config`, taken
+  // from its checkpoint (in memory or spilled); nullopt when none is kept
+  // for those epochs. Fails as Run would on a bad configuration.
+  Result<std::optional<text::Model>> TakeModel(uint32_t trial, int epochs,
+                                               const space::Config& config);
 
   // Predicts the peak memory of `job` before it runs: the training estimate
   // for its configuration on the corpus encoded as it would be (encoding it
   // now if need be), with the checkpoint it resumes in place of the fresh
-  // matrices when that is larger. Fails as Run would on a bad configuration.
+  // matrices when that is larger. The checkpoint it takes over is `held`
+  // (none when it resumes from a copy of the best). Fails as Run would on a
+  // bad configuration.
   Result<JobMemoryNeed> PredictMemory(const job::Job& job);
 
-  // Bytes held between jobs: checkpoints in memory and the best model.
+  // Bytes held between jobs: the checkpoints in memory, the encodings the
+  // corpora cache, and each dictionary any of them keeps alive, once.
   int64_t held_bytes() const;
   CheckpointCache& checkpoints() { return checkpoints_; }
 
  private:
-  void OfferBest(const job::Job& job, double metric, const text::Model& model);
+  void OfferBest(const job::Job& job, double metric);
+  // Whether the checkpoint of `trial` at `epochs` is the best model's.
+  bool IsBest(uint32_t trial, int epochs) const;
   Result<text::CorpusStats> StatsFor(const text::Corpus& train, const text::DictArgs& dict,
                                      bool normalize);
 
@@ -103,7 +110,6 @@ class ClassifierTrial {
     uint32_t trial;
     int epochs;
     double metric;
-    text::Model model;
   };
   std::optional<Best> best_;  // GUARDED_BY(best_mu_)
 

@@ -83,9 +83,44 @@ TEST_F(ClassifierTrialTest, LearnsTheSeparableCorpus) {
   ASSERT_EQ(r.outcome, job::Outcome::kOk) << r.error;
   EXPECT_GT(r.metric, 0.9);
   EXPECT_EQ(r.epochs_trained, 5);
-  ASSERT_TRUE(trial.BestModel().has_value());
-  EXPECT_EQ(trial.BestModel()->trial, 1u);
-  EXPECT_EQ(trial.BestModel()->epochs, 5);
+  Result<std::optional<text::Model>> model = trial.TakeModel(1, 5, JobFor(1, 0, 5).config);
+  ASSERT_TRUE(model.ok()) << model.message();
+  ASSERT_TRUE(model->has_value());
+  EXPECT_EQ((*model)->dict().nlabels(), 3);
+  EXPECT_FALSE(trial.TakeModel(1, 5, JobFor(1, 0, 5).config)->has_value());  // taken
+}
+
+TEST_F(ClassifierTrialTest, ThePromotedBestResumesFromACopyThatStaysForExport) {
+  ClassifierTrial trial(*space_, *data_, options_);
+  ASSERT_EQ(trial.Run(JobFor(1, 0, 2), nullptr).outcome, job::Outcome::kOk);  // the best
+  ASSERT_EQ(trial.Run(JobFor(2, 0, 1), nullptr).outcome, job::Outcome::kOk);
+  const int64_t held = trial.checkpoints().bytes();
+  // Promotions that diverge: they end without a checkpoint of their own.
+  for (uint32_t t : {1u, 2u}) {
+    job::Job promoted = JobFor(t, t == 1 ? 2 : 1, 4);
+    promoted.lr_scale = 1e30;
+    ASSERT_EQ(trial.Run(promoted, nullptr).outcome, job::Outcome::kDiverged);
+  }
+  // The best's checkpoint was copied, the other one's taken.
+  EXPECT_LT(trial.checkpoints().bytes(), held);
+  EXPECT_EQ(trial.checkpoints().BytesInMemory(2), 0);
+  Result<std::optional<text::Model>> best = trial.TakeModel(1, 2, JobFor(1, 0, 2).config);
+  ASSERT_TRUE(best.ok()) << best.message();
+  EXPECT_TRUE(best->has_value());
+  EXPECT_FALSE(trial.TakeModel(2, 1, JobFor(2, 0, 1).config)->has_value());
+}
+
+TEST_F(ClassifierTrialTest, HeldBytesCountCheckpointsEncodingsAndEachDictionaryOnce) {
+  ClassifierTrial trial(*space_, *data_, options_);
+  ASSERT_EQ(trial.Run(JobFor(1, 0, 1), nullptr).outcome, job::Outcome::kOk);
+  // The training corpus encoded for the trial, and the validation corpus
+  // encoded with its dictionary: one dictionary, shared by the checkpoint.
+  auto encodings = data_->CachedEncodings();
+  ASSERT_EQ(encodings.size(), 2u);
+  ASSERT_EQ(encodings[0]->dict, encodings[1]->dict);
+  ASSERT_EQ(trial.checkpoints().Dictionaries().at(0), encodings[0]->dict);
+  EXPECT_EQ(trial.held_bytes(), trial.checkpoints().bytes() + encodings[0]->bytes() +
+                                    encodings[1]->bytes() + encodings[0]->dict->bytes());
 }
 
 TEST_F(ClassifierTrialTest, PromotionResumesFromTheCheckpoint) {
@@ -155,10 +190,16 @@ TEST_F(ClassifierTrialTest, PredictsAJobsMemoryAndThatOfTheCheckpointItResumes) 
   ASSERT_GT(checkpoint, 0);
   // The job's own matrices are within its prediction.
   EXPECT_LE(checkpoint, fresh->bytes);
+  ASSERT_EQ(trial.Run(JobFor(3, 0, 2), nullptr).outcome, job::Outcome::kOk);  // the best now
   Result<JobMemoryNeed> resumed = trial.PredictMemory(JobFor(1, 1, 3));
   ASSERT_TRUE(resumed.ok());
   EXPECT_GE(resumed->bytes, fresh->bytes);
   EXPECT_EQ(resumed->held, checkpoint);  // taken over, not new memory
+  // The best's checkpoint stays (a copy resumes): all of it is new memory.
+  Result<JobMemoryNeed> best = trial.PredictMemory(JobFor(3, 2, 4));
+  ASSERT_TRUE(best.ok());
+  EXPECT_GE(best->bytes, fresh->bytes);
+  EXPECT_EQ(best->held, 0);
   // A larger dim predicts more.
   job::Job wide = JobFor(2, 0, 1);
   wide.config = space::Config{0.5, 16};

@@ -45,9 +45,10 @@ Result<text::Model> Retrain(const JournalView& view, const BestTrial& best,
       return Fail("retraining trial " + std::to_string(best.trial) + " failed: " + r.error);
     }
   }
-  auto model = trial.BestModel();
-  if (!model) return Fail("retraining trial " + std::to_string(best.trial) + " gave no model");
-  return std::move(model->model);
+  Result<std::optional<text::Model>> model = trial.TakeModel(best.trial, best.epochs, best.config);
+  if (!model.ok()) return model.error();
+  if (!*model) return Fail("retraining trial " + std::to_string(best.trial) + " gave no model");
+  return std::move(**model);
 }
 
 Result<double> TestMetric(const TuneSpec& spec, const text::Model& model,
@@ -108,6 +109,16 @@ Result<BestModel> WriteBestModel(const TuneSpec& spec, const SearchPlan& plan,
   if (!best || classifier == nullptr) return BestModel{};
   BestModel written;
   std::optional<text::Model> model;
+  if (!spec.refit) {
+    Result<std::optional<text::Model>> held =
+        classifier->TakeModel(best->trial, best->epochs, best->config);
+    if (!held.ok()) return held.error();
+    model = std::move(*held);
+  }
+  // The search is over: the checkpoints still in memory are of no more use
+  // (those on disk stay for --keep-checkpoints); their memory goes to what
+  // follows.
+  classifier->checkpoints().DropInMemory();
   if (spec.refit) {
     trial::DataSpec both = DataFor(spec);
     both.train_on_valid_too = true;
@@ -116,12 +127,7 @@ Result<BestModel> WriteBestModel(const TuneSpec& spec, const SearchPlan& plan,
     if (!refit.ok()) return Fail("refit on train + validation: " + refit.message());
     model = std::move(*refit);
     written.refit = true;
-  } else if (auto held = classifier->BestModel();
-             // The classifier held the best by most epochs; the noise-aware
-             // choice may be another result, even of the same trial.
-             held && held->trial == best->trial && held->epochs == best->epochs) {
-    model = std::move(held->model);
-  } else {
+  } else if (!model) {
     auto retrained = Retrain(view, *best, plan.space, trainable.data(), trainable.options());
     if (!retrained.ok()) return retrained.error();
     model = std::move(*retrained);

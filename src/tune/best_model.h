@@ -1,7 +1,10 @@
 // The best trial's model, written to best.bin (a fastText model) and scored
-// on the test set when one was given. It is the model the classifier kept
-// in memory when that is the best trial's; otherwise (a resumed run, Lambda
-// workers) the trial is retrained here from its journaled jobs; with
+// on the test set when one was given. It is the best result's checkpoint
+// when the classifier still holds it (in memory or spilled: it keeps the
+// best by most epochs, then metric, and the noise-aware choice may be
+// another result); otherwise (its checkpoint was taken by a promotion or
+// dropped, Lambda workers) the trial is retrained here from its journaled
+// jobs; with
 // --refit it is retrained on train + validation. A command's models are the
 // program's own: nothing is written. For the driver thread, after the search.
 #pragma once

@@ -1,5 +1,6 @@
 #include "tune/trainable.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "base/byte_size.h"
@@ -9,13 +10,14 @@
 namespace rungs::tune {
 namespace {
 
-trial::TrialOptions TrialOptionsFor(const TuneSpec& spec, trial::Metric metric) {
+trial::TrialOptions TrialOptionsFor(const TuneSpec& spec, trial::Metric metric,
+                                    int64_t memory_bytes) {
   trial::TrialOptions options;
   options.base.thread = spec.threads;
   options.base.seed = static_cast<int>(spec.seed);
   options.base.verbose = 0;
   options.metric = metric;
-  options.checkpoint_memory_bytes = spec.checkpoint_memory_mb << 20;
+  options.checkpoint_memory_bytes = CheckpointMemoryBytes(spec, memory_bytes);
   // Paused trials beyond that memory go to disk (Lambda workers keep none).
   if (!OnLambda(spec)) options.checkpoint_dir = CheckpointDir(spec.out);
   if (!spec.max_model_size.empty()) {
@@ -37,8 +39,15 @@ trial::DataSpec DataFor(const TuneSpec& spec) {
   return data;
 }
 
-Result<std::unique_ptr<Trainable>> Trainable::Make(const TuneSpec& spec, const SearchPlan& plan) {
-  std::unique_ptr<Trainable> t(new Trainable(TrialOptionsFor(spec, plan.metric)));
+int64_t CheckpointMemoryBytes(const TuneSpec& spec, int64_t memory_bytes) {
+  const int64_t given = spec.checkpoint_memory_mb << 20;
+  return memory_bytes > 0 ? std::min(given, memory_bytes / 2) : given;
+}
+
+Result<std::unique_ptr<Trainable>> Trainable::Make(const TuneSpec& spec, const SearchPlan& plan,
+                                                   int64_t memory_bytes) {
+  std::unique_ptr<Trainable> t(
+      new Trainable(TrialOptionsFor(spec, plan.metric, memory_bytes)));
   if (spec.command.empty()) {
     t->data_.emplace(DataFor(spec));
     auto corpora = t->data_->Get(false);

@@ -23,8 +23,10 @@ namespace rungs::tune {
 
 class Trainable {
  public:
-  // `plan` must outlive the trainable.
-  static Result<std::unique_ptr<Trainable>> Make(const TuneSpec& spec, const SearchPlan& plan);
+  // `plan` must outlive the trainable. `memory_bytes`: the local memory
+  // budget (--memory), which bounds the checkpoints held in memory; 0: none.
+  static Result<std::unique_ptr<Trainable>> Make(const TuneSpec& spec, const SearchPlan& plan,
+                                                 int64_t memory_bytes);
 
   job::JobResult Run(const job::Job& job, const std::atomic<bool>* cancel);
 
@@ -50,6 +52,11 @@ class Trainable {
 // Where paused trials' checkpoints go beyond --checkpoint-memory-mb or the
 // memory budget: OUT/checkpoints.
 std::string CheckpointDir(const std::string& out);
+
+// Bytes of paused trials' checkpoints kept in memory: --checkpoint-memory-mb,
+// but at most half the memory budget `memory_bytes` (0: none), leaving the
+// rest to running jobs (the memory gate spills more when a job needs room).
+int64_t CheckpointMemoryBytes(const TuneSpec& spec, int64_t memory_bytes);
 
 // Where the classifier's data is and how it is read and split.
 trial::DataSpec DataFor(const TuneSpec& spec);

@@ -41,7 +41,8 @@ Result<TuneSummary> RunTune(const TuneSpec& given, const RunControl& control) {
   if (!settings.ok()) return settings.error();
   Result<TuneSpec> spec = WithLocalData(given, control.progress);
   if (!spec.ok()) return spec.error();
-  Result<std::unique_ptr<Trainable>> trainable = Trainable::Make(*spec, *plan);
+  Result<std::unique_ptr<Trainable>> trainable =
+      Trainable::Make(*spec, *plan, settings->memory_bytes);
   if (!trainable.ok()) return trainable.error();
   Result<exec::MemoryLimits> limits = JobMemoryLimits(*settings, *spec);
   if (!limits.ok()) return limits.error();

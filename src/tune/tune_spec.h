@@ -161,7 +161,8 @@ inline constexpr TuneOption kTuneOptions[] = {
      "back the searched model)",
      OnResume::kMayChange, "--no-refit"},
     {"checkpoint-memory-mb", &TuneSpec::checkpoint_memory_mb,
-     "memory for paused trials' checkpoints (more go to OUT/checkpoints)"},
+     "memory for paused trials' checkpoints, at most half of --memory (more go to "
+     "OUT/checkpoints)"},
     {"memory", &TuneSpec::memory,
      "local: memory budget of running jobs and paused checkpoints, e.g. 2G or 512M (default: "
      "half of the machine's memory, or of the cgroup limit when lower)",
