@@ -60,10 +60,15 @@ class TuneExecutor {
 };
 
 // The memory limits of the jobs, checked once the data is read: locally the
-// budget less what the process already holds (the data), for running jobs
+// budget less what the process already holds (the data) and less
+// kUnpredictedShare of the rest, for running jobs
 // and paused checkpoints together, failing when nothing is left; on Lambda
 // the function's memory per job (--memory-mb, or learnt from the first
 // answers).
+// The share of the memory budget jobs do not plan on (allocator slack,
+// short-lived buffers the predictions leave out).
+inline constexpr double kUnpredictedShare = 0.15;
+
 Result<exec::MemoryLimits> JobMemoryLimits(const ExecutorSettings& settings, const TuneSpec& local);
 
 // `given` is the spec as the user gave it (Lambda workers fetch the data

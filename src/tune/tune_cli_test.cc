@@ -613,6 +613,7 @@ max = 50000000
     if (row.at(9) == "refused") {
       ++refused;
       EXPECT_NE(row.at(15).find("--memory 160.0 MB"), std::string::npos) << row.at(15);
+      EXPECT_NE(row.at(15).find("15% for the allocator"), std::string::npos) << row.at(15);
       EXPECT_EQ(row.at(11), "0");  // nothing trained
     }
     ok += row.at(9) == "ok";
