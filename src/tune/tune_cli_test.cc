@@ -922,8 +922,12 @@ TEST_F(TuneCli, UnusableDataIsRefusedBeforeAnyTrial) {
   for (int i = 0; i < 30; ++i) unlabelled += "some words " + std::to_string(i) + "\n";
   WriteFile(Path("unlabelled.txt"), unlabelled);
   WriteFile(Path("other_task.txt"), "__label__spam buy now\n__label__ham see you\n");
+  // Too few lines for the split to leave validation rows: still the no-label error.
+  WriteFile(Path("two_unlabelled.txt"), "some words\nmore words\n");
   std::vector<BadCase> cases = {
       {"train without labels", {"--train", Path("unlabelled.txt")}, "no line has a label"},
+      {"two lines without labels", {"--train", Path("two_unlabelled.txt")},
+       Path("two_unlabelled.txt") + ": no line has a label"},
       {"random bytes", {"--train", Path("random.bin.txt")}, "no line has a label"},
       {"valid without labels", {"--valid", Path("unlabelled.txt")},
        "--valid " + Path("unlabelled.txt") + ": no line has a label"},
