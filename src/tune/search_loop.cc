@@ -1,6 +1,7 @@
 #include "tune/search_loop.h"
 
 #include <cstdio>
+#include <limits>
 
 #include "tune/tune_progress.h"
 #include "tune/tune_run.h"
@@ -15,10 +16,19 @@ Result<driver::LoopStats> RunSearch(const TuneSpec& spec, driver::Experiment& ex
   driver::LoopOptions options;
   options.budget = experiment.budget;
   options.dollars_spent = [&] { return executor.counts().dollars; };
+  // The wall budget's end, as last handed to the executor: past it, the
+  // jobs may be cancelled already, so the run ends even if an extension was
+  // taken meanwhile (it holds for a --resume).
+  double armed = std::numeric_limits<double>::infinity();
   options.stop_requested = [&](const driver::RunBudget& budget) -> std::optional<driver::StopReason> {
-    if (budget.seconds > 0 && time_before + executor.executor().Now() >= budget.seconds) {
+    const double now = time_before + executor.executor().Now();
+    if ((budget.seconds > 0 && now >= budget.seconds) || now >= armed) {
       executor.CancelAll();
       return driver::StopReason::kMaxSeconds;
+    }
+    if (budget.seconds > 0 && budget.seconds != armed) {
+      armed = budget.seconds;
+      executor.CancelAt(armed - time_before);
     }
     if (control.stop_requested && control.stop_requested()) return driver::StopReason::kStopRequested;
     return std::nullopt;

@@ -3,7 +3,9 @@
 //
 //   --budget-seconds  at its end no job starts and running jobs are stopped
 //                     (they come back as abandoned): a wall budget is a
-//                     promise to the user (max_seconds);
+//                     promise to the user (max_seconds). Local jobs are
+//                     cancelled by the executor's own clock, so a driver
+//                     thread busy with one long step does not hold them;
 //   --budget-dollars  no job starts once this much is billed; running jobs
 //                     finish, since money spent is not given back by
 //                     stopping (budget_dollars; the loop's own rule, so an
