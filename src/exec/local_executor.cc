@@ -91,7 +91,7 @@ void LocalExecutor::WorkerLoop() {
     try {
       result = run_(job, &cancel_);
     } catch (const std::exception& e) {
-      result = job::ResultFor(job, job::Outcome::kFailed, std::string("internal error: ") + e.what());
+      result = job::FailedResult(job, job::Failure::kInternal, std::string("internal error: ") + e.what());
     }
     {
       std::lock_guard<std::mutex> lock(mu_);

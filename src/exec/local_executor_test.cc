@@ -71,6 +71,7 @@ TEST(LocalExecutor, AnExceptionBecomesAFailedResult) {
   ASSERT_EQ(results.size(), 1u);
   EXPECT_EQ(results[0].job, 7u);
   EXPECT_EQ(results[0].outcome, job::Outcome::kFailed);
+  EXPECT_EQ(results[0].failure, job::Failure::kInternal);
   EXPECT_NE(results[0].error.find("boom"), std::string::npos);
 }
 
