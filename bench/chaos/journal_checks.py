@@ -134,10 +134,32 @@ def check_trials_csv(folder, final):
     return problems
 
 
+def expected_max_of_normals(n):
+    """E[max of n independent standard normals], by the trapezoid rule
+    rungs uses (tune/best_choice.cc)."""
+    if n <= 1:
+        return 0.0
+    steps, lo, hi = 3600, -9.0, 9.0
+    h = (hi - lo) / steps
+    total = 0.0
+    for i in range(steps + 1):
+        x = lo + i * h
+        phi = math.exp(-x * x / 2) / math.sqrt(2 * math.pi)
+        cdf = 0.5 * math.erfc(-x / math.sqrt(2))
+        total += (0.5 if i in (0, steps) else 1.0) * x * n * phi * cdf ** (n - 1)
+    return total * h
+
+
 def journal_best(final):
-    """The best finished job as rungs picks it (tune/journal_view.h): most
-    epochs, then the highest accuracy, the first of equals in start order."""
-    best = None
+    """The best finished job as rungs picks it (tune/best_choice.h), worked
+    out here on its own: each accuracy less its noise allowance (standard
+    error over the validation rows times the expected best of the results
+    at its epochs), the highest wins, ties to more epochs, then the first in
+    start order. Without validation rows in the last `finished` event: most
+    epochs, then the highest accuracy."""
+    ends = final.finished_events()
+    rows = json.loads(ends[-1][2]).get("validation_rows", 0) if ends else 0
+    done = []
     for job_id, (seq, _, text) in sorted(final.jobs.items(), key=lambda kv: kv[1][0]):
         if job_id not in final.results:
             continue
@@ -146,9 +168,28 @@ def journal_best(final):
         if result["outcome"] != "ok" or metric is None or not math.isfinite(metric):
             continue
         job = json.loads(text)
-        if best is None or job["epochs_to"] > best["epochs"] or (
-                job["epochs_to"] == best["epochs"] and metric > best["value"]):
-            best = {"trial": job["trial"], "epochs": job["epochs_to"], "rung": job["rung"], "value": metric}
+        done.append({"trial": job["trial"], "epochs": job["epochs_to"], "rung": job["rung"], "value": metric})
+    if not done:
+        return None
+    counts = {}
+    for d in done:
+        counts[d["epochs"]] = counts.get(d["epochs"], 0) + 1
+    allowance = {epochs: expected_max_of_normals(n) for epochs, n in counts.items()}
+
+    def judged(d):
+        if rows == 0:
+            return d["value"]
+        m = min(max(d["value"], 0.0), 1.0)
+        return d["value"] - math.sqrt(m * (1 - m) / rows) * allowance[d["epochs"]]
+
+    best = done[0]
+    for d in done[1:]:
+        if rows == 0:
+            better = d["epochs"] > best["epochs"] or (d["epochs"] == best["epochs"] and judged(d) > judged(best))
+        else:
+            better = judged(d) > judged(best) or (judged(d) == judged(best) and d["epochs"] > best["epochs"])
+        if better:
+            best = d
     return best
 
 

@@ -54,9 +54,12 @@ ExperimentLoop::ExperimentLoop(sched::Scheduler& scheduler, exec::Executor& exec
 }
 
 bool ExperimentLoop::MayStart(double now) const {
-  if (stop_requested_ || JobsSpent() || DollarsSpent()) return false;
+  return !stop_requested_ && !JobsSpent() && !DollarsSpent() && !SecondsSpent(now);
+}
+
+bool ExperimentLoop::SecondsSpent(double now) const {
   const double seconds = stats_.progress.budget.seconds;
-  return seconds == 0 || now < seconds;
+  return seconds > 0 && now >= seconds;
 }
 
 bool ExperimentLoop::JobsSpent() const {
@@ -160,11 +163,29 @@ Result<bool> ExperimentLoop::Fill(double now) {
     ScopedTimer timer(stats_.journal_seconds);
     RUNGS_RETURN_IF_ERROR(journal_->Commit());
   }
-  for (job::Job& job : ready) {
-    RUNGS_RETURN_IF_ERROR(executor_.Submit(job));
-    running_.insert(job.id);
+  // Submitting can take a while (the memory gate predicts each job's memory,
+  // with every worker competing for the cores): the clock is read again
+  // before each, and jobs whose turn comes after the wall budget ended do
+  // not start.
+  for (size_t i = 0; i < ready.size(); ++i) {
+    if (SecondsSpent(Now())) {
+      RUNGS_RETURN_IF_ERROR(AbandonUnstarted({ready.begin() + i, ready.end()}));
+      break;
+    }
+    RUNGS_RETURN_IF_ERROR(executor_.Submit(ready[i]));
+    running_.insert(ready[i].id);
   }
   return !refused;
+}
+
+Status ExperimentLoop::AbandonUnstarted(const std::vector<job::Job>& jobs) {
+  std::vector<job::JobResult> results;
+  for (const job::Job& job : jobs) {
+    running_.insert(job.id);
+    results.push_back(job::ResultFor(job, job::Outcome::kAbandoned,
+                                     "abandoned: the wall budget ended before it started"));
+  }
+  return Absorb(std::move(results), Now());
 }
 
 Status ExperimentLoop::Absorb(std::vector<job::JobResult> results, double now) {

@@ -57,7 +57,9 @@ struct LoopOptions {
   // them, and the loop's own stop conditions: no job starts once
   // `budget.jobs` jobs have started, `budget.seconds` of experiment time
   // have passed or `dollars_spent()` reached `budget.dollars`; running jobs
-  // still finish and are reported. An `extend` request (the journal's inbox)
+  // still finish and are reported. A job already journaled whose turn to be
+  // submitted comes after `budget.seconds` is not submitted: it is
+  // journaled and reported as abandoned. An `extend` request (the journal's inbox)
   // raises it: budget_changed is journaled and the scheduler given its part.
   RunBudget budget;
   // What the jobs have been billed so far (Lambda); unset: nothing is.
@@ -125,11 +127,14 @@ class ExperimentLoop {
   double Now() const { return time_offset_ + executor_.Now(); }
   // False once a stop condition holds: no new job may start.
   bool MayStart(double now) const;
+  bool SecondsSpent(double now) const;
   bool JobsSpent() const;
   bool DollarsSpent() const;
   // Starts jobs on free workers: the backlog first, then Next(now). Returns
   // false when the scheduler refused (Next gave nothing).
   Result<bool> Fill(double now);
+  // Journals and reports `jobs` (journaled, never submitted) as abandoned.
+  Status AbandonUnstarted(const std::vector<job::Job>& jobs);
   // Journals and reports one batch of finished jobs.
   Status Absorb(std::vector<job::JobResult> results, double now);
   Status MaybeEnableEvolution(double now);

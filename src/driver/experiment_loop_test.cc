@@ -117,6 +117,57 @@ TEST(ExperimentLoop, StopsStartingAtMaxJobsButFinishesRunningOnes) {
   EXPECT_EQ(executor.running(), 0);
 }
 
+// Submitting each job takes a virtual second, as the memory gate's
+// predictions take real ones on a busy machine.
+class SlowSubmitExecutor : public ForwardingExecutor {
+ public:
+  using ForwardingExecutor::ForwardingExecutor;
+  Status Submit(const job::Job& job) override {
+    ++submitted;
+    return inner_.Submit(job);
+  }
+  double Now() const override { return inner_.Now() + submitted; }
+  int submitted = 0;
+};
+
+// Eight jobs are journaled at once; four are submitted (at 0, 1, 2 and 3 s)
+// before the 3.5 s wall budget ends, and the other four never start: they
+// are journaled as abandoned, and the journal still replays.
+TEST(ExperimentLoop, NoJobIsSubmittedOnceTheWallBudgetHasEnded) {
+  const std::filesystem::path dir = FreshDir();
+  const std::string path = (dir / "journal.db").string();
+  Result<store::Journal> journal = store::Journal::Create(path, ToyExperiment(3));
+  ASSERT_TRUE(journal.ok()) << journal.message();
+  exec::SyntheticObjective objective = ToyObjective();
+  exec::SimulatedExecutor simulated(objective, 8, job::Promotion::kResume);
+  SlowSubmitExecutor executor(simulated);
+  ToyScheduler scheduler(1000, 3);
+  LoopOptions options;
+  options.budget.seconds = 3.5;
+  Result<LoopStats> stats = ExperimentLoop(scheduler, executor, &*journal, options).Run();
+  ASSERT_TRUE(stats.ok()) << stats.message();
+  EXPECT_EQ(StopReasonName(stats->stopped_because), "max_seconds");
+  EXPECT_EQ(executor.submitted, 4);
+  EXPECT_EQ(stats->progress.jobs, 8u);
+  EXPECT_EQ(stats->progress.results, 8u);
+  Result<store::Database> db = store::Database::Open(path, store::Database::Mode::kReadOnly);
+  ASSERT_TRUE(db.ok()) << db.message();
+  Result<store::Statement> abandoned = db->Prepare(
+      "SELECT count(*) FROM results WHERE outcome = 'abandoned' AND "
+      "result LIKE '%the wall budget ended before it started%'");
+  ASSERT_TRUE(abandoned.ok()) << abandoned.message();
+  ASSERT_TRUE(*abandoned->Step());
+  EXPECT_EQ(abandoned->Int(0), 4);
+  Result<Replayed> replayed = Replay(
+      *journal,
+      [](const store::ExperimentRecord&) -> Result<std::unique_ptr<sched::Scheduler>> {
+        return std::unique_ptr<sched::Scheduler>(new ToyScheduler(1000, 3));
+      },
+      options.budget);
+  ASSERT_TRUE(replayed.ok()) << replayed.message();
+  EXPECT_TRUE(replayed->resume.outstanding.empty());
+}
+
 TEST(ExperimentLoop, StopRequestEndsTheRun) {
   exec::SyntheticObjective objective = ToyObjective();
   exec::SimulatedExecutor executor(objective, 3, job::Promotion::kResume);

@@ -14,6 +14,9 @@
 #include <thread>
 
 #include "emulate/instance_process.h"
+#include "testing/aws_env.h"
+#include "testing/files.h"
+#include "testing/run_program.h"
 #include "testing/sample_data.h"
 #include "testing/spaces.h"
 #include "testing/temp_dir.h"
@@ -210,6 +213,42 @@ TEST_F(LambdaEndToEnd, TuneCompletesDespiteEveryKindOfFault) {
                  R"(function-error ([0-9]+), timeout ([0-9]+), drop ([0-9]+)\))")))
       << log;
   for (int kind = 1; kind <= 5; ++kind) EXPECT_GT(std::stoi(summary[kind]), 0) << log;
+}
+
+// Failed jobs are counted by kind where people look: the summary on stdout
+// and report.html. Server errors on every attempt are a "Lambda service
+// error", an error of the function a "Lambda function error". One
+// invocation at a time, so the seeded faults fall on the same jobs in every
+// run (both kinds several times with this seed).
+TEST_F(LambdaEndToEnd, FailedJobsAreCountedByKindOnStdoutAndInTheReport) {
+  std::string url = StartEmulator({"--fault-500", "0.5", "--fault-function-error", "0.15"});
+  ASSERT_FALSE(url.empty());
+  testing::ScopedAwsEnv env;
+  env.Set("AWS_ACCESS_KEY_ID", "AKIDRUNGSE2E");
+  env.Set("AWS_SECRET_ACCESS_KEY", "rungs-e2e-secret");
+  env.Set("AWS_CONFIG_FILE", "/dev/null");
+  env.Set("AWS_SHARED_CREDENTIALS_FILE", "/dev/null");
+  const std::string out = (dir_ / "kinds").string();
+  testing::RunResult tune = testing::RunRungs(
+      {"tune", "--train", (dir_ / "train.txt").string(), "--valid", (dir_ / "valid.txt").string(),
+       "--space", (dir_ / "space.toml").string(), "--budget-epochs", "60", "--max-epochs", "9",
+       "--executor", "lambda", "--function", "rungs", "--endpoint-url", url, "--region",
+       "us-east-1", "--concurrency", "1", "--function-timeout", "30", "--seed", "3", "--out", out,
+       "--quiet"});
+  ASSERT_EQ(tune.exit_code, 0) << tune.err << "\nemulator:\n" << EmulatorLog();
+  const size_t at = tune.out.find("jobs not finished ok: ");
+  ASSERT_NE(at, std::string::npos) << tune.out;
+  const std::string line = tune.out.substr(at, tune.out.find('\n', at) - at);
+  EXPECT_NE(line.find(" Lambda service error"), std::string::npos) << line;
+  EXPECT_NE(line.find(" Lambda function error"), std::string::npos) << line;
+  const std::string report = testing::ReadFile(out + "/report.html");
+  EXPECT_NE(report.find("jobs not finished ok"), std::string::npos);
+  EXPECT_NE(report.find(" Lambda service error"), std::string::npos);
+  EXPECT_NE(report.find(" Lambda function error"), std::string::npos);
+  // The summary's total is the journal's count of results that are not ok.
+  int64_t failed = -1;
+  ExpectOneResultPerJob("kinds", &failed);
+  EXPECT_EQ(line.substr(0, line.find(" (")), "jobs not finished ok: " + std::to_string(failed));
 }
 
 }  // namespace

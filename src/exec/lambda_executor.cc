@@ -135,7 +135,7 @@ void LambdaExecutor::Handle(InvokeResponse r, Clock::time_point now) {
   Bill(pending, r);
   if (!r.function_error.empty()) {
     ++counters_.function_errors;
-    Finish(pending, job::ResultFor(pending.job, job::Outcome::kFailed, FunctionErrorText(r)));
+    Finish(pending, job::FailedResult(pending.job, job::Failure::kLambdaFunction, FunctionErrorText(r)));
     return;
   }
   Result<job::JobResult> result = [&]() -> Result<job::JobResult> {
@@ -144,11 +144,11 @@ void LambdaExecutor::Handle(InvokeResponse r, Clock::time_point now) {
     return job::ResultFromJson(*json, "lambda response");
   }();
   if (!result.ok()) {
-    Finish(pending, job::ResultFor(pending.job, job::Outcome::kFailed, result.message()));
+    Finish(pending, job::FailedResult(pending.job, job::Failure::kLambdaResponse, result.message()));
     return;
   }
   if (result->job != pending.job.id || result->trial != pending.job.trial) {
-    Finish(pending, job::ResultFor(pending.job, job::Outcome::kFailed,
+    Finish(pending, job::FailedResult(pending.job, job::Failure::kLambdaResponse,
                                    "lambda response answers job " + std::to_string(result->job) +
                                          " of trial " + std::to_string(result->trial) + ", not job " +
                                          std::to_string(pending.job.id) + " of trial " +
@@ -165,7 +165,7 @@ void LambdaExecutor::AttemptFailed(Pending& pending, FailureCause cause, const s
     ++counters_.failed_jobs;
     std::string why = "lambda invoke failed";
     if (IsRetriable(cause)) why += " after " + std::to_string(pending.attempt) + " attempts";
-    Finish(pending, job::ResultFor(pending.job, job::Outcome::kFailed, why + ": " + error));
+    Finish(pending, job::FailedResult(pending.job, job::Failure::kLambdaService, why + ": " + error));
     return;
   }
   ++counters_.retries_by_cause[static_cast<size_t>(cause)];

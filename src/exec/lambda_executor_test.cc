@@ -123,6 +123,7 @@ TEST(LambdaExecutor, RetriesThrottlingServerErrorsDropsAndTimeouts) {
     EXPECT_EQ(results[id].outcome, job::Outcome::kOk) << id << ": " << results[id].error;
   }
   EXPECT_EQ(results[5].outcome, job::Outcome::kFailed);
+  EXPECT_EQ(results[5].failure, job::Failure::kLambdaService);
   EXPECT_NE(results[5].error.find("after 3 attempts"), std::string::npos) << results[5].error;
   EXPECT_NE(results[5].error.find("HTTP 500 ServiceException: internal"), std::string::npos) << results[5].error;
   EXPECT_EQ(results[6].outcome, job::Outcome::kFailed);
@@ -168,6 +169,7 @@ TEST(LambdaExecutor, FunctionErrorFailsTheJobWithItsMessageAndIsBilled) {
   auto results = Collect(executor, 1);
   ASSERT_EQ(results.size(), 1u);
   EXPECT_EQ(results[1].outcome, job::Outcome::kFailed);
+  EXPECT_EQ(results[1].failure, job::Failure::kLambdaFunction);
   EXPECT_NE(results[1].error.find("Runtime.OutOfMemory: out of memory in dictionary"), std::string::npos)
       << results[1].error;
   EXPECT_EQ(results[1].cost.billed_ms, 123);
@@ -204,6 +206,7 @@ TEST(LambdaExecutor, AnswerForAnotherJobFailsTheJob) {
   auto results = Collect(executor, 1);
   ASSERT_EQ(results.size(), 1u);
   EXPECT_EQ(results[1].outcome, job::Outcome::kFailed);
+  EXPECT_EQ(results[1].failure, job::Failure::kLambdaResponse);
   EXPECT_NE(results[1].error.find("answers job 1001"), std::string::npos) << results[1].error;
 }
 

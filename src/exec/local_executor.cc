@@ -1,5 +1,6 @@
 #include "exec/local_executor.h"
 
+#include <algorithm>
 #include <exception>
 #include <string>
 
@@ -9,9 +10,7 @@ LocalExecutor::LocalExecutor(int workers, job::Promotion promotion, RunJob run)
     : workers_(workers < 1 ? 1 : workers),
       promotion_(promotion),
       run_(std::move(run)),
-      start_(std::chrono::steady_clock::now()) {
-  for (int i = 0; i < workers_; ++i) threads_.emplace_back([this] { WorkerLoop(); });
-}
+      start_(std::chrono::steady_clock::now()) {}
 
 LocalExecutor::~LocalExecutor() {
   CancelAll();
@@ -20,10 +19,35 @@ LocalExecutor::~LocalExecutor() {
     stopping_ = true;
   }
   work_ready_.notify_all();
+  cancel_at_moved_.notify_all();
   for (std::thread& t : threads_) t.join();
+  if (watch_.joinable()) watch_.join();
+}
+
+void LocalExecutor::CancelAt(double seconds) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    cancel_at_ = seconds;
+  }
+  cancel_at_moved_.notify_all();
+  if (!watch_.joinable()) watch_ = std::thread([this] { WatchCancelAt(); });
+}
+
+void LocalExecutor::WatchCancelAt() {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (!stopping_) {
+    const double left = cancel_at_ - Now();
+    if (left <= 0) {
+      CancelAll();
+      return;
+    }
+    // At most an hour at a time: a far deadline's duration would overflow.
+    cancel_at_moved_.wait_for(lock, std::chrono::duration<double>(std::min(left, 3600.0)));
+  }
 }
 
 Status LocalExecutor::Submit(const job::Job& job) {
+  bool start_thread = false;
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (outstanding_ >= workers_) {
@@ -31,7 +55,11 @@ Status LocalExecutor::Submit(const job::Job& job) {
     }
     queue_.push_back(job);
     ++outstanding_;
+    start_thread = outstanding_ > static_cast<int>(threads_.size());
   }
+  // A thread per job at once, started when first needed: many more workers
+  // than cores (or than the budget lets start) cost no idle threads.
+  if (start_thread) threads_.emplace_back([this] { WorkerLoop(); });
   work_ready_.notify_one();
   return Status::Ok();
 }
@@ -63,7 +91,7 @@ void LocalExecutor::WorkerLoop() {
     try {
       result = run_(job, &cancel_);
     } catch (const std::exception& e) {
-      result = job::ResultFor(job, job::Outcome::kFailed, std::string("internal error: ") + e.what());
+      result = job::FailedResult(job, job::Failure::kInternal, std::string("internal error: ") + e.what());
     }
     {
       std::lock_guard<std::mutex> lock(mu_);

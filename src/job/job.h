@@ -37,6 +37,17 @@ struct Job {
 // what it ran before that.
 enum class Outcome { kOk, kFailed, kDiverged, kTimeout, kRefused, kAbandoned };
 
+// What kind of failure a kFailed result is, named where it is known (the
+// executor or trainable that saw it happen), so that failures are counted
+// by kind without reading their messages. kError: the trainable refused or
+// failed the job (a bad configuration, unreadable data); kCrash: a command
+// exited or was killed before its last epoch; kInternal: an exception, a
+// bug; kLambdaService: the Invoke API failed after its retries;
+// kLambdaFunction: the function raised an error (it crashed, timed out or
+// refused the request); kLambdaResponse: its answer was not a result for
+// the job.
+enum class Failure { kError, kCrash, kInternal, kLambdaService, kLambdaFunction, kLambdaResponse };
+
 // What a job was billed for (Lambda): duration and the function's memory.
 // Both 0 when nothing is billed per job (local threads).
 struct Cost {
@@ -53,6 +64,7 @@ struct JobResult {
   int epochs_trained = 0;  // epochs actually trained by this job (budget accounting)
   double seconds = 0;      // wall time the job took on its worker
   std::string error;       // why, when outcome is not kOk
+  Failure failure = Failure::kError;  // with kFailed: what kind
   Cost cost;
 };
 
@@ -64,6 +76,13 @@ inline JobResult ResultFor(const Job& job, Outcome outcome, std::string error = 
   r.rung = job.rung;
   r.outcome = outcome;
   r.error = std::move(error);
+  return r;
+}
+
+// A kFailed result for `job` of kind `failure`.
+inline JobResult FailedResult(const Job& job, Failure failure, std::string error) {
+  JobResult r = ResultFor(job, Outcome::kFailed, std::move(error));
+  r.failure = failure;
   return r;
 }
 

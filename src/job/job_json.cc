@@ -295,6 +295,26 @@ std::optional<Outcome> OutcomeFromName(std::string_view name) {
   return std::nullopt;
 }
 
+std::string_view FailureName(Failure failure) {
+  switch (failure) {
+    case Failure::kError: return "error";
+    case Failure::kCrash: return "crash";
+    case Failure::kInternal: return "internal";
+    case Failure::kLambdaService: return "lambda_service";
+    case Failure::kLambdaFunction: return "lambda_function";
+    case Failure::kLambdaResponse: return "lambda_response";
+  }
+  return "error";
+}
+
+std::optional<Failure> FailureFromName(std::string_view name) {
+  for (Failure f : {Failure::kError, Failure::kCrash, Failure::kInternal, Failure::kLambdaService,
+                    Failure::kLambdaFunction, Failure::kLambdaResponse}) {
+    if (FailureName(f) == name) return f;
+  }
+  return std::nullopt;
+}
+
 nlohmann::json JobToJson(const Job& job) {
   json out = JobFields(job);
   out["config"] = ConfigToJson(job.config);
@@ -310,17 +330,19 @@ Result<Job> JobFromJson(const nlohmann::json& json, std::string_view origin) {
 }
 
 nlohmann::json ResultToJson(const JobResult& result) {
-  return {{"v", kJobProtocolVersion},
-          {"job", result.job},
-          {"trial", result.trial},
-          {"rung", result.rung},
-          {"outcome", OutcomeName(result.outcome)},
-          {"metric", std::isfinite(result.metric) ? json(result.metric) : json(nullptr)},
-          {"epochs_trained", result.epochs_trained},
-          {"seconds", result.seconds},
-          {"error", CapText(result.error)},
-          {"billed_ms", result.cost.billed_ms},
-          {"memory_mb", result.cost.memory_mb}};
+  json out = {{"v", kJobProtocolVersion},
+              {"job", result.job},
+              {"trial", result.trial},
+              {"rung", result.rung},
+              {"outcome", OutcomeName(result.outcome)},
+              {"metric", std::isfinite(result.metric) ? json(result.metric) : json(nullptr)},
+              {"epochs_trained", result.epochs_trained},
+              {"seconds", result.seconds},
+              {"error", CapText(result.error)},
+              {"billed_ms", result.cost.billed_ms},
+              {"memory_mb", result.cost.memory_mb}};
+  if (result.outcome == Outcome::kFailed) out["failure"] = FailureName(result.failure);
+  return out;
 }
 
 Result<JobResult> ResultFromJson(const nlohmann::json& json, std::string_view origin) {
@@ -346,6 +368,19 @@ Result<JobResult> ResultFromJson(const nlohmann::json& json, std::string_view or
   result.error = reader.Text("error", false);
   result.cost.billed_ms = reader.Int("billed_ms", 0, kMaxBilledMs);
   result.cost.memory_mb = int(reader.Int("memory_mb", 0, kMaxMemoryMb));
+  // Optional: results written before it count as kError.
+  if (json.is_object() && json.contains("failure")) {
+    std::string failure = reader.Text("failure", true);
+    if (reader.ok()) {
+      std::optional<Failure> parsed = FailureFromName(failure);
+      if (!parsed) {
+        reader.SetError("failure", "must be one of error, crash, internal, lambda_service, "
+                                   "lambda_function, lambda_response (got \"" + failure + "\")");
+      } else {
+        result.failure = *parsed;
+      }
+    }
+  }
   RUNGS_RETURN_IF_ERROR(reader.Finish());
   return result;
 }

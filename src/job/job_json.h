@@ -41,4 +41,9 @@ std::string_view OutcomeName(Outcome outcome);  // "ok", "failed", "diverged", "
                                                 // "abandoned"
 std::optional<Outcome> OutcomeFromName(std::string_view name);
 
+std::string_view FailureName(Failure failure);  // "error", "crash", "internal",
+                                                // "lambda_service", "lambda_function",
+                                                // "lambda_response"
+std::optional<Failure> FailureFromName(std::string_view name);
+
 }  // namespace rungs::job

@@ -104,6 +104,25 @@ TEST(JobJson, ResultRoundTripsAndNaNMetricBecomesNull) {
   EXPECT_TRUE(std::isnan(ResultFromJson(encoded, "t")->metric));
 }
 
+// A failure carries its kind; a result written before it had one (no
+// "failure" field) reads as a plain error.
+TEST(JobJson, AFailureTravelsWithItsKind) {
+  JobResult r = SampleResult();
+  r.outcome = Outcome::kFailed;
+  r.failure = Failure::kLambdaFunction;
+  json encoded = ResultToJson(r);
+  EXPECT_EQ(encoded["failure"], "lambda_function");
+  EXPECT_EQ(ResultFromJson(encoded, "t")->failure, Failure::kLambdaFunction);
+  encoded.erase("failure");
+  EXPECT_EQ(ResultFromJson(encoded, "t")->failure, Failure::kError);
+  r.outcome = Outcome::kOk;
+  EXPECT_FALSE(ResultToJson(r).contains("failure"));
+  for (Failure f : {Failure::kError, Failure::kCrash, Failure::kInternal, Failure::kLambdaService,
+                    Failure::kLambdaFunction, Failure::kLambdaResponse}) {
+    EXPECT_EQ(FailureFromName(FailureName(f)), f);
+  }
+}
+
 TEST(JobJson, ALongErrorIsCutToWhatTheDecoderReadsBetweenCharacters) {
   JobResult r = SampleResult();
   r.error = std::string(65535, 'x') + "\xC3\xA9" + std::string(100, 'y');  // 'é' across the limit
@@ -241,6 +260,8 @@ TEST(JobJson, ResultRefusesEveryInvalidField) {
            {"billed_ms", nullptr, true},
            {"memory_mb", 1048577},
            {"memory_mb", nullptr, true},
+           {"failure", "disk"},
+           {"failure", 2},
            {"extra", 1},
        }) {
     ExpectRefused(good, bad, decode);

@@ -1,6 +1,54 @@
 #include "store/sqlite.h"
 
+#include <sys/resource.h>
+#include <sys/statvfs.h>
+
+#include <filesystem>
+#include <system_error>
+
 namespace rungs::store {
+namespace {
+
+// Why writing the database at `path` failed, when what ran out was room:
+// its file system is (almost) full, or it or its write-ahead log reached
+// the file size limit (RLIMIT_FSIZE). SQLite passes on neither ENOSPC nor
+// EFBIG reliably (a write past the limit is "disk I/O error"), so the
+// facts are looked at; empty when neither holds.
+std::string RoomThatRanOut(const std::string& path) {
+  namespace fs = std::filesystem;
+  constexpr uint64_t kSlack = uint64_t{1} << 20;  // more than a few pages
+  struct statvfs disk {};
+  const std::string folder = fs::path(path).parent_path().string();
+  if (::statvfs(folder.empty() ? "." : folder.c_str(), &disk) == 0 &&
+      uint64_t{disk.f_bavail} * disk.f_frsize < kSlack) {
+    return "the disk is full (" + std::to_string(uint64_t{disk.f_bavail} * disk.f_frsize) +
+           " bytes free on its file system)";
+  }
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_FSIZE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return "";
+  for (const std::string& file : {path, path + "-wal"}) {
+    std::error_code error;
+    const uint64_t size = fs::file_size(file, error);
+    if (!error && size + kSlack >= limit.rlim_cur) {
+      return "the file size limit of " + std::to_string(limit.rlim_cur) + " bytes (ulimit -f) is reached";
+    }
+  }
+  return "";
+}
+
+// SQLite's message for the last failure on `db` (or `text`), with what ran
+// out when a write failed for want of room: SQLite commits whole
+// transactions or none, so what was committed before is intact.
+std::string Why(sqlite3* db, const std::string& path, const std::string& text) {
+  const int code = sqlite3_extended_errcode(db) & 0xff;
+  if (code != SQLITE_FULL && code != SQLITE_IOERR) return text;
+  std::string room = RoomThatRanOut(path);
+  if (room.empty() && code == SQLITE_FULL) room = "the disk is full";
+  if (room.empty()) return text;
+  return room + " (SQLite: " + text + "); what was committed before is intact";
+}
+
+}  // namespace
 
 Result<Database> Database::Open(const std::string& path, Mode mode) {
   sqlite3* raw = nullptr;
@@ -23,7 +71,7 @@ Status Database::Execute(std::string_view sql) {
   char* message = nullptr;
   int rc = sqlite3_exec(db_.get(), std::string(sql).c_str(), nullptr, nullptr, &message);
   if (rc == SQLITE_OK) return Status::Ok();
-  std::string text = message != nullptr ? message : sqlite3_errstr(rc);
+  std::string text = Why(db_.get(), path_, message != nullptr ? message : sqlite3_errstr(rc));
   sqlite3_free(message);
   return Fail(path_ + ": " + text + " (in: " + std::string(sql.substr(0, 60)) + ")");
 }
@@ -40,8 +88,8 @@ Result<Statement> Database::Prepare(std::string_view sql) const {
 
 Error FailureOf(sqlite3* db, std::string_view what) {
   const char* file = sqlite3_db_filename(db, "main");
-  return Fail(std::string(file != nullptr ? file : "database") + ": " + std::string(what) +
-              ": " + sqlite3_errmsg(db));
+  const std::string path = file != nullptr ? file : "database";
+  return Fail(path + ": " + std::string(what) + ": " + Why(db, path, sqlite3_errmsg(db)));
 }
 
 Result<bool> Statement::Step() {

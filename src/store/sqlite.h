@@ -18,7 +18,9 @@ namespace rungs::store {
 
 class Statement;
 
-// "<database file>: <what>: <SQLite's message>" for a failed call on `db`.
+// "<database file>: <what>: <SQLite's message>" for a failed call on `db`;
+// when a write failed for want of room (a full disk, the file size limit),
+// the message says which, and that what was committed before is intact.
 Error FailureOf(sqlite3* db, std::string_view what);
 
 class Database {

@@ -38,6 +38,10 @@ struct Shared {
   double lr_end = 0;
   std::atomic<int64_t> tokens_done{0};
   std::atomic<bool> stop{false};
+  // TrainControl::cancel, read by the workers too: with many more threads
+  // than cores, waiting for the calling thread to be scheduled and relay it
+  // would hold every worker for another turn.
+  const std::atomic<bool>* cancel = nullptr;
   std::atomic<bool> diverged{false};
   std::atomic<double> thread0_loss{0};
 };
@@ -65,7 +69,8 @@ void RunWorker(Shared& s, int thread_id, ThreadPosition& pos) {
   std::vector<float*> rows;  // the example's input rows, made on first use
   std::minstd_rand rng(pos.rng_state);
 
-  while (!s.stop.load(std::memory_order_relaxed)) {
+  while (!s.stop.load(std::memory_order_relaxed) &&
+         !(s.cancel != nullptr && s.cancel->load(std::memory_order_relaxed))) {
     const int64_t done = s.tokens_done.load(std::memory_order_relaxed);
     if (done >= s.end_tokens) break;
     const float lr = LearningRate(s, done);
@@ -185,6 +190,7 @@ Result<TrainReport> Train(const Encoded& data, const LrSchedule& schedule, doubl
   }
   s.lr_start = schedule.lr_start;
   s.lr_end = schedule.lr_end;
+  s.cancel = control.cancel;
   s.tokens_done.store(checkpoint.tokens_done);
   s.order.resize(data.size());
   std::iota(s.order.begin(), s.order.end(), 0);
@@ -238,6 +244,11 @@ Result<TrainReport> Train(const Encoded& data, const LrSchedule& schedule, doubl
   if (control.on_progress) progress();
 
   checkpoint.tokens_done = s.tokens_done.load();
+  // The workers may have seen the cancel before this thread did.
+  if (stop == TrainStop::kDone && checkpoint.tokens_done < s.end_tokens &&
+      control.cancel != nullptr && control.cancel->load()) {
+    stop = TrainStop::kCancelled;
+  }
   TrainReport report;
   report.stop = s.diverged.load() ? TrainStop::kDiverged : stop;
   report.tokens_done = checkpoint.tokens_done;

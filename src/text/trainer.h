@@ -81,7 +81,8 @@ struct TrainProgress {
 };
 
 struct TrainControl {
-  // Checked every few milliseconds; setting it stops training soon after.
+  // Checked by every training thread before each example, and every few
+  // milliseconds by the calling thread; setting it stops training soon after.
   const std::atomic<bool>* cancel = nullptr;
   std::optional<std::chrono::steady_clock::time_point> deadline;
   // Called from the thread that called Train, at most every

@@ -159,6 +159,25 @@ TEST(Train, StopsWhenCancelled) {
   EXPECT_LT(report->epoch, 1000000);
 }
 
+// The training threads read the cancel flag themselves, before each
+// example: set before Train, it stops them before their first one.
+TEST(Train, ACancelSetBeforeTrainingTrainsNoExample) {
+  auto corpus = BuildCorpus(MakeExamples(300, 4, 7));
+  TrainArgs args = SmallArgs(Loss::kSoftmax);
+  args.thread = 2;
+  auto data = corpus->Encode(args.dict);
+  auto checkpoint = StartTraining(**data, args);
+  std::atomic<bool> cancel{true};
+  TrainControl control;
+  control.cancel = &cancel;
+  auto report = Train(**data, LrSchedule::FastText(args), 1000000, *checkpoint, control);
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(report->stop, TrainStop::kCancelled);
+  EXPECT_EQ(checkpoint->tokens_done, 0);
+  EXPECT_EQ(checkpoint->model.input().present_rows(), 0);
+  for (const ThreadPosition& pos : checkpoint->threads) EXPECT_EQ(pos.loss_examples, 0);
+}
+
 TEST(Train, ReportsDivergence) {
   auto corpus = BuildCorpus(MakeExamples(200, 4, 9));
   TrainArgs args = SmallArgs(Loss::kNs);

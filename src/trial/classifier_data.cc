@@ -87,12 +87,19 @@ Result<TrainValid> ClassifierData::Read(bool normalize) const {
                 std::to_string(spec_.valid_fraction));
   }
   // Count first, so that the split takes an exact share whatever the order.
-  int64_t n = 0;
-  auto counted = text::ReadExamples(spec_.train, options, [&n](const text::Example&) {
+  int64_t n = 0, labelled = 0;
+  auto counted = text::ReadExamples(spec_.train, options, [&](const text::Example& e) {
     ++n;
+    if (!e.labels.empty()) ++labelled;
     return Status::Ok();
   });
   if (!counted.ok()) return counted.error();
+  // A file without labels is refused as `rungs train` refuses it, before a
+  // split too small to leave validation rows can say something less useful.
+  if (labelled == 0) {
+    options.format = text::ResolveFormat(spec_.train, options.format);
+    return text::NoLabelError(spec_.train, options, n);
+  }
   std::vector<bool> is_valid = ValidationMask(n, spec_.valid_fraction, spec_.split_seed);
 
   text::Corpus::Builder train, valid;

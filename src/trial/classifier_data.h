@@ -40,7 +40,9 @@ class ClassifierData {
   explicit ClassifierData(DataSpec spec) : spec_(std::move(spec)) {}
 
   // The corpora read with or without normalization. Fails with the reader's
-  // message (file, line), or when the split leaves either side empty.
+  // message (file, line), or when the split leaves either side empty; a
+  // training file to split with no label at all fails with
+  // text::NoLabelError, as `rungs train` does, however few its lines.
   Result<TrainValid> Get(bool normalize);
 
   // The encodings the corpora read so far cache (text::Corpus::Cached).

@@ -191,11 +191,13 @@ job::JobResult CommandTrial::Follow(proc::ChildProcess& program, const std::stri
     }
     if (exit && (!program.stdout_open() || Clock::now() - *exited_at > kDrainAfterExit)) {
       std::string tail = proc::FileTail(StderrLogOf(job.id), kStderrTailBytes);
-      return progress.Final(job::Outcome::kFailed,
-                            "'" + name + "' " + exit->Describe() + " before reaching epoch " +
-                                std::to_string(job.epochs_to) + " (" + progress.Reported() +
-                                "); stderr (" + StderrLogOf(job.id).string() + ")" +
-                                (tail.empty() ? " is empty" : ":\n" + tail));
+      job::JobResult crashed = progress.Final(
+          job::Outcome::kFailed, "'" + name + "' " + exit->Describe() + " before reaching epoch " +
+                                     std::to_string(job.epochs_to) + " (" + progress.Reported() +
+                                     "); stderr (" + StderrLogOf(job.id).string() + ")" +
+                                     (tail.empty() ? " is empty" : ":\n" + tail));
+      crashed.failure = job::Failure::kCrash;
+      return crashed;
     }
   }
 }

@@ -177,6 +177,7 @@ exit 3)");
   CommandTrial trial = Trial({script});
   job::JobResult result = trial.Run(Job(1, 0, 4), nullptr);
   EXPECT_EQ(result.outcome, job::Outcome::kFailed);
+  EXPECT_EQ(result.failure, job::Failure::kCrash);
   EXPECT_EQ(result.epochs_trained, 1);
   EXPECT_THAT(result.error, HasSubstr("exited with status 3 before reaching epoch 4 (it reported up to epoch 1)"));
   EXPECT_THAT(result.error, HasSubstr("loading shard 2\nout of memory in layer 3"));
@@ -187,6 +188,7 @@ TEST_F(CommandTrialTest, ProgramKilledBySignalSaysWhich) {
   CommandTrial trial = Trial({Script("killed", "kill -KILL $$")});
   job::JobResult result = trial.Run(Job(1, 0, 2), nullptr);
   EXPECT_EQ(result.outcome, job::Outcome::kFailed);
+  EXPECT_EQ(result.failure, job::Failure::kCrash);
   EXPECT_EQ(result.epochs_trained, 0);
   EXPECT_THAT(result.error, HasSubstr("killed by signal 9 (SIGKILL) before reaching epoch 2 (it reported no epoch)"));
   EXPECT_THAT(result.error, HasSubstr("is empty"));

@@ -75,11 +75,13 @@ Result<ExecutorSettings> ResolveExecutor(const TuneSpec& spec) {
 
 TuneExecutor::TuneExecutor(RungCounter counter, std::unique_ptr<exec::Executor> inner,
                            std::unique_ptr<exec::MemoryGate> gate,
-                           std::function<void()> cancel_all)
+                           std::function<void()> cancel_all,
+                           std::function<void(double)> cancel_at)
     : counter_(std::move(counter)),
       inner_(std::move(inner)),
       gate_(std::move(gate)),
       cancel_all_(std::move(cancel_all)),
+      cancel_at_(std::move(cancel_at)),
       counting_(gate_ ? static_cast<exec::Executor&>(*gate_) : *inner_, counter_) {}
 
 namespace {
@@ -153,7 +155,8 @@ Result<std::unique_ptr<TuneExecutor>> MakeExecutor(const ExecutorSettings& setti
                                                 ClassifierHooks(*classifier, plan.space));
     }
     return std::make_unique<TuneExecutor>(std::move(counter), std::move(executor),
-                                          std::move(gate), [cancel] { cancel->CancelAll(); });
+                                          std::move(gate), [cancel] { cancel->CancelAll(); },
+                                          [cancel](double seconds) { cancel->CancelAt(seconds); });
   }
   // Everything a worker needs besides the job, the same in every request.
   job::JobEnvelope common;
@@ -179,7 +182,7 @@ Result<std::unique_ptr<TuneExecutor>> MakeExecutor(const ExecutorSettings& setti
     gate = std::make_unique<exec::MemoryGate>(*executor, limits, std::move(hooks));
   }
   return std::make_unique<TuneExecutor>(std::move(counter), std::move(executor), std::move(gate),
-                                        [cancel] { cancel->CancelAll(); });
+                                        [cancel] { cancel->CancelAll(); }, nullptr);
 }
 
 }  // namespace rungs::tune

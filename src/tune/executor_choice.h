@@ -41,21 +41,30 @@ Result<ExecutorSettings> ResolveExecutor(const TuneSpec& spec);
 // (exec/memory_gate.h) for the built-in classifier, counted.
 class TuneExecutor {
  public:
-  // `gate`, when given, wraps `*inner`.
+  // `gate`, when given, wraps `*inner`. `cancel_at` is empty when the
+  // executor cannot cancel on its own (Lambda).
   TuneExecutor(RungCounter counter, std::unique_ptr<exec::Executor> inner,
-               std::unique_ptr<exec::MemoryGate> gate, std::function<void()> cancel_all);
+               std::unique_ptr<exec::MemoryGate> gate, std::function<void()> cancel_all,
+               std::function<void(double)> cancel_at);
 
   exec::Executor& executor() { return counting_; }
   const RungCounts& counts() const { return counter_.counts(); }
   double TrialSeconds(uint32_t trial) const { return counter_.SecondsOf(trial); }
-  // Stops the running jobs; they come back as timeouts.
+  // Stops the running jobs; they come back as abandoned.
   void CancelAll() { cancel_all_(); }
+  // Local: CancelAll once executor().Now() reaches `seconds`, on time even
+  // while the driver thread is busy (exec::LocalExecutor::CancelAt); a later
+  // call moves the time. On Lambda nothing: the driver calls CancelAll.
+  void CancelAt(double seconds) {
+    if (cancel_at_) cancel_at_(seconds);
+  }
 
  private:
   RungCounter counter_;
   const std::unique_ptr<exec::Executor> inner_;
   const std::unique_ptr<exec::MemoryGate> gate_;  // null: none
   const std::function<void()> cancel_all_;
+  const std::function<void(double)> cancel_at_;  // empty: none
   CountingExecutor counting_;  // wraps *gate_ or *inner_, counts into counter_
 };
 

@@ -19,16 +19,13 @@ std::string FailureKind(const job::JobResult& result) {
     case job::Outcome::kRefused: return "refused";
     case job::Outcome::kFailed: break;
   }
-  // The openings the executors and trainables give their errors.
-  const std::string& e = result.error;
-  if (e.starts_with("lambda invoke failed")) return "Lambda service error";
-  if (e.starts_with("function error")) return "Lambda function error";
-  if (e.starts_with("lambda response")) return "bad Lambda response";
-  if (e.starts_with("internal error")) return "internal error";
-  if (e.find("' was killed by signal ") != std::string::npos ||
-      e.find("' exited with status ") != std::string::npos ||
-      e.find("' ended in an unknown way") != std::string::npos) {
-    return "crash";
+  switch (result.failure) {
+    case job::Failure::kError: return "error";
+    case job::Failure::kCrash: return "crash";
+    case job::Failure::kInternal: return "internal error";
+    case job::Failure::kLambdaService: return "Lambda service error";
+    case job::Failure::kLambdaFunction: return "Lambda function error";
+    case job::Failure::kLambdaResponse: return "bad Lambda response";
   }
   return "error";
 }

@@ -50,11 +50,12 @@ struct RunEnd {
 };
 
 // What kind of failure a result that is not ok is, for people: its outcome
-// ("timeout", "diverged", "abandoned"), or for `failed` what the executor or
-// trainable said: "Lambda service error" (the Invoke API failed after its
-// retries), "Lambda function error" (the worker crashed or refused),
+// ("timeout", "diverged", "abandoned"), or for `failed` its job::Failure:
+// "Lambda service error" (the Invoke API failed after its retries), "Lambda
+// function error" (the worker crashed or refused), "bad Lambda response",
 // "crash" (a command exited or was killed before its last epoch), "internal
-// error", else "error" (e.g. the trainer refused the configuration).
+// error", else "error" (e.g. the trainer refused the configuration; also
+// every failure journaled before results carried their kind).
 std::string FailureKind(const job::JobResult& result);
 
 // Journals `finished` for `end`, once per run, after everything it reports.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <limits>
 #include <optional>
 
 #include "tune/tune_progress.h"
@@ -25,11 +26,21 @@ Result<driver::LoopStats> RunSearch(const TuneSpec& spec, driver::Experiment& ex
   driver::LoopOptions options;
   options.budget = experiment.budget;
   options.dollars_spent = [&] { return executor.counts().dollars; };
+  // The wall budget's end, as last handed to the executor: past it, the
+  // jobs may be cancelled already, so the run ends even if an extension was
+  // taken meanwhile (it holds for a --resume).
+  double armed = std::numeric_limits<double>::infinity();
   options.stop_requested = [&](const driver::RunBudget& budget) -> std::optional<driver::StopReason> {
-    if (budget.seconds > 0 &&
-        time_before + executor.executor().Now() >= SearchSeconds(budget.seconds, refit_seconds())) {
+    const double now = time_before + executor.executor().Now();
+    const double end = budget.seconds > 0 ? SearchSeconds(budget.seconds, refit_seconds())
+                                          : std::numeric_limits<double>::infinity();
+    if (now >= end || now >= armed) {
       executor.CancelAll();
       return driver::StopReason::kMaxSeconds;
+    }
+    if (budget.seconds > 0 && end != armed) {
+      armed = end;
+      executor.CancelAt(armed - time_before);
     }
     if (control.stop_requested && control.stop_requested()) return driver::StopReason::kStopRequested;
     return std::nullopt;

@@ -6,7 +6,9 @@
 //                     promise to the user (max_seconds); with a refit, its
 //                     end comes earlier by the time the refit will take
 //                     (`refit_scale` times the best trial's job seconds,
-//                     at most a quarter of the budget);
+//                     at most a quarter of the budget). Local jobs are
+//                     cancelled by the executor's own clock, so a driver
+//                     thread busy with one long step does not hold them;
 //   --budget-dollars  no job starts once this much is billed; running jobs
 //                     finish, since money spent is not given back by
 //                     stopping (budget_dollars; the loop's own rule, so an

@@ -348,6 +348,42 @@ TEST_F(TuneCli, AFullDiskKeepsEarlierOutputsAndResumeFinishesOnceThereIsRoom) {
   EXPECT_EQ(FilesContaining(Path("out"), ".tmp"), std::vector<std::string>{});
 }
 
+// The journal itself on a full disk: a file size limit (as above) that the
+// journal outgrows during the search. The run fails naming the journal and
+// what ran out, every result committed before stays, and --resume finishes
+// once there is room.
+TEST_F(TuneCli, AFullDiskUnderTheJournalNamesItAndKeepsWhatWasCommitted) {
+  std::vector<std::string> limited = {"--fsize=200000", RUNGS_BINARY};
+  for (const std::string& arg : TuneArgs("out", 400)) limited.push_back(arg);
+  testing::RunResult full = RunProgram("/usr/bin/prlimit", limited);
+  EXPECT_EQ(full.exit_code, 1) << full.err;
+  EXPECT_NE(full.err.find(Path("out/journal.sqlite") + ": "), std::string::npos) << full.err;
+  EXPECT_NE(full.err.find("the file size limit of 200000 bytes (ulimit -f) is reached"),
+            std::string::npos) << full.err;
+  EXPECT_NE(full.err.find("what was committed before is intact"), std::string::npos) << full.err;
+  uint64_t before = 0;
+  {
+    auto journal = store::Journal::Open(Path("out/journal.sqlite"));
+    ASSERT_TRUE(journal.ok()) << journal.message();
+    before = journal->Summary()->results;
+  }
+  EXPECT_GT(before, 0u) << "the limit must be reached during the search";
+
+  testing::RunResult resumed = RunRungs({"tune", "--resume", Path("out"), "--quiet"});
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  auto journal = store::Journal::Open(Path("out/journal.sqlite"));
+  ASSERT_TRUE(journal.ok()) << journal.message();
+  std::set<uint64_t> jobs, results;
+  Status read = journal->Replay([&](const store::JournalEntry& e) {
+    if (e.kind == store::JournalEntry::Kind::kJob) jobs.insert(e.job.id);
+    if (e.kind == store::JournalEntry::Kind::kResult) results.insert(e.result.job);
+    return Status::Ok();
+  });
+  ASSERT_TRUE(read.ok()) << read.message();
+  EXPECT_GT(results.size(), before);
+  EXPECT_EQ(results, jobs) << "every started job has exactly one result";
+}
+
 // Starts `rungs tune` with `args` without waiting for it, its stdout and
 // stderr going to the files named.
 pid_t StartRungs(std::vector<std::string> args, const std::string& out = "/dev/null",
@@ -955,8 +991,12 @@ TEST_F(TuneCli, UnusableDataIsRefusedBeforeAnyTrial) {
   for (int i = 0; i < 30; ++i) unlabelled += "some words " + std::to_string(i) + "\n";
   WriteFile(Path("unlabelled.txt"), unlabelled);
   WriteFile(Path("other_task.txt"), "__label__spam buy now\n__label__ham see you\n");
+  // Too few lines for the split to leave validation rows: still the no-label error.
+  WriteFile(Path("two_unlabelled.txt"), "some words\nmore words\n");
   std::vector<BadCase> cases = {
       {"train without labels", {"--train", Path("unlabelled.txt")}, "no line has a label"},
+      {"two lines without labels", {"--train", Path("two_unlabelled.txt")},
+       Path("two_unlabelled.txt") + ": no line has a label"},
       {"random bytes", {"--train", Path("random.bin.txt")}, "no line has a label"},
       {"valid without labels", {"--valid", Path("unlabelled.txt")},
        "--valid " + Path("unlabelled.txt") + ": no line has a label"},
