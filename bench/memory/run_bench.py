@@ -28,6 +28,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -81,6 +82,7 @@ def autotune(files, work, budget, seed, cap):
 
 def rungs(binary, files, work, name, budget, seed, extra, cap):
     out = os.path.join(work, name)
+    shutil.rmtree(out, ignore_errors=True)  # an earlier run's experiment would be refused
     code, wall, peak, killed = run(
         [binary, "tune", "--train", files["train"], "--valid", files["valid"],
          "--test", files["test"], "--format", "fasttext", "--budget-seconds", str(budget),

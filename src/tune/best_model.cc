@@ -1,15 +1,25 @@
 #include "tune/best_model.h"
 
+#include <algorithm>
+#include <cstdio>
 #include <filesystem>
+#include <thread>
 #include <vector>
 
 #include "base/byte_size.h"
 #include "text/fasttext_bin.h"
 #include "text/quantize.h"
 #include "trial/classifier_space.h"
+#include "tune/warning.h"
 
 namespace rungs::tune {
 namespace {
+
+std::string SecondsText(double seconds) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f s", seconds);
+  return text;
+}
 
 // Whether the job trained from epoch 0: it starts the trial, or it was a
 // promotion whose checkpoint was gone (dropped from memory, lost with a
@@ -94,7 +104,41 @@ Result<QuantizedModel> WriteQuantized(const TuneSpec& spec, const text::Model& m
   return written;
 }
 
+// The seconds the jobs of `best` that its model is made of took.
+double TrialSeconds(const JournalView& view, const BestTrial& best) {
+  double seconds = 0;
+  for (const JobRow& row : view.jobs) {
+    if (row.job.trial != best.trial || row.job.epochs_to > best.epochs) continue;
+    if (row.result && row.result->outcome == job::Outcome::kOk) seconds += row.result->seconds;
+  }
+  return seconds;
+}
+
+Result<text::Model> Refit(const TuneSpec& spec, const SearchPlan& plan, Trainable& trainable,
+                          const JournalView& view, const BestTrial& best) {
+  trial::DataSpec both = DataFor(spec);
+  both.train_on_valid_too = true;
+  trial::ClassifierData refit_data(both);
+  trial::TrialOptions options = trainable.options();
+  options.base.thread = RefitThreads(spec);
+  auto refit = Retrain(view, best, plan.space, refit_data, options);
+  if (!refit.ok()) return Fail("refit on train + validation: " + refit.message());
+  return refit;
+}
+
 }  // namespace
+
+int RefitThreads(const TuneSpec& spec) {
+  return std::max(spec.threads, int(std::thread::hardware_concurrency()));
+}
+
+Result<double> RefitScale(const TuneSpec& spec, Trainable& trainable) {
+  if (!spec.refit || !trainable.classifier()) return 0.0;
+  Result<trial::TrainValid> data = trainable.data().Get(false);
+  if (!data.ok()) return data.error();
+  const double train = double(data->train->size());
+  return (train + double(data->valid->size())) / train * spec.threads / RefitThreads(spec);
+}
 
 Result<text::Preprocessing> PreprocessingOf(const BestTrial& best, const space::Space& space) {
   auto settings = trial::SettingsFor(space, best.config, text::TrainArgs{});
@@ -103,13 +147,25 @@ Result<text::Preprocessing> PreprocessingOf(const BestTrial& best, const space::
 }
 
 Result<BestModel> WriteBestModel(const TuneSpec& spec, const SearchPlan& plan,
-                                 Trainable& trainable, const JournalView& view) {
+                                 Trainable& trainable, const JournalView& view,
+                                 double seconds_left) {
   std::optional<BestTrial> best = view.Best(Maximize(spec));
   trial::ClassifierTrial* classifier = trainable.classifier();
   if (!best || classifier == nullptr) return BestModel{};
   BestModel written;
+  if (spec.refit) {
+    Result<double> scale = RefitScale(spec, trainable);
+    if (!scale.ok()) return scale.error();
+    const double needs = *scale * TrialSeconds(view, *best);
+    written.refit = needs <= seconds_left;
+    if (!written.refit) {
+      Warn("no time left to refit on train + validation (about " + SecondsText(needs) +
+           ", " + SecondsText(std::max(0.0, seconds_left)) +
+           " of --budget-seconds left): best.bin is the searched model");
+    }
+  }
   std::optional<text::Model> model;
-  if (!spec.refit) {
+  if (!written.refit) {
     Result<std::optional<text::Model>> held =
         classifier->TakeModel(best->trial, best->epochs, best->config);
     if (!held.ok()) return held.error();
@@ -119,14 +175,10 @@ Result<BestModel> WriteBestModel(const TuneSpec& spec, const SearchPlan& plan,
   // (those on disk stay for --keep-checkpoints); their memory goes to what
   // follows.
   classifier->checkpoints().DropInMemory();
-  if (spec.refit) {
-    trial::DataSpec both = DataFor(spec);
-    both.train_on_valid_too = true;
-    trial::ClassifierData refit_data(both);
-    auto refit = Retrain(view, *best, plan.space, refit_data, trainable.options());
-    if (!refit.ok()) return Fail("refit on train + validation: " + refit.message());
+  if (written.refit) {
+    auto refit = Refit(spec, plan, trainable, view, *best);
+    if (!refit.ok()) return refit.error();
     model = std::move(*refit);
-    written.refit = true;
   } else if (!model) {
     auto retrained = Retrain(view, *best, plan.space, trainable.data(), trainable.options());
     if (!retrained.ok()) return retrained.error();

@@ -9,6 +9,7 @@
 // program's own: nothing is written. For the driver thread, after the search.
 #pragma once
 
+#include <limits>
 #include <optional>
 #include <string>
 
@@ -46,7 +47,21 @@ Result<text::Preprocessing> PreprocessingOf(const BestTrial& best, const space::
 // (-qnorm, dsub 2). A model that cannot be quantized (fewer than 256 rows,
 // or no size fits) leaves no best.ftz and says why in quantize_error: the
 // search's results stand.
+// With --refit (the default), the best configuration is retrained on train
+// + validation when that fits in `seconds_left` of the wall budget (by the
+// best trial's own seconds: RefitSeconds); otherwise best.bin is the
+// searched model and a warning says why.
+inline constexpr double kNoLimit = std::numeric_limits<double>::infinity();
 Result<BestModel> WriteBestModel(const TuneSpec& spec, const SearchPlan& plan,
-                                 Trainable& trainable, const JournalView& view);
+                                 Trainable& trainable, const JournalView& view,
+                                 double seconds_left);
+
+// How much longer the refit of a trial takes than the trial's jobs did: its
+// share of rows more (train + validation over train), on the refit's
+// threads (RefitThreads) instead of the trial's; 0 without a refit.
+Result<double> RefitScale(const TuneSpec& spec, Trainable& trainable);
+
+// The refit has the machine to itself: one thread per core, or the trial's.
+int RefitThreads(const TuneSpec& spec);
 
 }  // namespace rungs::tune

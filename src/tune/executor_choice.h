@@ -49,7 +49,7 @@ class TuneExecutor {
 
   exec::Executor& executor() { return counting_; }
   const RungCounts& counts() const { return counter_.counts(); }
-  double TrialSeconds(uint32_t trial) const { return counter_.SecondsOf(trial); }
+  double MostSecondsOfATrial() const { return counter_.MostSecondsOfATrial(); }
   // Stops the running jobs; they come back as abandoned.
   void CancelAll() { cancel_all_(); }
   // Local: CancelAll once executor().Now() reaches `seconds`, on time even

@@ -1,5 +1,7 @@
 #include "tune/rung_counter.h"
 
+#include <algorithm>
+
 #include "exec/lambda_cost.h"
 
 namespace rungs::tune {
@@ -30,7 +32,11 @@ void RungCounter::Count(int epochs, const job::JobResult& r) {
   counts_.epochs_trained += r.epochs_trained;
   counts_.gb_seconds += exec::GbSeconds(r.cost);
   counts_.dollars = counts_.gb_seconds * price_;
-  if (r.outcome == job::Outcome::kOk) seconds_of_trial_[r.trial] += r.seconds;
+  if (r.outcome == job::Outcome::kOk) {
+    double& seconds = seconds_of_trial_[r.trial];
+    seconds += r.seconds;
+    most_seconds_ = std::max(most_seconds_, seconds);
+  }
 }
 
 double RungCounter::SecondsOf(uint32_t trial) const {

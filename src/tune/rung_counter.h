@@ -23,6 +23,8 @@ class RungCounter {
   const RungCounts& counts() const { return counts_; }
   // Seconds the trial's finished jobs took on their workers.
   double SecondsOf(uint32_t trial) const;
+  // The largest SecondsOf of any trial so far (0: none).
+  double MostSecondsOfATrial() const { return most_seconds_; }
 
  private:
   void Count(int epochs, const job::JobResult& result);
@@ -31,6 +33,7 @@ class RungCounter {
   RungCounts counts_;
   std::unordered_map<uint64_t, int> epochs_of_running_;  // job id -> epochs_to
   std::unordered_map<uint32_t, double> seconds_of_trial_;
+  double most_seconds_ = 0;
 };
 
 class CountingExecutor : public exec::Executor {

@@ -19,9 +19,13 @@ Result<driver::LoopStats> RunSearch(const TuneSpec& spec, driver::Experiment& ex
                                     const RunControl& control, double refit_scale) {
   TuneProgress progress(control.progress, space, spec.metric);
   const double time_before = experiment.resume.now;
-  std::optional<uint32_t> best_trial;  // as of the last progress
+  // The refit's own estimate (tune/best_model.h) for the costliest trial so
+  // far, since the best may still change, even after the stop (the final
+  // choice weighs noise: tune/best_choice.h), with room for what the
+  // estimate leaves out: cancelled jobs coming back, the data read again.
   auto refit_seconds = [&] {
-    return best_trial ? refit_scale * executor.TrialSeconds(*best_trial) : 0.0;
+    const double most = executor.MostSecondsOfATrial();
+    return most > 0 ? 1.1 * refit_scale * most + 1.0 : 0.0;
   };
   driver::LoopOptions options;
   options.budget = experiment.budget;
@@ -56,10 +60,7 @@ Result<driver::LoopStats> RunSearch(const TuneSpec& spec, driver::Experiment& ex
   options.evolution_requested = control.evolution_requested;
   options.stop_when_failing = true;
   options.progress_interval = 0.25;
-  options.on_progress = [&](const driver::Progress& p) {
-    if (p.best) best_trial = p.best->trial;
-    progress.Update(p, executor.counts());
-  };
+  options.on_progress = [&](const driver::Progress& p) { progress.Update(p, executor.counts()); };
   driver::ExperimentLoop loop(*experiment.scheduler, executor.executor(), &*experiment.journal,
                               options, std::move(experiment.resume));
   Result<driver::LoopStats> stats = loop.Run();

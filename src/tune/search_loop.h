@@ -5,8 +5,9 @@
 //                     (they come back as abandoned): a wall budget is a
 //                     promise to the user (max_seconds); with a refit, its
 //                     end comes earlier by the time the refit will take
-//                     (`refit_scale` times the best trial's job seconds,
-//                     at most a quarter of the budget). Local jobs are
+//                     (`refit_scale` times the job seconds of the
+//                     costliest trial so far, and a margin, at most a
+//                     quarter of the budget). Local jobs are
 //                     cancelled by the executor's own clock, so a driver
 //                     thread busy with one long step does not hold them;
 //   --budget-dollars  no job starts once this much is billed; running jobs

@@ -1,5 +1,5 @@
 // The run's seconds shared between the search and the refit that follows it,
-// and the seconds of each trial the refit's share is taken from.
+// and the seconds of each trial the refit's share is estimated from.
 #include "tune/search_loop.h"
 
 #include <gtest/gtest.h>
@@ -44,6 +44,7 @@ TEST(RungCounter, SumsTheSecondsOfEachTrialsFinishedJobs) {
   EXPECT_DOUBLE_EQ(counter.SecondsOf(1), 7.0);
   EXPECT_DOUBLE_EQ(counter.SecondsOf(2), 1.5);
   EXPECT_DOUBLE_EQ(counter.SecondsOf(3), 0.0);
+  EXPECT_DOUBLE_EQ(counter.MostSecondsOfATrial(), 7.0);
 }
 
 }  // namespace

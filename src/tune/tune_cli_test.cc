@@ -797,6 +797,29 @@ TEST_F(TuneCli, BestModelIsRefitOnTrainAndValidationUnlessAskedNot) {
   }
 }
 
+// A refit that does not fit in what is left of --budget-seconds is not run:
+// best.bin is the searched model, and a warning says so. A resume of a run
+// whose budget is spent has no time left at all.
+TEST_F(TuneCli, ARefitWithNoTimeLeftIsSkippedWithAWarning) {
+  std::string valid;
+  std::istringstream lines(Corpus(300, 3));
+  for (std::string line; std::getline(lines, line);) valid += line + " onlyinvalid\n";
+  WriteFile(Path("valid.txt"), valid);
+  testing::RunResult run = RunRungs({"tune", "--train", Path("train.txt"), "--valid",
+                                     Path("valid.txt"), "--space", Path("space.toml"),
+                                     "--budget-seconds", "2", "--max-epochs", "9", "--out",
+                                     Path("out"), "--quiet"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  // A lower total than the run has spent: no time is left at all (on this
+  // tiny data the refit would fit into what a plain resume leaves).
+  testing::RunResult resumed =
+      RunRungs({"tune", "--resume", Path("out"), "--budget-seconds", "1", "--quiet"});
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_NE(resumed.err.find("no time left to refit on train + validation"), std::string::npos)
+      << resumed.err;
+  EXPECT_FALSE(ModelKnowsWord(Path("out/best.bin"), "onlyinvalid"));
+}
+
 TEST_F(TuneCli, BestModelRebuiltOnResumeIsTheModelTheTrialTrained) {
   std::vector<std::string> args = TuneArgs("out", 40);
   // One worker: the run does not depend on timing. No checkpoint memory:

@@ -21,16 +21,6 @@ Result<int64_t> ProportionRows(const SearchPlan& plan, Trainable& trainable) {
   return data->valid->size();
 }
 
-// How much longer the refit of the best trial takes than the trial did:
-// its share of rows more (train + validation over train); 0 without one.
-Result<double> RefitScale(const TuneSpec& spec, Trainable& trainable) {
-  if (!spec.refit || !trainable.classifier()) return 0.0;
-  Result<trial::TrainValid> data = trainable.data().Get(false);
-  if (!data.ok()) return data.error();
-  const double train = double(data->train->size());
-  return (train + double(data->valid->size())) / train;
-}
-
 }  // namespace
 
 Result<TuneSummary> RunTune(const TuneSpec& given, const RunControl& control) {
@@ -75,7 +65,9 @@ Result<TuneSummary> RunTune(const TuneSpec& given, const RunControl& control) {
   Result<int64_t> rows = ProportionRows(*plan, **trainable);
   if (!rows.ok()) return rows.error();
   searched->validation_rows = *rows;
-  Result<BestModel> best = WriteBestModel(*spec, *plan, **trainable, *searched);
+  const double budget = stats->progress.budget.seconds;
+  Result<BestModel> best = WriteBestModel(*spec, *plan, **trainable, *searched,
+                                          budget > 0 ? budget - stats->progress.now : kNoLimit);
   if (!best.ok()) return best.error();
   if (!given.keep_checkpoints) (*trainable)->RemoveSpilledCheckpoints();
   RUNGS_RETURN_IF_ERROR(JournalRunEnd(journal, {stats->stopped_because, best->test_metric,
