@@ -75,6 +75,8 @@ Result<std::unique_ptr<InstanceProcess>> InstanceProcess::Spawn(
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attributes);
   close(pipe_fds[1]);
+  // Read without blocking: the supervisor drains the log under its mutex.
+  fcntl(pipe_fds[0], F_SETFL, O_NONBLOCK);
   if (error != 0) {
     close(pipe_fds[0]);
     return Fail("cannot start '" + argv[0] + "' in " + working_dir.string() + ": " +
@@ -85,22 +87,25 @@ Result<std::unique_ptr<InstanceProcess>> InstanceProcess::Spawn(
 
 InstanceProcess::~InstanceProcess() {
   Reap();
-  if (log_fd_ >= 0) close(log_fd_);
+  close(log_fd_);
 }
 
 std::string InstanceProcess::ReadLog(std::chrono::milliseconds wait, bool* ended) {
-  if (log_fd_ < 0) {
-    *ended = true;
-    return "";
-  }
+  WaitForLog(wait);
+  return ReadLogNow(ended);
+}
+
+void InstanceProcess::WaitForLog(std::chrono::milliseconds wait) const {
   pollfd ready{log_fd_, POLLIN, 0};
-  if (poll(&ready, 1, static_cast<int>(wait.count())) <= 0) return "";
+  poll(&ready, 1, static_cast<int>(wait.count()));
+}
+
+std::string InstanceProcess::ReadLogNow(bool* ended) {
   char block[4096];
   ssize_t got = read(log_fd_, block, sizeof(block));
+  if (got < 0 && (errno == EAGAIN || errno == EINTR)) return "";
   if (got <= 0) {
-    close(log_fd_);
-    log_fd_ = -1;
-    *ended = true;
+    *ended = true;  // the fd stays open until the end, so a concurrent poll never sees it reused
     return "";
   }
   return std::string(block, static_cast<size_t>(got));

@@ -4,8 +4,8 @@
 // log). The supervisor kills the group to end an instance, so anything the
 // program started ends with it.
 //
-// Not thread-safe by itself: the supervisor calls Kill under its mutex and
-// leaves the rest to the instance's supervisor thread.
+// Not thread-safe by itself: the supervisor calls Kill and ReadLogNow under
+// its mutex and leaves the rest to the instance's supervisor thread.
 #pragma once
 
 #include <sys/types.h>
@@ -43,6 +43,11 @@ class InstanceProcess {
   // Waits up to `wait` for log output and returns what came ("" when none).
   // Sets `*ended` once the pipe is closed.
   std::string ReadLog(std::chrono::milliseconds wait, bool* ended);
+  // Waits up to `wait` until log output is there to read (or the pipe closed).
+  void WaitForLog(std::chrono::milliseconds wait) const;
+  // What is in the pipe now, without waiting ("" when nothing); sets
+  // `*ended` once the pipe is closed.
+  std::string ReadLogNow(bool* ended);
 
   // The wait status once the program has ended, without reaping it (so its
   // pid, and the group's id, stay reserved until Reap); nullopt while it runs.
@@ -61,7 +66,7 @@ class InstanceProcess {
   InstanceProcess(pid_t pid, int log_fd) : pid_(pid), log_fd_(log_fd) {}
 
   const pid_t pid_;
-  int log_fd_;
+  const int log_fd_;
   bool reaped_ = false;
 };
 

@@ -64,6 +64,7 @@ struct Supervisor::Instance {
   uint64_t poll_ticket = 0;  // identifies the newest waiting Next
   bool polling = false;      // a Next waits and nobody has woken it yet
   std::string log;           // output since the last invocation ended
+  std::string partial_log;   // the start of a line still being written
   std::condition_variable wake;
 
   std::string held_id() const { return current ? current->request.id : ""; }
@@ -282,6 +283,10 @@ std::optional<ErrorAnswer> Supervisor::PostAnswer(int instance, const std::strin
     doomed->answered.wait(lock, [&] { return doomed->done || stopping_; });
     return RuntimeErrorAnswer(410, "Sandbox.Timedout", "the invocation timed out");
   }
+  // What the function printed before it answered is in its log tail, as on
+  // Lambda, even when the collecting thread has not read the pipe yet.
+  bool ended = false;
+  if (in.process) DrainLog(in, *in.process, &ended);
   std::shared_ptr<Invocation> invocation = std::move(in.current);
   in.current.reset();
   if (std::optional<ErrorAnswer> too_large = CheckAnswerSize(body.size())) {
@@ -361,32 +366,43 @@ void Supervisor::Supervise(Instance& in) {
 }
 
 int Supervisor::CollectLogUntilExit(Instance& in, InstanceProcess& process) {
-  std::string partial;
-  auto take = [&](const std::string& text) {
-    partial += text;
-    size_t last = partial.rfind('\n');
-    if (last == std::string::npos) return;
-    std::string lines = partial.substr(0, last + 1);
-    partial.erase(0, last + 1);
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      in.log += lines;
-      if (in.log.size() > kKeptLog) in.log.erase(0, in.log.size() - kKeptLog);
-    }
-    LogLines(options_.quiet, options_.function_name, in.index, lines);
-  };
   bool ended = false;
+  auto drain = [&] {
+    std::lock_guard<std::mutex> lock(mutex_);
+    DrainLog(in, process, &ended);
+  };
   std::optional<int> status;
   while (!ended && !(status = process.Exited())) {
-    take(process.ReadLog(std::chrono::milliseconds(50), &ended));
+    process.WaitForLog(std::chrono::milliseconds(50));
+    drain();
   }
   if (!status) status = process.WaitExit();
   process.Kill();  // what is left of its group
   for (int i = 0; i < 20 && !ended; ++i) {
-    take(process.ReadLog(std::chrono::milliseconds(50), &ended));
+    process.WaitForLog(std::chrono::milliseconds(50));
+    drain();
   }
-  if (!partial.empty()) take("\n");
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (!in.partial_log.empty()) AppendLog(in, "\n");
   return *status;
+}
+
+void Supervisor::DrainLog(Instance& in, InstanceProcess& process, bool* ended) {
+  for (std::string text = process.ReadLogNow(ended); !text.empty();
+       text = process.ReadLogNow(ended)) {
+    AppendLog(in, text);
+  }
+}
+
+void Supervisor::AppendLog(Instance& in, const std::string& text) {
+  in.partial_log += text;
+  size_t last = in.partial_log.rfind('\n');
+  if (last == std::string::npos) return;
+  std::string lines = in.partial_log.substr(0, last + 1);
+  in.partial_log.erase(0, last + 1);
+  in.log += lines;
+  if (in.log.size() > kKeptLog) in.log.erase(0, in.log.size() - kKeptLog);
+  LogLines(options_.quiet, options_.function_name, in.index, lines);
 }
 
 }  // namespace rungs::emulate

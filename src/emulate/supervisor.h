@@ -132,6 +132,10 @@ class Supervisor {
   void TimeOut(Invocation& invocation);
   void Finish(Invocation& invocation, bool function_error, std::string body, bool timed_out);
   void Supersede(Instance& in);
+  // Moves what `process` has written so far into `in`'s log.
+  void DrainLog(Instance& in, InstanceProcess& process, bool* ended);
+  // Adds output to `in`'s log, whole lines at a time, and echoes them.
+  void AppendLog(Instance& in, const std::string& text);
   bool SleepUnlessStopping(std::unique_lock<std::mutex>& lock);
 
   const EmulatorOptions options_;
