@@ -1,5 +1,6 @@
 #include "trial/checkpoint_cache.h"
 
+#include <climits>
 #include <cstdio>
 #include <filesystem>
 #include <system_error>
@@ -39,9 +40,7 @@ CheckpointCache::CheckpointCache(int64_t capacity_bytes, std::string spill_dir)
     uint32_t trial = 0;
     int epochs = 0;
     if (!ParseSpilledName(file.path().filename().string(), trial, epochs)) continue;
-    auto it = spilled_.find(trial);
-    if (it != spilled_.end() && it->second.epochs >= epochs) continue;  // keep the newest
-    spilled_[trial] = {epochs, int64_t(file.file_size(ec))};
+    spilled_[{trial, epochs}] = int64_t(file.file_size(ec));
   }
 }
 
@@ -66,8 +65,7 @@ std::unique_ptr<text::Checkpoint> CheckpointCache::Get(uint32_t trial, int epoch
   std::string path;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (auto it = by_trial_.find(trial); it != by_trial_.end()) {
-      if (it->second->epochs != epochs) return nullptr;
+    if (auto it = by_trial_.find(trial); it != by_trial_.end() && it->second->epochs == epochs) {
       if (keep) return std::make_unique<text::Checkpoint>(*it->second->checkpoint);
       std::unique_ptr<text::Checkpoint> checkpoint = std::move(it->second->checkpoint);
       bytes_ -= it->second->bytes;
@@ -75,8 +73,7 @@ std::unique_ptr<text::Checkpoint> CheckpointCache::Get(uint32_t trial, int epoch
       by_trial_.erase(it);
       return checkpoint;
     }
-    auto it = spilled_.find(trial);
-    if (it == spilled_.end() || it->second.epochs != epochs) return nullptr;
+    if (!spilled_.count({trial, epochs})) return nullptr;
     path = PathOf(trial, epochs);
   }
   // Read outside the lock: only this trial's own (single) job touches its file.
@@ -85,12 +82,17 @@ std::unique_ptr<text::Checkpoint> CheckpointCache::Get(uint32_t trial, int epoch
   return std::make_unique<text::Checkpoint>(std::move(*loaded));
 }
 
-void CheckpointCache::ForgetSpilledLocked(uint32_t trial) {
-  auto it = spilled_.find(trial);
-  if (it == spilled_.end()) return;
-  std::error_code ec;
-  fs::remove(PathOf(trial, it->second.epochs), ec);
-  spilled_.erase(it);
+void CheckpointCache::ForgetSpilledLocked(uint32_t trial, int kept) {
+  auto it = spilled_.lower_bound({trial, INT_MIN});
+  while (it != spilled_.end() && it->first.first == trial) {
+    if (it->first.second == kept) {
+      ++it;
+      continue;
+    }
+    std::error_code ec;
+    fs::remove(PathOf(trial, it->first.second), ec);
+    it = spilled_.erase(it);
+  }
 }
 
 Status CheckpointCache::SpillOldestLocked() {
@@ -108,11 +110,11 @@ Status CheckpointCache::SpillOldestLocked() {
     return Fail("checkpoint of trial " + std::to_string(oldest.trial) +
                 " dropped (it will retrain if promoted): " + saved.message());
   }
-  spilled_[oldest.trial] = {oldest.epochs, int64_t(fs::file_size(path, ec))};
+  spilled_[{oldest.trial, oldest.epochs}] = int64_t(fs::file_size(path, ec));
   return Status::Ok();
 }
 
-Status CheckpointCache::Put(uint32_t trial, int epochs,
+Status CheckpointCache::Put(uint32_t trial, int from, int epochs,
                             std::unique_ptr<text::Checkpoint> checkpoint) {
   const int64_t size = SizeOf(*checkpoint);
   std::list<Entry> replaced;  // freed outside the lock
@@ -122,7 +124,7 @@ Status CheckpointCache::Put(uint32_t trial, int epochs,
     replaced.splice(replaced.end(), entries_, it->second);
     by_trial_.erase(it);
   }
-  ForgetSpilledLocked(trial);
+  ForgetSpilledLocked(trial, from);
   entries_.push_back({trial, epochs, size, std::move(checkpoint)});
   by_trial_[trial] = std::prev(entries_.end());
   bytes_ += size;
@@ -165,11 +167,11 @@ int64_t CheckpointCache::BytesInMemory(uint32_t trial) const {
 
 int64_t CheckpointCache::BytesOf(uint32_t trial, int epochs) const {
   std::lock_guard<std::mutex> lock(mu_);
-  if (auto it = by_trial_.find(trial); it != by_trial_.end()) {
-    return it->second->epochs == epochs ? it->second->bytes : 0;
+  if (auto it = by_trial_.find(trial); it != by_trial_.end() && it->second->epochs == epochs) {
+    return it->second->bytes;
   }
-  auto it = spilled_.find(trial);
-  return it != spilled_.end() && it->second.epochs == epochs ? it->second.bytes : 0;
+  auto it = spilled_.find({trial, epochs});
+  return it == spilled_.end() ? 0 : it->second;
 }
 
 int64_t CheckpointCache::spilled_files() const {

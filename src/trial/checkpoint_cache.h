@@ -12,10 +12,12 @@
 
 #include <cstdint>
 #include <list>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "base/status.h"
@@ -34,18 +36,21 @@ class CheckpointCache {
   // epochs, from memory, or read from its spilled file with `data` (the
   // training corpus encoded with the trial's dictionary); null when none is
   // kept for those epochs, or when its file cannot be read (the trial then
-  // retrains). A spilled file stays until the trial stores a newer one, so
-  // that a job run again after a crash finds it too.
+  // retrains). A spilled file stays after it is read: see Put.
   std::unique_ptr<text::Checkpoint> Take(uint32_t trial, int epochs, const text::Encoded& data);
   // As Take, but the checkpoint stays stored and a copy is returned.
   std::unique_ptr<text::Checkpoint> Copy(uint32_t trial, int epochs, const text::Encoded& data);
 
-  // Stores the checkpoint of `trial` at `epochs` epochs, spilling (or
-  // dropping) the least recently stored ones to make room; one larger than
-  // the whole capacity goes to disk (or is not kept). Fails when a spill
-  // fails (a full disk): the checkpoint that could not be written is dropped
-  // and the message names its file.
-  Status Put(uint32_t trial, int epochs, std::unique_ptr<text::Checkpoint> checkpoint);
+  // Stores the checkpoint of `trial` at `epochs` epochs, trained by a job
+  // that started from `from` epochs, spilling (or dropping) the least
+  // recently stored ones to make room; one larger than the whole capacity
+  // goes to disk (or is not kept). The trial's older spilled files are
+  // removed, but the one at `from`: the job's result is not yet in the
+  // journal, and if the process dies before it is, the job runs again after
+  // the resume and needs that file. Fails when a spill fails (a full disk):
+  // the checkpoint that could not be written is dropped and the message
+  // names its file.
+  Status Put(uint32_t trial, int from, int epochs, std::unique_ptr<text::Checkpoint> checkpoint);
 
   // Spills the least recently stored checkpoints until at least `bytes` of
   // memory are freed (or none is left in memory). Fails as Put does; without
@@ -76,24 +81,21 @@ class CheckpointCache {
     int64_t bytes;
     std::unique_ptr<text::Checkpoint> checkpoint;
   };
-  struct Spilled {
-    int epochs;
-    int64_t bytes;
-  };
-
   std::string PathOf(uint32_t trial, int epochs) const;
   std::unique_ptr<text::Checkpoint> Get(uint32_t trial, int epochs, const text::Encoded& data,
                                         bool keep);
   // Writes the oldest entry to disk (or drops it). Needs mu_ held.
   Status SpillOldestLocked();
-  void ForgetSpilledLocked(uint32_t trial);
+  // Removes the spilled files of `trial` but the one at `kept` epochs.
+  void ForgetSpilledLocked(uint32_t trial, int kept);
 
   const int64_t capacity_bytes_;
   const std::string spill_dir_;
   mutable std::mutex mu_;
   std::list<Entry> entries_;  // GUARDED_BY(mu_), oldest first
   std::unordered_map<uint32_t, std::list<Entry>::iterator> by_trial_;  // GUARDED_BY(mu_)
-  std::unordered_map<uint32_t, Spilled> spilled_;  // GUARDED_BY(mu_): trial -> its file
+  // (trial, epochs) -> bytes of its file; at most two files per trial (see Put).
+  std::map<std::pair<uint32_t, int>, int64_t> spilled_;  // GUARDED_BY(mu_)
   int64_t bytes_ = 0;  // GUARDED_BY(mu_)
 };
 

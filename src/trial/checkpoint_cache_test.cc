@@ -43,8 +43,8 @@ TEST(CheckpointCache, SpillsWhatDoesNotFitAndReadsItBackBitForBit) {
   Trained t = TrainSmall(2);
   const int64_t size = CheckpointCache::SizeOf(t.checkpoint);
   CheckpointCache cache(size + size / 2, dir);  // room for one
-  ASSERT_TRUE(cache.Put(1, 2, Copy(t.checkpoint)).ok());
-  ASSERT_TRUE(cache.Put(2, 2, Copy(t.checkpoint)).ok());
+  ASSERT_TRUE(cache.Put(1, 0, 2, Copy(t.checkpoint)).ok());
+  ASSERT_TRUE(cache.Put(2, 0, 2, Copy(t.checkpoint)).ok());
   EXPECT_EQ(cache.bytes(), size);
   EXPECT_EQ(cache.spilled_files(), 1);
   EXPECT_TRUE(fs::exists(dir + "/trial-1-epochs-2.ckpt"));
@@ -65,7 +65,7 @@ TEST(CheckpointCache, ANewCacheOnTheFolderFindsTheSpilledCheckpoints) {
   Trained t = TrainSmall(1);
   {
     CheckpointCache cache(0, dir);  // everything goes to disk
-    ASSERT_TRUE(cache.Put(7, 1, Copy(t.checkpoint)).ok());
+    ASSERT_TRUE(cache.Put(7, 0, 1, Copy(t.checkpoint)).ok());
     EXPECT_EQ(cache.bytes(), 0);
   }
   CheckpointCache reopened(0, dir);
@@ -75,19 +75,28 @@ TEST(CheckpointCache, ANewCacheOnTheFolderFindsTheSpilledCheckpoints) {
   EXPECT_TRUE(SameBits(back->model.output(), t.checkpoint.model.output()));
   // Still there for a job run again after another crash.
   EXPECT_NE(reopened.Take(7, 1, *t.data), nullptr);
-  // A newer checkpoint of the trial replaces the file.
-  ASSERT_TRUE(reopened.Put(7, 3, Copy(t.checkpoint)).ok());
+  // The job that continued it stores epoch 3; its result is not committed yet.
+  ASSERT_TRUE(reopened.Put(7, 1, 3, Copy(t.checkpoint)).ok());
+  EXPECT_TRUE(fs::exists(dir + "/trial-7-epochs-3.ckpt"));
+  // The kill lands here: the job runs again after the resume, from epoch 1.
+  CheckpointCache again(0, dir);
+  EXPECT_NE(again.Take(7, 1, *t.data), nullptr);
+  ASSERT_TRUE(again.Put(7, 1, 3, Copy(t.checkpoint)).ok());
+  // The next rung's checkpoint makes epoch 1's file useless.
+  ASSERT_TRUE(again.Put(7, 3, 9, Copy(t.checkpoint)).ok());
   EXPECT_FALSE(fs::exists(dir + "/trial-7-epochs-1.ckpt"));
   EXPECT_TRUE(fs::exists(dir + "/trial-7-epochs-3.ckpt"));
-  reopened.RemoveSpilled();
+  EXPECT_TRUE(fs::exists(dir + "/trial-7-epochs-9.ckpt"));
+  EXPECT_EQ(again.spilled_files(), 2);
+  again.RemoveSpilled();
   EXPECT_FALSE(fs::exists(dir));
 }
 
 TEST(CheckpointCache, WithoutAFolderCheckpointsBeyondTheCapacityAreDropped) {
   Trained t = TrainSmall(1);
   CheckpointCache cache(CheckpointCache::SizeOf(t.checkpoint));
-  ASSERT_TRUE(cache.Put(1, 1, Copy(t.checkpoint)).ok());
-  ASSERT_TRUE(cache.Put(2, 1, Copy(t.checkpoint)).ok());
+  ASSERT_TRUE(cache.Put(1, 0, 1, Copy(t.checkpoint)).ok());
+  ASSERT_TRUE(cache.Put(2, 0, 1, Copy(t.checkpoint)).ok());
   EXPECT_EQ(cache.Take(1, 1, *t.data), nullptr);
   EXPECT_NE(cache.Take(2, 1, *t.data), nullptr);
 }
@@ -96,7 +105,7 @@ TEST(CheckpointCache, CopyLeavesTheCheckpointStored) {
   Trained t = TrainSmall(1);
   const int64_t size = CheckpointCache::SizeOf(t.checkpoint);
   CheckpointCache cache(10 * size);
-  ASSERT_TRUE(cache.Put(1, 1, Copy(t.checkpoint)).ok());
+  ASSERT_TRUE(cache.Put(1, 0, 1, Copy(t.checkpoint)).ok());
   std::unique_ptr<text::Checkpoint> copy = cache.Copy(1, 1, *t.data);
   ASSERT_NE(copy, nullptr);
   EXPECT_TRUE(SameBits(copy->model.input(), t.checkpoint.model.input()));
@@ -111,8 +120,8 @@ TEST(CheckpointCache, ListsTheDictionariesOfTheCheckpointsInMemory) {
   Trained t = TrainSmall(1);
   const int64_t size = CheckpointCache::SizeOf(t.checkpoint);
   CheckpointCache cache(size, dir);  // room for one
-  ASSERT_TRUE(cache.Put(1, 1, Copy(t.checkpoint)).ok());
-  ASSERT_TRUE(cache.Put(2, 1, Copy(t.checkpoint)).ok());  // trial 1 goes to disk
+  ASSERT_TRUE(cache.Put(1, 0, 1, Copy(t.checkpoint)).ok());
+  ASSERT_TRUE(cache.Put(2, 0, 1, Copy(t.checkpoint)).ok());  // trial 1 goes to disk
   auto dicts = cache.Dictionaries();
   ASSERT_EQ(dicts.size(), 1u);
   EXPECT_EQ(dicts[0], t.checkpoint.model.shared_dict());
@@ -123,8 +132,8 @@ TEST(CheckpointCache, DropInMemoryKeepsTheSpilledFiles) {
   Trained t = TrainSmall(1);
   const int64_t size = CheckpointCache::SizeOf(t.checkpoint);
   CheckpointCache cache(size, dir);  // room for one
-  ASSERT_TRUE(cache.Put(1, 1, Copy(t.checkpoint)).ok());
-  ASSERT_TRUE(cache.Put(2, 1, Copy(t.checkpoint)).ok());  // trial 1 goes to disk
+  ASSERT_TRUE(cache.Put(1, 0, 1, Copy(t.checkpoint)).ok());
+  ASSERT_TRUE(cache.Put(2, 0, 1, Copy(t.checkpoint)).ok());  // trial 1 goes to disk
   cache.DropInMemory();
   EXPECT_EQ(cache.bytes(), 0);
   EXPECT_EQ(cache.Take(2, 1, *t.data), nullptr);
@@ -136,7 +145,7 @@ TEST(CheckpointCache, SpillFreesMemoryOnRequest) {
   Trained t = TrainSmall(1);
   const int64_t size = CheckpointCache::SizeOf(t.checkpoint);
   CheckpointCache cache(10 * size, dir);
-  for (uint32_t trial = 1; trial <= 3; ++trial) ASSERT_TRUE(cache.Put(trial, 1, Copy(t.checkpoint)).ok());
+  for (uint32_t trial = 1; trial <= 3; ++trial) ASSERT_TRUE(cache.Put(trial, 0, 1, Copy(t.checkpoint)).ok());
   ASSERT_TRUE(cache.Spill(size + 1).ok());
   EXPECT_EQ(cache.bytes(), size);  // the two oldest went to disk
   EXPECT_EQ(cache.spilled_files(), 2);
@@ -148,7 +157,7 @@ TEST(CheckpointCache, ADiskThatFillsWhileSpillingIsAClearErrorAndLeavesNoFile) {
   const std::string dir = (testing::FreshDir() / "checkpoints").string();
   Trained t = TrainSmall(1);
   CheckpointCache cache(0, dir);
-  ASSERT_TRUE(cache.Put(1, 1, Copy(t.checkpoint)).ok());
+  ASSERT_TRUE(cache.Put(1, 0, 1, Copy(t.checkpoint)).ok());
   // Files may grow to 4 kB only, as on a disk with that much left.
   rlimit old{};
   ASSERT_EQ(getrlimit(RLIMIT_FSIZE, &old), 0);
@@ -156,7 +165,7 @@ TEST(CheckpointCache, ADiskThatFillsWhileSpillingIsAClearErrorAndLeavesNoFile) {
   rlimit small = old;
   small.rlim_cur = 4096;
   ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &small), 0);
-  Status status = cache.Put(2, 1, Copy(t.checkpoint));
+  Status status = cache.Put(2, 0, 1, Copy(t.checkpoint));
   setrlimit(RLIMIT_FSIZE, &old);
   std::signal(SIGXFSZ, old_handler);
   ASSERT_FALSE(status.ok());

@@ -157,7 +157,7 @@ job::JobResult ClassifierTrial::Run(const job::Job& job, const std::atomic<bool>
   OfferBest(job, *metric);
   // A checkpoint that could not be spilled is only lost to later rungs (they
   // retrain): the result stands, and says so.
-  Status kept = checkpoints_.Put(job.trial, job.epochs_to, std::move(checkpoint));
+  Status kept = checkpoints_.Put(job.trial, job.epochs_from, job.epochs_to, std::move(checkpoint));
   if (!kept.ok()) result.error = kept.message();
   return result;
 }
