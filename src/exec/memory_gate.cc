@@ -62,14 +62,19 @@ Status MemoryGate::StartWhatFits() {
       waiting_.pop_front();
       continue;
     }
-    if (decision.spill > 0 && hooks_.spill) {
-      Status spilled = hooks_.spill(decision.spill);
-      if (!spilled.ok()) {
+    if (decision.release > 0 && hooks_.release) {
+      Status released = hooks_.release(decision.release);
+      if (!released.ok()) {
         Refuse(front.job, front.need,
                "and the paused trials' checkpoints could not be moved to disk to make room: " +
-                   spilled.message());
+                   released.message());
         waiting_.pop_front();
         continue;
+      }
+      // Part of what is held may be in use by the running jobs: then wait for them.
+      const int64_t left = hooks_.held ? hooks_.held() : 0;
+      if (!running_.empty() && DecideMemory(limits_, front.need, running_bytes_, left).release > 0) {
+        break;
       }
     }
     RUNGS_RETURN_IF_ERROR(inner_.Submit(front.job));

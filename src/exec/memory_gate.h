@@ -1,15 +1,17 @@
 // MemoryGate: an Executor that starts a job on the executor it wraps only
 // when the job's predicted memory fits the budget together with the jobs
-// already running and the paused trials' checkpoints held in memory.
+// already running and what is held between jobs (paused trials' checkpoints,
+// cached encodings).
 //
 // Each submitted job is predicted once (`predict`), then decided by
 // DecideMemory, a pure function:
-//   - start: it fits now, or fits once some held checkpoints are spilled to
-//     disk (`spill`, asked to free that many bytes);
+//   - start: it fits now, or fits once some of what is held is freed
+//     (`release`, asked to free that many bytes; when it frees less, the
+//     job waits for running jobs to end, or starts if none runs);
 //   - wait: it fits alone but not beside the running jobs; it waits, first
 //     in line, until enough of them finish (jobs start in submission order,
 //     so a large job is not starved by small ones);
-//   - refuse: it cannot fit even alone (or the spill it needs failed); it
+//   - refuse: it cannot fit even alone (or the release it needs failed); it
 //     comes back from Wait as a result with Outcome::kRefused whose error
 //     names the configuration, what it needs and the limit, and the search
 //     goes on. When the first jobs are all refused (20 of them) the budget
@@ -40,7 +42,7 @@ struct JobMemory {
 };
 
 struct MemoryLimits {
-  int64_t total = 0;    // running jobs + held checkpoints (0: no limit)
+  int64_t total = 0;    // running jobs + what is held (0: no limit)
   int64_t per_job = 0;  // any one job (0: no limit), e.g. a Lambda function's memory
   std::string total_name = "the memory budget (--memory)";
   std::string per_job_name;
@@ -53,11 +55,11 @@ enum class Admission { kStart, kWait, kRefuse };
 
 struct MemoryDecision {
   Admission admission = Admission::kStart;
-  int64_t spill = 0;  // with kStart: bytes of held checkpoints to spill first
+  int64_t release = 0;  // with kStart: bytes of what is held to free first
 };
 
 // The decision for a job needing `need`, with `running` bytes reserved by
-// running jobs and `held` bytes of checkpoints in memory.
+// running jobs and `held` bytes held between jobs.
 MemoryDecision DecideMemory(const MemoryLimits& limits, const JobMemory& need, int64_t running,
                             int64_t held);
 
@@ -65,12 +67,12 @@ class MemoryGate : public Executor {
  public:
   struct Hooks {
     std::function<JobMemory(const job::Job&)> predict;
-    std::function<int64_t()> held;                 // checkpoint bytes in memory now
-    std::function<Status(int64_t bytes)> spill;    // spill at least `bytes` of them
+    std::function<int64_t()> held;                 // bytes held between jobs now
+    std::function<Status(int64_t bytes)> release;  // free at least `bytes` of them
     std::function<std::string(const job::Job&)> describe;  // the job's configuration
   };
 
-  // `inner` must outlive the gate. Missing hooks: nothing held or spilled.
+  // `inner` must outlive the gate. Missing hooks: nothing held or released.
   MemoryGate(Executor& inner, MemoryLimits limits, Hooks hooks);
 
   int capacity() const override { return inner_.capacity(); }

@@ -13,7 +13,7 @@ constexpr int64_t kMiB = int64_t{1} << 20;
 TEST(DecideMemory, StartsWhatFitsBesideTheRunningJobs) {
   MemoryLimits limits{.total = 100 * kMiB};
   EXPECT_EQ(DecideMemory(limits, {60 * kMiB}, 40 * kMiB, 0).admission, Admission::kStart);
-  EXPECT_EQ(DecideMemory(limits, {60 * kMiB}, 40 * kMiB, 0).spill, 0);
+  EXPECT_EQ(DecideMemory(limits, {60 * kMiB}, 40 * kMiB, 0).release, 0);
 }
 
 TEST(DecideMemory, WaitsWhenItFitsAloneButNotBesideTheRunningJobs) {
@@ -31,13 +31,13 @@ TEST(DecideMemory, RefusesWhatCannotFitEvenAlone) {
 
 TEST(DecideMemory, SpillsHeldCheckpointsToMakeRoom) {
   MemoryLimits limits{.total = 100 * kMiB};
-  // 30 running + 50 held: 20 free; a 45 MiB job starts once 25 MiB are spilled.
+  // 30 running + 50 held: 20 free; a 45 MiB job starts once 25 MiB are released.
   MemoryDecision d = DecideMemory(limits, {45 * kMiB}, 30 * kMiB, 50 * kMiB);
   EXPECT_EQ(d.admission, Admission::kStart);
-  EXPECT_EQ(d.spill, 25 * kMiB);
+  EXPECT_EQ(d.release, 25 * kMiB);
   // Its own checkpoint (10 MiB of the held) is not new memory.
   d = DecideMemory(limits, {45 * kMiB, 10 * kMiB}, 30 * kMiB, 50 * kMiB);
-  EXPECT_EQ(d.spill, 15 * kMiB);
+  EXPECT_EQ(d.release, 15 * kMiB);
   // Spilling everything is not enough beside 60 running: wait.
   EXPECT_EQ(DecideMemory(limits, {45 * kMiB}, 60 * kMiB, 50 * kMiB).admission, Admission::kWait);
 }
@@ -142,7 +142,7 @@ TEST(MemoryGate, SpillsHeldCheckpointsOrRefusesWhenTheSpillFails) {
   MemoryGate gate(inner, MemoryLimits{.total = 10 * kMiB},
                   {.predict = [](const job::Job&) { return JobMemory{5 * kMiB}; },
                    .held = [&] { return held; },
-                   .spill = [&](int64_t bytes) -> Status {
+                   .release = [&](int64_t bytes) -> Status {
                      asked.push_back(bytes);
                      if (disk_full) return Fail("cannot write x.ckpt: No space left on device");
                      held -= bytes;
@@ -161,6 +161,29 @@ TEST(MemoryGate, SpillsHeldCheckpointsOrRefusesWhenTheSpillFails) {
   ASSERT_EQ(done->size(), 1u);
   EXPECT_EQ(done->front().outcome, job::Outcome::kRefused);
   EXPECT_NE(done->front().error.find("No space left on device"), std::string::npos);
+}
+
+TEST(MemoryGate, WaitsWhenWhatIsReleasedIsNotEnoughBesideTheRunningJobs) {
+  ManualExecutor inner;
+  int64_t held = 6 * kMiB;
+  int64_t in_use = 4 * kMiB;  // held, but a running job uses it: release cannot free it
+  MemoryGate gate(inner, MemoryLimits{.total = 10 * kMiB},
+                  {.predict = [](const job::Job&) { return JobMemory{3 * kMiB}; },
+                   .held = [&] { return held; },
+                   .release = [&](int64_t) -> Status {
+                     held = in_use;
+                     return Status::Ok();
+                   }});
+  ASSERT_TRUE(gate.Submit(GatedJob(1)).ok());  // 3 running + 6 held: fits
+  ASSERT_TRUE(gate.Submit(GatedJob(2)).ok());  // starts once 2 of the held are freed
+  EXPECT_EQ(inner.started, (std::vector<uint64_t>{1, 2}));
+  ASSERT_TRUE(gate.Submit(GatedJob(3)).ok());  // 6 running + 4 held in use: waits
+  EXPECT_EQ(inner.started, (std::vector<uint64_t>{1, 2}));
+  EXPECT_EQ(gate.waiting(), 1u);
+  inner.Finish(1);
+  in_use = 0;
+  ASSERT_TRUE(gate.Wait(0).ok());
+  EXPECT_EQ(inner.started, (std::vector<uint64_t>{1, 2, 3}));
 }
 
 }  // namespace

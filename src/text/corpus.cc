@@ -268,6 +268,13 @@ std::vector<std::shared_ptr<const Encoded>> Corpus::Cached() const {
   return cached;
 }
 
+void Corpus::DropCache() const {
+  std::vector<Cache::Slot> own, others;  // freed outside the lock
+  std::lock_guard<std::mutex> lock(mu_);
+  own.swap(cache_->own);
+  others.swap(cache_->others);
+}
+
 void Corpus::SetCacheCapacity(int capacity) const {
   std::lock_guard<std::mutex> lock(mu_);
   cache_->capacity = std::max(1, capacity);

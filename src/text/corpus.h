@@ -93,6 +93,9 @@ class Corpus {
   // The encodings both caches hold now (those still being made left out):
   // memory this corpus keeps between trainings.
   std::vector<std::shared_ptr<const Encoded>> Cached() const;
+  // Empties both caches: an encoding no one else uses is freed, and made
+  // again when next asked for.
+  void DropCache() const;
 
   Corpus(const Corpus&) = delete;
   Corpus& operator=(const Corpus&) = delete;

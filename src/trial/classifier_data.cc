@@ -57,6 +57,15 @@ std::vector<std::shared_ptr<const text::Encoded>> ClassifierData::CachedEncoding
   return cached;
 }
 
+void ClassifierData::DropCachedEncodings() {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const auto& variant : variants_) {
+    if (!variant) continue;
+    variant->train->DropCache();
+    variant->valid->DropCache();
+  }
+}
+
 Result<TrainValid> ClassifierData::Read(bool normalize) const {
   text::ReadOptions options = spec_.read;
   options.normalize = normalize;

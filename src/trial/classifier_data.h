@@ -47,6 +47,8 @@ class ClassifierData {
 
   // The encodings the corpora read so far cache (text::Corpus::Cached).
   std::vector<std::shared_ptr<const text::Encoded>> CachedEncodings();
+  // Empties those caches (text::Corpus::DropCache).
+  void DropCachedEncodings();
 
  private:
   Result<TrainValid> Read(bool normalize) const;

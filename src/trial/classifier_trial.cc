@@ -228,6 +228,13 @@ int64_t ClassifierTrial::held_bytes() const {
   return bytes;
 }
 
+Status ClassifierTrial::Release(int64_t bytes) {
+  const int64_t before = checkpoints_.bytes();
+  RUNGS_RETURN_IF_ERROR(checkpoints_.Spill(bytes));
+  if (before - checkpoints_.bytes() < bytes) data_.DropCachedEncodings();
+  return Status::Ok();
+}
+
 Result<std::optional<text::Model>> ClassifierTrial::TakeModel(uint32_t trial, int epochs,
                                                               const space::Config& config) {
   Result<ClassifierSettings> settings = SettingsFor(space_, config, options_.base);

@@ -91,6 +91,11 @@ class ClassifierTrial {
   // Bytes held between jobs: the checkpoints in memory, the encodings the
   // corpora cache, and each dictionary any of them keeps alive, once.
   int64_t held_bytes() const;
+  // Frees at least `bytes` of held_bytes(), or all it can: spills the
+  // checkpoints, then, when that is not enough, drops the cached encodings
+  // (a job makes its own again; those running jobs use stay theirs). Fails
+  // as CheckpointCache::Spill does.
+  Status Release(int64_t bytes);
   CheckpointCache& checkpoints() { return checkpoints_; }
 
  private:

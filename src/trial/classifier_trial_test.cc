@@ -123,6 +123,25 @@ TEST_F(ClassifierTrialTest, HeldBytesCountCheckpointsEncodingsAndEachDictionaryO
                                     encodings[1]->bytes() + encodings[0]->dict->bytes());
 }
 
+TEST_F(ClassifierTrialTest, ReleaseFreesTheCheckpointsFirstThenTheCachedEncodings) {
+  ClassifierTrial trial(*space_, *data_, options_);
+  ASSERT_EQ(trial.Run(JobFor(1, 0, 1), nullptr).outcome, job::Outcome::kOk);
+  ASSERT_EQ(trial.Run(JobFor(2, 0, 1), nullptr).outcome, job::Outcome::kOk);
+  const int64_t checkpoints = trial.checkpoints().bytes();
+  ASSERT_GT(checkpoints, 0);
+  // A little: the oldest checkpoint goes, the encodings stay.
+  ASSERT_TRUE(trial.Release(1).ok());
+  EXPECT_LT(trial.checkpoints().bytes(), checkpoints);
+  EXPECT_EQ(data_->CachedEncodings().size(), 2u);
+  // More than the checkpoints: the encodings go too, and nothing is held.
+  ASSERT_TRUE(trial.Release(trial.held_bytes()).ok());
+  EXPECT_TRUE(data_->CachedEncodings().empty());
+  EXPECT_EQ(trial.held_bytes(), 0);
+  // The next job makes its encoding again.
+  ASSERT_EQ(trial.Run(JobFor(3, 0, 1), nullptr).outcome, job::Outcome::kOk);
+  EXPECT_EQ(data_->CachedEncodings().size(), 2u);
+}
+
 TEST_F(ClassifierTrialTest, PromotionResumesFromTheCheckpoint) {
   ClassifierTrial trial(*space_, *data_, options_);
   ASSERT_EQ(trial.Run(JobFor(1, 0, 1), nullptr).outcome, job::Outcome::kOk);

@@ -86,8 +86,8 @@ TuneExecutor::TuneExecutor(RungCounter counter, std::unique_ptr<exec::Executor> 
 
 namespace {
 
-// The gate's view of the classifier: what a job needs, what paused trials
-// hold and how to spill them. A job whose prediction fails starts anyway
+// The gate's view of the classifier: what a job needs, what is held between
+// jobs and how to free it. A job whose prediction fails starts anyway
 // and fails with the reason itself.
 exec::MemoryGate::Hooks ClassifierHooks(trial::ClassifierTrial& classifier,
                                         const space::Space& space) {
@@ -97,7 +97,7 @@ exec::MemoryGate::Hooks ClassifierHooks(trial::ClassifierTrial& classifier,
     return need.ok() ? exec::JobMemory{need->bytes, need->held} : exec::JobMemory{};
   };
   hooks.held = [&classifier] { return classifier.held_bytes(); };
-  hooks.spill = [&classifier](int64_t bytes) { return classifier.checkpoints().Spill(bytes); };
+  hooks.release = [&classifier](int64_t bytes) { return classifier.Release(bytes); };
   hooks.describe = [&space](const job::Job& job) { return space.ToJson(job.config).dump(); };
   return hooks;
 }
@@ -175,10 +175,10 @@ Result<std::unique_ptr<TuneExecutor>> MakeExecutor(const ExecutorSettings& setti
   exec::LambdaExecutor* cancel = executor.get();
   std::unique_ptr<exec::MemoryGate> gate;
   if (classifier != nullptr) {
-    // Held checkpoints are the local process's, not the function's: none here.
+    // What is held is the local process's, not the function's: none here.
     exec::MemoryGate::Hooks hooks = ClassifierHooks(*classifier, plan.space);
     hooks.held = nullptr;
-    hooks.spill = nullptr;
+    hooks.release = nullptr;
     gate = std::make_unique<exec::MemoryGate>(*executor, limits, std::move(hooks));
   }
   return std::make_unique<TuneExecutor>(std::move(counter), std::move(executor), std::move(gate),
