@@ -171,10 +171,11 @@ Result<BestModel> WriteBestModel(const TuneSpec& spec, const SearchPlan& plan,
     if (!held.ok()) return held.error();
     model = std::move(*held);
   }
-  // The search is over: the checkpoints still in memory are of no more use
-  // (those on disk stay for --keep-checkpoints); their memory goes to what
-  // follows.
+  // The search is over: the checkpoints still in memory and the encodings
+  // the search cached are of no more use (checkpoints on disk stay for
+  // --keep-checkpoints); their memory goes to what follows.
   classifier->checkpoints().DropInMemory();
+  trainable.data().DropCachedEncodings();
   if (written.refit) {
     auto refit = Refit(spec, plan, trainable, view, *best);
     if (!refit.ok()) return refit.error();
