@@ -165,6 +165,20 @@ Result<Dictionary> Corpus::BuildDictionary(const DictArgs& args) const {
   return Dictionary::Build(std::move(entries), total_tokens_, args);
 }
 
+int64_t Corpus::InputsUpperBound(const std::vector<int64_t>& rows_begin, int word_ngrams) const {
+  // AppendWordNgrams: from each word, one n-gram per following word, up to n - 1.
+  const int64_t longest = word_ngrams > 1 ? word_ngrams - 1 : 0;
+  int64_t total = 0;
+  for (int64_t i = 0; i < size(); ++i) {
+    const int64_t words = word_begin_[i + 1] - word_begin_[i];
+    for (int64_t w = word_begin_[i]; w < word_begin_[i + 1]; ++w) {
+      total += rows_begin[word_ids_[w] + 1] - rows_begin[word_ids_[w]];
+    }
+    for (int64_t after = 0; after < words; ++after) total += std::min(longest, after);
+  }
+  return total;
+}
+
 std::shared_ptr<const Encoded> Corpus::EncodeAll(std::shared_ptr<const Dictionary> dict) const {
   const Dictionary& d = *dict;
   const int32_t ntok = static_cast<int32_t>(distinct_tokens());
@@ -196,7 +210,9 @@ std::shared_ptr<const Encoded> Corpus::EncodeAll(std::shared_ptr<const Dictionar
   enc->ntokens.reserve(n);
   enc->input_begin.push_back(0);
   enc->label_begin.push_back(0);
-  enc->inputs.reserve(word_ids_.size() * (d.args().word_ngrams > 1 ? 2 : 1));
+  // Sized once: growing by doubling, then shrinking, held up to three times
+  // the final size for a moment (hundreds of MB with character n-grams).
+  enc->inputs.reserve(InputsUpperBound(rows_begin, d.args().word_ngrams));
   std::vector<uint32_t> hashes;
   for (int64_t i = 0; i < n; ++i) {
     hashes.clear();
@@ -217,7 +233,6 @@ std::shared_ptr<const Encoded> Corpus::EncodeAll(std::shared_ptr<const Dictionar
     enc->ntokens.push_back(static_cast<int32_t>(tokens));
     enc->total_tokens += tokens;
   }
-  enc->inputs.shrink_to_fit();
   return enc;
 }
 

@@ -108,6 +108,9 @@ class Corpus {
   std::string_view TokenText(int32_t id) const;
   Result<Dictionary> BuildDictionary(const DictArgs& args) const;
   std::shared_ptr<const Encoded> EncodeAll(std::shared_ptr<const Dictionary> dict) const;
+  // How many input rows EncodeAll gives at most, with `rows_begin` its rows
+  // per distinct token (exact unless the dictionary is pruned).
+  int64_t InputsUpperBound(const std::vector<int64_t>& rows_begin, int word_ngrams) const;
 
   // Distinct tokens (words and bare labels), in order of first occurrence.
   std::string token_text_;                 // all token texts, back to back

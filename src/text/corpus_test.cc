@@ -108,6 +108,20 @@ TEST(Corpus, EncodesAnotherCorpusWithTheTrainingDictionary) {
   EXPECT_EQ(test->EncodeWith(data->dict)->get(), encoded->get());
 }
 
+TEST(Corpus, AnEncodingHoldsNoSpareCapacity) {
+  auto corpus = BuildCorpus(MakeExamples(300, 4, 5));
+  for (int ngrams : {1, 2, 3}) {
+    DictArgs args;
+    args.word_ngrams = ngrams;
+    args.bucket = 5000;
+    args.minn = 2;
+    args.maxn = 4;
+    auto encoded = corpus->Encode(args);
+    ASSERT_TRUE(encoded.ok()) << encoded.message();
+    EXPECT_EQ((*encoded)->inputs.capacity(), (*encoded)->inputs.size()) << ngrams;
+  }
+}
+
 TEST(Corpus, FinishFailsWithoutExamples) {
   Corpus::Builder builder;
   auto corpus = std::move(builder).Finish();
