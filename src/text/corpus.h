@@ -81,15 +81,17 @@ class Corpus {
 
   // Training data for `args`: fastText's dictionary built from this corpus and
   // every example encoded with it. Cached on exactly `args` (a few recent
-  // encodings are kept; see SetCacheCapacity). Fails with the dictionary's
+  // encodings are kept; see SetCacheLimits). Fails with the dictionary's
   // error (empty vocabulary).
   Result<std::shared_ptr<const Encoded>> Encode(const DictArgs& args) const;
   // This corpus (validation/test) encoded with another corpus's dictionary;
   // cached per dictionary.
   Result<std::shared_ptr<const Encoded>> EncodeWith(std::shared_ptr<const Dictionary> dict) const;
-  // How many encodings each cache keeps (least recently used go first;
-  // encodings still in use stay alive with their users). Default 4.
-  void SetCacheCapacity(int capacity) const;
+  // How many encodings each cache keeps, and how many bytes of them (with
+  // the dictionaries of Encode's): the least recently used go first, but the
+  // most recent stays whatever its size; encodings still in use stay alive
+  // with their users. Default 4 and no byte limit.
+  void SetCacheLimits(int count, int64_t bytes) const;
   // The encodings both caches hold now (those still being made left out):
   // memory this corpus keeps between trainings.
   std::vector<std::shared_ptr<const Encoded>> Cached() const;

@@ -42,7 +42,7 @@ TEST(Corpus, ConcurrentRequestsShareOneEncoding) {
 
 TEST(Corpus, EvictsTheLeastRecentlyUsedEncoding) {
   auto corpus = BuildCorpus(MakeExamples(100, 3, 1));
-  corpus->SetCacheCapacity(1);
+  corpus->SetCacheLimits(1, INT64_MAX);
   DictArgs a, b;
   b.min_count = 2;
   auto first = *corpus->Encode(a);
@@ -50,6 +50,48 @@ TEST(Corpus, EvictsTheLeastRecentlyUsedEncoding) {
   auto again = *corpus->Encode(a);
   EXPECT_NE(again.get(), first.get());  // recomputed...
   EXPECT_EQ(again->inputs, first->inputs);  // ...to the same result
+}
+
+TEST(Corpus, KeepsTheEncodingsWithinItsByteLimitButAlwaysTheLatest) {
+  auto corpus = BuildCorpus(MakeExamples(200, 3, 1));
+  DictArgs a, b, c;
+  b.min_count = 2;
+  c.word_ngrams = 2;
+  auto first = *corpus->Encode(a);
+  const int64_t one = first->bytes() + first->dict->bytes();
+  corpus->SetCacheLimits(8, 2 * one + one / 2);  // room for about two
+  ASSERT_TRUE(corpus->Encode(b).ok());  // no larger than the first
+  EXPECT_EQ(corpus->Cached().size(), 2u);
+  ASSERT_TRUE(corpus->Encode(c).ok());  // bigrams: larger than either
+  auto cached = corpus->Cached();
+  ASSERT_FALSE(cached.empty());
+  int64_t bytes = 0;
+  for (const auto& e : cached) bytes += e->bytes() + e->dict->bytes();
+  EXPECT_TRUE(cached.size() == 1 || bytes <= 2 * one + one / 2);
+  EXPECT_EQ(cached.back()->dict->args().word_ngrams, 2);  // the latest stays
+  corpus->SetCacheLimits(8, 1);  // smaller than any one encoding
+  cached = corpus->Cached();
+  ASSERT_EQ(cached.size(), 1u);
+  EXPECT_EQ(cached[0]->dict->args().word_ngrams, 2);
+}
+
+TEST(Corpus, ForgetsEncodingsAgainstADictionaryNothingElseHolds) {
+  auto train = BuildCorpus(MakeExamples(100, 3, 1));
+  auto valid = BuildCorpus(MakeExamples(50, 3, 2));
+  DictArgs bigrams;
+  bigrams.word_ngrams = 2;
+  auto kept = (*train->Encode(DictArgs{}))->dict;
+  ASSERT_TRUE(valid->EncodeWith(kept).ok());
+  ASSERT_TRUE(valid->EncodeWith((*train->Encode(bigrams))->dict).ok());
+  EXPECT_EQ(valid->Cached().size(), 2u);
+  train->DropCache();  // only `kept` is still held, here
+  DictArgs pruned;
+  pruned.min_count = 2;
+  ASSERT_TRUE(valid->EncodeWith((*train->Encode(pruned))->dict).ok());
+  std::set<const Dictionary*> dicts;
+  for (const auto& e : valid->Cached()) dicts.insert(e->dict.get());
+  EXPECT_EQ(dicts.size(), 2u);
+  EXPECT_TRUE(dicts.count(kept.get()));
 }
 
 TEST(Corpus, ListsTheEncodingsItCaches) {
@@ -62,7 +104,7 @@ TEST(Corpus, ListsTheEncodingsItCaches) {
   ASSERT_EQ(cached.size(), 2u);
   EXPECT_EQ(std::set(cached.begin(), cached.end()), (std::set{own, with}));
   EXPECT_GE(own->bytes(), static_cast<int64_t>(own->inputs.size() * sizeof(int32_t)));
-  corpus->SetCacheCapacity(1);
+  corpus->SetCacheLimits(1, INT64_MAX);
   DictArgs bigrams;
   bigrams.word_ngrams = 2;
   ASSERT_TRUE(corpus->Encode(bigrams).ok());

@@ -9,6 +9,8 @@
 namespace rungs::trial {
 namespace {
 
+constexpr int kEncodingsKept = 4;  // per corpus, within encoding_cache_bytes
+
 Result<std::shared_ptr<const text::Corpus>> Finish(text::Corpus::Builder builder,
                                                    const std::string& what) {
   auto corpus = std::move(builder).Finish();
@@ -40,6 +42,9 @@ Result<TrainValid> ClassifierData::Get(bool normalize) {
   }
   Result<TrainValid> read = Read(normalize);
   if (!read.ok()) return read.error();
+  for (const auto* corpus : {read->train.get(), read->valid.get()}) {
+    corpus->SetCacheLimits(kEncodingsKept, spec_.encoding_cache_bytes);
+  }
   std::lock_guard<std::mutex> lock(mu_);
   slot = std::make_shared<TrainValid>(std::move(*read));
   return *slot;

@@ -28,6 +28,10 @@ struct DataSpec {
   // Refit: train on train + validation together (the validation corpus is
   // still there, for a score that is no longer held out).
   bool train_on_valid_too = false;
+  // Bytes of encodings each corpus keeps between jobs (text::Corpus::
+  // SetCacheLimits): on 20 Newsgroups one encoding with character n-grams is
+  // about 200 MB, and sixteen cached ones held over 1 GB (bench/RESULTS.md).
+  int64_t encoding_cache_bytes = int64_t{128} << 20;
 };
 
 struct TrainValid {

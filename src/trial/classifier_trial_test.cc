@@ -156,7 +156,7 @@ TEST_F(ClassifierTrialTest, PromotionResumesAfterTheEncodingWasDropped) {
   // Other trials' dictionaries push this trial's encoding out of the cache.
   auto corpora = data_->Get(false);
   ASSERT_TRUE(corpora.ok()) << corpora.message();
-  corpora->train->SetCacheCapacity(1);
+  corpora->train->SetCacheLimits(1, INT64_MAX);
   text::DictArgs other;
   other.word_ngrams = 2;
   other.bucket = 1000;
