@@ -31,7 +31,7 @@ struct DataSpec {
   // Bytes of encodings each corpus keeps between jobs (text::Corpus::
   // SetCacheLimits): on 20 Newsgroups one encoding with character n-grams is
   // about 200 MB, and sixteen cached ones held over 1 GB (bench/RESULTS.md).
-  int64_t encoding_cache_bytes = int64_t{64} << 20;
+  int64_t encoding_cache_bytes = int64_t{128} << 20;
 };
 
 struct TrainValid {

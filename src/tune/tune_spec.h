@@ -62,7 +62,7 @@ struct TuneSpec {
   uint64_t seed = 0;
   std::string out;
   bool refit = true;  // the best configuration retrained on train + validation
-  int64_t checkpoint_memory_mb = 256;
+  int64_t checkpoint_memory_mb = 512;
   std::string memory;  // a size (base/byte_size.h); empty: half of what the machine or cgroup allows
   bool keep_checkpoints = false;
   std::string max_model_size;  // a size; empty: none
