@@ -549,8 +549,12 @@ TEST_F(TuneCli, FailuresAreCountedByKindAndJobsCutByTheBudgetAreAbandoned) {
                  "lr, start, end = float(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])\n"
                  "if lr > 0.6:\n    sys.exit(3)\n"
                  "for epoch in range(start + 1, end + 1):\n"
-                 "    time.sleep(0.2)\n"
+                 "    time.sleep(0.2 if epoch <= 3 else 2)\n"
                  "    print(f'rungs-metric epoch={epoch} value={lr}', flush=True)\n");
+  // Epochs past the third take 2 s each, so a promotion to 9 epochs (the
+  // first starts within about a second) is surely still running when the
+  // budget ends: with 0.2 s epochs throughout, a job sometimes ended just
+  // as the budget did and nothing was cut.
   testing::RunResult run = RunRungs(
       {"tune", "--space", Path("space.toml"), "--out", Path("out"), "--budget-seconds", "4",
        "--min-epochs", "1", "--max-epochs", "27", "--workers", "2", "--quiet", "--command",
