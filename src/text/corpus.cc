@@ -24,6 +24,11 @@ struct Corpus::Cache {
       const Encoded& encoded = **value.get();
       return encoded.bytes() + (dict ? 0 : encoded.dict->bytes());
     }
+    // Whether this is a finished encoding with `d` as its dictionary.
+    bool Made(const std::shared_ptr<const Dictionary>& d) const {
+      if (value.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return false;
+      return value.get().ok() && (*value.get())->dict == d;
+    }
   };
   std::vector<Slot> own;     // Encode()
   std::vector<Slot> others;  // EncodeWith()
@@ -284,7 +289,12 @@ Result<std::shared_ptr<const Encoded>> Corpus::EncodeWith(
   std::promise<Cache::Value> promise;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    existing = cache_->Find(cache_->others, [&](const Cache::Slot& s) { return s.dict == dict; });
+    // This corpus's own encoding made that dictionary (a resumed trial's
+    // training data), or one made against it before.
+    existing = cache_->Find(cache_->own, [&](const Cache::Slot& s) { return s.Made(dict); });
+    if (!existing.valid()) {
+      existing = cache_->Find(cache_->others, [&](const Cache::Slot& s) { return s.dict == dict; });
+    }
     if (!existing.valid()) {
       cache_->Insert(cache_->others, {DictArgs{}, dict, promise.get_future().share()});
     }

@@ -84,8 +84,10 @@ class Corpus {
   // encodings are kept; see SetCacheLimits). Fails with the dictionary's
   // error (empty vocabulary).
   Result<std::shared_ptr<const Encoded>> Encode(const DictArgs& args) const;
-  // This corpus (validation/test) encoded with another corpus's dictionary;
-  // cached per dictionary.
+  // This corpus encoded with a given dictionary: another corpus's (for
+  // validation and test), or one of this corpus's own encodings made (a
+  // resumed trial's), which is then the cached encoding itself. Cached per
+  // dictionary.
   Result<std::shared_ptr<const Encoded>> EncodeWith(std::shared_ptr<const Dictionary> dict) const;
   // How many encodings each cache keeps, and how many bytes of them (with
   // the dictionaries of Encode's): the least recently used go first, but the

@@ -52,6 +52,20 @@ TEST(Corpus, EvictsTheLeastRecentlyUsedEncoding) {
   EXPECT_EQ(again->inputs, first->inputs);  // ...to the same result
 }
 
+TEST(Corpus, EncodingWithItsOwnDictionaryIsTheCachedEncodingOrMadeAgain) {
+  auto corpus = BuildCorpus(MakeExamples(100, 3, 1));
+  corpus->SetCacheLimits(1, INT64_MAX);
+  DictArgs a, b;
+  b.min_count = 2;
+  auto first = *corpus->Encode(a);
+  EXPECT_EQ(corpus->EncodeWith(first->dict)->get(), first.get());
+  ASSERT_TRUE(corpus->Encode(b).ok());  // `a`'s encoding leaves the cache
+  auto again = *corpus->EncodeWith(first->dict);
+  EXPECT_NE(again.get(), first.get());
+  EXPECT_EQ(again->dict, first->dict);
+  EXPECT_EQ(again->inputs, first->inputs);
+}
+
 TEST(Corpus, KeepsTheEncodingsWithinItsByteLimitButAlwaysTheLatest) {
   auto corpus = BuildCorpus(MakeExamples(200, 3, 1));
   DictArgs a, b, c;

@@ -159,6 +159,14 @@ std::vector<std::shared_ptr<const text::Dictionary>> CheckpointCache::Dictionari
   return dicts;
 }
 
+std::shared_ptr<const text::Dictionary> CheckpointCache::DictionaryOf(uint32_t trial,
+                                                                      int epochs) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = by_trial_.find(trial);
+  if (it == by_trial_.end() || it->second->epochs != epochs) return nullptr;
+  return it->second->checkpoint->model.shared_dict();
+}
+
 int64_t CheckpointCache::BytesInMemory(uint32_t trial) const {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = by_trial_.find(trial);

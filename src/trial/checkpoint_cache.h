@@ -61,6 +61,9 @@ class CheckpointCache {
   // The dictionaries of the checkpoints held in memory (shared with others:
   // not in bytes()).
   std::vector<std::shared_ptr<const text::Dictionary>> Dictionaries() const;
+  // The dictionary of the checkpoint of `trial` at `epochs` when it is held
+  // in memory, else null.
+  std::shared_ptr<const text::Dictionary> DictionaryOf(uint32_t trial, int epochs) const;
   int64_t BytesInMemory(uint32_t trial) const;
   // Bytes of the checkpoint of `trial` at `epochs`, in memory or on disk; 0 when none.
   int64_t BytesOf(uint32_t trial, int epochs) const;

@@ -125,6 +125,9 @@ TEST(CheckpointCache, ListsTheDictionariesOfTheCheckpointsInMemory) {
   auto dicts = cache.Dictionaries();
   ASSERT_EQ(dicts.size(), 1u);
   EXPECT_EQ(dicts[0], t.checkpoint.model.shared_dict());
+  EXPECT_EQ(cache.DictionaryOf(2, 1), t.checkpoint.model.shared_dict());
+  EXPECT_EQ(cache.DictionaryOf(2, 3), nullptr);  // not for other epochs
+  EXPECT_EQ(cache.DictionaryOf(1, 1), nullptr);  // on disk
 }
 
 TEST(CheckpointCache, DropInMemoryKeepsTheSpilledFiles) {

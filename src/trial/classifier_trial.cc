@@ -88,11 +88,17 @@ job::JobResult ClassifierTrial::Run(const job::Job& job, const std::atomic<bool>
   Result<TrainValid> corpora = data_.Get(settings->normalize);
   if (!corpora.ok()) return job::ResultFor(job, job::Outcome::kFailed, corpora.message());
   if (cancelled()) return stopped();
-  auto train = corpora->train->Encode(settings->args.dict);
+  // A job resuming a checkpoint held in memory trains on the encoding made
+  // with that checkpoint's dictionary (after the corpus's cache dropped it,
+  // encoded again with it); any other encodes for its settings.
+  std::shared_ptr<const text::Dictionary> resumed =
+      job.epochs_from > 0 ? checkpoints_.DictionaryOf(job.trial, job.epochs_from) : nullptr;
+  auto train = resumed ? corpora->train->EncodeWith(resumed) : corpora->train->Encode(settings->args.dict);
   if (!train.ok()) return job::ResultFor(job, job::Outcome::kFailed, train.message());
   if (cancelled()) return stopped();
 
-  // Resume when the job continues a checkpoint we still hold; else start over.
+  // Resume when the job continues a checkpoint we still hold (a spilled one
+  // is read back with this encoding's dictionary); else start over.
   std::unique_ptr<text::Checkpoint> checkpoint;
   if (job.epochs_from > 0) {
     checkpoint = IsBest(job.trial, job.epochs_from)
@@ -105,12 +111,6 @@ job::JobResult ClassifierTrial::Run(const job::Job& job, const std::atomic<bool>
     if (!fresh.ok()) return job::ResultFor(job, job::Outcome::kFailed, fresh.message());
     checkpoint = std::make_unique<text::Checkpoint>(std::move(*fresh));
     if (cancelled()) return stopped();
-  } else if ((*train)->dict != checkpoint->model.shared_dict()) {
-    // The corpus's encoding cache dropped the encoding this checkpoint was
-    // trained on (other trials' dictionaries took its place): encode again
-    // with the checkpoint's own dictionary.
-    train = corpora->train->EncodeWith(checkpoint->model.shared_dict());
-    if (!train.ok()) return job::ResultFor(job, job::Outcome::kFailed, train.message());
   }
 
   text::LrSchedule schedule{settings->args.lr * job.lr_scale, 0.0, static_cast<double>(from),

@@ -160,11 +160,15 @@ TEST_F(ClassifierTrialTest, PromotionResumesAfterTheEncodingWasDropped) {
   text::DictArgs other;
   other.word_ngrams = 2;
   other.bucket = 1000;
-  ASSERT_TRUE(corpora->train->Encode(other).ok());
+  auto cached = corpora->train->Encode(other);
+  ASSERT_TRUE(cached.ok());
   job::JobResult promoted = trial.Run(JobFor(1, 1, 3), nullptr);
   ASSERT_EQ(promoted.outcome, job::Outcome::kOk) << promoted.error;
   EXPECT_EQ(promoted.epochs_trained, 2);  // resumed, not retrained
   EXPECT_GT(promoted.metric, 0.9);
+  // Encoded again with the checkpoint's dictionary only: no fresh dictionary
+  // for the trial's settings took the other encoding's place.
+  EXPECT_EQ(corpora->train->Encode(other)->get(), cached->get());
 }
 
 TEST_F(ClassifierTrialTest, PromotionWithoutCheckpointRetrainsFromScratch) {
