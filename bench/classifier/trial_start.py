@@ -12,9 +12,14 @@ other:
       the job a tuning trial runs: load, encode and train, no model file
       (its "load_train_s")
   fasttext supervised (bucket 2M, its default)
+  dd of as many zero bytes as the 2M .bin into a new file, synced (last, so
+  that its writeback does not land on the short jobs)
+      the floor: what writing a file that size costs on this machine (fastText's
+      .bin is the same size; rungs also syncs its model before renaming it)
 
 and reports the median wall seconds (and CPU seconds, from wait4) of each,
-the 2M/200k ratios, and the ratio of rungs train to fasttext supervised.
+the 2M/200k ratios, the ratio of rungs train to fasttext supervised, and
+that ratio with the floor taken from both.
 
 Usage: trial_start.py RUNGS CLASSIFIER_BENCH DATA_DIR WORK_DIR [--reps 3]
 """
@@ -68,12 +73,14 @@ def main():
     results = []
     for name in ("mr", "subj"):
         train, test = prepare(a.data_dir, a.work_dir, name)
-        runs = {k: [] for k in ("train_2m", "train_200k", "job_2m", "job_200k", "fasttext")}
+        runs = {k: [] for k in ("train_2m", "train_200k", "job_2m", "job_200k", "fasttext", "floor")}
         for rep in range(a.reps):
             for key, bucket in (("train_2m", "2000000"), ("train_200k", "200000")):
                 wall, cpu, _ = timed([a.rungs, "train", "-input", train, "-output", model,
                                       "-verbose", "0", "-bucket", bucket] + FLAGS)
                 runs[key].append((wall, cpu))
+                if key == "train_2m":
+                    model_bytes = os.path.getsize(model + ".bin")
                 os.remove(model + ".bin")
             for key, bucket in (("job_2m", "2000000"), ("job_200k", "200000")):
                 _, cpu, out = timed([a.bench, train, test, "-bucket", bucket, "-lr", "0.1"] + FLAGS)
@@ -84,20 +91,27 @@ def main():
             for ext in (".bin", ".vec"):
                 if os.path.exists(model + ext):
                     os.remove(model + ext)
+            floor = model + ".floor"
+            runs["floor"].append(timed(["dd", "if=/dev/zero", "of=" + floor, "bs=4M",
+                                        "count=%d" % model_bytes, "iflag=count_bytes",
+                                        "conv=fsync", "status=none"])[:2])
+            os.remove(floor)
             print(json.dumps({"data": name, "rep": rep, **{k: v[-1] for k, v in runs.items()}}),
                   flush=True)
         med = {k: statistics.median(w for w, _ in v) for k, v in runs.items()}
         cpu = {k: statistics.median(c for _, c in v) for k, v in runs.items() if v[0][1] is not None}
         results.append((name, med, cpu))
     print("\n| data | rungs train 2M s | 200k s | 2M/200k | trial job 2M s | 200k s | 2M/200k "
-          "| fasttext s | rungs/fasttext | CPU: rungs 2M/200k | CPU: rungs/fasttext |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+          "| fasttext s | rungs/fasttext | CPU: rungs 2M/200k | CPU: rungs/fasttext "
+          "| write floor s | above the floor: rungs/fasttext |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for name, m, c in results:
-        print("| %s | %.2f | %.2f | %.2f | %.3f | %.3f | %.2f | %.2f | %.2f | %.2f | %.2f |" % (
+        print("| %s | %.2f | %.2f | %.2f | %.3f | %.3f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |" % (
             name, m["train_2m"], m["train_200k"], m["train_2m"] / m["train_200k"], m["job_2m"],
             m["job_200k"], m["job_2m"] / m["job_200k"], m["fasttext"],
             m["train_2m"] / m["fasttext"], c["train_2m"] / c["train_200k"],
-            c["train_2m"] / c["fasttext"]))
+            c["train_2m"] / c["fasttext"], m["floor"],
+            (m["train_2m"] - m["floor"]) / (m["fasttext"] - m["floor"])))
 
 
 if __name__ == "__main__":
