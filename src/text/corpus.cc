@@ -19,15 +19,13 @@ struct Corpus::Cache {
     // Heap bytes once made (the encoding, and the dictionary of an own
     // encoding); 0 while it is being made.
     int64_t Bytes() const {
-      if (value.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return 0;
-      if (!value.get().ok()) return 0;
-      const Encoded& encoded = **value.get();
-      return encoded.bytes() + (dict ? 0 : encoded.dict->bytes());
+      const Encoded* encoded = Made();
+      return encoded == nullptr ? 0 : encoded->bytes() + (dict ? 0 : encoded->dict->bytes());
     }
-    // Whether this is a finished encoding with `d` as its dictionary.
-    bool Made(const std::shared_ptr<const Dictionary>& d) const {
-      if (value.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return false;
-      return value.get().ok() && (*value.get())->dict == d;
+    // The encoding once made without error, else null.
+    const Encoded* Made() const {
+      if (value.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return nullptr;
+      return value.get().ok() ? value.get()->get() : nullptr;
     }
   };
   std::vector<Slot> own;     // Encode()
@@ -291,7 +289,9 @@ Result<std::shared_ptr<const Encoded>> Corpus::EncodeWith(
     std::lock_guard<std::mutex> lock(mu_);
     // This corpus's own encoding made that dictionary (a resumed trial's
     // training data), or one made against it before.
-    existing = cache_->Find(cache_->own, [&](const Cache::Slot& s) { return s.Made(dict); });
+    existing = cache_->Find(cache_->own, [&](const Cache::Slot& s) {
+      return s.Made() != nullptr && s.Made()->dict == dict;
+    });
     if (!existing.valid()) {
       existing = cache_->Find(cache_->others, [&](const Cache::Slot& s) { return s.dict == dict; });
     }
