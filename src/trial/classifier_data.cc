@@ -18,17 +18,32 @@ Result<std::shared_ptr<const text::Corpus>> Finish(text::Corpus::Builder builder
   return std::shared_ptr<const text::Corpus>(*corpus);
 }
 
-// Which of `n` examples go to validation: a seeded choice of exactly
-// round(fraction * n) of them.
-std::vector<bool> ValidationMask(int64_t n, double fraction, uint64_t seed) {
+// 0 .. n-1 in an order seeded by `seed`.
+std::vector<int64_t> ShuffledOrder(int64_t n, uint64_t seed) {
   std::vector<int64_t> order(static_cast<size_t>(n));
   std::iota(order.begin(), order.end(), 0);
   std::mt19937_64 rng(seed);
   std::shuffle(order.begin(), order.end(), rng);
+  return order;
+}
+
+// Which of `n` examples go to validation: a seeded choice of exactly
+// round(fraction * n) of them.
+std::vector<bool> ValidationMask(int64_t n, double fraction, uint64_t seed) {
+  const std::vector<int64_t> order = ShuffledOrder(n, seed);
   std::vector<bool> valid(static_cast<size_t>(n), false);
   auto count = static_cast<int64_t>(std::llround(fraction * static_cast<double>(n)));
   for (int64_t i = 0; i < count; ++i) valid[static_cast<size_t>(order[i])] = true;
   return valid;
+}
+
+// Which of `folds` parts each of `n` examples is in: a seeded shuffle dealt
+// out in turn, so the parts' sizes differ by one at most.
+std::vector<int> FoldOf(int64_t n, int folds, uint64_t seed) {
+  const std::vector<int64_t> order = ShuffledOrder(n, seed);
+  std::vector<int> part(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; ++i) part[static_cast<size_t>(order[i])] = static_cast<int>(i % folds);
+  return part;
 }
 
 }  // namespace
@@ -75,7 +90,7 @@ Result<TrainValid> ClassifierData::Read(bool normalize) const {
   text::ReadOptions options = spec_.read;
   options.normalize = normalize;
   options.keep_unlabelled = true;  // as Corpus::Load: fastText counts their words too
-  TrainValid out;
+  if (spec_.folds > 0) return ReadFold(options);
   if (!spec_.valid.empty()) {
     auto valid = text::Corpus::Load(spec_.valid, options);
     if (!valid.ok()) return valid.error();
@@ -128,6 +143,40 @@ Result<TrainValid> ClassifierData::Read(bool normalize) const {
   auto train_corpus = Finish(std::move(train), spec_.train + " (training part)");
   if (!train_corpus.ok()) return train_corpus.error();
   auto valid_corpus = Finish(std::move(valid), spec_.train + " (validation part)");
+  if (!valid_corpus.ok()) return valid_corpus.error();
+  return TrainValid{*train_corpus, *valid_corpus};
+}
+
+Result<TrainValid> ClassifierData::ReadFold(const text::ReadOptions& options) const {
+  if (!(spec_.fold >= 0 && spec_.fold < spec_.folds)) {
+    return Fail("fold " + std::to_string(spec_.fold) + " of " + std::to_string(spec_.folds) +
+                " does not exist");
+  }
+  std::vector<std::string> paths = {spec_.train};
+  if (!spec_.valid.empty()) paths.push_back(spec_.valid);
+  int64_t n = 0;
+  for (const std::string& path : paths) {
+    auto counted = text::ReadExamples(path, options, [&n](const text::Example&) {
+      ++n;
+      return Status::Ok();
+    });
+    if (!counted.ok()) return counted.error();
+  }
+  const std::vector<int> part = FoldOf(n, spec_.folds, spec_.split_seed);
+  text::Corpus::Builder train, valid;
+  int64_t i = 0;
+  for (const std::string& path : paths) {
+    auto routed = text::ReadExamples(path, options, [&](const text::Example& e) {
+      (part[static_cast<size_t>(i++)] == spec_.fold ? valid : train).Add(e.labels, e.words);
+      return Status::Ok();
+    });
+    if (!routed.ok()) return routed.error();
+  }
+  const std::string name = "fold " + std::to_string(spec_.fold + 1) + " of " +
+                           std::to_string(spec_.folds) + " of " + spec_.train;
+  auto train_corpus = Finish(std::move(train), name + " (training part)");
+  if (!train_corpus.ok()) return train_corpus.error();
+  auto valid_corpus = Finish(std::move(valid), name + " (validation part)");
   if (!valid_corpus.ok()) return valid_corpus.error();
   return TrainValid{*train_corpus, *valid_corpus};
 }

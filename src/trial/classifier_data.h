@@ -28,6 +28,12 @@ struct DataSpec {
   // Refit: train on train + validation together (the validation corpus is
   // still there, for a score that is no longer held out).
   bool train_on_valid_too = false;
+  // Cross-validation (tune/cross_check.h): with folds > 0, every row of
+  // train and validation, pooled, falls in one of `folds` parts by a shuffle
+  // seeded with split_seed; part `fold` is the validation corpus, the others
+  // train.
+  int folds = 0;
+  int fold = 0;
   // Bytes of encodings each corpus keeps between jobs (text::Corpus::
   // SetCacheLimits): on 20 Newsgroups one encoding with character n-grams is
   // about 200 MB, and sixteen cached ones held over 1 GB (bench/RESULTS.md).
@@ -56,6 +62,7 @@ class ClassifierData {
 
  private:
   Result<TrainValid> Read(bool normalize) const;
+  Result<TrainValid> ReadFold(const text::ReadOptions& options) const;
 
   const DataSpec spec_;
   std::mutex read_mu_;  // held while a variant is read, so that each is read once
