@@ -128,6 +128,10 @@ void PrintSummary(const tune::TuneSummary& s, const tune::TuneSpec& spec, bool j
                         {"refit", s.refit}};
     if (s.best) {
       j["best"] = {{"trial", s.best->trial}, {"epochs", s.best->epochs}, {"valid", s.best->metric}};
+      if (s.cross_checked) {
+        j["best"]["cross_validated"] = *s.cross_checked;
+        j["best"]["cross_checked_trials"] = s.cross_checked_of;
+      }
     }
     if (s.test_metric) j["test"] = *s.test_metric;
     if (s.ftz_bytes) {
@@ -163,6 +167,10 @@ void PrintSummary(const tune::TuneSummary& s, const tune::TuneSpec& spec, bool j
   }
   std::printf("best validation %s %.4f (trial %u, %d epochs)\n", spec.metric.c_str(), s.best->metric,
               s.best->trial, s.best->epochs);
+  if (s.cross_checked) {
+    std::printf("cross-validated %s %.4f (the best of %zu trials on folds of train + validation)\n",
+                spec.metric.c_str(), *s.cross_checked, s.cross_checked_of);
+  }
   if (s.test_metric) {
     std::printf("test %s %.4f%s\n", spec.metric.c_str(), *s.test_metric,
                 s.refit ? " (refit on train + validation)" : "");

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <map>
 #include <numbers>
+#include <numeric>
 
 namespace rungs::tune {
 
@@ -24,7 +25,8 @@ double ExpectedMaxOfNormals(int64_t n) {
   return sum * kH;
 }
 
-size_t ChooseBest(std::span<const Scored> results, bool maximize, int64_t validation_rows) {
+std::vector<size_t> RankBest(std::span<const Scored> results, bool maximize,
+                             int64_t validation_rows) {
   const double sign = maximize ? 1 : -1;
   // The allowance per epoch level: E[max] of its result count.
   std::map<int, double> allowance;
@@ -39,16 +41,21 @@ size_t ChooseBest(std::span<const Scored> results, bool maximize, int64_t valida
     const double m = std::clamp(r.metric, 0.0, 1.0);
     return sign * r.metric - std::sqrt(m * (1 - m) / double(validation_rows)) * allowance[r.epochs];
   };
-  size_t best = 0;
-  for (size_t i = 1; i < results.size(); ++i) {
+  auto better = [&](size_t i, size_t j) {
     const Scored& a = results[i];
-    const Scored& b = results[best];
-    const bool better = validation_rows == 0
-                            ? a.epochs > b.epochs || (a.epochs == b.epochs && judged(a) > judged(b))
-                            : judged(a) > judged(b) || (judged(a) == judged(b) && a.epochs > b.epochs);
-    if (better) best = i;
-  }
-  return best;
+    const Scored& b = results[j];
+    return validation_rows == 0
+               ? a.epochs > b.epochs || (a.epochs == b.epochs && judged(a) > judged(b))
+               : judged(a) > judged(b) || (judged(a) == judged(b) && a.epochs > b.epochs);
+  };
+  std::vector<size_t> order(results.size());
+  std::iota(order.begin(), order.end(), size_t{0});
+  std::stable_sort(order.begin(), order.end(), better);
+  return order;
+}
+
+size_t ChooseBest(std::span<const Scored> results, bool maximize, int64_t validation_rows) {
+  return RankBest(results, maximize, validation_rows).front();
 }
 
 }  // namespace rungs::tune

@@ -21,6 +21,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <vector>
 
 namespace rungs::tune {
 
@@ -33,6 +34,9 @@ struct Scored {
 // then to the first. `validation_rows`: the rows each metric is a proportion
 // over, or 0 when the noise is unknown.
 size_t ChooseBest(std::span<const Scored> results, bool maximize, int64_t validation_rows);
+// Every index of `results`, best first by the same rule.
+std::vector<size_t> RankBest(std::span<const Scored> results, bool maximize,
+                             int64_t validation_rows);
 
 // E[max of n independent standard normals] (0 for n = 1), by quadrature.
 double ExpectedMaxOfNormals(int64_t n);

@@ -55,6 +55,15 @@ TEST(ChooseBest, ALargeValidationSetMakesItTheBestMetric) {
   EXPECT_EQ(results[ChooseBest(results, true, 10'000'000)].epochs, 1);
 }
 
+TEST(RankBest, OrdersEveryResultByTheSameRuleAsChooseBest) {
+  std::vector<Scored> results = {{3, 0.9}, {9, 0.7}, {27, 0.6}, {27, 0.65}, {9, 0.8}};
+  EXPECT_EQ(RankBest(results, true, 0), (std::vector<size_t>{3, 2, 4, 1, 0}));
+  EXPECT_EQ(RankBest(results, true, 100'000'000), (std::vector<size_t>{0, 4, 1, 3, 2}));
+  for (int64_t rows : {0, 300}) {
+    EXPECT_EQ(RankBest(results, true, rows).front(), ChooseBest(results, true, rows));
+  }
+}
+
 TEST(ChooseBest, TiesGoToMoreEpochsThenTheFirst) {
   std::vector<Scored> results = {{9, 0.5}, {27, 0.5}};
   EXPECT_EQ(ChooseBest(results, true, 100), 1u);

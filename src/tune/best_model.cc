@@ -30,37 +30,6 @@ bool StartedFromScratch(const JobRow& row) {
          (row.result && row.result->epochs_trained == row.job.epochs_to);
 }
 
-// Trains the best trial's jobs again, in order, to rebuild its model: its
-// checkpoint was lost (a resumed run), was never here (Lambda), or the data
-// changed (refit). Jobs before the last one that started from scratch are
-// skipped, and that one starts from scratch again, as it did the first time:
-// the model is then the one whose score the journal holds.
-Result<text::Model> Retrain(const JournalView& view, const BestTrial& best,
-                            const space::Space& space, trial::ClassifierData& data,
-                            trial::TrialOptions options) {
-  options.checkpoint_memory_bytes = int64_t{1} << 40;  // keep the one checkpoint this needs
-  options.checkpoint_dir.clear();  // the search's spilled files are not this trial's to replace
-  options.max_model_bytes = 0;     // the search checked the size already
-  trial::ClassifierTrial trial(space, data, options);
-  std::vector<job::Job> jobs;
-  for (const JobRow& row : view.jobs) {
-    if (row.job.trial != best.trial || row.job.epochs_to > best.epochs) continue;
-    if (StartedFromScratch(row)) jobs.clear();
-    jobs.push_back(row.job);
-    if (jobs.size() == 1) jobs.front().epochs_from = 0;  // trains 0..epochs_to
-  }
-  for (const job::Job& job : jobs) {
-    job::JobResult r = trial.Run(job, nullptr);
-    if (r.outcome != job::Outcome::kOk) {
-      return Fail("retraining trial " + std::to_string(best.trial) + " failed: " + r.error);
-    }
-  }
-  Result<std::optional<text::Model>> model = trial.TakeModel(best.trial, best.epochs, best.config);
-  if (!model.ok()) return model.error();
-  if (!*model) return Fail("retraining trial " + std::to_string(best.trial) + " gave no model");
-  return std::move(**model);
-}
-
 Result<double> TestMetric(const TuneSpec& spec, const text::Model& model,
                           const text::Preprocessing& preprocessing, trial::Metric metric) {
   text::ReadOptions read = spec.read;
@@ -104,16 +73,6 @@ Result<QuantizedModel> WriteQuantized(const TuneSpec& spec, const text::Model& m
   return written;
 }
 
-// The seconds the jobs of `best` that its model is made of took.
-double TrialSeconds(const JournalView& view, const BestTrial& best) {
-  double seconds = 0;
-  for (const JobRow& row : view.jobs) {
-    if (row.job.trial != best.trial || row.job.epochs_to > best.epochs) continue;
-    if (row.result && row.result->outcome == job::Outcome::kOk) seconds += row.result->seconds;
-  }
-  return seconds;
-}
-
 Result<text::Model> Refit(const TuneSpec& spec, const SearchPlan& plan, Trainable& trainable,
                           const JournalView& view, const BestTrial& best) {
   trial::DataSpec both = DataFor(spec);
@@ -128,16 +87,64 @@ Result<text::Model> Refit(const TuneSpec& spec, const SearchPlan& plan, Trainabl
 
 }  // namespace
 
+// Its checkpoint was lost (a resumed run), was never here (Lambda), or the
+// data changed (refit, a fold). Jobs before the last one that started from
+// scratch are skipped, and that one starts from scratch again, as it did the
+// first time: the model is then the one whose score the journal holds.
+Result<text::Model> Retrain(const JournalView& view, const BestTrial& best,
+                            const space::Space& space, trial::ClassifierData& data,
+                            trial::TrialOptions options) {
+  options.checkpoint_memory_bytes = int64_t{1} << 40;  // keep the one checkpoint this needs
+  options.checkpoint_dir.clear();  // the search's spilled files are not this trial's to replace
+  options.max_model_bytes = 0;     // the search checked the size already
+  trial::ClassifierTrial trial(space, data, options);
+  std::vector<job::Job> jobs;
+  for (const JobRow& row : view.jobs) {
+    if (row.job.trial != best.trial || row.job.epochs_to > best.epochs) continue;
+    if (StartedFromScratch(row)) jobs.clear();
+    jobs.push_back(row.job);
+    if (jobs.size() == 1) jobs.front().epochs_from = 0;  // trains 0..epochs_to
+  }
+  for (const job::Job& job : jobs) {
+    job::JobResult r = trial.Run(job, nullptr);
+    if (r.outcome != job::Outcome::kOk) {
+      return Fail("retraining trial " + std::to_string(best.trial) + " failed: " + r.error);
+    }
+  }
+  Result<std::optional<text::Model>> model = trial.TakeModel(best.trial, best.epochs, best.config);
+  if (!model.ok()) return model.error();
+  if (!*model) return Fail("retraining trial " + std::to_string(best.trial) + " gave no model");
+  return std::move(**model);
+}
+
+double TrialSeconds(const JournalView& view, const BestTrial& best) {
+  double seconds = 0;
+  for (const JobRow& row : view.jobs) {
+    if (row.job.trial != best.trial || row.job.epochs_to > best.epochs) continue;
+    if (row.result && row.result->outcome == job::Outcome::kOk) seconds += row.result->seconds;
+  }
+  return seconds;
+}
+
 int RefitThreads(const TuneSpec& spec) {
   return std::max(spec.threads, int(std::thread::hardware_concurrency()));
 }
 
 Result<double> RefitScale(const TuneSpec& spec, Trainable& trainable) {
-  if (!spec.refit || !trainable.classifier()) return 0.0;
+  if (!spec.refit) return 0.0;
+  return PooledScale(spec, trainable);
+}
+
+Result<double> PooledScale(const TuneSpec& spec, Trainable& trainable) {
+  if (!trainable.classifier()) return 0.0;
   Result<trial::TrainValid> data = trainable.data().Get(false);
   if (!data.ok()) return data.error();
   const double train = double(data->train->size());
-  return (train + double(data->valid->size())) / train * spec.threads / RefitThreads(spec);
+  // Hogwild training on 2 threads ran 1.2-1.7x as fast as on 1 here
+  // (bench/RESULTS.md), not 2x: each thread beyond the first counts half.
+  auto speed = [](int threads) { return 1 + 0.5 * (threads - 1); };
+  return (train + double(data->valid->size())) / train * speed(spec.threads) /
+         speed(RefitThreads(spec));
 }
 
 Result<text::Preprocessing> PreprocessingOf(const BestTrial& best, const space::Space& space) {

@@ -58,8 +58,21 @@ Result<BestModel> WriteBestModel(const TuneSpec& spec, const SearchPlan& plan,
 
 // How much longer the refit of a trial takes than the trial's jobs did: its
 // share of rows more (train + validation over train), on the refit's
-// threads (RefitThreads) instead of the trial's; 0 without a refit.
+// threads (RefitThreads, each beyond the first counted as half a thread)
+// instead of the trial's; 0 without a refit.
 Result<double> RefitScale(const TuneSpec& spec, Trainable& trainable);
+// The same whether or not --refit is on: the scale of training on train +
+// validation; 0 for a command.
+Result<double> PooledScale(const TuneSpec& spec, Trainable& trainable);
+
+// Trains `best`'s jobs again, in order, on `data`, to rebuild its model
+// (its checkpoint is gone, or the data differ: a refit, a fold).
+Result<text::Model> Retrain(const JournalView& view, const BestTrial& best,
+                            const space::Space& space, trial::ClassifierData& data,
+                            trial::TrialOptions options);
+
+// The seconds the jobs of `best` that its model is made of took.
+double TrialSeconds(const JournalView& view, const BestTrial& best);
 
 // The refit has the machine to itself: one thread per core, or the trial's.
 int RefitThreads(const TuneSpec& spec);

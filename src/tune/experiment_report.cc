@@ -76,6 +76,11 @@ Result<OutputContext> ContextFor(const TuneSpec& spec, const space::Space& space
   if (auto best = view.Best(ctx.maximize)) {
     ctx.summary.push_back({"best validation " + spec.metric, std::to_string(best->metric)});
   }
+  if (const CrossChecked* checked = view.CrossCheckedBest(ctx.maximize)) {
+    ctx.summary.push_back({"cross-validated " + spec.metric + " (best of " +
+                               std::to_string(view.cross_checked.size()) + " trials)",
+                           std::to_string(checked->metric)});
+  }
   ctx.summary.push_back(
       {"trials / jobs", std::to_string(view.Trials()) + " / " + std::to_string(view.jobs.size())});
   ctx.summary.push_back({"epochs trained", std::to_string(view.EpochsTrained())});
@@ -133,6 +138,10 @@ Result<TuneSummary> Summarise(const TuneSpec& spec, const space::Space& space,
   TuneSummary summary;
   summary.out = spec.out;
   summary.best = view.Best(Maximize(spec));
+  if (const CrossChecked* checked = view.CrossCheckedBest(Maximize(spec))) {
+    summary.cross_checked = checked->metric;
+    summary.cross_checked_of = view.cross_checked.size();
+  }
   summary.trials = view.Trials();
   summary.jobs = view.jobs.size();
   summary.refused = view.Refused();

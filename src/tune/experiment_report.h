@@ -25,6 +25,10 @@ struct TuneSummary {
   std::string out;
   std::optional<BestTrial> best;
   std::optional<double> test_metric;
+  // The best's metric over the folds of train + validation, and of how many
+  // candidates it was the best, when the run cross-checked them.
+  std::optional<double> cross_checked;
+  size_t cross_checked_of = 0;
   std::optional<text::Preprocessing> preprocessing;  // what best.bin records (built-in classifier)
   bool refit = false;
   // best.ftz, when this run wrote one (not in the journal: `rungs report` does not know it).

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <set>
 
 #include "driver/experiment_journal.h"
 #include "exec/lambda_cost.h"
@@ -30,16 +31,43 @@ std::string FailureKind(const job::JobResult& result) {
   return "error";
 }
 
+namespace {
+
+Result<std::vector<CrossChecked>> ParseCrossChecked(const nlohmann::json& facts) {
+  std::vector<CrossChecked> checked;
+  if (!facts.contains("cross_checked")) return checked;
+  const nlohmann::json& list = facts["cross_checked"];
+  if (!list.is_array()) return Fail("finished: cross_checked is not a list");
+  for (const nlohmann::json& c : list) {
+    if (!c.is_object() || !c.contains("trial") || !c["trial"].is_number_unsigned() ||
+        !c.contains("epochs") || !c["epochs"].is_number_integer() || !c.contains("metric") ||
+        !c["metric"].is_number()) {
+      return Fail("finished: a cross_checked entry needs trial, epochs and metric: " + c.dump());
+    }
+    checked.push_back({c["trial"].get<uint32_t>(), c["epochs"].get<int>(), c["metric"].get<double>()});
+  }
+  return checked;
+}
+
+}  // namespace
+
 Status JournalRunEnd(store::Journal& journal, const RunEnd& end) {
   driver::Finished finished{end.stopped_because, {{"refit", end.refit}}};
   if (end.test_metric) finished.facts["test_metric"] = *end.test_metric;
   if (end.validation_rows > 0) finished.facts["validation_rows"] = end.validation_rows;
   if (!end.failure.empty()) finished.facts["failure"] = end.failure;
+  if (!end.cross_checked.empty()) {
+    nlohmann::json& checked = finished.facts["cross_checked"] = nlohmann::json::array();
+    for (const CrossChecked& c : end.cross_checked) {
+      checked.push_back({{"trial", c.trial}, {"epochs", c.epochs}, {"metric", c.metric}});
+    }
+  }
   return driver::JournalFinished(journal, finished, end.seconds);
 }
 
 Status JournalView::Add(const store::JournalEntry& e, const std::string& path) {
   if (e.kind == store::JournalEntry::Kind::kJob) {
+    cross_checked.clear();  // a search went on: its choice may be another
     by_id_[e.job.id] = jobs.size();
     jobs.push_back({e.job, e.now, std::nullopt, 0});
   } else if (e.kind == store::JournalEntry::Kind::kResult) {
@@ -74,7 +102,11 @@ Status JournalView::Add(const store::JournalEntry& e, const std::string& path) {
     run_end.refit = facts.value("refit", false);
     run_end.validation_rows = facts.value("validation_rows", int64_t{0});
     run_end.failure = facts.value("failure", "");
+    Result<std::vector<CrossChecked>> checked = ParseCrossChecked(facts);
+    if (!checked.ok()) return Fail(path + ": seq " + std::to_string(e.seq) + ": " + checked.message());
+    run_end.cross_checked = *checked;
     validation_rows = run_end.validation_rows;
+    cross_checked = run_end.cross_checked;
     run_end.seconds = e.now;
   }
   return Status::Ok();
@@ -97,19 +129,56 @@ Result<JournalView> ReadJournal(const store::Journal& journal) {
   return view;
 }
 
-std::optional<BestTrial> JournalView::Best(bool maximize) const {
+namespace {
+
+BestTrial BestOf(const JobRow& row) {
+  return BestTrial{row.job.trial, row.job.epochs_to, row.job.rung, row.result->metric,
+                   row.job.config};
+}
+
+bool Usable(const JobRow& row) {
+  return row.result && row.result->outcome == job::Outcome::kOk && std::isfinite(row.result->metric);
+}
+
+}  // namespace
+
+std::vector<BestTrial> JournalView::Candidates(bool maximize, size_t count) const {
   std::vector<Scored> scored;
   std::vector<const JobRow*> rows;
   for (const JobRow& row : jobs) {
-    if (!row.result || row.result->outcome != job::Outcome::kOk) continue;
-    if (!std::isfinite(row.result->metric)) continue;
+    if (!Usable(row)) continue;
     scored.push_back({row.job.epochs_to, row.result->metric});
     rows.push_back(&row);
   }
-  if (rows.empty()) return std::nullopt;
-  const JobRow& best = *rows[ChooseBest(scored, maximize, validation_rows)];
-  return BestTrial{best.job.trial, best.job.epochs_to, best.job.rung, best.result->metric,
-                   best.job.config};
+  std::vector<BestTrial> candidates;
+  std::set<uint32_t> trials;
+  if (rows.empty()) return candidates;
+  for (size_t i : RankBest(scored, maximize, validation_rows)) {
+    if (candidates.size() == count) break;
+    if (trials.insert(rows[i]->job.trial).second) candidates.push_back(BestOf(*rows[i]));
+  }
+  return candidates;
+}
+
+const CrossChecked* JournalView::CrossCheckedBest(bool maximize) const {
+  const CrossChecked* chosen = nullptr;
+  for (const CrossChecked& c : cross_checked) {
+    if (!chosen || (maximize ? c.metric > chosen->metric : c.metric < chosen->metric)) chosen = &c;
+  }
+  return chosen;
+}
+
+std::optional<BestTrial> JournalView::Best(bool maximize) const {
+  if (const CrossChecked* chosen = CrossCheckedBest(maximize)) {
+    for (const JobRow& row : jobs) {
+      if (Usable(row) && row.job.trial == chosen->trial && row.job.epochs_to == chosen->epochs) {
+        return BestOf(row);
+      }
+    }
+  }
+  std::vector<BestTrial> best = Candidates(maximize, 1);
+  if (best.empty()) return std::nullopt;
+  return best.front();
 }
 
 int64_t JournalView::EpochsTrained() const {

@@ -36,6 +36,14 @@ struct BestTrial {
   space::Config config;
 };
 
+// A candidate's metric over the held-out parts of k folds of train +
+// validation (tune/cross_check.h).
+struct CrossChecked {
+  uint32_t trial = 0;
+  int epochs = 0;
+  double metric = 0;
+};
+
 // How a run ended, from its `finished` event (doc/journal.md): why its
 // search stopped, and the best model's score on the test set.
 struct RunEnd {
@@ -46,6 +54,9 @@ struct RunEnd {
   // The rows the metric is a proportion over (accuracy, f1), for the best
   // trial's noise allowance (tune/best_choice.h); 0: unknown.
   int64_t validation_rows = 0;
+  // The candidates' metrics by cross-validation, in the order they were
+  // ranked; the best of them is the best model. Empty: not cross-checked.
+  std::vector<CrossChecked> cross_checked;
   std::string failure;                // kJobsFailing: how they failed
 };
 
@@ -94,9 +105,18 @@ struct JournalView {
   // allowance of Best; 0: unknown. Read from the last run's end; a run sets
   // it from its data before choosing.
   int64_t validation_rows = 0;
-  // The best finished result, allowing for the validation set's noise
-  // (tune/best_choice.h).
+  // The candidates' cross-validated metrics from the last run's end, while
+  // no job has started since; a run sets them once it has them.
+  std::vector<CrossChecked> cross_checked;
+  // The best of cross_checked (the first of equals); nullptr when empty.
+  const CrossChecked* CrossCheckedBest(bool maximize) const;
+  // The best finished result: the one cross-validation chose at the last
+  // run's end when no job started since (tune/cross_check.h), else the best
+  // allowing for the validation set's noise (tune/best_choice.h).
   std::optional<BestTrial> Best(bool maximize) const;
+  // The best result of each of up to `count` trials, best first, allowing
+  // for the noise; cross-validation chooses among them.
+  std::vector<BestTrial> Candidates(bool maximize, size_t count) const;
   int64_t EpochsTrained() const;
   uint64_t Trials() const;  // jobs that started a trial (rung 0)
   uint64_t Refused() const;  // jobs refused for memory (never run)

@@ -10,22 +10,20 @@
 
 namespace rungs::tune {
 
-double SearchSeconds(double budget_seconds, double refit_seconds) {
-  return budget_seconds - std::min(budget_seconds / 4, refit_seconds);
+double SearchSeconds(double budget_seconds, double end_seconds) {
+  return budget_seconds - std::min(budget_seconds / 4, end_seconds);
 }
 
 Result<driver::LoopStats> RunSearch(const TuneSpec& spec, driver::Experiment& experiment,
                                     TuneExecutor& executor, const space::Space& space,
-                                    const RunControl& control, double refit_scale) {
+                                    const RunControl& control, const EndCost& end_cost) {
   TuneProgress progress(control.progress, space, spec.metric);
   const double time_before = experiment.resume.now;
-  // The refit's own estimate (tune/best_model.h) for the costliest trial so
-  // far, since the best may still change, even after the stop (the final
-  // choice weighs noise: tune/best_choice.h), with room for what the
-  // estimate leaves out: cancelled jobs coming back, the data read again.
-  auto refit_seconds = [&] {
-    const double most = executor.MostSecondsOfATrial();
-    return most > 0 ? 1.1 * refit_scale * most + 1.0 : 0.0;
+  // The end's own estimate for the costliest trial so far, since the best
+  // may still change, even after the stop (the final choice weighs noise:
+  // tune/best_choice.h).
+  auto end_seconds = [&](double budget_seconds) {
+    return EndSeconds(end_cost, executor.MostSecondsOfATrial(), budget_seconds);
   };
   driver::LoopOptions options;
   options.budget = experiment.budget;
@@ -36,7 +34,7 @@ Result<driver::LoopStats> RunSearch(const TuneSpec& spec, driver::Experiment& ex
   double armed = std::numeric_limits<double>::infinity();
   options.stop_requested = [&](const driver::RunBudget& budget) -> std::optional<driver::StopReason> {
     const double now = time_before + executor.executor().Now();
-    const double end = budget.seconds > 0 ? SearchSeconds(budget.seconds, refit_seconds())
+    const double end = budget.seconds > 0 ? SearchSeconds(budget.seconds, end_seconds(budget.seconds))
                                           : std::numeric_limits<double>::infinity();
     if (now >= end || now >= armed) {
       executor.CancelAll();

@@ -3,10 +3,10 @@
 //
 //   --budget-seconds  at its end no job starts and running jobs are stopped
 //                     (they come back as abandoned): a wall budget is a
-//                     promise to the user (max_seconds); with a refit, its
-//                     end comes earlier by the time the refit will take
-//                     (`refit_scale` times the job seconds of the
-//                     costliest trial so far, and a margin, at most a
+//                     promise to the user (max_seconds); its end comes
+//                     earlier by the time the run's end will take (the
+//                     cross-check and the refit, estimated from the
+//                     costliest trial so far: EndSeconds, at most a
 //                     quarter of the budget). Local jobs are
 //                     cancelled by the executor's own clock, so a driver
 //                     thread busy with one long step does not hold them;
@@ -30,6 +30,7 @@
 #include "driver/experiment_journal.h"
 #include "driver/experiment_loop.h"
 #include "space/space.h"
+#include "tune/cross_check.h"
 #include "tune/executor_choice.h"
 #include "tune/tune_spec.h"
 
@@ -37,14 +38,14 @@ namespace rungs::tune {
 
 struct RunControl;
 
-// The seconds of a wall budget the search may use when a refit taking
-// `refit_seconds` follows it: the refit's time is kept out so that the run
-// ends within the budget, yet at most a quarter of the budget, so that one
-// slow trial cannot starve the search.
-double SearchSeconds(double budget_seconds, double refit_seconds);
+// The seconds of a wall budget the search may use when an end taking
+// `end_seconds` (cross-check, refit) follows it: that time is kept out so
+// that the run ends within the budget, yet at most a quarter of the budget,
+// so that one slow trial cannot starve the search.
+double SearchSeconds(double budget_seconds, double end_seconds);
 
 Result<driver::LoopStats> RunSearch(const TuneSpec& spec, driver::Experiment& experiment,
                                     TuneExecutor& executor, const space::Space& space,
-                                    const RunControl& control, double refit_scale);
+                                    const RunControl& control, const EndCost& end_cost);
 
 }  // namespace rungs::tune

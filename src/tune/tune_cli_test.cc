@@ -824,6 +824,35 @@ TEST_F(TuneCli, ARefitWithNoTimeLeftIsSkippedWithAWarning) {
   EXPECT_FALSE(ModelKnowsWord(Path("out/best.bin"), "onlyinvalid"));
 }
 
+// On a small validation set the best model is the best of the search's
+// best three trials by cross-validation: the summary, best.json and the
+// journal's end agree on it. --cross-check 0 keeps the search's best.
+TEST_F(TuneCli, TheBestTrialIsChosenAmongTheBestByCrossValidation) {
+  testing::RunResult run = RunRungs(TuneArgs("out", 80));
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.out.find("cross-validated accuracy"), std::string::npos) << run.out;
+  nlohmann::json end = nlohmann::json::parse(FinishedDetails(Path("out/journal.sqlite")).at(0));
+  ASSERT_TRUE(end.contains("cross_checked")) << end.dump();
+  const nlohmann::json& checked = end["cross_checked"];
+  ASSERT_GE(checked.size(), 2u);
+  ASSERT_LE(checked.size(), 3u);
+  nlohmann::json chosen = checked[0];
+  for (const nlohmann::json& c : checked) {
+    if (c["metric"].get<double>() > chosen["metric"].get<double>()) chosen = c;
+  }
+  nlohmann::json best = nlohmann::json::parse(ReadFile(Path("out/best.json")));
+  EXPECT_EQ(best["trial"], chosen["trial"]) << checked.dump();
+  EXPECT_EQ(best["epochs"], chosen["epochs"]) << checked.dump();
+
+  std::vector<std::string> args = TuneArgs("off", 80);
+  args.insert(args.end(), {"--cross-check", "0"});
+  testing::RunResult off = RunRungs(args);
+  ASSERT_EQ(off.exit_code, 0) << off.err;
+  EXPECT_EQ(off.out.find("cross-validated"), std::string::npos) << off.out;
+  EXPECT_FALSE(nlohmann::json::parse(FinishedDetails(Path("off/journal.sqlite")).at(0))
+                   .contains("cross_checked"));
+}
+
 TEST_F(TuneCli, BestModelRebuiltOnResumeIsTheModelTheTrialTrained) {
   std::vector<std::string> args = TuneArgs("out", 40);
   // One worker: the run does not depend on timing. No checkpoint memory:

@@ -1,6 +1,9 @@
 #include "tune/tune_run.h"
 
+#include <chrono>
+
 #include "tune/best_model.h"
+#include "tune/cross_check.h"
 #include "tune/executor_choice.h"
 #include "tune/experiment_dir.h"
 #include "tune/local_data.h"
@@ -19,6 +22,16 @@ Result<int64_t> ProportionRows(const SearchPlan& plan, Trainable& trainable) {
   Result<trial::TrainValid> data = trainable.data().Get(false);
   if (!data.ok()) return data.error();
   return data->valid->size();
+}
+
+// What the end of the run (cross-check, refit) costs, for the search to
+// stop early enough.
+Result<EndCost> EndCostFor(const TuneSpec& spec, Trainable& trainable, int64_t validation_rows) {
+  Result<double> refit = RefitScale(spec, trainable);
+  if (!refit.ok()) return refit.error();
+  Result<double> pooled = PooledScale(spec, trainable);
+  if (!pooled.ok()) return pooled.error();
+  return EndCostOf(spec, validation_rows, *refit, *pooled);
 }
 
 }  // namespace
@@ -52,27 +65,36 @@ Result<TuneSummary> RunTune(const TuneSpec& given, const RunControl& control) {
   store::Journal& journal = *experiment->journal;
   auto executor = MakeExecutor(*settings, given, *spec, *limits, *plan, **trainable, journal);
   if (!executor.ok()) return executor.error();
-  Result<double> refit_scale = RefitScale(*spec, **trainable);
-  if (!refit_scale.ok()) return refit_scale.error();
+  Result<int64_t> rows = ProportionRows(*plan, **trainable);
+  if (!rows.ok()) return rows.error();
+  Result<EndCost> end_cost = EndCostFor(*spec, **trainable, *rows);
+  if (!end_cost.ok()) return end_cost.error();
   Result<driver::LoopStats> stats =
-      RunSearch(*spec, *experiment, **executor, plan->space, control, *refit_scale);
+      RunSearch(*spec, *experiment, **executor, plan->space, control, *end_cost);
   if (!stats.ok()) return stats.error();
   RUNGS_RETURN_IF_ERROR(SaveBudget(given.out, stats->progress.budget));
 
-  // The results: the best model, how the run ended (journaled), the outputs.
+  // The results: the best model (cross-checked when the validation set is
+  // small), how the run ended (journaled), the outputs.
   Result<JournalView> searched = ReadJournal(journal);
   if (!searched.ok()) return searched.error();
-  Result<int64_t> rows = ProportionRows(*plan, **trainable);
-  if (!rows.ok()) return rows.error();
   searched->validation_rows = *rows;
   const double budget = stats->progress.budget.seconds;
+  const auto ending = std::chrono::steady_clock::now();
+  const double seconds_left = budget > 0 ? budget - stats->progress.now : kNoLimit;
+  Result<std::vector<CrossChecked>> checked =
+      CrossCheck(*spec, *plan, **trainable, *searched, seconds_left,
+                 control.progress == ProgressMode::kAuto);
+  if (!checked.ok()) return checked.error();
+  searched->cross_checked = *checked;
+  const std::chrono::duration<double> checking = std::chrono::steady_clock::now() - ending;
   Result<BestModel> best = WriteBestModel(*spec, *plan, **trainable, *searched,
-                                          budget > 0 ? budget - stats->progress.now : kNoLimit);
+                                          seconds_left - checking.count());
   if (!best.ok()) return best.error();
   if (!given.keep_checkpoints) (*trainable)->RemoveSpilledCheckpoints();
   RUNGS_RETURN_IF_ERROR(JournalRunEnd(journal, {stats->stopped_because, best->test_metric,
                                                 best->refit, stats->progress.now, *rows,
-                                                stats->failure}));
+                                                *checked, stats->failure}));
   Result<JournalView> ended = ReadJournal(journal);
   if (!ended.ok()) return ended.error();
   RUNGS_RETURN_IF_ERROR(WriteReport(stored, plan->space, *ended));

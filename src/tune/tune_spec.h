@@ -62,6 +62,7 @@ struct TuneSpec {
   uint64_t seed = 0;
   std::string out;
   bool refit = true;  // the best configuration retrained on train + validation
+  int cross_check = 3;  // folds to choose among the best trials by; 0: off
   int64_t checkpoint_memory_mb = 512;
   std::string memory;  // a size (base/byte_size.h); empty: half of what the machine or cgroup allows
   bool keep_checkpoints = false;
@@ -160,6 +161,10 @@ inline constexpr TuneOption kTuneOptions[] = {
      "retrain the best configuration on train + validation for best.bin (--no-refit: hand "
      "back the searched model)",
      OnResume::kMayChange, "--no-refit"},
+    {"cross-check", &TuneSpec::cross_check,
+     "with fewer than 10,000 validation rows, choose among the best 3 trials by this many "
+     "folds of train + validation when time allows (0: the search's best)",
+     OnResume::kMayChange},
     {"checkpoint-memory-mb", &TuneSpec::checkpoint_memory_mb,
      "memory for paused trials' checkpoints, at most half of --memory (more go to "
      "OUT/checkpoints)"},

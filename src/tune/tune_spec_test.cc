@@ -264,7 +264,7 @@ TEST(TuneOptions, ResumingOnlyHowItRunsMayChange) {
                                                   " cannot change on --resume"));
     EXPECT_THAT(s.message(), ::testing::HasSubstr("--budget-epochs, --budget-seconds, "
                                                   "--max-trials, --budget-dollars, --workers, "
-                                                  "--threads, --no-refit, --memory, --keep-checkpoints, "
+                                                  "--threads, --no-refit, --cross-check, --memory, --keep-checkpoints, "
                                                   "--concurrency"));
   }
 }

@@ -1,0 +1,65 @@
+// CrossCheck: which of the search's best few trials generalizes best, by
+// k-fold cross-validation over train + validation pooled.
+//
+// With a small validation set the search's best is often luck: its metric
+// is one noisy count, and the best of many such counts overstates its truth
+// (tune/best_choice.h allows for that, but cannot tell apart candidates
+// within the noise). Here each candidate (the best result of its trial, in
+// the search's ranking) is trained again as its jobs trained it, k times,
+// on all but one part of the pooled rows, and scored on the part left out:
+// one score over every row of train + validation, whose noise is that of a
+// validation set 1/valid_fraction times larger, from models trained on
+// other rows than the search saw. The best of those scores is the best
+// trial (JournalView::Best, once the run's end journals them).
+//
+// Only for the built-in classifier with a metric that is a proportion of
+// the validation rows (accuracy, f1), only when there are fewer than
+// kCrossCheckRows of them (beyond that the search's own score is precise
+// enough), and only for as many candidates as fit in the time given (the
+// search keeps it: EndSeconds): each costs its trial's job seconds x
+// EndCost::per_candidate. Fewer than two that fit: nothing is checked, and
+// a warning says so.
+#pragma once
+
+#include <vector>
+
+#include "base/status.h"
+#include "tune/journal_view.h"
+#include "tune/search_plan.h"
+#include "tune/trainable.h"
+#include "tune/tune_spec.h"
+
+namespace rungs::tune {
+
+inline constexpr int64_t kCrossCheckRows = 10'000;
+inline constexpr size_t kCrossCheckCandidates = 3;
+
+// What the end of a run costs in multiples of a trial's job seconds: the
+// refit (RefitScale) and the cross-check of one candidate ((folds - 1) x
+// PooledScale; 0 when the cross-check does not apply).
+struct EndCost {
+  double refit = 0;
+  double per_candidate = 0;
+};
+EndCost EndCostOf(const TuneSpec& spec, int64_t validation_rows, double refit_scale,
+                  double pooled_scale);
+
+// The seconds a search whose costliest trial took `most` keeps for the
+// run's end, at most a quarter of `budget_seconds`: the refit's, with the
+// cross-check of the most candidates (3, else 2) that fit beside it and
+// take at most a tenth of the budget (on 60 s runs a cross-check of
+// a quarter of the budget cost the search more than the choice gained:
+// bench/RESULTS.md), else none; with a tenth and a second more for what
+// the estimate leaves out (cancelled jobs coming back, the data read
+// again). 0 before any trial finished.
+double EndSeconds(const EndCost& cost, double most, double budget_seconds);
+
+// The candidates' cross-validated metrics, in the search's order; empty when
+// the cross-check does not apply or does not fit in `seconds` (which must
+// leave the refit's time). A candidate whose training fails on a fold is left
+// out with a warning. `say`: print on stdout that it is checking.
+Result<std::vector<CrossChecked>> CrossCheck(const TuneSpec& spec, const SearchPlan& plan,
+                                             Trainable& trainable, const JournalView& view,
+                                             double seconds, bool say);
+
+}  // namespace rungs::tune

@@ -1,0 +1,132 @@
+#include "tune/cross_check.h"
+
+#include <gtest/gtest.h>
+
+#include "testing/files.h"
+#include "testing/sample_data.h"
+#include "testing/spaces.h"
+#include "testing/temp_dir.h"
+#include "tune/best_model.h"
+
+namespace rungs::tune {
+namespace {
+
+constexpr char kSpace[] = R"(
+[params.lr]
+type = "float"
+min = 0.00001
+max = 1.0
+scale = "log"
+[params.dim]
+type = "int"
+min = 4
+max = 24
+)";
+
+// A search whose journal ranks a configuration that cannot learn (a
+// learning rate of 1e-5) above one that can: its 0.99 is the luck of a small
+// validation set, made up here.
+class CrossCheckTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    spec_.train = testing::WriteFile(testing::TestPath("cross_check_train.txt"),
+                                     testing::SampleFastTextLines(400, 7));
+    spec_.valid_fraction = 0.25;
+    spec_.threads = 1;
+    plan_ = std::make_unique<SearchPlan>(SearchPlan{{}, testing::MustParse(kSpace), {}});
+    Result<std::unique_ptr<Trainable>> made = Trainable::Make(spec_, *plan_, 0);
+    ASSERT_TRUE(made.ok()) << made.message();
+    trainable_ = std::move(*made);
+    Finished(0, {0.00001, 8}, 0.99);  // ranked first
+    Finished(1, {0.5, 8}, 0.90);
+    view_.validation_rows = 100;
+  }
+
+  void Finished(uint32_t trial, space::Config config, double metric) {
+    JobRow row;
+    row.job.id = trial + 1;
+    row.job.trial = trial;
+    row.job.epochs_to = 5;
+    row.job.config = std::move(config);
+    row.result.emplace();
+    row.result->job = row.job.id;
+    row.result->metric = metric;
+    row.result->epochs_trained = 5;
+    row.result->seconds = 0.01;
+    view_.jobs.push_back(row);
+  }
+
+  TuneSpec spec_;
+  std::unique_ptr<SearchPlan> plan_;
+  std::unique_ptr<Trainable> trainable_;
+  JournalView view_;
+};
+
+TEST_F(CrossCheckTest, ChoosesTheCandidateThatScoresBestOnTheFolds) {
+  ASSERT_EQ(view_.Best(true)->trial, 0u);
+  Result<std::vector<CrossChecked>> checked =
+      CrossCheck(spec_, *plan_, *trainable_, view_, kNoLimit, false);
+  ASSERT_TRUE(checked.ok()) << checked.message();
+  ASSERT_EQ(checked->size(), 2u);
+  EXPECT_EQ((*checked)[0].trial, 0u);  // in the search's order
+  EXPECT_EQ((*checked)[1].trial, 1u);
+  EXPECT_GT((*checked)[1].metric, (*checked)[0].metric + 0.1);
+  view_.cross_checked = *checked;
+  EXPECT_EQ(view_.Best(true)->trial, 1u);
+}
+
+TEST_F(CrossCheckTest, DoesNothingWhenOff) {
+  spec_.cross_check = 0;
+  Result<std::vector<CrossChecked>> checked =
+      CrossCheck(spec_, *plan_, *trainable_, view_, kNoLimit, false);
+  ASSERT_TRUE(checked.ok()) << checked.message();
+  EXPECT_TRUE(checked->empty());
+  EXPECT_EQ(EndCostOf(spec_, 100, 1.0, 1.0).per_candidate, 0);
+}
+
+TEST_F(CrossCheckTest, DoesNothingWithALargeValidationSetOrAMetricThatIsNoProportion) {
+  for (int64_t rows : {kCrossCheckRows, int64_t{0}}) {
+    view_.validation_rows = rows;
+    Result<std::vector<CrossChecked>> checked =
+        CrossCheck(spec_, *plan_, *trainable_, view_, kNoLimit, false);
+    ASSERT_TRUE(checked.ok()) << checked.message();
+    EXPECT_TRUE(checked->empty()) << rows;
+    EXPECT_EQ(EndCostOf(spec_, rows, 1.0, 1.0).per_candidate, 0) << rows;
+  }
+}
+
+TEST_F(CrossCheckTest, ChecksOnlyTheCandidatesWhoseFoldsFitInTheTimeLeft) {
+  // Each candidate costs (3 - 1) folds x PooledScale x its 0.01 s, and the
+  // refit RefitScale (the same here) x 0.01 s more, with its margin (x 1.1
+  // + 1 s): two fit in 4 of those and the refit, one (which makes no
+  // choice) in 3.
+  const double unit = *PooledScale(spec_, *trainable_) * 0.01;
+  const double refit = 1.1 * unit + 1;
+  EXPECT_EQ(CrossCheck(spec_, *plan_, *trainable_, view_, 4.01 * unit + refit, false)->size(), 2u);
+  EXPECT_TRUE(CrossCheck(spec_, *plan_, *trainable_, view_, 3.9 * unit + refit, false)->empty());
+}
+
+TEST(EndCostOf, IsTheRefitAndTheFoldsBeyondTheFirstOfOneCandidate) {
+  TuneSpec spec;
+  spec.cross_check = 5;
+  EndCost cost = EndCostOf(spec, 1000, 0.7, 1.5);
+  EXPECT_DOUBLE_EQ(cost.refit, 0.7);
+  EXPECT_DOUBLE_EQ(cost.per_candidate, 4 * 1.5);
+}
+
+// The search keeps time for three candidates' folds when they take at most
+// a tenth of the budget and fit in a quarter beside the refit, else for
+// two, else for the refit alone.
+TEST(EndSeconds, KeepsTimeForAsManyCandidatesAsFit) {
+  const EndCost cost{.refit = 1, .per_candidate = 2};
+  auto margin = [](double s) { return 1.1 * s + 1; };
+  EXPECT_DOUBLE_EQ(EndSeconds(cost, 1, 1000), margin(1 + 3 * 2));
+  EXPECT_DOUBLE_EQ(EndSeconds(cost, 1, 60), margin(1 + 2 * 2));   // 3 x 2 s is over 6 s
+  EXPECT_DOUBLE_EQ(EndSeconds(cost, 1, 40), margin(1));           // 2 x 2 s is over 4 s
+  EXPECT_DOUBLE_EQ(EndSeconds(cost, 10, 40), 10);  // not even the refit fits: a quarter
+  EXPECT_DOUBLE_EQ(EndSeconds(cost, 0, 40), 0);    // no trial finished yet
+  EXPECT_DOUBLE_EQ(EndSeconds({.refit = 1, .per_candidate = 0}, 1, 1000), margin(1));
+}
+
+}  // namespace
+}  // namespace rungs::tune
