@@ -54,8 +54,4 @@ std::vector<size_t> RankBest(std::span<const Scored> results, bool maximize,
   return order;
 }
 
-size_t ChooseBest(std::span<const Scored> results, bool maximize, int64_t validation_rows) {
-  return RankBest(results, maximize, validation_rows).front();
-}
-
 }  // namespace rungs::tune

@@ -1,4 +1,4 @@
-// ChooseBest: which finished result is the best model, allowing for the
+// RankBest: which finished results are the best models, allowing for the
 // noise of a small validation set.
 //
 // With a few hundred validation rows an accuracy is a coin count: its
@@ -30,11 +30,9 @@ struct Scored {
   double metric = 0;   // finite; a proportion in [0, 1] when validation_rows > 0
 };
 
-// The index of the best of `results` (non-empty); ties go to more epochs,
-// then to the first. `validation_rows`: the rows each metric is a proportion
-// over, or 0 when the noise is unknown.
-size_t ChooseBest(std::span<const Scored> results, bool maximize, int64_t validation_rows);
-// Every index of `results`, best first by the same rule.
+// Every index of `results`, best first; ties go to more epochs, then to
+// the first. `validation_rows`: the rows each metric is a proportion over,
+// or 0 when the noise is unknown.
 std::vector<size_t> RankBest(std::span<const Scored> results, bool maximize,
                              int64_t validation_rows);
 
