@@ -25,32 +25,58 @@ double ExpectedMaxOfNormals(int64_t n) {
   return sum * kH;
 }
 
-std::vector<size_t> RankBest(std::span<const Scored> results, bool maximize,
-                             int64_t validation_rows) {
-  const double sign = maximize ? 1 : -1;
-  // The allowance per epoch level: E[max] of its result count.
-  std::map<int, double> allowance;
-  if (validation_rows > 0) {
+namespace {
+
+// The rule both ChooseBest and RankBest apply, its allowances computed once.
+class Judge {
+ public:
+  Judge(std::span<const Scored> results, bool maximize, int64_t validation_rows)
+      : sign_(maximize ? 1 : -1), rows_(validation_rows) {
+    if (rows_ == 0) return;
+    // The allowance per epoch level: E[max] of its result count.
     std::map<int, int64_t> count;
     for (const Scored& r : results) ++count[r.epochs];
-    for (auto [epochs, n] : count) allowance[epochs] = ExpectedMaxOfNormals(n);
+    for (auto [epochs, n] : count) allowance_[epochs] = ExpectedMaxOfNormals(n);
   }
-  // Higher is better; with no noise scale the epochs decide first.
-  auto judged = [&](const Scored& r) {
-    if (validation_rows == 0) return sign * r.metric;
+
+  // Whether `a` is strictly better than `b`; with no noise scale the epochs
+  // decide first.
+  bool Better(const Scored& a, const Scored& b) const {
+    return rows_ == 0 ? a.epochs > b.epochs || (a.epochs == b.epochs && Judged(a) > Judged(b))
+                      : Judged(a) > Judged(b) || (Judged(a) == Judged(b) && a.epochs > b.epochs);
+  }
+
+ private:
+  // Higher is better.
+  double Judged(const Scored& r) const {
+    if (rows_ == 0) return sign_ * r.metric;
     const double m = std::clamp(r.metric, 0.0, 1.0);
-    return sign * r.metric - std::sqrt(m * (1 - m) / double(validation_rows)) * allowance[r.epochs];
-  };
-  auto better = [&](size_t i, size_t j) {
-    const Scored& a = results[i];
-    const Scored& b = results[j];
-    return validation_rows == 0
-               ? a.epochs > b.epochs || (a.epochs == b.epochs && judged(a) > judged(b))
-               : judged(a) > judged(b) || (judged(a) == judged(b) && a.epochs > b.epochs);
-  };
+    return sign_ * r.metric - std::sqrt(m * (1 - m) / double(rows_)) * allowance_.at(r.epochs);
+  }
+
+  double sign_;
+  int64_t rows_;
+  std::map<int, double> allowance_;
+};
+
+}  // namespace
+
+size_t ChooseBest(std::span<const Scored> results, bool maximize, int64_t validation_rows) {
+  const Judge judge(results, maximize, validation_rows);
+  size_t best = 0;
+  for (size_t i = 1; i < results.size(); ++i) {
+    if (judge.Better(results[i], results[best])) best = i;
+  }
+  return best;
+}
+
+std::vector<size_t> RankBest(std::span<const Scored> results, bool maximize,
+                             int64_t validation_rows) {
+  const Judge judge(results, maximize, validation_rows);
   std::vector<size_t> order(results.size());
   std::iota(order.begin(), order.end(), size_t{0});
-  std::stable_sort(order.begin(), order.end(), better);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t i, size_t j) { return judge.Better(results[i], results[j]); });
   return order;
 }
 

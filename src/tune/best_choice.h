@@ -1,4 +1,4 @@
-// RankBest: which finished results are the best models, allowing for the
+// ChooseBest, RankBest: which finished results are the best models, allowing for the
 // noise of a small validation set.
 //
 // With a few hundred validation rows an accuracy is a coin count: its
@@ -30,9 +30,12 @@ struct Scored {
   double metric = 0;   // finite; a proportion in [0, 1] when validation_rows > 0
 };
 
-// Every index of `results`, best first; ties go to more epochs, then to
-// the first. `validation_rows`: the rows each metric is a proportion over,
-// or 0 when the noise is unknown.
+// The index of the best of `results` (non-empty); ties go to more epochs,
+// then to the first. `validation_rows`: the rows each metric is a proportion
+// over, or 0 when the noise is unknown. One pass: the journal's best is
+// asked for at every dashboard refresh.
+size_t ChooseBest(std::span<const Scored> results, bool maximize, int64_t validation_rows);
+// Every index of `results`, best first by the same rule.
 std::vector<size_t> RankBest(std::span<const Scored> results, bool maximize,
                              int64_t validation_rows);
 

@@ -142,20 +142,23 @@ bool Usable(const JobRow& row) {
 
 }  // namespace
 
-std::vector<BestTrial> JournalView::Candidates(bool maximize, size_t count) const {
-  std::vector<Scored> scored;
-  std::vector<const JobRow*> rows;
+JournalView::Scoreboard JournalView::Finished() const {
+  Scoreboard board;
   for (const JobRow& row : jobs) {
     if (!Usable(row)) continue;
-    scored.push_back({row.job.epochs_to, row.result->metric});
-    rows.push_back(&row);
+    board.scored.push_back({row.job.epochs_to, row.result->metric});
+    board.rows.push_back(&row);
   }
+  return board;
+}
+
+std::vector<BestTrial> JournalView::Candidates(bool maximize, size_t count) const {
+  const Scoreboard board = Finished();
   std::vector<BestTrial> candidates;
   std::set<uint32_t> trials;
-  if (rows.empty()) return candidates;
-  for (size_t i : RankBest(scored, maximize, validation_rows)) {
+  for (size_t i : RankBest(board.scored, maximize, validation_rows)) {
     if (candidates.size() == count) break;
-    if (trials.insert(rows[i]->job.trial).second) candidates.push_back(BestOf(*rows[i]));
+    if (trials.insert(board.rows[i]->job.trial).second) candidates.push_back(BestOf(*board.rows[i]));
   }
   return candidates;
 }
@@ -176,9 +179,9 @@ std::optional<BestTrial> JournalView::Best(bool maximize) const {
       }
     }
   }
-  std::vector<BestTrial> best = Candidates(maximize, 1);
-  if (best.empty()) return std::nullopt;
-  return best.front();
+  const Scoreboard board = Finished();
+  if (board.rows.empty()) return std::nullopt;
+  return BestOf(*board.rows[ChooseBest(board.scored, maximize, validation_rows)]);
 }
 
 int64_t JournalView::EpochsTrained() const {

@@ -17,6 +17,7 @@
 #include "job/job.h"
 #include "space/config.h"
 #include "store/journal.h"
+#include "tune/best_choice.h"
 
 namespace rungs::tune {
 
@@ -127,6 +128,14 @@ struct JournalView {
   double GbSeconds() const;
 
  private:
+  // The finished results with a usable metric, as the best choice scores
+  // them, and their rows.
+  struct Scoreboard {
+    std::vector<Scored> scored;
+    std::vector<const JobRow*> rows;
+  };
+  Scoreboard Finished() const;
+
   std::unordered_map<uint64_t, size_t> by_id_;  // job id -> index in jobs
 };
 
