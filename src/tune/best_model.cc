@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <future>
 #include <thread>
 #include <vector>
 
@@ -194,12 +195,22 @@ Result<BestModel> WriteBestModel(const TuneSpec& spec, const SearchPlan& plan,
   }
   Result<text::Preprocessing> preprocessing = PreprocessingOf(*best, plan.space);
   if (!preprocessing.ok()) return preprocessing.error();
-  RUNGS_RETURN_IF_ERROR(text::SaveFastTextBin(
-      *model, *preprocessing, (std::filesystem::path(spec.out) / "best.bin").string()));
+  // The test set is scored while best.bin is written: both only read the
+  // model, and on two cores a big model's write (a copy of up to a GB into
+  // the page cache, then its sync) and the scoring each take seconds.
+  std::future<Result<double>> test;
   if (!spec.test.empty()) {
-    auto test = TestMetric(spec, *model, *preprocessing, plan.metric);
-    if (!test.ok()) return test.error();
-    written.test_metric = *test;
+    test = std::async(std::launch::async,
+                      [&] { return TestMetric(spec, *model, *preprocessing, plan.metric); });
+  }
+  const Status saved = text::SaveFastTextBin(
+      *model, *preprocessing, (std::filesystem::path(spec.out) / "best.bin").string());
+  std::optional<Result<double>> metric;
+  if (test.valid()) metric = test.get();
+  RUNGS_RETURN_IF_ERROR(saved);
+  if (metric) {
+    if (!metric->ok()) return metric->error();
+    written.test_metric = **metric;
   }
   if (spec.quantize || !spec.max_model_size.empty()) {
     Result<QuantizedModel> quantized =
