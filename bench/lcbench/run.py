@@ -47,7 +47,9 @@ METHODS = ["random", "asha", "asha-evo", "hyperband", "asha-tpe", "asha-evo+pash
            "asha-tpe+pasha", "optuna-tpe-hb"]
 DEFAULT_METHOD = "asha-tpe"
 # A method NAME+VARIANT is the rungs scheduler NAME with these scheduler options.
-VARIANTS = {"pasha": {"pasha": {"enabled": True}}}
+# "1bracket": one bracket whatever the method's own count (asha-tpe has two), to tell
+# PASHA's effect from that of starting every trial at the bottom rung.
+VARIANTS = {"pasha": {"pasha": {"enabled": True}}, "1bracket": {"brackets": 1}}
 CHECKPOINTS = [0.10, 0.25, 0.50, 1.00]
 MAX_EPOCHS = 52  # LCBench's epochs 1..52
 ETA = 3
