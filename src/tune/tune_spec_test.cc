@@ -269,6 +269,29 @@ TEST(TuneOptions, ResumingOnlyHowItRunsMayChange) {
   }
 }
 
+TEST(TuneOptions, ResumingTakesAFixedFlagGivenWithTheValueItHas) {
+  // The command line that made the run, with --resume added, is taken; a
+  // changed value is refused, naming the value the experiment has.
+  TuneSpec saved;
+  ASSERT_TRUE(ApplyFlags({{&OptionNamed("train"), {"data/train.txt"}},
+                          {&OptionNamed("seed"), {"7"}}, {&OptionNamed("quantize"), {}}},
+                         false, saved)
+                  .ok());
+  TuneSpec spec = saved;
+  EXPECT_TRUE(ApplyFlags({{&OptionNamed("train"), {"data/train.txt"}},
+                          {&OptionNamed("seed"), {"7"}}, {&OptionNamed("quantize"), {}},
+                          {&OptionNamed("budget-seconds"), {"60"}}},
+                         true, spec)
+                  .ok());
+  EXPECT_EQ(spec.train, "data/train.txt");
+  EXPECT_EQ(spec.budget_seconds, 60);
+  Status changed = ApplyFlags({{&OptionNamed("train"), {"data/other.txt"}}}, true, spec);
+  EXPECT_THAT(changed.message(),
+              ::testing::HasSubstr("--train cannot change on --resume (it is 'data/train.txt')"));
+  Status seed = ApplyFlags({{&OptionNamed("seed"), {"8"}}}, true, spec);
+  EXPECT_THAT(seed.message(), ::testing::HasSubstr("--seed cannot change on --resume (it is 7)"));
+}
+
 TEST(TuneOptions, AZeroBudgetGivenIsRefusedNamingTheFlag) {
   for (const char* key : {"budget-epochs", "budget-seconds", "max-trials", "budget-dollars"}) {
     TuneSpec spec;
