@@ -765,6 +765,11 @@ TEST_F(TuneCli, ConfigurationsTooLargeEvenQuantizedAreRefused) {
     EXPECT_NE(row.at(15).find("--max-model-size"), std::string::npos) << row.at(15);
   }
   EXPECT_NE(run.out.find("no trial finished"), std::string::npos) << run.out;
+  // The summary names the limit they were refused by, not only the memory.
+  EXPECT_NE(run.out.find(std::to_string(rows.size()) +
+                         " jobs refused: they would not fit the memory or --max-model-size 1k"),
+            std::string::npos)
+      << run.out;
 }
 
 // A promotion whose checkpoint was gone (dropped from memory, or lost with a
