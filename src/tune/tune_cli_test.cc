@@ -1096,6 +1096,24 @@ TEST_F(TuneCli, DataThatCanOnlyPartlyBeScoredIsAWarningWithCounts) {
                                  "--out", Path("one"), "--quiet"});
   EXPECT_EQ(one.exit_code, 0) << one.err;
   EXPECT_NE(one.err.find("has one label only (only)"), std::string::npos) << one.err;
+
+  // Rows with a blank label are skipped, as `rungs train` warns; a tune
+  // used to skip them without a word.
+  std::string csv = "label,text\n";
+  for (int i = 0; i < 30; ++i) {
+    csv += "pos,good w" + std::to_string(i % 5) + "\nneg,bad v" + std::to_string(i % 5) + "\n";
+    if (i % 3 == 0) csv += ",no label here\n";
+  }
+  WriteFile(Path("blank.csv"), csv + "\n");  // an empty last line is no row without a label
+  testing::RunResult blank = RunRungs({"tune", "--train", Path("blank.csv"), "--space",
+                                       Path("space.toml"), "--max-trials", "2", "--max-epochs",
+                                       "3", "--out", Path("blank"), "--quiet"});
+  EXPECT_EQ(blank.exit_code, 0) << blank.err;
+  EXPECT_NE(blank.err.find("rungs tune: warning: --train " + Path("blank.csv") +
+                           ": 10 of its 70 lines or rows have no label and are skipped"),
+            std::string::npos)
+      << blank.err;
+  EXPECT_EQ(unseen.err.find("have no label"), std::string::npos) << unseen.err;
 }
 
 TEST_F(TuneCli, ASpaceTheClassifierRefusesFailsBeforeAnyTrial) {
