@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <concepts>
+#include <filesystem>
 #include <limits>
 #include <optional>
 #include <span>
@@ -379,12 +380,23 @@ json SpecToJson(const TuneSpec& spec) {
 }
 
 Result<TuneSpec> ReadTuneSpec(const std::string& path) {
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(path, error)) {
+    return Fail("cannot read the experiment file " + path + ": " +
+                (std::filesystem::exists(path, error) ? "not a file" : "no such file"));
+  }
   toml::table table;
   try {
     table = toml::parse_file(path);
   } catch (const toml::parse_error& e) {
+    // `rungs tune train.txt` is a natural first try: say what the argument is.
+    const std::string hint =
+        path.ends_with(".toml")
+            ? ""
+            : " (" + path + " was read as an experiment TOML file; to tune on it, give --train " +
+                  path + ")";
     return Fail(path + ":" + std::to_string(e.source().begin.line) + ": " +
-                std::string(e.description()));
+                std::string(e.description()) + hint);
   }
   // Name the line of an unknown key before converting (JSON has no lines).
   for (const auto& [key, node] : table) {

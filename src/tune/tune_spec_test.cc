@@ -53,6 +53,23 @@ TEST(TuneSpec, UnknownKeyIsNamedWithItsLine) {
   std::filesystem::remove(path);
 }
 
+TEST(TuneSpec, DataGivenAsTheExperimentFileIsNamedAsSuch) {
+  // `rungs tune train.txt`: the TOML error says what the argument is read as.
+  const std::string data = testing::WriteFile(testing::TestPath("train.txt"),
+                                              "__label__a some text\n__label__b more\n");
+  auto spec = ReadTuneSpec(data);
+  ASSERT_FALSE(spec.ok());
+  EXPECT_NE(spec.message().find(data + ":1: "), std::string::npos) << spec.message();
+  EXPECT_NE(spec.message().find("was read as an experiment TOML file; to tune on it, give --train " +
+                                data),
+            std::string::npos)
+      << spec.message();
+  auto missing = ReadTuneSpec(testing::TestPath("missing.toml"));
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.message(), "cannot read the experiment file " +
+                                   testing::TestPath("missing.toml") + ": no such file");
+}
+
 TEST(TuneSpec, UnknownSchedulerOptionIsNamed) {
   TuneSpec spec;
   spec.scheduler_options = {{"etaa", 3}};
