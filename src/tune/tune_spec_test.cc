@@ -78,6 +78,22 @@ TEST(TuneSpec, UnknownSchedulerOptionIsNamed) {
   EXPECT_NE(options.message().find("etaa"), std::string::npos) << options.message();
 }
 
+TEST(TuneSpec, ACrossCheckOfOneFoldOrFewerIsRefusedBeforeTheSearch) {
+  TuneSpec spec;
+  spec.train = "t.csv";
+  spec.out = "o";
+  spec.budget_epochs = 100;
+  for (int folds : {0, 2, 10}) {
+    spec.cross_check = folds;
+    EXPECT_TRUE(Validate(spec).ok()) << folds;
+  }
+  for (int folds : {1, -1}) {
+    spec.cross_check = folds;
+    EXPECT_EQ(Validate(spec).message(),
+              "--cross-check must be 0 (off) or 2 folds or more, got " + std::to_string(folds));
+  }
+}
+
 TEST(TuneSpec, ValidationNamesTheFlag) {
   TuneSpec spec;
   spec.train = "t.csv";
