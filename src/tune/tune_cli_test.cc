@@ -1252,6 +1252,26 @@ TEST_F(TuneCli, ABudgetGivenOnResumeIsTheNewTotalAndLaterResumesKeepIt) {
   EXPECT_NE(seed.err.find("--seed cannot change on --resume"), std::string::npos) << seed.err;
 }
 
+// More folds than rows: the folds past the rows cannot be made. The run
+// used to fail there, after its whole search, with no best.bin.
+TEST_F(TuneCli, ACrossCheckWithMoreFoldsThanRowsStopsWithAWarningNotTheRun) {
+  std::string few;
+  std::istringstream lines(Corpus(300, 3));
+  std::string line;
+  for (int i = 0; i < 20 && std::getline(lines, line); ++i) few += line + "\n";
+  WriteFile(Path("few.txt"), few);
+  testing::RunResult run = RunRungs({"tune", "--train", Path("few.txt"), "--space",
+                                     Path("space.toml"), "--max-trials", "4", "--max-epochs", "3",
+                                     "--workers", "1", "--cross-check", "50", "--out",
+                                     Path("out"), "--quiet"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.err.find("rungs tune: warning: cross-check stopped after 20 of 50 folds: "),
+            std::string::npos)
+      << run.err;
+  EXPECT_TRUE(fs::exists(Path("out/best.bin")));
+  EXPECT_TRUE(fs::exists(Path("out/report.html")));
+}
+
 // A command trial that waits for the file `go` before it reports, so a run
 // is still inside its first budget while a test steers it; it gives up
 // after a minute, so nothing is left running when a test fails. Two trials
