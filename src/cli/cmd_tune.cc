@@ -158,8 +158,12 @@ void PrintSummary(const tune::TuneSummary& s, const tune::TuneSpec& spec, bool j
   }
   if (s.lambda) std::printf("Lambda cost $%.4f (%.1f GB-s)\n", s.dollars, s.gb_seconds);
   if (s.refused > 0) {
-    std::printf("%llu jobs refused: they would not fit the memory (why: %s/trials.csv)\n",
-                static_cast<unsigned long long>(s.refused), s.out.c_str());
+    // --max-model-size refuses configurations too (trial/classifier_trial.cc).
+    const std::string limits =
+        spec.max_model_size.empty() ? "the memory"
+                                    : "the memory or --max-model-size " + spec.max_model_size;
+    std::printf("%llu jobs refused: they would not fit %s (why: %s/trials.csv)\n",
+                static_cast<unsigned long long>(s.refused), limits.c_str(), s.out.c_str());
   }
   if (!s.best) {
     std::printf("no trial finished: see %s/trials.csv\n", s.out.c_str());

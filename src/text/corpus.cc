@@ -130,6 +130,14 @@ int64_t Corpus::labelled() const {
   return n;
 }
 
+int64_t Corpus::unlabelled() const {
+  int64_t n = 0;
+  for (int64_t i = 0; i < size(); ++i) {
+    n += label_begin_[i + 1] == label_begin_[i] && word_begin_[i + 1] - word_begin_[i] > 1;
+  }
+  return n;
+}
+
 std::map<std::string, int64_t> Corpus::LabelCounts() const {
   std::map<std::string, int64_t> counts;
   for (int32_t id = 0; id < static_cast<int32_t>(token_is_label_.size()); ++id) {

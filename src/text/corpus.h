@@ -76,6 +76,9 @@ class Corpus {
   int64_t distinct_tokens() const { return static_cast<int64_t>(token_text_begin_.size()) - 1; }
   // Examples with at least one label.
   int64_t labelled() const;
+  // Examples with words and no label: training and scoring skip them
+  // (an empty line is neither).
+  int64_t unlabelled() const;
   // Each distinct label (bare) with how many times it occurs.
   std::map<std::string, int64_t> LabelCounts() const;
 

@@ -178,6 +178,19 @@ TEST(Corpus, AnEncodingHoldsNoSpareCapacity) {
   }
 }
 
+TEST(Corpus, CountsExamplesWithWordsAndNoLabel) {
+  Corpus::Builder builder;
+  const std::vector<std::string_view> label = {"a"}, none, words = {"x", "y"};
+  builder.Add(label, words);
+  builder.Add(none, words);  // skipped by training and scoring
+  builder.Add(none, none);   // an empty line
+  builder.Add(label, none);
+  auto corpus = std::move(builder).Finish();
+  ASSERT_TRUE(corpus.ok());
+  EXPECT_EQ((*corpus)->labelled(), 2);
+  EXPECT_EQ((*corpus)->unlabelled(), 1);
+}
+
 TEST(Corpus, FinishFailsWithoutExamples) {
   Corpus::Builder builder;
   auto corpus = std::move(builder).Finish();

@@ -32,6 +32,12 @@ Result<LineReader> LineReader::Open(const std::string& path, size_t chunk_bytes)
   Result<bool> filled = reader.Fill();
   if (!filled.ok()) return filled.error();
   if (!*filled) return Fail("'" + reader.name_ + "' is empty");
+  // Its bytes would be read as words with NULs between the letters, and
+  // every line as one without a label. Neither 0xFF nor 0xFE is in UTF-8.
+  if (reader.buffer_.starts_with("\xFF\xFE") || reader.buffer_.starts_with("\xFE\xFF")) {
+    return Fail("'" + reader.name_ + "' is UTF-16 text (it starts with a UTF-16 byte order " +
+                "mark); rungs reads UTF-8: convert it first, e.g. iconv -f UTF-16 -t UTF-8");
+  }
   return reader;
 }
 

@@ -71,6 +71,17 @@ TEST(LineReader, SkipsAUtf8ByteOrderMarkOnlyWhenAsked) {
   EXPECT_EQ(AllLines(path)[0], "\xEF\xBB\xBFhead");
 }
 
+TEST(LineReader, Utf16TextIsAnErrorNamingTheEncoding) {
+  for (std::string bom : {"\xFF\xFE", "\xFE\xFF"}) {
+    std::string path = WriteFile(TestPath("utf16.txt"), bom + std::string("_\0_\0x\0\n\0", 8));
+    Result<LineReader> reader = LineReader::Open(path);
+    ASSERT_FALSE(reader.ok());
+    EXPECT_THAT(reader.message(), HasSubstr(path));
+    EXPECT_THAT(reader.message(), HasSubstr("is UTF-16 text"));
+    EXPECT_THAT(reader.message(), HasSubstr("iconv -f UTF-16 -t UTF-8"));
+  }
+}
+
 TEST(LineReader, MissingFileIsAnErrorNamingIt) {
   Result<LineReader> reader = LineReader::Open("/nonexistent/dir/train.txt");
   ASSERT_FALSE(reader.ok());

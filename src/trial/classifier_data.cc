@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <numeric>
 #include <random>
 #include <vector>
@@ -130,6 +131,16 @@ Result<TrainValid> ClassifierData::Read(bool normalize) const {
     return text::NoLabelError(spec_.train, options, n);
   }
   std::vector<bool> is_valid = ValidationMask(n, spec_.valid_fraction, spec_.split_seed);
+  // Named here: a part left empty would only be "corpus has no example".
+  const auto held_out = std::count(is_valid.begin(), is_valid.end(), true);
+  if (held_out == 0 || (held_out == n && !spec_.train_on_valid_too)) {
+    char fraction[32];
+    std::snprintf(fraction, sizeof fraction, "%g", spec_.valid_fraction);
+    return Fail(spec_.train + ": a validation fraction of " + fraction + " of its " +
+                std::to_string(n) + " lines leaves " +
+                (held_out == 0 ? "no line to validate on" : "no line to train on") +
+                "; give another --valid-fraction, or --valid FILE");
+  }
 
   text::Corpus::Builder train, valid;
   int64_t i = 0;

@@ -77,5 +77,28 @@ TEST(ClassifierData, AFoldThatDoesNotExistIsAnError) {
   EXPECT_EQ(got.message(), "fold 3 of 3 does not exist");
 }
 
+TEST(ClassifierData, AValidationFractionThatLeavesAPartEmptyIsAnErrorNamingIt) {
+  DataSpec spec;
+  spec.train = WriteRows("fraction.txt", 0, 20);
+  for (double fraction : {0.001, 0.999}) {
+    spec.valid_fraction = fraction;
+    ClassifierData data(spec);
+    Result<TrainValid> got = data.Get(false);
+    ASSERT_FALSE(got.ok()) << fraction;
+    EXPECT_NE(got.message().find(spec.train + ": a validation fraction of "), std::string::npos)
+        << got.message();
+    EXPECT_NE(got.message().find(fraction < 0.5 ? "leaves no line to validate on"
+                                                : "leaves no line to train on"),
+              std::string::npos)
+        << got.message();
+    EXPECT_NE(got.message().find("--valid-fraction"), std::string::npos) << got.message();
+  }
+  spec.valid_fraction = 0.05;  // one line of 20
+  ClassifierData data(spec);
+  Result<TrainValid> got = data.Get(false);
+  ASSERT_TRUE(got.ok()) << got.message();
+  EXPECT_EQ(got->valid->size(), 1);
+}
+
 }  // namespace
 }  // namespace rungs::trial

@@ -138,7 +138,14 @@ Result<std::vector<CrossChecked>> CrossCheck(const TuneSpec& spec, const SearchP
            std::to_string(spec.cross_check) + " folds to leave the refit its time");
       break;
     }
-    RUNGS_RETURN_IF_ERROR(ScoreFold(spec, plan, view, candidates, options, fold, totals));
+    // The cross-check only refines the search's choice: a fold that cannot
+    // be made (more folds than rows) ends it, not the run.
+    if (Status scored = ScoreFold(spec, plan, view, candidates, options, fold, totals);
+        !scored.ok()) {
+      Warn("cross-check stopped after " + std::to_string(fold) + " of " +
+           std::to_string(spec.cross_check) + " folds: " + scored.message());
+      break;
+    }
   }
   for (size_t i = 0; i < candidates.size(); ++i) {
     if (totals.failed[i] || totals.rows[i] == 0) continue;

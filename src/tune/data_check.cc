@@ -21,6 +21,14 @@ std::string Listed(const LabelCounts& counts) {
   return text;
 }
 
+// Lines with words and no label are skipped by training and scoring, as
+// `rungs train` warns: a blank label column, or a label prefix that differs.
+void WarnUnlabelled(const std::string& what, int64_t unlabelled, int64_t labelled) {
+  if (unlabelled == 0) return;
+  Warn(what + ": " + std::to_string(unlabelled) + " of its " +
+       std::to_string(unlabelled + labelled) + " lines or rows have no label and are skipped");
+}
+
 // Held-out data (`what`: "--valid FILE") against the training labels.
 Status CheckHeldOut(const std::string& what, const std::string& path, const text::ReadOptions& read,
                     const text::Corpus& corpus, const LabelCounts& trained) {
@@ -61,6 +69,8 @@ Status CheckLabels(const TuneSpec& spec, const trial::TrainValid& data) {
     const int64_t lines = data.train->size() + (split ? data.valid->size() : 0);
     return text::NoLabelError(train, resolved, lines);
   }
+  WarnUnlabelled(train, data.train->unlabelled() + (split ? data.valid->unlabelled() : 0),
+                 labelled);
   const LabelCounts trained = data.train->LabelCounts();
   if (trained.size() == 1) {
     Warn(train + " has one label only (" + trained.begin()->first +
@@ -69,10 +79,14 @@ Status CheckLabels(const TuneSpec& spec, const trial::TrainValid& data) {
   const std::string valid = split ? "the validation part of " + train : "--valid " + spec.valid;
   RUNGS_RETURN_IF_ERROR(CheckHeldOut(valid, split ? spec.train : spec.valid, spec.read,
                                      *data.valid, trained));
+  if (!split) WarnUnlabelled(valid, data.valid->unlabelled(), data.valid->labelled());
   if (spec.test.empty()) return Status::Ok();
   Result<std::shared_ptr<text::Corpus>> test = text::Corpus::Load(spec.test, spec.read);
   if (!test.ok()) return Fail("--test: " + test.message());
-  return CheckHeldOut("--test " + spec.test, spec.test, spec.read, **test, trained);
+  const std::string what = "--test " + spec.test;
+  RUNGS_RETURN_IF_ERROR(CheckHeldOut(what, spec.test, spec.read, **test, trained));
+  WarnUnlabelled(what, (*test)->unlabelled(), (*test)->labelled());
+  return Status::Ok();
 }
 
 }  // namespace rungs::tune

@@ -4,8 +4,9 @@
 // with the error `rungs train` gives. Validation and test data are refused
 // when no line has a label or when none of their labels occurs in the
 // training data (every score would be 0); when only some do not, or when the
-// training data has a single label (accuracy is 1 whatever the model), the
-// run goes on with a warning giving the counts (tune/warning.h).
+// training data has a single label (accuracy is 1 whatever the model), or
+// when some lines have no label (they are skipped), the run goes on with a
+// warning giving the counts (tune/warning.h).
 #pragma once
 
 #include "base/status.h"

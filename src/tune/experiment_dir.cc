@@ -1,12 +1,17 @@
 #include "tune/experiment_dir.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
+#include <cstdint>
 #include <cstring>
 #include <filesystem>
+#include <limits>
+#include <string_view>
 #include <utility>
 
 #include "base/atomic_file.h"
@@ -49,6 +54,28 @@ Status Lock(int fd, const std::string& dir) {
               " (a rungs tune running there); wait for it to end or stop it");
 }
 
+// A kill while a file was written leaves its temporary (NAME.tmp.PID,
+// base/atomic_file.h), as large as the model it held. Those of writers no
+// longer alive go; a live one may be `rungs report` running beside a run.
+void RemoveStaleTemporaries(const std::string& dir) {
+  std::error_code error;
+  for (const fs::directory_entry& entry : fs::directory_iterator(dir, error)) {
+    const std::string name = entry.path().filename().string();
+    const size_t at = name.rfind(".tmp.");
+    if (at == std::string::npos) continue;
+    const std::string_view digits = std::string_view(name).substr(at + 5);
+    int64_t pid = 0;
+    auto [end, parsed] = std::from_chars(digits.data(), digits.data() + digits.size(), pid);
+    if (parsed != std::errc() || end != digits.data() + digits.size() || pid <= 0) continue;
+    if (pid <= std::numeric_limits<pid_t>::max() &&
+        (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM)) {
+      continue;  // its writer is alive
+    }
+    std::error_code ignored;  // best effort: a stale file is only space
+    fs::remove(entry.path(), ignored);
+  }
+}
+
 Status CheckNoJournalIn(const std::string& dir) {
   if (!fs::exists(JournalPath(dir))) return Status::Ok();
   return Fail("--out " + dir + " holds another experiment; continue it with --resume " + dir +
@@ -89,6 +116,7 @@ Result<ExperimentLock> ExperimentLock::Take(const std::string& dir) {
   if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, pid.data(), pid.size(), 0) < 0) {
     return Fail("cannot lock " + dir + ": " + path + ": " + std::strerror(errno));
   }
+  RemoveStaleTemporaries(dir);
   return lock;
 }
 

@@ -42,7 +42,8 @@ Status CheckNoExperimentIn(const std::string& dir);
 class ExperimentLock {
  public:
   // Creates `dir` if needed and locks it; fails with "DIR is in use by pid
-  // N" while another process holds it.
+  // N" while another process holds it. Once locked, removes the temporary
+  // files (NAME.tmp.PID) that killed writers left there.
   static Result<ExperimentLock> Take(const std::string& dir);
   // OK when no process holds the lock of `dir` (checked, not kept).
   static Status CheckFree(const std::string& dir);

@@ -37,7 +37,7 @@ struct TuneSummary {
   std::string ftz_error;  // why best.ftz was asked for and not written
   uint64_t trials = 0;
   uint64_t jobs = 0;
-  uint64_t refused = 0;  // jobs refused for memory: see trials.csv for why
+  uint64_t refused = 0;  // jobs refused for memory or model size: trials.csv says why
   int64_t epochs = 0;
   double seconds = 0;
   driver::StopReason stopped_because = driver::StopReason::kDone;

@@ -120,7 +120,7 @@ struct JournalView {
   std::vector<BestTrial> Candidates(bool maximize, size_t count) const;
   int64_t EpochsTrained() const;
   uint64_t Trials() const;  // jobs that started a trial (rung 0)
-  uint64_t Refused() const;  // jobs refused for memory (never run)
+  uint64_t Refused() const;  // jobs refused for memory (never run) or --max-model-size
   // Finished jobs whose outcome is not ok, counted by FailureKind, most
   // frequent first (ties by name).
   std::vector<std::pair<std::string, uint64_t>> FailuresByKind() const;

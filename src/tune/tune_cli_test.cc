@@ -765,6 +765,11 @@ TEST_F(TuneCli, ConfigurationsTooLargeEvenQuantizedAreRefused) {
     EXPECT_NE(row.at(15).find("--max-model-size"), std::string::npos) << row.at(15);
   }
   EXPECT_NE(run.out.find("no trial finished"), std::string::npos) << run.out;
+  // The summary names the limit they were refused by, not only the memory.
+  EXPECT_NE(run.out.find(std::to_string(rows.size()) +
+                         " jobs refused: they would not fit the memory or --max-model-size 1k"),
+            std::string::npos)
+      << run.out;
 }
 
 // A promotion whose checkpoint was gone (dropped from memory, or lost with a
@@ -1091,6 +1096,24 @@ TEST_F(TuneCli, DataThatCanOnlyPartlyBeScoredIsAWarningWithCounts) {
                                  "--out", Path("one"), "--quiet"});
   EXPECT_EQ(one.exit_code, 0) << one.err;
   EXPECT_NE(one.err.find("has one label only (only)"), std::string::npos) << one.err;
+
+  // Rows with a blank label are skipped, as `rungs train` warns; a tune
+  // used to skip them without a word.
+  std::string csv = "label,text\n";
+  for (int i = 0; i < 30; ++i) {
+    csv += "pos,good w" + std::to_string(i % 5) + "\nneg,bad v" + std::to_string(i % 5) + "\n";
+    if (i % 3 == 0) csv += ",no label here\n";
+  }
+  WriteFile(Path("blank.csv"), csv + "\n");  // an empty last line is no row without a label
+  testing::RunResult blank = RunRungs({"tune", "--train", Path("blank.csv"), "--space",
+                                       Path("space.toml"), "--max-trials", "2", "--max-epochs",
+                                       "3", "--out", Path("blank"), "--quiet"});
+  EXPECT_EQ(blank.exit_code, 0) << blank.err;
+  EXPECT_NE(blank.err.find("rungs tune: warning: --train " + Path("blank.csv") +
+                           ": 10 of its 70 lines or rows have no label and are skipped"),
+            std::string::npos)
+      << blank.err;
+  EXPECT_EQ(unseen.err.find("have no label"), std::string::npos) << unseen.err;
 }
 
 TEST_F(TuneCli, ASpaceTheClassifierRefusesFailsBeforeAnyTrial) {
@@ -1227,6 +1250,26 @@ TEST_F(TuneCli, ABudgetGivenOnResumeIsTheNewTotalAndLaterResumesKeepIt) {
   testing::RunResult seed = RunRungs({"tune", "--resume", Path("more"), "--seed", "9", "--quiet"});
   EXPECT_NE(seed.exit_code, 0);
   EXPECT_NE(seed.err.find("--seed cannot change on --resume"), std::string::npos) << seed.err;
+}
+
+// More folds than rows: the folds past the rows cannot be made. The run
+// used to fail there, after its whole search, with no best.bin.
+TEST_F(TuneCli, ACrossCheckWithMoreFoldsThanRowsStopsWithAWarningNotTheRun) {
+  std::string few;
+  std::istringstream lines(Corpus(300, 3));
+  std::string line;
+  for (int i = 0; i < 20 && std::getline(lines, line); ++i) few += line + "\n";
+  WriteFile(Path("few.txt"), few);
+  testing::RunResult run = RunRungs({"tune", "--train", Path("few.txt"), "--space",
+                                     Path("space.toml"), "--max-trials", "4", "--max-epochs", "3",
+                                     "--workers", "1", "--cross-check", "50", "--out",
+                                     Path("out"), "--quiet"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.err.find("rungs tune: warning: cross-check stopped after 20 of 50 folds: "),
+            std::string::npos)
+      << run.err;
+  EXPECT_TRUE(fs::exists(Path("out/best.bin")));
+  EXPECT_TRUE(fs::exists(Path("out/report.html")));
 }
 
 // A command trial that waits for the file `go` before it reports, so a run

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <concepts>
+#include <filesystem>
 #include <limits>
 #include <optional>
 #include <span>
@@ -379,12 +380,23 @@ json SpecToJson(const TuneSpec& spec) {
 }
 
 Result<TuneSpec> ReadTuneSpec(const std::string& path) {
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(path, error)) {
+    return Fail("cannot read the experiment file " + path + ": " +
+                (std::filesystem::exists(path, error) ? "not a file" : "no such file"));
+  }
   toml::table table;
   try {
     table = toml::parse_file(path);
   } catch (const toml::parse_error& e) {
+    // `rungs tune train.txt` is a natural first try: say what the argument is.
+    const std::string hint =
+        path.ends_with(".toml")
+            ? ""
+            : " (" + path + " was read as an experiment TOML file; to tune on it, give --train " +
+                  path + ")";
     return Fail(path + ":" + std::to_string(e.source().begin.line) + ": " +
-                std::string(e.description()));
+                std::string(e.description()) + hint);
   }
   // Name the line of an unknown key before converting (JSON has no lines).
   for (const auto& [key, node] : table) {
@@ -398,14 +410,39 @@ Result<TuneSpec> ReadTuneSpec(const std::string& path) {
   return SpecFromJson(json::parse(text.str()), path);
 }
 
+namespace {
+
+// On resume, an option the journal fixes may still be given with the value
+// it has: the command line that made the run, with --resume added.
+Result<bool> KeepsValue(const GivenFlag& flag, const TuneSpec& saved) {
+  TuneSpec given = saved;
+  RUNGS_RETURN_IF_ERROR(SetFromFlag(flag, given));
+  return SpecToJson(given) == SpecToJson(saved);
+}
+
+// "(it is X)" for an option `saved` holds under a key, else "".
+std::string SavedValueText(const TuneOption& option, const TuneSpec& saved) {
+  if (!HasKey(option)) return "";
+  const json value = SpecToJson(saved)[std::string(option.key)];
+  return " (it is " + (value.is_string() ? "'" + value.get<std::string>() + "'" : value.dump()) +
+         ")";
+}
+
+}  // namespace
+
 Status ApplyFlags(const std::vector<GivenFlag>& flags, bool resuming, TuneSpec& spec) {
   bool metric_given = false;
   for (const GivenFlag& flag : flags) {
     if (resuming && flag.option->on_resume != OnResume::kMayChange &&
         !SuppliesSecrets(flag, spec)) {
-      return Fail(FlagName(*flag.option) +
-                  " cannot change on --resume: the journal fixes what the experiment searches "
-                  "(only " + MayChangeOnResume() + " may change)");
+      Result<bool> same = KeepsValue(flag, spec);
+      if (!same.ok()) return same.error();
+      if (!*same) {
+        return Fail(FlagName(*flag.option) + " cannot change on --resume" +
+                    SavedValueText(*flag.option, spec) +
+                    ": the journal fixes what the experiment searches (only " +
+                    MayChangeOnResume() + " may change)");
+      }
     }
     RUNGS_RETURN_IF_ERROR(SetFromFlag(flag, spec));
     if (IsBudget(*flag.option, spec, 0)) {
@@ -429,8 +466,9 @@ std::string OptionsMarkdown() {
       "its last value. Unknown keys are refused, naming the key and its line.\n"
       "The output folder keeps the options as JSON, the same keys, in\n"
       "`experiment.json`. `rungs tune --resume DIR` continues that experiment:\n"
-      "only the options that may change on resume may be given then (how it\n"
-      "runs); what it searches is fixed by its journal. Besides these options\n"
+      "only the options that may change on resume may be given a new value then\n"
+      "(how it runs); what it searches is fixed by its journal, and a fixed\n"
+      "option is taken only with the value it has. Besides these options\n"
       "`rungs tune` takes `--resume DIR`, `--quiet` (no progress) and `--json`\n"
       "(progress and summary as JSON lines).\n\n"
       "| key | flag | type | default | on resume | meaning |\n"

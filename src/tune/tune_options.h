@@ -43,7 +43,8 @@ struct GivenFlag {
 
 // Sets each given option in `spec`, in order. A value is checked as a file's
 // is; a bad one is an error naming the flag. `resuming`: options that may
-// not change on resume are refused, naming the flag. A new experiment with a
+// not change on resume are refused, naming the flag and the value `spec`
+// holds, unless given with that value. A new experiment with a
 // command and no --metric reports the command's `value` metric
 // (doc/command-trainable.md).
 Status ApplyFlags(const std::vector<GivenFlag>& flags, bool resuming, TuneSpec& spec);

@@ -88,6 +88,12 @@ Status Validate(const TuneSpec& s) {
   if (s.threads < 1 || s.threads > 256) return Fail("--threads must be in [1, 256]");
   RUNGS_RETURN_IF_ERROR(ValidateExecutor(s));
   if (s.checkpoint_memory_mb < 0) return Fail("--checkpoint-memory-mb must not be negative");
+  // Checked before the search: one fold leaves nothing to train on, and the
+  // run failed only after spending its budget.
+  if (s.cross_check < 0 || s.cross_check == 1) {
+    return Fail("--cross-check must be 0 (off) or 2 folds or more, got " +
+                std::to_string(s.cross_check));
+  }
   if (!s.memory.empty()) {
     if (OnLambda(s)) {
       return Fail("--memory is for local workers; on Lambda each job must fit the function's "

@@ -53,12 +53,45 @@ TEST(TuneSpec, UnknownKeyIsNamedWithItsLine) {
   std::filesystem::remove(path);
 }
 
+TEST(TuneSpec, DataGivenAsTheExperimentFileIsNamedAsSuch) {
+  // `rungs tune train.txt`: the TOML error says what the argument is read as.
+  const std::string data = testing::WriteFile(testing::TestPath("train.txt"),
+                                              "__label__a some text\n__label__b more\n");
+  auto spec = ReadTuneSpec(data);
+  ASSERT_FALSE(spec.ok());
+  EXPECT_NE(spec.message().find(data + ":1: "), std::string::npos) << spec.message();
+  EXPECT_NE(spec.message().find("was read as an experiment TOML file; to tune on it, give --train " +
+                                data),
+            std::string::npos)
+      << spec.message();
+  auto missing = ReadTuneSpec(testing::TestPath("missing.toml"));
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.message(), "cannot read the experiment file " +
+                                   testing::TestPath("missing.toml") + ": no such file");
+}
+
 TEST(TuneSpec, UnknownSchedulerOptionIsNamed) {
   TuneSpec spec;
   spec.scheduler_options = {{"etaa", 3}};
   auto options = SchedulerOptions(spec);
   ASSERT_FALSE(options.ok());
   EXPECT_NE(options.message().find("etaa"), std::string::npos) << options.message();
+}
+
+TEST(TuneSpec, ACrossCheckOfOneFoldOrFewerIsRefusedBeforeTheSearch) {
+  TuneSpec spec;
+  spec.train = "t.csv";
+  spec.out = "o";
+  spec.budget_epochs = 100;
+  for (int folds : {0, 2, 10}) {
+    spec.cross_check = folds;
+    EXPECT_TRUE(Validate(spec).ok()) << folds;
+  }
+  for (int folds : {1, -1}) {
+    spec.cross_check = folds;
+    EXPECT_EQ(Validate(spec).message(),
+              "--cross-check must be 0 (off) or 2 folds or more, got " + std::to_string(folds));
+  }
 }
 
 TEST(TuneSpec, ValidationNamesTheFlag) {
@@ -267,6 +300,29 @@ TEST(TuneOptions, ResumingOnlyHowItRunsMayChange) {
                                                   "--threads, --no-refit, --cross-check, --memory, --keep-checkpoints, "
                                                   "--concurrency"));
   }
+}
+
+TEST(TuneOptions, ResumingTakesAFixedFlagGivenWithTheValueItHas) {
+  // The command line that made the run, with --resume added, is taken; a
+  // changed value is refused, naming the value the experiment has.
+  TuneSpec saved;
+  ASSERT_TRUE(ApplyFlags({{&OptionNamed("train"), {"data/train.txt"}},
+                          {&OptionNamed("seed"), {"7"}}, {&OptionNamed("quantize"), {}}},
+                         false, saved)
+                  .ok());
+  TuneSpec spec = saved;
+  EXPECT_TRUE(ApplyFlags({{&OptionNamed("train"), {"data/train.txt"}},
+                          {&OptionNamed("seed"), {"7"}}, {&OptionNamed("quantize"), {}},
+                          {&OptionNamed("budget-seconds"), {"60"}}},
+                         true, spec)
+                  .ok());
+  EXPECT_EQ(spec.train, "data/train.txt");
+  EXPECT_EQ(spec.budget_seconds, 60);
+  Status changed = ApplyFlags({{&OptionNamed("train"), {"data/other.txt"}}}, true, spec);
+  EXPECT_THAT(changed.message(),
+              ::testing::HasSubstr("--train cannot change on --resume (it is 'data/train.txt')"));
+  Status seed = ApplyFlags({{&OptionNamed("seed"), {"8"}}}, true, spec);
+  EXPECT_THAT(seed.message(), ::testing::HasSubstr("--seed cannot change on --resume (it is 7)"));
 }
 
 TEST(TuneOptions, AZeroBudgetGivenIsRefusedNamingTheFlag) {
