@@ -5,6 +5,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstdint>
@@ -57,12 +58,21 @@ Status Lock(int fd, const std::string& dir) {
 // A kill while a file was written leaves its temporary (NAME.tmp.PID,
 // base/atomic_file.h), as large as the model it held. Those of writers no
 // longer alive go; a live one may be `rungs report` running beside a run.
+// Only the temporaries of the files a run writes: --out may be a folder
+// the user also keeps other files in.
 void RemoveStaleTemporaries(const std::string& dir) {
+  static constexpr std::string_view kOutputs[] = {"best.bin",    "best.ftz",    "best.json",
+                                                  "best.toml",   "report.html", "trials.csv",
+                                                  std::string_view(kSpecFile)};
   std::error_code error;
   for (const fs::directory_entry& entry : fs::directory_iterator(dir, error)) {
     const std::string name = entry.path().filename().string();
     const size_t at = name.rfind(".tmp.");
-    if (at == std::string::npos) continue;
+    if (at == std::string::npos ||
+        std::find(std::begin(kOutputs), std::end(kOutputs), name.substr(0, at)) ==
+            std::end(kOutputs)) {
+      continue;
+    }
     const std::string_view digits = std::string_view(name).substr(at + 5);
     int64_t pid = 0;
     auto [end, parsed] = std::from_chars(digits.data(), digits.data() + digits.size(), pid);

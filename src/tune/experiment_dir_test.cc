@@ -22,11 +22,13 @@ TEST(ExperimentLock, TakingAFolderRemovesTheTemporariesOfDeadWriters) {
   const std::string live =
       testing::WriteFile(dir / ("report.html.tmp." + std::to_string(::getpid())), "being written");
   const std::string other = testing::WriteFile(dir / "notes.tmp.txt", "not a temporary of ours");
+  const std::string users = testing::WriteFile(dir / "notes.txt.tmp.2147483647", "the user's");
   Result<ExperimentLock> lock = ExperimentLock::Take(dir.string());
   ASSERT_TRUE(lock.ok()) << lock.message();
   EXPECT_FALSE(fs::exists(stale));
   EXPECT_TRUE(fs::exists(live)) << "its writer is alive";
   EXPECT_TRUE(fs::exists(other));
+  EXPECT_TRUE(fs::exists(users)) << "not a file a run writes";
 }
 
 }  // namespace
