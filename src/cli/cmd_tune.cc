@@ -258,6 +258,9 @@ Command AddTuneCommand(CLI::App& app) {
             }
             ReturnLargeBlocksWhenFreed();
             std::signal(SIGINT, OnInterrupt);
+            // timeout, docker stop and systemd ask with SIGTERM: the run
+            // stops as on Ctrl-C and writes its outputs.
+            std::signal(SIGTERM, OnInterrupt);
             std::signal(SIGUSR1, OnEvolve);
             tune::RunControl control;
             control.resume = !f->resume.empty();

@@ -539,6 +539,27 @@ TEST_F(TuneCli, CtrlCSaysWhatItDoesAndTheRunEndsStoppedByTheUser) {
   EXPECT_EQ(resumed.exit_code, 0) << resumed.err;
 }
 
+// timeout, docker stop and systemd stop a run with SIGTERM: it used to end
+// at once (exit 143) with no best.bin, summary or report.
+TEST_F(TuneCli, SigtermStopsTheRunAsCtrlCDoesAndWritesItsOutputs) {
+  WriteFile(Path("train.txt"), Corpus(20000, 3));
+  const std::string out = Path("stdout.txt"), err = Path("stderr.txt");
+  std::vector<std::string> args = TuneArgs("out", 2000);
+  args.pop_back();  // not --quiet: the summary is printed
+  pid_t pid = StartRungs(args, out, err);
+  ASSERT_GT(pid, 0);
+  ASSERT_GE(WaitForResults(Path("out/journal.sqlite"), 1), 1u);
+  ::kill(pid, SIGTERM);
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status)) << "killed by signal " << WTERMSIG(status);
+  EXPECT_EQ(WEXITSTATUS(status), 0) << ReadFile(err);
+  EXPECT_NE(ReadFile(out).find("(stopped by the user)\n"), std::string::npos) << ReadFile(out);
+  EXPECT_TRUE(fs::exists(Path("out/best.bin")));
+  EXPECT_TRUE(fs::exists(Path("out/report.html")));
+  EXPECT_EQ(FinishedDetails(Path("out/journal.sqlite")).size(), 1u);
+}
+
 // A program that crashes for large learning rates, under a wall budget that
 // ends while jobs run: the summary and report.html count the failures by
 // kind, and the jobs in flight at the end are recorded as abandoned.
