@@ -58,7 +58,8 @@ double EndSeconds(const EndCost& cost, double most, double budget_seconds);
 // the cross-check does not apply or does not fit in `seconds` (which must
 // leave the refit's time). A candidate whose training fails on a fold is left
 // out with a warning; a fold that cannot be made (more folds than rows) ends
-// the cross-check with a warning, keeping the folds scored before it. `say`: print on stdout that it is checking.
+// the cross-check with a warning, keeping the folds scored before it.
+// `say`: print on stdout that it is checking.
 Result<std::vector<CrossChecked>> CrossCheck(const TuneSpec& spec, const SearchPlan& plan,
                                              Trainable& trainable, const JournalView& view,
                                              double seconds, bool say);

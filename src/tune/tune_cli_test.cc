@@ -502,29 +502,36 @@ bool WaitForText(const std::string& path, const std::string& text) {
 // Real SIGINTs to a real run. The first says at once that the running jobs
 // are being finished and how to abandon them, and the run ends "stopped by
 // the user"; a second one abandons them at once, and --resume continues.
-TEST_F(TuneCli, CtrlCSaysWhatItDoesAndTheRunEndsStoppedByTheUser) {
+// SIGTERM (timeout, docker stop, systemd) stops a run as Ctrl-C does; it
+// used to end it at once (exit 143) with no best.bin, summary or report.
+TEST_F(TuneCli, CtrlCOrSigtermSaysWhatItDoesAndTheRunEndsStoppedByTheUser) {
   WriteFile(Path("train.txt"), Corpus(20000, 3));
   const std::string out = Path("stdout.txt"), err = Path("stderr.txt");
-  std::vector<std::string> args = TuneArgs("out", 2000);
-  args.pop_back();  // not --quiet: the summary is printed
-  pid_t pid = StartRungs(args, out, err);
-  ASSERT_GT(pid, 0);
-  ASSERT_GE(WaitForResults(Path("out/journal.sqlite"), 1), 1u);
-  ::kill(pid, SIGINT);
   int status = 0;
-  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
-  ASSERT_TRUE(WIFEXITED(status));
-  EXPECT_EQ(WEXITSTATUS(status), 0) << ReadFile(err);
-  EXPECT_NE(ReadFile(err).find("rungs tune: stopping: finishing "), std::string::npos) << ReadFile(err);
-  EXPECT_NE(ReadFile(err).find("press Ctrl-C again to abandon"), std::string::npos) << ReadFile(err);
-  EXPECT_NE(ReadFile(out).find("(stopped by the user)\n"), std::string::npos) << ReadFile(out);
-  std::vector<std::string> finished = FinishedDetails(Path("out/journal.sqlite"));
-  ASSERT_EQ(finished.size(), 1u);
-  EXPECT_NE(finished[0].find("stop requested"), std::string::npos) << finished[0];
-  EXPECT_NE(ReadFile(Path("out/report.html")).find("stopped by the user"), std::string::npos);
+  for (int signal : {SIGINT, SIGTERM}) {
+    SCOPED_TRACE(signal == SIGINT ? "SIGINT" : "SIGTERM");
+    const std::string dir = signal == SIGINT ? "out" : "termed";
+    std::vector<std::string> args = TuneArgs(dir, 2000);
+    args.pop_back();  // not --quiet: the summary is printed
+    pid_t pid = StartRungs(args, out, err);
+    ASSERT_GT(pid, 0);
+    ASSERT_GE(WaitForResults(Path(dir + "/journal.sqlite"), 1), 1u);
+    ::kill(pid, signal);
+    ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+    ASSERT_TRUE(WIFEXITED(status)) << "killed by signal " << WTERMSIG(status);
+    EXPECT_EQ(WEXITSTATUS(status), 0) << ReadFile(err);
+    EXPECT_NE(ReadFile(err).find("rungs tune: stopping: finishing "), std::string::npos) << ReadFile(err);
+    EXPECT_NE(ReadFile(err).find("press Ctrl-C again to abandon"), std::string::npos) << ReadFile(err);
+    EXPECT_NE(ReadFile(out).find("(stopped by the user)\n"), std::string::npos) << ReadFile(out);
+    std::vector<std::string> finished = FinishedDetails(Path(dir + "/journal.sqlite"));
+    ASSERT_EQ(finished.size(), 1u);
+    EXPECT_NE(finished[0].find("stop requested"), std::string::npos) << finished[0];
+    EXPECT_TRUE(fs::exists(Path(dir + "/best.bin")));
+    EXPECT_NE(ReadFile(Path(dir + "/report.html")).find("stopped by the user"), std::string::npos);
+  }
 
   // Twice: the second Ctrl-C, once the first is taken, ends the run at once.
-  pid = StartRungs(TuneArgs("twice", 2000), out, err);
+  pid_t pid = StartRungs(TuneArgs("twice", 2000), out, err);
   ASSERT_GT(pid, 0);
   ASSERT_GE(WaitForResults(Path("twice/journal.sqlite"), 1), 1u);
   ::kill(pid, SIGINT);
@@ -537,27 +544,6 @@ TEST_F(TuneCli, CtrlCSaysWhatItDoesAndTheRunEndsStoppedByTheUser) {
       << ReadFile(err);
   testing::RunResult resumed = RunRungs({"tune", "--resume", Path("twice"), "--quiet"});
   EXPECT_EQ(resumed.exit_code, 0) << resumed.err;
-}
-
-// timeout, docker stop and systemd stop a run with SIGTERM: it used to end
-// at once (exit 143) with no best.bin, summary or report.
-TEST_F(TuneCli, SigtermStopsTheRunAsCtrlCDoesAndWritesItsOutputs) {
-  WriteFile(Path("train.txt"), Corpus(20000, 3));
-  const std::string out = Path("stdout.txt"), err = Path("stderr.txt");
-  std::vector<std::string> args = TuneArgs("out", 2000);
-  args.pop_back();  // not --quiet: the summary is printed
-  pid_t pid = StartRungs(args, out, err);
-  ASSERT_GT(pid, 0);
-  ASSERT_GE(WaitForResults(Path("out/journal.sqlite"), 1), 1u);
-  ::kill(pid, SIGTERM);
-  int status = 0;
-  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
-  ASSERT_TRUE(WIFEXITED(status)) << "killed by signal " << WTERMSIG(status);
-  EXPECT_EQ(WEXITSTATUS(status), 0) << ReadFile(err);
-  EXPECT_NE(ReadFile(out).find("(stopped by the user)\n"), std::string::npos) << ReadFile(out);
-  EXPECT_TRUE(fs::exists(Path("out/best.bin")));
-  EXPECT_TRUE(fs::exists(Path("out/report.html")));
-  EXPECT_EQ(FinishedDetails(Path("out/journal.sqlite")).size(), 1u);
 }
 
 // A program that crashes for large learning rates, under a wall budget that
