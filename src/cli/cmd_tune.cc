@@ -3,6 +3,7 @@
 // experiment that was stopped or killed. Ctrl-C stops starting jobs and
 // finishes the running ones (a second Ctrl-C quits at once; --resume
 // continues); SIGUSR1 switches evolution on by hand.
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <deque>
@@ -67,6 +68,13 @@ struct TuneFlags {
       if (o.flag->count() > 0) given.push_back({o.option, o.values});
     }
     return given;
+  }
+  // Whether any of the options with these keys was given.
+  bool Gives(std::initializer_list<std::string_view> keys) const {
+    for (const tune::GivenFlag& flag : Given()) {
+      if (std::find(keys.begin(), keys.end(), flag.option->key) != keys.end()) return true;
+    }
+    return false;
   }
 };
 
@@ -141,6 +149,7 @@ void PrintSummary(const tune::TuneSummary& s, const tune::TuneSpec& spec, bool j
     if (!s.ftz_error.empty()) j["ftz_error"] = s.ftz_error;
     if (s.preprocessing) j["preprocessing"] = text::PreprocessingName(*s.preprocessing);
     if (s.lambda) j["cost"] = {{"gb_seconds", s.gb_seconds}, {"dollars", s.dollars}};
+    if (s.kept) j["kept_outputs"] = true;
     if (!s.failures.empty()) {
       nlohmann::json failures = nlohmann::json::object();
       for (const auto& [kind, count] : s.failures) failures[kind] = count;
@@ -155,6 +164,11 @@ void PrintSummary(const tune::TuneSummary& s, const tune::TuneSpec& spec, bool j
               std::string(driver::StopReasonText(s.stopped_because)).c_str());
   if (!s.failures.empty()) {
     std::printf("jobs not finished ok: %s\n", tune::FailureCounts(s.failures).c_str());
+  }
+  if (s.kept) {
+    std::printf("nothing more to search: the outputs of the finished run are kept (a larger "
+                "--budget-seconds, --budget-epochs or --max-trials searches on; --no-refit or "
+                "--cross-check makes the end again)\n");
   }
   if (s.lambda) std::printf("Lambda cost $%.4f (%.1f GB-s)\n", s.dollars, s.gb_seconds);
   if (s.refused > 0) {
@@ -268,6 +282,7 @@ Command AddTuneCommand(CLI::App& app) {
               Result<driver::RunBudget> flags = BudgetFlags(*f);
               if (!flags.ok()) return flags.status();
               control.budget_flags = *flags;
+              control.remake_end = f->Gives({"refit", "cross-check"});
             }
             control.progress = f->json    ? tune::ProgressMode::kJson
                                : f->quiet ? tune::ProgressMode::kQuiet

@@ -45,6 +45,7 @@ struct TuneSummary {
   double gb_seconds = 0;    // what they were billed
   double dollars = 0;
   std::vector<std::pair<std::string, uint64_t>> failures;  // JournalView::FailuresByKind
+  bool kept = false;  // a resume searched nothing: the finished run's outputs were kept
 };
 
 // "5 (3 Lambda service error, 2 timeout)": how many jobs did not finish ok,

@@ -66,6 +66,9 @@ Status JournalRunEnd(store::Journal& journal, const RunEnd& end) {
 }
 
 Status JournalView::Add(const store::JournalEntry& e, const std::string& path) {
+  if (e.kind == store::JournalEntry::Kind::kJob || e.kind == store::JournalEntry::Kind::kResult) {
+    searched_since_end_ = true;
+  }
   if (e.kind == store::JournalEntry::Kind::kJob) {
     cross_checked.clear();  // a search went on: its choice may be another
     by_id_[e.job.id] = jobs.size();
@@ -94,6 +97,7 @@ Status JournalView::Add(const store::JournalEntry& e, const std::string& path) {
       return Fail(path + ": seq " + std::to_string(e.seq) + ": " + finished.message());
     }
     RunEnd& run_end = end.emplace();
+    searched_since_end_ = false;
     run_end.stopped_because = finished->stopped_because;
     const nlohmann::json& facts = finished->facts;
     if (facts.contains("test_metric") && facts["test_metric"].is_number()) {

@@ -109,6 +109,9 @@ struct JournalView {
   // The candidates' cross-validated metrics from the last run's end, while
   // no job has started since; a run sets them once it has them.
   std::vector<CrossChecked> cross_checked;
+  // The last run journaled its end, and no job started or reported since:
+  // nothing was searched after it.
+  bool EndIsLast() const { return end.has_value() && !searched_since_end_; }
   // The best of cross_checked (the first of equals); nullptr when empty.
   const CrossChecked* CrossCheckedBest(bool maximize) const;
   // The best finished result: the one cross-validation chose at the last
@@ -137,6 +140,7 @@ struct JournalView {
   Scoreboard Finished() const;
 
   std::unordered_map<uint64_t, size_t> by_id_;  // job id -> index in jobs
+  bool searched_since_end_ = false;  // a job or result came after the last end
 };
 
 Result<JournalView> ReadJournal(const store::Journal& journal);

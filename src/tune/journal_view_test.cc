@@ -113,6 +113,22 @@ TEST(JournalView, TheCrossCheckedChoiceHoldsUntilAJobStartsAgain) {
   EXPECT_EQ(view.Best(true)->trial, 0u);
 }
 
+// A resume that searched nothing keeps the outputs (tune/tune_run.cc): the
+// end is the last thing until a job starts or a late result comes in.
+TEST(JournalView, TheEndIsLastUntilAJobOrAResultComesAfterIt) {
+  JournalView view;
+  EXPECT_FALSE(view.EndIsLast());
+  ASSERT_TRUE(view.Add(JobEntry(1, 0, 3), "j").ok());
+  ASSERT_TRUE(view.Add(FinishedEntry(R"({"stopped_because":"stop requested"})"), "j").ok());
+  EXPECT_TRUE(view.EndIsLast());
+  ASSERT_TRUE(view.Add(ResultEntry(1, 0.5), "j").ok());
+  EXPECT_FALSE(view.EndIsLast());
+  ASSERT_TRUE(view.Add(FinishedEntry(R"({"stopped_because":"done"})"), "j").ok());
+  EXPECT_TRUE(view.EndIsLast());
+  ASSERT_TRUE(view.Add(JobEntry(2, 1, 3), "j").ok());
+  EXPECT_FALSE(view.EndIsLast());
+}
+
 TEST(JournalView, AMalformedCrossCheckIsAnErrorNamingTheJournal) {
   JournalView view;
   Status added = view.Add(

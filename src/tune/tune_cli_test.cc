@@ -230,7 +230,22 @@ TEST_F(TuneCli, EveryRunJournalsFinishedOnce) {
   // The noise scale the best trial was chosen with (tune/best_choice.h), so
   // `rungs report` chooses the same: a tenth of the 900 rows validate.
   EXPECT_EQ(nlohmann::json::parse(details[0])["validation_rows"], 90) << details[0];
-  testing::RunResult resumed = RunRungs({"tune", "--resume", Path("out"), "--quiet"});
+  // A resume with the budget spent searches nothing: the finished run's
+  // outputs stay as they were, and no second end is journaled.
+  const std::string model = ReadFile(Path("out/best.bin"));
+  const auto written = fs::last_write_time(Path("out/best.bin"));
+  testing::RunResult again = RunRungs({"tune", "--resume", Path("out")});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.out.find("nothing more to search: the outputs of the finished run are kept"),
+            std::string::npos) << again.out;
+  EXPECT_NE(again.out.find("best validation accuracy"), std::string::npos) << again.out;
+  EXPECT_EQ(fs::last_write_time(Path("out/best.bin")), written);
+  EXPECT_EQ(ReadFile(Path("out/best.bin")), model);
+  EXPECT_EQ(FinishedDetails(Path("out/journal.sqlite")).size(), 1u);
+
+  // A larger budget searches on: one more run, one more end.
+  testing::RunResult resumed =
+      RunRungs({"tune", "--resume", Path("out"), "--budget-epochs", "40", "--quiet"});
   ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
   EXPECT_EQ(FinishedDetails(Path("out/journal.sqlite")).size(), 2u) << "one per run";
 }
@@ -336,10 +351,11 @@ TEST_F(TuneCli, AFullDiskKeepsEarlierOutputsAndResumeFinishesOnceThereIsRoom) {
   const std::string report = ReadFile(Path("out/report.html"));
   ASSERT_GT(model.size(), 1000000u) << "the model must not fit under the limit";
 
-  // Full again: the good outputs stay as they were.
+  // Full again, with the end asked for again (--cross-check): the good
+  // outputs stay as they were.
   std::vector<std::string> again = limit;
-  for (const char* arg : {"tune", "--resume", "", "--quiet"}) again.push_back(arg);
-  again[again.size() - 2] = Path("out");
+  for (const char* arg : {"tune", "--resume", "", "--cross-check", "3", "--quiet"}) again.push_back(arg);
+  again[again.size() - 4] = Path("out");
   testing::RunResult refused = RunProgram("/usr/bin/prlimit", again);
   EXPECT_EQ(refused.exit_code, 1) << refused.err;
   EXPECT_NE(refused.err.find("best.bin"), std::string::npos) << refused.err;
@@ -815,7 +831,7 @@ TEST_F(TuneCli, BestModelIsRefitOnTrainAndValidationUnlessAskedNot) {
 
 // A refit that does not fit in what is left of --budget-seconds is not run:
 // best.bin is the searched model, and a warning says so. A resume of a run
-// whose budget is spent has no time left at all.
+// whose budget is spent that asks for the end again has no time left at all.
 TEST_F(TuneCli, ARefitWithNoTimeLeftIsSkippedWithAWarning) {
   std::string valid;
   std::istringstream lines(Corpus(300, 3));
@@ -829,7 +845,8 @@ TEST_F(TuneCli, ARefitWithNoTimeLeftIsSkippedWithAWarning) {
   // A lower total than the run has spent: no time is left at all (on this
   // tiny data the refit would fit into what a plain resume leaves).
   testing::RunResult resumed =
-      RunRungs({"tune", "--resume", Path("out"), "--budget-seconds", "1", "--quiet"});
+      RunRungs({"tune", "--resume", Path("out"), "--budget-seconds", "1", "--cross-check", "3",
+                "--quiet"});
   ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
   EXPECT_NE(resumed.err.find("no time left to refit on train + validation"), std::string::npos)
       << resumed.err;

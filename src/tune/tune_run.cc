@@ -1,6 +1,7 @@
 #include "tune/tune_run.h"
 
 #include <chrono>
+#include <filesystem>
 
 #include "tune/best_model.h"
 #include "tune/cross_check.h"
@@ -32,6 +33,33 @@ Result<EndCost> EndCostFor(const TuneSpec& spec, Trainable& trainable, int64_t v
   Result<double> pooled = PooledScale(spec, trainable);
   if (!pooled.ok()) return pooled.error();
   return EndCostOf(spec, validation_rows, *refit, *pooled);
+}
+
+// A resume that searched nothing keeps a finished run's outputs: making the
+// end again would spend time to write another best.bin (a refit on several
+// threads is not bit-for-bit the same) for the same search. Unless the
+// resume asks for another end, or an output is missing.
+bool KeepsFinishedOutputs(const TuneSpec& spec, const RunControl& control, const JournalView& view) {
+  if (!control.resume || control.remake_end || !view.EndIsLast()) return false;
+  std::vector<std::string> outputs = {"trials.csv", "report.html"};
+  if (spec.command.empty() && view.Best(/*maximize=*/true))  // whether one exists outputs.push_back("best.bin");
+  for (const std::string& name : outputs) {
+    if (!std::filesystem::exists(std::filesystem::path(spec.out) / name)) return false;
+  }
+  return true;
+}
+
+// The summary of a finished run whose outputs were kept, from its journal
+// and the files it wrote.
+Result<TuneSummary> KeptSummary(const TuneSpec& stored, const space::Space& space,
+                                const JournalView& view) {
+  Result<TuneSummary> summary = Summarise(stored, space, view);
+  if (!summary.ok()) return summary;
+  summary->kept = true;
+  std::error_code error;
+  const auto ftz = std::filesystem::file_size(std::filesystem::path(stored.out) / "best.ftz", error);
+  if (!error) summary->ftz_bytes = static_cast<int64_t>(ftz);
+  return summary;
 }
 
 }  // namespace
@@ -78,6 +106,9 @@ Result<TuneSummary> RunTune(const TuneSpec& given, const RunControl& control) {
   // small), how the run ended (journaled), the outputs.
   Result<JournalView> searched = ReadJournal(journal);
   if (!searched.ok()) return searched.error();
+  if (KeepsFinishedOutputs(given, control, *searched)) {
+    return KeptSummary(stored, plan->space, *searched);
+  }
   searched->validation_rows = *rows;
   const double budget = stats->progress.budget.seconds;
   const auto ending = std::chrono::steady_clock::now();

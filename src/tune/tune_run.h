@@ -13,6 +13,7 @@
 //   6. build the executor and run the search with its stop rules
 //      (tune/search_loop.h), and copy the budget it ended with (raised by
 //      requests) to experiment.json;
+//      A resume that searched nothing keeps a finished run's outputs;
 //   7. write the best model and score it on the test set (tune/best_model.h);
 //   8. journal how the run ended (tune/journal_view.h), then write the
 //      outputs and the summary from the journal (tune/experiment_report.h),
@@ -39,6 +40,10 @@ struct RunControl {
   // With resume: the totals its budget flags give (0: not given), in place
   // of the journal's (tune/search_plan.h, KeepNewBudget).
   driver::RunBudget budget_flags;
+  // With resume: flags that change the run's end (--no-refit, --cross-check)
+  // were given, so a finished run's end is made again even when nothing
+  // more is searched (otherwise its outputs are kept).
+  bool remake_end = false;
   std::function<bool()> stop_requested;       // polled: stop starting jobs
   std::function<bool()> evolution_requested;  // polled: switch evolution on
 };
