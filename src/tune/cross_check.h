@@ -45,8 +45,9 @@ EndCost EndCostOf(const TuneSpec& spec, int64_t validation_rows, double refit_sc
                   double pooled_scale);
 
 // The seconds a search whose costliest trial took `most` keeps for the
-// run's end, at most a quarter of `budget_seconds`: the refit's, with the
-// cross-check of the most candidates (3, else 2) that fit beside it and
+// run's end, at most a quarter of `budget_seconds`: the refit's when it
+// fits in that quarter (else none: the searched model is handed back), with
+// the cross-check of the most candidates (3, else 2) that fit beside it and
 // take at most a tenth of the budget (on 60 s runs a cross-check of
 // a quarter of the budget cost the search more than the choice gained:
 // bench/RESULTS.md), else none; with a tenth and a second more for what

@@ -123,7 +123,8 @@ TEST(EndSeconds, KeepsTimeForAsManyCandidatesAsFit) {
   EXPECT_DOUBLE_EQ(EndSeconds(cost, 1, 1000), margin(1 + 3 * 2));
   EXPECT_DOUBLE_EQ(EndSeconds(cost, 1, 60), margin(1 + 2 * 2));   // 3 x 2 s is over 6 s
   EXPECT_DOUBLE_EQ(EndSeconds(cost, 1, 40), margin(1));           // 2 x 2 s is over 4 s
-  EXPECT_DOUBLE_EQ(EndSeconds(cost, 10, 40), 10);  // not even the refit fits: a quarter
+  // Not even the refit fits in a quarter (10 s): no time is kept for it.
+  EXPECT_DOUBLE_EQ(EndSeconds(cost, 10, 40), margin(0));
   EXPECT_DOUBLE_EQ(EndSeconds(cost, 0, 40), 0);    // no trial finished yet
   EXPECT_DOUBLE_EQ(EndSeconds({.refit = 1, .per_candidate = 0}, 1, 1000), margin(1));
 }
