@@ -205,6 +205,8 @@ bool IsHttpUrl(const std::string& text) {
   return scheme == "http" || scheme == "https";
 }
 
+bool IsLocalPath(const std::string& text) { return !text.empty() && SchemeOf(text).empty(); }
+
 Result<std::string> Fetch(const std::string& path_or_url, const FetchOptions& options) {
   if (!options.expected_sha256.empty() && !IsSha256Hex(options.expected_sha256)) {
     return Fail("expected SHA-256 '" + options.expected_sha256 + "' is not 64 hex digits");

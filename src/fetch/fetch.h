@@ -59,4 +59,8 @@ Result<std::string> Fetch(const std::string& path_or_url, const FetchOptions& op
 // True when `text` starts with "http://" or "https://" (case-insensitive).
 bool IsHttpUrl(const std::string& text);
 
+// True when `text` is a path, read where it is: not empty and with no
+// scheme (no "NAME://" in front).
+bool IsLocalPath(const std::string& text);
+
 }  // namespace rungs::fetch

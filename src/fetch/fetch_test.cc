@@ -261,5 +261,14 @@ TEST(IsHttpUrl, RecognizesOnlyHttpSchemes) {
   EXPECT_FALSE(IsHttpUrl("train.csv"));
 }
 
+TEST(IsLocalPath, IsAnythingWithoutAScheme) {
+  EXPECT_TRUE(IsLocalPath("train.csv"));
+  EXPECT_TRUE(IsLocalPath("../data/http://x"));
+  EXPECT_FALSE(IsLocalPath(""));
+  EXPECT_FALSE(IsLocalPath("s3://a/b"));
+  EXPECT_FALSE(IsLocalPath("https://a/b"));
+  EXPECT_FALSE(IsLocalPath("ftp://a/b"));
+}
+
 }  // namespace
 }  // namespace rungs::fetch

@@ -26,7 +26,7 @@ Result<TuneSpec> WithLocalData(TuneSpec spec, ProgressMode mode) {
       return Fail(std::string(flag) + " " + *data +
                   ": its secrets were not stored; give the whole URL again with " + flag);
     }
-    if (data->empty() || !(fetch::IsHttpUrl(*data) || data->rfind("s3://", 0) == 0)) continue;
+    if (data->empty() || fetch::IsLocalPath(*data)) continue;
     auto local = fetch::Fetch(*data, fetch_options);
     if (!local.ok()) return local.error();
     *data = *local;
