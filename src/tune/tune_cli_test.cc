@@ -317,6 +317,29 @@ TEST_F(TuneCli, ResumeSearchesTheJournaledSpaceNotTheEditedSpaceFile) {
   EXPECT_NE(resumed.out.find("best validation accuracy"), std::string::npos) << resumed.out;
 }
 
+// experiment.json kept data/train.txt as typed, so a resume from another
+// folder read another file, or none.
+TEST_F(TuneCli, ResumeFromAnotherFolderReadsTheFilesTheRunRead) {
+  fs::create_directories(Path("data"));
+  fs::copy_file(Path("train.txt"), Path("data/train.txt"));
+  fs::copy_file(Path("test.txt"), Path("data/test.txt"));
+  const std::string relative_run =
+      "cd '" + dir_.string() + "' && exec \"$0\" tune --train data/train.txt --test "
+      "data/test.txt --space space.toml --budget-epochs 10 --workers 2 --max-epochs 9 --out out "
+      "--quiet";
+  testing::RunResult run = RunProgram("/bin/sh", {"-c", relative_run, RUNGS_BINARY});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  nlohmann::json saved = nlohmann::json::parse(ReadFile(Path("out/experiment.json")));
+  EXPECT_EQ(saved["train"], Path("data/train.txt"));
+  EXPECT_EQ(saved["test"], Path("data/test.txt"));
+
+  const std::string elsewhere = "cd / && exec \"$0\" tune --resume '" + Path("out") +
+                                "' --budget-epochs 20 --quiet";
+  testing::RunResult resumed = RunProgram("/bin/sh", {"-c", elsewhere, RUNGS_BINARY});
+  EXPECT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_NE(resumed.out.find("test accuracy"), std::string::npos) << resumed.out;
+}
+
 TEST_F(TuneCli, RefusesAnOutputFolderThatHoldsAnotherExperiment) {
   ASSERT_EQ(RunRungs(TuneArgs("out", 10)).exit_code, 0);
   testing::RunResult again = RunRungs(TuneArgs("out", 10));

@@ -413,11 +413,13 @@ Result<TuneSpec> ReadTuneSpec(const std::string& path) {
 namespace {
 
 // On resume, an option the journal fixes may still be given with the value
-// it has: the command line that made the run, with --resume added.
+// it has: the command line that made the run, with --resume added. A data
+// path is the same however it is spelled: data/x.txt and the absolute path
+// the experiment keeps.
 Result<bool> KeepsValue(const GivenFlag& flag, const TuneSpec& saved) {
   TuneSpec given = saved;
   RUNGS_RETURN_IF_ERROR(SetFromFlag(flag, given));
-  return SpecToJson(given) == SpecToJson(saved);
+  return SpecToJson(WithAbsoluteDataPaths(given)) == SpecToJson(WithAbsoluteDataPaths(saved));
 }
 
 // "(it is X)" for an option `saved` holds under a key, else "".
@@ -453,6 +455,7 @@ Status ApplyFlags(const std::vector<GivenFlag>& flags, bool resuming, TuneSpec& 
   if (!resuming && !metric_given && !spec.command.empty() && spec.metric == Defaults().metric) {
     spec.metric = "value";
   }
+  spec = WithAbsoluteDataPaths(std::move(spec));
   return Status::Ok();
 }
 

@@ -46,7 +46,8 @@ struct GivenFlag {
 // not change on resume are refused, naming the flag and the value `spec`
 // holds, unless given with that value. A new experiment with a
 // command and no --metric reports the command's `value` metric
-// (doc/command-trainable.md).
+// (doc/command-trainable.md). Local data paths, given or in `spec`, end
+// absolute (WithAbsoluteDataPaths).
 Status ApplyFlags(const std::vector<GivenFlag>& flags, bool resuming, TuneSpec& spec);
 
 // The option reference (doc/tune-options.md): every row of the table with its

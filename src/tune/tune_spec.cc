@@ -2,12 +2,14 @@
 
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <string>
 
 #include "base/byte_size.h"
 #include "base/redact.h"
 #include "driver/options_json.h"
 #include "exec/invoke_client.h"
+#include "fetch/fetch.h"
 
 namespace rungs::tune {
 
@@ -118,6 +120,15 @@ Status Validate(const TuneSpec& s) {
 TuneSpec WithoutSecrets(TuneSpec spec) {
   for (std::string* location : {&spec.train, &spec.valid, &spec.test, &spec.endpoint_url}) {
     *location = RedactSecrets(*location);
+  }
+  return spec;
+}
+
+TuneSpec WithAbsoluteDataPaths(TuneSpec spec) {
+  if (OnLambda(spec)) return spec;
+  for (std::string* location : {&spec.train, &spec.valid, &spec.test, &spec.data_dir}) {
+    if (!fetch::IsLocalPath(*location)) continue;
+    *location = std::filesystem::absolute(*location).lexically_normal().string();
   }
   return spec;
 }

@@ -207,6 +207,13 @@ void SetBudget(const driver::RunBudget& budget, TuneSpec& spec);
 // replaced (base/redact.h). experiment.json and the report hold this.
 TuneSpec WithoutSecrets(TuneSpec spec);
 
+// The spec with its local data paths (--train, --valid, --test, --data-dir)
+// absolute, resolved against the working directory; URLs stay as they are.
+// experiment.json keeps them so, and --resume from any folder reads the
+// files the run read. On Lambda the paths stay as given: a relative one is
+// also the workers' path inside the function's package (doc/lambda-package.md).
+TuneSpec WithAbsoluteDataPaths(TuneSpec spec);
+
 bool OnLambda(const TuneSpec& spec);
 
 // The spec's promotion, or the executor's default: resume locally, restart on

@@ -316,13 +316,38 @@ TEST(TuneOptions, ResumingTakesAFixedFlagGivenWithTheValueItHas) {
                           {&OptionNamed("budget-seconds"), {"60"}}},
                          true, spec)
                   .ok());
-  EXPECT_EQ(spec.train, "data/train.txt");
+  const std::string train = (std::filesystem::current_path() / "data/train.txt").string();
+  EXPECT_EQ(spec.train, train);
   EXPECT_EQ(spec.budget_seconds, 60);
   Status changed = ApplyFlags({{&OptionNamed("train"), {"data/other.txt"}}}, true, spec);
   EXPECT_THAT(changed.message(),
-              ::testing::HasSubstr("--train cannot change on --resume (it is 'data/train.txt')"));
+              ::testing::HasSubstr("--train cannot change on --resume (it is '" + train + "')"));
   Status seed = ApplyFlags({{&OptionNamed("seed"), {"8"}}}, true, spec);
   EXPECT_THAT(seed.message(), ::testing::HasSubstr("--seed cannot change on --resume (it is 7)"));
+}
+
+// A run kept data/train.txt as typed, so `cd elsewhere && rungs tune
+// --resume /abs/out` read another file or none.
+TEST(TuneOptions, LocalDataPathsAreKeptAbsoluteAndUrlsAsGiven) {
+  const std::filesystem::path here = std::filesystem::current_path();
+  TuneSpec spec;
+  ASSERT_TRUE(ApplyFlags({{&OptionNamed("train"), {"data/../data/train.txt"}},
+                          {&OptionNamed("valid"), {"https://example.com/valid.txt"}},
+                          {&OptionNamed("test"), {"s3://bucket/test.txt"}},
+                          {&OptionNamed("data-dir"), {"shared"}}},
+                         false, spec)
+                  .ok());
+  EXPECT_EQ(spec.train, (here / "data/train.txt").string());
+  EXPECT_EQ(spec.valid, "https://example.com/valid.txt");
+  EXPECT_EQ(spec.test, "s3://bucket/test.txt");
+  EXPECT_EQ(spec.data_dir, (here / "shared").string());
+  // On Lambda a relative path is also the workers', inside their package.
+  TuneSpec lambda;
+  ASSERT_TRUE(ApplyFlags({{&OptionNamed("train"), {"data/train.txt"}},
+                          {&OptionNamed("executor"), {"lambda"}}},
+                         false, lambda)
+                  .ok());
+  EXPECT_EQ(lambda.train, "data/train.txt");
 }
 
 TEST(TuneOptions, AZeroBudgetGivenIsRefusedNamingTheFlag) {
