@@ -27,6 +27,7 @@ namespace fs = std::filesystem;
 
 constexpr const char* kJournalFile = "journal.sqlite";
 constexpr const char* kSpecFile = "experiment.json";
+constexpr const char* kDataFilesFile = "data-files.json";
 constexpr const char* kLockFile = ".lock";
 
 // What a fresh run may find in its folder and take over: the lock, and
@@ -38,7 +39,7 @@ bool LeftByInterruptedCreation(const fs::path& dir, const std::string& name) {
     return fs::is_empty(dir / "trials" / "logs", error) && !error &&
            std::distance(fs::directory_iterator(dir / "trials", error), fs::directory_iterator()) == 1;
   }
-  return name == kLockFile || name == kSpecFile ||
+  return name == kLockFile || name == kSpecFile || name == kDataFilesFile ||
          name.starts_with(std::string(kJournalFile) + ".creating") ||
          name.find(".tmp.") != std::string::npos;
 }
@@ -63,7 +64,8 @@ Status Lock(int fd, const std::string& dir) {
 void RemoveStaleTemporaries(const std::string& dir) {
   static constexpr std::string_view kOutputs[] = {"best.bin",    "best.ftz",    "best.json",
                                                   "best.toml",   "report.html", "trials.csv",
-                                                  std::string_view(kSpecFile)};
+                                                  std::string_view(kSpecFile),
+                                                  std::string_view(kDataFilesFile)};
   std::error_code error;
   for (const fs::directory_entry& entry : fs::directory_iterator(dir, error)) {
     const std::string name = entry.path().filename().string();
@@ -169,21 +171,38 @@ Result<TuneSpec> ReadSavedSpec(const std::string& dir) {
   return spec;
 }
 
-Result<driver::Experiment> OpenExperimentIn(
-    const TuneSpec& spec, const std::optional<store::ExperimentRecord>& new_record) {
-  if (new_record) {
+Result<driver::Experiment> OpenExperimentIn(const TuneSpec& spec,
+                                            const std::optional<NewExperiment>& created) {
+  if (created) {
     // Again, now under the lock: a run that started beside this one may
     // have made its experiment here since PlanSearch checked.
     RUNGS_RETURN_IF_ERROR(CheckNoJournalIn(spec.out));
     RUNGS_RETURN_IF_ERROR(SaveSpec(spec));
+    RUNGS_RETURN_IF_ERROR(WriteFileAtomically((fs::path(spec.out) / kDataFilesFile).string(),
+                                              DataFilesToJson(created->data_files).dump(2) + "\n"));
   }
   // The dollars are not the scheduler's, so not in the record: experiment.json
   // has them as given, or as a change the journal also holds left them.
-  Result<TuneSpec> saved = new_record ? Result<TuneSpec>(spec) : ReadSavedSpec(spec.out);
+  Result<TuneSpec> saved = created ? Result<TuneSpec>(spec) : ReadSavedSpec(spec.out);
   if (!saved.ok()) return saved.error();
   driver::RunBudget dollars;
   dollars.dollars = saved->budget_dollars;
-  return driver::OpenExperiment(JournalPath(spec.out), new_record, dollars);
+  return driver::OpenExperiment(
+      JournalPath(spec.out),
+      created ? std::optional(created->record) : std::optional<store::ExperimentRecord>(), dollars);
+}
+
+Result<std::optional<std::vector<DataFile>>> ReadDataFiles(const std::string& dir) {
+  const std::string path = (fs::path(dir) / kDataFilesFile).string();
+  std::error_code error;
+  if (!fs::exists(path, error)) return std::optional<std::vector<DataFile>>();
+  Result<std::string> text = ReadTextFile(path);
+  if (!text.ok()) return text.error();
+  nlohmann::json json = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
+  if (json.is_discarded()) return Fail(path + ": not valid JSON");
+  Result<std::vector<DataFile>> files = DataFilesFromJson(json, path);
+  if (!files.ok()) return files.error();
+  return std::optional(std::move(*files));
 }
 
 Status SaveBudget(const std::string& dir, const driver::RunBudget& budget) {

@@ -2,9 +2,13 @@
 //
 //   journal.sqlite   the journal (doc/journal.md): the experiment's state
 //   experiment.json  its spec as given (URLs and data set names, not cache
-//                    paths; the keys of doc/tune-options.md), from which
-//                    --resume and `rungs report` continue; its budget is a
-//                    copy of the journal's, which holds every change
+//                    paths; local data paths made absolute; the keys of
+//                    doc/tune-options.md), from which --resume and `rungs
+//                    report` continue; its budget is a copy of the
+//                    journal's, which holds every change
+//   data-files.json  its local data files as they were when it started
+//                    (tune/data_files.h), which --resume requires unchanged;
+//                    experiments made before rungs wrote it have none
 //   best.bin, best.json, best.toml, trials.csv, report.html: the outputs,
 //                    rebuilt from the journal (tune/experiment_report.h)
 //   .lock            held (flock) by the run using the folder
@@ -24,6 +28,7 @@
 #include "base/status.h"
 #include "driver/experiment_journal.h"
 #include "store/journal.h"
+#include "tune/data_files.h"
 #include "tune/tune_spec.h"
 
 namespace rungs::tune {
@@ -63,12 +68,24 @@ Status SaveSpec(const TuneSpec& spec);
 // saying so when `dir` holds no experiment or only an interrupted creation.
 Result<TuneSpec> ReadSavedSpec(const std::string& dir);
 
-// The experiment in spec.out, which the caller holds locked. With
-// `new_record`: checks again that the folder holds no journal, writes
-// experiment.json, then creates the journal (driver::OpenExperiment);
+// What a new experiment writes down before its journal: the record the
+// journal starts with, and the data files as the run found them.
+struct NewExperiment {
+  store::ExperimentRecord record;
+  std::vector<DataFile> data_files;
+};
+
+// The experiment in spec.out, which the caller holds locked. With `created`:
+// checks again that the folder holds no journal, writes experiment.json and
+// data-files.json, then creates the journal (driver::OpenExperiment);
 // without: resumes the journal there.
-Result<driver::Experiment> OpenExperimentIn(
-    const TuneSpec& spec, const std::optional<store::ExperimentRecord>& new_record);
+Result<driver::Experiment> OpenExperimentIn(const TuneSpec& spec,
+                                            const std::optional<NewExperiment>& created);
+
+// The data files recorded in `dir` when its experiment started; nullopt for
+// an experiment made before rungs recorded them. Fails naming the file when
+// it cannot be read or is damaged.
+Result<std::optional<std::vector<DataFile>>> ReadDataFiles(const std::string& dir);
 
 // Copies `budget` into the experiment.json of `dir` when it differs (after
 // the journal recorded the change).

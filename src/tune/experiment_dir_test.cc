@@ -3,8 +3,12 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <string>
+
+#include <gmock/gmock.h>
+#include <nlohmann/json.hpp>
 
 #include "testing/files.h"
 #include "testing/temp_dir.h"
@@ -29,6 +33,67 @@ TEST(ExperimentLock, TakingAFolderRemovesTheTemporariesOfDeadWriters) {
   EXPECT_TRUE(fs::exists(live)) << "its writer is alive";
   EXPECT_TRUE(fs::exists(other));
   EXPECT_TRUE(fs::exists(users)) << "not a file a run writes";
+}
+
+// A corpus of gigabytes is fingerprinted by its ends only; an edit between
+// them that keeps the size still changes the modification time.
+TEST(DataFiles, EachChangeIsNamedWithTheFlagTheFileAndWhatChanged) {
+  using ::testing::HasSubstr;
+  const fs::path dir = testing::FreshDir();
+  std::string text(300 << 10, 'a');
+  const std::string path = testing::WriteFile(dir / "train.txt", text);
+  TuneSpec spec;
+  spec.train = path;
+  spec.valid = "https://example.com/valid.txt";  // fetched: not recorded
+  const Result<std::vector<DataFile>> was = FindDataFiles(spec);
+  ASSERT_TRUE(was.ok()) << was.message();
+  ASSERT_EQ(was->size(), 1u);
+  EXPECT_EQ((*was)[0].flag, "--train");
+  EXPECT_EQ((*was)[0].bytes, 300 << 10);
+  EXPECT_TRUE(CheckUnchanged(*was, *was).ok());
+  auto change = [&](const std::string& bytes, fs::file_time_type time) {
+    testing::WriteFile(path, bytes);
+    fs::last_write_time(path, time);
+    Result<std::vector<DataFile>> now = FindDataFiles(spec);
+    return now.ok() ? CheckUnchanged(*was, *now).message() : now.message();
+  };
+  const fs::file_time_type then = fs::last_write_time(path);
+  const fs::file_time_type later = then + std::chrono::seconds(1);
+  const std::string changed = "--train " + path + " changed since the run started (";
+
+  text[150 << 10] = 'b';
+  EXPECT_THAT(change(text, then), ::testing::IsEmpty()) << "the middle is not read";
+  EXPECT_THAT(change(text, later), HasSubstr(changed + "same size and ends, but modified at "));
+  EXPECT_THAT(change(text, later), HasSubstr("if its content is the same, `touch -d @"));
+  text.back() = 'c';
+  EXPECT_THAT(change(text, then),
+              HasSubstr(changed + "same size, but its first or last 64 KB differ)"));
+  EXPECT_THAT(change(text + "more", then), HasSubstr(changed + "size 307200 -> 307204 bytes)"));
+  fs::remove(path);
+  EXPECT_THAT(change("", then), HasSubstr(changed + "size 307200 -> 0 bytes)"));
+  fs::remove(path);
+  EXPECT_EQ(FindDataFiles(spec).message(), "--train " + path + ": no such file");
+}
+
+TEST(DataFiles, TheRecordReadsBackAndAFolderWithoutOneHasNone) {
+  const fs::path dir = testing::FreshDir();
+  Result<std::optional<std::vector<DataFile>>> none = ReadDataFiles(dir.string());
+  ASSERT_TRUE(none.ok()) << none.message();
+  EXPECT_FALSE(*none) << "made before rungs recorded data files";
+
+  const std::vector<DataFile> files = {{"--train", "/d/train.txt", 12, 1764990174123456789, "ab"},
+                                       {"--test", "/d/test.txt", 0, 5, "cd"}};
+  testing::WriteFile(dir / "data-files.json", DataFilesToJson(files).dump());
+  Result<std::optional<std::vector<DataFile>>> read = ReadDataFiles(dir.string());
+  ASSERT_TRUE(read.ok()) << read.message();
+  ASSERT_TRUE(*read);
+  EXPECT_EQ(DataFilesToJson(**read), DataFilesToJson(files));
+
+  nlohmann::json damaged = DataFilesToJson(files);
+  damaged["files"][1]["bytes"] = "12";
+  testing::WriteFile(dir / "data-files.json", damaged.dump());
+  EXPECT_THAT(ReadDataFiles(dir.string()).message(),
+              ::testing::HasSubstr("data-files.json: files[1].bytes must be an integer"));
 }
 
 }  // namespace

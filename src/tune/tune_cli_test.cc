@@ -317,6 +317,57 @@ TEST_F(TuneCli, ResumeSearchesTheJournaledSpaceNotTheEditedSpaceFile) {
   EXPECT_NE(resumed.out.find("best validation accuracy"), std::string::npos) << resumed.out;
 }
 
+// A resume onto an edited data file trained new trials on other data than
+// the journaled ones and ranked them together, saying nothing.
+TEST_F(TuneCli, ResumeRefusesADataFileChangedSinceTheRunStarted) {
+  ASSERT_EQ(RunRungs(TuneArgs("out", 10)).exit_code, 0);
+  const std::vector<std::string> resume = {"tune", "--resume", Path("out"), "--quiet"};
+  const std::string train = ReadFile(Path("train.txt"));
+  const std::string changed = "--resume " + Path("out") + ": --train " + Path("train.txt") +
+                              " changed since the run started (";
+  const std::string advice = "); the journaled trials were trained on the old file: restore it, "
+                             "or start a new run with another --out";
+
+  WriteFile(Path("train.txt"), train + "__label__food food1\n");
+  testing::RunResult longer = RunRungs(resume);
+  EXPECT_EQ(longer.exit_code, 1);
+  EXPECT_NE(longer.err.find(changed + "size " + std::to_string(train.size()) + " -> " +
+                            std::to_string(train.size() + 20) + " bytes" + advice),
+            std::string::npos)
+      << longer.err;
+
+  std::string edited = train;
+  edited[train.size() / 2] = edited[train.size() / 2] == '\n' ? '\n' : '\t';
+  edited[train.size() / 2 + 1] = edited[train.size() / 2 + 1] == '\n' ? '\n' : '\t';
+  WriteFile(Path("train.txt"), edited);
+  testing::RunResult same_size = RunRungs(resume);
+  EXPECT_EQ(same_size.exit_code, 1);
+  EXPECT_NE(same_size.err.find(changed + "same size, but its first or last 64 KB differ" + advice),
+            std::string::npos)
+      << same_size.err;
+
+  // The old bytes again, at a new time: only the user can tell, and is told how.
+  WriteFile(Path("train.txt"), train);
+  testing::RunResult restored = RunRungs(resume);
+  EXPECT_EQ(restored.exit_code, 1);
+  const size_t touch = restored.err.find("`touch -d @");
+  ASSERT_NE(touch, std::string::npos) << restored.err;
+  EXPECT_NE(restored.err.find(changed + "same size and ends, but modified at "), std::string::npos)
+      << restored.err;
+  int status = 0;
+  testing::RunCommand(restored.err.substr(touch + 1, restored.err.find('`', touch + 1) - touch - 1),
+                      status);
+  ASSERT_EQ(status, 0);
+  testing::RunResult resumed = RunRungs(resume);
+  EXPECT_EQ(resumed.exit_code, 0) << resumed.err;
+
+  // An experiment made before the record is resumed unchecked.
+  fs::remove(Path("out/data-files.json"));
+  WriteFile(Path("train.txt"), train + "__label__food food1\n");
+  testing::RunResult unrecorded = RunRungs(resume);
+  EXPECT_EQ(unrecorded.exit_code, 0) << unrecorded.err;
+}
+
 // experiment.json kept data/train.txt as typed, so a resume from another
 // folder read another file, or none.
 TEST_F(TuneCli, ResumeFromAnotherFolderReadsTheFilesTheRunRead) {
@@ -489,6 +540,7 @@ TEST_F(TuneCli, AnInterruptedCreationIsNoExperimentAndAFreshRunTakesItOver) {
   fs::create_directories(Path("out"));
   ASSERT_EQ(RunRungs(TuneArgs("model", 10)).exit_code, 0);
   fs::copy_file(Path("model/experiment.json"), Path("out/experiment.json"));
+  fs::copy_file(Path("model/data-files.json"), Path("out/data-files.json"));
   WriteFile(Path("out/journal.sqlite.creating"), "SQLite format 3\0 cut short");
   WriteFile(Path("out/experiment.json.tmp.99999"), "{\"train\":");
   testing::RunResult resumed = RunRungs({"tune", "--resume", Path("out"), "--quiet"});
@@ -1073,7 +1125,8 @@ TEST_F(TuneCli, BadInputFailsBeforeAnyWorkWithAClearMessage) {
       {"fraction", {"--valid-fraction", "1.5"}, "--valid-fraction"},
       {"budget", {"--budget-epochs", "1", "--min-epochs", "2"}, "too small for one bottom-rung job"},
       {"scheduler", {"--scheduler", "bayes"}, "bayes"},
-      {"missing data", {"--train", Path("nope.txt")}, "nope.txt"},
+      {"missing data", {"--train", Path("nope.txt")},
+       "--train " + Path("nope.txt") + ": no such file"},
       {"memory size", {"--memory", "2X"}, "--memory must be a size such as 2G, 512M"},
       {"memory below the data", {"--memory", "1k"}, "is smaller than the"},
       {"model size", {"--max-model-size", "small"}, "--max-model-size must be a size"},

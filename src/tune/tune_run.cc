@@ -62,6 +62,22 @@ Result<TuneSummary> KeptSummary(const TuneSpec& stored, const space::Space& spac
   return summary;
 }
 
+// The local data files as the run finds them, before it reads them. A
+// resumed run refuses files changed since its record: the journaled trials
+// were trained on what the record describes (an experiment made before the
+// record is not checked).
+Result<std::vector<DataFile>> DataFilesAtStart(const TuneSpec& spec, bool resume) {
+  Result<std::vector<DataFile>> now = FindDataFiles(spec);
+  if (!now.ok() || !resume) return now;
+  Result<std::optional<std::vector<DataFile>>> recorded = ReadDataFiles(spec.out);
+  if (!recorded.ok()) return Fail("--resume " + spec.out + ": " + recorded.message());
+  if (!*recorded) return now;
+  if (Status same = CheckUnchanged(**recorded, *now); !same.ok()) {
+    return Fail("--resume " + spec.out + ": " + same.message());
+  }
+  return now;
+}
+
 }  // namespace
 
 Result<TuneSummary> RunTune(const TuneSpec& given, const RunControl& control) {
@@ -72,6 +88,8 @@ Result<TuneSummary> RunTune(const TuneSpec& given, const RunControl& control) {
   if (!settings.ok()) return settings.error();
   Result<TuneSpec> spec = WithLocalData(given, control.progress);
   if (!spec.ok()) return spec.error();
+  Result<std::vector<DataFile>> data_files = DataFilesAtStart(given, control.resume);
+  if (!data_files.ok()) return data_files.error();
   Result<std::unique_ptr<Trainable>> trainable =
       Trainable::Make(*spec, *plan, settings->memory_bytes);
   if (!trainable.ok()) return trainable.error();
@@ -84,8 +102,9 @@ Result<TuneSummary> RunTune(const TuneSpec& given, const RunControl& control) {
   // The search, with the journal as its state. What is written down keeps
   // no secrets; the workers are given the data locations as they are.
   const TuneSpec stored = WithoutSecrets(given);
-  Result<driver::Experiment> experiment =
-      OpenExperimentIn(stored, control.resume ? std::nullopt : std::optional(plan->record));
+  Result<driver::Experiment> experiment = OpenExperimentIn(
+      stored, control.resume ? std::nullopt
+                             : std::optional(NewExperiment{plan->record, *data_files}));
   if (!experiment.ok()) return experiment.error();
   if (control.resume) {
     RUNGS_RETURN_IF_ERROR(KeepNewBudget(control.budget_flags, given.out, *experiment));

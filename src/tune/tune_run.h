@@ -4,11 +4,14 @@
 //   1. plan the search: check the spec, the space and the scheduler, or read
 //      them from the journal of a resumed experiment (tune/search_plan.h);
 //   2. resolve where jobs run (tune/executor_choice.h);
-//   3. fetch the data (tune/local_data.h);
+//   3. fetch the data (tune/local_data.h), and find the local data files as
+//      they are (tune/data_files.h): a resumed run refuses files changed
+//      since it started;
 //   4. build the trainable: data read, or command parsed (tune/trainable.h),
 //      and what memory is left for jobs (tune/executor_choice.h);
 //   5. lock the output folder for the run, and open the experiment:
-//      experiment.json and a new journal, or the old journal replayed
+//      experiment.json, data-files.json and a new journal, or the old
+//      journal replayed
 //      (tune/experiment_dir.h, driver/experiment_journal.h);
 //   6. build the executor and run the search with its stop rules
 //      (tune/search_loop.h), and copy the budget it ended with (raised by

@@ -1,0 +1,55 @@
+// DataFile: a local data file as a run found it when it started, before
+// reading it: its path, size, modification time and a fingerprint of its
+// ends. An experiment folder keeps one per local --train, --valid and --test
+// (data-files.json, tune/experiment_dir.h), and --resume refuses data that
+// changed since: the journaled trials were trained on the old data, and new
+// trials trained on other data would be ranked against them as if alike.
+//
+// The fingerprint is the SHA-256 of the size and of the first and last
+// 64 KB, not of the whole file, so it costs as little for a corpus of
+// gigabytes as for a small one. An edit inside that keeps the size still
+// changes the modification time. URLs and s3:// objects are not recorded
+// (their cache is checked by ETag or SHA-256, fetch/fetch.h), nor the files
+// of a --dataset (resolved anew from --data-dir or the cache).
+//
+// data-files.json (format 1): {"format": 1, "files": [{"flag": "--train",
+// "path": "/abs/train.txt", "bytes": 91973, "modified_ns": 1764990174...,
+// "fingerprint": "27f4..."}]}, one entry per recorded file; a file with no
+// entries for a run of URLs only. Functions without state, thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "base/status.h"
+#include "tune/tune_spec.h"
+
+namespace rungs::tune {
+
+struct DataFile {
+  std::string flag;         // "--train", "--valid" or "--test"
+  std::string path;         // as the spec holds it (absolute: tune::ApplyFlags)
+  int64_t bytes = 0;
+  int64_t modified_ns = 0;  // modification time, nanoseconds since 1970 UTC
+  std::string fingerprint;  // SHA-256 (hex) of the size, the first and the last 64 KB
+};
+
+// The spec's local data files as they are now. Fails naming the flag and
+// the file when one cannot be read ("--train data/x.txt: no such file").
+Result<std::vector<DataFile>> FindDataFiles(const TuneSpec& spec);
+
+// OK when each file of `recorded` is in `now` (by flag) as recorded; else an
+// error for the first that is not, naming its flag and path, what changed
+// and what to do.
+Status CheckUnchanged(const std::vector<DataFile>& recorded, const std::vector<DataFile>& now);
+
+// The files as data-files.json holds them (above), and back; a bad field
+// is named with `origin`.
+nlohmann::json DataFilesToJson(const std::vector<DataFile>& files);
+Result<std::vector<DataFile>> DataFilesFromJson(const nlohmann::json& json,
+                                                const std::string& origin);
+
+}  // namespace rungs::tune
