@@ -16,6 +16,7 @@ namespace rungs::text {
 namespace {
 
 constexpr int64_t kMinRows = ProductQuantizer::kCentroids;  // fewer cannot be quantized
+constexpr int64_t kHeaderBytes = 8 + 12 * 4 + 8 + 4 * 3 + 8 * 2;  // magic, version; args; dictionary header
 
 // Bytes of one dictionary entry in a model file: text, NUL, count, type.
 int64_t EntryBytes(const Entry& e) { return static_cast<int64_t>(e.word.size()) + 1 + 8 + 1; }
@@ -72,8 +73,7 @@ int64_t FixedBytes(const Model& model, const QuantizeArgs& args,
                    const Preprocessing& preprocessing) {
   const Dictionary& dict = model.dict();
   const int64_t dim = model.args().dim;
-  int64_t bytes = 8 + 12 * 4 + 8 + 4 * 3 + 8 * 2;  // magic, version; args; dictionary header
-  bytes += RungsTrailerBytes(preprocessing);
+  int64_t bytes = kHeaderBytes + RungsTrailerBytes(preprocessing);
   for (int32_t i = dict.nwords(); i < dict.size(); ++i) bytes += EntryBytes(dict.entries()[i]);
   bytes += 1 + QuantMatrix::SavedBytes(0, dim, args.dsub, args.qnorm);
   bytes += 1 + (args.qout ? QuantMatrix::SavedBytes(dict.nlabels(), dim, 2, args.qnorm)
@@ -205,6 +205,14 @@ int64_t QuantizedFileBytes(const Model& model, const QuantizeArgs& args,
     bytes += RowBytes(model, args, row, true);
   }
   return bytes;
+}
+
+int64_t SmallestQuantizedFileBytes(int dim) {
+  // As FixedBytes with no labels, and qnorm, which QuantizeArgsForSize always
+  // sets; the codebooks' size does not depend on dsub.
+  const int64_t trailer = std::min(RungsTrailerBytes(Preprocessing{.normalize = false}),
+                                   RungsTrailerBytes(Preprocessing{.normalize = true}));
+  return kHeaderBytes + trailer + 1 + QuantMatrix::SavedBytes(0, dim, 1, /*qnorm=*/true) + 1 + 16;
 }
 
 Result<QuantizeArgs> QuantizeArgsForSize(const Model& model, const Preprocessing& preprocessing,

@@ -47,6 +47,12 @@ Result<Model> Quantize(const Model& model, const QuantizeArgs& args,
 int64_t QuantizedFileBytes(const Model& model, const QuantizeArgs& args,
                            const Preprocessing& preprocessing);
 
+// The fewest bytes a .ftz of a model with `dim` columns takes, whatever
+// QuantizeArgsForSize chooses and however few words, labels and rows the
+// model has: its header, the input quantizer's codebooks, an output matrix
+// of no rows and the rungs trailer. No model of that dim fits in less.
+int64_t SmallestQuantizedFileBytes(int dim);
+
 // Quantize args for a .ftz of at most `max_bytes`, as fastText's autotune
 // chooses them for -autotune-modelsize: qnorm, qout when there are 256 labels
 // or more, retrain when `retrain` (a corpus will be given), dsub 2 (4, 8, 16

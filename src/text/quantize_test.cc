@@ -159,6 +159,23 @@ TEST_F(QuantizeModel, ChoosesArgsThatFitASizeLimit) {
   EXPECT_NE(impossible.message().find("no quantized model fits"), std::string::npos);
 }
 
+// A --max-model-size below this is refused before a tune's search: it must
+// never exceed what the smallest choice of QuantizeArgsForSize takes, and
+// it falls short of it only by the rows, words and labels.
+TEST_F(QuantizeModel, TheSmallestFileSizeIsALowerBoundOfEveryChoice) {
+  const int64_t smallest = SmallestQuantizedFileBytes(model_->args().dim);
+  Result<QuantizeArgs> fits = QuantizeArgsForSize(*model_, Preprocessing{}, smallest, false, 1);
+  ASSERT_FALSE(fits.ok());
+  const size_t takes = fits.message().rfind("takes ");
+  ASSERT_NE(takes, std::string::npos) << fits.message();
+  const int64_t fewest = std::stoll(fits.message().substr(takes + 6));
+  EXPECT_GT(fewest, smallest);
+  // It leaves out only the 256 rows (a code of 3 bytes at dsub 8, and a word
+  // of a few bytes or a pruned n-gram's 8) and the 4 labels (their entries
+  // and output rows).
+  EXPECT_LT(fewest - smallest, 256 * (3 + 8 + 16) + 4 * (16 + 12 * 4));
+}
+
 // -qout: 300 labels, output quantized too; fastText loads our file and
 // predicts the same labels.
 TEST(Quantize, QuantizedOutputPredictsTheSameInFastText) {

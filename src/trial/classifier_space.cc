@@ -1,7 +1,9 @@
 #include "trial/classifier_space.h"
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
+#include <limits>
 #include <optional>
 #include <random>
 #include <string>
@@ -267,6 +269,30 @@ Status CheckClassifierSpace(const space::Space& space) {
     }
   }
   return Status::Ok();
+}
+
+int SmallestDim(const space::Space& space, const text::TrainArgs& base) {
+  const std::optional<size_t> index = space.IndexOf("dim");
+  if (!index) return base.dim;
+  const space::Param& dim = space.param(*index);
+  // Where it may be inactive, base.dim holds.
+  double lowest = dim.when.empty() ? std::numeric_limits<double>::infinity() : base.dim;
+  switch (dim.kind) {
+    case space::Kind::kFloat:
+    case space::Kind::kInt:
+      lowest = std::min(lowest, dim.min);
+      break;
+    case space::Kind::kCategorical:
+      for (const space::Value& choice : dim.choices) {
+        lowest = std::min(lowest, space::AsNumber(choice).value_or(lowest));
+      }
+      break;
+    case space::Kind::kFixed:
+      lowest = std::min(lowest, space::AsNumber(dim.value).value_or(lowest));
+      break;
+  }
+  if (std::isinf(lowest)) return base.dim;  // no number: CheckClassifierSpace refuses it
+  return std::max(1, static_cast<int>(std::floor(lowest)));
 }
 
 Result<ClassifierSettings> SettingsFor(const space::Space& space, const space::Config& config,

@@ -38,4 +38,9 @@ struct ClassifierSettings {
 Result<ClassifierSettings> SettingsFor(const space::Space& space, const space::Config& config,
                                        const text::TrainArgs& base);
 
+// The smallest dim a configuration of `space` can have: the dim parameter's
+// lowest value, or base.dim where the space has none or it may be inactive
+// (the smallest model, text::SmallestQuantizedFileBytes).
+int SmallestDim(const space::Space& space, const text::TrainArgs& base);
+
 }  // namespace rungs::trial

@@ -90,6 +90,24 @@ TEST(ClassifierSpace, BadValueIsRefusedNamingTheParameter) {
   EXPECT_NE(bad.message().find("loss"), std::string::npos) << bad.message();
 }
 
+TEST(ClassifierSpace, TheSmallestDimIsTheLowestTheSpaceCanGive) {
+  text::TrainArgs base;  // dim 100
+  auto smallest = [&](const std::string& toml) {
+    auto space = space::Space::FromToml(toml, "s.toml");
+    EXPECT_TRUE(space.ok()) << space.message();
+    return space.ok() ? SmallestDim(*space, base) : 0;
+  };
+  EXPECT_EQ(SmallestDim(DefaultSpace(), base), 16);
+  EXPECT_EQ(smallest("[params.lr]\ntype = \"float\"\nmin = 0.1\nmax = 1.0\n"), 100);
+  EXPECT_EQ(smallest("[params.dim]\ntype = \"choice\"\nchoices = [300, 50, 200]\n"), 50);
+  EXPECT_EQ(smallest("[params.dim]\ntype = \"fixed\"\nvalue = 150\n"), 150);
+  // Inactive (here with softmax), dim is base's.
+  EXPECT_EQ(smallest("[params.loss]\ntype = \"choice\"\nchoices = [\"softmax\", \"ns\"]\n"
+                     "[params.dim]\ntype = \"int\"\nmin = 200\nmax = 300\n"
+                     "when = { param = \"loss\", op = \"==\", value = \"ns\" }\n"),
+            100);
+}
+
 // Spaces whose values the classifier refuses, and what the error names.
 TEST(ClassifierSpace, ValuesTheClassifierRefusesAreFoundBeforeAnyTrial) {
   struct Case {

@@ -3,9 +3,11 @@
 #include <ctime>
 #include <filesystem>
 
+#include "base/byte_size.h"
 #include "base/text_file.h"
 #include "driver/options_json.h"
 #include "driver/scheduler_from_record.h"
+#include "text/quantize.h"
 #include "trial/classifier_space.h"
 #include "tune/experiment_dir.h"
 
@@ -41,6 +43,22 @@ Result<store::ExperimentRecord> NewRecord(const TuneSpec& spec) {
   return record;
 }
 
+// A --max-model-size that no model of the space fits, even quantized,
+// refused every trial after its training and ended the run with none.
+Status CheckMaxModelSize(const TuneSpec& spec, const space::Space& space) {
+  if (spec.max_model_size.empty()) return Status::Ok();
+  Result<int64_t> max_bytes = ParseByteSize(spec.max_model_size, "--max-model-size");
+  if (!max_bytes.ok()) return max_bytes.error();
+  const int dim = trial::SmallestDim(space, text::TrainArgs{});
+  const int64_t smallest = text::SmallestQuantizedFileBytes(dim);
+  if (*max_bytes >= smallest) return Status::Ok();
+  return Fail("--max-model-size " + spec.max_model_size + " (" + std::to_string(*max_bytes) +
+              " bytes) holds no model of the search space: even quantized, the smallest (dim " +
+              std::to_string(dim) + ", before any word or label) takes " +
+              std::to_string(smallest) + " bytes (" + ByteSizeText(smallest) +
+              "); give at least that");
+}
+
 }  // namespace
 
 Status KeepNewBudget(const driver::RunBudget& flags, const std::string& dir,
@@ -70,6 +88,7 @@ Result<SearchPlan> PlanSearch(const TuneSpec& spec, bool resume) {
     if (Status checked = trial::CheckClassifierSpace(plan.space); !checked.ok()) {
       return Fail(origin + ": " + checked.message());
     }
+    RUNGS_RETURN_IF_ERROR(CheckMaxModelSize(spec, plan.space));
     Result<trial::Metric> metric = trial::ParseMetric(spec.metric);
     if (!metric.ok()) return Fail("--metric: " + metric.message());
     plan.metric = *metric;

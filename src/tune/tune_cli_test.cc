@@ -853,7 +853,9 @@ TEST_F(TuneCli, AModelTooSmallToQuantizeSaysWhyAndKeepsTheRun) {
 TEST_F(TuneCli, ConfigurationsTooLargeEvenQuantizedAreRefused) {
   std::vector<std::string> args = TuneArgs("out", 24);
   args.push_back("--max-model-size");
-  args.push_back("1k");  // the dictionary alone is larger
+  // More than the smallest model of the space before any word (5.3K, below
+  // which the run is refused before it starts), less than the dictionary.
+  args.push_back("6k");
   testing::RunResult run = RunRungs(args);
   ASSERT_EQ(run.exit_code, 0) << run.err;
   const auto rows = CsvRows(ReadFile(Path("out/trials.csv")));
@@ -865,7 +867,7 @@ TEST_F(TuneCli, ConfigurationsTooLargeEvenQuantizedAreRefused) {
   EXPECT_NE(run.out.find("no trial finished"), std::string::npos) << run.out;
   // The summary names the limit they were refused by, not only the memory.
   EXPECT_NE(run.out.find(std::to_string(rows.size()) +
-                         " jobs refused: they would not fit the memory or --max-model-size 1k"),
+                         " jobs refused: they would not fit the memory or --max-model-size 6k"),
             std::string::npos)
       << run.out;
 }
@@ -1130,6 +1132,10 @@ TEST_F(TuneCli, BadInputFailsBeforeAnyWorkWithAClearMessage) {
       {"memory size", {"--memory", "2X"}, "--memory must be a size such as 2G, 512M"},
       {"memory below the data", {"--memory", "1k"}, "is smaller than the"},
       {"model size", {"--max-model-size", "small"}, "--max-model-size must be a size"},
+      // The default space's smallest model is dim 16: 17K quantized before any word.
+      {"impossible model size", {"--max-model-size", "1k"},
+       "--max-model-size 1k (1024 bytes) holds no model of the search space: even quantized, "
+       "the smallest (dim 16, before any word or label) takes "},
   };
   for (const BadCase& c : cases) {
     std::vector<std::string> args = {"tune", "--train", Path("train.txt"), "--budget-epochs", "20",
