@@ -255,6 +255,33 @@ Status SetFromJson(const TuneOption& option, const json& value, const std::strin
               ", got " + value.dump());
 }
 
+// For a whole number too large for an option of type T: the range T holds
+// ("an integer in [MIN, MAX]"); else "".
+template <class T>
+std::string RangeMissed(const std::string& text) {
+  if constexpr (Integer<T>) {
+    T value;
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (error == std::errc::result_out_of_range && end == text.data() + text.size()) {
+      return "an integer in [" + std::to_string(std::numeric_limits<T>::min()) + ", " +
+             std::to_string(std::numeric_limits<T>::max()) + "]";
+    }
+  }
+  return "";
+}
+
+// Why `text` is not a value of `option`, naming its flag.
+Error BadFlagValue(const TuneOption& option, const std::string& text) {
+  const std::string range = std::visit(
+      Overloaded{[&](SchedulerOptionFlag) { return RangeMissed<int>(text); },
+                 [&](auto member) { return RangeMissed<ValueType<decltype(member)>>(text); }},
+      option.field);
+  if (!range.empty()) {
+    return Fail(FlagName(option) + " " + text + " is out of range: it must be " + range);
+  }
+  return Fail(FlagName(option) + " must be " + Describe(option) + ", got '" + text + "'");
+}
+
 Status SetFromFlag(const GivenFlag& flag, TuneSpec& spec) {
   const TuneOption& option = *flag.option;
   const std::string text = flag.values.empty() ? "" : flag.values.back();
@@ -282,7 +309,7 @@ Status SetFromFlag(const GivenFlag& flag, TuneSpec& spec) {
                  }},
       option.field);
   if (ok) return Status::Ok();
-  return Fail(FlagName(option) + " must be " + Describe(option) + ", got '" + text + "'");
+  return BadFlagValue(option, text);
 }
 
 // What may change on resume, for the message refusing the rest.

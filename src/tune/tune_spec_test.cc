@@ -275,7 +275,13 @@ TEST(TuneOptions, BadFlagValuesAreRefusedNamingTheFlag) {
                                   {"seed", "-1", "--seed must be an integer >= 0"},
                                   {"budget-seconds", "1h", "--budget-seconds must be a number"},
                                   {"min-epochs", "x", "--min-epochs must be an integer"},
-                                  {"promotion", "pause", "--promotion must be resume or restart"}}) {
+                                  {"promotion", "pause", "--promotion must be resume or restart"},
+                                  {"workers", "99999999999",
+                                   "--workers 99999999999 is out of range: it must be an integer "
+                                   "in [-2147483648, 2147483647]"},
+                                  {"eta", "4294967296", "--eta 4294967296 is out of range"},
+                                  {"seed", "18446744073709551616",
+                                   "it must be an integer in [0, 18446744073709551615]"}}) {
     TuneSpec spec;
     Status s = ApplyFlags({{&OptionNamed(key), {value}}}, false, spec);
     EXPECT_THAT(s.message(), ::testing::HasSubstr(flag)) << key;
