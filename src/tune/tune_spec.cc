@@ -162,6 +162,19 @@ bool Maximize(const TuneSpec& spec) {
 
 constexpr int kClassifierMinEpochs = 3;
 
+// A scheduler option most give by its flag (--eta, --min-epochs,
+// --max-epochs) is named by it: "--eta: scheduler option 'eta' must be ...".
+Error SchedulerOptionsError(const std::string& origin, const std::string& message) {
+  for (const TuneOption& option : kTuneOptions) {
+    const auto* flag = std::get_if<SchedulerOptionFlag>(&option.field);
+    if (flag && message.starts_with(origin) &&
+        message.find("scheduler option '" + std::string(flag->name) + "'") != std::string::npos) {
+      return Fail("--" + std::string(option.key) + message.substr(origin.size()));
+    }
+  }
+  return Fail(message);
+}
+
 Result<sched::Options> SchedulerOptions(const TuneSpec& spec) {
   // The experiment's own keys decide these; the table gives the rest.
   nlohmann::json merged = spec.scheduler_options;
@@ -178,8 +191,9 @@ Result<sched::Options> SchedulerOptions(const TuneSpec& spec) {
   merged["max_seconds"] = spec.budget_seconds;
   merged["max_trials"] = spec.max_trials;
   merged["promotion"] = sched::PromotionName(Promotion(spec));
-  Result<sched::Options> options = driver::OptionsFromJson(merged, "scheduler-options");
-  if (!options.ok()) return options.error();
+  const std::string origin = "scheduler-options";
+  Result<sched::Options> options = driver::OptionsFromJson(merged, origin);
+  if (!options.ok()) return SchedulerOptionsError(origin, options.message());
   if (spec.budget_epochs > 0 && spec.budget_epochs < options->min_epochs) {
     return Fail("--budget-epochs " + std::to_string(spec.budget_epochs) +
                 " is too small for one bottom-rung job (" + std::to_string(options->min_epochs) +

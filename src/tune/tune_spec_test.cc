@@ -356,6 +356,26 @@ TEST(TuneOptions, LocalDataPathsAreKeptAbsoluteAndUrlsAsGiven) {
   EXPECT_EQ(lambda.train, "data/train.txt");
 }
 
+// They were named "scheduler-options", which the user never typed.
+TEST(TuneOptions, ABadSchedulerOptionGivenByItsFlagIsNamedByIt) {
+  struct Case {
+    std::vector<GivenFlag> flags;
+    std::string message;
+  };
+  const std::vector<Case> cases = {
+      {{{&OptionNamed("eta"), {"1"}}}, "--eta: scheduler option 'eta' must be >= 2, got 1"},
+      {{{&OptionNamed("min-epochs"), {"0"}}},
+       "--min-epochs: scheduler option 'min_epochs' must be >= 1, got 0"},
+      {{{&OptionNamed("min-epochs"), {"3"}}, {&OptionNamed("max-epochs"), {"2"}}},
+       "--max-epochs: scheduler option 'max_epochs' (R = 2) must be >= min_epochs (r = 3)"}};
+  for (const Case& c : cases) {
+    TuneSpec spec;
+    spec.budget_epochs = 100;
+    ASSERT_TRUE(ApplyFlags(c.flags, false, spec).ok());
+    EXPECT_THAT(SchedulerOptions(spec).message(), ::testing::HasSubstr(c.message));
+  }
+}
+
 TEST(TuneOptions, AZeroBudgetGivenIsRefusedNamingTheFlag) {
   for (const char* key : {"budget-epochs", "budget-seconds", "max-trials", "budget-dollars"}) {
     TuneSpec spec;
