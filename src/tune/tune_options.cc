@@ -440,12 +440,14 @@ Result<TuneSpec> ReadTuneSpec(const std::string& path) {
 namespace {
 
 // On resume, an option the journal fixes may still be given with the value
-// it has: the command line that made the run, with --resume added. A data
-// path is the same however it is spelled: data/x.txt and the absolute path
-// the experiment keeps.
+// it has: the command line that made the run, with --resume added. A path
+// is the same however it is spelled: data/x.txt and the absolute path the
+// experiment keeps, --out out/ or ./out for --resume out.
 Result<bool> KeepsValue(const GivenFlag& flag, const TuneSpec& saved) {
   TuneSpec given = saved;
   RUNGS_RETURN_IF_ERROR(SetFromFlag(flag, given));
+  std::error_code error;
+  if (std::filesystem::equivalent(given.out, saved.out, error)) given.out = saved.out;
   return SpecToJson(WithAbsoluteDataPaths(given)) == SpecToJson(WithAbsoluteDataPaths(saved));
 }
 

@@ -332,6 +332,24 @@ TEST(TuneOptions, ResumingTakesAFixedFlagGivenWithTheValueItHas) {
   EXPECT_THAT(seed.message(), ::testing::HasSubstr("--seed cannot change on --resume (it is 7)"));
 }
 
+// `rungs tune --resume out --out out/` was refused as a change of --out.
+TEST(TuneOptions, ResumingTakesTheSameOutputFolderHoweverItIsSpelled) {
+  const std::filesystem::path dir = testing::FreshDir();
+  std::filesystem::create_directories(dir / "out");
+  std::filesystem::create_directories(dir / "other");
+  const std::string out = (dir / "out").string();
+  for (const std::string& same : {out + "/", (dir / "." / "out").string(),
+                                  (dir / "other" / ".." / "out" / "").string()}) {
+    TuneSpec spec;
+    spec.out = out;
+    EXPECT_TRUE(ApplyFlags({{&OptionNamed("out"), {same}}}, true, spec).ok()) << same;
+  }
+  TuneSpec spec;
+  spec.out = out;
+  Status other = ApplyFlags({{&OptionNamed("out"), {(dir / "other").string()}}}, true, spec);
+  EXPECT_THAT(other.message(), ::testing::HasSubstr("--out cannot change on --resume"));
+}
+
 // A run kept data/train.txt as typed, so `cd elsewhere && rungs tune
 // --resume /abs/out` read another file or none.
 TEST(TuneOptions, LocalDataPathsAreKeptAbsoluteAndUrlsAsGiven) {
