@@ -181,11 +181,12 @@ TEST_F(Cli, ModelThatIsNotFastTextOrTruncated) {
   for (std::string command : {"test", "test-label", "predict", "predict-prob"}) {
     SCOPED_TRACE(command);
     ExpectOneClearError(RunRungs({command, TestPath("not_a_model.bin"), TestPath("valid.txt")}),
-                        command, "not_a_model.bin");
+                        command, "not_a_model.bin: not a fastText model");
     ExpectOneClearError(RunRungs({command, TestPath("truncated.bin"), TestPath("valid.txt")}),
                         command, "truncated.bin");
     ExpectOneClearError(RunRungs({command, TestPath("no_such_model.bin"), TestPath("valid.txt")}),
-                        command, "no_such_model.bin");
+                        command,
+                        "no_such_model.bin: cannot open for reading: No such file or directory");
   }
 }
 

@@ -1,12 +1,15 @@
 #include "text/binary_io.h"
 
+#include <cerrno>
+#include <cstring>
+
 namespace rungs::text {
 
 BinaryReader::BinaryReader(const std::string& path) : path_(path) {}
 
 Status BinaryReader::Open() {
   in_.open(path_, std::ios::binary | std::ios::ate);
-  if (!in_.is_open()) return Fail(path_ + ": cannot open for reading");
+  if (!in_.is_open()) return Fail(path_ + ": cannot open for reading: " + std::strerror(errno));
   size_ = static_cast<int64_t>(in_.tellg());
   in_.seekg(0);
   return Status::Ok();
