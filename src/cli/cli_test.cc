@@ -8,12 +8,14 @@
 #include "testing/files.h"
 #include "testing/run_program.h"
 #include "testing/sample_data.h"
+#include "testing/synthetic_corpus.h"
 #include "testing/temp_dir.h"
 
 
 namespace rungs::cli {
 namespace {
 
+using testing::kFastText;
 using testing::ReadFile;
 using testing::RunResult;
 using testing::RunRungs;
@@ -197,8 +199,23 @@ TEST_F(Cli, TestDataProblemsAreErrors) {
                       "cannot open");
   ExpectOneClearError(RunRungs({"test", Model(), TestPath("valid.txt"), "0"}), "test",
                       "k must be at least 1");
-  ExpectOneClearError(RunRungs({"predict", Model(), TestPath("empty.txt")}), "predict",
-                      "is empty");
+}
+
+// fastText prints nothing for an empty input and exits 0; rungs said
+// "'<stdin>' is empty" and exited 1.
+TEST_F(Cli, PredictOnAnEmptyInputPrintsNothingLikeFastText) {
+  WriteFile(TestPath("empty.txt"), "");
+  for (std::string command : {"predict", "predict-prob"}) {
+    for (const RunResult& run : {RunRungs({command, Model(), TestPath("empty.txt")}),
+                                 RunRungs({command, Model(), "-"}, TestPath("empty.txt"))}) {
+      EXPECT_EQ(run.exit_code, 0) << command << ": " << run.err;
+      EXPECT_EQ(run.out, "") << command;
+      EXPECT_EQ(run.err, "") << command;
+    }
+  }
+  RunResult theirs = testing::RunProgram(kFastText, {"predict", Model(), TestPath("empty.txt")});
+  EXPECT_EQ(theirs.exit_code, 0) << theirs.err;
+  EXPECT_EQ(theirs.out, "");
 }
 
 TEST_F(Cli, TestPrintsNAndPrecisionAndRecallLikeFastText) {

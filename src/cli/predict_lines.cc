@@ -25,6 +25,7 @@ Status PredictLines(const PredictFlags& flags, bool with_probabilities) {
   Result<text::ReadOptions> options = flags.reader.ToReadOptionsFor(*file, flags.model, flags.file);
   if (!options.ok()) return options.error();
   options->keep_unlabelled = true;
+  options->allow_empty = true;  // as fastText: nothing in, nothing out
   const text::Model& model = file->model;
 
   std::vector<text::Prediction> predictions;

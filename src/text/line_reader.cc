@@ -14,7 +14,8 @@ void LineReader::FileCloser::operator()(std::FILE* file) const {
 LineReader::LineReader(std::string name, std::FILE* file, size_t chunk_bytes)
     : name_(std::move(name)), file_(file), chunk_bytes_(chunk_bytes) {}
 
-Result<LineReader> LineReader::Open(const std::string& path, size_t chunk_bytes) {
+Result<LineReader> LineReader::Open(const std::string& path, size_t chunk_bytes,
+                                    IfEmpty if_empty) {
   if (path.empty()) return Fail("no input file given");
   std::FILE* file = stdin;
   std::string name = "<stdin>";
@@ -31,7 +32,7 @@ Result<LineReader> LineReader::Open(const std::string& path, size_t chunk_bytes)
   LineReader reader(std::move(name), file, chunk_bytes);
   Result<bool> filled = reader.Fill();
   if (!filled.ok()) return filled.error();
-  if (!*filled) return Fail("'" + reader.name_ + "' is empty");
+  if (!*filled && if_empty == IfEmpty::kFail) return Fail("'" + reader.name_ + "' is empty");
   // Its bytes would be read as words with NULs between the letters, and
   // every line as one without a label. Neither 0xFF nor 0xFE is in UTF-8.
   if (reader.buffer_.starts_with("\xFF\xFE") || reader.buffer_.starts_with("\xFE\xFF")) {

@@ -22,12 +22,17 @@ class LineReader {
  public:
   static constexpr size_t kChunkBytes = 1 << 20;
 
+  // What Open does with an input of no bytes at all.
+  enum class IfEmpty { kFail, kNoLines };
+
   // Opens `path` ("-" is stdin). Fails, naming the path, when it cannot be
-  // opened or read, is a directory, or holds no bytes at all. `chunk_bytes`
-  // (at least 3, so a byte order mark is within the first chunk) is how much
-  // is read at a time; tests and fuzz targets read small chunks, so that
-  // lines cross chunk boundaries in files of a few bytes.
-  static Result<LineReader> Open(const std::string& path, size_t chunk_bytes = kChunkBytes);
+  // opened or read, is a directory, or (with IfEmpty::kFail) holds no bytes
+  // at all. `chunk_bytes` (at least 3, so a byte order mark is within the
+  // first chunk) is how much is read at a time; tests and fuzz targets read
+  // small chunks, so that lines cross chunk boundaries in files of a few
+  // bytes.
+  static Result<LineReader> Open(const std::string& path, size_t chunk_bytes = kChunkBytes,
+                                 IfEmpty if_empty = IfEmpty::kFail);
 
   // Skips a UTF-8 byte order mark at the very start of the input, if any.
   // Call before the first Next.

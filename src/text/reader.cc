@@ -65,11 +65,13 @@ Result<ReadStats> ReadFormat(Format format, LineReader& lines, const ReadOptions
 
 Result<ReadStats> ReadExamples(const std::string& path, const ReadOptions& options,
                                const std::function<Status(const Example&)>& sink) {
-  Result<LineReader> lines = LineReader::Open(path);
+  Result<LineReader> lines = LineReader::Open(
+      path, LineReader::kChunkBytes,
+      options.allow_empty ? LineReader::IfEmpty::kNoLines : LineReader::IfEmpty::kFail);
   if (!lines.ok()) return lines.error();
   const Format format = ResolveFormat(path, options.format);
   Result<ReadStats> stats = ReadFormat(format, *lines, options, sink);
-  if (!stats.ok() || stats->examples > 0) return stats;
+  if (!stats.ok() || stats->examples > 0 || options.allow_empty) return stats;
   if (options.keep_unlabelled) return Fail(lines->name() + ": no examples in the file");
   std::string why = stats->skipped_no_label == 0
                         ? ""

@@ -39,6 +39,9 @@ struct ReadOptions {
   std::string json_text_field = "text";
   // Deliver examples without a label too (predict); otherwise they are skipped and counted.
   bool keep_unlabelled = false;
+  // An empty input, or one without an example, is no error: nothing is
+  // delivered (predict, whose empty input fastText answers with nothing).
+  bool allow_empty = false;
 };
 
 // One example, valid only during the callback that receives it. Labels are
@@ -57,7 +60,8 @@ struct ReadStats {
 // Calls `sink` for each labelled example of `path` ("-" reads stdin), in file
 // order. Fails with a message naming the file (and line, for malformed input)
 // when the file is missing, unreadable or empty, when it holds no labelled
-// example at all (or, with keep_unlabelled, no example), on a CSV row with the
+// example at all (or, with keep_unlabelled, no example; neither with
+// allow_empty), on a CSV row with the
 // wrong number of columns, a column that does not exist, or a bad JSON line.
 // Stops at the first failed Status returned by `sink` and returns it. Blank
 // lines are ignored and not counted; other lines without a label are skipped
