@@ -250,6 +250,18 @@ TEST_F(TuneCli, EveryRunJournalsFinishedOnce) {
   EXPECT_EQ(FinishedDetails(Path("out/journal.sqlite")).size(), 2u) << "one per run";
 }
 
+// A resume of a finished run kept its outputs with best.bin gone: a comment
+// had swallowed the line that listed best.bin among the outputs to check.
+TEST_F(TuneCli, AResumeOfAFinishedRunRemakesAMissingBestModel) {
+  ASSERT_EQ(RunRungs(TuneArgs("out", 20)).exit_code, 0);
+  fs::remove(Path("out/best.bin"));
+  testing::RunResult resumed = RunRungs({"tune", "--resume", Path("out"), "--quiet"});
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_EQ(resumed.out.find("the outputs of the finished run are kept"), std::string::npos)
+      << resumed.out;
+  EXPECT_TRUE(fs::exists(Path("out/best.bin")));
+}
+
 TEST_F(TuneCli, ReportRebuiltFromTheJournalIsTheRunsOwn) {
   testing::RunResult run = RunRungs(TuneArgs("out", 40));
   ASSERT_EQ(run.exit_code, 0) << run.err;

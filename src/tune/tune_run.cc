@@ -42,7 +42,8 @@ Result<EndCost> EndCostFor(const TuneSpec& spec, Trainable& trainable, int64_t v
 bool KeepsFinishedOutputs(const TuneSpec& spec, const RunControl& control, const JournalView& view) {
   if (!control.resume || control.remake_end || !view.EndIsLast()) return false;
   std::vector<std::string> outputs = {"trials.csv", "report.html"};
-  if (spec.command.empty() && view.Best(/*maximize=*/true))  // whether one exists outputs.push_back("best.bin");
+  // best.bin when there is a best trial to write it from.
+  if (spec.command.empty() && view.Best(/*maximize=*/true)) outputs.push_back("best.bin");
   for (const std::string& name : outputs) {
     if (!std::filesystem::exists(std::filesystem::path(spec.out) / name)) return false;
   }
