@@ -168,8 +168,8 @@ Result<BestModel> WriteBestModel(const TuneSpec& spec, const SearchPlan& plan,
     written.refit = needs <= seconds_left;
     if (!written.refit) {
       Warn("no time left to refit on train + validation (about " + SecondsText(needs) +
-           ", " + SecondsText(std::max(0.0, seconds_left)) +
-           " of --budget-seconds left): best.bin is the searched model");
+           " needed, " + SecondsText(std::max(0.0, seconds_left)) +
+           " allowed by --budget-seconds): best.bin is the searched model");
     }
   }
   std::optional<text::Model> model;

@@ -91,17 +91,17 @@ EndCost EndCostOf(const TuneSpec& spec, int64_t validation_rows, double refit_sc
 
 double EndSeconds(const EndCost& cost, double most, double budget_seconds) {
   if (most <= 0) return 0;
-  const double cap = budget_seconds / 4;
-  // A refit that does not fit in the cap is given no time (nor is a
-  // cross-check, which costs more): keeping the cap for it ended a 60 s run
-  // 9 s early, the refit skipped all the same (bench/RESULTS.md).
-  if (WithMargin(cost.refit * most) > cap) return WithMargin(0);
+  const double cap = budget_seconds * kEndShare;
+  // A refit that would not fit even with its overrun is given no time (nor
+  // is a cross-check, which costs more): keeping the cap for it ended a
+  // 60 s run 9 s early, the refit skipped all the same (bench/RESULTS.md).
+  if (WithMargin(cost.refit * most) > cap + budget_seconds * kRefitOverrun) return WithMargin(0);
   for (size_t n = kCrossCheckCandidates; n >= 2 && cost.per_candidate > 0; --n) {
     const double checking = double(n) * cost.per_candidate * most;
     const double end = WithMargin(cost.refit * most + checking);
     if (WithMargin(checking) <= budget_seconds / 10 && end <= cap) return end;
   }
-  return WithMargin(cost.refit * most);
+  return std::min(cap, WithMargin(cost.refit * most));
 }
 
 Result<std::vector<CrossChecked>> CrossCheck(const TuneSpec& spec, const SearchPlan& plan,

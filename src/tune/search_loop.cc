@@ -11,7 +11,7 @@
 namespace rungs::tune {
 
 double SearchSeconds(double budget_seconds, double end_seconds) {
-  return budget_seconds - std::min(budget_seconds / 4, end_seconds);
+  return budget_seconds - std::min(budget_seconds * kEndShare, end_seconds);
 }
 
 Result<driver::LoopStats> RunSearch(const TuneSpec& spec, driver::Experiment& experiment,

@@ -7,7 +7,7 @@
 //                     earlier by the time the run's end will take (the
 //                     cross-check and the refit, estimated from the
 //                     costliest trial so far: EndSeconds, at most a
-//                     quarter of the budget). Local jobs are
+//                     third of the budget). Local jobs are
 //                     cancelled by the executor's own clock, so a driver
 //                     thread busy with one long step does not hold them;
 //   --budget-dollars  no job starts once this much is billed; running jobs
@@ -40,8 +40,8 @@ struct RunControl;
 
 // The seconds of a wall budget the search may use when an end taking
 // `end_seconds` (cross-check, refit) follows it: that time is kept out so
-// that the run ends within the budget, yet at most a quarter of the budget,
-// so that one slow trial cannot starve the search.
+// that the run ends within the budget, yet at most kEndShare of the budget
+// (tune/cross_check.h), so that one slow trial cannot starve the search.
 double SearchSeconds(double budget_seconds, double end_seconds);
 
 Result<driver::LoopStats> RunSearch(const TuneSpec& spec, driver::Experiment& experiment,

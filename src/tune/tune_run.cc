@@ -139,8 +139,9 @@ Result<TuneSummary> RunTune(const TuneSpec& given, const RunControl& control) {
   if (!checked.ok()) return checked.error();
   searched->cross_checked = *checked;
   const std::chrono::duration<double> checking = std::chrono::steady_clock::now() - ending;
+  const double overrun = budget > 0 ? budget * kRefitOverrun : 0;
   Result<BestModel> best = WriteBestModel(*spec, *plan, **trainable, *searched,
-                                          seconds_left - checking.count());
+                                          seconds_left - checking.count() + overrun);
   if (!best.ok()) return best.error();
   if (!given.keep_checkpoints) (*trainable)->RemoveSpilledCheckpoints();
   RUNGS_RETURN_IF_ERROR(JournalRunEnd(journal, {stats->stopped_because, best->test_metric,
