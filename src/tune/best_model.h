@@ -50,7 +50,8 @@ Result<text::Preprocessing> PreprocessingOf(const BestTrial& best, const space::
 // With --refit (the default), the best configuration is retrained on train
 // + validation when that fits in `seconds_left` (what is left of the wall
 // budget, with the overrun a refit may take: kRefitOverrun; its estimate:
-// RefitScale times the seconds the best trial's jobs took); otherwise
+// RefitScale times the seconds the best trial's jobs took, plus writing
+// best.bin); otherwise
 // best.bin is the searched model and a warning says why.
 inline constexpr double kNoLimit = std::numeric_limits<double>::infinity();
 Result<BestModel> WriteBestModel(const TuneSpec& spec, const SearchPlan& plan,

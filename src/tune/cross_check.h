@@ -45,8 +45,8 @@ EndCost EndCostOf(const TuneSpec& spec, int64_t validation_rows, double refit_sc
                   double pooled_scale);
 
 // The run's end keeps at most kEndShare of a wall budget from the search,
-// and the refit it kept time for may run past the budget by up to
-// kRefitOverrun of it. On 20 Newsgroups the refit of the usual best needs
+// and the refit it kept time for, with the write of best.bin, may run past
+// the budget by up to kRefitOverrun of it. On 20 Newsgroups the refit of the usual best needs
 // a third of a 60 s budget and adds 2.3 points of test accuracy, far more
 // than the search gains from that time (bench/RESULTS.md).
 inline constexpr double kEndShare = 1.0 / 3;
