@@ -152,9 +152,12 @@ Result<TuneSummary> RunTune(const TuneSpec& given, const RunControl& control) {
                                           seconds_left - SecondsSince(ending) + overrun);
   if (!best.ok()) return best.error();
   if (!given.keep_checkpoints) (*trainable)->RemoveSpilledCheckpoints();
+  // The run ends when its end does (cross-check, refit, best.bin): the time
+  // the summary gives, and what a --resume's budget counts on from.
+  const double ended_at = stats->progress.now + SecondsSince(ending);
   RUNGS_RETURN_IF_ERROR(JournalRunEnd(journal, {stats->stopped_because, best->test_metric,
-                                                best->refit, stats->progress.now, *rows,
-                                                *checked, stats->failure}));
+                                                best->refit, ended_at, *rows, *checked,
+                                                stats->failure}));
   Result<JournalView> ended = ReadJournal(journal);
   if (!ended.ok()) return ended.error();
   RUNGS_RETURN_IF_ERROR(WriteReport(stored, plan->space, *ended));
