@@ -88,6 +88,13 @@ void RemoveStaleTemporaries(const std::string& dir) {
   }
 }
 
+// `text`, read from the file at `path`, as JSON; fails naming the file.
+Result<nlohmann::json> ParseJsonOf(const std::string& path, const std::string& text) {
+  nlohmann::json json = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (json.is_discarded()) return Fail(path + ": not valid JSON");
+  return json;
+}
+
 Status CheckNoJournalIn(const std::string& dir) {
   if (!fs::exists(JournalPath(dir))) return Status::Ok();
   return Fail("--out " + dir + " holds another experiment; continue it with --resume " + dir +
@@ -163,9 +170,9 @@ Result<TuneSpec> ReadSavedSpec(const std::string& dir) {
   }
   Result<std::string> text = ReadTextFile(path);
   if (!text.ok()) return Fail(dir + " holds no rungs experiment (" + text.message() + ")");
-  nlohmann::json json = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
-  if (json.is_discarded()) return Fail(path + ": not valid JSON");
-  auto spec = SpecFromJson(json, path);
+  Result<nlohmann::json> json = ParseJsonOf(path, *text);
+  if (!json.ok()) return json.error();
+  auto spec = SpecFromJson(*json, path);
   if (!spec.ok()) return spec.error();
   spec->out = dir;
   return spec;
@@ -198,9 +205,9 @@ Result<std::optional<std::vector<DataFile>>> ReadDataFiles(const std::string& di
   if (!fs::exists(path, error)) return std::optional<std::vector<DataFile>>();
   Result<std::string> text = ReadTextFile(path);
   if (!text.ok()) return text.error();
-  nlohmann::json json = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
-  if (json.is_discarded()) return Fail(path + ": not valid JSON");
-  Result<std::vector<DataFile>> files = DataFilesFromJson(json, path);
+  Result<nlohmann::json> json = ParseJsonOf(path, *text);
+  if (!json.ok()) return json.error();
+  Result<std::vector<DataFile>> files = DataFilesFromJson(*json, path);
   if (!files.ok()) return files.error();
   return std::optional(std::move(*files));
 }
