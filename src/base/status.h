@@ -15,6 +15,10 @@ namespace rungs {
 
 struct Error {
   std::string message;
+  // The input field at fault, when one is ("eta", "evolution.sigma"): a
+  // caller may name it as its user gave it (a flag) without reading the
+  // message. Empty otherwise.
+  std::string field;
 };
 
 // OK is a null pointer, so success costs nothing to pass around.

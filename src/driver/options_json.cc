@@ -34,19 +34,22 @@ class Reader {
 
   Status Read(const json& object, const std::string& path,
               const std::map<std::string, Field>& fields) {
-    if (!object.is_object()) return Fail(origin_ + ": '" + path + "' must be an object");
+    if (!object.is_object()) return Error{origin_ + ": '" + path + "' must be an object", path};
     for (const auto& [key, value] : object.items()) {
       std::string name = path.empty() ? key : path + "." + key;
       auto it = fields.find(key);
-      if (it == fields.end()) return Fail(origin_ + ": unknown scheduler option '" + name + "'");
+      if (it == fields.end()) {
+        return Error{origin_ + ": unknown scheduler option '" + name + "'", name};
+      }
       RUNGS_RETURN_IF_ERROR(it->second(value, name));
     }
     return Status::Ok();
   }
 
   Error Wrong(const std::string& key, std::string_view want, const json& got) const {
-    return Fail(origin_ + ": scheduler option '" + key + "' must be " + std::string(want) +
-                " (got " + got.dump() + ")");
+    return Error{origin_ + ": scheduler option '" + key + "' must be " + std::string(want) +
+                     " (got " + got.dump() + ")",
+                 key};
   }
 
   template <class Int>
@@ -83,7 +86,9 @@ class Reader {
     return [this, &out, parse](const json& v, const std::string& key) -> Status {
       if (!v.is_string()) return Wrong(key, "a string", v);
       Result<Enum> parsed = parse(v.get<std::string>());
-      if (!parsed.ok()) return Fail(origin_ + ": scheduler option '" + key + "': " + parsed.message());
+      if (!parsed.ok()) {
+        return Error{origin_ + ": scheduler option '" + key + "': " + parsed.message(), key};
+      }
       out = *parsed;
       return Status::Ok();
     };
@@ -195,7 +200,7 @@ Result<sched::Options> OptionsFromJson(const nlohmann::json& json, std::string_v
         }}});
   if (!status.ok()) return status.error();
   Status valid = sched::Validate(o);
-  if (!valid.ok()) return Fail(std::string(origin) + ": " + valid.message());
+  if (!valid.ok()) return Error{std::string(origin) + ": " + valid.message(), valid.error().field};
   return o;
 }
 

@@ -3,7 +3,9 @@
 //
 // OptionsToJson writes every field of sched::Options; OptionsFromJson
 // starts from the defaults, takes the fields present, refuses an unknown or
-// mistyped key naming it (with `origin`), and runs sched::Validate.
+// mistyped key naming it (with `origin`), and runs sched::Validate. Each
+// error starts with `origin` and ": ", and its Error::field is the key at
+// fault when there is one ("eta", "evolution.sigma.start").
 // Pure functions, thread-safe.
 #pragma once
 

@@ -65,28 +65,36 @@ TEST(OptionsJson, MissingFieldsKeepTheirDefaults) {
   EXPECT_EQ(o->max_epochs, sched::Options{}.max_epochs);
 }
 
+// The error's field is the key at fault, so that a caller may name it as
+// its user gave it (`rungs tune --eta`) without reading the message.
 TEST(OptionsJson, BadKeysAndValuesAreNamed) {
   struct Case {
     nlohmann::json json;
     const char* needle;
+    const char* field;
   } cases[] = {
-      {{{"etta", 3}}, "'etta'"},
-      {{{"eta", "three"}}, "'eta'"},
-      {{{"evolution", {{"crossover", 1}}}}, "'evolution.crossover'"},
-      {{{"evolution", {{"sigma", {{"shape", "wobbly"}}}}}}, "'evolution.sigma.shape'"},
-      {{{"evolution", {{"sigmas", 1}}}}, "'evolution.sigmas'"},
-      {{{"promotion", "pause"}}, "'promotion'"},
-      {{{"model", {{"window", 0.5}}}}, "'model.window'"},
-      {{{"pasha", {{"epsilon", "small"}}}}, "'pasha.epsilon'"},
-      {{{"model", {{"good_fraction", 1.5}}}, {"max_trials", 10}}, "model.good_fraction"},
-      {{{"eta", 1}, {"max_trials", 10}}, "eta"},  // refused by sched::Validate
-      {nlohmann::json::array(), "must be an object"},
+      {{{"etta", 3}}, "'etta'", "etta"},
+      {{{"eta", "three"}}, "'eta'", "eta"},
+      {{{"evolution", {{"crossover", 1}}}}, "'evolution.crossover'", "evolution.crossover"},
+      {{{"evolution", {{"sigma", {{"shape", "wobbly"}}}}}}, "'evolution.sigma.shape'",
+       "evolution.sigma.shape"},
+      {{{"evolution", {{"sigmas", 1}}}}, "'evolution.sigmas'", "evolution.sigmas"},
+      {{{"promotion", "pause"}}, "'promotion'", "promotion"},
+      {{{"model", {{"window", 0.5}}}}, "'model.window'", "model.window"},
+      {{{"pasha", {{"epsilon", "small"}}}}, "'pasha.epsilon'", "pasha.epsilon"},
+      {{{"model", {{"good_fraction", 1.5}}}, {"max_trials", 10}}, "model.good_fraction",
+       "model.good_fraction"},
+      {{{"eta", 1}, {"max_trials", 10}}, "eta", "eta"},  // refused by sched::Validate
+      {{{"min_epochs", 3}, {"max_epochs", 2}, {"max_trials", 10}}, "'max_epochs'", "max_epochs"},
+      {{{"max_trials", 0}}, "set no limit", ""},  // no one field is at fault
+      {nlohmann::json::array(), "must be an object", ""},
   };
   for (const Case& c : cases) {
     Result<sched::Options> o = OptionsFromJson(c.json, "journal.db");
     ASSERT_FALSE(o.ok()) << c.json.dump();
     EXPECT_THAT(o.message(), HasSubstr(c.needle));
-    EXPECT_THAT(o.message(), HasSubstr("journal.db"));
+    EXPECT_THAT(o.message(), ::testing::StartsWith("journal.db: "));
+    EXPECT_EQ(o.error().field, c.field) << o.message();
   }
 }
 

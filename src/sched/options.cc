@@ -10,7 +10,7 @@ namespace rungs::sched {
 namespace {
 
 Error Bad(std::string_view field, const std::string& problem) {
-  return Fail("scheduler option '" + std::string(field) + "' " + problem);
+  return Error{"scheduler option '" + std::string(field) + "' " + problem, std::string(field)};
 }
 
 // Shortest readable form: 1.5, 0.2, 1e-09.

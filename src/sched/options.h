@@ -93,7 +93,8 @@ struct Options {
   PashaOptions pasha;
 };
 
-// Ok, or an error naming the first bad field ("scheduler option 'eta' ...").
+// Ok, or an error naming the first bad field ("scheduler option 'eta' ...",
+// with Error::field "eta"; empty for a problem of no one field).
 Status Validate(const Options& options);
 
 // "constant", "linear", "cosine", "exponential".

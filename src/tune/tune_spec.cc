@@ -164,15 +164,16 @@ constexpr int kClassifierMinEpochs = 3;
 
 // A scheduler option most give by its flag (--eta, --min-epochs,
 // --max-epochs) is named by it: "--eta: scheduler option 'eta' must be ...".
-Error SchedulerOptionsError(const std::string& origin, const std::string& message) {
+// The key at fault is the error's field; its message starts with `origin`.
+Error SchedulerOptionsError(const std::string& origin, const Error& error) {
   for (const TuneOption& option : kTuneOptions) {
     const auto* flag = std::get_if<SchedulerOptionFlag>(&option.field);
-    if (flag && message.starts_with(origin) &&
-        message.find("scheduler option '" + std::string(flag->name) + "'") != std::string::npos) {
-      return Fail("--" + std::string(option.key) + message.substr(origin.size()));
+    if (flag && flag->name == error.field) {
+      return Error{"--" + std::string(option.key) + error.message.substr(origin.size()),
+                   error.field};
     }
   }
-  return Fail(message);
+  return error;
 }
 
 Result<sched::Options> SchedulerOptions(const TuneSpec& spec) {
@@ -193,7 +194,7 @@ Result<sched::Options> SchedulerOptions(const TuneSpec& spec) {
   merged["promotion"] = sched::PromotionName(Promotion(spec));
   const std::string origin = "scheduler-options";
   Result<sched::Options> options = driver::OptionsFromJson(merged, origin);
-  if (!options.ok()) return SchedulerOptionsError(origin, options.message());
+  if (!options.ok()) return SchedulerOptionsError(origin, options.error());
   if (spec.budget_epochs > 0 && spec.budget_epochs < options->min_epochs) {
     return Fail("--budget-epochs " + std::to_string(spec.budget_epochs) +
                 " is too small for one bottom-rung job (" + std::to_string(options->min_epochs) +

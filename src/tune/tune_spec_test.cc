@@ -394,6 +394,17 @@ TEST(TuneOptions, ABadSchedulerOptionGivenByItsFlagIsNamedByIt) {
   }
 }
 
+// The flag was found by searching the message for "scheduler option
+// 'eta'", which a value quoted in the message of another key may hold.
+TEST(TuneOptions, ABadSchedulerOptionIsNamedByItsKeyNotByTheWordsOfItsMessage) {
+  TuneSpec spec;
+  spec.budget_epochs = 100;
+  spec.scheduler_options = {{"evolution", {{"enabled", "scheduler option 'eta'"}}}};
+  EXPECT_THAT(SchedulerOptions(spec).message(),
+              ::testing::StartsWith("scheduler-options: scheduler option 'evolution.enabled' "
+                                    "must be true or false"));
+}
+
 TEST(TuneOptions, AZeroBudgetGivenIsRefusedNamingTheFlag) {
   for (const char* key : {"budget-epochs", "budget-seconds", "max-trials", "budget-dollars"}) {
     TuneSpec spec;
