@@ -106,9 +106,12 @@ double Schedule::At(double t) const {
 
 Status Validate(const Options& o) {
   if (o.metric.empty()) return Bad("metric", "must name the objective");
-  if (o.eta < 2) return Bad("eta", "must be >= 2, got " + std::to_string(o.eta));
-  if (o.min_epochs < 1) {
-    return Bad("min_epochs", "must be >= 1, got " + std::to_string(o.min_epochs));
+  if (o.eta < kMinEta) {
+    return Bad("eta", "must be >= " + std::to_string(kMinEta) + ", got " + std::to_string(o.eta));
+  }
+  if (o.min_epochs < kMinEpochs) {
+    return Bad("min_epochs", "must be >= " + std::to_string(kMinEpochs) + ", got " +
+                                 std::to_string(o.min_epochs));
   }
   if (o.max_epochs < o.min_epochs) {
     return Bad("max_epochs", "(R = " + std::to_string(o.max_epochs) +

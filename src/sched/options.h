@@ -74,6 +74,10 @@ struct PashaOptions {
   double epsilon = 0;
 };
 
+// The least bottom rung and reduction factor Validate takes.
+inline constexpr int kMinEpochs = 1;
+inline constexpr int kMinEta = 2;
+
 struct Options {
   std::string metric = "accuracy";  // the name of the objective, for reports
   Direction direction = Direction::kMaximize;

@@ -233,7 +233,12 @@ const TuneOption* FindKey(std::string_view key) {
   return nullptr;
 }
 
+std::string RangeText(int64_t min, auto max) {
+  return "an integer in [" + std::to_string(min) + ", " + std::to_string(max) + "]";
+}
+
 std::string Describe(const TuneOption& option) {
+  if (option.range) return RangeText(option.range->min, option.range->max);
   return std::visit(Overloaded{[](SchedulerOptionFlag) { return Codec<int>::Describe(); },
                                [](auto member) {
                                  using T = ValueType<decltype(member)>;
@@ -255,17 +260,23 @@ Status SetFromJson(const TuneOption& option, const json& value, const std::strin
               ", got " + value.dump());
 }
 
-// For a whole number too large for an option of type T: the range T holds
-// ("an integer in [MIN, MAX]"); else "".
+// Whether `text` is a whole number too large for an option of type T.
 template <class T>
-std::string RangeMissed(const std::string& text) {
+bool Overflows(const std::string& text) {
   if constexpr (Integer<T>) {
     T value;
     auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (error == std::errc::result_out_of_range && end == text.data() + text.size()) {
-      return "an integer in [" + std::to_string(std::numeric_limits<T>::min()) + ", " +
-             std::to_string(std::numeric_limits<T>::max()) + "]";
-    }
+    return error == std::errc::result_out_of_range && end == text.data() + text.size();
+  }
+  return false;
+}
+
+// The values an integer option of type T takes: its own range, else T's.
+template <class T>
+std::string RangeOf(const TuneOption& option) {
+  if (option.range) return RangeText(option.range->min, option.range->max);
+  if constexpr (Integer<T>) {
+    return RangeText(std::numeric_limits<T>::min(), std::numeric_limits<T>::max());
   }
   return "";
 }
@@ -273,8 +284,13 @@ std::string RangeMissed(const std::string& text) {
 // Why `text` is not a value of `option`, naming its flag.
 Error BadFlagValue(const TuneOption& option, const std::string& text) {
   const std::string range = std::visit(
-      Overloaded{[&](SchedulerOptionFlag) { return RangeMissed<int>(text); },
-                 [&](auto member) { return RangeMissed<ValueType<decltype(member)>>(text); }},
+      Overloaded{[&](SchedulerOptionFlag) {
+                   return Overflows<int>(text) ? RangeOf<int>(option) : "";
+                 },
+                 [&](auto member) {
+                   using T = ValueType<decltype(member)>;
+                   return Overflows<T>(text) ? RangeOf<T>(option) : "";
+                 }},
       option.field);
   if (!range.empty()) {
     return Fail(FlagName(option) + " " + text + " is out of range: it must be " + range);
@@ -378,6 +394,22 @@ FlagKind FlagKindOf(const TuneOption& option) {
 std::string FlagName(const TuneOption& option) {
   if (FlagKindOf(option) == FlagKind::kNone) return "";
   return option.flag.empty() ? "--" + std::string(option.key) : std::string(option.flag);
+}
+
+Status CheckRanges(const TuneSpec& spec) {
+  for (const TuneOption& option : kTuneOptions) {
+    const std::optional<int64_t> value = std::visit(
+        Overloaded{[&](int TuneSpec::*member) { return std::optional<int64_t>(spec.*member); },
+                   [&](int64_t TuneSpec::*member) { return std::optional(spec.*member); },
+                   [](auto) { return std::optional<int64_t>(); }},
+        option.field);
+    if (!option.range || !value) continue;  // a scheduler option's: sched::Validate
+    if (*value < option.range->min || *value > option.range->max) {
+      return Fail(FlagName(option) + " must be " + Describe(option) + ", got " +
+                  std::to_string(*value));
+    }
+  }
+  return Status::Ok();
 }
 
 Result<TuneSpec> SpecFromJson(const json& object, const std::string& origin) {

@@ -24,6 +24,11 @@ Result<TuneSpec> ReadTuneSpec(const std::string& path);
 nlohmann::json SpecToJson(const TuneSpec& spec);
 Result<TuneSpec> SpecFromJson(const nlohmann::json& json, const std::string& origin);
 
+// OK when every integer option with a range of its own (TuneOption::range)
+// is inside it; else an error naming the first flag that is not, its range
+// and its value. A scheduler option's range is sched::Validate's to check.
+Status CheckRanges(const TuneSpec& spec);
+
 // How an option is given on the command line.
 enum class FlagKind {
   kNone,    // no flag (a table)

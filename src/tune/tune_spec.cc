@@ -10,6 +10,7 @@
 #include "driver/options_json.h"
 #include "exec/invoke_client.h"
 #include "fetch/fetch.h"
+#include "tune/tune_options.h"
 
 namespace rungs::tune {
 
@@ -48,14 +49,8 @@ Status ValidateExecutor(const TuneSpec& s) {
   if (s.workers != 0) return Fail("--workers is for local workers; on Lambda give --concurrency");
   RUNGS_RETURN_IF_ERROR(exec::CheckFunctionName(s.function, "--function"));
   if (!s.qualifier.empty()) RUNGS_RETURN_IF_ERROR(exec::CheckFunctionName(s.qualifier, "--qualifier"));
-  if (s.concurrency < 1 || s.concurrency > 10000) {
-    return Fail("--concurrency must be in [1, 10000], got " + std::to_string(s.concurrency));
-  }
   if (!(s.function_timeout > 0 && s.function_timeout <= 900)) {
     return Fail("--function-timeout must be in (0, 900] seconds (Lambda's limit)");
-  }
-  if (s.memory_mb < 0 || s.memory_mb > 10240) {
-    return Fail("--memory-mb must be in [0, 10240] (Lambda's limit; 0: from the function's log)");
   }
   return Status::Ok();
 }
@@ -86,8 +81,7 @@ Status Validate(const TuneSpec& s) {
   if (s.budget_epochs <= 0 && s.budget_seconds <= 0 && s.max_trials <= 0) {
     return Fail("no budget: give --budget-epochs, --budget-seconds or --max-trials");
   }
-  if (s.workers < 0 || s.workers > 4096) return Fail("--workers must be in [0, 4096] (0: one per core)");
-  if (s.threads < 1 || s.threads > 256) return Fail("--threads must be in [1, 256]");
+  RUNGS_RETURN_IF_ERROR(CheckRanges(s));
   RUNGS_RETURN_IF_ERROR(ValidateExecutor(s));
   if (s.checkpoint_memory_mb < 0) return Fail("--checkpoint-memory-mb must not be negative");
   // Checked before the search: one fold leaves nothing to train on, and the

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -98,6 +99,13 @@ using OptionField = std::variant<
     std::vector<std::string> text::ReadOptions::*, text::Format text::ReadOptions::*,
     SchedulerOptionFlag>;
 
+// The values an integer option may take, both ends included, when fewer
+// than its type holds.
+struct IntRange {
+  int64_t min = 0;
+  int64_t max = 0;
+};
+
 // One option. A true/false option's flag takes no value and switches its
 // default (--no-refit, --no-header); a list's flag may be given once per item;
 // a table (scheduler-options) has no flag.
@@ -107,6 +115,9 @@ struct TuneOption {
   std::string_view help;
   OnResume on_resume = OnResume::kFixed;
   std::string_view flag = {};  // when not "--" + key
+  // An integer option's own bounds: a value outside them is refused naming
+  // them (tune::Validate; sched::Validate for a scheduler option).
+  std::optional<IntRange> range = {};
 };
 
 inline constexpr TuneOption kTuneOptions[] = {
@@ -138,9 +149,12 @@ inline constexpr TuneOption kTuneOptions[] = {
     {"scheduler-options", &TuneSpec::scheduler_options,
      "scheduler options by name, e.g. the evolution schedules (doc/scheduler.md)"},
     {"min-epochs", SchedulerOptionFlag{"min_epochs"},
-     "epochs of the bottom rung (3 for the built-in classifier)"},
-    {"max-epochs", SchedulerOptionFlag{"max_epochs"}, "epochs of the top rung"},
-    {"eta", SchedulerOptionFlag{"eta"}, "reduction factor between rungs"},
+     "epochs of the bottom rung (3 for the built-in classifier)", OnResume::kFixed, {},
+     IntRange{sched::kMinEpochs, std::numeric_limits<int>::max()}},
+    {"max-epochs", SchedulerOptionFlag{"max_epochs"}, "epochs of the top rung", OnResume::kFixed,
+     {}, IntRange{sched::kMinEpochs, std::numeric_limits<int>::max()}},
+    {"eta", SchedulerOptionFlag{"eta"}, "reduction factor between rungs", OnResume::kFixed, {},
+     IntRange{sched::kMinEta, std::numeric_limits<int>::max()}},
     {"promotion", &TuneSpec::promotion,
      "promoted trials resume from checkpoints (the local default) or restart (always on Lambda)"},
     // Budget: at least one of epochs, seconds and trials. On --resume, a
@@ -153,8 +167,10 @@ inline constexpr TuneOption kTuneOptions[] = {
      OnResume::kMayChange},
     // Where and how it runs.
     {"executor", &TuneSpec::executor, "where jobs run: local threads or AWS Lambda"},
-    {"workers", &TuneSpec::workers, "local: trials at once (0: one per core)", OnResume::kMayChange},
-    {"threads", &TuneSpec::threads, "training threads per trial", OnResume::kMayChange},
+    {"workers", &TuneSpec::workers, "local: trials at once (0: one per core)", OnResume::kMayChange,
+     {}, IntRange{0, 4096}},
+    {"threads", &TuneSpec::threads, "training threads per trial", OnResume::kMayChange, {},
+     IntRange{1, 256}},
     {"seed", &TuneSpec::seed, "seed of the split, the search and the training"},
     {"out", &TuneSpec::out, "output folder"},
     {"refit", &TuneSpec::refit,
@@ -184,10 +200,12 @@ inline constexpr TuneOption kTuneOptions[] = {
     {"region", &TuneSpec::region, "lambda: AWS region (default: AWS_REGION, the profile's)"},
     {"endpoint-url", &TuneSpec::endpoint_url,
      "lambda: Invoke endpoint (default: AWS_ENDPOINT_URL_LAMBDA, AWS_ENDPOINT_URL, AWS's)"},
-    {"concurrency", &TuneSpec::concurrency, "lambda: invocations at once", OnResume::kMayChange},
+    {"concurrency", &TuneSpec::concurrency, "lambda: invocations at once", OnResume::kMayChange,
+     {}, IntRange{1, 10000}},
     {"function-timeout", &TuneSpec::function_timeout, "lambda: the function's timeout in seconds"},
     {"memory-mb", &TuneSpec::memory_mb,
-     "lambda: billed memory when the function's log does not say (0: from the log)"},
+     "lambda: billed memory when the function's log does not say (0: from the log)",
+     OnResume::kFixed, {}, IntRange{0, 10240}},
     {"price-per-gb-second", &TuneSpec::price_per_gb_second,
      "lambda: dollars per GB-second (x86 by default)"},
 };

@@ -278,14 +278,40 @@ TEST(TuneOptions, BadFlagValuesAreRefusedNamingTheFlag) {
                                   {"promotion", "pause", "--promotion must be resume or restart"},
                                   {"workers", "99999999999",
                                    "--workers 99999999999 is out of range: it must be an integer "
-                                   "in [-2147483648, 2147483647]"},
-                                  {"eta", "4294967296", "--eta 4294967296 is out of range"},
+                                   "in [0, 4096]"},
+                                  {"eta", "4294967296",
+                                   "--eta 4294967296 is out of range: it must be an integer in "
+                                   "[2, 2147483647]"},
                                   {"seed", "18446744073709551616",
                                    "it must be an integer in [0, 18446744073709551615]"}}) {
     TuneSpec spec;
     Status s = ApplyFlags({{&OptionNamed(key), {value}}}, false, spec);
     EXPECT_THAT(s.message(), ::testing::HasSubstr(flag)) << key;
   }
+}
+
+// An option's own range, not its type's: --workers said [-2147483648,
+// 2147483647] for a value too large for an int, and [0, 4096] otherwise.
+TEST(TuneOptions, AnIntegerOutsideItsOptionsRangeIsRefusedNamingTheRange) {
+  struct Case {
+    const char* key;
+    const char* value;
+    const char* message;
+  };
+  for (const Case& c :
+       {Case{"workers", "4097", "--workers must be an integer in [0, 4096], got 4097"},
+        Case{"threads", "0", "--threads must be an integer in [1, 256], got 0"},
+        Case{"concurrency", "10001", "--concurrency must be an integer in [1, 10000], got 10001"},
+        Case{"memory-mb", "-1", "--memory-mb must be an integer in [0, 10240], got -1"}}) {
+    TuneSpec spec;
+    spec.train = "train.txt";
+    spec.budget_epochs = 10;
+    spec.out = "out";
+    ASSERT_TRUE(ApplyFlags({{&OptionNamed(c.key), {c.value}}}, false, spec).ok()) << c.key;
+    EXPECT_EQ(Validate(spec).message(), c.message);
+  }
+  EXPECT_NE(OptionsMarkdown().find("| `workers` | `--workers` | an integer in [0, 4096] |"),
+            std::string::npos);
 }
 
 TEST(TuneOptions, ResumingOnlyHowItRunsMayChange) {
