@@ -83,13 +83,16 @@ std::string ChangeBetween(const DataFile& was, const DataFile& now) {
 
 }  // namespace
 
-Result<std::vector<DataFile>> FindDataFiles(const TuneSpec& spec) {
+Result<std::vector<DataFile>> FindDataFiles(const TuneSpec& given, const TuneSpec& local) {
   std::vector<DataFile> files;
-  const std::pair<const char*, const std::string*> locations[] = {
-      {"--train", &spec.train}, {"--valid", &spec.valid}, {"--test", &spec.test}};
+  const std::pair<const char*, std::string TuneSpec::*> locations[] = {
+      {"--train", &TuneSpec::train}, {"--valid", &TuneSpec::valid}, {"--test", &TuneSpec::test}};
   for (const auto& [flag, location] : locations) {
-    if (!fetch::IsLocalPath(*location)) continue;
-    Result<DataFile> file = FindDataFile(flag, *location);
+    // Not given, yet read: a file of the --dataset.
+    const bool of_dataset = (given.*location).empty() && !given.dataset.empty();
+    const std::string& path = of_dataset ? local.*location : given.*location;
+    if (!fetch::IsLocalPath(path)) continue;
+    Result<DataFile> file = FindDataFile(flag, path);
     if (!file.ok()) return file.error();
     files.push_back(std::move(*file));
   }

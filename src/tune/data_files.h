@@ -1,7 +1,8 @@
 // DataFile: a local data file as a run found it when it started, before
 // reading it: its path, size, modification time and a fingerprint of its
-// ends. An experiment folder keeps one per local --train, --valid and --test
-// (data-files.json, tune/experiment_dir.h), and --resume refuses data that
+// ends. An experiment folder keeps one per local --train, --valid and --test,
+// and per file of a --dataset (data-files.json, tune/experiment_dir.h),
+// and --resume refuses data that
 // changed since: the journaled trials were trained on the old data, and new
 // trials trained on other data would be ranked against them as if alike.
 //
@@ -9,8 +10,9 @@
 // 64 KB, not of the whole file, so it costs as little for a corpus of
 // gigabytes as for a small one. An edit inside that keeps the size still
 // changes the modification time. URLs and s3:// objects are not recorded
-// (their cache is checked by ETag or SHA-256, fetch/fetch.h), nor the files
-// of a --dataset (resolved anew from --data-dir or the cache).
+// (their cache is checked by ETag or SHA-256, fetch/fetch.h). A --dataset's
+// files are, under the flag of their role (--train, --test): resolved anew
+// from --data-dir or the cache on --resume, they may be other files.
 //
 // data-files.json (format 1): {"format": 1, "files": [{"flag": "--train",
 // "path": "/abs/train.txt", "bytes": 91973, "modified_ns": 1764990174...,
@@ -30,16 +32,18 @@
 namespace rungs::tune {
 
 struct DataFile {
-  std::string flag;         // "--train", "--valid" or "--test"
+  std::string flag;         // "--train", "--valid" or "--test": the file's role
   std::string path;         // as the spec holds it (absolute: tune::ApplyFlags)
   int64_t bytes = 0;
   int64_t modified_ns = 0;  // modification time, nanoseconds since 1970 UTC
   std::string fingerprint;  // SHA-256 (hex) of the size, the first and the last 64 KB
 };
 
-// The spec's local data files as they are now. Fails naming the flag and
-// the file when one cannot be read ("--train data/x.txt: no such file").
-Result<std::vector<DataFile>> FindDataFiles(const TuneSpec& spec);
+// The local data files of a run as they are now: those `given` names by
+// path, and those its --dataset resolved to in `local` (tune::WithLocalData;
+// not a URL's downloaded copy). Fails naming the flag and the file when one
+// cannot be read ("--train data/x.txt: no such file").
+Result<std::vector<DataFile>> FindDataFiles(const TuneSpec& given, const TuneSpec& local);
 
 // OK when each file of `recorded` is in `now` (by flag) as recorded; else an
 // error for the first that is not, naming its flag and path, what changed

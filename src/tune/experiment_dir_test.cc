@@ -45,7 +45,7 @@ TEST(DataFiles, EachChangeIsNamedWithTheFlagTheFileAndWhatChanged) {
   TuneSpec spec;
   spec.train = path;
   spec.valid = "https://example.com/valid.txt";  // fetched: not recorded
-  const Result<std::vector<DataFile>> was = FindDataFiles(spec);
+  const Result<std::vector<DataFile>> was = FindDataFiles(spec, spec);
   ASSERT_TRUE(was.ok()) << was.message();
   ASSERT_EQ(was->size(), 1u);
   EXPECT_EQ((*was)[0].flag, "--train");
@@ -54,7 +54,7 @@ TEST(DataFiles, EachChangeIsNamedWithTheFlagTheFileAndWhatChanged) {
   auto change = [&](const std::string& bytes, fs::file_time_type time) {
     testing::WriteFile(path, bytes);
     fs::last_write_time(path, time);
-    Result<std::vector<DataFile>> now = FindDataFiles(spec);
+    Result<std::vector<DataFile>> now = FindDataFiles(spec, spec);
     return now.ok() ? CheckUnchanged(*was, *now).message() : now.message();
   };
   const fs::file_time_type then = fs::last_write_time(path);
@@ -72,7 +72,33 @@ TEST(DataFiles, EachChangeIsNamedWithTheFlagTheFileAndWhatChanged) {
   fs::remove(path);
   EXPECT_THAT(change("", then), HasSubstr(changed + "size 307200 -> 0 bytes)"));
   fs::remove(path);
-  EXPECT_EQ(FindDataFiles(spec).message(), "--train " + path + ": no such file");
+  EXPECT_EQ(FindDataFiles(spec, spec).message(), "--train " + path + ": no such file");
+}
+
+// A --dataset's files went unrecorded, so --resume read an edited one
+// without a word.
+TEST(DataFiles, TheFilesOfADatasetAreRecordedUnderTheirRole) {
+  const fs::path dir = testing::FreshDir();
+  TuneSpec given;
+  given.dataset = "20newsgroups";
+  given.valid = "https://example.com/valid.txt";
+  TuneSpec local = given;  // as tune::WithLocalData resolves it
+  local.train = testing::WriteFile(dir / "train.csv", "label,text\na,b\n");
+  local.test = testing::WriteFile(dir / "test.csv", "label,text\nb,a\n");
+  local.valid = testing::WriteFile(dir / "cached-valid.txt", "__label__a b\n");
+  Result<std::vector<DataFile>> found = FindDataFiles(given, local);
+  ASSERT_TRUE(found.ok()) << found.message();
+  ASSERT_EQ(found->size(), 2u) << "a URL's downloaded copy is not recorded";
+  EXPECT_EQ((*found)[0].flag, "--train");
+  EXPECT_EQ((*found)[0].path, local.train);
+  EXPECT_EQ((*found)[1].flag, "--test");
+  EXPECT_EQ((*found)[1].path, local.test);
+
+  testing::WriteFile(local.test, "label,text\nb,a\nc,d\n");
+  Result<std::vector<DataFile>> again = FindDataFiles(given, local);
+  ASSERT_TRUE(again.ok()) << again.message();
+  EXPECT_THAT(CheckUnchanged(*found, *again).message(),
+              ::testing::HasSubstr("--test " + local.test + " changed since the run started"));
 }
 
 TEST(DataFiles, TheRecordReadsBackAndAFolderWithoutOneHasNone) {

@@ -1029,6 +1029,20 @@ TEST_F(TuneCli, NamedDatasetIsReadFromTheDataFolder) {
                                  "3", "--out", Path("named"), "--quiet"});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_NE(run.out.find("test accuracy"), std::string::npos) << "the set's test split is used";
+
+  // Its files are recorded as --train's and --test's, and checked on --resume.
+  const nlohmann::json recorded = nlohmann::json::parse(ReadFile(Path("named/data-files.json")));
+  ASSERT_EQ(recorded["files"].size(), 2u) << recorded.dump();
+  EXPECT_EQ(recorded["files"][0]["flag"], "--train");
+  EXPECT_EQ(recorded["files"][0]["path"], Path("data/20newsgroups/train.csv"));
+  EXPECT_EQ(recorded["files"][1]["flag"], "--test");
+  WriteFile(Path("data/20newsgroups/test.csv"), csv + "\"sci.space\",\"orbit more\"\n");
+  testing::RunResult resumed =
+      RunRungs({"tune", "--resume", Path("named"), "--budget-epochs", "40", "--quiet"});
+  EXPECT_EQ(resumed.exit_code, 1);
+  EXPECT_NE(resumed.err.find("--test " + Path("data/20newsgroups/test.csv") +
+                             " changed since the run started"),
+            std::string::npos) << resumed.err;
 }
 
 // A local HTTP server (no network here) serving the test's folder, on a

@@ -63,12 +63,13 @@ Result<TuneSummary> KeptSummary(const TuneSpec& stored, const space::Space& spac
   return summary;
 }
 
-// The local data files as the run finds them, before it reads them. A
-// resumed run refuses files changed since its record: the journaled trials
-// were trained on what the record describes (an experiment made before the
-// record is not checked).
-Result<std::vector<DataFile>> DataFilesAtStart(const TuneSpec& spec, bool resume) {
-  Result<std::vector<DataFile>> now = FindDataFiles(spec);
+// The local data files as the run finds them (`local`: `spec` with its data
+// fetched), before it reads them. A resumed run refuses files changed since
+// its record: the journaled trials were trained on what the record
+// describes (an experiment made before the record is not checked).
+Result<std::vector<DataFile>> DataFilesAtStart(const TuneSpec& spec, const TuneSpec& local,
+                                               bool resume) {
+  Result<std::vector<DataFile>> now = FindDataFiles(spec, local);
   if (!now.ok() || !resume) return now;
   Result<std::optional<std::vector<DataFile>>> recorded = ReadDataFiles(spec.out);
   if (!recorded.ok()) return Fail("--resume " + spec.out + ": " + recorded.message());
@@ -94,7 +95,7 @@ Result<TuneSummary> RunTune(const TuneSpec& given, const RunControl& control) {
   Result<TuneSpec> spec = WithLocalData(given, control.progress);
   if (!spec.ok()) return spec.error();
   const auto reading = std::chrono::steady_clock::now();
-  Result<std::vector<DataFile>> data_files = DataFilesAtStart(given, control.resume);
+  Result<std::vector<DataFile>> data_files = DataFilesAtStart(given, *spec, control.resume);
   if (!data_files.ok()) return data_files.error();
   Result<std::unique_ptr<Trainable>> trainable =
       Trainable::Make(*spec, *plan, settings->memory_bytes);
