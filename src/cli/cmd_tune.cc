@@ -150,6 +150,7 @@ void PrintSummary(const tune::TuneSummary& s, const tune::TuneSpec& spec, bool j
     if (s.preprocessing) j["preprocessing"] = text::PreprocessingName(*s.preprocessing);
     if (s.lambda) j["cost"] = {{"gb_seconds", s.gb_seconds}, {"dollars", s.dollars}};
     if (s.kept) j["kept_outputs"] = true;
+    if (!s.data_changed.empty()) j["data_changed"] = s.data_changed;
     if (!s.failures.empty()) {
       nlohmann::json failures = nlohmann::json::object();
       for (const auto& [kind, count] : s.failures) failures[kind] = count;
@@ -169,6 +170,10 @@ void PrintSummary(const tune::TuneSummary& s, const tune::TuneSpec& spec, bool j
     std::printf("nothing more to search: the outputs of the finished run are kept (a larger "
                 "--budget-seconds, --budget-epochs or --max-trials searches on; --no-refit or "
                 "--cross-check makes the end again)\n");
+  }
+  if (!s.data_changed.empty()) {
+    std::printf("note: the kept outputs were made from the data as it was: %s\n",
+                s.data_changed.c_str());
   }
   if (s.lambda) std::printf("Lambda cost $%.4f (%.1f GB-s)\n", s.dollars, s.gb_seconds);
   if (s.refused > 0) {

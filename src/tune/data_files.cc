@@ -99,6 +99,16 @@ Result<std::vector<DataFile>> FindDataFiles(const TuneSpec& given, const TuneSpe
   return files;
 }
 
+Result<std::vector<DataFile>> FindRecordedFiles(const std::vector<DataFile>& recorded) {
+  std::vector<DataFile> files;
+  for (const DataFile& was : recorded) {
+    Result<DataFile> file = FindDataFile(was.flag, was.path);
+    if (!file.ok()) return file.error();
+    files.push_back(std::move(*file));
+  }
+  return files;
+}
+
 Status CheckUnchanged(const std::vector<DataFile>& recorded, const std::vector<DataFile>& now) {
   for (const DataFile& was : recorded) {
     auto same_flag = [&](const DataFile& f) { return f.flag == was.flag; };

@@ -45,6 +45,10 @@ struct DataFile {
 // cannot be read ("--train data/x.txt: no such file").
 Result<std::vector<DataFile>> FindDataFiles(const TuneSpec& given, const TuneSpec& local);
 
+// The `recorded` files as they are now, at the paths recorded; fails as
+// FindDataFiles does.
+Result<std::vector<DataFile>> FindRecordedFiles(const std::vector<DataFile>& recorded);
+
 // OK when each file of `recorded` is in `now` (by flag) as recorded; else an
 // error for the first that is not, naming its flag and path, what changed
 // and what to do.

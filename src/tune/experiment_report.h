@@ -46,6 +46,9 @@ struct TuneSummary {
   double dollars = 0;
   std::vector<std::pair<std::string, uint64_t>> failures;  // JournalView::FailuresByKind
   bool kept = false;  // a resume searched nothing: the finished run's outputs were kept
+  // Kept: how a data file changed since the run started, when one did (the
+  // outputs were made from the data as it was).
+  std::string data_changed;
 };
 
 // "5 (3 Lambda service error, 2 timeout)": how many jobs did not finish ok,

@@ -333,7 +333,9 @@ TEST_F(TuneCli, ResumeSearchesTheJournaledSpaceNotTheEditedSpaceFile) {
 // the journaled ones and ranked them together, saying nothing.
 TEST_F(TuneCli, ResumeRefusesADataFileChangedSinceTheRunStarted) {
   ASSERT_EQ(RunRungs(TuneArgs("out", 10)).exit_code, 0);
-  const std::vector<std::string> resume = {"tune", "--resume", Path("out"), "--quiet"};
+  // A larger budget: the resume would search on.
+  const std::vector<std::string> resume = {"tune", "--resume", Path("out"), "--budget-epochs",
+                                           "20", "--quiet"};
   const std::string train = ReadFile(Path("train.txt"));
   const std::string changed = "--resume " + Path("out") + ": --train " + Path("train.txt") +
                               " changed since the run started (";
@@ -378,6 +380,33 @@ TEST_F(TuneCli, ResumeRefusesADataFileChangedSinceTheRunStarted) {
   WriteFile(Path("train.txt"), train + "__label__food food1\n");
   testing::RunResult unrecorded = RunRungs(resume);
   EXPECT_EQ(unrecorded.exit_code, 0) << unrecorded.err;
+}
+
+// A resume of a finished run with its budget spent was refused for a
+// changed data file, though it would search nothing, and read the whole
+// data set before it found that out.
+TEST_F(TuneCli, AResumeWithNothingToSearchKeepsTheOutputsAndNotesChangedData) {
+  ASSERT_EQ(RunRungs(TuneArgs("out", 10)).exit_code, 0);
+  const std::string model = ReadFile(Path("out/best.bin"));
+  const std::string train = ReadFile(Path("train.txt"));
+  WriteFile(Path("train.txt"), train + "__label__food food1\n");
+  testing::RunResult changed = RunRungs({"tune", "--resume", Path("out")});
+  ASSERT_EQ(changed.exit_code, 0) << changed.err;
+  EXPECT_NE(changed.out.find("nothing more to search: the outputs of the finished run are kept"),
+            std::string::npos) << changed.out;
+  EXPECT_NE(changed.out.find("note: the kept outputs were made from the data as it was: --train " +
+                             Path("train.txt") + " changed since the run started (size"),
+            std::string::npos) << changed.out;
+  EXPECT_EQ(ReadFile(Path("out/best.bin")), model);
+
+  // The data is not read at all: gone, it is only noted.
+  fs::remove(Path("train.txt"));
+  testing::RunResult gone = RunRungs({"tune", "--resume", Path("out"), "--json"});
+  ASSERT_EQ(gone.exit_code, 0) << gone.err;
+  const std::string last = gone.out.substr(gone.out.rfind('\n', gone.out.size() - 2) + 1);
+  const nlohmann::json summary = nlohmann::json::parse(last);
+  EXPECT_EQ(summary["kept_outputs"], true) << last;
+  EXPECT_EQ(summary["data_changed"], "--train " + Path("train.txt") + ": no such file") << last;
 }
 
 // experiment.json kept data/train.txt as typed, so a resume from another
@@ -1114,8 +1143,9 @@ TEST_F(TuneCli, SecretsInADataUrlAreNeitherStoredNorShown) {
   EXPECT_NE(ReadFile(out + "/experiment.json").find("http://REDACTED@127.0.0.1"),
             std::string::npos);
 
-  // Resuming needs the secrets again: refused until the URL is given whole.
-  testing::RunResult bare = RunRungs({"tune", "--resume", out, "--quiet"});
+  // Resuming to search on needs the secrets again: refused until the URL is
+  // given whole. (With nothing more to search, the data is not fetched.)
+  testing::RunResult bare = RunRungs({"tune", "--resume", out, "--budget-epochs", "20", "--quiet"});
   EXPECT_NE(bare.exit_code, 0);
   EXPECT_NE(bare.err.find("--train http://REDACTED@"), std::string::npos) << bare.err;
   EXPECT_NE(bare.err.find("give the whole URL again"), std::string::npos) << bare.err;
@@ -1123,7 +1153,7 @@ TEST_F(TuneCli, SecretsInADataUrlAreNeitherStoredNorShown) {
       RunRungs({"tune", "--resume", out, "--train", Path("train.txt"), "--quiet"});
   EXPECT_NE(other.err.find("--train cannot change on --resume"), std::string::npos) << other.err;
   testing::RunResult whole = RunWhenServing(Path("cache"), [&](int) -> std::vector<std::string> {
-    return {"tune", "--resume", out, "--train", secret_url, "--quiet"};
+    return {"tune", "--resume", out, "--train", secret_url, "--budget-epochs", "20", "--quiet"};
   });
   EXPECT_EQ(whole.exit_code, 0) << whole.err;
 

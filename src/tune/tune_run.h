@@ -3,7 +3,10 @@
 //
 //   1. plan the search: check the spec, the space and the scheduler, or read
 //      them from the journal of a resumed experiment (tune/search_plan.h);
-//   2. resolve where jobs run (tune/executor_choice.h);
+//   2. resolve where jobs run (tune/executor_choice.h); a resume whose
+//      journal shows its budget spent (and no budget flag) searches
+//      nothing: it keeps a finished run's outputs here, before the data is
+//      read, noting a changed data file rather than refusing it;
 //   3. fetch the data (tune/local_data.h), and find the local data files as
 //      they are (tune/data_files.h): a resumed run refuses files changed
 //      since it started;
