@@ -81,6 +81,9 @@ TEST(SimulateCli, BadFlagsAreClearErrors) {
   } cases[] = {
       {{"--workers", "0"}, 1, "--workers"},
       {{"--jobs", "0"}, 1, "--jobs"},
+      // Cast to the scheduler's int64_t, it was refused as "max_trials must be >= 0".
+      {{"--jobs", "10000000000000000000"}, 1,
+       "--jobs must be in [1, 9223372036854775807], got 10000000000000000000"},
       {{"--failure-rate", "1.5"}, 1, "--failure-rate"},
       {{"--scheduler", "bogus"}, 1, "unknown scheduling method 'bogus'"},
       {{"--resume"}, 1, "--journal"},

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <ctime>
+#include <limits>
 #include <memory>
 #include <optional>
 
@@ -30,7 +31,11 @@ Status Check(const SimulationOptions& o) {
   if (o.workers < 1 || o.workers > 10000000) {
     return bad("workers", "must be in [1, 10000000], got " + std::to_string(o.workers));
   }
-  if (o.jobs < 1) return bad("jobs", "must be at least 1");
+  // The scheduler counts trials in an int64_t (sched::Options::max_trials).
+  if (o.jobs < 1 || o.jobs > uint64_t(std::numeric_limits<int64_t>::max())) {
+    return bad("jobs", "must be in [1, " + std::to_string(std::numeric_limits<int64_t>::max()) +
+                           "], got " + std::to_string(o.jobs));
+  }
   if (!(o.failure_rate >= 0 && o.failure_rate < 1)) {
     return bad("failure-rate", "must be in [0, 1), got " + std::to_string(o.failure_rate));
   }

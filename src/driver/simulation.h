@@ -23,7 +23,8 @@ struct SimulationOptions {
   // (driver/options_json.h); the flags below decide the fields they set.
   std::string scheduler_options = "{}";
   int workers = 100;                   // jobs at once, 1..10,000,000
-  uint64_t jobs = 10000;               // stop after this many jobs in total (resumed: the new total)
+  uint64_t jobs = 10000;               // stop after this many jobs in total (resumed: the new
+                                       // total), 1..2^63-1
   int64_t budget_epochs = 0;           // total epochs trained; 0: no limit
   double budget_seconds = 0;           // no job starts after this virtual time; 0: no limit
   uint64_t seed = 1;
