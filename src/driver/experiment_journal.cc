@@ -52,6 +52,7 @@ Result<Experiment> OpenExperiment(const std::string& journal_path,
       resume.next_seq++, store::EventKind::kResumed,
       std::to_string(resume.outstanding.size()) + " jobs reissued", resume.now));
   RUNGS_RETURN_IF_ERROR(journal.Commit());
+  experiment.scheduler->CheckpointsLost();
   return experiment;
 }
 

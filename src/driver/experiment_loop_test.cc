@@ -399,6 +399,7 @@ class StuckScheduler : public sched::Scheduler {
   void Report(const job::JobResult&, double) override {}
   bool Done() const override { return false; }
   void SetBudget(const sched::BudgetLimits&) override {}
+  void CheckpointsLost() override {}
   std::optional<sched::Best> best() const override { return std::nullopt; }
 };
 

@@ -96,6 +96,10 @@ Result<Replayed> Replay(const store::Journal& journal, const SchedulerFactory& f
           replayed.budget = change->budget;
           return Status::Ok();
         }
+        if (e.event == store::EventKind::kResumed) {
+          scheduler.CheckpointsLost();
+          return Status::Ok();
+        }
         if (e.event != store::EventKind::kEvolutionEnabled) return Status::Ok();
         Status enabled = scheduler.EnableEvolution(e.now);
         if (!enabled.ok()) return Fail(where(e) + ": " + enabled.message());

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "driver/experiment_journal.h"
 #include "driver/options_json.h"
 #include "driver/replay.h"
 #include "driver/scheduler_from_record.h"
@@ -141,6 +142,97 @@ TEST(SchedulerResume, TrialBudgetIsNotSpentTwiceAfterACrash) {
   EXPECT_EQ(counts->Int(1), counts->Int(2));     // one result per job
   EXPECT_EQ(counts->Int(3), 0);                  // none left unfinished
 }
+
+// The executor of a process started by a resume: the trials paused before it
+// lost their in-memory checkpoints, so the first promotion of each retrains
+// from scratch, epochs_from more epochs than the job asked for.
+class LostCheckpoints : public ForwardingExecutor {
+ public:
+  LostCheckpoints(exec::Executor& inner, uint64_t paused) : ForwardingExecutor(inner), paused_(paused) {}
+  Status Submit(const job::Job& job) override {
+    if (job.trial < paused_ && seen_.insert(job.trial).second) extra_[job.id] = job.epochs_from;
+    return inner_.Submit(job);
+  }
+  Result<std::vector<job::JobResult>> Wait(double timeout) override {
+    Result<std::vector<job::JobResult>> results = inner_.Wait(timeout);
+    if (!results.ok()) return results;
+    for (job::JobResult& r : *results) {
+      r.epochs_trained += extra_[r.job];
+      retrained_ += extra_[r.job];
+    }
+    return results;
+  }
+  int64_t retrained() const { return retrained_; }
+
+ private:
+  uint64_t paused_;
+  std::set<uint32_t> seen_;
+  std::map<uint64_t, int> extra_;
+  int64_t retrained_ = 0;
+};
+
+int64_t EpochsTrained(const store::Journal& journal) {
+  int64_t epochs = 0;
+  Status read = journal.Replay([&](const store::JournalEntry& e) {
+    if (e.kind == store::JournalEntry::Kind::kResult) epochs += e.result.epochs_trained;
+    return Status::Ok();
+  });
+  EXPECT_TRUE(read.ok()) << read.message();
+  return epochs;
+}
+
+// Asynchronous methods promote the first run's paused trials after a
+// resume; a synchronous round ends with its run (sched tests cover its
+// reservations).
+class EpochBudgetOnResume : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(EpochBudgetOnResume, HoldsWhenPausedTrialsRetrainFromScratch) {
+  const std::string path = (FreshDir() / "j.db").string();
+  store::ExperimentRecord record = SimulationExperiment(GetParam(), 0, 99);
+  nlohmann::json options = nlohmann::json::parse(record.options_json);
+  options["budget_epochs"] = 300;
+  record.options_json = options.dump();
+  exec::SyntheticObjective objective = Objective();
+  uint64_t paused = 0;
+  {
+    Result<Experiment> first = OpenExperiment(path, record);
+    ASSERT_TRUE(first.ok()) << first.message();
+    exec::SimulatedExecutor executor(objective, 20, job::Promotion::kResume);
+    Result<LoopStats> stats =
+        ExperimentLoop(*first->scheduler, executor, &*first->journal, LoopOptions{}).Run();
+    ASSERT_TRUE(stats.ok()) << stats.message();
+    paused = stats->progress.trials;
+  }
+  Result<Experiment> resumed = OpenExperiment(path, std::nullopt);
+  ASSERT_TRUE(resumed.ok()) << resumed.message();
+  RunBudget more = resumed->budget;
+  more.epochs = 400;
+  ASSERT_TRUE(ChangeBudget(*resumed, more, "--resume").ok());
+  // Enough workers to issue the whole new budget at once, while the
+  // retraining promotions are still running.
+  exec::SimulatedExecutor simulated(objective, 100, job::Promotion::kResume);
+  LostCheckpoints executor(simulated, paused);
+  Result<LoopStats> stats = ExperimentLoop(*resumed->scheduler, executor, &*resumed->journal,
+                                           LoopOptions{}, resumed->resume)
+                                .Run();
+  ASSERT_TRUE(stats.ok()) << stats.message();
+  EXPECT_GT(executor.retrained(), 0) << "no paused trial was promoted";
+  const int64_t trained = EpochsTrained(*resumed->journal);
+  EXPECT_LE(trained, 400);
+  EXPECT_GT(trained, 350) << "the budget was not spent";
+
+  // A second resume replays the first one's CheckpointsLost: no divergence.
+  Result<Experiment> again = OpenExperiment(path, std::nullopt);
+  ASSERT_TRUE(again.ok()) << again.message();
+}
+
+INSTANTIATE_TEST_SUITE_P(Methods, EpochBudgetOnResume,
+                         ::testing::Values("asha-tpe", "asha", "asha-evo"),
+                         [](const auto& info) {
+                           std::string name = info.param;
+                           std::erase(name, '-');
+                           return name;
+                         });
 
 }  // namespace
 }  // namespace rungs::driver

@@ -30,7 +30,7 @@ std::optional<AshaScheduler::Plan> AshaScheduler::PlanNext(double now) const {
   for (int b = 0; b < brackets_.size(); ++b) {
     for (int k = TopRung(b) - 1; k >= 0; --k) {
       if (rungs_[b][k].has_promotable() &&
-          budget_.Fits(brackets_.Cost(b, k + 1, options_.promotion), false, now)) {
+          budget_.Fits(CostOf(trials_[rungs_[b][k].best_promotable().trial], k + 1), false, now)) {
         return Plan{b, k + 1};
       }
     }
@@ -40,6 +40,11 @@ std::optional<AshaScheduler::Plan> AshaScheduler::PlanNext(double now) const {
     if (budget_.Fits(brackets_.Cost(b, 0, options_.promotion), true, now)) return Plan{b, 0};
   }
   return std::nullopt;
+}
+
+int AshaScheduler::CostOf(const Trial& trial, int rung) const {
+  if (trial.checkpoint_lost) return brackets_.epochs(trial.bracket)[rung];
+  return brackets_.Cost(trial.bracket, rung, options_.promotion);
 }
 
 std::optional<job::Job> AshaScheduler::Next(double now) {
@@ -56,8 +61,10 @@ std::optional<job::Job> AshaScheduler::Next(double now) {
   trial.job = next_job_++;
   trial.rung = static_cast<int8_t>(k);
   trial.running = true;
+  trial.reserved = CostOf(trial, k);
+  trial.checkpoint_lost = false;  // this job leaves a checkpoint behind
   ++outstanding_;
-  budget_.Reserve(brackets_.Cost(b, k, options_.promotion), k == 0);
+  budget_.Reserve(trial.reserved, k == 0);
   return brackets_.JobFor(trial.job, id, b, k, options_.promotion, trial.config);
 }
 
@@ -101,7 +108,7 @@ void AshaScheduler::Report(const job::JobResult& result, double now) {
   --outstanding_;
   const int b = trial.bracket;
   const int k = trial.rung;
-  budget_.Settle(brackets_.Cost(b, k, options_.promotion), result.epochs_trained);
+  budget_.Settle(trial.reserved, result.epochs_trained);
 
   const Rank rank{Score(result, options_.direction), next_seq_++, result.trial};
   trial.failed = !Usable(result);
@@ -135,6 +142,19 @@ bool AshaScheduler::Done() const {
 }
 
 std::optional<Best> AshaScheduler::best() const { return best_.get(); }
+
+void AshaScheduler::CheckpointsLost() {
+  for (Trial& trial : trials_) {
+    if (!trial.running) {
+      trial.checkpoint_lost = true;
+      continue;
+    }
+    // A running promotion is run again, maybe from scratch.
+    const int whole = brackets_.epochs(trial.bracket)[trial.rung];
+    budget_.Reserve(whole - trial.reserved, false);
+    trial.reserved = whole;
+  }
+}
 
 Status AshaScheduler::EnableEvolution(double now) {
   last_now_ = now;

@@ -63,6 +63,7 @@ class AshaScheduler : public Scheduler {
   std::optional<Best> best() const override;
   Status EnableEvolution(double now) override;
   void SetBudget(const BudgetLimits& limits) override { budget_.SetLimits(limits); }
+  void CheckpointsLost() override;
 
   // t: the fraction of the budget used at `now` (Budget::Fraction).
   double Progress(double now) const { return budget_.Fraction(now); }
@@ -84,6 +85,8 @@ class AshaScheduler : public Scheduler {
     int8_t rung = 0;        // the rung of that job
     bool running = false;   // that job has not reported yet
     bool failed = false;    // its last result was unusable: it goes no further
+    bool checkpoint_lost = false;  // it may have to retrain from scratch
+    int reserved = 0;       // epochs of the budget that job reserved
   };
 
   // What Next would issue: a promotion of the best promotable trial of
@@ -94,6 +97,9 @@ class AshaScheduler : public Scheduler {
   };
 
   std::optional<Plan> PlanNext(double now) const;
+  // Epochs a job training `trial` to `rung` may train: the rung's cost, or
+  // all its epochs when the trial's checkpoint may be gone.
+  int CostOf(const Trial& trial, int rung) const;
   uint32_t StartTrial(int bracket, double now);
   space::Config NewConfig(double t);
   // A configuration evolution did not breed: from the model or at random.

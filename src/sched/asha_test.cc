@@ -237,6 +237,47 @@ TEST(Asha, RestartModePromotionCostsTheWholeRung) {
   EXPECT_TRUE(d.NoJob());
 }
 
+TEST(Asha, APromotionWhoseCheckpointIsLostReservesTheWholeRung) {
+  Driver d(Small(1, 9, 3, 5));
+  for (int i = 0; i < 3; ++i) d.Next();
+  for (uint32_t i = 0; i < 3; ++i) d.Report(i, 0.1 * i);
+  d.sched().CheckpointsLost();
+  // Trial 2 may retrain 1 -> 3 from scratch: 3 + 3 > 5; two new trials fit.
+  EXPECT_EQ(d.Next().rung, 0);
+  EXPECT_EQ(d.Next().rung, 0);
+  EXPECT_TRUE(d.NoJob());
+
+  Driver roomy(Small(1, 9, 3, 6));
+  for (int i = 0; i < 3; ++i) roomy.Next();
+  for (uint32_t i = 0; i < 3; ++i) roomy.Report(i, 0.1 * i);
+  roomy.sched().CheckpointsLost();
+  const job::Job job = roomy.Next();
+  EXPECT_EQ(job.trial, 2u);
+  EXPECT_EQ(job.epochs_from, 1);  // a checkpoint spilled to disk still serves
+  EXPECT_EQ(roomy.sched().budget().reserved(), 3);
+  EXPECT_TRUE(roomy.NoJob());
+  roomy.Report(2, 0.5);  // it resumed after all: 2 epochs
+  EXPECT_EQ(roomy.sched().budget().spent(), 5);
+  EXPECT_EQ(roomy.sched().budget().reserved(), 0);
+}
+
+TEST(Asha, ARunningPromotionWhoseCheckpointIsLostReservesTheWholeRung) {
+  Driver d(Small(1, 9, 3, 100));
+  for (int i = 0; i < 3; ++i) d.Next();
+  for (uint32_t i = 0; i < 3; ++i) d.Report(i, 0.1 * i);
+  const job::Job promotion = d.Next();
+  EXPECT_EQ(promotion.rung, 1);
+  const job::Job fresh = d.Next();
+  EXPECT_EQ(fresh.rung, 0);
+  EXPECT_EQ(d.sched().budget().reserved(), 2 + 1);
+  d.sched().CheckpointsLost();  // both run again; only the promotion may cost more
+  EXPECT_EQ(d.sched().budget().reserved(), 3 + 1);
+  d.Report(promotion.trial, 0.5);
+  d.Report(fresh.trial, 0.5);
+  EXPECT_EQ(d.sched().budget().reserved(), 0);
+  EXPECT_EQ(d.sched().budget().spent(), 3 + 2 + 1);
+}
+
 TEST(Asha, ProgressIsTheSpentShareOfTheBudget) {
   Driver d(Small(1, 9, 3, 10));
   for (int i = 0; i < 4; ++i) d.Next();

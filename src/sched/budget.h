@@ -4,7 +4,10 @@
 // settled when it reports (the reservation is replaced by epochs_trained), so
 // a job is only issued when spent + reserved + its cost fits the budget, even
 // with thousands of jobs in flight. Restart-mode promotions cost their whole
-// retraining. Not thread-safe.
+// retraining, and so do promotions whose checkpoint may be gone
+// (Scheduler::CheckpointsLost). A checkpoint lost otherwise (one that could
+// not be kept in memory or on disk) retrains more than it reserved: the one
+// way spent can pass the budget. Not thread-safe.
 #pragma once
 
 #include <cstdint>

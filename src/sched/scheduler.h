@@ -56,6 +56,13 @@ class Scheduler {
   // budget changed on resume or extended while running. The driver journals
   // the call so replay repeats it (driver/run_budget.h).
   virtual void SetBudget(const BudgetLimits& limits) = 0;
+
+  // The checkpoints of every trial ended with an earlier process (the driver
+  // reopened the journal, which records the call for replay). A trial's
+  // next promotion, and a running one that is run again, may then train
+  // from scratch: the budget reserves all its epochs, so that resumed runs
+  // do not train past --budget-epochs.
+  virtual void CheckpointsLost() = 0;
 };
 
 }  // namespace rungs::sched

@@ -27,7 +27,10 @@ bool SyncHalvingScheduler::HasPending() const {
   return round_.to_create > 0 || round_.queued < round_.queue.size();
 }
 
-int64_t SyncHalvingScheduler::PendingCost() const {
+int SyncHalvingScheduler::PendingCost() const {
+  if (round_.rung > 0 && trials_[round_.queue[round_.queued]].checkpoint_lost) {
+    return brackets_.epochs(round_.bracket)[round_.rung];
+  }
   return brackets_.Cost(round_.bracket, round_.rung, options_.promotion);
 }
 
@@ -80,6 +83,7 @@ std::optional<job::Job> SyncHalvingScheduler::Next(double now) {
   }
   const int b = round_.bracket;
   const int k = round_.rung;
+  const int cost = PendingCost();
   uint32_t id;
   if (k == 0) {
     --round_.to_create;
@@ -93,8 +97,10 @@ std::optional<job::Job> SyncHalvingScheduler::Next(double now) {
   Trial& trial = trials_[id];
   trial.job = next_job_++;
   trial.running = true;
+  trial.reserved = cost;
+  trial.checkpoint_lost = false;  // this job leaves a checkpoint behind
   ++outstanding_;
-  budget_.Reserve(PendingCost(), k == 0);
+  budget_.Reserve(trial.reserved, k == 0);
   return brackets_.JobFor(trial.job, id, b, k, options_.promotion, trial.config);
 }
 
@@ -106,7 +112,7 @@ void SyncHalvingScheduler::Report(const job::JobResult& result, double now) {
   --outstanding_;
   const int b = round_.bracket;
   const int k = round_.rung;
-  budget_.Settle(PendingCost(), result.epochs_trained);
+  budget_.Settle(trial.reserved, result.epochs_trained);
   const Rank rank{Score(result, options_.direction), next_seq_++, result.trial};
   round_.results.push_back(rank);
   const int level = brackets_.level(b, k);
@@ -120,6 +126,19 @@ void SyncHalvingScheduler::Report(const job::JobResult& result, double now) {
                    .config = trial.config});
   }
   Progress(now);
+}
+
+void SyncHalvingScheduler::CheckpointsLost() {
+  for (Trial& trial : trials_) {
+    if (!trial.running) {
+      trial.checkpoint_lost = true;
+      continue;
+    }
+    // A running promotion is run again, maybe from scratch.
+    const int whole = brackets_.epochs(round_.bracket)[round_.rung];
+    budget_.Reserve(whole - trial.reserved, false);
+    trial.reserved = whole;
+  }
 }
 
 }  // namespace rungs::sched

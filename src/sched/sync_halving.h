@@ -48,6 +48,7 @@ class SyncHalvingScheduler : public Scheduler {
     finished_ = false;
   }
   std::optional<Best> best() const override { return best_.get(); }
+  void CheckpointsLost() override;
 
   const Budget& budget() const { return budget_; }
   const Brackets& brackets() const { return brackets_; }
@@ -59,6 +60,8 @@ class SyncHalvingScheduler : public Scheduler {
     space::Config config;
     uint64_t job = 0;
     bool running = false;
+    bool checkpoint_lost = false;  // it may have to retrain from scratch
+    int reserved = 0;              // epochs of the budget its job reserved
   };
 
   // The round in progress: its bracket and rung, what is left to issue at
@@ -73,7 +76,9 @@ class SyncHalvingScheduler : public Scheduler {
   };
 
   bool HasPending() const;
-  int64_t PendingCost() const;
+  // Epochs the next pending job may train: the rung's cost, or all its
+  // epochs when that trial's checkpoint may be gone.
+  int PendingCost() const;
   // Advances the round as far as it can without issuing: after it, either a
   // pending job fits, or the caller must wait, or finished_ is set.
   void Progress(double now);

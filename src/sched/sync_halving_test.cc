@@ -79,6 +79,26 @@ TEST(SyncHalving, ShaWaitsForItsRungThenPromotesTheTopThird) {
   EXPECT_EQ(next_round[0].rung, 0);
 }
 
+TEST(SyncHalving, PromotionsWhoseCheckpointsAreLostReserveTheWholeRung) {
+  SyncHalvingScheduler s(Small(1000), 1, FastTextSpace(), 1);
+  const std::vector<job::Job> rung0 = Drain(s, 0);
+  for (size_t i = 0; i < rung0.size(); ++i) s.Report(ResultOf(rung0[i], 0.1 * double(i)), 1);
+  EXPECT_EQ(s.budget().spent(), 9);
+  const std::optional<job::Job> first = s.Next(2);  // 1 -> 3 reserves 2
+  ASSERT_TRUE(first.has_value());
+  EXPECT_EQ(s.budget().reserved(), 2);
+  s.CheckpointsLost();  // the running one and the two queued may retrain
+  EXPECT_EQ(s.budget().reserved(), 3);
+  const std::vector<job::Job> rest = Drain(s, 3);
+  ASSERT_EQ(rest.size(), 2u);
+  EXPECT_EQ(rest[0].epochs_from, 1);
+  EXPECT_EQ(s.budget().reserved(), 9);
+  s.Report(ResultOf(*first, 0.5), 4);
+  for (const job::Job& job : rest) s.Report(ResultOf(job, 0.5), 4);
+  EXPECT_EQ(s.budget().reserved(), 0);
+  EXPECT_EQ(s.budget().spent(), 9 + 3 * 2);
+}
+
 TEST(SyncHalving, FailedTrialsAreNeverPromoted) {
   Options o = Small(1000);
   o.sha_trials = 6;

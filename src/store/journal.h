@@ -44,7 +44,7 @@ struct ExperimentRecord {
 
 enum class EventKind {
   kEvolutionEnabled,  // Scheduler::EnableEvolution(now) was called; replayed
-  kResumed,           // a driver reopened the journal; informational
+  kResumed,           // a driver reopened the journal: CheckpointsLost(); replayed
   kFinished,          // the experiment ended; detail says why; informational
   kStopRequested,     // stop starting jobs was asked for by hand; informational
   kBudgetChanged,     // the budget changed (a resume's flags, an extend request):

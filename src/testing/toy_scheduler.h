@@ -80,6 +80,7 @@ class ToyScheduler : public sched::Scheduler {
   void SetBudget(const sched::BudgetLimits& limits) override {
     max_trials_ = uint32_t(limits.trials);
   }
+  void CheckpointsLost() override {}
 
   // How often each job id was reported.
   const std::map<uint64_t, int>& reports() const { return reports_; }
