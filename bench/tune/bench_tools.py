@@ -36,6 +36,17 @@ def rungs_tool(scheduler):
     return "rungs-" + scheduler
 
 
+def rungs_variant(tool):
+    """(scheduler, extra flags) of a rungs tool: "rungs-asha-tpe:min-epochs=1+eta=4"
+    is asha-tpe with --min-epochs 1 --eta 4, a variant measured beside the default."""
+    scheduler, _, flags = tool[len("rungs-"):].partition(":")
+    extra = []
+    for flag in filter(None, flags.split("+")):
+        name, _, value = flag.partition("=")
+        extra += ["--" + name] + ([value] if value else [])
+    return scheduler, extra
+
+
 def is_rungs(tool):
     return tool.startswith("rungs-")
 
@@ -164,12 +175,12 @@ class Run:
     # ------------------------------------------------------------ rungs
 
     def rungs_tune(self):
-        scheduler = self.tool[len("rungs-"):]
+        scheduler, extra = rungs_variant(self.tool)
         out_dir = os.path.join(self.out, "tune")
         cmd = [self.rungs, "tune", "--train", self.raw["train"], "--valid", self.raw["valid"],
                "--test", self.raw["test"], "--format", "fasttext", "--scheduler", scheduler,
                "--budget-seconds", "%g" % self.budget, "--workers", "2", "--threads", "1",
-               "--seed", str(self.seed), "--out", out_dir, "--json"]
+               "--seed", str(self.seed), "--out", out_dir, "--json"] + extra
         rc, seconds, killed = self.execute(cmd, "rungs")
         bad = self.outcome(rc, seconds, killed, "rungs")
         if bad:

@@ -49,7 +49,8 @@ def parse_args():
     p.add_argument("--seeds", action="append", help="seeds, comma-separated (replaces the protocol's)")
     p.add_argument("--only", action="append", help="tools, comma-separated (replaces the protocol's)")
     p.add_argument("--rungs-schedulers", action="append",
-                   help="more rungs schedulers to run beside %s, comma-separated" % ", ".join(bench_tools.RUNGS_SCHEDULERS))
+                   help="more rungs schedulers to run beside %s, comma-separated; a variant takes flags "
+                        "after a colon: asha-tpe:min-epochs=1+eta=4" % ", ".join(bench_tools.RUNGS_SCHEDULERS))
     p.add_argument("--default-scheduler", default="asha-tpe",
                    help="the rungs scheduler the targets judge (asha-tpe, rungs' default)")
     p.add_argument("--cap", type=float,
