@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/redact.h"
 #include "fetch/fetch.h"
 #include "fetch/sha256.h"
 
@@ -81,6 +82,17 @@ std::string ChangeBetween(const DataFile& was, const DataFile& now) {
   return "";
 }
 
+// A URL's downloaded copy, recorded under the URL without its secrets. Its
+// time is left out (0): each download gives the copy a new one.
+Result<DataFile> FindDownloadedFile(std::string flag, const std::string& url,
+                                    const std::string& copy) {
+  Result<DataFile> file = FindDataFile(flag, copy);
+  if (!file.ok()) return file;
+  file->path = RedactSecrets(url);
+  file->modified_ns = 0;
+  return file;
+}
+
 }  // namespace
 
 Result<std::vector<DataFile>> FindDataFiles(const TuneSpec& given, const TuneSpec& local) {
@@ -88,11 +100,15 @@ Result<std::vector<DataFile>> FindDataFiles(const TuneSpec& given, const TuneSpe
   const std::pair<const char*, std::string TuneSpec::*> locations[] = {
       {"--train", &TuneSpec::train}, {"--valid", &TuneSpec::valid}, {"--test", &TuneSpec::test}};
   for (const auto& [flag, location] : locations) {
+    const std::string& path = given.*location;
     // Not given, yet read: a file of the --dataset.
-    const bool of_dataset = (given.*location).empty() && !given.dataset.empty();
-    const std::string& path = of_dataset ? local.*location : given.*location;
-    if (!fetch::IsLocalPath(path)) continue;
-    Result<DataFile> file = FindDataFile(flag, path);
+    const bool of_dataset = path.empty() && !given.dataset.empty();
+    if (path.empty() && !of_dataset) continue;
+    const bool downloaded = !of_dataset && !fetch::IsLocalPath(path);
+    const std::string& read = of_dataset || downloaded ? local.*location : path;
+    if (!fetch::IsLocalPath(read)) continue;  // not downloaded, or a --dataset without it
+    Result<DataFile> file =
+        downloaded ? FindDownloadedFile(flag, path, read) : FindDataFile(flag, read);
     if (!file.ok()) return file.error();
     files.push_back(std::move(*file));
   }
@@ -102,6 +118,7 @@ Result<std::vector<DataFile>> FindDataFiles(const TuneSpec& given, const TuneSpe
 Result<std::vector<DataFile>> FindRecordedFiles(const std::vector<DataFile>& recorded) {
   std::vector<DataFile> files;
   for (const DataFile& was : recorded) {
+    if (!fetch::IsLocalPath(was.path)) continue;  // only a download tells
     Result<DataFile> file = FindDataFile(was.flag, was.path);
     if (!file.ok()) return file.error();
     files.push_back(std::move(*file));

@@ -9,15 +9,20 @@
 // The fingerprint is the SHA-256 of the size and of the first and last
 // 64 KB, not of the whole file, so it costs as little for a corpus of
 // gigabytes as for a small one. An edit inside that keeps the size still
-// changes the modification time. URLs and s3:// objects are not recorded
-// (their cache is checked by ETag or SHA-256, fetch/fetch.h). A --dataset's
-// files are, under the flag of their role (--train, --test): resolved anew
-// from --data-dir or the cache on --resume, they may be other files.
+// changes the modification time. An http(s):// URL or s3:// object is
+// recorded by its downloaded copy's size and fingerprint, under the URL
+// without its secrets and with no time (a download gives the copy a new
+// one): a cleared cache or a changed S3 object (revalidated by its ETag,
+// fetch/fetch.h) downloads other bytes, which --resume then refuses; before
+// any download (a resume that keeps its outputs) a URL is not checked. A
+// --dataset's files are recorded under the flag of their role (--train,
+// --test): resolved anew from --data-dir or the cache on --resume, they may
+// be other files.
 //
 // data-files.json (format 1): {"format": 1, "files": [{"flag": "--train",
 // "path": "/abs/train.txt", "bytes": 91973, "modified_ns": 1764990174...,
-// "fingerprint": "27f4..."}]}, one entry per recorded file; a file with no
-// entries for a run of URLs only. Functions without state, thread-safe.
+// "fingerprint": "27f4..."}]}, one entry per recorded file ("modified_ns": 0
+// for a URL). Functions without state, thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -33,20 +38,20 @@ namespace rungs::tune {
 
 struct DataFile {
   std::string flag;         // "--train", "--valid" or "--test": the file's role
-  std::string path;         // as the spec holds it (absolute: tune::ApplyFlags)
+  std::string path;         // as the spec holds it (absolute: tune::ApplyFlags); a URL redacted
   int64_t bytes = 0;
-  int64_t modified_ns = 0;  // modification time, nanoseconds since 1970 UTC
+  int64_t modified_ns = 0;  // modification time, nanoseconds since 1970 UTC (a URL: 0)
   std::string fingerprint;  // SHA-256 (hex) of the size, the first and the last 64 KB
 };
 
-// The local data files of a run as they are now: those `given` names by
-// path, and those its --dataset resolved to in `local` (tune::WithLocalData;
-// not a URL's downloaded copy). Fails naming the flag and the file when one
-// cannot be read ("--train data/x.txt: no such file").
+// The data files of a run as they are now: those `given` names by path, and
+// the copies `local` reads (tune::WithLocalData) for its URLs and its
+// --dataset. Fails naming the flag and the file when one cannot be read
+// ("--train data/x.txt: no such file").
 Result<std::vector<DataFile>> FindDataFiles(const TuneSpec& given, const TuneSpec& local);
 
-// The `recorded` files as they are now, at the paths recorded; fails as
-// FindDataFiles does.
+// The `recorded` local files as they are now, at the paths recorded (URLs
+// are left out: only a download tells); fails as FindDataFiles does.
 Result<std::vector<DataFile>> FindRecordedFiles(const std::vector<DataFile>& recorded);
 
 // OK when each file of `recorded` is in `now` (by flag) as recorded; else an

@@ -44,7 +44,7 @@ TEST(DataFiles, EachChangeIsNamedWithTheFlagTheFileAndWhatChanged) {
   const std::string path = testing::WriteFile(dir / "train.txt", text);
   TuneSpec spec;
   spec.train = path;
-  spec.valid = "https://example.com/valid.txt";  // fetched: not recorded
+  spec.valid = "https://example.com/valid.txt";  // no copy downloaded: nothing to record
   const Result<std::vector<DataFile>> was = FindDataFiles(spec, spec);
   ASSERT_TRUE(was.ok()) << was.message();
   ASSERT_EQ(was->size(), 1u);
@@ -75,6 +75,38 @@ TEST(DataFiles, EachChangeIsNamedWithTheFlagTheFileAndWhatChanged) {
   EXPECT_EQ(FindDataFiles(spec, spec).message(), "--train " + path + ": no such file");
 }
 
+// A URL's copy went unrecorded, so a resume whose download brought other
+// bytes (a cleared cache, an S3 object written again) trained on them
+// without a word. A download of the same bytes is no change, although the
+// copy's time is new; the URL's secrets are not recorded.
+TEST(DataFiles, AUrlIsRecordedByTheBytesOfItsDownloadedCopy) {
+  const fs::path dir = testing::FreshDir();
+  TuneSpec given;
+  given.train = "https://alice:hunter2@example.com/train.txt";
+  TuneSpec local = given;  // as tune::WithLocalData fetches it
+  local.train = testing::WriteFile(dir / "copy.txt", "__label__a b\n");
+  Result<std::vector<DataFile>> was = FindDataFiles(given, local);
+  ASSERT_TRUE(was.ok()) << was.message();
+  ASSERT_EQ(was->size(), 1u);
+  EXPECT_EQ((*was)[0].path, "https://REDACTED@example.com/train.txt");
+  EXPECT_EQ((*was)[0].modified_ns, 0);
+
+  fs::remove(local.train);
+  local.train = testing::WriteFile(dir / "copy-again.txt", "__label__a b\n");
+  fs::last_write_time(local.train, fs::last_write_time(local.train) + std::chrono::hours(1));
+  Result<std::vector<DataFile>> same = FindDataFiles(given, local);
+  ASSERT_TRUE(same.ok()) << same.message();
+  EXPECT_TRUE(CheckUnchanged(*was, *same).ok()) << CheckUnchanged(*was, *same).message();
+
+  testing::WriteFile(local.train, "__label__b a\n__label__a b\n");
+  Result<std::vector<DataFile>> other = FindDataFiles(given, local);
+  ASSERT_TRUE(other.ok()) << other.message();
+  EXPECT_THAT(CheckUnchanged(*was, *other).message(),
+              ::testing::HasSubstr("--train https://REDACTED@example.com/train.txt changed since "
+                                   "the run started (size 13 -> 26 bytes)"));
+  EXPECT_TRUE(FindRecordedFiles(*was)->empty()) << "only a download tells";
+}
+
 // A --dataset's files went unrecorded, so --resume read an edited one
 // without a word.
 TEST(DataFiles, TheFilesOfADatasetAreRecordedUnderTheirRole) {
@@ -88,11 +120,13 @@ TEST(DataFiles, TheFilesOfADatasetAreRecordedUnderTheirRole) {
   local.valid = testing::WriteFile(dir / "cached-valid.txt", "__label__a b\n");
   Result<std::vector<DataFile>> found = FindDataFiles(given, local);
   ASSERT_TRUE(found.ok()) << found.message();
-  ASSERT_EQ(found->size(), 2u) << "a URL's downloaded copy is not recorded";
+  ASSERT_EQ(found->size(), 3u);
   EXPECT_EQ((*found)[0].flag, "--train");
   EXPECT_EQ((*found)[0].path, local.train);
-  EXPECT_EQ((*found)[1].flag, "--test");
-  EXPECT_EQ((*found)[1].path, local.test);
+  EXPECT_EQ((*found)[1].flag, "--valid");
+  EXPECT_EQ((*found)[1].path, given.valid) << "a URL's copy is recorded under the URL";
+  EXPECT_EQ((*found)[2].flag, "--test");
+  EXPECT_EQ((*found)[2].path, local.test);
 
   testing::WriteFile(local.test, "label,text\nb,a\nc,d\n");
   Result<std::vector<DataFile>> again = FindDataFiles(given, local);

@@ -1124,6 +1124,33 @@ TEST_F(TuneCli, TrainingDataByUrlIsDownloadedOnce) {
   EXPECT_TRUE(fs::exists(Path("cache/rungs/downloads"))) << "the download is cached";
 }
 
+// The cache may be cleared, or the file behind the URL replaced, between a
+// run and its resume: the resume downloads other bytes and must not train
+// on them beside the journaled trials.
+TEST_F(TuneCli, ResumeRefusesAUrlWhoseDownloadChangedSinceTheRunStarted) {
+  ServedFolder server(dir_, 2);
+  ASSERT_TRUE(server.started());
+  const std::string url = "http://127.0.0.1:" + server.port() + "/train.txt";
+  const std::string out = Path("by-url");
+  testing::RunResult run = RunWhenServing(Path("cache"), [&](int) -> std::vector<std::string> {
+    return {"tune", "--train", url, "--space", Path("space.toml"), "--budget-epochs", "10",
+            "--max-epochs", "3", "--out", out, "--quiet"};
+  });
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const nlohmann::json recorded = nlohmann::json::parse(ReadFile(out + "/data-files.json"));
+  ASSERT_EQ(recorded["files"].size(), 1u);
+  EXPECT_EQ(recorded["files"][0]["path"], url);
+
+  testing::WriteFile(Path("train.txt"), ReadFile(Path("train.txt")) + "__label__a late row\n");
+  fs::remove_all(Path("cache"));
+  testing::RunResult resumed = RunWhenServing(Path("cache"), [&](int) -> std::vector<std::string> {
+    return {"tune", "--resume", out, "--budget-epochs", "20", "--quiet"};
+  });
+  EXPECT_NE(resumed.exit_code, 0);
+  EXPECT_THAT(resumed.err,
+              ::testing::HasSubstr("--train " + url + " changed since the run started (size "));
+}
+
 TEST_F(TuneCli, SecretsInADataUrlAreNeitherStoredNorShown) {
   ServedFolder server(dir_, 1);
   ASSERT_TRUE(server.started());
