@@ -1,5 +1,7 @@
 // The commands as a user meets them: every bad input gives one clear message
 // and a non-zero exit, never a crash; good input gives fastText's output.
+#include <tuple>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -164,11 +166,25 @@ TEST_F(Cli, MaxnBelowMinn) {
       "train", "-maxn");
 }
 
-TEST_F(Cli, NonNumericValueIsAUsageError) {
-  RunResult run = RunRungs(Train(TestPath("train.txt"), TestPath("m"), {"-dim", "big"}));
-  EXPECT_FALSE(run.signalled);
-  EXPECT_EQ(run.exit_code, 2);
-  EXPECT_THAT(run.err, HasSubstr("dim"));
+// CLI11 said "Could not convert: --dim = 99999999999": neither which command
+// nor what the flag takes.
+TEST_F(Cli, AValueThatDoesNotConvertIsAUsageErrorNamingWhatTheFlagTakes) {
+  for (auto [flag, value, type] : {std::tuple{"bucket", "99999999999", "INT"},
+                                   {"bucket", "many", "INT"},
+                                   {"lr", "high", "FLOAT"}}) {
+    RunResult run =
+        RunRungs(Train(TestPath("train.txt"), TestPath("m"), {"-" + std::string(flag), value}));
+    EXPECT_FALSE(run.signalled);
+    EXPECT_EQ(run.exit_code, 2);
+    EXPECT_THAT(run.err, StartsWith("rungs train: error: --" + std::string(flag) + ": '" + value +
+                                    "' is not a valid value: it takes " + type + "\n"));
+    EXPECT_THAT(run.err, HasSubstr("Run 'rungs train --help' for more information."));
+  }
+  RunResult missing = RunRungs({"train", "-input", TestPath("train.txt")});
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_THAT(missing.err, StartsWith("rungs train: error: --output is required\n"));
+  RunResult help = RunRungs({"train", "--help"});
+  EXPECT_EQ(help.exit_code, 0);
 }
 
 TEST_F(Cli, UnwritableOutputFailsBeforeTraining) {

@@ -3,12 +3,41 @@
 #include <csignal>
 #include <cstdio>
 #include <exception>
+#include <string>
 #include <vector>
 
 #include "base/redact.h"
 #include "cli/command.h"
 #include "cli/commands.h"
 #include "cli/long_flags.h"
+
+namespace {
+
+// "rungs train": the command line up to the subcommand being parsed.
+std::string CommandName(const CLI::App& app) {
+  std::string name = "rungs";
+  for (const CLI::App* sub : app.get_subcommands()) name += " " + sub->get_name();
+  return name;
+}
+
+// CLI11's message, with a value that does not convert named with the type
+// its flag takes ("Could not convert: --dim = 99999999999" said neither why
+// nor what would do).
+std::string UsageMessage(const CLI::App& app, const CLI::ParseError& e) {
+  const std::string message = e.what();
+  const std::string prefix = "Could not convert: ";
+  const size_t equals = message.find(" = ");
+  if (message.rfind(prefix, 0) != 0 || equals == std::string::npos) return message;
+  const std::string flag = message.substr(prefix.size(), equals - prefix.size());
+  const std::string value = message.substr(equals + 3);
+  const CLI::App* command = app.get_subcommands().empty() ? &app : app.get_subcommands().back();
+  const CLI::Option* option = command->get_option_no_throw(flag);
+  const std::string type = option != nullptr ? option->get_type_name() : "";
+  return flag + ": '" + value + "' is not a valid value" +
+         (type.empty() ? "" : ": it takes " + type);
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   // Past a file size limit (ulimit -f) a write fails with EFBIG, which the
@@ -26,7 +55,11 @@ int main(int argc, char** argv) {
     app.parse(argc, arg_pointers.data());
   } catch (const CLI::ParseError& e) {
     // --help and --version exit 0; a usage error exits 2, as is conventional.
-    return app.exit(e) == 0 ? 0 : 2;
+    if (e.get_exit_code() == 0) return app.exit(e);
+    const std::string command = CommandName(app);
+    std::fprintf(stderr, "%s: error: %s\nRun '%s --help' for more information.\n", command.c_str(),
+                 rungs::RedactSecrets(UsageMessage(app, e)).c_str(), command.c_str());
+    return 2;
   }
 
   try {
