@@ -37,13 +37,13 @@ struct Shared {
   double lr_start = 0;
   double lr_end = 0;
   std::atomic<int64_t> tokens_done{0};
+  std::atomic<double> thread0_loss{0};
   std::atomic<bool> stop{false};
   // TrainControl::cancel, read by the workers too: with many more threads
   // than cores, waiting for the calling thread to be scheduled and relay it
   // would hold every worker for another turn.
   const std::atomic<bool>* cancel = nullptr;
   std::atomic<bool> diverged{false};
-  std::atomic<double> thread0_loss{0};
 };
 
 // The learning rate at global position `tokens`, computed as fastText does
@@ -55,8 +55,12 @@ float LearningRate(const Shared& s, int64_t tokens) {
   return static_cast<float>(s.lr_start * (1.0 - progress) + s.lr_end * progress);
 }
 
-// One Hogwild worker: fastText's trainThread over encoded examples.
-void RunWorker(Shared& s, int thread_id, ThreadPosition& pos) {
+// One Hogwild worker: fastText's trainThread over encoded examples. `saved`
+// is copied in and out: the threads' positions sit side by side in one
+// vector, and writing them at every example made the cores fight over one
+// cache line (2 threads trained ova slower than 1: bench/RESULTS.md).
+void RunWorker(Shared& s, int thread_id, ThreadPosition& saved) {
+  ThreadPosition pos = saved;
   Model& model = s.model;
   const LossLayer& loss_layer = model.loss();
   LazyMatrix& wi = model.mutable_input();
@@ -112,6 +116,7 @@ void RunWorker(Shared& s, int thread_id, ThreadPosition& pos) {
     }
   }
   pos.rng_state = RngState(rng);
+  saved = pos;
 }
 
 }  // namespace
