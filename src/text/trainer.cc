@@ -37,13 +37,13 @@ struct Shared {
   double lr_start = 0;
   double lr_end = 0;
   std::atomic<int64_t> tokens_done{0};
-  std::atomic<double> thread0_loss{0};
   std::atomic<bool> stop{false};
   // TrainControl::cancel, read by the workers too: with many more threads
   // than cores, waiting for the calling thread to be scheduled and relay it
   // would hold every worker for another turn.
   const std::atomic<bool>* cancel = nullptr;
   std::atomic<bool> diverged{false};
+  std::atomic<double> thread0_loss{0};
 };
 
 // The learning rate at global position `tokens`, computed as fastText does
