@@ -176,10 +176,13 @@ TEST_F(Cli, AValueThatDoesNotConvertIsAUsageErrorNamingWhatTheFlagTakes) {
         RunRungs(Train(TestPath("train.txt"), TestPath("m"), {"-" + std::string(flag), value}));
     EXPECT_FALSE(run.signalled);
     EXPECT_EQ(run.exit_code, 2);
-    EXPECT_THAT(run.err, StartsWith("rungs train: error: --" + std::string(flag) + ": '" + value +
-                                    "' is not a valid value: it takes " + type + "\n"));
+    EXPECT_THAT(run.err, StartsWith("rungs train: error: -" + std::string(flag) + ": '" + value +
+                                    "' is not a valid value: it takes " + type + "\n"))
+        << "the flag as typed, fastText's way";
     EXPECT_THAT(run.err, HasSubstr("Run 'rungs train --help' for more information."));
   }
+  RunResult two_dashes = RunRungs(Train(TestPath("train.txt"), TestPath("m"), {"--lr", "high"}));
+  EXPECT_THAT(two_dashes.err, StartsWith("rungs train: error: --lr: 'high' is not a valid value"));
   RunResult missing = RunRungs({"train", "-input", TestPath("train.txt")});
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_THAT(missing.err, StartsWith("rungs train: error: --output is required\n"));

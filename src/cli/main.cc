@@ -20,10 +20,19 @@ std::string CommandName(const CLI::App& app) {
   return name;
 }
 
+// `flag` ("--dim") as the user typed it: fastText's "-dim" is parsed as
+// "--dim" (cli/long_flags.h), and an error should quote what was written.
+std::string AsTyped(const std::string& flag, int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    if (flag.rfind("--", 0) == 0 && argv[i] == flag.substr(1)) return argv[i];
+  }
+  return flag;
+}
+
 // CLI11's message, with a value that does not convert named with the type
 // its flag takes ("Could not convert: --dim = 99999999999" said neither why
 // nor what would do).
-std::string UsageMessage(const CLI::App& app, const CLI::ParseError& e) {
+std::string UsageMessage(const CLI::App& app, const CLI::ParseError& e, int argc, char** argv) {
   const std::string message = e.what();
   const std::string prefix = "Could not convert: ";
   const size_t equals = message.find(" = ");
@@ -33,7 +42,7 @@ std::string UsageMessage(const CLI::App& app, const CLI::ParseError& e) {
   const CLI::App* command = app.get_subcommands().empty() ? &app : app.get_subcommands().back();
   const CLI::Option* option = command->get_option_no_throw(flag);
   const std::string type = option != nullptr ? option->get_type_name() : "";
-  return flag + ": '" + value + "' is not a valid value" +
+  return AsTyped(flag, argc, argv) + ": '" + value + "' is not a valid value" +
          (type.empty() ? "" : ": it takes " + type);
 }
 
@@ -58,7 +67,7 @@ int main(int argc, char** argv) {
     if (e.get_exit_code() == 0) return app.exit(e);
     const std::string command = CommandName(app);
     std::fprintf(stderr, "%s: error: %s\nRun '%s --help' for more information.\n", command.c_str(),
-                 rungs::RedactSecrets(UsageMessage(app, e)).c_str(), command.c_str());
+                 rungs::RedactSecrets(UsageMessage(app, e, argc, argv)).c_str(), command.c_str());
     return 2;
   }
 
