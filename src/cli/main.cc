@@ -23,8 +23,10 @@ std::string CommandName(const CLI::App& app) {
 // `flag` ("--dim") as the user typed it: fastText's "-dim" is parsed as
 // "--dim" (cli/long_flags.h), and an error should quote what was written.
 std::string AsTyped(const std::string& flag, int argc, char** argv) {
+  if (flag.rfind("--", 0) != 0) return flag;
+  const std::string one_dash = flag.substr(1);
   for (int i = 1; i < argc; ++i) {
-    if (flag.rfind("--", 0) == 0 && argv[i] == flag.substr(1)) return argv[i];
+    if (argv[i] == one_dash) return one_dash;
   }
   return flag;
 }

@@ -103,10 +103,9 @@ Result<std::vector<DataFile>> FindDataFiles(const TuneSpec& given, const TuneSpe
     const std::string& path = given.*location;
     // Not given, yet read: a file of the --dataset.
     const bool of_dataset = path.empty() && !given.dataset.empty();
-    if (path.empty() && !of_dataset) continue;
-    const bool downloaded = !of_dataset && !fetch::IsLocalPath(path);
+    const bool downloaded = !path.empty() && !fetch::IsLocalPath(path);
     const std::string& read = of_dataset || downloaded ? local.*location : path;
-    if (!fetch::IsLocalPath(read)) continue;  // not downloaded, or a --dataset without it
+    if (!fetch::IsLocalPath(read)) continue;  // not given, not downloaded, or not in the --dataset
     Result<DataFile> file =
         downloaded ? FindDownloadedFile(flag, path, read) : FindDataFile(flag, read);
     if (!file.ok()) return file.error();
