@@ -138,7 +138,9 @@ def data_folder(a, dataset):
 
 
 def run_one(a, dataset, folder, manifest, check, budget, seed, tool, cores, common):
-    out = os.path.join(a.work, "runs", dataset, "%gs" % budget, "s%d" % seed, tool)
+    # A variant's flags may hold a path (space=/tmp/s.toml): no folders in a name.
+    safe_tool = tool.replace("/", "_")
+    out = os.path.join(a.work, "runs", dataset, "%gs" % budget, "s%d" % seed, safe_tool)
     if os.path.exists(out):
         shutil.rmtree(out)
     started = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -151,7 +153,7 @@ def run_one(a, dataset, folder, manifest, check, budget, seed, tool, cores, comm
                   cap=a.cap, out=out, data={"folder": folder, "rows": manifest["rows"],
                                             "sha256": manifest["sha256"], "normalize_check": check},
                   **common)
-    name = "%s-%gs-s%d-%s-%s.json" % (dataset, budget, seed, tool, started.replace(":", ""))
+    name = "%s-%gs-s%d-%s-%s.json" % (dataset, budget, seed, safe_tool, started.replace(":", ""))
     with open(os.path.join(a.work, "results", name), "w") as f:
         json.dump(result, f, indent=1)
     log("%s %g s seed %d %s: %s, valid %s, test %s, wall %.1f s" % (
