@@ -99,7 +99,9 @@ double EndSeconds(const EndCost& cost, double most, double budget_seconds) {
   for (size_t n = kCrossCheckCandidates; n >= 2 && cost.per_candidate > 0; --n) {
     const double checking = double(n) * cost.per_candidate * most;
     const double end = WithMargin(cost.refit * most + checking);
-    if (WithMargin(checking) <= budget_seconds / 10 && end <= cap) return end;
+    if (WithMargin(checking) <= budget_seconds / 10 && end <= budget_seconds * kCheckedEndShare) {
+      return end;
+    }
   }
   return std::min(cap, WithMargin(cost.refit * most));
 }

@@ -115,19 +115,22 @@ TEST(EndCostOf, IsTheRefitAndTheFoldsBeyondTheFirstOfOneCandidate) {
 }
 
 // The search keeps time for three candidates' folds when they take at most
-// a tenth of the budget and fit in a third beside the refit, else for two,
-// else for the refit alone; a refit over a third is kept a third when the
-// overrun (a tenth) covers the rest, else nothing.
+// a tenth of the budget and fit in kCheckedEndShare (a third) beside the
+// refit, else for two, else for the refit alone, within kEndShare (two
+// fifths); a refit over two fifths is kept two fifths when the overrun (a
+// tenth) covers the rest, else nothing.
 TEST(EndSeconds, KeepsTimeForAsManyCandidatesAsFit) {
   const EndCost cost{.refit = 1, .per_candidate = 2};
   auto margin = [](double s) { return 1.1 * s + 1; };
   EXPECT_DOUBLE_EQ(EndSeconds(cost, 1, 1000), margin(1 + 3 * 2));
   EXPECT_DOUBLE_EQ(EndSeconds(cost, 1, 60), margin(1 + 2 * 2));   // 3 x 2 s is over 6 s
   EXPECT_DOUBLE_EQ(EndSeconds(cost, 1, 40), margin(1));           // 2 x 2 s is over 4 s
-  EXPECT_DOUBLE_EQ(EndSeconds(cost, 10, 40), margin(10));         // 12 s: within a third
-  EXPECT_DOUBLE_EQ(EndSeconds(cost, 14, 40), 40.0 / 3);  // 16.4 s: a third, 3 s of overrun
-  EXPECT_DOUBLE_EQ(EndSeconds(cost, 20, 40), margin(0));  // 23 s: past a third and a tenth
+  EXPECT_DOUBLE_EQ(EndSeconds(cost, 10, 40), margin(10));         // 12 s: within 16 s
+  EXPECT_DOUBLE_EQ(EndSeconds(cost, 16, 40), 40 * kEndShare);  // 18.6 s: 16 s, 2.6 s of overrun
+  EXPECT_DOUBLE_EQ(EndSeconds(cost, 20, 40), margin(0));  // 23 s: past 16 s and a tenth
   EXPECT_DOUBLE_EQ(EndSeconds(cost, 0, 40), 0);    // no trial finished yet
+  // Folds within a tenth, but refit and folds past a third: the refit alone.
+  EXPECT_DOUBLE_EQ(EndSeconds({.refit = 10, .per_candidate = 1}, 2.5, 100), margin(25));
   EXPECT_DOUBLE_EQ(EndSeconds({.refit = 1, .per_candidate = 0}, 1, 1000), margin(1));
 }
 
