@@ -14,8 +14,9 @@ TEST(SearchSeconds, TheRefitsTimeIsKeptOutOfTheSearch) {
   EXPECT_DOUBLE_EQ(SearchSeconds(60, 4.5), 55.5);
 }
 
-TEST(SearchSeconds, ASlowRefitTakesAtMostAThirdOfTheBudget) {
-  EXPECT_DOUBLE_EQ(SearchSeconds(60, 40), 40);
+TEST(SearchSeconds, ASlowRefitTakesAtMostTwoFifthsOfTheBudget) {
+  EXPECT_DOUBLE_EQ(SearchSeconds(60, 40), 36);
+  EXPECT_DOUBLE_EQ(SearchSeconds(60, 20), 40);
 }
 
 job::JobResult ResultOf(uint64_t id, uint32_t trial, double seconds, job::Outcome outcome) {
