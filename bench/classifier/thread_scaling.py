@@ -17,10 +17,9 @@ Usage: thread_scaling.py RUNGS DATA_DIR WORK [--reps 3] [--epoch 27] [--rungs-ol
 import argparse
 import csv
 import os
-import resource
 import statistics
-import subprocess
-import time
+
+from trial_start import timed
 
 FASTTEXT = "/usr/bin/fasttext"
 LOSSES = ["softmax", "ns", "hs", "ova"]
@@ -35,17 +34,6 @@ def write_fasttext_lines(data_dir, work):
             text = " ".join((row[1] + " " + row[2]).replace("\\", " ").split())
             out.write("__label__%s %s\n" % (row[0], text))
     return path
-
-
-def timed(cmd):
-    """(wall seconds, CPU seconds) of cmd, a child run to its end."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.monotonic()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    wall = time.monotonic() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return wall, cpu
 
 
 def main():
@@ -73,9 +61,9 @@ def main():
             for name, cmd in tools:
                 for threads in (1, 2):
                     out = os.path.join(a.work, "model")
-                    times[(name, threads)].append(timed(
-                        cmd + ["-input", data, "-output", out, "-loss", loss,
-                               "-thread", str(threads)] + flags))
+                    wall, cpu, _ = timed(cmd + ["-input", data, "-output", out, "-loss", loss,
+                                                "-thread", str(threads)] + flags)
+                    times[(name, threads)].append((wall, cpu))
         for name, _ in tools:
             one = times[(name, 1)]
             two = times[(name, 2)]
