@@ -1,6 +1,7 @@
 #include "text/lazy_matrix.h"
 
-#include <cstdlib>
+#include <sys/mman.h>
+
 #include <cstring>
 #include <new>
 #include <thread>
@@ -33,21 +34,51 @@ void UniformRows::Fill(int64_t row, float* out) const {
   }
 }
 
-LazyMatrix::Storage::Storage(int64_t rows, int64_t chunk_count)
-    : slots(new std::atomic<int32_t>[static_cast<size_t>(rows)]),
-      chunks(new std::atomic<float*>[static_cast<size_t>(chunk_count)]),
-      nchunks(chunk_count) {
+namespace {
+
+// Whether a matrix of `bytes` of rows is mapped in huge pages: only where it
+// spans one at least (a smaller one would be rounded up to a whole page).
+bool Huge(int64_t bytes) { return bytes >= LazyMatrix::kPageBytes; }
+
+}  // namespace
+
+LazyMatrix::Storage::Storage(int64_t rows, int64_t cols)
+    : slots(new std::atomic<int32_t>[static_cast<size_t>(rows)]) {
   for (int64_t i = 0; i < rows; ++i) slots[i].store(kAbsent, std::memory_order_relaxed);
-  for (int64_t c = 0; c < chunk_count; ++c) chunks[c].store(nullptr, std::memory_order_relaxed);
+  const int64_t bytes = rows * cols * int64_t{sizeof(float)};
+  if (bytes == 0) return;
+  if (!Huge(bytes)) {
+    mapped_bytes = static_cast<size_t>(bytes);
+    void* p = ::mmap(nullptr, mapped_bytes, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED) throw std::bad_alloc();
+    values = static_cast<float*>(p);
+    return;
+  }
+  // Address space for every row, in whole huge pages starting on one (the
+  // kernel gives huge pages to aligned ranges only): map a page more than
+  // needed and unmap what lies outside. Memory comes when a row is made.
+  const size_t page = static_cast<size_t>(kPageBytes);
+  mapped_bytes = (static_cast<size_t>(bytes) + page - 1) / page * page;
+  void* p = ::mmap(nullptr, mapped_bytes + page, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (p == MAP_FAILED) throw std::bad_alloc();
+  const auto start = reinterpret_cast<uintptr_t>(p);
+  const uintptr_t aligned = (start + page - 1) / page * page;
+  const size_t head = aligned - start;
+  if (head > 0) ::munmap(p, head);
+  ::munmap(reinterpret_cast<void*>(aligned + mapped_bytes), page - head);
+  ::madvise(reinterpret_cast<void*>(aligned), mapped_bytes, MADV_HUGEPAGE);  // a hint only
+  values = reinterpret_cast<float*>(aligned);
 }
 
 LazyMatrix::Storage::~Storage() {
-  for (int64_t c = 0; c < nchunks; ++c) std::free(chunks[c].load(std::memory_order_relaxed));
+  if (values != nullptr) ::munmap(values, mapped_bytes);
 }
 
 LazyMatrix::LazyMatrix(int64_t rows, int64_t cols, std::shared_ptr<const RowSource> source)
     : rows_(rows), cols_(cols), source_(std::move(source)),
-      storage_(std::make_unique<Storage>(rows, (rows + kChunkRows - 1) / kChunkRows)) {}
+      storage_(std::make_unique<Storage>(rows, cols)) {}
 
 LazyMatrix::LazyMatrix(const LazyMatrix& other) : LazyMatrix(other.rows_, other.cols_, other.source_) {
   for (int64_t i = 0; i < rows_; ++i) {
@@ -62,27 +93,12 @@ LazyMatrix& LazyMatrix::operator=(const LazyMatrix& other) {
   return *this;
 }
 
-float* LazyMatrix::ChunkFor(int64_t slot) {
-  std::atomic<float*>& chunk = storage_->chunks[slot / kChunkRows];
-  float* p = chunk.load(std::memory_order_acquire);
-  if (p != nullptr) return p;
-  std::lock_guard<std::mutex> lock(storage_->chunk_mu);
-  p = chunk.load(std::memory_order_acquire);
-  if (p == nullptr) {
-    // malloc maps large chunks lazily, so rows not yet made stay unmapped.
-    p = static_cast<float*>(std::malloc(static_cast<size_t>(kChunkRows * cols_) * sizeof(float)));
-    if (p == nullptr) throw std::bad_alloc();
-    chunk.store(p, std::memory_order_release);
-  }
-  return p;
-}
-
 float* LazyMatrix::Make(int64_t i) {
   std::atomic<int32_t>& slot = storage_->slots[i];
   int32_t expected = kAbsent;
   if (slot.compare_exchange_strong(expected, kMaking, std::memory_order_acq_rel)) {
     const int64_t s = storage_->used.fetch_add(1, std::memory_order_relaxed);
-    float* row = ChunkFor(s) + (s % kChunkRows) * cols_;
+    float* row = At(static_cast<int32_t>(s));
     if (source_ != nullptr) {
       source_->Fill(i, row);
     } else {
@@ -121,10 +137,13 @@ std::vector<int32_t> LazyMatrix::PresentRowIds() const {
   return ids;
 }
 
-int64_t LazyMatrix::resident_bytes() const {
-  const int64_t chunks = (present_rows() + kChunkRows - 1) / kChunkRows;
-  return chunks * kChunkRows * cols_ * int64_t{sizeof(float)} + rows_ * int64_t{sizeof(int32_t)} +
-         storage_->nchunks * int64_t{sizeof(float*)};
+int64_t LazyMatrix::resident_bytes() const { return ResidentBytes(rows_, cols_, present_rows()); }
+
+int64_t LazyMatrix::ResidentBytes(int64_t rows, int64_t cols, int64_t used) {
+  constexpr int64_t kSmallPageBytes = 4096;
+  const int64_t page = Huge(rows * cols * int64_t{sizeof(float)}) ? kPageBytes : kSmallPageBytes;
+  const int64_t pages = (used * cols * int64_t{sizeof(float)} + page - 1) / page;
+  return pages * page + rows * int64_t{sizeof(int32_t)};
 }
 
 }  // namespace rungs::text

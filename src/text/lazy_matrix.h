@@ -8,9 +8,12 @@
 // time, for the rows it touches, and the untouched rows are computed only
 // when a whole model is written (doc/lazy-matrix.md).
 //
-// Layout: present rows are packed in the order they were made, in chunks of
-// kChunkRows rows; a table of one int32 per row gives each row's slot (or
-// absent). Only present rows and the slot table are resident.
+// Layout: present rows are packed in the order they were made into one
+// mapping reserved for every row (address space only), advised to use huge
+// pages: a table of one int32 per row gives each row's slot (or absent).
+// Only the pages of present rows and the slot table are resident. Huge
+// pages cost no memory here (rows are packed, so only the last page is part
+// empty) and save most of the TLB misses of rows scattered over a big table.
 //
 // Threads: MutableRow may be called from any number of threads at once
 // (Hogwild training): when several threads make the same row, one wins a
@@ -24,7 +27,6 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <vector>
 
 namespace rungs::text {
@@ -54,7 +56,9 @@ class UniformRows : public RowSource {
 
 class LazyMatrix {
  public:
-  static constexpr int64_t kChunkRows = 1024;
+  // A huge page: the unit in which present rows become resident, for a
+  // matrix at least that big.
+  static constexpr int64_t kPageBytes = int64_t{2} << 20;
 
   LazyMatrix() : LazyMatrix(0, 0, nullptr) {}
   // rows x cols, no row present yet; absent rows read as `source` gives them
@@ -90,29 +94,25 @@ class LazyMatrix {
   int64_t present_rows() const;
   // Ids of the present rows, ascending.
   std::vector<int32_t> PresentRowIds() const;
-  // Bytes this matrix holds: present rows (whole chunks), the slot table and
-  // the chunk table.
+  // Bytes this matrix holds: present rows (whole pages) and the slot table.
   int64_t resident_bytes() const;
+  // resident_bytes() of a matrix of `rows` x `cols` with `used` rows made.
+  static int64_t ResidentBytes(int64_t rows, int64_t cols, int64_t used);
 
  private:
   struct Storage {
-    explicit Storage(int64_t rows, int64_t chunks);
+    explicit Storage(int64_t rows, int64_t cols);
     std::unique_ptr<std::atomic<int32_t>[]> slots;  // per row: slot, or kAbsent/kMaking
-    std::unique_ptr<std::atomic<float*>[]> chunks;  // owned; freed by ~Storage
-    int64_t nchunks = 0;
+    float* values = nullptr;                        // rows x cols floats, mapped
+    size_t mapped_bytes = 0;
     std::atomic<int64_t> used{0};                   // slots handed out
-    std::mutex chunk_mu;                            // serializes chunk allocation
     ~Storage();
   };
   static constexpr int32_t kAbsent = -1;
   static constexpr int32_t kMaking = -2;
 
-  float* At(int32_t slot) const {
-    return storage_->chunks[slot / kChunkRows].load(std::memory_order_relaxed) +
-           (slot % kChunkRows) * cols_;
-  }
+  float* At(int32_t slot) const { return storage_->values + slot * cols_; }
   float* Make(int64_t i);
-  float* ChunkFor(int64_t slot);
 
   int64_t rows_ = 0;
   int64_t cols_ = 0;

@@ -114,8 +114,17 @@ TEST(LazyMatrix, ACopyHoldsThePresentRowsOnly) {
   EXPECT_EQ(copy.RowIfPresent(10)[0], 3);
   m.MutableRow(10)[0] = 4;  // the copy is independent
   EXPECT_EQ(copy.RowIfPresent(10)[0], 3);
-  // Two rows in one chunk, plus the slot table and three chunk pointers.
-  EXPECT_EQ(copy.resident_bytes(), LazyMatrix::kChunkRows * 4 * 4 + 3000 * 4 + 3 * 8);
+  // Two rows on one small page (the matrix is smaller than a huge page),
+  // plus the slot table.
+  EXPECT_EQ(copy.resident_bytes(), 4096 + 3000 * 4);
+}
+
+TEST(LazyMatrix, ABigMatrixPacksItsRowsFromTheStartOfAHugePage) {
+  LazyMatrix m(2'000'000, 100, nullptr);
+  const float* first = m.MutableRow(1'999'999);
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(first) % LazyMatrix::kPageBytes, 0u);
+  EXPECT_EQ(m.MutableRow(7), first + 100);  // packed in the order made
+  EXPECT_EQ(m.resident_bytes(), LazyMatrix::kPageBytes + 2'000'000 * 4);
 }
 
 }  // namespace

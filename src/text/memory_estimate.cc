@@ -7,18 +7,6 @@
 #include "text/loss.h"
 
 namespace rungs::text {
-namespace {
-
-// The input matrix with `used` rows made: whole chunks of rows, one slot per
-// row, one pointer per chunk.
-int64_t InputMatrixBytes(int64_t rows, int64_t used, int64_t dim) {
-  const int64_t chunk = LazyMatrix::kChunkRows;
-  const int64_t chunks_used = (used + chunk - 1) / chunk;
-  return chunks_used * chunk * dim * int64_t{sizeof(float)} + rows * int64_t{sizeof(int32_t)} +
-         (rows + chunk - 1) / chunk * int64_t{sizeof(float*)};
-}
-
-}  // namespace
 
 CorpusStats StatsOf(const Encoded& data) {
   const Dictionary& dict = *data.dict;
@@ -45,7 +33,7 @@ MemoryEstimate EstimateTrainingMemory(const TrainArgs& args, const CorpusStats& 
   const int64_t dim = args.dim;
   MemoryEstimate e;
   e.dictionary = stats.dictionary_bytes;
-  e.input = InputMatrixBytes(stats.input_rows, stats.used_rows, dim);
+  e.input = LazyMatrix::ResidentBytes(stats.input_rows, dim, stats.used_rows);
   e.output = int64_t{stats.nlabels} * dim * int64_t{sizeof(float)};
   e.loss = LossLayer::EstimateBytes(args.loss, stats.nlabels);
   // Per thread: hidden, grad, output scores and the example's row pointers
