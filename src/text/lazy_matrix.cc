@@ -36,44 +36,54 @@ void UniformRows::Fill(int64_t row, float* out) const {
 
 namespace {
 
-// Whether a matrix of `bytes` of rows is mapped in huge pages: only where it
-// spans one at least (a smaller one would be rounded up to a whole page).
-bool Huge(int64_t bytes) { return bytes >= LazyMatrix::kPageBytes; }
+constexpr int64_t kSmallPageBytes = 4096;
+
+// Whether a matrix's mapping is in huge pages: only where it spans one at
+// least (a smaller one would be rounded up to a whole huge page).
+bool Huge(int64_t rows, int64_t cols) {
+  return rows * int64_t{sizeof(int32_t)} + rows * cols * int64_t{sizeof(float)} >=
+         LazyMatrix::kPageBytes;
+}
+
+// `bytes` in whole pages.
+int64_t InPages(int64_t bytes, bool huge) {
+  const int64_t page = huge ? LazyMatrix::kPageBytes : kSmallPageBytes;
+  return (bytes + page - 1) / page * page;
+}
 
 }  // namespace
 
-LazyMatrix::Storage::Storage(int64_t rows, int64_t cols)
-    : slots(new std::atomic<int32_t>[static_cast<size_t>(rows)]) {
-  for (int64_t i = 0; i < rows; ++i) slots[i].store(kAbsent, std::memory_order_relaxed);
-  const int64_t bytes = rows * cols * int64_t{sizeof(float)};
+LazyMatrix::Mapping::Mapping(int64_t bytes, bool huge) {
   if (bytes == 0) return;
-  if (!Huge(bytes)) {
-    mapped_bytes = static_cast<size_t>(bytes);
-    void* p = ::mmap(nullptr, mapped_bytes, PROT_READ | PROT_WRITE,
-                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (p == MAP_FAILED) throw std::bad_alloc();
-    values = static_cast<float*>(p);
-    return;
-  }
-  // Address space for every row, in whole huge pages starting on one (the
-  // kernel gives huge pages to aligned ranges only): map a page more than
-  // needed and unmap what lies outside. Memory comes when a row is made.
-  const size_t page = static_cast<size_t>(kPageBytes);
-  mapped_bytes = (static_cast<size_t>(bytes) + page - 1) / page * page;
-  void* p = ::mmap(nullptr, mapped_bytes + page, PROT_READ | PROT_WRITE,
+  const size_t page = static_cast<size_t>(huge ? kPageBytes : kSmallPageBytes);
+  size_ = static_cast<size_t>(InPages(bytes, huge));
+  // Address space only: memory comes with the first write to a page. Huge
+  // pages are given to aligned ranges only: map a page more than needed and
+  // unmap what lies outside the aligned part.
+  const size_t extra = huge ? page : 0;
+  void* p = ::mmap(nullptr, size_ + extra, PROT_READ | PROT_WRITE,
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (p == MAP_FAILED) throw std::bad_alloc();
   const auto start = reinterpret_cast<uintptr_t>(p);
   const uintptr_t aligned = (start + page - 1) / page * page;
-  const size_t head = aligned - start;
-  if (head > 0) ::munmap(p, head);
-  ::munmap(reinterpret_cast<void*>(aligned + mapped_bytes), page - head);
-  ::madvise(reinterpret_cast<void*>(aligned), mapped_bytes, MADV_HUGEPAGE);  // a hint only
-  values = reinterpret_cast<float*>(aligned);
+  if (aligned > start) ::munmap(p, aligned - start);
+  if (extra > aligned - start) {
+    ::munmap(reinterpret_cast<void*>(aligned + size_), extra - (aligned - start));
+  }
+  data_ = reinterpret_cast<void*>(aligned);
+  if (huge) ::madvise(data_, size_, MADV_HUGEPAGE);  // a hint only
 }
 
-LazyMatrix::Storage::~Storage() {
-  if (values != nullptr) ::munmap(values, mapped_bytes);
+LazyMatrix::Mapping::~Mapping() {
+  if (data_ != nullptr) ::munmap(data_, size_);
+}
+
+LazyMatrix::Storage::Storage(int64_t rows, int64_t cols)
+    : memory(SlotTableBytes(rows, cols) + rows * cols * int64_t{sizeof(float)}, Huge(rows, cols)),
+      slots(static_cast<std::atomic<int32_t>*>(memory.data())),
+      values(reinterpret_cast<float*>(static_cast<char*>(memory.data()) +
+                                      SlotTableBytes(rows, cols))) {
+  for (int64_t i = 0; i < rows; ++i) new (&slots[i]) std::atomic<int32_t>(kAbsent);
 }
 
 LazyMatrix::LazyMatrix(int64_t rows, int64_t cols, std::shared_ptr<const RowSource> source)
@@ -140,10 +150,11 @@ std::vector<int32_t> LazyMatrix::PresentRowIds() const {
 int64_t LazyMatrix::resident_bytes() const { return ResidentBytes(rows_, cols_, present_rows()); }
 
 int64_t LazyMatrix::ResidentBytes(int64_t rows, int64_t cols, int64_t used) {
-  constexpr int64_t kSmallPageBytes = 4096;
-  const int64_t page = Huge(rows * cols * int64_t{sizeof(float)}) ? kPageBytes : kSmallPageBytes;
-  const int64_t pages = (used * cols * int64_t{sizeof(float)} + page - 1) / page;
-  return pages * page + rows * int64_t{sizeof(int32_t)};
+  return SlotTableBytes(rows, cols) + InPages(used * cols * int64_t{sizeof(float)}, Huge(rows, cols));
+}
+
+int64_t LazyMatrix::SlotTableBytes(int64_t rows, int64_t cols) {
+  return InPages(rows * int64_t{sizeof(int32_t)}, Huge(rows, cols));
 }
 
 }  // namespace rungs::text

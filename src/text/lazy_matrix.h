@@ -9,11 +9,12 @@
 // when a whole model is written (doc/lazy-matrix.md).
 //
 // Layout: present rows are packed in the order they were made into one
-// mapping reserved for every row (address space only), advised to use huge
-// pages: a table of one int32 per row gives each row's slot (or absent).
-// Only the pages of present rows and the slot table are resident. Huge
-// pages cost no memory here (rows are packed, so only the last page is part
-// empty) and save most of the TLB misses of rows scattered over a big table.
+// mapping reserved for every row (address space only); a table of one int32
+// per row gives each row's slot (or absent). Only the pages of present rows
+// and the slot table are resident. Both are in huge pages when at least one
+// big: that costs no memory here (rows are packed, so only the last page is
+// part empty) and saves a page fault per 4 KB of new rows and most of the
+// TLB misses of rows scattered over a big table.
 //
 // Threads: MutableRow may be called from any number of threads at once
 // (Hogwild training): when several threads make the same row, one wins a
@@ -94,20 +95,36 @@ class LazyMatrix {
   int64_t present_rows() const;
   // Ids of the present rows, ascending.
   std::vector<int32_t> PresentRowIds() const;
-  // Bytes this matrix holds: present rows (whole pages) and the slot table.
+  // Bytes this matrix holds: present rows and the slot table, in whole pages.
   int64_t resident_bytes() const;
   // resident_bytes() of a matrix of `rows` x `cols` with `used` rows made.
   static int64_t ResidentBytes(int64_t rows, int64_t cols, int64_t used);
 
  private:
-  struct Storage {
-    explicit Storage(int64_t rows, int64_t cols);
-    std::unique_ptr<std::atomic<int32_t>[]> slots;  // per row: slot, or kAbsent/kMaking
-    float* values = nullptr;                        // rows x cols floats, mapped
-    size_t mapped_bytes = 0;
-    std::atomic<int64_t> used{0};                   // slots handed out
-    ~Storage();
+  // Anonymous memory of at least `bytes`, unmapped when destroyed: in huge
+  // pages (aligned and advised) or small ones.
+  class Mapping {
+   public:
+    Mapping(int64_t bytes, bool huge);
+    Mapping(const Mapping&) = delete;
+    Mapping& operator=(const Mapping&) = delete;
+    ~Mapping();
+    void* data() const { return data_; }
+
+   private:
+    void* data_ = nullptr;
+    size_t size_ = 0;
   };
+  // One mapping: the slot table, then (from a page boundary) the rows.
+  struct Storage {
+    Storage(int64_t rows, int64_t cols);
+    Mapping memory;
+    std::atomic<int32_t>* slots;   // per row: slot, or kAbsent/kMaking
+    float* values;                 // rows x cols floats, packed in the order made
+    std::atomic<int64_t> used{0};  // slots handed out
+  };
+  // The slot table's bytes in whole pages of the matrix's mapping.
+  static int64_t SlotTableBytes(int64_t rows, int64_t cols);
   static constexpr int32_t kAbsent = -1;
   static constexpr int32_t kMaking = -2;
 

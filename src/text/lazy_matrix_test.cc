@@ -115,8 +115,8 @@ TEST(LazyMatrix, ACopyHoldsThePresentRowsOnly) {
   m.MutableRow(10)[0] = 4;  // the copy is independent
   EXPECT_EQ(copy.RowIfPresent(10)[0], 3);
   // Two rows on one small page (the matrix is smaller than a huge page),
-  // plus the slot table.
-  EXPECT_EQ(copy.resident_bytes(), 4096 + 3000 * 4);
+  // plus the slot table's 12,000 bytes in small pages.
+  EXPECT_EQ(copy.resident_bytes(), 4096 + 3 * 4096);
 }
 
 TEST(LazyMatrix, ABigMatrixPacksItsRowsFromTheStartOfAHugePage) {
@@ -124,7 +124,8 @@ TEST(LazyMatrix, ABigMatrixPacksItsRowsFromTheStartOfAHugePage) {
   const float* first = m.MutableRow(1'999'999);
   EXPECT_EQ(reinterpret_cast<uintptr_t>(first) % LazyMatrix::kPageBytes, 0u);
   EXPECT_EQ(m.MutableRow(7), first + 100);  // packed in the order made
-  EXPECT_EQ(m.resident_bytes(), LazyMatrix::kPageBytes + 2'000'000 * 4);
+  // One page of rows, and the slot table's 8,000,000 bytes in 4 huge pages.
+  EXPECT_EQ(m.resident_bytes(), LazyMatrix::kPageBytes + 4 * LazyMatrix::kPageBytes);
 }
 
 }  // namespace
