@@ -8,9 +8,21 @@
 // was dropped retrains from scratch (the job result says so through its
 // epochs_trained). Spilled files survive the process: a cache opened on a
 // folder holding some (a resumed experiment) uses them. Thread-safe.
+//
+// With `drop_when_cheaper`, a checkpoint that would take less time to
+// retrain than to spill is dropped instead: a spill costs its write now and
+// a read if the trial is promoted, a drop costs a retraining only if it is,
+// and about one paused trial in eta = 3 is. So a checkpoint is written only
+// when retraining it would take longer than four writes (three, and a read
+// of about the same time), at the write speed this cache has measured. On
+// a small corpus with large n-gram tables (ag_news: 60-240 MB checkpoints
+// of trials trained in 0.2-1 s) spilling every one took a sixth of the
+// workers' time (bench/RESULTS.md). Not for an epoch budget: a retraining
+// spends epochs the scheduler did not reserve.
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <list>
 #include <map>
 #include <memory>
@@ -30,7 +42,12 @@ class CheckpointCache {
  public:
   // `spill_dir` empty: checkpoints beyond `capacity_bytes` are dropped. The
   // folder is created when the first checkpoint is spilled.
-  explicit CheckpointCache(int64_t capacity_bytes, std::string spill_dir = {});
+  explicit CheckpointCache(int64_t capacity_bytes, std::string spill_dir = {},
+                           bool drop_when_cheaper = false);
+
+  // Put's retrain_seconds for a checkpoint that is never dropped for being
+  // cheap to retrain.
+  static constexpr double kNeverDrop = std::numeric_limits<double>::infinity();
 
   // Removes and returns the checkpoint of `trial` trained to `epochs`
   // epochs, from memory, or read from its spilled file with `data` (the
@@ -49,8 +66,10 @@ class CheckpointCache {
   // journal, and if the process dies before it is, the job runs again after
   // the resume and needs that file. Fails when a spill fails (a full disk):
   // the checkpoint that could not be written is dropped and the message
-  // names its file.
-  Status Put(uint32_t trial, int from, int epochs, std::unique_ptr<text::Checkpoint> checkpoint);
+  // names its file. `retrain_seconds`: how long training the checkpoint
+  // again from scratch would take (see drop_when_cheaper).
+  Status Put(uint32_t trial, int from, int epochs, std::unique_ptr<text::Checkpoint> checkpoint,
+             double retrain_seconds = kNeverDrop);
 
   // Spills the least recently stored checkpoints until at least `bytes` of
   // memory are freed (or none is left in memory). Fails as Put does; without
@@ -82,24 +101,32 @@ class CheckpointCache {
     uint32_t trial;
     int epochs;
     int64_t bytes;
+    double retrain_seconds;
     std::unique_ptr<text::Checkpoint> checkpoint;
   };
   std::string PathOf(uint32_t trial, int epochs) const;
   std::unique_ptr<text::Checkpoint> Get(uint32_t trial, int epochs, const text::Encoded& data,
                                         bool keep);
-  // Writes the oldest entry to disk (or drops it). Needs mu_ held.
+  // Writes the oldest entry to disk, or drops it (no spill folder, or
+  // cheaper to retrain). Needs mu_ held.
   Status SpillOldestLocked();
+  // Seconds a spill of `bytes` takes, at the speed measured so far. Needs mu_ held.
+  double WriteSecondsLocked(int64_t bytes) const;
   // Removes the spilled files of `trial` but the one at `kept` epochs.
   void ForgetSpilledLocked(uint32_t trial, int kept);
 
   const int64_t capacity_bytes_;
   const std::string spill_dir_;
+  const bool drop_when_cheaper_;
   mutable std::mutex mu_;
   std::list<Entry> entries_;  // GUARDED_BY(mu_), oldest first
   std::unordered_map<uint32_t, std::list<Entry>::iterator> by_trial_;  // GUARDED_BY(mu_)
   // (trial, epochs) -> bytes of its file; at most two files per trial (see Put).
   std::map<std::pair<uint32_t, int>, int64_t> spilled_;  // GUARDED_BY(mu_)
   int64_t bytes_ = 0;  // GUARDED_BY(mu_)
+  // Every spill so far: bytes written and seconds taken.
+  int64_t written_bytes_ = 0;    // GUARDED_BY(mu_)
+  double written_seconds_ = 0;   // GUARDED_BY(mu_)
 };
 
 }  // namespace rungs::trial

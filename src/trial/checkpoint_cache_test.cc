@@ -101,6 +101,33 @@ TEST(CheckpointCache, WithoutAFolderCheckpointsBeyondTheCapacityAreDropped) {
   EXPECT_NE(cache.Take(2, 1, *t.data), nullptr);
 }
 
+TEST(CheckpointCache, ACheckpointCheaperToRetrainThanToWriteIsDroppedNotSpilled) {
+  const std::string dir = (testing::FreshDir() / "checkpoints").string();
+  Trained t = TrainSmall(1);
+  CheckpointCache cache(CheckpointCache::SizeOf(t.checkpoint), dir, /*drop_when_cheaper=*/true);
+  ASSERT_TRUE(cache.Put(1, 0, 1, Copy(t.checkpoint), /*retrain_seconds=*/0).ok());
+  ASSERT_TRUE(cache.Put(2, 0, 1, Copy(t.checkpoint), /*retrain_seconds=*/3600).ok());
+  EXPECT_EQ(cache.spilled_files(), 0);  // trial 1: retrained in no time, so dropped
+  EXPECT_EQ(cache.Take(1, 1, *t.data), nullptr);
+  ASSERT_TRUE(cache.Put(3, 0, 1, Copy(t.checkpoint), CheckpointCache::kNeverDrop).ok());
+  EXPECT_TRUE(fs::exists(dir + "/trial-2-epochs-1.ckpt"));  // an hour to retrain: spilled
+  ASSERT_TRUE(cache.Put(4, 0, 1, Copy(t.checkpoint), 0).ok());
+  EXPECT_TRUE(fs::exists(dir + "/trial-3-epochs-1.ckpt"));
+  EXPECT_EQ(cache.spilled_files(), 2);
+  EXPECT_NE(cache.Take(2, 1, *t.data), nullptr);
+}
+
+TEST(CheckpointCache, WithoutDropWhenCheaperEvenACheapCheckpointIsSpilled) {
+  // For an epoch budget: a retraining would spend epochs nobody reserved.
+  const std::string dir = (testing::FreshDir() / "checkpoints").string();
+  Trained t = TrainSmall(1);
+  CheckpointCache cache(CheckpointCache::SizeOf(t.checkpoint), dir);
+  ASSERT_TRUE(cache.Put(1, 0, 1, Copy(t.checkpoint), /*retrain_seconds=*/0).ok());
+  ASSERT_TRUE(cache.Put(2, 0, 1, Copy(t.checkpoint), 0).ok());
+  EXPECT_TRUE(fs::exists(dir + "/trial-1-epochs-1.ckpt"));
+  EXPECT_NE(cache.Take(1, 1, *t.data), nullptr);
+}
+
 TEST(CheckpointCache, CopyLeavesTheCheckpointStored) {
   Trained t = TrainSmall(1);
   const int64_t size = CheckpointCache::SizeOf(t.checkpoint);

@@ -71,7 +71,8 @@ ClassifierTrial::ClassifierTrial(const space::Space& space, ClassifierData& data
     : space_(space),
       data_(data),
       options_(std::move(options)),
-      checkpoints_(options_.checkpoint_memory_bytes, options_.checkpoint_dir) {}
+      checkpoints_(options_.checkpoint_memory_bytes, options_.checkpoint_dir,
+                   options_.drop_cheap_checkpoints) {}
 
 job::JobResult ClassifierTrial::Run(const job::Job& job, const std::atomic<bool>* cancel) {
   auto start = std::chrono::steady_clock::now();
@@ -155,9 +156,15 @@ job::JobResult ClassifierTrial::Run(const job::Job& job, const std::atomic<bool>
     }
   }
   OfferBest(job, *metric);
+  // The best's checkpoint is the model handed back: never dropped, as
+  // retraining it at the end could take more than the time left.
+  const double retrain_seconds = IsBest(job.trial, job.epochs_to)
+                                     ? CheckpointCache::kNeverDrop
+                                     : result.seconds / std::max(1, result.epochs_trained) * job.epochs_to;
   // A checkpoint that could not be spilled is only lost to later rungs (they
   // retrain): the result stands, and says so.
-  Status kept = checkpoints_.Put(job.trial, job.epochs_from, job.epochs_to, std::move(checkpoint));
+  Status kept = checkpoints_.Put(job.trial, job.epochs_from, job.epochs_to, std::move(checkpoint),
+                                 retrain_seconds);
   if (!kept.ok()) result.error = kept.message();
   return result;
 }

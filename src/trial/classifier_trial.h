@@ -53,6 +53,9 @@ struct TrialOptions {
   // Where checkpoints beyond checkpoint_memory_bytes go (CheckpointCache);
   // empty: they are dropped.
   std::string checkpoint_dir;
+  // Those cheaper to retrain than to write are dropped instead
+  // (CheckpointCache's drop_when_cheaper; not with an epoch budget).
+  bool drop_cheap_checkpoints = false;
   // A model larger than this even quantized (text::QuantizeArgsForSize) is
   // refused after training, as fastText's -autotune-modelsize does; 0: none.
   int64_t max_model_bytes = 0;

@@ -20,6 +20,7 @@ trial::TrialOptions TrialOptionsFor(const TuneSpec& spec, trial::Metric metric,
   options.checkpoint_memory_bytes = CheckpointMemoryBytes(spec, memory_bytes);
   // Paused trials beyond that memory go to disk (Lambda workers keep none).
   if (!OnLambda(spec)) options.checkpoint_dir = CheckpointDir(spec.out);
+  options.drop_cheap_checkpoints = spec.budget_epochs == 0;
   if (!spec.max_model_size.empty()) {
     Result<int64_t> size = ParseByteSize(spec.max_model_size, "--max-model-size");
     if (size.ok()) options.max_model_bytes = *size;  // checked by Validate
