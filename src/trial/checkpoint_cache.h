@@ -16,7 +16,7 @@
 // when retraining it would take longer than four writes (three, and a read
 // of about the same time), at the write speed this cache has measured. On
 // a small corpus with large n-gram tables (ag_news: 60-240 MB checkpoints
-// of trials trained in 0.2-1 s) spilling every one took a sixth of the
+// of trials trained in 0.2-1 s) spilling every one took an eighth of the
 // workers' time (bench/RESULTS.md). Not for an epoch budget: a retraining
 // spends epochs the scheduler did not reserve.
 #pragma once
