@@ -212,28 +212,33 @@ int64_t Corpus::InputsUpperBound(const std::vector<int64_t>& rows_begin, int wor
   return total;
 }
 
-std::shared_ptr<const Encoded> Corpus::EncodeAll(std::shared_ptr<const Dictionary> dict) const {
-  const Dictionary& d = *dict;
+Corpus::TokenRows Corpus::RowsOfTokens(const Dictionary& d) const {
   const int32_t ntok = static_cast<int32_t>(distinct_tokens());
-  // Rows and label id of each distinct token, computed once.
-  std::vector<int64_t> rows_begin(ntok + 1, 0);
-  std::vector<int32_t> rows;
-  std::vector<int32_t> label_id(ntok, -1);
-  for (int32_t t = 0; t < ntok; ++t) {
-    if (token_is_label_[t]) {
-      int32_t id = d.Find(d.args().label + std::string(TokenText(t)));
-      if (id >= d.nwords()) label_id[t] = id - d.nwords();
+  TokenRows t;
+  t.rows_begin.assign(ntok + 1, 0);
+  t.label_id.assign(ntok, -1);
+  for (int32_t tok = 0; tok < ntok; ++tok) {
+    if (token_is_label_[tok]) {
+      int32_t id = d.Find(d.args().label + std::string(TokenText(tok)));
+      if (id >= d.nwords()) t.label_id[tok] = id - d.nwords();
     } else {
-      int32_t id = d.Find(TokenText(t), token_hash_[t]);
+      int32_t id = d.Find(TokenText(tok), token_hash_[tok]);
       if (id >= 0 && id < d.nwords()) {
         auto sub = d.Subwords(id);
-        rows.insert(rows.end(), sub.begin(), sub.end());
+        t.rows.insert(t.rows.end(), sub.begin(), sub.end());
       } else {
-        d.AppendCharNgrams(TokenText(t), rows);
+        d.AppendCharNgrams(TokenText(tok), t.rows);
       }
     }
-    rows_begin[t + 1] = static_cast<int64_t>(rows.size());
+    t.rows_begin[tok + 1] = static_cast<int64_t>(t.rows.size());
   }
+  return t;
+}
+
+std::shared_ptr<const Encoded> Corpus::EncodeAll(std::shared_ptr<const Dictionary> dict) const {
+  const Dictionary& d = *dict;
+  // Rows and label id of each distinct token, computed once.
+  const TokenRows t = RowsOfTokens(d);
 
   auto enc = std::make_shared<Encoded>();
   enc->dict = std::move(dict);
@@ -241,23 +246,24 @@ std::shared_ptr<const Encoded> Corpus::EncodeAll(std::shared_ptr<const Dictionar
   enc->input_begin.reserve(n + 1);
   enc->label_begin.reserve(n + 1);
   enc->ntokens.reserve(n);
+  enc->labels.reserve(label_ids_.size());  // exact capacities: Stats counts them
   enc->input_begin.push_back(0);
   enc->label_begin.push_back(0);
   // Sized once: growing by doubling, then shrinking, held up to three times
   // the final size for a moment (hundreds of MB with character n-grams).
-  enc->inputs.reserve(InputsUpperBound(rows_begin, d.args().word_ngrams));
+  enc->inputs.reserve(InputsUpperBound(t.rows_begin, d.args().word_ngrams));
   std::vector<uint32_t> hashes;
   for (int64_t i = 0; i < n; ++i) {
     hashes.clear();
     for (int64_t w = word_begin_[i]; w < word_begin_[i + 1]; ++w) {
-      int32_t t = word_ids_[w];
-      enc->inputs.insert(enc->inputs.end(), rows.begin() + rows_begin[t],
-                         rows.begin() + rows_begin[t + 1]);
-      hashes.push_back(token_hash_[t]);
+      int32_t tok = word_ids_[w];
+      enc->inputs.insert(enc->inputs.end(), t.rows.begin() + t.rows_begin[tok],
+                         t.rows.begin() + t.rows_begin[tok + 1]);
+      hashes.push_back(token_hash_[tok]);
     }
     d.AppendWordNgrams(hashes, enc->inputs);
     for (int64_t l = label_begin_[i]; l < label_begin_[i + 1]; ++l) {
-      int32_t id = label_id[label_ids_[l]];
+      int32_t id = t.label_id[label_ids_[l]];
       if (id >= 0) enc->labels.push_back(id);
     }
     enc->input_begin.push_back(static_cast<int64_t>(enc->inputs.size()));
@@ -267,6 +273,48 @@ std::shared_ptr<const Encoded> Corpus::EncodeAll(std::shared_ptr<const Dictionar
     enc->total_tokens += tokens;
   }
   return enc;
+}
+
+Result<CorpusStats> Corpus::Stats(const DictArgs& args) const {
+  Result<Dictionary> dict = BuildDictionary(args);
+  if (!dict.ok()) return dict.error();
+  const Dictionary& d = *dict;
+  const TokenRows t = RowsOfTokens(d);
+  CorpusStats s;
+  s.examples = size();
+  s.nwords = d.nwords();
+  s.nlabels = d.nlabels();
+  s.input_rows = d.InputRows();
+  std::vector<bool> used(static_cast<size_t>(s.input_rows));
+  auto mark = [&](int32_t row) {
+    if (!used[row]) {
+      used[row] = true;
+      ++s.used_rows;
+    }
+  };
+  // Every word token occurs in some example, so all their rows are used.
+  for (int32_t row : t.rows) mark(row);
+  std::vector<uint32_t> hashes;
+  std::vector<int32_t> ngrams;
+  for (int64_t i = 0; i < size(); ++i) {
+    hashes.clear();
+    ngrams.clear();
+    int64_t rows = 0;
+    for (int64_t w = word_begin_[i]; w < word_begin_[i + 1]; ++w) {
+      rows += t.rows_begin[word_ids_[w] + 1] - t.rows_begin[word_ids_[w]];
+      hashes.push_back(token_hash_[word_ids_[w]]);
+    }
+    d.AppendWordNgrams(hashes, ngrams);
+    for (int32_t row : ngrams) mark(row);
+    s.max_example_rows = std::max<int64_t>(s.max_example_rows, rows + int64_t(ngrams.size()));
+  }
+  // What EncodeAll's vectors hold (their capacities, as Encoded::bytes counts).
+  const int64_t n = size();
+  const int64_t inputs = InputsUpperBound(t.rows_begin, args.word_ngrams);
+  const int64_t encoded = 2 * (n + 1) * int64_t{sizeof(int64_t)} +
+                          (inputs + int64_t(label_ids_.size()) + n) * int64_t{sizeof(int32_t)};
+  s.dictionary_bytes = d.bytes() + encoded;
+  return s;
 }
 
 Result<std::shared_ptr<const Encoded>> Corpus::Encode(const DictArgs& args) const {

@@ -48,6 +48,18 @@ struct Encoded {
   }
 };
 
+// What a memory estimate needs of a corpus encoded for some DictArgs
+// (text/memory_estimate.h).
+struct CorpusStats {
+  int64_t examples = 0;
+  int32_t nwords = 0;
+  int32_t nlabels = 0;
+  int64_t input_rows = 0;        // rows of the input matrix: nwords + bucket
+  int64_t used_rows = 0;         // distinct input rows the examples use
+  int64_t max_example_rows = 0;  // input rows of the longest example
+  int64_t dictionary_bytes = 0;  // the Dictionary and the Encoded vectors
+};
+
 class Corpus {
  public:
   // Collects examples in order; labels are bare (without prefix).
@@ -87,6 +99,12 @@ class Corpus {
   // encodings are kept; see SetCacheLimits). Fails with the dictionary's
   // error (empty vocabulary).
   Result<std::shared_ptr<const Encoded>> Encode(const DictArgs& args) const;
+  // The stats of Encode(args) without making the encoding (nor caching
+  // anything): the dictionary is built, and one pass over the examples
+  // counts their rows and marks the rows they use. A memory prediction needs
+  // no more, and an encoding with character n-grams is hundreds of MB
+  // written for nothing (20 Newsgroups: bench/RESULTS.md, predict_bench).
+  Result<CorpusStats> Stats(const DictArgs& args) const;
   // This corpus encoded with a given dictionary: another corpus's (for
   // validation and test), or one of this corpus's own encodings made (a
   // resumed trial's), which is then the cached encoding itself. Cached per
@@ -114,6 +132,16 @@ class Corpus {
   int32_t Intern(std::string_view text, bool is_label);
   std::string_view TokenText(int32_t id) const;
   Result<Dictionary> BuildDictionary(const DictArgs& args) const;
+  // The input rows of each distinct token under `dict` (a word's subwords;
+  // an unknown word's character n-grams; nothing for a label): token t's are
+  // rows[rows_begin[t] .. rows_begin[t + 1]). `label_id`: each label token's
+  // label id, or -1 (not a label, or pruned).
+  struct TokenRows {
+    std::vector<int64_t> rows_begin;
+    std::vector<int32_t> rows;
+    std::vector<int32_t> label_id;
+  };
+  TokenRows RowsOfTokens(const Dictionary& dict) const;
   std::shared_ptr<const Encoded> EncodeAll(std::shared_ptr<const Dictionary> dict) const;
   // How many input rows EncodeAll gives at most, with `rows_begin` its rows
   // per distinct token (exact unless the dictionary is pruned).

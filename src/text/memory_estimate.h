@@ -20,18 +20,8 @@
 
 namespace rungs::text {
 
-// What an estimate needs of an encoded corpus.
-struct CorpusStats {
-  int64_t examples = 0;
-  int32_t nwords = 0;
-  int32_t nlabels = 0;
-  int64_t input_rows = 0;        // rows of the input matrix: nwords + bucket
-  int64_t used_rows = 0;         // distinct input rows the examples use
-  int64_t max_example_rows = 0;  // input rows of the longest example
-  int64_t dictionary_bytes = 0;  // the Dictionary and the Encoded vectors
-};
-
-// One pass over the encoded inputs (a bitmap of input_rows bits).
+// The stats of an encoding already made: one pass over its inputs (a bitmap
+// of input_rows bits). Corpus::Stats gives the same without making it.
 CorpusStats StatsOf(const Encoded& data);
 
 struct MemoryEstimate {

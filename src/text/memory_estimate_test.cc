@@ -122,6 +122,38 @@ INSTANTIATE_TEST_SUITE_P(
                       EstimateSetting{"subwords_ova", 30, 1, 500000, 3, 5, Loss::kOva, 1}),
     [](const auto& info) { return std::string(info.param.name); });
 
+TEST(Estimate, CorpusStatsWithoutTheEncodingAreThoseOfTheEncoding) {
+  // Corpus::Stats counts what StatsOf reads from a made encoding: the
+  // memory gate predicts with it and makes no encoding.
+  auto corpus = testing::BuildCorpus(testing::MakeExamples(300, 4, 9));
+  for (int ngrams : {1, 2, 3}) {
+    for (int maxn : {0, 4}) {
+      for (int min_count : {1, 3}) {
+        DictArgs args;
+        args.word_ngrams = ngrams;
+        args.bucket = 5000;
+        args.minn = maxn > 0 ? 2 : 0;
+        args.maxn = maxn;
+        args.min_count = min_count;
+        auto encoded = corpus->Encode(args);
+        ASSERT_TRUE(encoded.ok()) << encoded.message();
+        const CorpusStats made = StatsOf(**encoded);
+        Result<CorpusStats> counted = corpus->Stats(args);
+        ASSERT_TRUE(counted.ok()) << counted.message();
+        const std::string at = "wordNgrams " + std::to_string(ngrams) + ", maxn " +
+                               std::to_string(maxn) + ", minCount " + std::to_string(min_count);
+        EXPECT_EQ(counted->examples, made.examples) << at;
+        EXPECT_EQ(counted->nwords, made.nwords) << at;
+        EXPECT_EQ(counted->nlabels, made.nlabels) << at;
+        EXPECT_EQ(counted->input_rows, made.input_rows) << at;
+        EXPECT_EQ(counted->used_rows, made.used_rows) << at;
+        EXPECT_EQ(counted->max_example_rows, made.max_example_rows) << at;
+        EXPECT_EQ(counted->dictionary_bytes, made.dictionary_bytes) << at;
+      }
+    }
+  }
+}
+
 TEST(Estimate, ACheckpointHoldsItsRowsAndOutput) {
   auto corpus = testing::BuildCorpus(testing::MakeExamples(200, 3, 1));
   TrainArgs args;

@@ -190,13 +190,12 @@ Result<text::CorpusStats> ClassifierTrial::StatsFor(const text::Corpus& train,
       if (s.dict == dict && s.normalize == normalize) return s.stats;
     }
   }
-  auto encoded = train.Encode(dict);
-  if (!encoded.ok()) return encoded.error();
-  text::CorpusStats stats = text::StatsOf(**encoded);
+  Result<text::CorpusStats> stats = train.Stats(dict);
+  if (!stats.ok()) return stats.error();
   constexpr size_t kKept = 16;
   std::lock_guard<std::mutex> lock(stats_mu_);
   if (stats_.size() >= kKept) stats_.erase(stats_.begin());
-  stats_.push_back({dict, normalize, stats});
+  stats_.push_back({dict, normalize, *stats});
   return stats;
 }
 
