@@ -84,11 +84,11 @@ class ClassifierTrial {
                                                const space::Config& config);
 
   // Predicts the peak memory of `job` before it runs: the training estimate
-  // for its configuration on the corpus encoded as it would be (encoding it
-  // now if need be), with the checkpoint it resumes in place of the fresh
-  // matrices when that is larger. The checkpoint it takes over is `held`
-  // (none when it resumes from a copy of the best). Fails as Run would on a
-  // bad configuration.
+  // for its configuration on the corpus encoded as it would be (counted by
+  // text::Corpus::Stats, not encoded), with the checkpoint it resumes in
+  // place of the fresh matrices when that is larger. The checkpoint it takes
+  // over is `held` (none when it resumes from a copy of the best). Fails as
+  // Run would on a bad configuration.
   Result<JobMemoryNeed> PredictMemory(const job::Job& job);
 
   // Bytes held between jobs: the checkpoints in memory, the encodings the
@@ -121,7 +121,7 @@ class ClassifierTrial {
   };
   std::optional<Best> best_;  // GUARDED_BY(best_mu_)
 
-  // Corpus statistics per encoding, for PredictMemory; the last few only.
+  // Corpus statistics per dictionary setting, for PredictMemory; the last few only.
   struct Stats {
     text::DictArgs dict;
     bool normalize;
