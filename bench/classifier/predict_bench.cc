@@ -1,7 +1,8 @@
 // How fast the driver can admit new trials of the built-in classifier: the
 // memory gate predicts each job's memory before it starts
-// (ClassifierTrial::PredictMemory, on the driver thread), which encodes the
-// training corpus for every dictionary setting it has not seen yet. This
+// (ClassifierTrial::PredictMemory, on the driver thread), which counts the
+// training corpus's rows (text::Corpus::Stats; before b904f3d it encoded the
+// corpus) for every dictionary setting it has not seen yet. This
 // draws N configurations of the default space (seeded) and times the
 // prediction of each one's first job, one after the other, as the driver
 // makes them. Reading the data is done first and not timed.

@@ -1,33 +1,9 @@
 #include "text/memory_estimate.h"
 
-#include <algorithm>
-#include <vector>
-
 #include "text/lazy_matrix.h"
 #include "text/loss.h"
 
 namespace rungs::text {
-
-CorpusStats StatsOf(const Encoded& data) {
-  const Dictionary& dict = *data.dict;
-  CorpusStats s;
-  s.examples = data.size();
-  s.nwords = dict.nwords();
-  s.nlabels = dict.nlabels();
-  s.input_rows = dict.InputRows();
-  std::vector<bool> used(static_cast<size_t>(s.input_rows));
-  for (int32_t row : data.inputs) {
-    if (!used[row]) {
-      used[row] = true;
-      ++s.used_rows;
-    }
-  }
-  for (int64_t i = 0; i < data.size(); ++i) {
-    s.max_example_rows = std::max<int64_t>(s.max_example_rows, data.Inputs(i).size());
-  }
-  s.dictionary_bytes = dict.bytes() + data.bytes();
-  return s;
-}
 
 MemoryEstimate EstimateTrainingMemory(const TrainArgs& args, const CorpusStats& stats) {
   const int64_t dim = args.dim;

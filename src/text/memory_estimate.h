@@ -20,10 +20,6 @@
 
 namespace rungs::text {
 
-// The stats of an encoding already made: one pass over its inputs (a bitmap
-// of input_rows bits). Corpus::Stats gives the same without making it.
-CorpusStats StatsOf(const Encoded& data);
-
 struct MemoryEstimate {
   int64_t dictionary = 0;  // dictionary and encoded corpus (shared by equal DictArgs)
   int64_t input = 0;       // input matrix: slot table and used rows

@@ -158,9 +158,10 @@ job::JobResult ClassifierTrial::Run(const job::Job& job, const std::atomic<bool>
   OfferBest(job, *metric);
   // The best's checkpoint is the model handed back: never dropped, as
   // retraining it at the end could take more than the time left.
+  const double seconds_per_epoch = result.seconds / std::max(1, result.epochs_trained);
   const double retrain_seconds = IsBest(job.trial, job.epochs_to)
                                      ? CheckpointCache::kNeverDrop
-                                     : result.seconds / std::max(1, result.epochs_trained) * job.epochs_to;
+                                     : seconds_per_epoch * job.epochs_to;
   // A checkpoint that could not be spilled is only lost to later rungs (they
   // retrain): the result stands, and says so.
   Status kept = checkpoints_.Put(job.trial, job.epochs_from, job.epochs_to, std::move(checkpoint),
