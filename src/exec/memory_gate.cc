@@ -48,11 +48,34 @@ void MemoryGate::Refuse(const job::Job& job, const JobMemory& need, const std::s
   }
 }
 
+bool MemoryGate::Refine() {
+  if (!hooks_.refine) return false;
+  Waiting& front = waiting_.front();
+  if (front.need.upper_bound) {
+    front.need = hooks_.refine(front.job);
+    front.need.upper_bound = false;
+    return true;
+  }
+  bool refined = false;
+  for (auto& [id, running] : running_) {
+    if (!running.need.upper_bound) continue;
+    running_bytes_ -= running.need.bytes;
+    running.need = hooks_.refine(running.job);
+    running.need.upper_bound = false;
+    running_bytes_ += running.need.bytes;
+    refined = true;
+  }
+  return refined;
+}
+
 Status MemoryGate::StartWhatFits() {
   while (!waiting_.empty()) {
     const Waiting& front = waiting_.front();
     const int64_t held = hooks_.held ? hooks_.held() : 0;
     MemoryDecision decision = DecideMemory(limits_, front.need, running_bytes_, held);
+    // Waiting, a refusal or a spill on a bound: decide again on exact needs.
+    const bool short_of_memory = decision.admission != Admission::kStart || decision.release > 0;
+    if (short_of_memory && Refine()) continue;
     if (decision.admission == Admission::kWait) break;
     if (decision.admission == Admission::kRefuse) {
       bool per_job = limits_.per_job > 0 && front.need.bytes > limits_.per_job;
@@ -78,7 +101,7 @@ Status MemoryGate::StartWhatFits() {
       }
     }
     RUNGS_RETURN_IF_ERROR(inner_.Submit(front.job));
-    running_[front.job.id] = front.need.bytes;
+    running_[front.job.id] = front;
     running_bytes_ += front.need.bytes;
     ever_started_ = true;
     waiting_.pop_front();
@@ -103,7 +126,7 @@ Result<std::vector<job::JobResult>> MemoryGate::Wait(double timeout_seconds) {
         limits_.per_job = int64_t{r.cost.memory_mb} << 20;
       }
       if (auto it = running_.find(r.job); it != running_.end()) {
-        running_bytes_ -= it->second;
+        running_bytes_ -= it->second.need.bytes;
         running_.erase(it);
       }
       results.push_back(std::move(r));

@@ -3,8 +3,12 @@
 // already running and what is held between jobs (paused trials' checkpoints,
 // cached encodings).
 //
-// Each submitted job is predicted once (`predict`), then decided by
-// DecideMemory, a pure function:
+// Each submitted job is predicted (`predict`), then decided by DecideMemory,
+// a pure function. A prediction may be an upper bound, cheap to make; when
+// a bound does not simply start, the gate asks for the exact need (`refine`)
+// of that job, and then of the running jobs that were started on a bound,
+// before deciding again, so exact predictions are made only when memory is
+// short. The decisions:
 //   - start: it fits now, or fits once some of what is held is freed
 //     (`release`, asked to free that many bytes; when it frees less, the
 //     job waits for running jobs to end, or starts if none runs);
@@ -39,6 +43,7 @@ namespace rungs::exec {
 struct JobMemory {
   int64_t bytes = 0;
   int64_t held = 0;
+  bool upper_bound = false;  // at least the need: `refine` gives the need itself
 };
 
 struct MemoryLimits {
@@ -67,6 +72,7 @@ class MemoryGate : public Executor {
  public:
   struct Hooks {
     std::function<JobMemory(const job::Job&)> predict;
+    std::function<JobMemory(const job::Job&)> refine;  // exact, for a bound from predict
     std::function<int64_t()> held;                 // bytes held between jobs now
     std::function<Status(int64_t bytes)> release;  // free at least `bytes` of them
     std::function<std::string(const job::Job&)> describe;  // the job's configuration
@@ -91,13 +97,16 @@ class MemoryGate : public Executor {
   };
   // Starts waiting jobs in order while they fit; refuses those that never will.
   Status StartWhatFits();
+  // Replaces the first waiting job's bound by its exact need or, when it has
+  // none, those of the running jobs; false when there was nothing to refine.
+  bool Refine();
   void Refuse(const job::Job& job, const JobMemory& need, const std::string& why);
 
   Executor& inner_;
   MemoryLimits limits_;
   const Hooks hooks_;
   std::deque<Waiting> waiting_;
-  std::unordered_map<uint64_t, int64_t> running_;  // job id -> bytes reserved
+  std::unordered_map<uint64_t, Waiting> running_;  // by job id: the job, bytes reserved
   int64_t running_bytes_ = 0;
   std::vector<job::JobResult> refused_;  // not yet returned by Wait
   bool ever_started_ = false;

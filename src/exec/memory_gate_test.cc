@@ -186,5 +186,58 @@ TEST(MemoryGate, WaitsWhenWhatIsReleasedIsNotEnoughBesideTheRunningJobs) {
   EXPECT_EQ(inner.started, (std::vector<uint64_t>{1, 2, 3}));
 }
 
+// A gate whose predictions are bounds, with the exact needs behind them.
+struct Bounded {
+  Bounded(int64_t total, std::map<uint64_t, std::pair<int64_t, int64_t>> needs)
+      : needs(std::move(needs)),
+        gate(inner, MemoryLimits{.total = total},
+             {.predict = [this](const job::Job& j) {
+                return JobMemory{this->needs.at(j.id).first, 0, true};
+              },
+              .refine = [this](const job::Job& j) {
+                refined.push_back(j.id);
+                return JobMemory{this->needs.at(j.id).second};
+              }}) {}
+  std::map<uint64_t, std::pair<int64_t, int64_t>> needs;  // id -> bound, exact
+  std::vector<uint64_t> refined;
+  ManualExecutor inner;
+  MemoryGate gate;
+};
+
+TEST(MemoryGate, ABoundThatFitsStartsTheJobWithoutTheExactNeed) {
+  Bounded g(10 * kMiB, {{1, {4 * kMiB, 1 * kMiB}}, {2, {5 * kMiB, 1 * kMiB}}});
+  ASSERT_TRUE(g.gate.Submit(GatedJob(1)).ok());
+  ASSERT_TRUE(g.gate.Submit(GatedJob(2)).ok());
+  EXPECT_EQ(g.inner.started, (std::vector<uint64_t>{1, 2}));
+  EXPECT_TRUE(g.refined.empty());
+  EXPECT_EQ(g.gate.running_bytes(), 9 * kMiB);
+}
+
+TEST(MemoryGate, WhenABoundDoesNotFitItAndThenTheRunningJobsBoundsAreMadeExact) {
+  Bounded g(10 * kMiB, {{1, {6 * kMiB, 2 * kMiB}}, {2, {6 * kMiB, 5 * kMiB}}});
+  ASSERT_TRUE(g.gate.Submit(GatedJob(1)).ok());
+  ASSERT_TRUE(g.gate.Submit(GatedJob(2)).ok());
+  // 6 + 5 does not fit either; 2 + 5 does.
+  EXPECT_EQ(g.refined, (std::vector<uint64_t>{2, 1}));
+  EXPECT_EQ(g.inner.started, (std::vector<uint64_t>{1, 2}));
+  EXPECT_EQ(g.gate.running_bytes(), 7 * kMiB);
+  // Their reservations are the exact needs from now on.
+  g.inner.Finish(1);
+  ASSERT_TRUE(g.gate.Wait(0).ok());
+  EXPECT_EQ(g.gate.running_bytes(), 5 * kMiB);
+}
+
+TEST(MemoryGate, ARefusalIsDecidedAndReportedOnTheExactNeed) {
+  Bounded g(10 * kMiB, {{1, {20 * kMiB, 3 * kMiB}}, {2, {20 * kMiB, 11 * kMiB}}});
+  ASSERT_TRUE(g.gate.Submit(GatedJob(1)).ok());
+  EXPECT_EQ(g.inner.started, (std::vector<uint64_t>{1}));
+  ASSERT_TRUE(g.gate.Submit(GatedJob(2)).ok());
+  Result<std::vector<job::JobResult>> done = g.gate.Wait(0);
+  ASSERT_TRUE(done.ok());
+  ASSERT_EQ(done->size(), 1u);
+  EXPECT_EQ(done->front().outcome, job::Outcome::kRefused);
+  EXPECT_NE(done->front().error.find("needs 11.0 MB"), std::string::npos) << done->front().error;
+}
+
 }  // namespace
 }  // namespace rungs::exec

@@ -296,6 +296,55 @@ int SmallestDim(const space::Space& space, const text::TrainArgs& base) {
   return std::max(1, static_cast<int>(std::floor(lowest)));
 }
 
+namespace {
+
+// The lowest or highest number parameter `name` of `space` can take; nullopt
+// when the space has no such parameter (then every configuration has the
+// value it is widened from).
+std::optional<int> Extreme(const space::Space& space, std::string_view name, bool highest) {
+  const std::optional<size_t> index = space.IndexOf(name);
+  if (!index) return std::nullopt;
+  const space::Param& param = space.param(*index);
+  std::vector<double> values;
+  switch (param.kind) {
+    case space::Kind::kFloat:
+    case space::Kind::kInt: values = {param.min, param.max}; break;
+    case space::Kind::kCategorical:
+      for (const space::Value& choice : param.choices) {
+        if (std::optional<double> v = space::AsNumber(choice)) values.push_back(*v);
+      }
+      break;
+    case space::Kind::kFixed:
+      if (std::optional<double> v = space::AsNumber(param.value)) values.push_back(*v);
+      break;
+  }
+  if (values.empty()) return std::nullopt;
+  const double extreme = highest ? *std::max_element(values.begin(), values.end())
+                                 : *std::min_element(values.begin(), values.end());
+  return static_cast<int>(highest ? std::ceil(extreme) : std::floor(extreme));
+}
+
+void Widen(int& value, const space::Space& space, std::string_view name, bool up) {
+  if (std::optional<int> extreme = Extreme(space, name, up)) {
+    value = up ? std::max(value, *extreme) : std::min(value, *extreme);
+  }
+}
+
+}  // namespace
+
+text::DictArgs WidestDict(const space::Space& space, const text::DictArgs& dict) {
+  text::DictArgs widest = dict;
+  Widen(widest.word_ngrams, space, "wordNgrams", true);
+  Widen(widest.min_count, space, "minCount", false);
+  Widen(widest.min_count_label, space, "minCountLabel", false);
+  Widen(widest.bucket, space, "bucket", true);
+  if (dict.maxn > 0) {
+    Widen(widest.minn, space, "minn", false);
+    Widen(widest.maxn, space, "maxn", true);
+  }
+  return widest;
+}
+
 Result<ClassifierSettings> SettingsFor(const space::Space& space, const space::Config& config,
                                        const text::TrainArgs& base) {
   ClassifierSettings settings{base, false};

@@ -43,4 +43,13 @@ Result<ClassifierSettings> SettingsFor(const space::Space& space, const space::C
 // (the smallest model, text::SmallestQuantizedFileBytes).
 int SmallestDim(const space::Space& space, const text::TrainArgs& base);
 
+// `dict` widened to the extremes of `space`: the most word n-grams, the
+// lowest minCount and minCountLabel, the largest bucket and, when `dict` has
+// character n-grams, the widest minn..maxn. Each widening only adds to what
+// an encoding holds (words, n-grams, labels, rows), so the corpus counted
+// with the result bounds the corpus counted with `dict`; and as few settings
+// come out as the space has normalize and character n-gram choices, so
+// counting each once bounds every job (ClassifierTrial::PredictMemory).
+text::DictArgs WidestDict(const space::Space& space, const text::DictArgs& dict);
+
 }  // namespace rungs::trial

@@ -108,6 +108,35 @@ TEST(ClassifierSpace, TheSmallestDimIsTheLowestTheSpaceCanGive) {
             100);
 }
 
+TEST(ClassifierSpace, TheWidestDictTakesEachDictionaryParameterToItsExtreme) {
+  text::DictArgs dict;
+  dict.word_ngrams = 1;
+  dict.min_count = 3;
+  dict.bucket = 200000;
+  dict.minn = 3;
+  dict.maxn = 4;
+  text::DictArgs widest = WidestDict(DefaultSpace(), dict);
+  EXPECT_EQ(widest.word_ngrams, 3);
+  EXPECT_EQ(widest.min_count, 1);
+  EXPECT_EQ(widest.bucket, 2000000);
+  EXPECT_EQ(widest.minn, 2);
+  EXPECT_EQ(widest.maxn, 6);
+  // Without character n-grams they stay off: the bound is for this job.
+  dict.minn = dict.maxn = 0;
+  widest = WidestDict(DefaultSpace(), dict);
+  EXPECT_EQ(widest.minn, 0);
+  EXPECT_EQ(widest.maxn, 0);
+  // What the space does not vary stays as given, and is never narrowed.
+  auto space = space::Space::FromToml("[params.minCount]\ntype = \"choice\"\nchoices = [2, 4]\n",
+                                      "s.toml");
+  ASSERT_TRUE(space.ok()) << space.message();
+  dict.min_count = 1;
+  widest = WidestDict(*space, dict);
+  EXPECT_EQ(widest.min_count, 1);
+  EXPECT_EQ(widest.word_ngrams, 1);
+  EXPECT_EQ(widest.bucket, 200000);
+}
+
 // Spaces whose values the classifier refuses, and what the error names.
 TEST(ClassifierSpace, ValuesTheClassifierRefusesAreFoundBeforeAnyTrial) {
   struct Case {

@@ -187,8 +187,11 @@ Result<text::CorpusStats> ClassifierTrial::StatsFor(const text::Corpus& train,
                                                     const text::DictArgs& dict, bool normalize) {
   {
     std::lock_guard<std::mutex> lock(stats_mu_);
-    for (const Stats& s : stats_) {
-      if (s.dict == dict && s.normalize == normalize) return s.stats;
+    for (auto s = stats_.begin(); s != stats_.end(); ++s) {
+      if (s->dict != dict || s->normalize != normalize) continue;
+      // Most recently used last, so the few widest settings are kept.
+      std::rotate(s, s + 1, stats_.end());
+      return stats_.back().stats;
     }
   }
   Result<text::CorpusStats> stats = train.Stats(dict);
@@ -200,16 +203,24 @@ Result<text::CorpusStats> ClassifierTrial::StatsFor(const text::Corpus& train,
   return stats;
 }
 
-Result<JobMemoryNeed> ClassifierTrial::PredictMemory(const job::Job& job) {
+Result<JobMemoryNeed> ClassifierTrial::PredictMemory(const job::Job& job, Prediction how) {
   Result<ClassifierSettings> settings = SettingsFor(space_, job.config, options_.base);
   if (!settings.ok()) return settings.error();
   Result<TrainValid> corpora = data_.Get(settings->normalize);
   if (!corpora.ok()) return corpora.error();
-  Result<text::CorpusStats> stats =
-      StatsFor(*corpora->train, settings->args.dict, settings->normalize);
+  const text::DictArgs& dict = settings->args.dict;
+  const bool bound = how == Prediction::kUpperBound;
+  Result<text::CorpusStats> stats = StatsFor(
+      *corpora->train, bound ? WidestDict(space_, dict) : dict, settings->normalize);
   if (!stats.ok()) return stats.error();
+  if (bound) {
+    // The job's own bucket, beside at least as many words as it can have;
+    // every row, as if all were touched.
+    stats->input_rows = int64_t{stats->nwords} + dict.bucket;
+    stats->used_rows = stats->input_rows;
+  }
   text::MemoryEstimate estimate = text::EstimateTrainingMemory(settings->args, *stats);
-  JobMemoryNeed need{estimate.total(), 0};
+  JobMemoryNeed need{estimate.total(), 0, bound};
   if (job.epochs_from > 0) {
     // A resumed checkpoint becomes the job's model: its matrices take the
     // place of the fresh ones.

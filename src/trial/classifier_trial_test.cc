@@ -204,7 +204,7 @@ TEST_F(ClassifierTrialTest, PromotionResumesFromASpilledCheckpoint) {
 TEST_F(ClassifierTrialTest, PredictsAJobsMemoryAndThatOfTheCheckpointItResumes) {
   ClassifierTrial trial(*space_, *data_, options_);
   job::Job first = JobFor(1, 0, 1);
-  Result<JobMemoryNeed> fresh = trial.PredictMemory(first);
+  Result<JobMemoryNeed> fresh = trial.PredictMemory(first, Prediction::kExact);
   ASSERT_TRUE(fresh.ok()) << fresh.message();
   EXPECT_GT(fresh->bytes, 0);
   EXPECT_EQ(fresh->held, 0);
@@ -214,19 +214,96 @@ TEST_F(ClassifierTrialTest, PredictsAJobsMemoryAndThatOfTheCheckpointItResumes) 
   // The job's own matrices are within its prediction.
   EXPECT_LE(checkpoint, fresh->bytes);
   ASSERT_EQ(trial.Run(JobFor(3, 0, 2), nullptr).outcome, job::Outcome::kOk);  // the best now
-  Result<JobMemoryNeed> resumed = trial.PredictMemory(JobFor(1, 1, 3));
+  Result<JobMemoryNeed> resumed = trial.PredictMemory(JobFor(1, 1, 3), Prediction::kExact);
   ASSERT_TRUE(resumed.ok());
   EXPECT_GE(resumed->bytes, fresh->bytes);
   EXPECT_EQ(resumed->held, checkpoint);  // taken over, not new memory
   // The best's checkpoint stays (a copy resumes): all of it is new memory.
-  Result<JobMemoryNeed> best = trial.PredictMemory(JobFor(3, 2, 4));
+  Result<JobMemoryNeed> best = trial.PredictMemory(JobFor(3, 2, 4), Prediction::kExact);
   ASSERT_TRUE(best.ok());
   EXPECT_GE(best->bytes, fresh->bytes);
   EXPECT_EQ(best->held, 0);
   // A larger dim predicts more.
   job::Job wide = JobFor(2, 0, 1);
   wide.config = space::Config{0.5, 16};
-  EXPECT_GT(trial.PredictMemory(wide)->bytes, fresh->bytes);
+  EXPECT_GT(trial.PredictMemory(wide, Prediction::kExact)->bytes, fresh->bytes);
+}
+
+// Text with a long tail of words, case and punctuation, so that minCount,
+// normalization and every kind of n-gram change what an encoding holds.
+std::string WriteVariedCorpus(const std::string& name, int lines, uint64_t seed) {
+  const std::string path = testing::TestPath(name + ".txt");
+  std::mt19937_64 rng(seed);
+  std::ofstream out(path);
+  for (int i = 0; i < lines; ++i) {
+    out << "__label__c" << rng() % 4;
+    const int words = 3 + int(rng() % 30);
+    for (int w = 0; w < words; ++w) {
+      const uint64_t id = (rng() % 40) * (rng() % 40);  // most are rare
+      out << " " << (rng() % 5 == 0 ? "Word" : "word") << id << (rng() % 7 == 0 ? "," : "");
+    }
+    out << "\n";
+  }
+  return path;
+}
+
+// Each count the estimate uses, for the space's widest setting, is at least
+// the count for each configuration's own.
+TEST(ClassifierTrialBound, TheWidestDictCountsAtLeastWhatAnyConfigurationHolds) {
+  const std::string train = WriteVariedCorpus("rungs_trial_widest", 400, 5);
+  DataSpec spec;
+  spec.train = train;
+  ClassifierData data(spec);
+  Result<space::Space> space = space::Space::FromToml(DefaultClassifierSpaceToml(), "d.toml");
+  ASSERT_TRUE(space.ok()) << space.message();
+  std::mt19937_64 rng(11);
+  for (int i = 0; i < 60; ++i) {
+    Result<ClassifierSettings> settings = SettingsFor(*space, space->Sample(rng), {});
+    ASSERT_TRUE(settings.ok()) << settings.message();
+    const text::DictArgs& dict = settings->args.dict;
+    Result<TrainValid> corpora = data.Get(settings->normalize);
+    ASSERT_TRUE(corpora.ok()) << corpora.message();
+    Result<text::CorpusStats> own = corpora->train->Stats(dict);
+    Result<text::CorpusStats> widest = corpora->train->Stats(WidestDict(*space, dict));
+    ASSERT_TRUE(own.ok() && widest.ok());
+    EXPECT_GE(widest->nwords, own->nwords);
+    EXPECT_GE(widest->nlabels, own->nlabels);
+    EXPECT_GE(widest->max_example_rows, own->max_example_rows);
+    EXPECT_GE(widest->dictionary_bytes, own->dictionary_bytes);
+    EXPECT_GE(widest->nwords + dict.bucket, own->input_rows);
+  }
+  std::filesystem::remove(train);
+}
+
+TEST(ClassifierTrialBound, TheUpperBoundIsNeverBelowTheExactPrediction) {
+  const std::string train = WriteVariedCorpus("rungs_trial_bound", 400, 3);
+  DataSpec spec;
+  spec.train = train;
+  spec.valid_fraction = 0.25;
+  ClassifierData data(spec);
+  // The default space, and one with small buckets where the dictionary and
+  // the encoded corpus, not the rows, are most of the need.
+  std::string small(DefaultClassifierSpaceToml());
+  small.resize(small.find("[[start]]"));  // the starts use 2M buckets
+  small.replace(small.find("[200000, 500000, 1000000, 2000000]"), 34, "[100, 3000]");
+  for (const std::string& toml : {std::string(DefaultClassifierSpaceToml()), small}) {
+    Result<space::Space> space = space::Space::FromToml(toml, "space.toml");
+    ASSERT_TRUE(space.ok()) << space.message();
+    TrialOptions options;
+    options.base.thread = 1;
+    ClassifierTrial trial(*space, data, options);
+    std::mt19937_64 rng(7);
+    for (uint32_t i = 0; i < 60; ++i) {
+      job::Job job{.id = i, .trial = i, .epochs_to = 1, .config = space->Sample(rng)};
+      Result<JobMemoryNeed> exact = trial.PredictMemory(job, Prediction::kExact);
+      Result<JobMemoryNeed> bound = trial.PredictMemory(job, Prediction::kUpperBound);
+      ASSERT_TRUE(exact.ok() && bound.ok()) << exact.message() << bound.message();
+      EXPECT_FALSE(exact->upper_bound);
+      EXPECT_TRUE(bound->upper_bound);
+      EXPECT_GE(bound->bytes, exact->bytes) << space->ToJson(job.config).dump();
+    }
+  }
+  std::filesystem::remove(train);
 }
 
 TEST_F(ClassifierTrialTest, TooMuchMemoryFailsTheJobNotTheRun) {

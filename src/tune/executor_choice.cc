@@ -86,15 +86,26 @@ TuneExecutor::TuneExecutor(RungCounter counter, std::unique_ptr<exec::Executor> 
 
 namespace {
 
-// The gate's view of the classifier: what a job needs, what is held between
-// jobs and how to free it. A job whose prediction fails starts anyway
-// and fails with the reason itself.
+// What `classifier` predicts for `job`; nothing when the prediction fails.
+exec::JobMemory Predict(trial::ClassifierTrial& classifier, const job::Job& job,
+                        trial::Prediction how) {
+  Result<trial::JobMemoryNeed> need = classifier.PredictMemory(job, how);
+  return need.ok() ? exec::JobMemory{need->bytes, need->held, need->upper_bound}
+                   : exec::JobMemory{};
+}
+
+// The gate's view of the classifier: what a job needs (a bound first, the
+// exact need when memory is short), what is held between jobs and how to
+// free it. A job whose prediction fails starts anyway and fails with the
+// reason itself.
 exec::MemoryGate::Hooks ClassifierHooks(trial::ClassifierTrial& classifier,
                                         const space::Space& space) {
   exec::MemoryGate::Hooks hooks;
   hooks.predict = [&classifier](const job::Job& job) {
-    Result<trial::JobMemoryNeed> need = classifier.PredictMemory(job);
-    return need.ok() ? exec::JobMemory{need->bytes, need->held} : exec::JobMemory{};
+    return Predict(classifier, job, trial::Prediction::kUpperBound);
+  };
+  hooks.refine = [&classifier](const job::Job& job) {
+    return Predict(classifier, job, trial::Prediction::kExact);
   };
   hooks.held = [&classifier] { return classifier.held_bytes(); };
   hooks.release = [&classifier](int64_t bytes) { return classifier.Release(bytes); };
