@@ -27,8 +27,6 @@ struct MemoryEstimate {
   int64_t loss = 0;        // negative table / Huffman tree
   int64_t threads = 0;     // per-thread buffers and the example order
   int64_t total() const { return dictionary + input + output + loss + threads; }
-  // What one more job on an already encoded corpus adds.
-  int64_t job() const { return input + output + loss + threads; }
 };
 
 // The peak heap bytes of StartTraining + Train for `args` on a corpus with
