@@ -4,6 +4,7 @@
 // Plain value type; not synchronized (copy it per thread).
 #pragma once
 
+#include <compare>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -32,7 +33,7 @@ struct DictArgs {
 
   // fastText sets bucket to 0 when there are neither word nor char n-grams.
   int EffectiveBucket() const { return word_ngrams <= 1 && maxn == 0 ? 0 : bucket; }
-  bool operator==(const DictArgs&) const = default;
+  auto operator<=>(const DictArgs&) const = default;
 };
 
 struct TrainArgs {

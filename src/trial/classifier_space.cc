@@ -337,7 +337,6 @@ text::DictArgs WidestDict(const space::Space& space, const text::DictArgs& dict)
   Widen(widest.word_ngrams, space, "wordNgrams", true);
   Widen(widest.min_count, space, "minCount", false);
   Widen(widest.min_count_label, space, "minCountLabel", false);
-  Widen(widest.bucket, space, "bucket", true);
   if (dict.maxn > 0) {
     Widen(widest.minn, space, "minn", false);
     Widen(widest.maxn, space, "maxn", true);

@@ -185,21 +185,16 @@ bool ClassifierTrial::IsBest(uint32_t trial, int epochs) const {
 
 Result<text::CorpusStats> ClassifierTrial::StatsFor(const text::Corpus& train,
                                                     const text::DictArgs& dict, bool normalize) {
+  const auto key = std::make_pair(normalize, dict);
   {
     std::lock_guard<std::mutex> lock(stats_mu_);
-    for (auto s = stats_.begin(); s != stats_.end(); ++s) {
-      if (s->dict != dict || s->normalize != normalize) continue;
-      // Most recently used last, so the few widest settings are kept.
-      std::rotate(s, s + 1, stats_.end());
-      return stats_.back().stats;
-    }
+    if (auto found = stats_.find(key); found != stats_.end()) return found->second;
   }
   Result<text::CorpusStats> stats = train.Stats(dict);
   if (!stats.ok()) return stats.error();
-  constexpr size_t kKept = 16;
   std::lock_guard<std::mutex> lock(stats_mu_);
-  if (stats_.size() >= kKept) stats_.erase(stats_.begin());
-  stats_.push_back({dict, normalize, *stats});
+  if (stats_.size() >= kStatsKept) stats_.clear();
+  stats_.emplace(key, *stats);
   return stats;
 }
 
@@ -214,10 +209,10 @@ Result<JobMemoryNeed> ClassifierTrial::PredictMemory(const job::Job& job, Predic
       *corpora->train, bound ? WidestDict(space_, dict) : dict, settings->normalize);
   if (!stats.ok()) return stats.error();
   if (bound) {
-    // The job's own bucket, beside at least as many words as it can have;
-    // every row, as if all were touched.
-    stats->input_rows = int64_t{stats->nwords} + dict.bucket;
-    stats->used_rows = stats->input_rows;
+    // The job's rows: at least as many words as it can have, and its own
+    // bucket, of which it uses no more than the widest setting does.
+    stats->input_rows = int64_t{stats->nwords} + dict.EffectiveBucket();
+    stats->used_rows = std::min(stats->used_rows, stats->input_rows);
   }
   text::MemoryEstimate estimate = text::EstimateTrainingMemory(settings->args, *stats);
   JobMemoryNeed need{estimate.total(), 0, bound};

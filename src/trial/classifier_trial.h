@@ -15,6 +15,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -71,7 +72,7 @@ struct JobMemoryNeed {
 
 // How PredictMemory counts: exactly (the job's own dictionary counted on the
 // corpus, ~0.1 s for each new setting on 20 Newsgroups), or an upper bound
-// (the space's widest dictionary counted once, every input row resident).
+// (the space's widest dictionary for the job's bucket, counted once).
 enum class Prediction { kExact, kUpperBound };
 
 class ClassifierTrial {
@@ -94,10 +95,10 @@ class ClassifierTrial {
   // text::Corpus::Stats, not encoded), with the checkpoint it resumes in
   // place of the fresh matrices when that is larger. The checkpoint it takes
   // over is `held` (none when it resumes from a copy of the best). With
-  // kUpperBound the corpus is counted with WidestDict's settings instead and
-  // every input row is taken to be resident: never below the exact
-  // prediction, and all but free after the first job of each normalize and
-  // character n-gram choice. Fails as Run would on a bad configuration.
+  // kUpperBound the corpus is counted with WidestDict's settings instead:
+  // never below the exact prediction, and all but free after the first job
+  // of each normalize, bucket and character n-gram choice. Fails as Run
+  // would on a bad configuration.
   Result<JobMemoryNeed> PredictMemory(const job::Job& job, Prediction how);
 
   // Bytes held between jobs: the checkpoints in memory, the encodings the
@@ -130,14 +131,12 @@ class ClassifierTrial {
   };
   std::optional<Best> best_;  // GUARDED_BY(best_mu_)
 
-  // Corpus statistics per dictionary setting, for PredictMemory; the last few used only.
-  struct Stats {
-    text::DictArgs dict;
-    bool normalize;
-    text::CorpusStats stats;
-  };
+  // Corpus statistics per normalize and dictionary setting, for
+  // PredictMemory: a hundred-odd bytes each, and as many as the space has
+  // dictionary settings, so all are kept (up to kStatsKept, then forgotten).
+  static constexpr size_t kStatsKept = 4096;
   std::mutex stats_mu_;
-  std::vector<Stats> stats_;  // GUARDED_BY(stats_mu_), most recent last
+  std::map<std::pair<bool, text::DictArgs>, text::CorpusStats> stats_;  // GUARDED_BY(stats_mu_)
 };
 
 }  // namespace rungs::trial

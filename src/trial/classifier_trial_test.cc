@@ -270,7 +270,8 @@ TEST(ClassifierTrialBound, TheWidestDictCountsAtLeastWhatAnyConfigurationHolds) 
     EXPECT_GE(widest->nlabels, own->nlabels);
     EXPECT_GE(widest->max_example_rows, own->max_example_rows);
     EXPECT_GE(widest->dictionary_bytes, own->dictionary_bytes);
-    EXPECT_GE(widest->nwords + dict.bucket, own->input_rows);
+    EXPECT_GE(widest->nwords + dict.EffectiveBucket(), own->input_rows);
+    EXPECT_GE(widest->used_rows, own->used_rows);
   }
   std::filesystem::remove(train);
 }
