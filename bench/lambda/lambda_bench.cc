@@ -6,6 +6,12 @@
 // seconds (getrusage: user + system, all threads) per 1,000 invocations, and
 // the gap between a job's end (the endpoint sending its answer, from
 // GET /bench/ends) and the driver starting the job that takes its place.
+// With --train and --valid, each job is a new trial of the built-in
+// classifier (a configuration drawn from the default space) and goes through
+// the memory gate as `rungs tune` sends it, checked against the function's
+// memory: --predict bound (rungs' way: an upper bound first, exact only when
+// it does not fit) or exact (every job counted on the corpus, as before
+// 13e696c), so the figures say what the predictions cost the driver.
 // Prints a readable summary and one JSON line.
 #include <curl/curl.h>
 #include <sys/resource.h>
@@ -14,6 +20,8 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
+#include <random>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -22,6 +30,11 @@
 #include <nlohmann/json.hpp>
 
 #include "exec/lambda_executor.h"
+#include "exec/memory_gate.h"
+#include "space/space.h"
+#include "trial/classifier_space.h"
+#include "trial/classifier_trial.h"
+#include "tune/executor_choice.h"
 
 namespace {
 
@@ -38,6 +51,53 @@ struct Options {
   double seconds = 20;
   double warmup_seconds = 3;
   double sleep_seconds = 1;  // what the endpoint's function sleeps, for the ideal rate
+  std::string train, valid;  // set: classifier jobs through the memory gate
+  std::string predict = "bound";
+  int memory_mb = 1769;  // the function's memory, which each job must fit
+};
+
+// Classifier jobs behind the memory gate: fresh trials of the default space.
+class GatedJobs {
+ public:
+  static Result<std::unique_ptr<GatedJobs>> Make(const Options& o,
+                                                 rungs::exec::LambdaExecutor& executor,
+                                                 const rungs::exec::MemoryLimits& limits) {
+    Result<rungs::space::Space> space = rungs::space::Space::FromToml(
+        rungs::trial::DefaultClassifierSpaceToml(), "default space");
+    if (!space.ok()) return space.error();
+    auto jobs = std::unique_ptr<GatedJobs>(new GatedJobs(o, std::move(*space)));
+    for (bool normalize : {false, true}) {  // read before the clock starts, as tune does
+      Result<rungs::trial::TrainValid> read = jobs->data_.Get(normalize);
+      if (!read.ok()) return read.error();
+    }
+    rungs::exec::MemoryGate::Hooks hooks = rungs::tune::ClassifierHooks(jobs->trial_, jobs->space_);
+    hooks.held = nullptr;  // nothing held locally, as on Lambda in tune
+    hooks.release = nullptr;
+    if (o.predict == "exact") hooks.predict = hooks.refine;
+    jobs->gate_ = std::make_unique<rungs::exec::MemoryGate>(executor, limits, std::move(hooks));
+    return jobs;
+  }
+  rungs::exec::Executor& executor() { return *gate_; }
+  Job Next(uint64_t id) {
+    Job job;
+    job.id = id;
+    job.trial = static_cast<uint32_t>(id);
+    job.epochs_to = 1;
+    job.config = space_.Sample(rng_);
+    return job;
+  }
+
+ private:
+  GatedJobs(const Options& o, rungs::space::Space space)
+      : space_(std::move(space)),
+        data_(rungs::trial::DataSpec{.train = o.train, .valid = o.valid}),
+        trial_(space_, data_, rungs::trial::TrialOptions{}),
+        rng_(1) {}
+  rungs::space::Space space_;
+  rungs::trial::ClassifierData data_;
+  rungs::trial::ClassifierTrial trial_;
+  std::mt19937_64 rng_;
+  std::unique_ptr<rungs::exec::MemoryGate> gate_;
 };
 
 int64_t EpochMicros() {
@@ -110,9 +170,19 @@ Status Run(const Options& o) {
   lambda.target.credentials = {"AKIDBENCHMARK", "bench-secret", "", "benchmark"};
   lambda.concurrency = o.in_flight;
   lambda.function_timeout_seconds = 60;
-  lambda.memory_mb = 1769;
+  lambda.memory_mb = o.memory_mb;
   RUNGS_RETURN_IF_ERROR(rungs::exec::CheckLambdaOptions(lambda));
-  rungs::exec::LambdaExecutor executor(lambda, EnvelopeFor);
+  rungs::exec::LambdaExecutor lambda_executor(lambda, EnvelopeFor);
+  rungs::exec::MemoryLimits limits{.per_job = int64_t{lambda.memory_mb} << 20,
+                                   .per_job_name = "the Lambda function's memory"};
+  std::unique_ptr<GatedJobs> gated;
+  if (!o.train.empty()) {
+    Result<std::unique_ptr<GatedJobs>> made = GatedJobs::Make(o, lambda_executor, limits);
+    if (!made.ok()) return made.error();
+    gated = std::move(*made);
+  }
+  rungs::exec::Executor& executor = gated ? gated->executor() : lambda_executor;
+  auto next_job = [&](uint64_t id) { return gated ? gated->Next(id) : SyntheticJob(id); };
 
   struct Replacement {
     uint64_t ended_job;
@@ -122,7 +192,7 @@ Status Run(const Options& o) {
   uint64_t next_id = 0;
   size_t running = 0;
   size_t peak_in_flight = 0;
-  uint64_t window_done = 0, failed = 0;
+  uint64_t window_done = 0, failed = 0, refused = 0;
 
   using Clock = std::chrono::steady_clock;
   Clock::time_point start = Clock::now();
@@ -135,8 +205,9 @@ Status Run(const Options& o) {
   Clock::time_point window_end = stop;
 
   for (; running < static_cast<size_t>(o.in_flight); ++running) {
-    RUNGS_RETURN_IF_ERROR(executor.Submit(SyntheticJob(next_id++)));
+    RUNGS_RETURN_IF_ERROR(executor.Submit(next_job(next_id++)));
   }
+  const double fill_seconds = std::chrono::duration<double>(Clock::now() - start).count();
   while (running > 0) {
     Result<std::vector<JobResult>> results = executor.Wait(0.05);
     if (!results.ok()) return results.error();
@@ -152,18 +223,22 @@ Status Run(const Options& o) {
     }
     for (const JobResult& result : *results) {
       --running;
-      if (result.outcome != rungs::job::Outcome::kOk) {
+      if (result.outcome == rungs::job::Outcome::kRefused) {
+        ++refused;  // not invoked: too large for the function
+      } else if (result.outcome != rungs::job::Outcome::kOk) {
         ++failed;
         if (failed <= 5) std::fprintf(stderr, "job %llu failed: %s\n",
                                       static_cast<unsigned long long>(result.job), result.error.c_str());
       }
-      if (in_window && submitting) ++window_done;
+      if (in_window && submitting && result.outcome != rungs::job::Outcome::kRefused) {
+        ++window_done;
+      }
       if (!submitting) continue;
-      RUNGS_RETURN_IF_ERROR(executor.Submit(SyntheticJob(next_id++)));
+      RUNGS_RETURN_IF_ERROR(executor.Submit(next_job(next_id++)));
       ++running;
       if (in_window) replacements.push_back({result.job, EpochMicros()});
     }
-    peak_in_flight = std::max(peak_in_flight, executor.counters().in_flight);
+    peak_in_flight = std::max(peak_in_flight, lambda_executor.counters().in_flight);
   }
   if (!in_window) return rungs::Fail("--seconds must exceed --warmup-seconds by a few seconds");
 
@@ -180,11 +255,16 @@ Status Run(const Options& o) {
   double ideal = o.in_flight / o.sleep_seconds;
   double cpu = cpu_at_stop - cpu_at_window;
   double cpu_per_1000 = window_done ? cpu / static_cast<double>(window_done) * 1000 : 0;
-  rungs::exec::LambdaCounters counters = executor.counters();
+  rungs::exec::LambdaCounters counters = lambda_executor.counters();
   std::printf("in flight: %d asked, %zu at most on the wire\n", o.in_flight, peak_in_flight);
   std::printf("steady window: %.1f s, %llu invocations, %llu failed jobs, %llu retries\n", window,
               static_cast<unsigned long long>(window_done), static_cast<unsigned long long>(failed),
               static_cast<unsigned long long>(counters.retries));
+  if (gated) {
+    std::printf("classifier jobs, %s predictions: %llu refused (too large for %d MB)\n",
+                o.predict.c_str(), static_cast<unsigned long long>(refused), lambda.memory_mb);
+  }
+  std::printf("the first %d jobs submitted in %.2f s\n", o.in_flight, fill_seconds);
   std::printf("invocations/s: %.1f (ideal %.0f: %.1f%%)\n", rate, ideal, 100 * rate / ideal);
   std::printf("driver CPU: %.3f s per 1,000 invocations (%.3f ms each; %.2f cores busy)\n",
               cpu_per_1000, cpu_per_1000, cpu / window);
@@ -193,6 +273,8 @@ Status Run(const Options& o) {
               gaps_ms.size());
   nlohmann::json summary = {
       {"in_flight", o.in_flight}, {"peak_on_wire", peak_in_flight}, {"window_seconds", window},
+      {"predict", gated ? o.predict : "none"}, {"refused", refused},
+      {"fill_seconds", fill_seconds}, {"memory_mb", o.memory_mb},
       {"invocations", window_done}, {"failed", failed}, {"retries", counters.retries},
       {"invocations_per_second", rate}, {"ideal_per_second", ideal},
       {"cpu_seconds_per_1000", cpu_per_1000},
@@ -214,7 +296,17 @@ int main(int argc, char** argv) {
   app.add_option("--warmup-seconds", o.warmup_seconds, "left out of the figures")->capture_default_str();
   app.add_option("--sleep-seconds", o.sleep_seconds, "the endpoint's sleep, for the ideal rate")
       ->capture_default_str();
+  app.add_option("--train", o.train, "classifier jobs on this training file (with --valid)");
+  app.add_option("--valid", o.valid, "its validation file");
+  app.add_option("--memory-mb", o.memory_mb, "the function's memory")->capture_default_str();
+  app.add_option("--predict", o.predict, "the gate's predictions: bound or exact")
+      ->check(CLI::IsMember({"bound", "exact"}))
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
+  if (o.train.empty() != o.valid.empty()) {
+    std::fprintf(stderr, "lambda_bench: --train and --valid go together\n");
+    return 2;
+  }
   curl_global_init(CURL_GLOBAL_DEFAULT);
   Status status = Run(o);
   if (!status.ok()) {

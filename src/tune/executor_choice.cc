@@ -94,10 +94,8 @@ exec::JobMemory Predict(trial::ClassifierTrial& classifier, const job::Job& job,
                    : exec::JobMemory{};
 }
 
-// The gate's view of the classifier: what a job needs (a bound first, the
-// exact need when memory is short), what is held between jobs and how to
-// free it. A job whose prediction fails starts anyway and fails with the
-// reason itself.
+}  // namespace
+
 exec::MemoryGate::Hooks ClassifierHooks(trial::ClassifierTrial& classifier,
                                         const space::Space& space) {
   exec::MemoryGate::Hooks hooks;
@@ -112,6 +110,8 @@ exec::MemoryGate::Hooks ClassifierHooks(trial::ClassifierTrial& classifier,
   hooks.describe = [&space](const job::Job& job) { return space.ToJson(job.config).dump(); };
   return hooks;
 }
+
+namespace {
 
 // A Lambda job must fit the function's memory: --memory-mb, or what the
 // first answers were billed for.
