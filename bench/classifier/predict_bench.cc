@@ -1,8 +1,8 @@
 // How fast the driver can admit new trials of the built-in classifier: the
 // memory gate predicts each job's memory before it starts
 // (ClassifierTrial::PredictMemory, on the driver thread). An upper bound
-// comes first (the space's widest dictionary counted once per normalize and
-// character n-gram choice, every input row resident); the exact prediction
+// comes first (the space's widest dictionary counted once per normalize,
+// bucket and character n-gram choice); the exact prediction
 // counts the training corpus's rows (text::Corpus::Stats; before b904f3d it
 // encoded the corpus) for every dictionary setting it has not seen yet, and
 // is made only when a bound does not fit. This draws N configurations of the
