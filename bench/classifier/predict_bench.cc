@@ -1,12 +1,11 @@
 // How fast the driver can admit new trials of the built-in classifier: the
 // memory gate predicts each job's memory before it starts
-// (ClassifierTrial::PredictMemory, on the driver thread). A loose upper
-// bound comes first (the space's widest dictionary counted once per
-// normalize, bucket and character n-gram choice), then a tighter one (the
-// job's own character n-grams kept); the exact prediction
+// (ClassifierTrial::PredictMemory, on the driver thread). An upper bound
+// comes first (the space's widest dictionary counted once per normalize,
+// bucket and character n-gram choice); the exact prediction
 // counts the training corpus's rows (text::Corpus::Stats; before b904f3d it
 // encoded the corpus) for every dictionary setting it has not seen yet, and
-// is made only when neither bound fits. This draws N configurations of the
+// is made only when a bound does not fit. This draws N configurations of the
 // default space (seeded) and times each kind of prediction of each one's
 // first job, one after the other as the driver makes them, each kind with its
 // own caches; it prints how far the bounds are above the exact needs and
@@ -105,17 +104,15 @@ int Run(int argc, char** argv) {
   for (int i = 0; i < n; ++i) configs.push_back(space->Sample(rng));
 
   Result<Predictions> exact = Predict(*space, data, configs, Prediction::kExact);
-  Result<Predictions> bound = Predict(*space, data, configs, Prediction::kBound);
-  Result<Predictions> loose = Predict(*space, data, configs, Prediction::kLooseBound);
-  for (const Result<Predictions>* p : {&exact, &bound, &loose}) {
-    if (!p->ok()) return std::fprintf(stderr, "%s\n", p->message().c_str()), 1;
+  Result<Predictions> bound = Predict(*space, data, configs, Prediction::kUpperBound);
+  if (!exact.ok() || !bound.ok()) {
+    std::fprintf(stderr, "%s\n", (exact.ok() ? bound : exact).message().c_str());
+    return 1;
   }
   nlohmann::json out = {{"predictions", n},
                         {"exact", Timing(exact->seconds)},
                         {"bound", Timing(bound->seconds)},
-                        {"loose_bound", Timing(loose->seconds)},
-                        {"bound_over_exact", Looseness(exact->bytes, bound->bytes)},
-                        {"loose_bound_over_exact", Looseness(exact->bytes, loose->bytes)}};
+                        {"bound_over_exact", Looseness(exact->bytes, bound->bytes)}};
   std::printf("%s\n", out.dump().c_str());
   return 0;
 }

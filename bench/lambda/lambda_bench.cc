@@ -9,8 +9,8 @@
 // With --train and --valid, each job is a new trial of the built-in
 // classifier (a configuration drawn from the default space) and goes through
 // the memory gate as `rungs tune` sends it, checked against the function's
-// memory: --predict bound (rungs' way: an upper bound first, tighter ones
-// and the exact need only when it does not fit) or exact (every job counted on the corpus, as before
+// memory: --predict bound (rungs' way: an upper bound first, exact only when
+// it does not fit) or exact (every job counted on the corpus, as before
 // 13e696c), so the figures say what the predictions cost the driver.
 // Prints a readable summary and one JSON line.
 #include <curl/curl.h>
@@ -73,9 +73,7 @@ class GatedJobs {
     rungs::exec::MemoryGate::Hooks hooks = rungs::tune::ClassifierHooks(jobs->trial_, jobs->space_);
     hooks.held = nullptr;  // nothing held locally, as on Lambda in tune
     hooks.release = nullptr;
-    if (o.predict == "exact") {
-      hooks.predict = [refine = hooks.refine](const Job& job) { return refine(job, 0); };
-    }
+    if (o.predict == "exact") hooks.predict = hooks.refine;
     jobs->gate_ = std::make_unique<rungs::exec::MemoryGate>(executor, limits, std::move(hooks));
     return jobs;
   }

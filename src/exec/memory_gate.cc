@@ -48,30 +48,20 @@ void MemoryGate::Refuse(const job::Job& job, const JobMemory& need, const std::s
   }
 }
 
-namespace {
-
-// `need` replaced by the next tighter prediction; looser never (a hook that
-// answers as loose would make the gate ask for ever).
-void Tighten(const MemoryGate::Hooks& hooks, const job::Job& job, JobMemory& need) {
-  const int tighter = need.looseness - 1;
-  need = hooks.refine(job, tighter);
-  need.looseness = std::min(need.looseness, tighter);
-}
-
-}  // namespace
-
 bool MemoryGate::Refine() {
   if (!hooks_.refine) return false;
   Waiting& front = waiting_.front();
-  if (front.need.looseness > 0) {
-    Tighten(hooks_, front.job, front.need);
+  if (front.need.upper_bound) {
+    front.need = hooks_.refine(front.job);
+    front.need.upper_bound = false;
     return true;
   }
   bool refined = false;
   for (auto& [id, running] : running_) {
-    if (running.need.looseness == 0) continue;
+    if (!running.need.upper_bound) continue;
     running_bytes_ -= running.need.bytes;
-    Tighten(hooks_, running.job, running.need);
+    running.need = hooks_.refine(running.job);
+    running.need.upper_bound = false;
     running_bytes_ += running.need.bytes;
     refined = true;
   }
@@ -83,7 +73,7 @@ Status MemoryGate::StartWhatFits() {
     const Waiting& front = waiting_.front();
     const int64_t held = hooks_.held ? hooks_.held() : 0;
     MemoryDecision decision = DecideMemory(limits_, front.need, running_bytes_, held);
-    // Waiting, a refusal or a spill on a bound: decide again on tighter ones.
+    // Waiting, a refusal or a spill on a bound: decide again on exact needs.
     const bool short_of_memory = decision.admission != Admission::kStart || decision.release > 0;
     if (short_of_memory && Refine()) continue;
     if (decision.admission == Admission::kWait) break;

@@ -192,11 +192,10 @@ struct Bounded {
       : needs(std::move(needs)),
         gate(inner, MemoryLimits{.total = total},
              {.predict = [this](const job::Job& j) {
-                return JobMemory{this->needs.at(j.id).first, 0, 1};
+                return JobMemory{this->needs.at(j.id).first, 0, true};
               },
-              .refine = [this](const job::Job& j, int looseness) {
+              .refine = [this](const job::Job& j) {
                 refined.push_back(j.id);
-                EXPECT_EQ(looseness, 0);
                 return JobMemory{this->needs.at(j.id).second};
               }}) {}
   std::map<uint64_t, std::pair<int64_t, int64_t>> needs;  // id -> bound, exact
@@ -238,25 +237,6 @@ TEST(MemoryGate, ARefusalIsDecidedAndReportedOnTheExactNeed) {
   ASSERT_EQ(done->size(), 1u);
   EXPECT_EQ(done->front().outcome, job::Outcome::kRefused);
   EXPECT_NE(done->front().error.find("needs 11.0 MB"), std::string::npos) << done->front().error;
-}
-
-TEST(MemoryGate, ALooseBoundIsTightenedOneStepAtATimeOnlyAsFarAsNeeded) {
-  ManualExecutor inner;
-  std::vector<int> asked;
-  // Job 1: 9 MiB loose, 5 tight, 4 exact; job 2: 4 MiB exact from the start.
-  MemoryGate gate(inner, MemoryLimits{.total = 10 * kMiB},
-                  {.predict = [](const job::Job& j) {
-                     return j.id == 1 ? JobMemory{9 * kMiB, 0, 2} : JobMemory{4 * kMiB};
-                   },
-                   .refine = [&](const job::Job&, int looseness) {
-                     asked.push_back(looseness);
-                     return looseness == 1 ? JobMemory{5 * kMiB, 0, 1} : JobMemory{4 * kMiB};
-                   }});
-  ASSERT_TRUE(gate.Submit(GatedJob(2)).ok());
-  ASSERT_TRUE(gate.Submit(GatedJob(1)).ok());  // 9 + 4 does not fit; 5 + 4 does
-  EXPECT_EQ(asked, (std::vector<int>{1}));
-  EXPECT_EQ(inner.started, (std::vector<uint64_t>{2, 1}));
-  EXPECT_EQ(gate.running_bytes(), 9 * kMiB);
 }
 
 }  // namespace

@@ -332,13 +332,12 @@ void Widen(int& value, const space::Space& space, std::string_view name, bool up
 
 }  // namespace
 
-text::DictArgs WidestDict(const space::Space& space, const text::DictArgs& dict,
-                          bool char_ngrams_too) {
+text::DictArgs WidestDict(const space::Space& space, const text::DictArgs& dict) {
   text::DictArgs widest = dict;
   Widen(widest.word_ngrams, space, "wordNgrams", true);
   Widen(widest.min_count, space, "minCount", false);
   Widen(widest.min_count_label, space, "minCountLabel", false);
-  if (char_ngrams_too && dict.maxn > 0) {
+  if (dict.maxn > 0) {
     Widen(widest.minn, space, "minn", false);
     Widen(widest.maxn, space, "maxn", true);
   }

@@ -44,14 +44,13 @@ Result<ClassifierSettings> SettingsFor(const space::Space& space, const space::C
 int SmallestDim(const space::Space& space, const text::TrainArgs& base);
 
 // `dict` widened to the extremes of `space`: the most word n-grams, the
-// lowest minCount and minCountLabel and, with `char_ngrams_too` when `dict`
-// has character n-grams, the widest minn..maxn; the bucket stays. Each widening only adds to what
+// lowest minCount and minCountLabel and, when `dict` has character n-grams,
+// the widest minn..maxn; the bucket stays. Each widening only adds to what
 // an encoding holds (words, n-grams, labels) and, with the same bucket, to
 // the rows it uses, so the corpus counted with the result bounds the corpus
 // counted with `dict`. Few settings come out (one per bucket and character
-// n-gram range, or with `char_ngrams_too` character n-grams on or off), so
-// counting each once bounds every job (ClassifierTrial::PredictMemory).
-text::DictArgs WidestDict(const space::Space& space, const text::DictArgs& dict,
-                          bool char_ngrams_too);
+// n-grams on or off), so counting each once bounds every job
+// (ClassifierTrial::PredictMemory).
+text::DictArgs WidestDict(const space::Space& space, const text::DictArgs& dict);
 
 }  // namespace rungs::trial

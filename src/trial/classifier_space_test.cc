@@ -110,19 +110,15 @@ TEST(ClassifierSpace, TheSmallestDimIsTheLowestTheSpaceCanGive) {
 
 TEST(ClassifierSpace, TheWidestDictTakesEachDictionaryParameterToItsExtreme) {
   text::DictArgs dict{.min_count = 3, .word_ngrams = 1, .bucket = 200000, .minn = 3, .maxn = 4};
-  text::DictArgs widest = WidestDict(DefaultSpace(), dict, true);
+  text::DictArgs widest = WidestDict(DefaultSpace(), dict);
   EXPECT_EQ(widest.word_ngrams, 3);
   EXPECT_EQ(widest.min_count, 1);
   EXPECT_EQ(widest.bucket, 200000);  // the same rows for the same n-grams
   EXPECT_EQ(widest.minn, 2);
   EXPECT_EQ(widest.maxn, 6);
-  // Without char_ngrams_too the job's own range stays.
-  EXPECT_EQ(WidestDict(DefaultSpace(), dict, false).minn, 3);
-  EXPECT_EQ(WidestDict(DefaultSpace(), dict, false).maxn, 4);
-  EXPECT_EQ(WidestDict(DefaultSpace(), dict, false).word_ngrams, 3);
   // Without character n-grams they stay off: the bound is for this job.
   dict.minn = dict.maxn = 0;
-  widest = WidestDict(DefaultSpace(), dict, true);
+  widest = WidestDict(DefaultSpace(), dict);
   EXPECT_EQ(widest.minn, 0);
   EXPECT_EQ(widest.maxn, 0);
   // What the space does not vary stays as given, and is never narrowed.
@@ -130,7 +126,7 @@ TEST(ClassifierSpace, TheWidestDictTakesEachDictionaryParameterToItsExtreme) {
                                       "s.toml");
   ASSERT_TRUE(space.ok()) << space.message();
   dict.min_count = 1;
-  widest = WidestDict(*space, dict, true);
+  widest = WidestDict(*space, dict);
   EXPECT_EQ(widest.min_count, 1);
   EXPECT_EQ(widest.word_ngrams, 1);
   EXPECT_EQ(widest.bucket, 200000);

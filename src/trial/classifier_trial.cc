@@ -204,11 +204,9 @@ Result<JobMemoryNeed> ClassifierTrial::PredictMemory(const job::Job& job, Predic
   Result<TrainValid> corpora = data_.Get(settings->normalize);
   if (!corpora.ok()) return corpora.error();
   const text::DictArgs& dict = settings->args.dict;
-  const bool bound = how != Prediction::kExact;
+  const bool bound = how == Prediction::kUpperBound;
   Result<text::CorpusStats> stats = StatsFor(
-      *corpora->train,
-      bound ? WidestDict(space_, dict, /*char_ngrams_too=*/how == Prediction::kLooseBound) : dict,
-      settings->normalize);
+      *corpora->train, bound ? WidestDict(space_, dict) : dict, settings->normalize);
   if (!stats.ok()) return stats.error();
   if (bound) {
     // The job's rows: at least as many words as it can have, and its own
@@ -217,7 +215,7 @@ Result<JobMemoryNeed> ClassifierTrial::PredictMemory(const job::Job& job, Predic
     stats->used_rows = std::min(stats->used_rows, stats->input_rows);
   }
   text::MemoryEstimate estimate = text::EstimateTrainingMemory(settings->args, *stats);
-  JobMemoryNeed need{estimate.total(), 0, how};
+  JobMemoryNeed need{estimate.total(), 0, bound};
   if (job.epochs_from > 0) {
     // A resumed checkpoint becomes the job's model: its matrices take the
     // place of the fresh ones.

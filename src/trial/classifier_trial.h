@@ -62,23 +62,18 @@ struct TrialOptions {
   int64_t max_model_bytes = 0;
 };
 
-// How PredictMemory counts, tightest first. kExact: the job's own dictionary
-// setting counted on the corpus (0.1-0.8 s for each new one on 20
-// Newsgroups). kBound: an upper bound, the setting widened by WidestDict
-// except for its character n-grams (one count per normalize, bucket and
-// character n-gram range). kLooseBound: widened in full (one count per
-// normalize, bucket and whether there are character n-grams: all but free
-// after the first jobs).
-enum class Prediction { kExact, kBound, kLooseBound };
-
-// What a job would hold at its peak (text/memory_estimate.h), how much of it
-// is the trial's checkpoint already held in memory, and how it was counted
-// (at least the need unless kExact).
+// What a job would hold at its peak (text/memory_estimate.h), and how much of
+// it is the trial's checkpoint already held in memory.
 struct JobMemoryNeed {
   int64_t bytes = 0;
   int64_t held = 0;
-  Prediction how = Prediction::kExact;
+  bool upper_bound = false;  // at least the need, not the need itself
 };
+
+// How PredictMemory counts: exactly (the job's own dictionary counted on the
+// corpus, ~0.1 s for each new setting on 20 Newsgroups), or an upper bound
+// (the space's widest dictionary for the job's bucket, counted once).
+enum class Prediction { kExact, kUpperBound };
 
 class ClassifierTrial {
  public:
@@ -99,9 +94,11 @@ class ClassifierTrial {
   // for its configuration on the corpus encoded as it would be (counted by
   // text::Corpus::Stats, not encoded), with the checkpoint it resumes in
   // place of the fresh matrices when that is larger. The checkpoint it takes
-  // over is `held` (none when it resumes from a copy of the best). The
-  // bounds count the corpus with WidestDict's settings instead: never below
-  // the exact prediction. Fails as Run would on a bad configuration.
+  // over is `held` (none when it resumes from a copy of the best). With
+  // kUpperBound the corpus is counted with WidestDict's settings instead:
+  // never below the exact prediction, and all but free after the first job
+  // of each normalize, bucket and character n-gram choice. Fails as Run
+  // would on a bad configuration.
   Result<JobMemoryNeed> PredictMemory(const job::Job& job, Prediction how);
 
   // Bytes held between jobs: the checkpoints in memory, the encodings the

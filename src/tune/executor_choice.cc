@@ -90,7 +90,7 @@ namespace {
 exec::JobMemory Predict(trial::ClassifierTrial& classifier, const job::Job& job,
                         trial::Prediction how) {
   Result<trial::JobMemoryNeed> need = classifier.PredictMemory(job, how);
-  return need.ok() ? exec::JobMemory{need->bytes, need->held, static_cast<int>(need->how)}
+  return need.ok() ? exec::JobMemory{need->bytes, need->held, need->upper_bound}
                    : exec::JobMemory{};
 }
 
@@ -100,10 +100,10 @@ exec::MemoryGate::Hooks ClassifierHooks(trial::ClassifierTrial& classifier,
                                         const space::Space& space) {
   exec::MemoryGate::Hooks hooks;
   hooks.predict = [&classifier](const job::Job& job) {
-    return Predict(classifier, job, trial::Prediction::kLooseBound);
+    return Predict(classifier, job, trial::Prediction::kUpperBound);
   };
-  hooks.refine = [&classifier](const job::Job& job, int looseness) {
-    return Predict(classifier, job, static_cast<trial::Prediction>(looseness));
+  hooks.refine = [&classifier](const job::Job& job) {
+    return Predict(classifier, job, trial::Prediction::kExact);
   };
   hooks.held = [&classifier] { return classifier.held_bytes(); };
   hooks.release = [&classifier](int64_t bytes) { return classifier.Release(bytes); };

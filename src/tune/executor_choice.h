@@ -80,8 +80,8 @@ inline constexpr double kUnpredictedShare = 0.15;
 
 Result<exec::MemoryLimits> JobMemoryLimits(const ExecutorSettings& settings, const TuneSpec& local);
 
-// The memory gate's view of `classifier`: what a job needs (a loose upper
-// bound first, a tighter one and then the exact need when memory is short), what is held between jobs
+// The memory gate's view of `classifier`: what a job needs (an upper bound
+// first, the exact need when memory is short), what is held between jobs
 // and how to free it. A job whose prediction fails starts anyway and fails
 // with the reason itself. Both must outlive the hooks.
 exec::MemoryGate::Hooks ClassifierHooks(trial::ClassifierTrial& classifier,
