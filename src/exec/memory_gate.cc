@@ -50,7 +50,7 @@ void MemoryGate::Refuse(const job::Job& job, const JobMemory& need, const std::s
 
 bool MemoryGate::Refine() {
   if (!hooks_.refine) return false;
-  Waiting& front = waiting_.front();
+  JobNeed& front = waiting_.front();
   if (front.need.upper_bound) {
     front.need = hooks_.refine(front.job);
     front.need.upper_bound = false;
@@ -70,7 +70,7 @@ bool MemoryGate::Refine() {
 
 Status MemoryGate::StartWhatFits() {
   while (!waiting_.empty()) {
-    const Waiting& front = waiting_.front();
+    const JobNeed& front = waiting_.front();
     const int64_t held = hooks_.held ? hooks_.held() : 0;
     MemoryDecision decision = DecideMemory(limits_, front.need, running_bytes_, held);
     // Waiting, a refusal or a spill on a bound: decide again on exact needs.

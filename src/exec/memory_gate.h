@@ -91,7 +91,7 @@ class MemoryGate : public Executor {
   size_t waiting() const { return waiting_.size(); }
 
  private:
-  struct Waiting {
+  struct JobNeed {  // a job and its prediction
     job::Job job;
     JobMemory need;
   };
@@ -105,8 +105,8 @@ class MemoryGate : public Executor {
   Executor& inner_;
   MemoryLimits limits_;
   const Hooks hooks_;
-  std::deque<Waiting> waiting_;
-  std::unordered_map<uint64_t, Waiting> running_;  // by job id: the job, bytes reserved
+  std::deque<JobNeed> waiting_;
+  std::unordered_map<uint64_t, JobNeed> running_;  // by job id; its need is reserved
   int64_t running_bytes_ = 0;
   std::vector<job::JobResult> refused_;  // not yet returned by Wait
   bool ever_started_ = false;

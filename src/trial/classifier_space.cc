@@ -272,30 +272,6 @@ Status CheckClassifierSpace(const space::Space& space) {
   return Status::Ok();
 }
 
-int SmallestDim(const space::Space& space, const text::TrainArgs& base) {
-  const std::optional<size_t> index = space.IndexOf("dim");
-  if (!index) return base.dim;
-  const space::Param& dim = space.param(*index);
-  // Where it may be inactive, base.dim holds.
-  double lowest = dim.when.empty() ? std::numeric_limits<double>::infinity() : base.dim;
-  switch (dim.kind) {
-    case space::Kind::kFloat:
-    case space::Kind::kInt:
-      lowest = std::min(lowest, dim.min);
-      break;
-    case space::Kind::kCategorical:
-      for (const space::Value& choice : dim.choices) {
-        lowest = std::min(lowest, space::AsNumber(choice).value_or(lowest));
-      }
-      break;
-    case space::Kind::kFixed:
-      lowest = std::min(lowest, space::AsNumber(dim.value).value_or(lowest));
-      break;
-  }
-  if (std::isinf(lowest)) return base.dim;  // no number: CheckClassifierSpace refuses it
-  return std::max(1, static_cast<int>(std::floor(lowest)));
-}
-
 namespace {
 
 // The lowest or highest number parameter `name` of `space` can take; nullopt
@@ -331,6 +307,14 @@ void Widen(int& value, const space::Space& space, std::string_view name, bool up
 }
 
 }  // namespace
+
+int SmallestDim(const space::Space& space, const text::TrainArgs& base) {
+  std::optional<int> lowest = Extreme(space, "dim", /*highest=*/false);
+  if (!lowest) return base.dim;  // no dim, or no number: CheckClassifierSpace refuses it
+  // Where it may be inactive, base.dim holds.
+  if (!space.param(*space.IndexOf("dim")).when.empty()) lowest = std::min(*lowest, base.dim);
+  return std::max(1, *lowest);
+}
 
 text::DictArgs WidestDict(const space::Space& space, const text::DictArgs& dict) {
   text::DictArgs widest = dict;
