@@ -48,7 +48,7 @@ void MemoryGate::Refuse(const job::Job& job, const JobMemory& need, const std::s
   }
 }
 
-bool MemoryGate::Refine() {
+bool MemoryGate::Refine(Admission admission) {
   if (!hooks_.refine) return false;
   JobNeed& front = waiting_.front();
   if (front.need.upper_bound) {
@@ -56,6 +56,8 @@ bool MemoryGate::Refine() {
     front.need.upper_bound = false;
     return true;
   }
+  // A job that cannot fit even alone is refused whatever the others need.
+  if (admission == Admission::kRefuse) return false;
   bool refined = false;
   for (auto& [id, running] : running_) {
     if (!running.need.upper_bound) continue;
@@ -75,7 +77,7 @@ Status MemoryGate::StartWhatFits() {
     MemoryDecision decision = DecideMemory(limits_, front.need, running_bytes_, held);
     // Waiting, a refusal or a spill on a bound: decide again on exact needs.
     const bool short_of_memory = decision.admission != Admission::kStart || decision.release > 0;
-    if (short_of_memory && Refine()) continue;
+    if (short_of_memory && Refine(decision.admission)) continue;
     if (decision.admission == Admission::kWait) break;
     if (decision.admission == Admission::kRefuse) {
       bool per_job = limits_.per_job > 0 && front.need.bytes > limits_.per_job;

@@ -6,9 +6,9 @@
 // Each submitted job is predicted (`predict`), then decided by DecideMemory,
 // a pure function. A prediction may be an upper bound, cheap to make; when
 // a bound does not simply start, the gate asks for the exact need (`refine`)
-// of that job, and then of the running jobs that were started on a bound,
-// before deciding again, so exact predictions are made only when memory is
-// short. The decisions:
+// of that job, and then, unless it cannot fit even alone, of the running
+// jobs that were started on a bound, before deciding again, so exact
+// predictions are made only when memory is short. The decisions:
 //   - start: it fits now, or fits once some of what is held is freed
 //     (`release`, asked to free that many bytes; when it frees less, the
 //     job waits for running jobs to end, or starts if none runs);
@@ -98,8 +98,9 @@ class MemoryGate : public Executor {
   // Starts waiting jobs in order while they fit; refuses those that never will.
   Status StartWhatFits();
   // Replaces the first waiting job's bound by its exact need or, when it has
-  // none, those of the running jobs; false when there was nothing to refine.
-  bool Refine();
+  // none and `admission` is not a refusal, those of the running jobs; false
+  // when there was nothing to refine.
+  bool Refine(Admission admission);
   void Refuse(const job::Job& job, const JobMemory& need, const std::string& why);
 
   Executor& inner_;

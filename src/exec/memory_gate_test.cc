@@ -188,9 +188,9 @@ TEST(MemoryGate, WaitsWhenWhatIsReleasedIsNotEnoughBesideTheRunningJobs) {
 
 // A gate whose predictions are bounds, with the exact needs behind them.
 struct Bounded {
-  Bounded(int64_t total, std::map<uint64_t, std::pair<int64_t, int64_t>> needs)
+  Bounded(MemoryLimits limits, std::map<uint64_t, std::pair<int64_t, int64_t>> needs)
       : needs(std::move(needs)),
-        gate(inner, MemoryLimits{.total = total},
+        gate(inner, std::move(limits),
              {.predict = [this](const job::Job& j) {
                 return JobMemory{this->needs.at(j.id).first, 0, true};
               },
@@ -205,7 +205,7 @@ struct Bounded {
 };
 
 TEST(MemoryGate, ABoundThatFitsStartsTheJobWithoutTheExactNeed) {
-  Bounded g(10 * kMiB, {{1, {4 * kMiB, 1 * kMiB}}, {2, {5 * kMiB, 1 * kMiB}}});
+  Bounded g({.total = 10 * kMiB}, {{1, {4 * kMiB, 1 * kMiB}}, {2, {5 * kMiB, 1 * kMiB}}});
   ASSERT_TRUE(g.gate.Submit(GatedJob(1)).ok());
   ASSERT_TRUE(g.gate.Submit(GatedJob(2)).ok());
   EXPECT_EQ(g.inner.started, (std::vector<uint64_t>{1, 2}));
@@ -214,7 +214,7 @@ TEST(MemoryGate, ABoundThatFitsStartsTheJobWithoutTheExactNeed) {
 }
 
 TEST(MemoryGate, WhenABoundDoesNotFitItAndThenTheRunningJobsBoundsAreMadeExact) {
-  Bounded g(10 * kMiB, {{1, {6 * kMiB, 2 * kMiB}}, {2, {6 * kMiB, 5 * kMiB}}});
+  Bounded g({.total = 10 * kMiB}, {{1, {6 * kMiB, 2 * kMiB}}, {2, {6 * kMiB, 5 * kMiB}}});
   ASSERT_TRUE(g.gate.Submit(GatedJob(1)).ok());
   ASSERT_TRUE(g.gate.Submit(GatedJob(2)).ok());
   // 6 + 5 does not fit either; 2 + 5 does.
@@ -228,7 +228,7 @@ TEST(MemoryGate, WhenABoundDoesNotFitItAndThenTheRunningJobsBoundsAreMadeExact) 
 }
 
 TEST(MemoryGate, ARefusalIsDecidedAndReportedOnTheExactNeed) {
-  Bounded g(10 * kMiB, {{1, {20 * kMiB, 3 * kMiB}}, {2, {20 * kMiB, 11 * kMiB}}});
+  Bounded g({.total = 10 * kMiB}, {{1, {20 * kMiB, 3 * kMiB}}, {2, {20 * kMiB, 11 * kMiB}}});
   ASSERT_TRUE(g.gate.Submit(GatedJob(1)).ok());
   EXPECT_EQ(g.inner.started, (std::vector<uint64_t>{1}));
   ASSERT_TRUE(g.gate.Submit(GatedJob(2)).ok());
@@ -237,6 +237,20 @@ TEST(MemoryGate, ARefusalIsDecidedAndReportedOnTheExactNeed) {
   ASSERT_EQ(done->size(), 1u);
   EXPECT_EQ(done->front().outcome, job::Outcome::kRefused);
   EXPECT_NE(done->front().error.find("needs 11.0 MB"), std::string::npos) << done->front().error;
+}
+
+TEST(MemoryGate, ARefusalLeavesTheRunningJobsBoundsAlone) {
+  // As on Lambda: one limit per job, none on the total; a refusal does not
+  // depend on the running jobs, so their bounds are not counted exactly.
+  Bounded g({.per_job = 10 * kMiB}, {{1, {4 * kMiB, 1 * kMiB}}, {2, {20 * kMiB, 11 * kMiB}}});
+  ASSERT_TRUE(g.gate.Submit(GatedJob(1)).ok());
+  ASSERT_TRUE(g.gate.Submit(GatedJob(2)).ok());
+  EXPECT_EQ(g.refined, (std::vector<uint64_t>{2}));
+  EXPECT_EQ(g.gate.running_bytes(), 4 * kMiB);
+  Result<std::vector<job::JobResult>> done = g.gate.Wait(0);
+  ASSERT_TRUE(done.ok());
+  ASSERT_EQ(done->size(), 1u);
+  EXPECT_EQ(done->front().outcome, job::Outcome::kRefused);
 }
 
 }  // namespace
