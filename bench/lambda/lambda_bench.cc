@@ -73,7 +73,11 @@ class GatedJobs {
     rungs::exec::MemoryGate::Hooks hooks = rungs::tune::ClassifierHooks(jobs->trial_, jobs->space_);
     hooks.held = nullptr;  // nothing held locally, as on Lambda in tune
     hooks.release = nullptr;
-    if (o.predict == "exact") hooks.predict = hooks.refine;
+    if (o.predict == "exact") {  // every job counted exactly, on the driver thread
+      hooks.predict = [trial = &jobs->trial_](const Job& job) {
+        return rungs::tune::PredictJobMemory(*trial, job, rungs::trial::Prediction::kExact);
+      };
+    }
     jobs->gate_ = std::make_unique<rungs::exec::MemoryGate>(executor, limits, std::move(hooks));
     return jobs;
   }

@@ -1,6 +1,8 @@
 #include "exec/memory_gate.h"
 
 #include <algorithm>
+#include <chrono>
+#include <thread>
 
 #include "base/byte_size.h"
 
@@ -10,6 +12,10 @@ namespace {
 // Refusals in a row, before any job could start, after which the budget is
 // taken to be smaller than any job the search can give.
 constexpr int kRefusalsBeforeGivingUp = 20;
+
+// How often Wait asks again for exact needs being counted: a count takes
+// 0.1-1 s, so this adds little to it and costs the driver nothing.
+constexpr double kCountPollSeconds = 0.02;
 
 }  // namespace
 
@@ -48,36 +54,55 @@ void MemoryGate::Refuse(const job::Job& job, const JobMemory& need, const std::s
   }
 }
 
-bool MemoryGate::Refine(Admission admission) {
-  if (!hooks_.refine) return false;
+bool MemoryGate::MakeExact(JobNeed& job) {
+  std::optional<JobMemory> exact = hooks_.refine(job.job);
+  if (!exact) return false;
+  job.need = *exact;
+  job.need.upper_bound = false;
+  return true;
+}
+
+MemoryGate::Refined MemoryGate::Refine(Admission admission) {
+  if (!hooks_.refine) return Refined::kNothing;
   JobNeed& front = waiting_.front();
-  if (front.need.upper_bound) {
-    front.need = hooks_.refine(front.job);
-    front.need.upper_bound = false;
-    return true;
-  }
+  if (front.need.upper_bound) return MakeExact(front) ? Refined::kSome : Refined::kCounting;
   // A job that cannot fit even alone is refused whatever the others need.
-  if (admission == Admission::kRefuse) return false;
-  bool refined = false;
+  if (admission == Admission::kRefuse) return Refined::kNothing;
+  Refined refined = Refined::kNothing;
   for (auto& [id, running] : running_) {
     if (!running.need.upper_bound) continue;
-    running_bytes_ -= running.need.bytes;
-    running.need = hooks_.refine(running.job);
-    running.need.upper_bound = false;
-    running_bytes_ += running.need.bytes;
-    refined = true;
+    const int64_t bound = running.need.bytes;
+    if (!MakeExact(running)) {
+      if (refined == Refined::kNothing) refined = Refined::kCounting;
+      continue;
+    }
+    running_bytes_ += running.need.bytes - bound;
+    refined = Refined::kSome;
   }
   return refined;
 }
 
 Status MemoryGate::StartWhatFits() {
-  while (!waiting_.empty()) {
+  counting_ = false;
+  size_t counting = 0;  // jobs moved to the back of the queue until their count is done
+  while (waiting_.size() > counting) {
     const JobNeed& front = waiting_.front();
     const int64_t held = hooks_.held ? hooks_.held() : 0;
     MemoryDecision decision = DecideMemory(limits_, front.need, running_bytes_, held);
     // Waiting, a refusal or a spill on a bound: decide again on exact needs.
     const bool short_of_memory = decision.admission != Admission::kStart || decision.release > 0;
-    if (short_of_memory && Refine(decision.admission)) continue;
+    const Refined refined = short_of_memory ? Refine(decision.admission) : Refined::kNothing;
+    if (refined == Refined::kSome) continue;
+    if (refined == Refined::kCounting) {
+      counting_ = true;
+      // Within a total budget jobs start in order; with a limit per job
+      // only, no job's decision depends on another's.
+      if (limits_.total > 0) break;
+      waiting_.push_back(std::move(waiting_.front()));
+      waiting_.pop_front();
+      ++counting;
+      continue;
+    }
     if (decision.admission == Admission::kWait) break;
     if (decision.admission == Admission::kRefuse) {
       bool per_job = limits_.per_job > 0 && front.need.bytes > limits_.per_job;
@@ -118,27 +143,42 @@ Status MemoryGate::StartWhatFits() {
 }
 
 Result<std::vector<job::JobResult>> MemoryGate::Wait(double timeout_seconds) {
+  using Clock = std::chrono::steady_clock;
+  const Clock::time_point deadline =
+      Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                         std::chrono::duration<double>(timeout_seconds));
   std::vector<job::JobResult> results;
   results.swap(refused_);
-  if (!running_.empty()) {
-    Result<std::vector<job::JobResult>> finished = inner_.Wait(results.empty() ? timeout_seconds : 0);
-    if (!finished.ok()) return finished.error();
-    for (job::JobResult& r : *finished) {
-      if (limits_.per_job_from_results && r.cost.memory_mb > 0) {
-        limits_.per_job = int64_t{r.cost.memory_mb} << 20;
-      }
-      if (auto it = running_.find(r.job); it != running_.end()) {
-        running_bytes_ -= it->second.need.bytes;
-        running_.erase(it);
-      }
-      results.push_back(std::move(r));
+  while (!running_.empty() || counting_) {
+    // While a count is under way, wait in short slices and ask again.
+    const double left = std::chrono::duration<double>(deadline - Clock::now()).count();
+    double slice = results.empty() ? std::max(0.0, left) : 0;
+    if (counting_) slice = std::min(slice, kCountPollSeconds);
+    if (!running_.empty()) {
+      Result<std::vector<job::JobResult>> finished = inner_.Wait(slice);
+      if (!finished.ok()) return finished.error();
+      for (job::JobResult& r : *finished) Finished(r);
+      for (job::JobResult& r : *finished) results.push_back(std::move(r));
+    } else if (slice > 0) {
+      std::this_thread::sleep_for(std::chrono::duration<double>(slice));
     }
     RUNGS_RETURN_IF_ERROR(StartWhatFits());
     // Refused now: returned with these results rather than at the next call.
     for (job::JobResult& r : refused_) results.push_back(std::move(r));
     refused_.clear();
+    if (!results.empty() || !counting_ || Clock::now() >= deadline) break;
   }
   return results;
+}
+
+void MemoryGate::Finished(const job::JobResult& result) {
+  if (limits_.per_job_from_results && result.cost.memory_mb > 0) {
+    limits_.per_job = int64_t{result.cost.memory_mb} << 20;
+  }
+  if (auto it = running_.find(result.job); it != running_.end()) {
+    running_bytes_ -= it->second.need.bytes;
+    running_.erase(it);
+  }
 }
 
 }  // namespace rungs::exec

@@ -8,7 +8,11 @@
 // a bound does not simply start, the gate asks for the exact need (`refine`)
 // of that job, and then, unless it cannot fit even alone, of the running
 // jobs that were started on a bound, before deciding again, so exact
-// predictions are made only when memory is short. The decisions:
+// predictions are made only when memory is short. An exact need may take
+// time to count: until `refine` has it, a job on a bound that does not fit
+// waits (and so do the jobs behind it, in order, when there is a total
+// budget; with a limit per job only, they are decided without it), and
+// Wait asks again every 20 ms. The decisions:
 //   - start: it fits now, or fits once some of what is held is freed
 //     (`release`, asked to free that many bytes; when it frees less, the
 //     job waits for running jobs to end, or starts if none runs);
@@ -30,6 +34,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -72,7 +77,8 @@ class MemoryGate : public Executor {
  public:
   struct Hooks {
     std::function<JobMemory(const job::Job&)> predict;
-    std::function<JobMemory(const job::Job&)> refine;  // exact, for a bound from predict
+    // Exact, for a bound from predict; nullopt while it is being counted.
+    std::function<std::optional<JobMemory>(const job::Job&)> refine;
     std::function<int64_t()> held;                 // bytes held between jobs now
     std::function<Status(int64_t bytes)> release;  // free at least `bytes` of them
     std::function<std::string(const job::Job&)> describe;  // the job's configuration
@@ -97,11 +103,16 @@ class MemoryGate : public Executor {
   };
   // Starts waiting jobs in order while they fit; refuses those that never will.
   Status StartWhatFits();
+  enum class Refined { kNothing, kSome, kCounting };
   // Replaces the first waiting job's bound by its exact need or, when it has
-  // none and `admission` is not a refusal, those of the running jobs; false
-  // when there was nothing to refine.
-  bool Refine(Admission admission);
+  // none and `admission` is not a refusal, those of the running jobs;
+  // kCounting when an exact need it asked for is not counted yet.
+  Refined Refine(Admission admission);
+  // Replaces `job`'s bound by its exact need, if counted; whether it was.
+  bool MakeExact(JobNeed& job);
   void Refuse(const job::Job& job, const JobMemory& need, const std::string& why);
+  // Frees what `result`'s job reserved.
+  void Finished(const job::JobResult& result);
 
   Executor& inner_;
   MemoryLimits limits_;
@@ -110,6 +121,7 @@ class MemoryGate : public Executor {
   std::unordered_map<uint64_t, JobNeed> running_;  // by job id; its need is reserved
   int64_t running_bytes_ = 0;
   std::vector<job::JobResult> refused_;  // not yet returned by Wait
+  bool counting_ = false;  // a job waits for an exact need being counted
   bool ever_started_ = false;
   int refusals_before_start_ = 0;
   int64_t smallest_refused_ = INT64_MAX;

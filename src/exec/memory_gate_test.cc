@@ -2,8 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <map>
+#include <mutex>
+#include <optional>
 #include <set>
+#include <thread>
 
 namespace rungs::exec {
 namespace {
@@ -194,11 +198,15 @@ struct Bounded {
              {.predict = [this](const job::Job& j) {
                 return JobMemory{this->needs.at(j.id).first, 0, true};
               },
-              .refine = [this](const job::Job& j) {
+              .refine = [this](const job::Job& j) -> std::optional<JobMemory> {
+                std::lock_guard<std::mutex> lock(mu);
+                if (counting.count(j.id)) return std::nullopt;
                 refined.push_back(j.id);
                 return JobMemory{this->needs.at(j.id).second};
               }}) {}
   std::map<uint64_t, std::pair<int64_t, int64_t>> needs;  // id -> bound, exact
+  std::mutex mu;
+  std::set<uint64_t> counting;  // jobs whose exact need is not counted yet; GUARDED_BY(mu)
   std::vector<uint64_t> refined;
   ManualExecutor inner;
   MemoryGate gate;
@@ -248,6 +256,61 @@ TEST(MemoryGate, ARefusalLeavesTheRunningJobsBoundsAlone) {
   EXPECT_EQ(g.refined, (std::vector<uint64_t>{2}));
   EXPECT_EQ(g.gate.running_bytes(), 4 * kMiB);
   Result<std::vector<job::JobResult>> done = g.gate.Wait(0);
+  ASSERT_TRUE(done.ok());
+  ASSERT_EQ(done->size(), 1u);
+  EXPECT_EQ(done->front().outcome, job::Outcome::kRefused);
+}
+
+TEST(MemoryGate, WithinATotalBudgetAJobBeingCountedHoldsUpThoseBehindIt) {
+  Bounded g({.total = 10 * kMiB}, {{1, {20 * kMiB, 6 * kMiB}}, {2, {2 * kMiB, 1 * kMiB}}});
+  g.counting = {1};
+  ASSERT_TRUE(g.gate.Submit(GatedJob(1)).ok());
+  ASSERT_TRUE(g.gate.Submit(GatedJob(2)).ok());
+  EXPECT_TRUE(g.inner.started.empty());  // job 2 fits, but jobs start in order
+  Result<std::vector<job::JobResult>> done = g.gate.Wait(0);
+  ASSERT_TRUE(done.ok());
+  EXPECT_TRUE(done->empty());
+  EXPECT_TRUE(g.inner.started.empty());
+  g.counting.clear();  // counted: the next Wait starts both
+  done = g.gate.Wait(0);
+  ASSERT_TRUE(done.ok());
+  EXPECT_EQ(g.inner.started, (std::vector<uint64_t>{1, 2}));
+  EXPECT_EQ(g.gate.running_bytes(), 8 * kMiB);
+}
+
+TEST(MemoryGate, WithALimitPerJobOnlyJobsGoPastOneBeingCounted) {
+  Bounded g({.per_job = 10 * kMiB},
+            {{1, {20 * kMiB, 11 * kMiB}}, {2, {2 * kMiB, 1 * kMiB}}, {3, {20 * kMiB, 3 * kMiB}}});
+  g.counting = {1, 3};
+  for (uint64_t id : {1, 2, 3}) ASSERT_TRUE(g.gate.Submit(GatedJob(id)).ok());
+  EXPECT_EQ(g.inner.started, (std::vector<uint64_t>{2}));
+  EXPECT_EQ(g.gate.waiting(), 2u);
+  g.counting = {1};
+  Result<std::vector<job::JobResult>> done = g.gate.Wait(0);
+  ASSERT_TRUE(done.ok());
+  EXPECT_TRUE(done->empty());
+  EXPECT_EQ(g.inner.started, (std::vector<uint64_t>{2, 3}));
+  g.counting.clear();
+  done = g.gate.Wait(0);
+  ASSERT_TRUE(done.ok());
+  ASSERT_EQ(done->size(), 1u);
+  EXPECT_EQ(done->front().job, 1u);
+  EXPECT_EQ(done->front().outcome, job::Outcome::kRefused);
+}
+
+TEST(MemoryGate, WaitReturnsWhenACountEndsWithNothingRunning) {
+  Bounded g({.per_job = 10 * kMiB}, {{1, {20 * kMiB, 11 * kMiB}}});
+  g.counting = {1};
+  ASSERT_TRUE(g.gate.Submit(GatedJob(1)).ok());
+  // The count ends while Wait polls: its refusal comes back at once, not at
+  // the end of the hour.
+  std::thread counted([&g] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    std::lock_guard<std::mutex> lock(g.mu);
+    g.counting.clear();
+  });
+  Result<std::vector<job::JobResult>> done = g.gate.Wait(3600);
+  counted.join();
   ASSERT_TRUE(done.ok());
   ASSERT_EQ(done->size(), 1u);
   EXPECT_EQ(done->front().outcome, job::Outcome::kRefused);

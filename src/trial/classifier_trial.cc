@@ -184,17 +184,16 @@ bool ClassifierTrial::IsBest(uint32_t trial, int epochs) const {
 }
 
 Result<text::CorpusStats> ClassifierTrial::StatsFor(const text::Corpus& train,
-                                                    const text::DictArgs& dict, bool normalize) {
-  const auto key = std::make_pair(normalize, dict);
+                                                    const StatsKey& key) {
   {
     std::lock_guard<std::mutex> lock(stats_mu_);
     if (auto found = stats_.find(key); found != stats_.end()) return found->second;
   }
-  Result<text::CorpusStats> stats = train.Stats(dict);
-  if (!stats.ok()) return stats.error();
+  Result<text::CorpusStats> stats = train.Stats(key.second);
   std::lock_guard<std::mutex> lock(stats_mu_);
   if (stats_.size() >= kStatsKept) stats_.clear();
-  stats_.emplace(key, *stats);
+  stats_.emplace(key, stats);
+  counting_.erase(key);
   return stats;
 }
 
@@ -205,8 +204,8 @@ Result<JobMemoryNeed> ClassifierTrial::PredictMemory(const job::Job& job, Predic
   if (!corpora.ok()) return corpora.error();
   const text::DictArgs& dict = settings->args.dict;
   const bool bound = how == Prediction::kUpperBound;
-  Result<text::CorpusStats> stats = StatsFor(
-      *corpora->train, bound ? WidestDict(space_, dict) : dict, settings->normalize);
+  Result<text::CorpusStats> stats =
+      StatsFor(*corpora->train, {settings->normalize, bound ? WidestDict(space_, dict) : dict});
   if (!stats.ok()) return stats.error();
   if (bound) {
     // The job's rows: at least as many words as it can have, and its own
@@ -226,6 +225,26 @@ Result<JobMemoryNeed> ClassifierTrial::PredictMemory(const job::Job& job, Predic
     }
   }
   return need;
+}
+
+Result<std::optional<JobMemoryNeed>> ClassifierTrial::PredictExactSoon(const job::Job& job) {
+  Result<ClassifierSettings> settings = SettingsFor(space_, job.config, options_.base);
+  if (!settings.ok()) return settings.error();
+  Result<TrainValid> corpora = data_.Get(settings->normalize);
+  if (!corpora.ok()) return corpora.error();
+  const StatsKey key{settings->normalize, settings->args.dict};
+  {
+    std::lock_guard<std::mutex> lock(stats_mu_);
+    if (stats_.count(key) == 0) {
+      if (counting_.insert(key).second) {
+        counter_.Post([this, train = corpora->train, key] { (void)StatsFor(*train, key); });
+      }
+      return std::optional<JobMemoryNeed>();
+    }
+  }
+  Result<JobMemoryNeed> need = PredictMemory(job, Prediction::kExact);  // counted: quick
+  if (!need.ok()) return need.error();
+  return std::optional<JobMemoryNeed>(*need);
 }
 
 int64_t ClassifierTrial::held_bytes() const {

@@ -19,9 +19,11 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
+#include "base/background_thread.h"
 #include "base/status.h"
 #include "job/job.h"
 #include "space/space.h"
@@ -100,6 +102,11 @@ class ClassifierTrial {
   // of each normalize, bucket and character n-gram choice. Fails as Run
   // would on a bad configuration.
   Result<JobMemoryNeed> PredictMemory(const job::Job& job, Prediction how);
+  // PredictMemory(job, kExact) once the job's dictionary setting is counted;
+  // until then nullopt, and the count is made on a thread of its own (one
+  // setting at a time, in the order asked), so the caller never waits for
+  // it. Fails as PredictMemory does, a failed count included.
+  Result<std::optional<JobMemoryNeed>> PredictExactSoon(const job::Job& job);
 
   // Bytes held between jobs: the checkpoints in memory, the encodings the
   // corpora cache, and each dictionary any of them keeps alive, once.
@@ -115,8 +122,8 @@ class ClassifierTrial {
   void OfferBest(const job::Job& job, double metric);
   // Whether the checkpoint of `trial` at `epochs` is the best model's.
   bool IsBest(uint32_t trial, int epochs) const;
-  Result<text::CorpusStats> StatsFor(const text::Corpus& train, const text::DictArgs& dict,
-                                     bool normalize);
+  using StatsKey = std::pair<bool, text::DictArgs>;  // normalize, dictionary setting
+  Result<text::CorpusStats> StatsFor(const text::Corpus& train, const StatsKey& key);
 
   const space::Space& space_;
   ClassifierData& data_;
@@ -134,9 +141,14 @@ class ClassifierTrial {
   // Corpus statistics per normalize and dictionary setting, for
   // PredictMemory: a hundred-odd bytes each, and as many as the space has
   // dictionary settings, so all are kept (up to kStatsKept, then forgotten).
+  // A count that failed is kept too, so that it is not made again.
   static constexpr size_t kStatsKept = 4096;
   std::mutex stats_mu_;
-  std::map<std::pair<bool, text::DictArgs>, text::CorpusStats> stats_;  // GUARDED_BY(stats_mu_)
+  std::map<StatsKey, Result<text::CorpusStats>> stats_;  // GUARDED_BY(stats_mu_)
+  std::set<StatsKey> counting_;  // posted to counter_, not done; GUARDED_BY(stats_mu_)
+  // Counts for PredictExactSoon. Last: its destructor, run first, waits for
+  // a count that uses the members above.
+  BackgroundThread counter_;
 };
 
 }  // namespace rungs::trial

@@ -2,9 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <thread>
 
 #include "testing/temp_dir.h"
 
@@ -227,6 +229,23 @@ TEST_F(ClassifierTrialTest, PredictsAJobsMemoryAndThatOfTheCheckpointItResumes) 
   job::Job wide = JobFor(2, 0, 1);
   wide.config = space::Config{0.5, 16};
   EXPECT_GT(trial.PredictMemory(wide, Prediction::kExact)->bytes, fresh->bytes);
+}
+
+TEST_F(ClassifierTrialTest, TheExactPredictionSoonIsCountedOffThisThread) {
+  ClassifierTrial trial(*space_, *data_, options_);
+  const job::Job job = JobFor(1, 0, 1);
+  Result<std::optional<JobMemoryNeed>> soon = trial.PredictExactSoon(job);
+  ASSERT_TRUE(soon.ok()) << soon.message();
+  EXPECT_FALSE(soon->has_value());  // not counted yet: the count was posted
+  while (soon.ok() && !soon->has_value()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    soon = trial.PredictExactSoon(job);
+  }
+  ASSERT_TRUE(soon.ok()) << soon.message();
+  Result<JobMemoryNeed> exact = trial.PredictMemory(job, Prediction::kExact);
+  ASSERT_TRUE(exact.ok());
+  EXPECT_EQ((*soon)->bytes, exact->bytes);
+  EXPECT_FALSE((*soon)->upper_bound);
 }
 
 // Text with a long tail of words, case and punctuation, so that minCount,

@@ -84,26 +84,24 @@ TuneExecutor::TuneExecutor(RungCounter counter, std::unique_ptr<exec::Executor> 
       cancel_at_(std::move(cancel_at)),
       counting_(gate_ ? static_cast<exec::Executor&>(*gate_) : *inner_, counter_) {}
 
-namespace {
-
-// What `classifier` predicts for `job`; nothing when the prediction fails.
-exec::JobMemory Predict(trial::ClassifierTrial& classifier, const job::Job& job,
-                        trial::Prediction how) {
+exec::JobMemory PredictJobMemory(trial::ClassifierTrial& classifier, const job::Job& job,
+                                 trial::Prediction how) {
   Result<trial::JobMemoryNeed> need = classifier.PredictMemory(job, how);
   return need.ok() ? exec::JobMemory{need->bytes, need->held, need->upper_bound}
                    : exec::JobMemory{};
 }
 
-}  // namespace
-
 exec::MemoryGate::Hooks ClassifierHooks(trial::ClassifierTrial& classifier,
                                         const space::Space& space) {
   exec::MemoryGate::Hooks hooks;
   hooks.predict = [&classifier](const job::Job& job) {
-    return Predict(classifier, job, trial::Prediction::kUpperBound);
+    return PredictJobMemory(classifier, job, trial::Prediction::kUpperBound);
   };
-  hooks.refine = [&classifier](const job::Job& job) {
-    return Predict(classifier, job, trial::Prediction::kExact);
+  hooks.refine = [&classifier](const job::Job& job) -> std::optional<exec::JobMemory> {
+    Result<std::optional<trial::JobMemoryNeed>> need = classifier.PredictExactSoon(job);
+    if (!need.ok()) return exec::JobMemory{};
+    if (!*need) return std::nullopt;
+    return exec::JobMemory{(*need)->bytes, (*need)->held, false};
   };
   hooks.held = [&classifier] { return classifier.held_bytes(); };
   hooks.release = [&classifier](int64_t bytes) { return classifier.Release(bytes); };

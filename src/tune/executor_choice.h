@@ -81,11 +81,16 @@ inline constexpr double kUnpredictedShare = 0.15;
 Result<exec::MemoryLimits> JobMemoryLimits(const ExecutorSettings& settings, const TuneSpec& local);
 
 // The memory gate's view of `classifier`: what a job needs (an upper bound
-// first, the exact need when memory is short), what is held between jobs
-// and how to free it. A job whose prediction fails starts anyway and fails
-// with the reason itself. Both must outlive the hooks.
+// first, the exact need when memory is short, counted off the driver
+// thread), what is held between jobs and how to free it. A job whose
+// prediction fails starts anyway and fails with the reason itself. Both must
+// outlive the hooks.
 exec::MemoryGate::Hooks ClassifierHooks(trial::ClassifierTrial& classifier,
                                         const space::Space& space);
+// What `classifier` predicts for `job`, counted on this thread; nothing when
+// the prediction fails.
+exec::JobMemory PredictJobMemory(trial::ClassifierTrial& classifier, const job::Job& job,
+                                 trial::Prediction how);
 
 // `given` is the spec as the user gave it (Lambda workers fetch the data
 // themselves), `local` the same with local files. `plan`, `trainable` and
