@@ -58,8 +58,9 @@ inline constexpr double kRefitOverrun = 0.1;
 // the search would have found in that time (bench/RESULTS.md).
 inline constexpr double kCheckedEndShare = 1.0 / 3;
 
-// The seconds a search whose costliest trial took `most` keeps for the
-// run's end, at most kEndShare of `budget_seconds`: the refit's (none when
+// The seconds a search keeps for the run's end when the costliest of the
+// trials the end may pick took `most`, at most kEndShare of
+// `budget_seconds`: the refit's (none when
 // it would not fit even with its overrun: the searched model is handed
 // back), with the cross-check of the most candidates (3, else 2) that fit
 // beside it within kCheckedEndShare and take at most a tenth of the budget

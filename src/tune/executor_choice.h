@@ -49,7 +49,9 @@ class TuneExecutor {
 
   exec::Executor& executor() { return counting_; }
   const RungCounts& counts() const { return counter_.counts(); }
-  double MostSecondsOfATrial() const { return counter_.MostSecondsOfATrial(); }
+  double MostSecondsOfACandidate(bool maximize, int64_t validation_rows, size_t count) {
+    return counter_.MostSecondsOfACandidate(maximize, validation_rows, count);
+  }
   // Stops the running jobs; they come back as abandoned.
   void CancelAll() { cancel_all_(); }
   // Local: CancelAll once executor().Now() reaches `seconds`, on time even

@@ -1,6 +1,8 @@
 #include "tune/rung_counter.h"
 
 #include <algorithm>
+#include <cmath>
+#include <set>
 
 #include "exec/lambda_cost.h"
 
@@ -33,10 +35,28 @@ void RungCounter::Count(int epochs, const job::JobResult& r) {
   counts_.gb_seconds += exec::GbSeconds(r.cost);
   counts_.dollars = counts_.gb_seconds * price_;
   if (r.outcome == job::Outcome::kOk) {
-    double& seconds = seconds_of_trial_[r.trial];
-    seconds += r.seconds;
-    most_seconds_ = std::max(most_seconds_, seconds);
+    seconds_of_trial_[r.trial] += r.seconds;
+    if (std::isfinite(r.metric)) {  // as JournalView::Finished
+      scored_.push_back({epochs, r.metric});
+      scored_trials_.push_back(r.trial);
+    }
+    candidate_seconds_ = -1;
   }
+}
+
+double RungCounter::MostSecondsOfACandidate(bool maximize, int64_t validation_rows, size_t count) {
+  const auto arguments = std::make_tuple(maximize, validation_rows, count);
+  if (candidate_seconds_ >= 0 && ranked_for_ == arguments) return candidate_seconds_;
+  ranked_for_ = arguments;
+  std::set<uint32_t> trials;
+  candidate_seconds_ = 0;
+  for (size_t i : RankBest(scored_, maximize, validation_rows)) {
+    if (trials.size() == count) break;
+    if (trials.insert(scored_trials_[i]).second) {
+      candidate_seconds_ = std::max(candidate_seconds_, SecondsOf(scored_trials_[i]));
+    }
+  }
+  return candidate_seconds_;
 }
 
 double RungCounter::SecondsOf(uint32_t trial) const {

@@ -6,10 +6,12 @@
 #pragma once
 
 #include <cstdint>
+#include <tuple>
 #include <unordered_map>
 #include <vector>
 
 #include "exec/executor.h"
+#include "tune/best_choice.h"
 #include "tune/journal_view.h"
 #include "tune/tune_progress.h"
 
@@ -23,8 +25,10 @@ class RungCounter {
   const RungCounts& counts() const { return counts_; }
   // Seconds the trial's finished jobs took on their workers.
   double SecondsOf(uint32_t trial) const;
-  // The largest SecondsOf of any trial so far (0: none).
-  double MostSecondsOfATrial() const { return most_seconds_; }
+  // The largest SecondsOf of the first `count` trials the final choice
+  // ranks best so far (RankBest over the finished results, each trial once:
+  // the trials the run's end may cross-check and refit); 0: none.
+  double MostSecondsOfACandidate(bool maximize, int64_t validation_rows, size_t count);
 
  private:
   void Count(int epochs, const job::JobResult& result);
@@ -33,7 +37,13 @@ class RungCounter {
   RungCounts counts_;
   std::unordered_map<uint64_t, int> epochs_of_running_;  // job id -> epochs_to
   std::unordered_map<uint32_t, double> seconds_of_trial_;
-  double most_seconds_ = 0;
+  // The finished results the final choice ranks, and their trials.
+  std::vector<Scored> scored_;
+  std::vector<uint32_t> scored_trials_;
+  // MostSecondsOfACandidate as of the last result, for these arguments
+  // (-1: to be ranked again): it is asked for at every turn of the loop.
+  double candidate_seconds_ = -1;
+  std::tuple<bool, int64_t, size_t> ranked_for_;
 };
 
 class CountingExecutor : public exec::Executor {

@@ -16,14 +16,18 @@ double SearchSeconds(double budget_seconds, double end_seconds) {
 
 Result<driver::LoopStats> RunSearch(const TuneSpec& spec, driver::Experiment& experiment,
                                     TuneExecutor& executor, const space::Space& space,
-                                    const RunControl& control, const EndCost& end_cost) {
+                                    const RunControl& control, const EndCost& end_cost,
+                                    int64_t validation_rows) {
   TuneProgress progress(control.progress, space, spec.metric);
   const double time_before = experiment.resume.now;
-  // The end's own estimate for the costliest trial so far, since the best
-  // may still change, even after the stop (the final choice weighs noise:
-  // tune/best_choice.h).
+  // The end's own estimate for the costliest of the trials it may
+  // cross-check and refit (the best may still change among them, even after
+  // the stop: the final choice weighs noise, tune/best_choice.h); a slow
+  // trial that ranks below them keeps nothing from the search.
   auto end_seconds = [&](double budget_seconds) {
-    return EndSeconds(end_cost, executor.MostSecondsOfATrial(), budget_seconds);
+    const double most =
+        executor.MostSecondsOfACandidate(Maximize(spec), validation_rows, kCrossCheckCandidates);
+    return EndSeconds(end_cost, most, budget_seconds);
   };
   driver::LoopOptions options;
   options.budget = experiment.budget;

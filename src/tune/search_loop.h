@@ -6,7 +6,7 @@
 //                     promise to the user (max_seconds); its end comes
 //                     earlier by the time the run's end will take (the
 //                     cross-check and the refit, estimated from the
-//                     costliest trial so far: EndSeconds, at most two
+//                     costliest trial it may pick: EndSeconds, at most two
 //                     fifths of the budget). Local jobs are
 //                     cancelled by the executor's own clock, so a driver
 //                     thread busy with one long step does not hold them;
@@ -44,8 +44,11 @@ struct RunControl;
 // (tune/cross_check.h), so that one slow trial cannot starve the search.
 double SearchSeconds(double budget_seconds, double end_seconds);
 
+// `validation_rows`: what each metric is a proportion over (0: not one), for
+// the final choice's ranking.
 Result<driver::LoopStats> RunSearch(const TuneSpec& spec, driver::Experiment& experiment,
                                     TuneExecutor& executor, const space::Space& space,
-                                    const RunControl& control, const EndCost& end_cost);
+                                    const RunControl& control, const EndCost& end_cost,
+                                    int64_t validation_rows);
 
 }  // namespace rungs::tune

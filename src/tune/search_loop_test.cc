@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <utility>
+#include <vector>
+
 #include "tune/rung_counter.h"
 
 namespace rungs::tune {
@@ -19,12 +22,14 @@ TEST(SearchSeconds, ASlowRefitTakesAtMostTwoFifthsOfTheBudget) {
   EXPECT_DOUBLE_EQ(SearchSeconds(60, 20), 40);
 }
 
-job::JobResult ResultOf(uint64_t id, uint32_t trial, double seconds, job::Outcome outcome) {
+job::JobResult ResultOf(uint64_t id, uint32_t trial, double seconds, job::Outcome outcome,
+                        double metric = 0.5) {
   job::JobResult r;
   r.job = id;
   r.trial = trial;
   r.seconds = seconds;
   r.outcome = outcome;
+  r.metric = metric;
   return r;
 }
 
@@ -45,7 +50,26 @@ TEST(RungCounter, SumsTheSecondsOfEachTrialsFinishedJobs) {
   EXPECT_DOUBLE_EQ(counter.SecondsOf(1), 7.0);
   EXPECT_DOUBLE_EQ(counter.SecondsOf(2), 1.5);
   EXPECT_DOUBLE_EQ(counter.SecondsOf(3), 0.0);
-  EXPECT_DOUBLE_EQ(counter.MostSecondsOfATrial(), 7.0);
+  EXPECT_DOUBLE_EQ(counter.MostSecondsOfACandidate(true, 0, 3), 7.0);
+}
+
+TEST(RungCounter, TheEndIsCostedOnTheTrialsThatMayBeChosenNotOnASlowPoorOne) {
+  RungCounter counter(JournalView{}, 0);
+  // Trial 4 is the slowest by far and the worst: the end never refits it.
+  const std::vector<std::pair<double, double>> trials = {  // seconds, accuracy
+      {3.0, 0.80}, {6.0, 0.85}, {2.0, 0.70}, {20.0, 0.55}};
+  for (uint32_t t = 0; t < trials.size(); ++t) {
+    counter.Started(job::Job{.id = t, .trial = t, .epochs_to = 9});
+    counter.Finished(ResultOf(t, t, trials[t].first, job::Outcome::kOk, trials[t].second));
+  }
+  EXPECT_DOUBLE_EQ(counter.MostSecondsOfACandidate(true, 0, 3), 6.0);
+  EXPECT_DOUBLE_EQ(counter.MostSecondsOfACandidate(true, 0, 4), 20.0);
+  // For a loss, lower is better: the slow trial is the best.
+  EXPECT_DOUBLE_EQ(counter.MostSecondsOfACandidate(false, 0, 1), 20.0);
+  // A new result is ranked with the others.
+  counter.Started(job::Job{.id = 9, .trial = 3, .epochs_to = 27});
+  counter.Finished(ResultOf(9, 3, 1.0, job::Outcome::kOk, 0.90));
+  EXPECT_DOUBLE_EQ(counter.MostSecondsOfACandidate(true, 0, 1), 21.0);
 }
 
 }  // namespace

@@ -187,7 +187,7 @@ Result<TuneSummary> RunTune(const TuneSpec& given, const RunControl& control) {
   // download does not (it is done once, into the cache).
   experiment->resume.now += SecondsSince(reading);
   Result<driver::LoopStats> stats =
-      RunSearch(*spec, *experiment, **executor, plan->space, control, *end_cost);
+      RunSearch(*spec, *experiment, **executor, plan->space, control, *end_cost, *rows);
   if (!stats.ok()) return stats.error();
   RUNGS_RETURN_IF_ERROR(SaveBudget(given.out, stats->progress.budget));
 
