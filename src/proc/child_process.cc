@@ -243,7 +243,7 @@ std::vector<std::string> ChildProcess::ReadLines(std::chrono::milliseconds wait)
 std::vector<std::string> ChildProcess::ReadAvailable() {
   std::vector<std::string> lines;
   char buf[16384];
-  while (true) {
+  for (size_t taken = 0; taken < kMaxReadBytes;) {
     ssize_t n = ::read(stdout_fd_, buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
@@ -256,6 +256,7 @@ std::vector<std::string> ChildProcess::ReadAvailable() {
       partial_.clear();
       break;
     }
+    taken += size_t(n);
     for (ssize_t i = 0; i < n; ++i) {
       if (buf[i] == '\n') {
         lines.push_back(std::move(partial_));

@@ -45,6 +45,10 @@ class ChildProcess {
  public:
   // Longer stdout lines are cut into pieces of this many bytes.
   static constexpr size_t kMaxLine = 64 * 1024;
+  // Bytes one ReadLines takes at most (and a chunk more): a program that
+  // prints faster than its lines are split must not hold the reader, nor
+  // pile up its lines in memory.
+  static constexpr size_t kMaxReadBytes = 1024 * 1024;
 
   // Starts argv[0] (looked up on PATH when it has no '/') with `argv`,
   // writing its stderr to `stderr_path` (created or truncated). Fails with a
@@ -91,8 +95,8 @@ class ChildProcess {
  private:
   ChildProcess(pid_t pid, int stdin_fd, int stdout_fd, int exit_fd)
       : pid_(pid), exit_fd_(exit_fd), stdin_fd_(stdin_fd), stdout_fd_(stdout_fd) {}
-  // The complete lines now in the pipe (without blocking); ends the stream
-  // on EOF or a read error.
+  // The complete lines now in the pipe, up to kMaxReadBytes (without
+  // blocking); ends the stream on EOF or a read error.
   std::vector<std::string> ReadAvailable();
   // Writes what the stdin pipe takes now of the queued input (without
   // blocking); closes the pipe when the program stopped reading.

@@ -108,6 +108,18 @@ TEST_F(ChildProcessTest, SpawnFailsOnAnUncreatableStderrFile) {
   EXPECT_THAT(child.message(), ::testing::HasSubstr("for the program's stderr"));
 }
 
+TEST_F(ChildProcessTest, AProgramPrintingFasterThanItIsReadDoesNotHoldTheReader) {
+  // `yes` writes far faster than lines are split here: each call must come
+  // back with a bounded share, not read on for as long as the flood lasts.
+  auto child = ChildProcess::Spawn({"/usr/bin/yes"}, dir_ / "err");
+  ASSERT_TRUE(child.ok()) << child.message();
+  for (int i = 0; i < 3; ++i) {
+    std::vector<std::string> lines = (*child)->ReadLines(std::chrono::milliseconds(100));
+    EXPECT_LE(lines.size(), ChildProcess::kMaxReadBytes / 2);  // "y\n" each
+  }
+  (*child)->Stop(std::chrono::milliseconds(100));
+}
+
 TEST_F(ChildProcessTest, ReadsAnswersToWhatWasSent) {
   auto child = ChildProcess::Spawn({"/bin/cat"}, dir_ / "err", Stdin::kPipe);
   ASSERT_TRUE(child.ok()) << child.message();
