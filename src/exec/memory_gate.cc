@@ -157,8 +157,10 @@ Result<std::vector<job::JobResult>> MemoryGate::Wait(double timeout_seconds) {
     if (!running_.empty()) {
       Result<std::vector<job::JobResult>> finished = inner_.Wait(slice);
       if (!finished.ok()) return finished.error();
-      for (job::JobResult& r : *finished) Finished(r);
-      for (job::JobResult& r : *finished) results.push_back(std::move(r));
+      for (job::JobResult& r : *finished) {
+        Finished(r);
+        results.push_back(std::move(r));
+      }
     } else if (slice > 0) {
       std::this_thread::sleep_for(std::chrono::duration<double>(slice));
     }

@@ -183,37 +183,59 @@ bool ClassifierTrial::IsBest(uint32_t trial, int epochs) const {
   return best_ && best_->trial == trial && best_->epochs == epochs;
 }
 
-Result<text::CorpusStats> ClassifierTrial::StatsFor(const text::Corpus& train,
-                                                    const StatsKey& key) {
+Result<std::optional<text::CorpusStats>> ClassifierTrial::StatsFor(
+    std::shared_ptr<const text::Corpus> train, const StatsKey& key, bool soon) {
   {
     std::lock_guard<std::mutex> lock(stats_mu_);
-    if (auto found = stats_.find(key); found != stats_.end()) return found->second;
+    if (auto found = stats_.find(key); found != stats_.end()) {
+      if (!found->second.ok()) return found->second.error();
+      return std::optional<text::CorpusStats>(*found->second);
+    }
+    if (soon) {
+      if (counting_.insert(key).second) {
+        counter_.Post([this, train, key] { (void)StatsFor(train, key, false); });
+      }
+      return std::optional<text::CorpusStats>();
+    }
   }
-  Result<text::CorpusStats> stats = train.Stats(key.second);
+  Result<text::CorpusStats> stats = train->Stats(key.second);
   std::lock_guard<std::mutex> lock(stats_mu_);
   if (stats_.size() >= kStatsKept) stats_.clear();
   stats_.emplace(key, stats);
   counting_.erase(key);
-  return stats;
+  if (!stats.ok()) return stats.error();
+  return std::optional<text::CorpusStats>(*stats);
 }
 
 Result<JobMemoryNeed> ClassifierTrial::PredictMemory(const job::Job& job, Prediction how) {
+  Result<std::optional<JobMemoryNeed>> need = Predict(job, how, /*soon=*/false);
+  if (!need.ok()) return need.error();
+  return **need;  // counted on this thread: always there
+}
+
+Result<std::optional<JobMemoryNeed>> ClassifierTrial::PredictExactSoon(const job::Job& job) {
+  return Predict(job, Prediction::kExact, /*soon=*/true);
+}
+
+Result<std::optional<JobMemoryNeed>> ClassifierTrial::Predict(const job::Job& job, Prediction how,
+                                                              bool soon) {
   Result<ClassifierSettings> settings = SettingsFor(space_, job.config, options_.base);
   if (!settings.ok()) return settings.error();
   Result<TrainValid> corpora = data_.Get(settings->normalize);
   if (!corpora.ok()) return corpora.error();
   const text::DictArgs& dict = settings->args.dict;
   const bool bound = how == Prediction::kUpperBound;
-  Result<text::CorpusStats> stats =
-      StatsFor(*corpora->train, {settings->normalize, bound ? WidestDict(space_, dict) : dict});
+  Result<std::optional<text::CorpusStats>> stats = StatsFor(
+      corpora->train, {settings->normalize, bound ? WidestDict(space_, dict) : dict}, soon);
   if (!stats.ok()) return stats.error();
+  if (!*stats) return std::optional<JobMemoryNeed>();
   if (bound) {
     // The job's rows: at least as many words as it can have, and its own
     // bucket, of which it uses no more than the widest setting does.
-    stats->input_rows = int64_t{stats->nwords} + dict.EffectiveBucket();
-    stats->used_rows = std::min(stats->used_rows, stats->input_rows);
+    (*stats)->input_rows = int64_t{(*stats)->nwords} + dict.EffectiveBucket();
+    (*stats)->used_rows = std::min((*stats)->used_rows, (*stats)->input_rows);
   }
-  text::MemoryEstimate estimate = text::EstimateTrainingMemory(settings->args, *stats);
+  text::MemoryEstimate estimate = text::EstimateTrainingMemory(settings->args, **stats);
   JobMemoryNeed need{estimate.total(), 0, bound};
   if (job.epochs_from > 0) {
     // A resumed checkpoint becomes the job's model: its matrices take the
@@ -224,27 +246,7 @@ Result<JobMemoryNeed> ClassifierTrial::PredictMemory(const job::Job& job, Predic
       need.held = std::min(resumed, checkpoints_.BytesInMemory(job.trial));
     }
   }
-  return need;
-}
-
-Result<std::optional<JobMemoryNeed>> ClassifierTrial::PredictExactSoon(const job::Job& job) {
-  Result<ClassifierSettings> settings = SettingsFor(space_, job.config, options_.base);
-  if (!settings.ok()) return settings.error();
-  Result<TrainValid> corpora = data_.Get(settings->normalize);
-  if (!corpora.ok()) return corpora.error();
-  const StatsKey key{settings->normalize, settings->args.dict};
-  {
-    std::lock_guard<std::mutex> lock(stats_mu_);
-    if (stats_.count(key) == 0) {
-      if (counting_.insert(key).second) {
-        counter_.Post([this, train = corpora->train, key] { (void)StatsFor(*train, key); });
-      }
-      return std::optional<JobMemoryNeed>();
-    }
-  }
-  Result<JobMemoryNeed> need = PredictMemory(job, Prediction::kExact);  // counted: quick
-  if (!need.ok()) return need.error();
-  return std::optional<JobMemoryNeed>(*need);
+  return std::optional<JobMemoryNeed>(need);
 }
 
 int64_t ClassifierTrial::held_bytes() const {

@@ -122,8 +122,14 @@ class ClassifierTrial {
   void OfferBest(const job::Job& job, double metric);
   // Whether the checkpoint of `trial` at `epochs` is the best model's.
   bool IsBest(uint32_t trial, int epochs) const;
+  // PredictMemory's work; with `soon`, a count not made yet is posted to
+  // counter_ and nullopt comes back instead of waiting for it.
+  Result<std::optional<JobMemoryNeed>> Predict(const job::Job& job, Prediction how, bool soon);
   using StatsKey = std::pair<bool, text::DictArgs>;  // normalize, dictionary setting
-  Result<text::CorpusStats> StatsFor(const text::Corpus& train, const StatsKey& key);
+  // The statistics of `key` on `train`, counted on this thread unless
+  // cached; with `soon`, as Predict says.
+  Result<std::optional<text::CorpusStats>> StatsFor(std::shared_ptr<const text::Corpus> train,
+                                                    const StatsKey& key, bool soon);
 
   const space::Space& space_;
   ClassifierData& data_;

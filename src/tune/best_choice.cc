@@ -5,6 +5,7 @@
 #include <map>
 #include <numbers>
 #include <numeric>
+#include <set>
 
 namespace rungs::tune {
 
@@ -78,6 +79,18 @@ std::vector<size_t> RankBest(std::span<const Scored> results, bool maximize,
   std::stable_sort(order.begin(), order.end(),
                    [&](size_t i, size_t j) { return judge.Better(results[i], results[j]); });
   return order;
+}
+
+std::vector<size_t> BestOfEachTrial(std::span<const Scored> results,
+                                    std::span<const uint32_t> trials, bool maximize,
+                                    int64_t validation_rows, size_t count) {
+  std::vector<size_t> best;
+  std::set<uint32_t> seen;
+  for (size_t i : RankBest(results, maximize, validation_rows)) {
+    if (best.size() == count) break;
+    if (seen.insert(trials[i]).second) best.push_back(i);
+  }
+  return best;
 }
 
 }  // namespace rungs::tune

@@ -39,6 +39,13 @@ size_t ChooseBest(std::span<const Scored> results, bool maximize, int64_t valida
 std::vector<size_t> RankBest(std::span<const Scored> results, bool maximize,
                              int64_t validation_rows);
 
+// The best result of each of the first `count` trials by RankBest's order,
+// best first (the trials the run's end may cross-check and refit); results[i]
+// belongs to trials[i].
+std::vector<size_t> BestOfEachTrial(std::span<const Scored> results,
+                                    std::span<const uint32_t> trials, bool maximize,
+                                    int64_t validation_rows, size_t count);
+
 // E[max of n independent standard normals] (0 for n = 1), by quadrature.
 double ExpectedMaxOfNormals(int64_t n);
 

@@ -24,6 +24,15 @@ void Level(std::vector<Scored>& results, int epochs, int count, double best) {
   for (int i = 1; i < count; ++i) results.push_back({epochs, best - 0.1});
 }
 
+TEST(BestOfEachTrial, TakesEachTrialOnceInRankOrder) {
+  // Trial 7's two results rank first and third: it counts once.
+  const std::vector<Scored> results = {{9, 0.80}, {9, 0.90}, {9, 0.85}, {9, 0.70}};
+  const std::vector<uint32_t> trials = {7, 7, 8, 9};
+  EXPECT_EQ(BestOfEachTrial(results, trials, true, 0, 2), (std::vector<size_t>{1, 2}));
+  EXPECT_EQ(BestOfEachTrial(results, trials, true, 0, 5), (std::vector<size_t>{1, 2, 3}));
+  EXPECT_EQ(BestOfEachTrial(results, trials, false, 0, 1), (std::vector<size_t>{3}));
+}
+
 TEST(ChooseBest, WithoutANoiseScaleMostEpochsWinThenTheBestMetric) {
   std::vector<Scored> results = {{3, 0.9}, {9, 0.7}, {27, 0.6}, {27, 0.65}, {9, 0.8}};
   EXPECT_EQ(ChooseBest(results, true, 0), 3u);

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
-#include <set>
 
 #include "driver/experiment_journal.h"
 #include "exec/lambda_cost.h"
@@ -158,11 +157,11 @@ JournalView::Scoreboard JournalView::Finished() const {
 
 std::vector<BestTrial> JournalView::Candidates(bool maximize, size_t count) const {
   const Scoreboard board = Finished();
+  std::vector<uint32_t> trials;
+  for (const JobRow* row : board.rows) trials.push_back(row->job.trial);
   std::vector<BestTrial> candidates;
-  std::set<uint32_t> trials;
-  for (size_t i : RankBest(board.scored, maximize, validation_rows)) {
-    if (candidates.size() == count) break;
-    if (trials.insert(board.rows[i]->job.trial).second) candidates.push_back(BestOf(*board.rows[i]));
+  for (size_t i : BestOfEachTrial(board.scored, trials, maximize, validation_rows, count)) {
+    candidates.push_back(BestOf(*board.rows[i]));
   }
   return candidates;
 }

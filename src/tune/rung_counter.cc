@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <set>
 
 #include "exec/lambda_cost.h"
 
@@ -48,13 +47,9 @@ double RungCounter::MostSecondsOfACandidate(bool maximize, int64_t validation_ro
   const auto arguments = std::make_tuple(maximize, validation_rows, count);
   if (candidate_seconds_ >= 0 && ranked_for_ == arguments) return candidate_seconds_;
   ranked_for_ = arguments;
-  std::set<uint32_t> trials;
   candidate_seconds_ = 0;
-  for (size_t i : RankBest(scored_, maximize, validation_rows)) {
-    if (trials.size() == count) break;
-    if (trials.insert(scored_trials_[i]).second) {
-      candidate_seconds_ = std::max(candidate_seconds_, SecondsOf(scored_trials_[i]));
-    }
+  for (size_t i : BestOfEachTrial(scored_, scored_trials_, maximize, validation_rows, count)) {
+    candidate_seconds_ = std::max(candidate_seconds_, SecondsOf(scored_trials_[i]));
   }
   return candidate_seconds_;
 }

@@ -26,8 +26,8 @@ class RungCounter {
   // Seconds the trial's finished jobs took on their workers.
   double SecondsOf(uint32_t trial) const;
   // The largest SecondsOf of the first `count` trials the final choice
-  // ranks best so far (RankBest over the finished results, each trial once:
-  // the trials the run's end may cross-check and refit); 0: none.
+  // ranks best so far (BestOfEachTrial over the finished results: the
+  // trials the run's end may cross-check and refit); 0: none.
   double MostSecondsOfACandidate(bool maximize, int64_t validation_rows, size_t count);
 
  private:
