@@ -73,7 +73,8 @@ Result<text::Model> Retrain(const JournalView& view, const BestTrial& best,
                             const space::Space& space, trial::ClassifierData& data,
                             trial::TrialOptions options);
 
-// The seconds the jobs of `best` that its model is made of took.
+// The seconds training `best` to its epochs alone takes (TrialPace, over
+// the jobs its model is made of).
 double TrialSeconds(const JournalView& view, const BestTrial& best);
 
 // The refit has the machine to itself: one thread per core, or the trial's.

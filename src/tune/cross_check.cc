@@ -89,13 +89,18 @@ EndCost EndCostOf(const TuneSpec& spec, int64_t validation_rows, double refit_sc
   return {refit_scale, Applies(spec, validation_rows) ? (spec.cross_check - 1) * pooled_scale : 0};
 }
 
-double EndSeconds(const EndCost& cost, double most, double budget_seconds) {
+double EndSeconds(const EndCost& cost, double most, double budget_seconds, double now) {
   if (most <= 0) return 0;
   const double cap = budget_seconds * kEndShare;
-  // A refit that would not fit even with its overrun is given no time (nor
-  // is a cross-check, which costs more): keeping the cap for it ended a
-  // 60 s run 9 s early, the refit skipped all the same (bench/RESULTS.md).
-  if (WithMargin(cost.refit * most) > cap + budget_seconds * kRefitOverrun) return WithMargin(0);
+  // A refit that would not fit with its overrun, were the search stopped at
+  // the earliest end it may have (or now, when a late result made that
+  // past), is given no time (nor is a cross-check, which costs more): the
+  // refit would be skipped all the same, and keeping the time for it ended
+  // 60 s runs 9 and 15 s early (bench/RESULTS.md).
+  const double stop = std::max(now, budget_seconds - cap);
+  if (WithMargin(cost.refit * most) > budget_seconds * (1 + kRefitOverrun) - stop) {
+    return WithMargin(0);
+  }
   for (size_t n = kCrossCheckCandidates; n >= 2 && cost.per_candidate > 0; --n) {
     const double checking = double(n) * cost.per_candidate * most;
     const double end = WithMargin(cost.refit * most + checking);

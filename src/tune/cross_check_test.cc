@@ -122,16 +122,29 @@ TEST(EndCostOf, IsTheRefitAndTheFoldsBeyondTheFirstOfOneCandidate) {
 TEST(EndSeconds, KeepsTimeForAsManyCandidatesAsFit) {
   const EndCost cost{.refit = 1, .per_candidate = 2};
   auto margin = [](double s) { return 1.1 * s + 1; };
-  EXPECT_DOUBLE_EQ(EndSeconds(cost, 1, 1000), margin(1 + 3 * 2));
-  EXPECT_DOUBLE_EQ(EndSeconds(cost, 1, 60), margin(1 + 2 * 2));   // 3 x 2 s is over 6 s
-  EXPECT_DOUBLE_EQ(EndSeconds(cost, 1, 40), margin(1));           // 2 x 2 s is over 4 s
-  EXPECT_DOUBLE_EQ(EndSeconds(cost, 10, 40), margin(10));         // 12 s: within 16 s
-  EXPECT_DOUBLE_EQ(EndSeconds(cost, 16, 40), 40 * kEndShare);  // 18.6 s: 16 s, 2.6 s of overrun
-  EXPECT_DOUBLE_EQ(EndSeconds(cost, 20, 40), margin(0));  // 23 s: past 16 s and a tenth
-  EXPECT_DOUBLE_EQ(EndSeconds(cost, 0, 40), 0);    // no trial finished yet
+  EXPECT_DOUBLE_EQ(EndSeconds(cost, 1, 1000, 0), margin(1 + 3 * 2));
+  EXPECT_DOUBLE_EQ(EndSeconds(cost, 1, 60, 0), margin(1 + 2 * 2));   // 3 x 2 s is over 6 s
+  EXPECT_DOUBLE_EQ(EndSeconds(cost, 1, 40, 0), margin(1));           // 2 x 2 s is over 4 s
+  EXPECT_DOUBLE_EQ(EndSeconds(cost, 10, 40, 0), margin(10));         // 12 s: within 16 s
+  EXPECT_DOUBLE_EQ(EndSeconds(cost, 16, 40, 0), 40 * kEndShare);  // 18.6 s: 16 s, 2.6 s of overrun
+  EXPECT_DOUBLE_EQ(EndSeconds(cost, 20, 40, 0), margin(0));  // 23 s: past 16 s and a tenth
+  EXPECT_DOUBLE_EQ(EndSeconds(cost, 0, 40, 0), 0);    // no trial finished yet
   // Folds within a tenth, but refit and folds past a third: the refit alone.
-  EXPECT_DOUBLE_EQ(EndSeconds({.refit = 10, .per_candidate = 1}, 2.5, 100), margin(25));
-  EXPECT_DOUBLE_EQ(EndSeconds({.refit = 1, .per_candidate = 0}, 1, 1000), margin(1));
+  EXPECT_DOUBLE_EQ(EndSeconds({.refit = 10, .per_candidate = 1}, 2.5, 100, 0), margin(25));
+  EXPECT_DOUBLE_EQ(EndSeconds({.refit = 1, .per_candidate = 0}, 1, 1000, 0), margin(1));
+}
+
+// A result that comes in past the search's earliest end (a best trial's
+// long job) may leave too little time for its refit: the search then goes
+// on to the budget's end instead of stopping for a refit that will not run.
+TEST(EndSeconds, ARefitThatNoLongerFitsAfterALateResultKeepsNoTime) {
+  const EndCost cost{.refit = 1, .per_candidate = 0};
+  auto margin = [](double s) { return 1.1 * s + 1; };
+  // 60 s: the earliest end is at 36 s; 20 s of refit (23 with the margin)
+  // fit until 66 - 23 = 43 s.
+  EXPECT_DOUBLE_EQ(EndSeconds(cost, 20, 60, 10), margin(20));
+  EXPECT_DOUBLE_EQ(EndSeconds(cost, 20, 60, 42), margin(20));
+  EXPECT_DOUBLE_EQ(EndSeconds(cost, 20, 60, 44), margin(0));
 }
 
 }  // namespace

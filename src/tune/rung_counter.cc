@@ -10,31 +10,32 @@ namespace rungs::tune {
 RungCounter::RungCounter(const JournalView& view, double price_per_gb_second)
     : price_(price_per_gb_second) {
   for (const JobRow& row : view.jobs) {
-    if (row.result) Count(row.job.epochs_to, *row.result);
+    if (row.result) Count(row.job, *row.result);
   }
 }
 
 void RungCounter::Started(const job::Job& job) {
   counts_.running[job.epochs_to]++;
-  epochs_of_running_[job.id] = job.epochs_to;
+  running_[job.id] = job;
 }
 
 void RungCounter::Finished(const job::JobResult& r) {
-  auto it = epochs_of_running_.find(r.job);
-  if (it == epochs_of_running_.end()) return;
-  int epochs = it->second;
-  epochs_of_running_.erase(it);
-  if (--counts_.running[epochs] == 0) counts_.running.erase(epochs);
-  Count(epochs, r);
+  auto it = running_.find(r.job);
+  if (it == running_.end()) return;
+  const job::Job job = it->second;
+  running_.erase(it);
+  if (--counts_.running[job.epochs_to] == 0) counts_.running.erase(job.epochs_to);
+  Count(job, r);
 }
 
-void RungCounter::Count(int epochs, const job::JobResult& r) {
+void RungCounter::Count(const job::Job& job, const job::JobResult& r) {
+  const int epochs = job.epochs_to;
   counts_.finished[epochs]++;
   counts_.epochs_trained += r.epochs_trained;
   counts_.gb_seconds += exec::GbSeconds(r.cost);
   counts_.dollars = counts_.gb_seconds * price_;
   if (r.outcome == job::Outcome::kOk) {
-    seconds_of_trial_[r.trial] += r.seconds;
+    pace_of_trial_[r.trial].Add(job, r);
     if (std::isfinite(r.metric)) {  // as JournalView::Finished
       scored_.push_back({epochs, r.metric});
       scored_trials_.push_back(r.trial);
@@ -55,8 +56,8 @@ double RungCounter::MostSecondsOfACandidate(bool maximize, int64_t validation_ro
 }
 
 double RungCounter::SecondsOf(uint32_t trial) const {
-  auto it = seconds_of_trial_.find(trial);
-  return it == seconds_of_trial_.end() ? 0 : it->second;
+  auto it = pace_of_trial_.find(trial);
+  return it == pace_of_trial_.end() ? 0 : it->second.Seconds();
 }
 
 Status CountingExecutor::Submit(const job::Job& job) {

@@ -1,5 +1,5 @@
 // RungCounter: jobs running and finished per rung and what they cost, for
-// the progress display and the dollar budget, and the seconds of each trial
+// the progress display and the dollar budget, and the pace of each trial
 // (for the time a refit of the best needs); CountingExecutor feeds it with
 // what starts and finishes on the executor it wraps. Starts from what the
 // journal holds. Both are used by the driver thread only.
@@ -13,6 +13,7 @@
 #include "exec/executor.h"
 #include "tune/best_choice.h"
 #include "tune/journal_view.h"
+#include "tune/trial_pace.h"
 #include "tune/tune_progress.h"
 
 namespace rungs::tune {
@@ -23,7 +24,7 @@ class RungCounter {
   void Started(const job::Job& job);
   void Finished(const job::JobResult& result);
   const RungCounts& counts() const { return counts_; }
-  // Seconds the trial's finished jobs took on their workers.
+  // Seconds training the trial alone takes (TrialPace).
   double SecondsOf(uint32_t trial) const;
   // The largest SecondsOf of the first `count` trials the final choice
   // ranks best so far (BestOfEachTrial over the finished results: the
@@ -31,12 +32,12 @@ class RungCounter {
   double MostSecondsOfACandidate(bool maximize, int64_t validation_rows, size_t count);
 
  private:
-  void Count(int epochs, const job::JobResult& result);
+  void Count(const job::Job& job, const job::JobResult& result);
 
   const double price_;
   RungCounts counts_;
-  std::unordered_map<uint64_t, int> epochs_of_running_;  // job id -> epochs_to
-  std::unordered_map<uint32_t, double> seconds_of_trial_;
+  std::unordered_map<uint64_t, job::Job> running_;  // by job id
+  std::unordered_map<uint32_t, TrialPace> pace_of_trial_;
   // The finished results the final choice ranks, and their trials.
   std::vector<Scored> scored_;
   std::vector<uint32_t> scored_trials_;

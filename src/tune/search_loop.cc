@@ -24,10 +24,10 @@ Result<driver::LoopStats> RunSearch(const TuneSpec& spec, driver::Experiment& ex
   // cross-check and refit (the best may still change among them, even after
   // the stop: the final choice weighs noise, tune/best_choice.h); a slow
   // trial that ranks below them keeps nothing from the search.
-  auto end_seconds = [&](double budget_seconds) {
+  auto end_seconds = [&](double budget_seconds, double now) {
     const double most =
         executor.MostSecondsOfACandidate(Maximize(spec), validation_rows, kCrossCheckCandidates);
-    return EndSeconds(end_cost, most, budget_seconds);
+    return EndSeconds(end_cost, most, budget_seconds, now);
   };
   driver::LoopOptions options;
   options.budget = experiment.budget;
@@ -38,8 +38,9 @@ Result<driver::LoopStats> RunSearch(const TuneSpec& spec, driver::Experiment& ex
   double armed = std::numeric_limits<double>::infinity();
   options.stop_requested = [&](const driver::RunBudget& budget) -> std::optional<driver::StopReason> {
     const double now = time_before + executor.executor().Now();
-    const double end = budget.seconds > 0 ? SearchSeconds(budget.seconds, end_seconds(budget.seconds))
-                                          : std::numeric_limits<double>::infinity();
+    const double end = budget.seconds > 0
+                           ? SearchSeconds(budget.seconds, end_seconds(budget.seconds, now))
+                           : std::numeric_limits<double>::infinity();
     if (now >= end || now >= armed) {
       executor.CancelAll();
       return driver::StopReason::kMaxSeconds;

@@ -22,35 +22,38 @@ TEST(SearchSeconds, ASlowRefitTakesAtMostTwoFifthsOfTheBudget) {
   EXPECT_DOUBLE_EQ(SearchSeconds(60, 20), 40);
 }
 
-job::JobResult ResultOf(uint64_t id, uint32_t trial, double seconds, job::Outcome outcome,
-                        double metric = 0.5) {
+job::JobResult ResultOf(uint64_t id, uint32_t trial, double seconds, int epochs_trained,
+                        job::Outcome outcome, double metric = 0.5) {
   job::JobResult r;
   r.job = id;
   r.trial = trial;
   r.seconds = seconds;
+  r.epochs_trained = epochs_trained;
   r.outcome = outcome;
   r.metric = metric;
   return r;
 }
 
-TEST(RungCounter, SumsTheSecondsOfEachTrialsFinishedJobs) {
+TEST(RungCounter, ATrialsSecondsAreAllItsEpochsAtItsFastestJobsPace) {
   JournalView journaled;  // a job of trial 1 finished before a resume
   journaled.jobs.push_back({.job = {.id = 1, .trial = 1, .epochs_to = 3},
-                            .result = ResultOf(1, 1, 2.0, job::Outcome::kOk)});
+                            .result = ResultOf(1, 1, 2.0, 3, job::Outcome::kOk)});
   RungCounter counter(journaled, 0);
-  for (const job::Job& job : {job::Job{.id = 2, .trial = 1, .epochs_to = 9},
+  for (const job::Job& job : {job::Job{.id = 2, .trial = 1, .epochs_from = 3, .epochs_to = 9},
                               job::Job{.id = 3, .trial = 2, .epochs_to = 3},
-                              job::Job{.id = 4, .trial = 2, .epochs_to = 9}}) {
+                              job::Job{.id = 4, .trial = 2, .epochs_from = 3, .epochs_to = 9}}) {
     counter.Started(job);
   }
-  counter.Finished(ResultOf(2, 1, 5.0, job::Outcome::kOk));
-  counter.Finished(ResultOf(3, 2, 1.5, job::Outcome::kOk));
-  counter.Finished(ResultOf(4, 2, 9.0, job::Outcome::kAbandoned));  // trained nothing to keep
+  // Trial 1's second job shared the machine and ran slower (6 epochs in
+  // 5 s): training the trial alone takes 9 epochs at 2 s per 3.
+  counter.Finished(ResultOf(2, 1, 5.0, 6, job::Outcome::kOk));
+  counter.Finished(ResultOf(3, 2, 1.5, 3, job::Outcome::kOk));
+  counter.Finished(ResultOf(4, 2, 9.0, 6, job::Outcome::kAbandoned));  // trained nothing to keep
 
-  EXPECT_DOUBLE_EQ(counter.SecondsOf(1), 7.0);
+  EXPECT_DOUBLE_EQ(counter.SecondsOf(1), 6.0);
   EXPECT_DOUBLE_EQ(counter.SecondsOf(2), 1.5);
   EXPECT_DOUBLE_EQ(counter.SecondsOf(3), 0.0);
-  EXPECT_DOUBLE_EQ(counter.MostSecondsOfACandidate(true, 0, 3), 7.0);
+  EXPECT_DOUBLE_EQ(counter.MostSecondsOfACandidate(true, 0, 3), 6.0);
 }
 
 TEST(RungCounter, TheEndIsCostedOnTheTrialsThatMayBeChosenNotOnASlowPoorOne) {
@@ -60,16 +63,17 @@ TEST(RungCounter, TheEndIsCostedOnTheTrialsThatMayBeChosenNotOnASlowPoorOne) {
       {3.0, 0.80}, {6.0, 0.85}, {2.0, 0.70}, {20.0, 0.55}};
   for (uint32_t t = 0; t < trials.size(); ++t) {
     counter.Started(job::Job{.id = t, .trial = t, .epochs_to = 9});
-    counter.Finished(ResultOf(t, t, trials[t].first, job::Outcome::kOk, trials[t].second));
+    counter.Finished(ResultOf(t, t, trials[t].first, 9, job::Outcome::kOk, trials[t].second));
   }
   EXPECT_DOUBLE_EQ(counter.MostSecondsOfACandidate(true, 0, 3), 6.0);
   EXPECT_DOUBLE_EQ(counter.MostSecondsOfACandidate(true, 0, 4), 20.0);
   // For a loss, lower is better: the slow trial is the best.
   EXPECT_DOUBLE_EQ(counter.MostSecondsOfACandidate(false, 0, 1), 20.0);
-  // A new result is ranked with the others.
-  counter.Started(job::Job{.id = 9, .trial = 3, .epochs_to = 27});
-  counter.Finished(ResultOf(9, 3, 1.0, job::Outcome::kOk, 0.90));
-  EXPECT_DOUBLE_EQ(counter.MostSecondsOfACandidate(true, 0, 1), 21.0);
+  // A new result is ranked with the others: trial 3 at 27 epochs, its
+  // pace that of its first job (20 s for 9 epochs), the faster one.
+  counter.Started(job::Job{.id = 9, .trial = 3, .epochs_from = 9, .epochs_to = 27});
+  counter.Finished(ResultOf(9, 3, 45.0, 18, job::Outcome::kOk, 0.90));
+  EXPECT_DOUBLE_EQ(counter.MostSecondsOfACandidate(true, 0, 1), 60.0);
 }
 
 }  // namespace
