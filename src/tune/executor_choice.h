@@ -52,6 +52,10 @@ class TuneExecutor {
   double MostSecondsOfACandidate(bool maximize, int64_t validation_rows, size_t count) {
     return counter_.MostSecondsOfACandidate(maximize, validation_rows, count);
   }
+  std::optional<double> BestsRunningJobEndsAt(bool maximize, int64_t validation_rows,
+                                              size_t count) {
+    return counter_.BestsRunningJobEndsAt(maximize, validation_rows, count);
+  }
   // Stops the running jobs; they come back as abandoned.
   void CancelAll() { cancel_all_(); }
   // Local: CancelAll once executor().Now() reaches `seconds`, on time even

@@ -14,15 +14,15 @@ RungCounter::RungCounter(const JournalView& view, double price_per_gb_second)
   }
 }
 
-void RungCounter::Started(const job::Job& job) {
+void RungCounter::Started(const job::Job& job, double now) {
   counts_.running[job.epochs_to]++;
-  running_[job.id] = job;
+  running_[job.id] = {job, now};
 }
 
 void RungCounter::Finished(const job::JobResult& r) {
   auto it = running_.find(r.job);
   if (it == running_.end()) return;
-  const job::Job job = it->second;
+  const job::Job job = it->second.job;
   running_.erase(it);
   if (--counts_.running[job.epochs_to] == 0) counts_.running.erase(job.epochs_to);
   Count(job, r);
@@ -49,10 +49,24 @@ double RungCounter::MostSecondsOfACandidate(bool maximize, int64_t validation_ro
   if (candidate_seconds_ >= 0 && ranked_for_ == arguments) return candidate_seconds_;
   ranked_for_ = arguments;
   candidate_seconds_ = 0;
+  best_trial_.reset();
   for (size_t i : BestOfEachTrial(scored_, scored_trials_, maximize, validation_rows, count)) {
     candidate_seconds_ = std::max(candidate_seconds_, SecondsOf(scored_trials_[i]));
+    if (!best_trial_) best_trial_ = scored_trials_[i];
   }
   return candidate_seconds_;
+}
+
+std::optional<double> RungCounter::BestsRunningJobEndsAt(bool maximize, int64_t validation_rows,
+                                                         size_t count) {
+  MostSecondsOfACandidate(maximize, validation_rows, count);  // ranks them, if not yet
+  if (!best_trial_) return std::nullopt;
+  for (const auto& [id, running] : running_) {
+    if (running.job.trial != *best_trial_) continue;
+    const int epochs = running.job.epochs_to - running.job.epochs_from;
+    return running.started + pace_of_trial_.at(*best_trial_).SecondsFor(epochs);
+  }
+  return std::nullopt;
 }
 
 double RungCounter::SecondsOf(uint32_t trial) const {
@@ -62,7 +76,7 @@ double RungCounter::SecondsOf(uint32_t trial) const {
 
 Status CountingExecutor::Submit(const job::Job& job) {
   RUNGS_RETURN_IF_ERROR(inner_.Submit(job));
-  counter_.Started(job);
+  counter_.Started(job, inner_.Now());
   return Status::Ok();
 }
 

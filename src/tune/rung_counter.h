@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <tuple>
 #include <unordered_map>
 #include <vector>
@@ -21,7 +22,8 @@ namespace rungs::tune {
 class RungCounter {
  public:
   RungCounter(const JournalView& view, double price_per_gb_second);
-  void Started(const job::Job& job);
+  // `now`: the executor's clock.
+  void Started(const job::Job& job, double now);
   void Finished(const job::JobResult& result);
   const RungCounts& counts() const { return counts_; }
   // Seconds training the trial alone takes (TrialPace).
@@ -30,13 +32,21 @@ class RungCounter {
   // ranks best so far (BestOfEachTrial over the finished results: the
   // trials the run's end may cross-check and refit); 0: none.
   double MostSecondsOfACandidate(bool maximize, int64_t validation_rows, size_t count);
+  // When the running job of the first of those trials would end at its
+  // pace (the executor's clock); none when it has no running job.
+  std::optional<double> BestsRunningJobEndsAt(bool maximize, int64_t validation_rows,
+                                              size_t count);
 
  private:
   void Count(const job::Job& job, const job::JobResult& result);
 
   const double price_;
   RungCounts counts_;
-  std::unordered_map<uint64_t, job::Job> running_;  // by job id
+  struct Running {
+    job::Job job;
+    double started = 0;
+  };
+  std::unordered_map<uint64_t, Running> running_;  // by job id
   std::unordered_map<uint32_t, TrialPace> pace_of_trial_;
   // The finished results the final choice ranks, and their trials.
   std::vector<Scored> scored_;
@@ -44,6 +54,7 @@ class RungCounter {
   // MostSecondsOfACandidate as of the last result, for these arguments
   // (-1: to be ranked again): it is asked for at every turn of the loop.
   double candidate_seconds_ = -1;
+  std::optional<uint32_t> best_trial_;  // the first of them
   std::tuple<bool, int64_t, size_t> ranked_for_;
 };
 

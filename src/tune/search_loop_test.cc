@@ -42,7 +42,7 @@ TEST(RungCounter, ATrialsSecondsAreAllItsEpochsAtItsFastestJobsPace) {
   for (const job::Job& job : {job::Job{.id = 2, .trial = 1, .epochs_from = 3, .epochs_to = 9},
                               job::Job{.id = 3, .trial = 2, .epochs_to = 3},
                               job::Job{.id = 4, .trial = 2, .epochs_from = 3, .epochs_to = 9}}) {
-    counter.Started(job);
+    counter.Started(job, 0);
   }
   // Trial 1's second job shared the machine and ran slower (6 epochs in
   // 5 s): training the trial alone takes 9 epochs at 2 s per 3.
@@ -62,7 +62,7 @@ TEST(RungCounter, TheEndIsCostedOnTheTrialsThatMayBeChosenNotOnASlowPoorOne) {
   const std::vector<std::pair<double, double>> trials = {  // seconds, accuracy
       {3.0, 0.80}, {6.0, 0.85}, {2.0, 0.70}, {20.0, 0.55}};
   for (uint32_t t = 0; t < trials.size(); ++t) {
-    counter.Started(job::Job{.id = t, .trial = t, .epochs_to = 9});
+    counter.Started(job::Job{.id = t, .trial = t, .epochs_to = 9}, 0);
     counter.Finished(ResultOf(t, t, trials[t].first, 9, job::Outcome::kOk, trials[t].second));
   }
   EXPECT_DOUBLE_EQ(counter.MostSecondsOfACandidate(true, 0, 3), 6.0);
@@ -71,9 +71,24 @@ TEST(RungCounter, TheEndIsCostedOnTheTrialsThatMayBeChosenNotOnASlowPoorOne) {
   EXPECT_DOUBLE_EQ(counter.MostSecondsOfACandidate(false, 0, 1), 20.0);
   // A new result is ranked with the others: trial 3 at 27 epochs, its
   // pace that of its first job (20 s for 9 epochs), the faster one.
-  counter.Started(job::Job{.id = 9, .trial = 3, .epochs_from = 9, .epochs_to = 27});
+  counter.Started(job::Job{.id = 9, .trial = 3, .epochs_from = 9, .epochs_to = 27}, 0);
   counter.Finished(ResultOf(9, 3, 45.0, 18, job::Outcome::kOk, 0.90));
   EXPECT_DOUBLE_EQ(counter.MostSecondsOfACandidate(true, 0, 1), 60.0);
+}
+
+TEST(RungCounter, TellsWhenTheBestTrialsRunningJobWouldEndAtItsPace) {
+  RungCounter counter(JournalView{}, 0);
+  counter.Started(job::Job{.id = 0, .trial = 0, .epochs_to = 9}, 0);
+  counter.Started(job::Job{.id = 1, .trial = 1, .epochs_to = 3}, 0);
+  counter.Finished(ResultOf(0, 0, 9.0, 9, job::Outcome::kOk, 0.85));  // 1 s an epoch
+  counter.Finished(ResultOf(1, 1, 1.5, 3, job::Outcome::kOk, 0.60));
+  EXPECT_FALSE(counter.BestsRunningJobEndsAt(true, 0, 3));  // nothing of trial 0 runs
+  counter.Started(job::Job{.id = 2, .trial = 1, .epochs_from = 3, .epochs_to = 9}, 10);
+  EXPECT_FALSE(counter.BestsRunningJobEndsAt(true, 0, 3));  // trial 1 is not the best
+  counter.Started(job::Job{.id = 3, .trial = 0, .epochs_from = 9, .epochs_to = 27}, 12);
+  EXPECT_EQ(counter.BestsRunningJobEndsAt(true, 0, 3), 12 + 18.0);
+  counter.Finished(ResultOf(3, 0, 20.0, 18, job::Outcome::kOk, 0.88));
+  EXPECT_FALSE(counter.BestsRunningJobEndsAt(true, 0, 3));
 }
 
 }  // namespace

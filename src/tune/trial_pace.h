@@ -30,7 +30,9 @@ class TrialPace {
   }
   // Seconds to train the trial from scratch to the most epochs it reached;
   // 0 before any job counted.
-  double Seconds() const { return epochs_ == 0 ? 0 : epochs_ * seconds_per_epoch_; }
+  double Seconds() const { return SecondsFor(epochs_); }
+  // Seconds `epochs` take at that pace; 0 before any job counted.
+  double SecondsFor(int epochs) const { return epochs_ == 0 ? 0 : epochs * seconds_per_epoch_; }
 
  private:
   double seconds_per_epoch_ = std::numeric_limits<double>::infinity();
