@@ -84,13 +84,27 @@ std::vector<size_t> RankBest(std::span<const Scored> results, bool maximize,
 std::vector<size_t> BestOfEachTrial(std::span<const Scored> results,
                                     std::span<const uint32_t> trials, bool maximize,
                                     int64_t validation_rows, size_t count) {
-  std::vector<size_t> best;
-  std::set<uint32_t> seen;
-  for (size_t i : RankBest(results, maximize, validation_rows)) {
-    if (best.size() == count) break;
-    if (seen.insert(trials[i]).second) best.push_back(i);
+  // RankBest's order (equals: the earlier result first), sorted only as far
+  // as it is read: the `count` trials are nearly always among the first few
+  // results, and a run asks for them after every result (tune/rung_counter.h),
+  // when a Lambda run holds tens of thousands.
+  const Judge judge(results, maximize, validation_rows);
+  auto before = [&](size_t i, size_t j) {
+    if (judge.Better(results[i], results[j])) return true;
+    return !judge.Better(results[j], results[i]) && i < j;
+  };
+  std::vector<size_t> order(results.size());
+  std::iota(order.begin(), order.end(), size_t{0});
+  for (size_t sorted = std::min(order.size(), 4 * count);;
+       sorted = std::min(order.size(), 2 * sorted)) {
+    std::partial_sort(order.begin(), order.begin() + sorted, order.end(), before);
+    std::vector<size_t> best;
+    std::set<uint32_t> seen;
+    for (size_t k = 0; k < sorted && best.size() < count; ++k) {
+      if (seen.insert(trials[order[k]]).second) best.push_back(order[k]);
+    }
+    if (best.size() == count || sorted == order.size()) return best;
   }
-  return best;
 }
 
 }  // namespace rungs::tune

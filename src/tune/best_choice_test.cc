@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <random>
+#include <set>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -31,6 +32,31 @@ TEST(BestOfEachTrial, TakesEachTrialOnceInRankOrder) {
   EXPECT_EQ(BestOfEachTrial(results, trials, true, 0, 2), (std::vector<size_t>{1, 2}));
   EXPECT_EQ(BestOfEachTrial(results, trials, true, 0, 5), (std::vector<size_t>{1, 2, 3}));
   EXPECT_EQ(BestOfEachTrial(results, trials, false, 0, 1), (std::vector<size_t>{3}));
+}
+
+// It sorts only as far as it reads, and must still give RankBest's order,
+// ties included (many equal metrics, the same trial many times).
+TEST(BestOfEachTrial, IsTheFirstTrialsOfRankBestsOrder) {
+  std::mt19937_64 rng(7);
+  for (int round = 0; round < 200; ++round) {
+    std::vector<Scored> results;
+    std::vector<uint32_t> trials;
+    const size_t n = rng() % 60;
+    for (size_t i = 0; i < n; ++i) {
+      results.push_back({int(3 * (1 + rng() % 3)), double(rng() % 5) / 5});
+      trials.push_back(uint32_t(rng() % 12));
+    }
+    const bool maximize = rng() % 2 == 0;
+    const int64_t rows = (rng() % 2) * 300;
+    for (size_t count : {size_t{0}, size_t{1}, size_t{3}, size_t{20}}) {
+      std::vector<size_t> expected;
+      std::set<uint32_t> seen;
+      for (size_t i : RankBest(results, maximize, rows)) {
+        if (expected.size() < count && seen.insert(trials[i]).second) expected.push_back(i);
+      }
+      EXPECT_EQ(BestOfEachTrial(results, trials, maximize, rows, count), expected);
+    }
+  }
 }
 
 TEST(ChooseBest, WithoutANoiseScaleMostEpochsWinThenTheBestMetric) {

@@ -17,6 +17,7 @@ RungCounter::RungCounter(const JournalView& view, double price_per_gb_second)
 void RungCounter::Started(const job::Job& job, double now) {
   counts_.running[job.epochs_to]++;
   running_[job.id] = {job, now};
+  running_job_of_trial_[job.trial] = job.id;
 }
 
 void RungCounter::Finished(const job::JobResult& r) {
@@ -24,6 +25,10 @@ void RungCounter::Finished(const job::JobResult& r) {
   if (it == running_.end()) return;
   const job::Job job = it->second.job;
   running_.erase(it);
+  if (auto of_trial = running_job_of_trial_.find(job.trial);
+      of_trial != running_job_of_trial_.end() && of_trial->second == job.id) {
+    running_job_of_trial_.erase(of_trial);
+  }
   if (--counts_.running[job.epochs_to] == 0) counts_.running.erase(job.epochs_to);
   Count(job, r);
 }
@@ -44,9 +49,9 @@ void RungCounter::Count(const job::Job& job, const job::JobResult& r) {
   }
 }
 
-double RungCounter::MostSecondsOfACandidate(bool maximize, int64_t validation_rows, size_t count) {
+void RungCounter::Rank(bool maximize, int64_t validation_rows, size_t count) {
   const auto arguments = std::make_tuple(maximize, validation_rows, count);
-  if (candidate_seconds_ >= 0 && ranked_for_ == arguments) return candidate_seconds_;
+  if (candidate_seconds_ >= 0 && ranked_for_ == arguments) return;
   ranked_for_ = arguments;
   candidate_seconds_ = 0;
   best_trial_.reset();
@@ -54,19 +59,22 @@ double RungCounter::MostSecondsOfACandidate(bool maximize, int64_t validation_ro
     candidate_seconds_ = std::max(candidate_seconds_, SecondsOf(scored_trials_[i]));
     if (!best_trial_) best_trial_ = scored_trials_[i];
   }
+}
+
+double RungCounter::MostSecondsOfACandidate(bool maximize, int64_t validation_rows, size_t count) {
+  Rank(maximize, validation_rows, count);
   return candidate_seconds_;
 }
 
 std::optional<double> RungCounter::BestsRunningJobEndsAt(bool maximize, int64_t validation_rows,
                                                          size_t count) {
-  MostSecondsOfACandidate(maximize, validation_rows, count);  // ranks them, if not yet
+  Rank(maximize, validation_rows, count);
   if (!best_trial_) return std::nullopt;
-  for (const auto& [id, running] : running_) {
-    if (running.job.trial != *best_trial_) continue;
-    const int epochs = running.job.epochs_to - running.job.epochs_from;
-    return running.started + pace_of_trial_.at(*best_trial_).SecondsFor(epochs);
-  }
-  return std::nullopt;
+  auto job = running_job_of_trial_.find(*best_trial_);
+  if (job == running_job_of_trial_.end()) return std::nullopt;
+  const Running& running = running_.at(job->second);
+  const int epochs = running.job.epochs_to - running.job.epochs_from;
+  return running.started + pace_of_trial_.at(*best_trial_).SecondsFor(epochs);
 }
 
 double RungCounter::SecondsOf(uint32_t trial) const {

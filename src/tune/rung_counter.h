@@ -39,6 +39,8 @@ class RungCounter {
 
  private:
   void Count(const job::Job& job, const job::JobResult& result);
+  // Ranks the candidates into the cache below, unless it is fresh.
+  void Rank(bool maximize, int64_t validation_rows, size_t count);
 
   const double price_;
   RungCounts counts_;
@@ -47,6 +49,7 @@ class RungCounter {
     double started = 0;
   };
   std::unordered_map<uint64_t, Running> running_;  // by job id
+  std::unordered_map<uint32_t, uint64_t> running_job_of_trial_;  // its latest
   std::unordered_map<uint32_t, TrialPace> pace_of_trial_;
   // The finished results the final choice ranks, and their trials.
   std::vector<Scored> scored_;
