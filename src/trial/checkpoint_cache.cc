@@ -76,7 +76,8 @@ std::unique_ptr<text::Checkpoint> CheckpointCache::Get(uint32_t trial, int epoch
                                                        const text::Encoded& data, bool keep) {
   std::string path;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    std::unique_lock<std::mutex> lock(mu_);
+    AwaitWrites(lock, trial, epochs);
     if (auto it = by_trial_.find(trial); it != by_trial_.end() && it->second->epochs == epochs) {
       if (keep) return std::make_unique<text::Checkpoint>(*it->second->checkpoint);
       std::unique_ptr<text::Checkpoint> checkpoint = std::move(it->second->checkpoint);
@@ -94,6 +95,14 @@ std::unique_ptr<text::Checkpoint> CheckpointCache::Get(uint32_t trial, int epoch
   return std::make_unique<text::Checkpoint>(std::move(*loaded));
 }
 
+void CheckpointCache::AwaitWrites(std::unique_lock<std::mutex>& lock, uint32_t trial, int epochs) {
+  written_.wait(lock, [&] {
+    if (epochs >= 0) return writing_.count({trial, epochs}) == 0;
+    auto it = writing_.lower_bound({trial, INT_MIN});
+    return it == writing_.end() || it->first.first != trial;
+  });
+}
+
 void CheckpointCache::ForgetSpilledLocked(uint32_t trial, int kept) {
   auto it = spilled_.lower_bound({trial, INT_MIN});
   while (it != spilled_.end() && it->first.first == trial) {
@@ -107,29 +116,42 @@ void CheckpointCache::ForgetSpilledLocked(uint32_t trial, int kept) {
   }
 }
 
-Status CheckpointCache::SpillOldestLocked() {
+Status CheckpointCache::SpillOldest(std::unique_lock<std::mutex>& lock) {
   Entry oldest = std::move(entries_.front());
   entries_.pop_front();
   by_trial_.erase(oldest.trial);
-  bytes_ -= oldest.bytes;
-  if (spill_dir_.empty()) return Status::Ok();  // dropped
-  if (drop_when_cheaper_ &&
-      oldest.retrain_seconds < kDropBelowWrites * WriteSecondsLocked(oldest.bytes)) {
-    return Status::Ok();
+  if (spill_dir_.empty() ||
+      (drop_when_cheaper_ &&
+       oldest.retrain_seconds < kDropBelowWrites * WriteSecondsLocked(oldest.bytes))) {
+    bytes_ -= oldest.bytes;
+    return Status::Ok();  // dropped
   }
+  const std::pair<uint32_t, int> key{oldest.trial, oldest.epochs};
+  writing_[key] = {oldest.bytes, oldest.checkpoint->model.shared_dict()};
+  writing_bytes_ += oldest.bytes;
+  lock.unlock();
   std::error_code ec;
   fs::create_directories(spill_dir_, ec);
-  const std::string path = PathOf(oldest.trial, oldest.epochs);
+  const std::string path = PathOf(key.first, key.second);
   const auto start = std::chrono::steady_clock::now();
   Status saved = ec ? Fail("cannot create " + spill_dir_ + ": " + ec.message())
                     : text::SaveCheckpoint(*oldest.checkpoint, path);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const int64_t file_bytes = saved.ok() ? int64_t(fs::file_size(path, ec)) : 0;
+  oldest.checkpoint.reset();  // its memory is freed before the count says so
+  lock.lock();
+  writing_.erase(key);
+  writing_bytes_ -= oldest.bytes;
+  bytes_ -= oldest.bytes;
+  written_.notify_all();
   if (!saved.ok()) {
     return Fail("checkpoint of trial " + std::to_string(oldest.trial) +
                 " dropped (it will retrain if promoted): " + saved.message());
   }
   written_bytes_ += oldest.bytes;
-  written_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  spilled_[{oldest.trial, oldest.epochs}] = int64_t(fs::file_size(path, ec));
+  written_seconds_ += seconds;
+  spilled_[key] = file_bytes;
   return Status::Ok();
 }
 
@@ -143,7 +165,8 @@ Status CheckpointCache::Put(uint32_t trial, int from, int epochs,
                             std::unique_ptr<text::Checkpoint> checkpoint, double retrain_seconds) {
   const int64_t size = SizeOf(*checkpoint);
   std::list<Entry> replaced;  // freed outside the lock
-  std::lock_guard<std::mutex> lock(mu_);
+  std::unique_lock<std::mutex> lock(mu_);
+  AwaitWrites(lock, trial);  // its older file lands before it is forgotten
   if (auto it = by_trial_.find(trial); it != by_trial_.end()) {
     bytes_ -= it->second->bytes;
     replaced.splice(replaced.end(), entries_, it->second);
@@ -154,19 +177,21 @@ Status CheckpointCache::Put(uint32_t trial, int from, int epochs,
   by_trial_[trial] = std::prev(entries_.end());
   bytes_ += size;
   Status status = Status::Ok();
-  while (bytes_ > capacity_bytes_ && !entries_.empty()) {
-    Status spilled = SpillOldestLocked();
+  // What is being written is on its way out of memory: only the rest counts.
+  while (bytes_ - writing_bytes_ > capacity_bytes_ && !entries_.empty()) {
+    Status spilled = SpillOldest(lock);
     if (status.ok()) status = spilled;
   }
   return status;
 }
 
 Status CheckpointCache::Spill(int64_t bytes) {
-  std::lock_guard<std::mutex> lock(mu_);
-  const int64_t target = bytes_ - bytes;
+  std::unique_lock<std::mutex> lock(mu_);
+  int64_t freed = 0;  // by this call: other writes may end meanwhile
   Status status = Status::Ok();
-  while (bytes_ > target && !entries_.empty()) {
-    Status spilled = SpillOldestLocked();
+  while (freed < bytes && !entries_.empty()) {
+    freed += entries_.front().bytes;  // a failed write drops it: freed too
+    Status spilled = SpillOldest(lock);
     if (status.ok()) status = spilled;
   }
   return status;
@@ -181,6 +206,7 @@ std::vector<std::shared_ptr<const text::Dictionary>> CheckpointCache::Dictionari
   std::vector<std::shared_ptr<const text::Dictionary>> dicts;
   std::lock_guard<std::mutex> lock(mu_);
   for (const Entry& entry : entries_) dicts.push_back(entry.checkpoint->model.shared_dict());
+  for (const auto& [key, writing] : writing_) dicts.push_back(writing.dict);
   return dicts;
 }
 
@@ -203,6 +229,7 @@ int64_t CheckpointCache::BytesOf(uint32_t trial, int epochs) const {
   if (auto it = by_trial_.find(trial); it != by_trial_.end() && it->second->epochs == epochs) {
     return it->second->bytes;
   }
+  if (auto it = writing_.find({trial, epochs}); it != writing_.end()) return it->second.bytes;
   auto it = spilled_.find({trial, epochs});
   return it == spilled_.end() ? 0 : it->second;
 }
@@ -221,7 +248,8 @@ void CheckpointCache::DropInMemory() {
 }
 
 void CheckpointCache::RemoveSpilled() {
-  std::lock_guard<std::mutex> lock(mu_);
+  std::unique_lock<std::mutex> lock(mu_);
+  written_.wait(lock, [this] { return writing_.empty(); });
   spilled_.clear();
   if (spill_dir_.empty()) return;
   std::error_code ec;

@@ -7,7 +7,11 @@
 // without a spill folder they are dropped, and a promotion whose checkpoint
 // was dropped retrains from scratch (the job result says so through its
 // epochs_trained). Spilled files survive the process: a cache opened on a
-// folder holding some (a resumed experiment) uses them. Thread-safe.
+// folder holding some (a resumed experiment) uses them. Thread-safe; a
+// spill is written without holding the cache's lock (up to a GB, seconds on
+// a slow disk), so other workers and the driver are not held up by it: the
+// checkpoint counts as in memory until it is written, and a Take or Copy of
+// it waits for its file.
 //
 // With `drop_when_cheaper`, a checkpoint that would take less time to
 // retrain than to spill is dropped instead: a spill costs its write now and
@@ -21,6 +25,7 @@
 // spends epochs the scheduler did not reserve.
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
 #include <limits>
 #include <list>
@@ -108,8 +113,11 @@ class CheckpointCache {
   std::unique_ptr<text::Checkpoint> Get(uint32_t trial, int epochs, const text::Encoded& data,
                                         bool keep);
   // Writes the oldest entry to disk, or drops it (no spill folder, or
-  // cheaper to retrain). Needs mu_ held.
-  Status SpillOldestLocked();
+  // cheaper to retrain); the write itself is made with `lock` released.
+  Status SpillOldest(std::unique_lock<std::mutex>& lock);
+  // Waits, with `lock` held on mu_, until no checkpoint of `trial` (at
+  // `epochs`, or at any epochs when it is negative) is being written.
+  void AwaitWrites(std::unique_lock<std::mutex>& lock, uint32_t trial, int epochs = -1);
   // Seconds a spill of `bytes` takes, at the speed measured so far. Needs mu_ held.
   double WriteSecondsLocked(int64_t bytes) const;
   // Removes the spilled files of `trial` but the one at `kept` epochs.
@@ -123,7 +131,16 @@ class CheckpointCache {
   std::unordered_map<uint32_t, std::list<Entry>::iterator> by_trial_;  // GUARDED_BY(mu_)
   // (trial, epochs) -> bytes of its file; at most two files per trial (see Put).
   std::map<std::pair<uint32_t, int>, int64_t> spilled_;  // GUARDED_BY(mu_)
-  int64_t bytes_ = 0;  // GUARDED_BY(mu_)
+  // Checkpoints being written by SpillOldest, still in memory: their bytes
+  // and dictionaries.
+  struct Writing {
+    int64_t bytes;
+    std::shared_ptr<const text::Dictionary> dict;
+  };
+  std::map<std::pair<uint32_t, int>, Writing> writing_;  // GUARDED_BY(mu_)
+  std::condition_variable written_;  // a write of writing_ ended
+  int64_t bytes_ = 0;  // entries_ and writing_; GUARDED_BY(mu_)
+  int64_t writing_bytes_ = 0;  // GUARDED_BY(mu_)
   // Every spill so far: bytes written and seconds taken.
   int64_t written_bytes_ = 0;    // GUARDED_BY(mu_)
   double written_seconds_ = 0;   // GUARDED_BY(mu_)

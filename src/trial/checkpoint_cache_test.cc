@@ -2,9 +2,16 @@
 
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
 #include <csignal>
 #include <filesystem>
-#include <sys/resource.h>
+#include <future>
+#include <thread>
 
 #include "testing/synthetic_corpus.h"
 #include "testing/temp_dir.h"
@@ -20,10 +27,10 @@ struct Trained {
   text::Checkpoint checkpoint;
 };
 
-Trained TrainSmall(int epochs) {
+Trained TrainSmall(int epochs, int dim = 16) {
   auto corpus = testing::BuildCorpus(testing::MakeExamples(200, 3, 7));
   text::TrainArgs args;
-  args.dim = 16;
+  args.dim = dim;
   args.thread = 1;
   args.dict.word_ngrams = 2;
   args.dict.bucket = 4000;
@@ -207,6 +214,50 @@ TEST(CheckpointCache, ADiskThatFillsWhileSpillingIsAClearErrorAndLeavesNoFile) {
   EXPECT_EQ(cache.Take(2, 1, *t.data), nullptr);
   // The earlier spill is intact.
   EXPECT_NE(cache.Take(1, 1, *t.data), nullptr);
+}
+
+TEST(CheckpointCache, ASpillBeingWrittenHoldsNoOneElseUp) {
+  const fs::path dir = testing::FreshDir() / "checkpoints";
+  fs::create_directories(dir);
+  // Trial 1's spill goes to a named pipe (its temporary file), so its write
+  // stops until this test reads the pipe; the checkpoint is larger than a
+  // pipe's buffer.
+  const std::string pipe =
+      (dir / ("trial-1-epochs-2.ckpt.tmp." + std::to_string(::getpid()))).string();
+  ASSERT_EQ(::mkfifo(pipe.c_str(), 0600), 0);
+  Trained t = TrainSmall(2, /*dim=*/64);
+  const int64_t size = CheckpointCache::SizeOf(t.checkpoint);
+  ASSERT_GT(size, 2 * 65536);  // the pipe's buffer and the writer's
+  CheckpointCache cache(size + size / 2, dir.string());  // room for one
+  ASSERT_TRUE(cache.Put(1, 0, 2, Copy(t.checkpoint)).ok());
+  std::thread spiller([&] { (void)cache.Put(2, 0, 2, Copy(t.checkpoint)); });
+  const int fd = ::open(pipe.c_str(), O_RDONLY);  // returns once the spill has opened it
+  ASSERT_GE(fd, 0);
+
+  // Meanwhile the cache answers, counting the checkpoint being written as
+  // still in memory. (Run apart, so that a cache that holds its lock while
+  // writing fails the test instead of hanging it.)
+  auto answers = std::async(std::launch::async, [&] {
+    EXPECT_EQ(cache.bytes(), 2 * size);
+    EXPECT_EQ(cache.BytesOf(1, 2), size);
+    EXPECT_EQ(cache.Dictionaries().size(), 2u);
+    EXPECT_NE(cache.Take(2, 2, *t.data), nullptr);
+  });
+  EXPECT_EQ(answers.wait_for(std::chrono::seconds(10)), std::future_status::ready)
+      << "the cache was held up by the write";
+  // A take of the checkpoint being written waits for its file.
+  auto taken = std::async(std::launch::async, [&] { return cache.Take(1, 2, *t.data); });
+  EXPECT_EQ(taken.wait_for(std::chrono::milliseconds(200)), std::future_status::timeout);
+  char buffer[65536];
+  while (::read(fd, buffer, sizeof buffer) > 0) {
+  }
+  ::close(fd);
+  spiller.join();
+  answers.wait();
+  // A pipe cannot be synced: that write failed, and trial 1 was dropped.
+  EXPECT_EQ(taken.get(), nullptr);
+  EXPECT_EQ(cache.bytes(), 0);
+  EXPECT_FALSE(fs::exists(pipe));
 }
 
 }  // namespace
