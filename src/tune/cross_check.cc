@@ -89,7 +89,9 @@ EndCost EndCostOf(const TuneSpec& spec, int64_t validation_rows, double refit_sc
   return {refit_scale, Applies(spec, validation_rows) ? (spec.cross_check - 1) * pooled_scale : 0};
 }
 
-double EndSeconds(const EndCost& cost, double most, double budget_seconds, double now) {
+double EndSeconds(const EndCost& cost, CandidateSeconds seconds, double budget_seconds,
+                  double now) {
+  const double most = seconds.most;
   if (most <= 0) return 0;
   const double cap = budget_seconds * kEndShare;
   // A refit that would not fit with its overrun, were the search stopped at
@@ -98,7 +100,7 @@ double EndSeconds(const EndCost& cost, double most, double budget_seconds, doubl
   // refit would be skipped all the same, and keeping the time for it ended
   // 60 s runs 9 and 15 s early (bench/RESULTS.md).
   const double stop = std::max(now, budget_seconds - cap);
-  if (WithMargin(cost.refit * most) > budget_seconds * (1 + kRefitOverrun) - stop) {
+  if (WithMargin(cost.refit * seconds.best) > budget_seconds * (1 + kRefitOverrun) - stop) {
     return WithMargin(0);
   }
   for (size_t n = kCrossCheckCandidates; n >= 2 && cost.per_candidate > 0; --n) {
@@ -108,7 +110,7 @@ double EndSeconds(const EndCost& cost, double most, double budget_seconds, doubl
       return end;
     }
   }
-  return std::min(cap, WithMargin(cost.refit * most));
+  return std::min(cap, WithMargin(cost.refit * seconds.best));
 }
 
 Result<std::vector<CrossChecked>> CrossCheck(const TuneSpec& spec, const SearchPlan& plan,

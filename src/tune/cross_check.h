@@ -27,6 +27,7 @@
 #include "tune/journal_view.h"
 #include "tune/search_plan.h"
 #include "tune/trainable.h"
+#include "tune/trial_pace.h"
 #include "tune/tune_spec.h"
 
 namespace rungs::tune {
@@ -58,18 +59,20 @@ inline constexpr double kRefitOverrun = 0.1;
 // the search would have found in that time (bench/RESULTS.md).
 inline constexpr double kCheckedEndShare = 1.0 / 3;
 
-// The seconds a search keeps for the run's end when the costliest of the
-// trials the end may pick took `most`, at most kEndShare of
-// `budget_seconds`, at `now` (experiment seconds): the refit's (none when
-// it would not fit even with its overrun after the search's earliest end or
-// after now: the searched model is handed back), with the cross-check of
-// the most candidates (3, else 2) that fit beside it within
-// kCheckedEndShare and take at most a tenth of the budget
-// (on 60 s runs a cross-check of a quarter of the budget cost the search
-// more than the choice gained: bench/RESULTS.md), else none; with a tenth
-// and a second more for what the estimate leaves out (cancelled jobs coming
-// back, the data read again). 0 before any trial finished.
-double EndSeconds(const EndCost& cost, double most, double budget_seconds, double now);
+// The seconds a search keeps for the run's end, at most kEndShare of
+// `budget_seconds`, at `now` (experiment seconds): the cross-check of the
+// most candidates (3, else 2) that fit within kCheckedEndShare and take at
+// most a tenth of the budget (on 60 s runs a cross-check of a quarter of
+// the budget cost the search more than the choice gained: bench/RESULTS.md)
+// with the refit of the costliest candidate, which it may choose; else the
+// refit of the best alone, the one model an end without a cross-check
+// refits (a costlier third candidate held ag_news runs 8-16 s short); none
+// when that refit would not fit even with its overrun after the search's
+// earliest end or after now (the searched model is handed back). With a
+// tenth and a second more for what the estimate leaves out (cancelled jobs
+// coming back, the data read again). 0 before any trial finished.
+double EndSeconds(const EndCost& cost, CandidateSeconds seconds, double budget_seconds,
+                  double now);
 
 // The candidates' cross-validated metrics, in the search's order; empty when
 // the cross-check does not apply or does not fit in `seconds` (which must

@@ -49,8 +49,8 @@ class TuneExecutor {
 
   exec::Executor& executor() { return counting_; }
   const RungCounts& counts() const { return counter_.counts(); }
-  double MostSecondsOfACandidate(bool maximize, int64_t validation_rows, size_t count) {
-    return counter_.MostSecondsOfACandidate(maximize, validation_rows, count);
+  CandidateSeconds SecondsOfCandidates(bool maximize, int64_t validation_rows, size_t count) {
+    return counter_.SecondsOfCandidates(maximize, validation_rows, count);
   }
   std::optional<double> BestsRunningJobEndsAt(bool maximize, int64_t validation_rows,
                                               size_t count) {

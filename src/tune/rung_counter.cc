@@ -45,23 +45,28 @@ void RungCounter::Count(const job::Job& job, const job::JobResult& r) {
       scored_.push_back({epochs, r.metric});
       scored_trials_.push_back(r.trial);
     }
-    candidate_seconds_ = -1;
+    ranked_ = false;
   }
 }
 
 void RungCounter::Rank(bool maximize, int64_t validation_rows, size_t count) {
   const auto arguments = std::make_tuple(maximize, validation_rows, count);
-  if (candidate_seconds_ >= 0 && ranked_for_ == arguments) return;
+  if (ranked_ && ranked_for_ == arguments) return;
+  ranked_ = true;
   ranked_for_ = arguments;
-  candidate_seconds_ = 0;
+  candidate_seconds_ = {};
   best_trial_.reset();
   for (size_t i : BestOfEachTrial(scored_, scored_trials_, maximize, validation_rows, count)) {
-    candidate_seconds_ = std::max(candidate_seconds_, SecondsOf(scored_trials_[i]));
-    if (!best_trial_) best_trial_ = scored_trials_[i];
+    const double seconds = SecondsOf(scored_trials_[i]);
+    candidate_seconds_.most = std::max(candidate_seconds_.most, seconds);
+    if (best_trial_) continue;
+    best_trial_ = scored_trials_[i];
+    candidate_seconds_.best = seconds;
   }
 }
 
-double RungCounter::MostSecondsOfACandidate(bool maximize, int64_t validation_rows, size_t count) {
+CandidateSeconds RungCounter::SecondsOfCandidates(bool maximize, int64_t validation_rows,
+                                                  size_t count) {
   Rank(maximize, validation_rows, count);
   return candidate_seconds_;
 }

@@ -28,10 +28,10 @@ class RungCounter {
   const RungCounts& counts() const { return counts_; }
   // Seconds training the trial alone takes (TrialPace).
   double SecondsOf(uint32_t trial) const;
-  // The largest SecondsOf of the first `count` trials the final choice
-  // ranks best so far (BestOfEachTrial over the finished results: the
-  // trials the run's end may cross-check and refit); 0: none.
-  double MostSecondsOfACandidate(bool maximize, int64_t validation_rows, size_t count);
+  // The SecondsOf the first `count` trials the final choice ranks best so
+  // far (BestOfEachTrial over the finished results: the trials the run's
+  // end may cross-check and refit): the largest, and the first's.
+  CandidateSeconds SecondsOfCandidates(bool maximize, int64_t validation_rows, size_t count);
   // When the running job of the first of those trials would end at its
   // pace (the executor's clock); none when it has no running job.
   std::optional<double> BestsRunningJobEndsAt(bool maximize, int64_t validation_rows,
@@ -54,9 +54,10 @@ class RungCounter {
   // The finished results the final choice ranks, and their trials.
   std::vector<Scored> scored_;
   std::vector<uint32_t> scored_trials_;
-  // MostSecondsOfACandidate as of the last result, for these arguments
-  // (-1: to be ranked again): it is asked for at every turn of the loop.
-  double candidate_seconds_ = -1;
+  // SecondsOfCandidates as of the last result, for these arguments: it is
+  // asked for at every turn of the loop.
+  CandidateSeconds candidate_seconds_;
+  bool ranked_ = false;  // false: to be ranked again
   std::optional<uint32_t> best_trial_;  // the first of them
   std::tuple<bool, int64_t, size_t> ranked_for_;
 };

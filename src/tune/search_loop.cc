@@ -25,9 +25,9 @@ Result<driver::LoopStats> RunSearch(const TuneSpec& spec, driver::Experiment& ex
   // the stop: the final choice weighs noise, tune/best_choice.h); a slow
   // trial that ranks below them keeps nothing from the search.
   auto end_seconds = [&](double budget_seconds, double now) {
-    const double most =
-        executor.MostSecondsOfACandidate(Maximize(spec), validation_rows, kCrossCheckCandidates);
-    return EndSeconds(end_cost, most, budget_seconds, now);
+    const CandidateSeconds seconds =
+        executor.SecondsOfCandidates(Maximize(spec), validation_rows, kCrossCheckCandidates);
+    return EndSeconds(end_cost, seconds, budget_seconds, now);
   };
   // The search's end: what the end keeps (SearchSeconds), unless a job of
   // the search's best is running that would end within the budget at the

@@ -6,8 +6,8 @@
 //                     promise to the user (max_seconds); its end comes
 //                     earlier by the time the run's end will take (the
 //                     cross-check and the refit, estimated from the
-//                     costliest trial it may pick: EndSeconds, at most two
-//                     fifths of the budget). Local jobs are
+//                     trials it may pick: EndSeconds, at most two fifths
+//                     of the budget). Local jobs are
 //                     cancelled by the executor's own clock, so a driver
 //                     thread busy with one long step does not hold them;
 //   --budget-dollars  no job starts once this much is billed; running jobs

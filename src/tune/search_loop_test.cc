@@ -53,7 +53,7 @@ TEST(RungCounter, ATrialsSecondsAreAllItsEpochsAtItsFastestJobsPace) {
   EXPECT_DOUBLE_EQ(counter.SecondsOf(1), 6.0);
   EXPECT_DOUBLE_EQ(counter.SecondsOf(2), 1.5);
   EXPECT_DOUBLE_EQ(counter.SecondsOf(3), 0.0);
-  EXPECT_DOUBLE_EQ(counter.MostSecondsOfACandidate(true, 0, 3), 6.0);
+  EXPECT_DOUBLE_EQ(counter.SecondsOfCandidates(true, 0, 3).most, 6.0);
 }
 
 TEST(RungCounter, TheEndIsCostedOnTheTrialsThatMayBeChosenNotOnASlowPoorOne) {
@@ -65,15 +65,16 @@ TEST(RungCounter, TheEndIsCostedOnTheTrialsThatMayBeChosenNotOnASlowPoorOne) {
     counter.Started(job::Job{.id = t, .trial = t, .epochs_to = 9}, 0);
     counter.Finished(ResultOf(t, t, trials[t].first, 9, job::Outcome::kOk, trials[t].second));
   }
-  EXPECT_DOUBLE_EQ(counter.MostSecondsOfACandidate(true, 0, 3), 6.0);
-  EXPECT_DOUBLE_EQ(counter.MostSecondsOfACandidate(true, 0, 4), 20.0);
+  EXPECT_DOUBLE_EQ(counter.SecondsOfCandidates(true, 0, 3).most, 6.0);
+  EXPECT_DOUBLE_EQ(counter.SecondsOfCandidates(true, 0, 4).most, 20.0);
+  EXPECT_DOUBLE_EQ(counter.SecondsOfCandidates(true, 0, 4).best, 6.0);  // trial 1's
   // For a loss, lower is better: the slow trial is the best.
-  EXPECT_DOUBLE_EQ(counter.MostSecondsOfACandidate(false, 0, 1), 20.0);
+  EXPECT_DOUBLE_EQ(counter.SecondsOfCandidates(false, 0, 1).most, 20.0);
   // A new result is ranked with the others: trial 3 at 27 epochs, its
   // pace that of its first job (20 s for 9 epochs), the faster one.
   counter.Started(job::Job{.id = 9, .trial = 3, .epochs_from = 9, .epochs_to = 27}, 0);
   counter.Finished(ResultOf(9, 3, 45.0, 18, job::Outcome::kOk, 0.90));
-  EXPECT_DOUBLE_EQ(counter.MostSecondsOfACandidate(true, 0, 1), 60.0);
+  EXPECT_DOUBLE_EQ(counter.SecondsOfCandidates(true, 0, 1).most, 60.0);
 }
 
 TEST(RungCounter, TellsWhenTheBestTrialsRunningJobWouldEndAtItsPace) {

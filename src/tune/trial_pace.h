@@ -39,4 +39,12 @@ class TrialPace {
   int epochs_ = 0;
 };
 
+// Seconds training alone takes (TrialPace) of the trials the run's end may
+// cross-check and refit: the costliest of them, and the first (the
+// search's best so far); 0: none.
+struct CandidateSeconds {
+  double most = 0;
+  double best = 0;
+};
+
 }  // namespace rungs::tune
