@@ -54,21 +54,18 @@ void RungCounter::Rank(bool maximize, int64_t validation_rows, size_t count) {
   if (ranked_ && ranked_for_ == arguments) return;
   ranked_ = true;
   ranked_for_ = arguments;
-  candidate_seconds_ = {};
+  most_seconds_ = 0;
   best_trial_.reset();
   for (size_t i : BestOfEachTrial(scored_, scored_trials_, maximize, validation_rows, count)) {
-    const double seconds = SecondsOf(scored_trials_[i]);
-    candidate_seconds_.most = std::max(candidate_seconds_.most, seconds);
-    if (best_trial_) continue;
-    best_trial_ = scored_trials_[i];
-    candidate_seconds_.best = seconds;
+    most_seconds_ = std::max(most_seconds_, SecondsOf(scored_trials_[i]));
+    if (!best_trial_) best_trial_ = scored_trials_[i];
   }
 }
 
 CandidateSeconds RungCounter::SecondsOfCandidates(bool maximize, int64_t validation_rows,
                                                   size_t count) {
   Rank(maximize, validation_rows, count);
-  return candidate_seconds_;
+  return {.most = most_seconds_, .best = best_trial_ ? SecondsOf(*best_trial_) : 0};
 }
 
 std::optional<double> RungCounter::BestsRunningJobEndsAt(bool maximize, int64_t validation_rows,

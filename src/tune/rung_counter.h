@@ -54,11 +54,12 @@ class RungCounter {
   // The finished results the final choice ranks, and their trials.
   std::vector<Scored> scored_;
   std::vector<uint32_t> scored_trials_;
-  // SecondsOfCandidates as of the last result, for these arguments: it is
-  // asked for at every turn of the loop.
-  CandidateSeconds candidate_seconds_;
+  // The ranking as of the last result, for these arguments: it is asked
+  // for at every turn of the loop. The largest SecondsOf of the candidates,
+  // and the first of them.
   bool ranked_ = false;  // false: to be ranked again
-  std::optional<uint32_t> best_trial_;  // the first of them
+  double most_seconds_ = 0;
+  std::optional<uint32_t> best_trial_;
   std::tuple<bool, int64_t, size_t> ranked_for_;
 };
 
