@@ -6,6 +6,7 @@ no budget: their runs count at every budget.
 """
 import glob
 import json
+import math
 import os
 import statistics
 
@@ -78,6 +79,15 @@ class Results:
     def peers(self, budget, dataset):
         return [t for t in self.tools(budget) if not bench_tools.is_rungs(t) and self.at(budget, t, dataset)]
 
+    def best_peer(self, budget, dataset):
+        """(the peer with the highest mean test accuracy, that mean), or (None, None)."""
+        means = {p: self.mean_test(budget, p, dataset) for p in self.peers(budget, dataset)}
+        means = {p: m for p, m in means.items() if m is not None}
+        if not means:
+            return None, None
+        peer = max(means, key=means.get)
+        return peer, means[peer]
+
 
 def fmt(x, digits=4):
     return "n/a" if x is None else "%.*f" % (digits, x)
@@ -116,6 +126,41 @@ def reach_cells(res, budget, dataset, peer):
         at = time_to_reach(d.get("curve"), p["valid"])
         cells.append((p["seed"], p["valid"], at, "not reached" if at is None else "%.1f" % at))
     return cells
+
+
+def paired_difference(res, budget, dataset, peer):
+    """(mean, half width of its 95% interval, seeds) of the default's test accuracy
+    less the peer's, row by row over the test file and averaged over the seeds both
+    ran with per-row results; None without such seeds. The interval is the normal
+    one of a paired mean (1.96 standard errors over the test rows): it measures
+    the test file's noise only, not the seeds' spread."""
+    mine = {r["seed"]: r.get("test_correct") for r in res.at(budget, res.default, dataset) if r["status"] == "ok"}
+    theirs = {r["seed"]: r.get("test_correct") for r in res.at(budget, peer, dataset) if r["status"] == "ok"}
+    seeds = sorted(s for s in mine if mine[s] and theirs.get(s))
+    if not seeds:
+        return None
+    rows = len(mine[seeds[0]])
+    diffs = [sum(int(mine[s][i]) - int(theirs[s][i]) for s in seeds) / len(seeds) for i in range(rows)]
+    mean = statistics.mean(diffs)
+    return mean, 1.96 * statistics.stdev(diffs) / math.sqrt(rows), seeds
+
+
+def paired_table(res, budget, datasets):
+    lines = ["Test accuracy of %s less the best peer's (by mean test accuracy), paired row by row over the "
+             "test file and averaged over the seeds both have per-row results for, points, with the 95%% "
+             "interval of the test file's noise (the difference is within noise when it holds 0):" % res.default,
+             "", "| data set | best peer | difference | 95% interval | seeds |", "| --- | --- | --- | --- | --- |"]
+    for d in datasets:
+        peer, _ = res.best_peer(budget, d)
+        paired = paired_difference(res, budget, d, peer) if peer else None
+        if paired is None:
+            lines.append("| %s | %s | n/a | n/a | none |" % (d, peer or "n/a"))
+            continue
+        mean, half, seeds = paired
+        lines.append("| %s | %s | %+.2f | %+.2f to %+.2f | %s |" % (
+            d, peer, 100 * mean, 100 * (mean - half), 100 * (mean + half), ", ".join(str(s) for s in seeds)))
+    lines.append("")
+    return lines
 
 
 def budget_tables(res, budget):
@@ -163,6 +208,7 @@ def budget_tables(res, budget):
             cells.append(" / ".join("s%d: %s" % (seed, text) for seed, _, _, text in c) or "n/a")
         lines.append("| %s | %s |" % (p, " | ".join(cells)))
     lines.append("")
+    lines += paired_table(res, budget, datasets)
     return lines
 
 
@@ -173,13 +219,11 @@ def lead_verdict(res, budget):
     margins, rows = [], []
     for d in datasets:
         mine = res.mean_test(budget, res.default, d)
-        peer_means = {p: res.mean_test(budget, p, d) for p in res.peers(budget, d)}
-        peer_means = {p: m for p, m in peer_means.items() if m is not None}
-        if mine is None or not peer_means:
+        best_peer, peer_mean = res.best_peer(budget, d)
+        if mine is None or best_peer is None:
             rows.append("%s n/a" % d)
             continue
-        best_peer = max(peer_means, key=peer_means.get)
-        margin = mine - peer_means[best_peer]
+        margin = mine - peer_mean
         margins.append(margin)
         rows.append("%s %+.2f points vs %s" % (d, 100 * margin, best_peer))
     complete = len(margins) == len(bench_data.DATASETS)
@@ -201,15 +245,13 @@ def small_vs_large_verdict(res):
     wins, rows, compared = 0, [], 0
     for d in dataset_order(set(res.datasets(SMALL)) & set(res.datasets(LARGE))):
         mine = res.mean_test(SMALL, res.default, d)
-        peer_means = {p: res.mean_test(LARGE, p, d) for p in res.peers(LARGE, d)}
-        peer_means = {p: m for p, m in peer_means.items() if m is not None}
-        if mine is None or not peer_means:
+        best_peer, peer_mean = res.best_peer(LARGE, d)
+        if mine is None or best_peer is None:
             continue
         compared += 1
-        best_peer = max(peer_means, key=peer_means.get)
-        ok = mine >= peer_means[best_peer]
+        ok = mine >= peer_mean
         wins += ok
-        rows.append("%s %s (%.4f vs %s %.4f)" % (d, "yes" if ok else "no", mine, best_peer, peer_means[best_peer]))
+        rows.append("%s %s (%.4f vs %s %.4f)" % (d, "yes" if ok else "no", mine, best_peer, peer_mean))
     if wins >= MAJORITY:
         verdict = "met"
     elif wins + (len(bench_data.DATASETS) - compared) >= MAJORITY:

@@ -6,7 +6,9 @@ accuracy of the final model), test (its test accuracy, scored once), wall
 (seconds from process start to the end of test scoring), trials, curve
 ([seconds, best validation so far] at each change, on the tool's own
 clock, when the tool reports it; for rungs, the validation accuracy of what
-it would hand back at that moment) and notes.
+it would hand back at that moment), test_correct (per test row, in the test
+file's order, "1" where the final model's top label is one of the row's
+labels, else "0": the report pairs tools row by row) and notes.
 """
 import csv
 import json
@@ -97,6 +99,13 @@ class Run:
             return {"status": "failed", "wall": seconds, "notes": "exit %d: %s" % (rc, " / ".join(last[-2:]))}
         return None
 
+    def test_correct(self, predict_cmd):
+        """test_correct of the model whose `predict` command is predict_cmd (it
+        prints one line per test row, the top label first)."""
+        out = subprocess.run(predict_cmd, check=True, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE).stdout.decode("latin-1")
+        return correct_labels(self.raw["test"], [line.split()[:1] for line in out.split("\n")[:-1]])
+
     # ------------------------------------------------------------ fastText CLI
 
     def fasttext_scores(self, model, start):
@@ -110,6 +119,7 @@ class Run:
                 raise RuntimeError("no P@1 in `fasttext test %s %s`: %r" % (model, self.raw[part], out))
             scores[part] = float(m.group(1))
         scores["wall"] = time.monotonic() - start
+        scores["test_correct"] = self.test_correct([FASTTEXT, "predict", model, self.raw["test"]])
         if not self.keep_models:
             for ext in (".bin", ".vec"):
                 if os.path.exists(model[:-4] + ext):
@@ -149,8 +159,10 @@ class Run:
 
     def optuna(self):
         pruner = "hyperband" if self.tool == "optuna-hyperband" else "none"
+        model = os.path.join(self.out, "model.bin")
         cmd = [sys.executable, os.path.join(HERE, "optuna_peer.py"), "--data", self.data,
-               "--pruner", pruner, "--budget", "%g" % self.budget, "--seed", str(self.seed)]
+               "--pruner", pruner, "--budget", "%g" % self.budget, "--seed", str(self.seed),
+               "--save-model", model]
         rc, seconds, killed = self.execute(cmd, "optuna")
         events = [json.loads(line) for line in self.text("optuna").splitlines() if line.startswith("{")]
         curve, best = [], None
@@ -168,9 +180,15 @@ class Run:
         if "params" in end:
             notes += "; best: trial %d at %d epochs, %s" % (end["trial"], end["epochs_of_best"],
                                                             json.dumps(end["params"], sort_keys=True))
-        return {"status": "ok" if "test" in end else "failed", "valid": end.get("valid"),
-                "test": end.get("test"), "wall": seconds, "trials": end["trials"], "curve": curve,
-                "notes": notes}
+        result = {"status": "ok" if "test" in end else "failed", "valid": end.get("valid"),
+                  "test": end.get("test"), "wall": seconds, "trials": end["trials"], "curve": curve,
+                  "notes": notes}
+        if os.path.exists(model):
+            test_file = bench_data.paths(self.data, end["normalize"])["test"]
+            result["test_correct"] = self.test_correct([FASTTEXT, "predict", model, test_file])
+            if not self.keep_models:
+                os.remove(model)
+        return result
 
     # ------------------------------------------------------------ rungs
 
@@ -194,6 +212,9 @@ class Run:
         if finished is None:
             return {"status": "failed", "wall": seconds, "notes": "no finished event on stdout"}
         rows = read_trials_csv(os.path.join(out_dir, "trials.csv"))
+        best_bin = os.path.join(out_dir, "best.bin")
+        correct = self.test_correct([self.rungs, "predict", best_bin, self.raw["test"], "--format", "fasttext"]) \
+            if os.path.exists(best_bin) else None
         if not self.keep_models and os.path.exists(os.path.join(out_dir, "best.bin")):
             os.remove(os.path.join(out_dir, "best.bin"))
         outcomes = {}
@@ -202,6 +223,7 @@ class Run:
         return {"status": "ok" if finished.get("test") is not None else "failed",
                 "valid": (finished.get("best") or {}).get("valid"), "test": finished.get("test"),
                 "wall": seconds, "trials": finished.get("trials"), "curve": rungs_pick_curve(rows),
+                "test_correct": correct,
                 "notes": "%d jobs: %s; best trial %s at %s epochs" % (
                     len(rows), ", ".join("%d %s" % (n, k) for k, n in sorted(outcomes.items())),
                     (finished.get("best") or {}).get("trial"), (finished.get("best") or {}).get("epochs"))}
@@ -214,6 +236,28 @@ class Run:
         if self.tool.startswith("optuna-"):
             return self.optuna()
         return self.rungs_tune()
+
+
+def correct_labels(test_file, predicted):
+    """"1"/"0" per row of test_file: whether predicted[i] (a list holding the top
+    label, or empty) is one of row i's labels, as fastText's P@1 counts."""
+    with open(test_file, encoding="latin-1") as f:
+        rows = [set(w for w in line.split() if w.startswith("__label__")) for line in f]
+    if len(predicted) != len(rows):
+        raise RuntimeError("%d predictions for the %d rows of %s" % (len(predicted), len(rows), test_file))
+    return "".join("1" if p and p[0] in gold else "0" for p, gold in zip(predicted, rows))
+
+
+def per_row_mismatch(result):
+    """A warning when the per-row results do not give the test accuracy the
+    tool reported (more than half a row apart), else None."""
+    correct, test = result.get("test_correct"), result.get("test")
+    if not correct or test is None:
+        return None
+    per_row = correct.count("1") / len(correct)
+    if abs(per_row - test) <= 0.5 / len(correct):
+        return None
+    return "per-row test results give %.4f, not the reported %.4f" % (per_row, test)
 
 
 def read_trials_csv(path):

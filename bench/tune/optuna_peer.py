@@ -65,6 +65,7 @@ def main():
     ap.add_argument("--budget", type=float, required=True, help="study.optimize timeout, seconds")
     ap.add_argument("--seed", type=int, required=True)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--save-model", help="save the final model here (.bin), after its test score")
     a = ap.parse_args()
 
     import fasttext
@@ -122,7 +123,10 @@ def main():
     if best["model"] is not None:
         result.update(valid=best["valid"], trial=best["trial"], epochs_of_best=best["epochs"],
                       params=study.trials[best["trial"]].params,
-                      test=best["model"].test(files[best["normalize"]]["test"])[1])
+                      test=best["model"].test(files[best["normalize"]]["test"])[1],
+                      normalize=best["normalize"])
+        if a.save_model:
+            best["model"].save_model(a.save_model)
     emit(result)
 
 

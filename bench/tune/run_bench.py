@@ -148,6 +148,10 @@ def run_one(a, dataset, folder, manifest, check, budget, seed, tool, cores, comm
     log("%s %g s seed %d: %s" % (dataset, budget, seed, tool))
     run = bench_tools.Run(tool, folder, budget, seed, out, a.cap, cores, a.rungs, a.keep_models)
     result = run.go()
+    mismatch = bench_tools.per_row_mismatch(result)
+    if mismatch:
+        log("%s %g s seed %d %s: %s" % (dataset, budget, seed, tool, mismatch))
+        result["notes"] = result.get("notes", "") + "; " + mismatch
     info["load_after"] = os.getloadavg()[0]
     result.update(dataset=dataset, budget=budget, seed=seed, tool=tool, started=started, machine=info,
                   cap=a.cap, out=out, data={"folder": folder, "rows": manifest["rows"],
