@@ -1,7 +1,6 @@
 #include "tune/best_model.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <filesystem>
 #include <future>
 #include <thread>
@@ -16,12 +15,6 @@
 
 namespace rungs::tune {
 namespace {
-
-std::string SecondsText(double seconds) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.1f s", seconds);
-  return text;
-}
 
 // Whether the job trained from epoch 0: it starts the trial, or it was a
 // promotion whose checkpoint was gone (dropped from memory, lost with a

@@ -140,15 +140,22 @@ Result<std::vector<CrossChecked>> CrossCheck(const TuneSpec& spec, const SearchP
 
   trial::TrialOptions options = trainable.options();
   options.base.thread = RefitThreads(spec);
-  double longest = 0;
-  for (const BestTrial& c : candidates) longest = std::max(longest, TrialSeconds(view, c));
+  double longest = 0, estimate = 0;
+  for (const BestTrial& c : candidates) {
+    longest = std::max(longest, TrialSeconds(view, c));
+    estimate += cost.per_candidate * TrialSeconds(view, c);
+  }
   Totals totals(candidates.size());
   const auto start = std::chrono::steady_clock::now();
   for (int fold = 0; fold < spec.cross_check; ++fold) {
     const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
     if (fold > 0 && elapsed.count() * (fold + 1) / fold + WithMargin(cost.refit * longest) > seconds) {
+      // The times say how far the search's estimate was off (it kept time
+      // for every fold).
       Warn("cross-check stopped after " + std::to_string(fold) + " of " +
-           std::to_string(spec.cross_check) + " folds to leave the refit its time");
+           std::to_string(spec.cross_check) + " folds to leave the refit its time (a fold took " +
+           SecondsText(elapsed.count() / fold) + ", " +
+           SecondsText(estimate / spec.cross_check) + " estimated)");
       break;
     }
     // The cross-check only refines the search's choice: a fold that cannot

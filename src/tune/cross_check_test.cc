@@ -106,6 +106,24 @@ TEST_F(CrossCheckTest, ChecksOnlyTheCandidatesWhoseFoldsFitInTheTimeLeft) {
   EXPECT_TRUE(CrossCheck(spec_, *plan_, *trainable_, view_, 3.9 * unit + refit, false)->empty());
 }
 
+TEST_F(CrossCheckTest, AStopForTheRefitSaysHowLongAFoldTookAgainstItsEstimate) {
+  // Jobs that took a nanosecond make an estimate no real fold keeps to: the
+  // folds fit in the time given, the first fold shows the rest do not.
+  for (JobRow& row : view_.jobs) row.result->seconds = 1e-9;
+  const double refit = 1.1 * *PooledScale(spec_, *trainable_) * 1e-9 + 1;
+  ::testing::internal::CaptureStderr();
+  Result<std::vector<CrossChecked>> checked =
+      CrossCheck(spec_, *plan_, *trainable_, view_, refit + 1e-6, false);
+  const std::string err = ::testing::internal::GetCapturedStderr();
+  ASSERT_TRUE(checked.ok()) << checked.message();
+  EXPECT_EQ(checked->size(), 2u);  // both scored on the first fold
+  EXPECT_NE(err.find("cross-check stopped after 1 of 3 folds to leave the refit its time (a fold "
+                     "took "),
+            std::string::npos)
+      << err;
+  EXPECT_NE(err.find(", 0.0 s estimated)"), std::string::npos) << err;
+}
+
 TEST(EndCostOf, IsTheRefitAndTheFoldsBeyondTheFirstOfOneCandidate) {
   TuneSpec spec;
   spec.cross_check = 5;

@@ -10,5 +10,7 @@
 namespace rungs::tune {
 
 void Warn(const std::string& message);
+// Seconds for a warning: one decimal and the unit ("12.3 s").
+std::string SecondsText(double seconds);
 
 }  // namespace rungs::tune
