@@ -215,8 +215,8 @@ class Run:
         best_bin = os.path.join(out_dir, "best.bin")
         correct = self.test_correct([self.rungs, "predict", best_bin, self.raw["test"], "--format", "fasttext"]) \
             if os.path.exists(best_bin) else None
-        if not self.keep_models and os.path.exists(os.path.join(out_dir, "best.bin")):
-            os.remove(os.path.join(out_dir, "best.bin"))
+        if not self.keep_models and os.path.exists(best_bin):
+            os.remove(best_bin)
         outcomes = {}
         for r in rows:
             outcomes[r["outcome"]] = outcomes.get(r["outcome"], 0) + 1

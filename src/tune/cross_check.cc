@@ -142,8 +142,9 @@ Result<std::vector<CrossChecked>> CrossCheck(const TuneSpec& spec, const SearchP
   options.base.thread = RefitThreads(spec);
   double longest = 0, estimate = 0;
   for (const BestTrial& c : candidates) {
-    longest = std::max(longest, TrialSeconds(view, c));
-    estimate += cost.per_candidate * TrialSeconds(view, c);
+    const double trial_seconds = TrialSeconds(view, c);
+    longest = std::max(longest, trial_seconds);
+    estimate += cost.per_candidate * trial_seconds;
   }
   Totals totals(candidates.size());
   const auto start = std::chrono::steady_clock::now();
