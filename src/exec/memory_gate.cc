@@ -24,11 +24,17 @@ MemoryDecision DecideMemory(const MemoryLimits& limits, const JobMemory& need, i
   if (limits.per_job > 0 && need.bytes > limits.per_job) return {Admission::kRefuse};
   if (limits.total <= 0) return {Admission::kStart};
   if (need.bytes > limits.total) return {Admission::kRefuse};
+  // Room for this job and what is held: the side-by-side share less the
+  // running jobs; a job larger than that share has the whole budget, alone.
+  const int64_t shared = limits.side_by_side > 0 ? std::min(limits.side_by_side, limits.total)
+                                                 : limits.total;
+  int64_t room = shared - running;
+  if (need.bytes > shared) room = running > 0 ? 0 : limits.total;
+  if (need.bytes > room) return {Admission::kWait};  // running > 0 here
   const int64_t others_held = std::max<int64_t>(0, held - need.held);
-  const int64_t free = limits.total - running - others_held;
+  const int64_t free = room - others_held;
   if (need.bytes <= free) return {Admission::kStart};
-  if (need.bytes <= limits.total - running) return {Admission::kStart, need.bytes - free};
-  return {Admission::kWait};  // running > 0 here: need.bytes <= total
+  return {Admission::kStart, need.bytes - free};
 }
 
 MemoryGate::MemoryGate(Executor& inner, MemoryLimits limits, Hooks hooks)

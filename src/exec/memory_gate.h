@@ -18,7 +18,9 @@
 //     job waits for running jobs to end, or starts if none runs);
 //   - wait: it fits alone but not beside the running jobs; it waits, first
 //     in line, until enough of them finish (jobs start in submission order,
-//     so a large job is not starved by small ones);
+//     so a large job is not starved by small ones). With a side-by-side
+//     share below the total, jobs run together within the share, and a
+//     job larger than the share waits to run alone;
 //   - refuse: it cannot fit even alone (or the release it needs failed); it
 //     comes back from Wait as a result with Outcome::kRefused whose error
 //     names the configuration, what it needs and the limit, and the search
@@ -54,6 +56,9 @@ struct JobMemory {
 struct MemoryLimits {
   int64_t total = 0;    // running jobs + what is held (0: no limit)
   int64_t per_job = 0;  // any one job (0: no limit), e.g. a Lambda function's memory
+  // Running jobs and what is held side by side (0: total); a job larger
+  // than this, up to total, runs alone.
+  int64_t side_by_side = 0;
   std::string total_name = "the memory budget (--memory)";
   std::string per_job_name;
   // Set per_job from the memory the first results were billed for

@@ -46,6 +46,24 @@ TEST(DecideMemory, SpillsHeldCheckpointsToMakeRoom) {
   EXPECT_EQ(DecideMemory(limits, {45 * kMiB}, 60 * kMiB, 50 * kMiB).admission, Admission::kWait);
 }
 
+TEST(DecideMemory, WithinASideBySideShareALargerJobRunsAlone) {
+  MemoryLimits limits{.total = 100 * kMiB, .side_by_side = 50 * kMiB};
+  // Side by side within 50 MiB: 20 beside 30 starts, 21 waits.
+  EXPECT_EQ(DecideMemory(limits, {20 * kMiB}, 30 * kMiB, 0).admission, Admission::kStart);
+  EXPECT_EQ(DecideMemory(limits, {21 * kMiB}, 30 * kMiB, 0).admission, Admission::kWait);
+  // A 60 MiB job waits for every running job, then has the whole budget,
+  // freeing what is held beyond it.
+  EXPECT_EQ(DecideMemory(limits, {60 * kMiB}, 1 * kMiB, 0).admission, Admission::kWait);
+  MemoryDecision alone = DecideMemory(limits, {60 * kMiB}, 0, 50 * kMiB);
+  EXPECT_EQ(alone.admission, Admission::kStart);
+  EXPECT_EQ(alone.release, 10 * kMiB);
+  // While it runs, even a small job waits; beyond the total it is refused.
+  EXPECT_EQ(DecideMemory(limits, {1 * kMiB}, 60 * kMiB, 0).admission, Admission::kWait);
+  EXPECT_EQ(DecideMemory(limits, {101 * kMiB}, 0, 0).admission, Admission::kRefuse);
+  // Held checkpoints count against the share: 20 beside 10 running and 30 held frees 10.
+  EXPECT_EQ(DecideMemory(limits, {20 * kMiB}, 10 * kMiB, 30 * kMiB).release, 10 * kMiB);
+}
+
 TEST(DecideMemory, NoLimitStartsEverything) {
   EXPECT_EQ(DecideMemory({}, {int64_t{1} << 50}, int64_t{1} << 50, 0).admission, Admission::kStart);
 }

@@ -44,12 +44,15 @@ Result<ExecutorSettings> ResolveExecutor(const TuneSpec& spec) {
       Result<int64_t> memory = ParseByteSize(spec.memory, "--memory");
       if (!memory.ok()) return memory.error();
       settings.memory_bytes = *memory;
+      settings.side_by_side_bytes = *memory;
       settings.memory_source = "--memory " + ByteSizeText(*memory);
     } else {
       // Half: the rest is for the system, other programs and what the
       // estimates miss (allocator slack, the data's own text).
       MemoryLimit available = AvailableMemory();
       settings.memory_bytes = available.bytes / 2;
+      settings.side_by_side_bytes = std::min(
+          settings.memory_bytes, std::max(kSideBySideAtLeast, kSideBySidePerWorker * settings.workers));
       settings.memory_source =
           "half of the " + available.source + " of " + ByteSizeText(available.bytes);
     }
@@ -121,6 +124,11 @@ exec::MemoryLimits LambdaLimits(const TuneSpec& spec) {
   return limits;
 }
 
+// What the jobs may plan on of `budget` when the process holds `resident`.
+int64_t PlannedBytes(int64_t budget, int64_t resident) {
+  return int64_t(double(budget - resident) * (1 - kUnpredictedShare));
+}
+
 }  // namespace
 
 Result<exec::MemoryLimits> JobMemoryLimits(const ExecutorSettings& settings, const TuneSpec& local) {
@@ -136,7 +144,10 @@ Result<exec::MemoryLimits> JobMemoryLimits(const ExecutorSettings& settings, con
   // allocator's slack or short-lived buffers around them: 9% over a 2G
   // budget was measured on 20 Newsgroups (bench/RESULTS.md), so that much
   // and more is left out of what the jobs may plan on.
-  limits.total = int64_t(double(settings.memory_bytes - resident) * (1 - kUnpredictedShare));
+  limits.total = PlannedBytes(settings.memory_bytes, resident);
+  // When the data alone fills the side-by-side share, jobs run one at a time.
+  limits.side_by_side = std::max<int64_t>(
+      1, PlannedBytes(std::max(settings.side_by_side_bytes, resident), resident));
   limits.total_name = "the memory budget (" + settings.memory_source + ", less " +
                       ByteSizeText(resident) + " of data and 15% for the allocator)";
   return limits;

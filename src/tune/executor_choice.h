@@ -31,8 +31,18 @@ struct ExecutorSettings {
   // (--memory, or half of what the machine or its cgroup allows), and what
   // it is, for messages: "--memory 2.00 GB", "half of machine memory (...)".
   int64_t memory_bytes = 0;
+  // Local: the share of it for jobs side by side; a larger job runs alone.
+  // --memory: all of it; by default kSideBySidePerWorker per worker (at
+  // least kSideBySideAtLeast), so that two large models do not sit side by
+  // side in memory just because the machine has room for them.
+  int64_t side_by_side_bytes = 0;
   std::string memory_source;
 };
+
+// A fastText model of the default size (dim 100, 2M buckets) fits in 1 GiB
+// with its data: every worker can train one side by side.
+inline constexpr int64_t kSideBySidePerWorker = int64_t{1} << 30;
+inline constexpr int64_t kSideBySideAtLeast = int64_t{2} << 30;
 
 // Fails naming the flag (or AWS setting) that is missing or wrong.
 Result<ExecutorSettings> ResolveExecutor(const TuneSpec& spec);

@@ -24,7 +24,8 @@ namespace rungs::tune {
 class Trainable {
  public:
   // `plan` must outlive the trainable. `memory_bytes`: the local memory
-  // budget (--memory), which bounds the checkpoints held in memory; 0: none.
+  // budget's side-by-side share (ExecutorSettings), which bounds the
+  // checkpoints held in memory; 0: none.
   static Result<std::unique_ptr<Trainable>> Make(const TuneSpec& spec, const SearchPlan& plan,
                                                  int64_t memory_bytes);
 

@@ -157,7 +157,7 @@ Result<TuneSummary> RunTune(const TuneSpec& given, const RunControl& control) {
   Result<std::vector<DataFile>> data_files = DataFilesAtStart(given, *spec, control.resume);
   if (!data_files.ok()) return data_files.error();
   Result<std::unique_ptr<Trainable>> trainable =
-      Trainable::Make(*spec, *plan, settings->memory_bytes);
+      Trainable::Make(*spec, *plan, settings->side_by_side_bytes);
   if (!trainable.ok()) return trainable.error();
   Result<exec::MemoryLimits> limits = JobMemoryLimits(*settings, *spec);
   if (!limits.ok()) return limits.error();

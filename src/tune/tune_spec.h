@@ -186,7 +186,8 @@ inline constexpr TuneOption kTuneOptions[] = {
      "OUT/checkpoints)"},
     {"memory", &TuneSpec::memory,
      "local: memory budget of running jobs and paused checkpoints, e.g. 2G or 512M (default: "
-     "half of the machine's memory, or of the cgroup limit when lower)",
+     "half of the machine's memory, or of the cgroup limit when lower, with jobs side by side "
+     "within 1 GiB per worker)",
      OnResume::kMayChange},
     {"keep-checkpoints", &TuneSpec::keep_checkpoints,
      "keep the checkpoints spilled to OUT/checkpoints when the run ends", OnResume::kMayChange},
