@@ -1,10 +1,15 @@
 #include "tune/cross_check.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <functional>
+#include <optional>
+#include <thread>
 
 #include "tune/best_model.h"
+#include "tune/executor_choice.h"
 #include "tune/warning.h"
 
 namespace rungs::tune {
@@ -53,36 +58,94 @@ struct Totals {
   std::vector<bool> failed;
 };
 
-// Trains each candidate on all but part `fold` and scores it on that part.
+// What retraining `c` holds at its peak: its largest job's need; 0 when a
+// prediction fails.
+int64_t RetrainBytes(trial::ClassifierTrial& classifier, const JournalView& view,
+                     const BestTrial& c) {
+  int64_t most = 0;
+  for (const JobRow& row : view.jobs) {
+    if (row.job.trial != c.trial || row.job.epochs_to > c.epochs) continue;
+    const int64_t need = PredictJobMemory(classifier, row.job, trial::Prediction::kExact).bytes;
+    if (need <= 0) return 0;
+    most = std::max(most, need);
+  }
+  return most;
+}
+
+// Runs task(0) .. task(n - 1) on `at_once` threads; `task` must not throw.
+void RunTasks(size_t n, size_t at_once, const std::function<void(size_t)>& task) {
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i = next++; i < n; i = next++) task(i);
+  };
+  std::vector<std::thread> threads;
+  for (size_t t = 1; t < at_once; ++t) threads.emplace_back(work);
+  work();
+  for (std::thread& t : threads) t.join();
+}
+
+// A candidate's metric on a fold and the rows it was scored on.
+struct FoldScore {
+  double metric = 0;
+  int64_t rows = 0;
+};
+
+// Trains each candidate on all but part `fold` and scores it on that part,
+// `at_once` candidates at a time.
 Status ScoreFold(const TuneSpec& spec, const SearchPlan& plan, const JournalView& view,
                  const std::vector<BestTrial>& candidates, const trial::TrialOptions& options,
-                 int fold, Totals& totals) {
+                 size_t at_once, int fold, Totals& totals) {
   trial::DataSpec data_spec = DataFor(spec);
   data_spec.folds = spec.cross_check;
   data_spec.fold = fold;
   trial::ClassifierData fold_data(data_spec);
-  for (size_t i = 0; i < candidates.size(); ++i) {
-    if (totals.failed[i]) continue;
-    Result<text::Preprocessing> preprocessing = PreprocessingOf(candidates[i], plan.space);
+  // The fold's rows, read here: a fold that cannot be made ends the check.
+  std::vector<trial::TrainValid> data;
+  for (const BestTrial& c : candidates) {
+    Result<text::Preprocessing> preprocessing = PreprocessingOf(c, plan.space);
     if (!preprocessing.ok()) return preprocessing.error();
-    Result<trial::TrainValid> data = fold_data.Get(preprocessing->normalize);
-    if (!data.ok()) return data.error();
-    Result<text::Model> model = Retrain(view, candidates[i], plan.space, fold_data, options);
-    Result<double> metric =
-        model.ok() ? trial::ScoreModel(*model, *data->valid, plan.metric) : model.error();
-    if (!metric.ok()) {
-      Warn("cross-check, fold " + std::to_string(fold + 1) + ": " + metric.message() +
+    Result<trial::TrainValid> read = fold_data.Get(preprocessing->normalize);
+    if (!read.ok()) return read.error();
+    data.push_back(*read);
+  }
+  std::vector<std::optional<Result<FoldScore>>> scores(candidates.size());
+  RunTasks(candidates.size(), at_once, [&](size_t i) {
+    if (totals.failed[i]) return;
+    try {
+      Result<text::Model> model = Retrain(view, candidates[i], plan.space, fold_data, options);
+      Result<double> metric =
+          model.ok() ? trial::ScoreModel(*model, *data[i].valid, plan.metric) : model.error();
+      scores[i] = metric.ok()
+                      ? Result<FoldScore>(FoldScore{*metric, int64_t(data[i].valid->size())})
+                      : metric.error();
+    } catch (const std::exception& e) {  // out of memory: this candidate fails, not the run
+      scores[i] = Fail(std::string("retraining failed: ") + e.what());
+    }
+  });
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    if (!scores[i]) continue;
+    if (!scores[i]->ok()) {
+      Warn("cross-check, fold " + std::to_string(fold + 1) + ": " + scores[i]->message() +
            "; trial " + std::to_string(candidates[i].trial) + " is left out");
       totals.failed[i] = true;
       continue;
     }
-    totals.sum[i] += *metric * double(data->valid->size());
-    totals.rows[i] += data->valid->size();
+    totals.sum[i] += (*scores[i])->metric * double((*scores[i])->rows);
+    totals.rows[i] += (*scores[i])->rows;
   }
   return Status::Ok();
 }
 
 }  // namespace
+
+size_t RetrainsAtOnce(std::vector<int64_t> needs, int64_t memory, int cores) {
+  const size_t at_once = std::min(needs.size(), size_t(std::max(cores, 1)));
+  if (at_once < 2 || *std::min_element(needs.begin(), needs.end()) <= 0) return 1;
+  std::sort(needs.begin(), needs.end(), std::greater<>());
+  int64_t together = 0;
+  for (size_t i = 0; i < at_once; ++i) together += needs[i];
+  return together <= memory ? at_once : 1;
+}
 
 EndCost EndCostOf(const TuneSpec& spec, int64_t validation_rows, double refit_scale,
                   double pooled_scale) {
@@ -115,7 +178,7 @@ double EndSeconds(const EndCost& cost, CandidateSeconds seconds, double budget_s
 
 Result<std::vector<CrossChecked>> CrossCheck(const TuneSpec& spec, const SearchPlan& plan,
                                              Trainable& trainable, const JournalView& view,
-                                             double seconds, bool say) {
+                                             double seconds, int64_t memory, bool say) {
   std::vector<CrossChecked> checked;
   if (!trainable.classifier() || !Applies(spec, view.validation_rows)) return checked;
   std::vector<BestTrial> candidates = view.Candidates(Maximize(spec), kCrossCheckCandidates);
@@ -132,14 +195,21 @@ Result<std::vector<CrossChecked>> CrossCheck(const TuneSpec& spec, const SearchP
          " trials: the search's best is the best model");
     return checked;
   }
+  std::vector<int64_t> needs;
+  for (const BestTrial& c : candidates) {
+    needs.push_back(RetrainBytes(*trainable.classifier(), view, c));
+  }
+  const size_t at_once = RetrainsAtOnce(
+      needs, memory - trainable.classifier()->held_bytes(), RefitThreads(spec));
   if (say) {
-    std::printf("cross-checking the best %zu trials on %d folds of train + validation\n",
-                candidates.size(), spec.cross_check);
+    std::printf(
+        "cross-checking the best %zu trials on %d folds of train + validation, %zu at once\n",
+        candidates.size(), spec.cross_check, at_once);
     std::fflush(stdout);
   }
 
   trial::TrialOptions options = trainable.options();
-  options.base.thread = RefitThreads(spec);
+  options.base.thread = at_once > 1 ? 1 : RefitThreads(spec);
   double longest = 0, estimate = 0;
   for (const BestTrial& c : candidates) {
     const double trial_seconds = TrialSeconds(view, c);
@@ -161,7 +231,7 @@ Result<std::vector<CrossChecked>> CrossCheck(const TuneSpec& spec, const SearchP
     }
     // The cross-check only refines the search's choice: a fold that cannot
     // be made (more folds than rows) ends it, not the run.
-    if (Status scored = ScoreFold(spec, plan, view, candidates, options, fold, totals);
+    if (Status scored = ScoreFold(spec, plan, view, candidates, options, at_once, fold, totals);
         !scored.ok()) {
       Warn("cross-check stopped after " + std::to_string(fold) + " of " +
            std::to_string(spec.cross_check) + " folds: " + scored.message());

@@ -74,14 +74,23 @@ inline constexpr double kCheckedEndShare = 1.0 / 3;
 double EndSeconds(const EndCost& cost, CandidateSeconds seconds, double budget_seconds,
                   double now);
 
+// How many of the candidates needing `needs` bytes each (0: not known) a fold
+// retrains at once, each on one thread: one per core of `cores`, when the
+// largest of them fit `memory` together; else 1, on every core. Hogwild
+// threads on one small model (SUBJ's dim 16-36) ran slower on 2 threads than
+// on 1, and folds took 1.7x their estimate (bench/RESULTS.md); candidates
+// side by side scale with the cores whatever the model.
+size_t RetrainsAtOnce(std::vector<int64_t> needs, int64_t memory, int cores);
+
 // The candidates' cross-validated metrics, in the search's order; empty when
 // the cross-check does not apply or does not fit in `seconds` (which must
 // leave the refit's time). A candidate whose training fails on a fold is left
 // out with a warning; a fold that cannot be made (more folds than rows) ends
 // the cross-check with a warning, keeping the folds scored before it.
-// `say`: print on stdout that it is checking.
+// `memory`: what the retrains may hold at once beside what the run holds
+// (0: not known, one at a time). `say`: print on stdout that it is checking.
 Result<std::vector<CrossChecked>> CrossCheck(const TuneSpec& spec, const SearchPlan& plan,
                                              Trainable& trainable, const JournalView& view,
-                                             double seconds, bool say);
+                                             double seconds, int64_t memory, bool say);
 
 }  // namespace rungs::tune

@@ -65,7 +65,7 @@ class CrossCheckTest : public ::testing::Test {
 TEST_F(CrossCheckTest, ChoosesTheCandidateThatScoresBestOnTheFolds) {
   ASSERT_EQ(view_.Best(true)->trial, 0u);
   Result<std::vector<CrossChecked>> checked =
-      CrossCheck(spec_, *plan_, *trainable_, view_, kNoLimit, false);
+      CrossCheck(spec_, *plan_, *trainable_, view_, kNoLimit, 0, false);
   ASSERT_TRUE(checked.ok()) << checked.message();
   ASSERT_EQ(checked->size(), 2u);
   EXPECT_EQ((*checked)[0].trial, 0u);  // in the search's order
@@ -75,10 +75,36 @@ TEST_F(CrossCheckTest, ChoosesTheCandidateThatScoresBestOnTheFolds) {
   EXPECT_EQ(view_.Best(true)->trial, 1u);
 }
 
+TEST_F(CrossCheckTest, CandidatesSideBySideOnAThreadEachChooseAlikeEveryTime) {
+  auto checked = [&] {
+    Result<std::vector<CrossChecked>> c =
+        CrossCheck(spec_, *plan_, *trainable_, view_, kNoLimit, int64_t{1} << 40, false);
+    EXPECT_TRUE(c.ok()) << c.message();
+    return c.ok() ? *c : std::vector<CrossChecked>{};
+  };
+  const std::vector<CrossChecked> first = checked(), again = checked();
+  ASSERT_EQ(first.size(), 2u);
+  EXPECT_GT(first[1].metric, first[0].metric + 0.1);
+  ASSERT_EQ(again.size(), 2u);
+  for (size_t i = 0; i < 2; ++i) {  // one thread per model: reproducible
+    EXPECT_EQ(again[i].trial, first[i].trial);
+    EXPECT_EQ(again[i].metric, first[i].metric);
+  }
+}
+
+TEST(RetrainsAtOnce, OnePerCoreWhenTheLargestFitTogether) {
+  EXPECT_EQ(RetrainsAtOnce({30, 100, 50}, 150, 2), 2u);  // the two largest: 150
+  EXPECT_EQ(RetrainsAtOnce({30, 100, 50}, 149, 2), 1u);
+  EXPECT_EQ(RetrainsAtOnce({30, 100, 50}, 180, 4), 3u);  // no more than the candidates
+  EXPECT_EQ(RetrainsAtOnce({30, 100, 50}, 1000, 1), 1u);
+  EXPECT_EQ(RetrainsAtOnce({30, 0, 50}, 1000, 2), 1u);  // a need not known
+  EXPECT_EQ(RetrainsAtOnce({30, 100}, -5, 2), 1u);      // memory already held
+}
+
 TEST_F(CrossCheckTest, DoesNothingWhenOff) {
   spec_.cross_check = 0;
   Result<std::vector<CrossChecked>> checked =
-      CrossCheck(spec_, *plan_, *trainable_, view_, kNoLimit, false);
+      CrossCheck(spec_, *plan_, *trainable_, view_, kNoLimit, 0, false);
   ASSERT_TRUE(checked.ok()) << checked.message();
   EXPECT_TRUE(checked->empty());
   EXPECT_EQ(EndCostOf(spec_, 100, 1.0, 1.0).per_candidate, 0);
@@ -88,7 +114,7 @@ TEST_F(CrossCheckTest, DoesNothingWithALargeValidationSetOrAMetricThatIsNoPropor
   for (int64_t rows : {kCrossCheckRows, int64_t{0}}) {
     view_.validation_rows = rows;
     Result<std::vector<CrossChecked>> checked =
-        CrossCheck(spec_, *plan_, *trainable_, view_, kNoLimit, false);
+        CrossCheck(spec_, *plan_, *trainable_, view_, kNoLimit, 0, false);
     ASSERT_TRUE(checked.ok()) << checked.message();
     EXPECT_TRUE(checked->empty()) << rows;
     EXPECT_EQ(EndCostOf(spec_, rows, 1.0, 1.0).per_candidate, 0) << rows;
@@ -102,8 +128,8 @@ TEST_F(CrossCheckTest, ChecksOnlyTheCandidatesWhoseFoldsFitInTheTimeLeft) {
   // choice) in 3.
   const double unit = *PooledScale(spec_, *trainable_) * 0.01;
   const double refit = 1.1 * unit + 1;
-  EXPECT_EQ(CrossCheck(spec_, *plan_, *trainable_, view_, 4.01 * unit + refit, false)->size(), 2u);
-  EXPECT_TRUE(CrossCheck(spec_, *plan_, *trainable_, view_, 3.9 * unit + refit, false)->empty());
+  EXPECT_EQ(CrossCheck(spec_, *plan_, *trainable_, view_, 4.01 * unit + refit, 0, false)->size(), 2u);
+  EXPECT_TRUE(CrossCheck(spec_, *plan_, *trainable_, view_, 3.9 * unit + refit, 0, false)->empty());
 }
 
 TEST_F(CrossCheckTest, AStopForTheRefitSaysHowLongAFoldTookAgainstItsEstimate) {
@@ -113,7 +139,7 @@ TEST_F(CrossCheckTest, AStopForTheRefitSaysHowLongAFoldTookAgainstItsEstimate) {
   const double refit = 1.1 * *PooledScale(spec_, *trainable_) * 1e-9 + 1;
   ::testing::internal::CaptureStderr();
   Result<std::vector<CrossChecked>> checked =
-      CrossCheck(spec_, *plan_, *trainable_, view_, refit + 1e-6, false);
+      CrossCheck(spec_, *plan_, *trainable_, view_, refit + 1e-6, 0, false);
   const std::string err = ::testing::internal::GetCapturedStderr();
   ASSERT_TRUE(checked.ok()) << checked.message();
   EXPECT_EQ(checked->size(), 2u);  // both scored on the first fold

@@ -203,7 +203,7 @@ Result<TuneSummary> RunTune(const TuneSpec& given, const RunControl& control) {
   const auto ending = std::chrono::steady_clock::now();
   const double seconds_left = budget > 0 ? budget - stats->progress.now : kNoLimit;
   Result<std::vector<CrossChecked>> checked =
-      CrossCheck(*spec, *plan, **trainable, *searched, seconds_left,
+      CrossCheck(*spec, *plan, **trainable, *searched, seconds_left, limits->side_by_side,
                  control.progress == ProgressMode::kAuto);
   if (!checked.ok()) return checked.error();
   searched->cross_checked = *checked;
