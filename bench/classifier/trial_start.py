@@ -68,6 +68,10 @@ def main():
     p.add_argument("work_dir")
     p.add_argument("--reps", type=int, default=3)
     a = p.parse_args()
+    for binary in (a.rungs, a.bench):
+        if not os.access(binary, os.X_OK):
+            sys.exit("%s: no such program (build it: cmake --build build --target rungs classifier_bench)"
+                     % binary)
     os.makedirs(a.work_dir, exist_ok=True)
     model = os.path.join(a.work_dir, "model")
     results = []
