@@ -191,8 +191,13 @@ Result<std::vector<CrossChecked>> CrossCheck(const TuneSpec& spec, const SearchP
   const size_t wanted = candidates.size();
   candidates = ThoseThatFit(cost, view, std::move(candidates), seconds);
   if (candidates.size() < 2) {
-    Warn("no time left to cross-check the best " + std::to_string(wanted) +
-         " trials: the search's best is the best model");
+    // The usual end of a short budget, not a fault: said, not warned.
+    if (say) {
+      std::printf("no time left to cross-check the best %zu trials: the search's best is the best "
+                  "model\n",
+                  wanted);
+      std::fflush(stdout);
+    }
     return checked;
   }
   std::vector<int64_t> needs;

@@ -18,7 +18,7 @@
 // enough), and only for as many candidates as fit in the time given (the
 // search keeps it: EndSeconds): each costs its trial's job seconds x
 // EndCost::per_candidate. Fewer than two that fit: nothing is checked, and
-// a warning says so.
+// the progress says so.
 #pragma once
 
 #include <vector>
@@ -88,7 +88,8 @@ size_t RetrainsAtOnce(std::vector<int64_t> needs, int64_t memory, int cores);
 // out with a warning; a fold that cannot be made (more folds than rows) ends
 // the cross-check with a warning, keeping the folds scored before it.
 // `memory`: what the retrains may hold at once beside what the run holds
-// (0: not known, one at a time). `say`: print on stdout that it is checking.
+// (0: not known, one at a time). `say`: print on stdout that it is checking,
+// or that there is no time to.
 Result<std::vector<CrossChecked>> CrossCheck(const TuneSpec& spec, const SearchPlan& plan,
                                              Trainable& trainable, const JournalView& view,
                                              double seconds, int64_t memory, bool say);
