@@ -1,12 +1,12 @@
 #include "text/product_quantizer.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cstring>
 #include <numeric>
 #include <random>
 #include <limits>
-#include <thread>
+
+#include "base/parallel_for.h"
 
 namespace rungs::text {
 namespace {
@@ -137,19 +137,6 @@ void Kmeans(const float* x, int64_t n, int d, float* c, std::minstd_rand& rng) {
       count[m] -= count[k];
     }
   }
-}
-
-// Runs job(i) for i in [0, n) on up to `threads` threads.
-template <class Job>
-void ParallelFor(int64_t n, int threads, Job job) {
-  std::atomic<int64_t> next{0};
-  auto work = [&] {
-    for (int64_t i = next++; i < n; i = next++) job(i);
-  };
-  std::vector<std::thread> pool;
-  for (int t = 1; t < std::min<int64_t>(threads, n); ++t) pool.emplace_back(work);
-  work();
-  for (std::thread& t : pool) t.join();
 }
 
 }  // namespace

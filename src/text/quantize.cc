@@ -1,14 +1,13 @@
 #include "text/quantize.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <numeric>
 #include <optional>
-#include <thread>
 #include <utility>
 #include <vector>
 
+#include "base/parallel_for.h"
 #include "text/fasttext_bin.h"
 #include "text/model_trailer.h"
 
@@ -29,23 +28,16 @@ bool Prunes(const Model& model, const QuantizeArgs& args) {
 // `threads` threads.
 std::vector<float> RowNorms(const LazyMatrix& m, int threads) {
   std::vector<float> norms(static_cast<size_t>(m.rows()));
-  std::atomic<int64_t> next{0};
   constexpr int64_t kBlock = 4096;
-  auto work = [&] {
+  ParallelFor((m.rows() + kBlock - 1) / kBlock, threads, [&](int64_t b) {
     std::vector<float> scratch(static_cast<size_t>(m.cols()));
-    for (int64_t b = next++; b * kBlock < m.rows(); b = next++) {
-      for (int64_t i = b * kBlock; i < std::min(m.rows(), (b + 1) * kBlock); ++i) {
-        const float* row = m.Row(i, scratch.data());
-        double sum = 0;
-        for (int64_t j = 0; j < m.cols(); ++j) sum += row[j] * row[j];
-        norms[i] = static_cast<float>(std::sqrt(sum));
-      }
+    for (int64_t i = b * kBlock; i < std::min(m.rows(), (b + 1) * kBlock); ++i) {
+      const float* row = m.Row(i, scratch.data());
+      double sum = 0;
+      for (int64_t j = 0; j < m.cols(); ++j) sum += row[j] * row[j];
+      norms[i] = static_cast<float>(std::sqrt(sum));
     }
-  };
-  std::vector<std::thread> pool;
-  for (int t = 1; t < threads; ++t) pool.emplace_back(work);
-  work();
-  for (std::thread& t : pool) t.join();
+  });
   return norms;
 }
 

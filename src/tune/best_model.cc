@@ -99,6 +99,10 @@ Result<double> WriteSeconds(const BestTrial& best, const space::Space& space,
 // data changed (refit, a fold). Jobs before the last one that started from
 // scratch are skipped, and that one starts from scratch again, as it did the
 // first time: the model is then the one whose score the journal holds.
+bool MakesModelOf(const JobRow& row, const BestTrial& best) {
+  return row.job.trial == best.trial && row.job.epochs_to <= best.epochs;
+}
+
 Result<text::Model> Retrain(const JournalView& view, const BestTrial& best,
                             const space::Space& space, trial::ClassifierData& data,
                             trial::TrialOptions options) {
@@ -108,7 +112,7 @@ Result<text::Model> Retrain(const JournalView& view, const BestTrial& best,
   trial::ClassifierTrial trial(space, data, options);
   std::vector<job::Job> jobs;
   for (const JobRow& row : view.jobs) {
-    if (row.job.trial != best.trial || row.job.epochs_to > best.epochs) continue;
+    if (!MakesModelOf(row, best)) continue;
     if (StartedFromScratch(row)) jobs.clear();
     jobs.push_back(row.job);
     if (jobs.size() == 1) jobs.front().epochs_from = 0;  // trains 0..epochs_to
@@ -128,7 +132,7 @@ Result<text::Model> Retrain(const JournalView& view, const BestTrial& best,
 double TrialSeconds(const JournalView& view, const BestTrial& best) {
   TrialPace pace;
   for (const JobRow& row : view.jobs) {
-    if (row.job.trial != best.trial || row.job.epochs_to > best.epochs) continue;
+    if (!MakesModelOf(row, best)) continue;
     if (row.result) pace.Add(row.job, *row.result);
   }
   return pace.Seconds();

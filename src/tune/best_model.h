@@ -67,6 +67,10 @@ Result<double> RefitScale(const TuneSpec& spec, Trainable& trainable);
 // validation; 0 for a command.
 Result<double> PooledScale(const TuneSpec& spec, Trainable& trainable);
 
+// Whether `row` is one of the jobs `best`'s model is made of: a job of its
+// trial that trained no further than its epochs.
+bool MakesModelOf(const JobRow& row, const BestTrial& best);
+
 // Trains `best`'s jobs again, in order, on `data`, to rebuild its model
 // (its checkpoint is gone, or the data differ: a refit, a fold).
 Result<text::Model> Retrain(const JournalView& view, const BestTrial& best,

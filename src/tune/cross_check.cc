@@ -1,13 +1,12 @@
 #include "tune/cross_check.h"
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <functional>
 #include <optional>
-#include <thread>
 
+#include "base/parallel_for.h"
 #include "tune/best_model.h"
 #include "tune/executor_choice.h"
 #include "tune/warning.h"
@@ -64,24 +63,12 @@ int64_t RetrainBytes(trial::ClassifierTrial& classifier, const JournalView& view
                      const BestTrial& c) {
   int64_t most = 0;
   for (const JobRow& row : view.jobs) {
-    if (row.job.trial != c.trial || row.job.epochs_to > c.epochs) continue;
+    if (!MakesModelOf(row, c)) continue;
     const int64_t need = PredictJobMemory(classifier, row.job, trial::Prediction::kExact).bytes;
     if (need <= 0) return 0;
     most = std::max(most, need);
   }
   return most;
-}
-
-// Runs task(0) .. task(n - 1) on `at_once` threads; `task` must not throw.
-void RunTasks(size_t n, size_t at_once, const std::function<void(size_t)>& task) {
-  std::atomic<size_t> next{0};
-  auto work = [&] {
-    for (size_t i = next++; i < n; i = next++) task(i);
-  };
-  std::vector<std::thread> threads;
-  for (size_t t = 1; t < at_once; ++t) threads.emplace_back(work);
-  work();
-  for (std::thread& t : threads) t.join();
 }
 
 // A candidate's metric on a fold and the rows it was scored on.
@@ -109,7 +96,7 @@ Status ScoreFold(const TuneSpec& spec, const SearchPlan& plan, const JournalView
     data.push_back(*read);
   }
   std::vector<std::optional<Result<FoldScore>>> scores(candidates.size());
-  RunTasks(candidates.size(), at_once, [&](size_t i) {
+  ParallelFor(int64_t(candidates.size()), int(at_once), [&](int64_t i) {
     if (totals.failed[i]) return;
     try {
       Result<text::Model> model = Retrain(view, candidates[i], plan.space, fold_data, options);
