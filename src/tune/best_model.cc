@@ -10,7 +10,6 @@
 #include "text/fasttext_bin.h"
 #include "text/quantize.h"
 #include "trial/classifier_space.h"
-#include "tune/trial_pace.h"
 #include "tune/warning.h"
 
 namespace rungs::tune {
@@ -129,13 +128,13 @@ Result<text::Model> Retrain(const JournalView& view, const BestTrial& best,
   return std::move(**model);
 }
 
-double TrialSeconds(const JournalView& view, const BestTrial& best) {
+TrialPace PaceOf(const JournalView& view, const BestTrial& best) {
   TrialPace pace;
   for (const JobRow& row : view.jobs) {
     if (!MakesModelOf(row, best)) continue;
     if (row.result) pace.Add(row.job, *row.result);
   }
-  return pace.Seconds();
+  return pace;
 }
 
 int RefitThreads(const TuneSpec& spec) {
@@ -143,22 +142,20 @@ int RefitThreads(const TuneSpec& spec) {
 }
 
 Result<double> RefitScale(const TuneSpec& spec, Trainable& trainable) {
-  if (!spec.refit) return 0.0;
-  return PooledScale(spec, trainable);
-}
-
-Result<double> PooledScale(const TuneSpec& spec, Trainable& trainable) {
-  if (!trainable.classifier()) return 0.0;
+  if (!spec.refit || !trainable.classifier()) return 0.0;
   Result<trial::TrainValid> data = trainable.data().Get(false);
   if (!data.ok()) return data.error();
   const double train = double(data->train->size());
+  return (train + double(data->valid->size())) / train / RefitSpeedup(spec);
+}
+
+double RefitSpeedup(const TuneSpec& spec) {
   // Hogwild training on 2 threads ran 1.3-1.8x as fast as on 1 here, not
   // 2x, and the usual best models on 20 Newsgroups (large bigram tables,
   // one-vs-all) at the low end (bench/RESULTS.md): each thread beyond the
   // first counts a third.
   auto speed = [](int threads) { return 1 + (threads - 1) / 3.0; };
-  return (train + double(data->valid->size())) / train * speed(spec.threads) /
-         speed(RefitThreads(spec));
+  return speed(RefitThreads(spec)) / speed(spec.threads);
 }
 
 Result<text::Preprocessing> PreprocessingOf(const BestTrial& best, const space::Space& space) {
@@ -179,7 +176,7 @@ Result<BestModel> WriteBestModel(const TuneSpec& spec, const SearchPlan& plan,
     if (!scale.ok()) return scale.error();
     Result<double> writing = WriteSeconds(*best, plan.space, trainable.options().base);
     if (!writing.ok()) return writing.error();
-    const double needs = *scale * TrialSeconds(view, *best) + *writing;
+    const double needs = *scale * PaceOf(view, *best).Seconds() + *writing;
     written.refit = needs <= seconds_left;
     if (!written.refit) {
       Warn("no time left to refit on train + validation (about " + SecondsText(needs) +

@@ -18,6 +18,7 @@
 #include "tune/journal_view.h"
 #include "tune/search_plan.h"
 #include "tune/trainable.h"
+#include "tune/trial_pace.h"
 #include "tune/tune_spec.h"
 
 namespace rungs::tune {
@@ -58,14 +59,13 @@ Result<BestModel> WriteBestModel(const TuneSpec& spec, const SearchPlan& plan,
                                  Trainable& trainable, const JournalView& view,
                                  double seconds_left);
 
-// How much longer the refit of a trial takes than the trial's jobs did: its
-// share of rows more (train + validation over train), on the refit's
-// threads (RefitThreads, each beyond the first counted as half a thread)
-// instead of the trial's; 0 without a refit.
+// How much longer the refit of a trial takes than training it alone
+// (TrialPace::Seconds): its share of rows more (train + validation over
+// train), RefitSpeedup times faster; 0 without a refit or for a command.
 Result<double> RefitScale(const TuneSpec& spec, Trainable& trainable);
-// The same whether or not --refit is on: the scale of training on train +
-// validation; 0 for a command.
-Result<double> PooledScale(const TuneSpec& spec, Trainable& trainable);
+// How many times faster a model trains on the refit's threads (RefitThreads)
+// than on a trial's.
+double RefitSpeedup(const TuneSpec& spec);
 
 // Whether `row` is one of the jobs `best`'s model is made of: a job of its
 // trial that trained no further than its epochs.
@@ -77,9 +77,9 @@ Result<text::Model> Retrain(const JournalView& view, const BestTrial& best,
                             const space::Space& space, trial::ClassifierData& data,
                             trial::TrialOptions options);
 
-// The seconds training `best` to its epochs alone takes (TrialPace, over
-// the jobs its model is made of).
-double TrialSeconds(const JournalView& view, const BestTrial& best);
+// How long training `best` to its epochs again takes (TrialPace, over the
+// jobs its model is made of).
+TrialPace PaceOf(const JournalView& view, const BestTrial& best);
 
 // The refit has the machine to itself: one thread per core, or the trial's.
 int RefitThreads(const TuneSpec& spec);

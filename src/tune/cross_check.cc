@@ -22,26 +22,15 @@ bool Applies(const TuneSpec& spec, int64_t validation_rows) {
   return spec.cross_check > 0 && validation_rows > 0 && validation_rows < kCrossCheckRows;
 }
 
-// Whether the cross-checks of candidates whose trials took
-// `trial_seconds`, each costing per_candidate times that, and then the
-// refit of the costliest, fit in `seconds`.
-bool Fits(const EndCost& cost, const std::vector<double>& trial_seconds, double seconds) {
-  double total = 0, longest = 0;
-  for (double t : trial_seconds) {
-    total += cost.per_candidate * t;
-    longest = std::max(longest, t);
-  }
-  return total + WithMargin(cost.refit * longest) <= seconds;
-}
-
-// The first candidates whose cross-check fits in `seconds` with the refit.
+// The first candidates whose cross-check fits in `seconds` with the refit
+// of the costliest.
 std::vector<BestTrial> ThoseThatFit(const EndCost& cost, const JournalView& view,
                                     std::vector<BestTrial> candidates, double seconds) {
-  std::vector<double> trial_seconds;
+  CandidateSeconds paces;
   size_t fit = 0;
   for (const BestTrial& c : candidates) {
-    trial_seconds.push_back(TrialSeconds(view, c));
-    if (!Fits(cost, trial_seconds, seconds)) break;
+    paces.paces.push_back(PaceOf(view, c));
+    if (CheckSeconds(cost, paces.paces) + WithMargin(cost.refit * paces.Most()) > seconds) break;
     ++fit;
   }
   candidates.resize(fit);
@@ -134,14 +123,48 @@ size_t RetrainsAtOnce(std::vector<int64_t> needs, int64_t memory, int cores) {
   return together <= memory ? at_once : 1;
 }
 
-EndCost EndCostOf(const TuneSpec& spec, int64_t validation_rows, double refit_scale,
-                  double pooled_scale) {
-  return {refit_scale, Applies(spec, validation_rows) ? (spec.cross_check - 1) * pooled_scale : 0};
+EndCost EndCostOf(const TuneSpec& spec, int64_t validation_rows, int64_t train_rows,
+                  double refit_scale) {
+  EndCost cost{.refit = refit_scale};
+  if (!Applies(spec, validation_rows) || train_rows <= 0) return cost;
+  cost.folds = spec.cross_check;
+  // A fold trains on (k - 1)/k of train + validation; on fewer rows than
+  // train (SUBJ, k = 3: 0.83 of them) it took as long as the search's jobs
+  // all the same, their set-ups not shrinking with the rows
+  // (bench/RESULTS.md).
+  const double rows = double(cost.folds - 1) / cost.folds *
+                      double(train_rows + validation_rows) / double(train_rows);
+  cost.fold = std::max(1.0, rows);
+  cost.fold_alone = rows / RefitSpeedup(spec);
+  cost.at_once = size_t(RefitThreads(spec));
+  return cost;
+}
+
+Result<EndCost> EndCostFor(const TuneSpec& spec, Trainable& trainable, int64_t validation_rows) {
+  Result<double> refit = RefitScale(spec, trainable);
+  if (!refit.ok()) return refit.error();
+  int64_t train_rows = 0;
+  if (trainable.classifier()) {
+    Result<trial::TrainValid> data = trainable.data().Get(false);
+    if (!data.ok()) return data.error();
+    train_rows = int64_t(data->train->size());
+  }
+  return EndCostOf(spec, validation_rows, train_rows, *refit);
+}
+
+double CheckSeconds(const EndCost& cost, const std::vector<TrialPace>& candidates) {
+  // When each thread is free next; each candidate goes to the first.
+  std::vector<double> free_at(std::max<size_t>(cost.at_once, 1), 0);
+  for (const TrialPace& pace : candidates) {
+    *std::min_element(free_at.begin(), free_at.end()) +=
+        cost.at_once > 1 ? cost.fold * pace.SideBySideSeconds() : cost.fold_alone * pace.Seconds();
+  }
+  return cost.folds * *std::max_element(free_at.begin(), free_at.end());
 }
 
 double EndSeconds(const EndCost& cost, CandidateSeconds seconds, double budget_seconds,
                   double now) {
-  const double most = seconds.most;
+  const double most = seconds.Most();
   if (most <= 0) return 0;
   const double cap = budget_seconds * kEndShare;
   // A refit that would not fit with its overrun, were the search stopped at
@@ -150,17 +173,19 @@ double EndSeconds(const EndCost& cost, CandidateSeconds seconds, double budget_s
   // refit would be skipped all the same, and keeping the time for it ended
   // 60 s runs 9 and 15 s early (bench/RESULTS.md).
   const double stop = std::max(now, budget_seconds - cap);
-  if (WithMargin(cost.refit * seconds.best) > budget_seconds * (1 + kRefitOverrun) - stop) {
+  if (WithMargin(cost.refit * seconds.Best()) > budget_seconds * (1 + kRefitOverrun) - stop) {
     return WithMargin(0);
   }
-  for (size_t n = kCrossCheckCandidates; n >= 2 && cost.per_candidate > 0; --n) {
-    const double checking = double(n) * cost.per_candidate * most;
+  std::vector<TrialPace>& paces = seconds.paces;
+  paces.resize(std::min(kCrossCheckCandidates, paces.size()));
+  for (; paces.size() >= 2 && cost.folds > 0; paces.pop_back()) {
+    const double checking = CheckSeconds(cost, paces);
     const double end = WithMargin(cost.refit * most + checking);
     if (WithMargin(checking) <= budget_seconds / 10 && end <= budget_seconds * kCheckedEndShare) {
       return end;
     }
   }
-  return std::min(cap, WithMargin(cost.refit * seconds.best));
+  return std::min(cap, WithMargin(cost.refit * seconds.Best()));
 }
 
 Result<std::vector<CrossChecked>> CrossCheck(const TuneSpec& spec, const SearchPlan& plan,
@@ -170,13 +195,22 @@ Result<std::vector<CrossChecked>> CrossCheck(const TuneSpec& spec, const SearchP
   if (!trainable.classifier() || !Applies(spec, view.validation_rows)) return checked;
   std::vector<BestTrial> candidates = view.Candidates(Maximize(spec), kCrossCheckCandidates);
   if (candidates.size() < 2) return checked;
-  Result<double> refit_scale = RefitScale(spec, trainable);
-  if (!refit_scale.ok()) return refit_scale.error();
-  Result<double> pooled_scale = PooledScale(spec, trainable);
-  if (!pooled_scale.ok()) return pooled_scale.error();
-  const EndCost cost = EndCostOf(spec, view.validation_rows, *refit_scale, *pooled_scale);
+  Result<EndCost> end = EndCostFor(spec, trainable, view.validation_rows);
+  if (!end.ok()) return end.error();
+  // The candidates that fit side by side, as the search kept time for; then
+  // those that fit as their memory lets them train.
+  EndCost cost = *end;
   const size_t wanted = candidates.size();
   candidates = ThoseThatFit(cost, view, std::move(candidates), seconds);
+  if (candidates.size() >= 2) {
+    std::vector<int64_t> needs;
+    for (const BestTrial& c : candidates) {
+      needs.push_back(RetrainBytes(*trainable.classifier(), view, c));
+    }
+    cost.at_once = RetrainsAtOnce(needs, memory - trainable.classifier()->held_bytes(),
+                                  RefitThreads(spec));
+    candidates = ThoseThatFit(cost, view, std::move(candidates), seconds);
+  }
   if (candidates.size() < 2) {
     // The usual end of a short budget, not a fault: said, not warned.
     if (say) {
@@ -187,12 +221,7 @@ Result<std::vector<CrossChecked>> CrossCheck(const TuneSpec& spec, const SearchP
     }
     return checked;
   }
-  std::vector<int64_t> needs;
-  for (const BestTrial& c : candidates) {
-    needs.push_back(RetrainBytes(*trainable.classifier(), view, c));
-  }
-  const size_t at_once = RetrainsAtOnce(
-      needs, memory - trainable.classifier()->held_bytes(), RefitThreads(spec));
+  const size_t at_once = std::min(cost.at_once, candidates.size());
   if (say) {
     std::printf(
         "cross-checking the best %zu trials on %d folds of train + validation, %zu at once\n",
@@ -202,12 +231,10 @@ Result<std::vector<CrossChecked>> CrossCheck(const TuneSpec& spec, const SearchP
 
   trial::TrialOptions options = trainable.options();
   options.base.thread = at_once > 1 ? 1 : RefitThreads(spec);
-  double longest = 0, estimate = 0;
-  for (const BestTrial& c : candidates) {
-    const double trial_seconds = TrialSeconds(view, c);
-    longest = std::max(longest, trial_seconds);
-    estimate += cost.per_candidate * trial_seconds;
-  }
+  CandidateSeconds paces;
+  for (const BestTrial& c : candidates) paces.paces.push_back(PaceOf(view, c));
+  const double longest = paces.Most();
+  const double estimate = CheckSeconds(cost, paces.paces);
   Totals totals(candidates.size());
   const auto start = std::chrono::steady_clock::now();
   for (int fold = 0; fold < spec.cross_check; ++fold) {

@@ -16,9 +16,9 @@
 // the validation rows (accuracy, f1), only when there are fewer than
 // kCrossCheckRows of them (beyond that the search's own score is precise
 // enough), and only for as many candidates as fit in the time given (the
-// search keeps it: EndSeconds): each costs its trial's job seconds x
-// EndCost::per_candidate. Fewer than two that fit: nothing is checked, and
-// the progress says so.
+// search keeps it: EndSeconds): CheckSeconds, from each trial's job
+// seconds. Fewer than two that fit: nothing is checked, and the progress
+// says so.
 #pragma once
 
 #include <vector>
@@ -35,15 +35,31 @@ namespace rungs::tune {
 inline constexpr int64_t kCrossCheckRows = 10'000;
 inline constexpr size_t kCrossCheckCandidates = 3;
 
-// What the end of a run costs in multiples of a trial's job seconds: the
-// refit (RefitScale) and the cross-check of one candidate ((folds - 1) x
-// PooledScale; 0 when the cross-check does not apply).
+// What the end of a run costs: the refit in multiples of a trial's seconds
+// alone (TrialPace::Seconds); the cross-check (none when `folds` is 0),
+// whose every fold retrains each candidate, `at_once` side by side on a
+// thread each in `fold` times its seconds beside others
+// (TrialPace::SideBySideSeconds), or one at a time on every core in
+// `fold_alone` times its seconds alone.
 struct EndCost {
   double refit = 0;
-  double per_candidate = 0;
+  int folds = 0;
+  double fold = 0;
+  double fold_alone = 0;
+  size_t at_once = 1;
 };
-EndCost EndCostOf(const TuneSpec& spec, int64_t validation_rows, double refit_scale,
-                  double pooled_scale);
+// With `train_rows` and `validation_rows` (0: no cross-check) of the data,
+// and the candidates side by side on a core each (whether their memory
+// allows it, CrossCheck knows only at the end).
+EndCost EndCostOf(const TuneSpec& spec, int64_t validation_rows, int64_t train_rows,
+                  double refit_scale);
+// The same from the run's data.
+Result<EndCost> EndCostFor(const TuneSpec& spec, Trainable& trainable, int64_t validation_rows);
+
+// The seconds the cross-check of candidates (in the search's order) takes:
+// on each fold, as ParallelFor runs them, each candidate in turn on the
+// first of `at_once` threads free.
+double CheckSeconds(const EndCost& cost, const std::vector<TrialPace>& candidates);
 
 // The run's end keeps at most kEndShare of a wall budget from the search,
 // and the refit it kept time for, with the write of best.bin, may run past

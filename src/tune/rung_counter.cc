@@ -54,18 +54,19 @@ void RungCounter::Rank(bool maximize, int64_t validation_rows, size_t count) {
   if (ranked_ && ranked_for_ == arguments) return;
   ranked_ = true;
   ranked_for_ = arguments;
-  most_seconds_ = 0;
+  candidates_ = {};
   best_trial_.reset();
   for (size_t i : BestOfEachTrial(scored_, scored_trials_, maximize, validation_rows, count)) {
-    most_seconds_ = std::max(most_seconds_, SecondsOf(scored_trials_[i]));
-    if (!best_trial_) best_trial_ = scored_trials_[i];
+    const uint32_t trial = scored_trials_[i];
+    candidates_.paces.push_back(pace_of_trial_.at(trial));
+    if (!best_trial_) best_trial_ = trial;
   }
 }
 
 CandidateSeconds RungCounter::SecondsOfCandidates(bool maximize, int64_t validation_rows,
                                                   size_t count) {
   Rank(maximize, validation_rows, count);
-  return {.most = most_seconds_, .best = best_trial_ ? SecondsOf(*best_trial_) : 0};
+  return candidates_;
 }
 
 std::optional<double> RungCounter::BestsRunningJobEndsAt(bool maximize, int64_t validation_rows,

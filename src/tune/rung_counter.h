@@ -28,9 +28,9 @@ class RungCounter {
   const RungCounts& counts() const { return counts_; }
   // Seconds training the trial alone takes (TrialPace).
   double SecondsOf(uint32_t trial) const;
-  // The SecondsOf the first `count` trials the final choice ranks best so
-  // far (BestOfEachTrial over the finished results: the trials the run's
-  // end may cross-check and refit): the largest, and the first's.
+  // What training again takes of the first `count` trials the final choice
+  // ranks best so far (BestOfEachTrial over the finished results: the
+  // trials the run's end may cross-check and refit).
   CandidateSeconds SecondsOfCandidates(bool maximize, int64_t validation_rows, size_t count);
   // When the running job of the first of those trials would end at its
   // pace (the executor's clock); none when it has no running job.
@@ -55,10 +55,10 @@ class RungCounter {
   std::vector<Scored> scored_;
   std::vector<uint32_t> scored_trials_;
   // The ranking as of the last result, for these arguments: it is asked
-  // for at every turn of the loop. The largest SecondsOf of the candidates,
-  // and the first of them.
+  // for at every turn of the loop. The candidates' seconds, and the first
+  // of them.
   bool ranked_ = false;  // false: to be ranked again
-  double most_seconds_ = 0;
+  CandidateSeconds candidates_;
   std::optional<uint32_t> best_trial_;
   std::tuple<bool, int64_t, size_t> ranked_for_;
 };

@@ -53,7 +53,7 @@ TEST(RungCounter, ATrialsSecondsAreAllItsEpochsAtItsFastestJobsPace) {
   EXPECT_DOUBLE_EQ(counter.SecondsOf(1), 6.0);
   EXPECT_DOUBLE_EQ(counter.SecondsOf(2), 1.5);
   EXPECT_DOUBLE_EQ(counter.SecondsOf(3), 0.0);
-  EXPECT_DOUBLE_EQ(counter.SecondsOfCandidates(true, 0, 3).most, 6.0);
+  EXPECT_DOUBLE_EQ(counter.SecondsOfCandidates(true, 0, 3).Most(), 6.0);
 }
 
 TEST(RungCounter, TheEndIsCostedOnTheTrialsThatMayBeChosenNotOnASlowPoorOne) {
@@ -65,16 +65,38 @@ TEST(RungCounter, TheEndIsCostedOnTheTrialsThatMayBeChosenNotOnASlowPoorOne) {
     counter.Started(job::Job{.id = t, .trial = t, .epochs_to = 9}, 0);
     counter.Finished(ResultOf(t, t, trials[t].first, 9, job::Outcome::kOk, trials[t].second));
   }
-  EXPECT_DOUBLE_EQ(counter.SecondsOfCandidates(true, 0, 3).most, 6.0);
-  EXPECT_DOUBLE_EQ(counter.SecondsOfCandidates(true, 0, 4).most, 20.0);
-  EXPECT_DOUBLE_EQ(counter.SecondsOfCandidates(true, 0, 4).best, 6.0);  // trial 1's
+  EXPECT_DOUBLE_EQ(counter.SecondsOfCandidates(true, 0, 3).Most(), 6.0);
+  EXPECT_DOUBLE_EQ(counter.SecondsOfCandidates(true, 0, 4).Most(), 20.0);
+  EXPECT_DOUBLE_EQ(counter.SecondsOfCandidates(true, 0, 4).Best(), 6.0);  // trial 1's
+  const CandidateSeconds three = counter.SecondsOfCandidates(true, 0, 3);
+  ASSERT_EQ(three.paces.size(), 3u);  // in the ranking's order
+  EXPECT_DOUBLE_EQ(three.paces[1].SideBySideSeconds(), 3.0);
+  EXPECT_DOUBLE_EQ(three.paces[2].SideBySideSeconds(), 2.0);
   // For a loss, lower is better: the slow trial is the best.
-  EXPECT_DOUBLE_EQ(counter.SecondsOfCandidates(false, 0, 1).most, 20.0);
+  EXPECT_DOUBLE_EQ(counter.SecondsOfCandidates(false, 0, 1).Most(), 20.0);
   // A new result is ranked with the others: trial 3 at 27 epochs, its
   // pace that of its first job (20 s for 9 epochs), the faster one.
   counter.Started(job::Job{.id = 9, .trial = 3, .epochs_from = 9, .epochs_to = 27}, 0);
   counter.Finished(ResultOf(9, 3, 45.0, 18, job::Outcome::kOk, 0.90));
-  EXPECT_DOUBLE_EQ(counter.SecondsOfCandidates(true, 0, 1).most, 60.0);
+  EXPECT_DOUBLE_EQ(counter.SecondsOfCandidates(true, 0, 1).Most(), 60.0);
+}
+
+// Beside other retrainings a trial takes what its jobs took as they ran,
+// from the last one that trained from epoch 0 (a retraining starts there).
+TEST(TrialPace, BesideOthersIsWhatItsJobsTookSinceTheLastFromScratch) {
+  TrialPace pace;
+  pace.Add({.trial = 1, .epochs_to = 3}, ResultOf(1, 1, 1.0, 3, job::Outcome::kOk));
+  pace.Add({.trial = 1, .epochs_from = 3, .epochs_to = 9},
+           ResultOf(2, 1, 3.0, 6, job::Outcome::kOk));
+  EXPECT_DOUBLE_EQ(pace.SideBySideSeconds(), 4.0);
+  EXPECT_DOUBLE_EQ(pace.Seconds(), 3.0);  // alone: 9 epochs at the first job's pace
+  pace.Add({.trial = 1, .epochs_from = 9, .epochs_to = 27},
+           ResultOf(3, 1, 9.0, 18, job::Outcome::kAbandoned));  // counts nothing
+  EXPECT_DOUBLE_EQ(pace.SideBySideSeconds(), 4.0);
+  // Its checkpoint gone, the next job trained all 27 epochs again.
+  pace.Add({.trial = 1, .epochs_from = 9, .epochs_to = 27},
+           ResultOf(4, 1, 20.0, 27, job::Outcome::kOk));
+  EXPECT_DOUBLE_EQ(pace.SideBySideSeconds(), 20.0);
 }
 
 TEST(RungCounter, TellsWhenTheBestTrialsRunningJobWouldEndAtItsPace) {

@@ -25,16 +25,6 @@ Result<int64_t> ProportionRows(const SearchPlan& plan, Trainable& trainable) {
   return data->valid->size();
 }
 
-// What the end of the run (cross-check, refit) costs, for the search to
-// stop early enough.
-Result<EndCost> EndCostFor(const TuneSpec& spec, Trainable& trainable, int64_t validation_rows) {
-  Result<double> refit = RefitScale(spec, trainable);
-  if (!refit.ok()) return refit.error();
-  Result<double> pooled = PooledScale(spec, trainable);
-  if (!pooled.ok()) return pooled.error();
-  return EndCostOf(spec, validation_rows, *refit, *pooled);
-}
-
 // A resume that searched nothing keeps a finished run's outputs: making the
 // end again would spend time to write another best.bin (a refit on several
 // threads is not bit-for-bit the same) for the same search. Unless the
