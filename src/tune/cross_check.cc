@@ -22,19 +22,15 @@ bool Applies(const TuneSpec& spec, int64_t validation_rows) {
   return spec.cross_check > 0 && validation_rows > 0 && validation_rows < kCrossCheckRows;
 }
 
-// The first candidates whose cross-check fits in `seconds` with the refit
-// of the costliest.
-std::vector<BestTrial> ThoseThatFit(const EndCost& cost, const JournalView& view,
-                                    std::vector<BestTrial> candidates, double seconds) {
-  CandidateSeconds paces;
-  size_t fit = 0;
-  for (const BestTrial& c : candidates) {
-    paces.paces.push_back(PaceOf(view, c));
-    if (CheckSeconds(cost, paces.paces) + WithMargin(cost.refit * paces.Most()) > seconds) break;
-    ++fit;
+// How many of the first candidates fit in `seconds`: their cross-check and
+// the refit of the costliest.
+size_t HowManyFit(const EndCost& cost, CandidateSeconds candidates, double seconds) {
+  while (!candidates.paces.empty() &&
+         CheckSeconds(cost, candidates.paces) + WithMargin(cost.refit * candidates.Most()) >
+             seconds) {
+    candidates.paces.pop_back();
   }
-  candidates.resize(fit);
-  return candidates;
+  return candidates.paces.size();
 }
 
 // Per candidate: its metric summed over the rows it was scored on, those
@@ -200,17 +196,20 @@ Result<std::vector<CrossChecked>> CrossCheck(const TuneSpec& spec, const SearchP
   // The candidates that fit side by side, as the search kept time for; then
   // those that fit as their memory lets them train.
   EndCost cost = *end;
-  const size_t wanted = candidates.size();
-  candidates = ThoseThatFit(cost, view, std::move(candidates), seconds);
-  if (candidates.size() >= 2) {
+  CandidateSeconds paces;
+  for (const BestTrial& c : candidates) paces.paces.push_back(PaceOf(view, c));
+  paces.paces.resize(HowManyFit(cost, paces, seconds));
+  if (paces.paces.size() >= 2) {
     std::vector<int64_t> needs;
-    for (const BestTrial& c : candidates) {
-      needs.push_back(RetrainBytes(*trainable.classifier(), view, c));
+    for (size_t i = 0; i < paces.paces.size(); ++i) {
+      needs.push_back(RetrainBytes(*trainable.classifier(), view, candidates[i]));
     }
     cost.at_once = RetrainsAtOnce(needs, memory - trainable.classifier()->held_bytes(),
                                   RefitThreads(spec));
-    candidates = ThoseThatFit(cost, view, std::move(candidates), seconds);
+    paces.paces.resize(HowManyFit(cost, paces, seconds));
   }
+  const size_t wanted = candidates.size();
+  candidates.resize(paces.paces.size());
   if (candidates.size() < 2) {
     // The usual end of a short budget, not a fault: said, not warned.
     if (say) {
@@ -231,8 +230,6 @@ Result<std::vector<CrossChecked>> CrossCheck(const TuneSpec& spec, const SearchP
 
   trial::TrialOptions options = trainable.options();
   options.base.thread = at_once > 1 ? 1 : RefitThreads(spec);
-  CandidateSeconds paces;
-  for (const BestTrial& c : candidates) paces.paces.push_back(PaceOf(view, c));
   const double longest = paces.Most();
   const double estimate = CheckSeconds(cost, paces.paces);
   Totals totals(candidates.size());
