@@ -244,7 +244,7 @@ std::vector<std::string> ChildProcess::ReadAvailable() {
   std::vector<std::string> lines;
   char buf[16384];
   for (size_t taken = 0; taken < kMaxReadBytes;) {
-    ssize_t n = ::read(stdout_fd_, buf, sizeof buf);
+    ssize_t n = ::read(stdout_fd_, buf, std::min(sizeof buf, kMaxReadBytes - taken));
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
       if (errno == EAGAIN || errno == EWOULDBLOCK) break;

@@ -45,7 +45,7 @@ class ChildProcess {
  public:
   // Longer stdout lines are cut into pieces of this many bytes.
   static constexpr size_t kMaxLine = 64 * 1024;
-  // Bytes one ReadLines takes at most (and a chunk more): a program that
+  // Bytes one ReadLines takes at most: a program that
   // prints faster than its lines are split must not hold the reader, nor
   // pile up its lines in memory.
   static constexpr size_t kMaxReadBytes = 1024 * 1024;
