@@ -146,16 +146,7 @@ Result<double> RefitScale(const TuneSpec& spec, Trainable& trainable) {
   Result<trial::TrainValid> data = trainable.data().Get(false);
   if (!data.ok()) return data.error();
   const double train = double(data->train->size());
-  return (train + double(data->valid->size())) / train / RefitSpeedup(spec);
-}
-
-double RefitSpeedup(const TuneSpec& spec) {
-  // Hogwild training on 2 threads ran 1.3-1.8x as fast as on 1 here, not
-  // 2x, and the usual best models on 20 Newsgroups (large bigram tables,
-  // one-vs-all) at the low end (bench/RESULTS.md): each thread beyond the
-  // first counts a third.
-  auto speed = [](int threads) { return 1 + (threads - 1) / 3.0; };
-  return speed(RefitThreads(spec)) / speed(spec.threads);
+  return (train + double(data->valid->size())) / train;
 }
 
 Result<text::Preprocessing> PreprocessingOf(const BestTrial& best, const space::Space& space) {

@@ -61,11 +61,12 @@ Result<BestModel> WriteBestModel(const TuneSpec& spec, const SearchPlan& plan,
 
 // How much longer the refit of a trial takes than training it alone
 // (TrialPace::Seconds): its share of rows more (train + validation over
-// train), RefitSpeedup times faster; 0 without a refit or for a command.
+// train); 0 without a refit or for a command. The refit's threads beyond a
+// trial's are not counted: a second thread trained the usual best models
+// (20 Newsgroups' one-vs-all bigram tables, SUBJ, MR) 0.9-1.2x as fast,
+// from one run to the next (bench/RESULTS.md), and an estimate that
+// counted it made the refit overrun the budget.
 Result<double> RefitScale(const TuneSpec& spec, Trainable& trainable);
-// How many times faster a model trains on the refit's threads (RefitThreads)
-// than on a trial's.
-double RefitSpeedup(const TuneSpec& spec);
 
 // Whether `row` is one of the jobs `best`'s model is made of: a job of its
 // trial that trained no further than its epochs.

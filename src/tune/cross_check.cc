@@ -131,7 +131,7 @@ EndCost EndCostOf(const TuneSpec& spec, int64_t validation_rows, int64_t train_r
   const double rows = double(cost.folds - 1) / cost.folds *
                       double(train_rows + validation_rows) / double(train_rows);
   cost.fold = std::max(1.0, rows);
-  cost.fold_alone = rows / RefitSpeedup(spec);
+  cost.fold_alone = rows;  // the further threads not counted, as in RefitScale
   cost.at_once = size_t(RefitThreads(spec));
   return cost;
 }

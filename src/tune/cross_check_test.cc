@@ -126,7 +126,7 @@ TEST_F(CrossCheckTest, ChecksOnlyTheCandidatesWhoseFoldsFitInTheTimeLeft) {
   // every core: 3 folds, each on 2/3 of the 300 + 100 rows, of their 0.01 s
   // each, and the refit after them (RefitScale x 0.01 s, with its margin:
   // x 1.1 + 1 s); one alone makes no choice.
-  const double both = 3 * (2.0 / 3 * 400 / 300 / RefitSpeedup(spec_)) * 0.02;
+  const double both = 3 * (2.0 / 3 * 400 / 300) * 0.02;
   const double refit = 1.1 * *RefitScale(spec_, *trainable_) * 0.01 + 1;
   EXPECT_EQ(
       CrossCheck(spec_, *plan_, *trainable_, view_, 1.001 * both + refit, 0, false)->size(), 2u);
@@ -152,6 +152,17 @@ TEST_F(CrossCheckTest, AStopForTheRefitSaysHowLongAFoldTookAgainstItsEstimate) {
   EXPECT_NE(err.find(", 0.0 s estimated)"), std::string::npos) << err;
 }
 
+TEST_F(CrossCheckTest, TheRefitTakesItsShareOfRowsLongerWhateverItsThreads) {
+  // 300 training rows and 100 validation rows; the refit's second thread
+  // is not counted on to make it faster.
+  for (int threads : {1, 2}) {
+    spec_.threads = threads;
+    EXPECT_DOUBLE_EQ(*RefitScale(spec_, *trainable_), 400.0 / 300) << threads;
+  }
+  spec_.refit = false;
+  EXPECT_EQ(*RefitScale(spec_, *trainable_), 0.0);
+}
+
 TEST(EndCostOf, IsTheRefitAndEachFoldOfTheCandidatesSideBySide) {
   TuneSpec spec;
   spec.cross_check = 5;
@@ -161,7 +172,7 @@ TEST(EndCostOf, IsTheRefitAndEachFoldOfTheCandidatesSideBySide) {
   EXPECT_DOUBLE_EQ(cost.refit, 0.7);
   EXPECT_EQ(cost.folds, 5);
   EXPECT_DOUBLE_EQ(cost.fold, 1.6);
-  EXPECT_DOUBLE_EQ(cost.fold_alone, 1.6 / RefitSpeedup(spec));
+  EXPECT_DOUBLE_EQ(cost.fold_alone, 1.6);
   EXPECT_EQ(cost.at_once, size_t(RefitThreads(spec)));
   // On fewer rows than the training rows, as long as the search's jobs.
   EXPECT_DOUBLE_EQ(EndCostOf(spec, 500, 4000, 0.7).fold, 1.0);
