@@ -194,7 +194,7 @@ def budget_tables(res, budget):
             cells.append("%.0f (%.0f)" % (statistics.mean(walls), max(walls)) if walls else "n/a")
         lines.append("| %s | %s |" % (t, " | ".join(cells)))
     lines.append("")
-    lines.append("Seconds until the model %s would hand back (most epochs, then best validation accuracy) "
+    lines.append("Seconds until the model %s would hand back (chosen as rungs chooses: src/tune/best_choice.h) "
                  "first scored at or above each peer's final validation accuracy, seed by seed against the "
                  "peer's run with the same seed (trials.csv finished_at: rungs' experiment clock, which starts "
                  "once the data are read):" % res.default)

@@ -12,9 +12,11 @@ labels, else "0": the report pairs tools row by row) and notes.
 """
 import csv
 import json
+import math
 import os
 import re
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -222,7 +224,7 @@ class Run:
             outcomes[r["outcome"]] = outcomes.get(r["outcome"], 0) + 1
         return {"status": "ok" if finished.get("test") is not None else "failed",
                 "valid": (finished.get("best") or {}).get("valid"), "test": finished.get("test"),
-                "wall": seconds, "trials": finished.get("trials"), "curve": rungs_pick_curve(rows),
+                "wall": seconds, "trials": finished.get("trials"), "curve": rungs_pick_curve(rows, validation_rows(out_dir)),
                 "test_correct": correct,
                 "notes": "%d jobs: %s; best trial %s at %s epochs" % (
                     len(rows), ", ".join("%d %s" % (n, k) for k, n in sorted(outcomes.items())),
@@ -261,6 +263,14 @@ def per_row_mismatch(result):
     return "per-row test results give %.4f, not the reported %.4f" % (per_row, test)
 
 
+def validation_rows(tune_dir):
+    """The validation rows rungs scored its accuracies over, from the run's
+    end in its journal (the noise scale of its choice of the best)."""
+    with sqlite3.connect(os.path.join(tune_dir, "journal.sqlite")) as db:
+        (detail,) = db.execute("SELECT detail FROM events WHERE kind = 'finished'").fetchone()
+    return json.loads(detail)["validation_rows"]
+
+
 def read_trials_csv(path):
     rows = []
     with open(path, newline="") as f:
@@ -275,15 +285,47 @@ def read_trials_csv(path):
     return rows
 
 
-def rungs_pick_curve(rows):
-    """[finished_at, validation accuracy of the trial rungs would hand back at
-    that moment] at each change: as rungs picks its best (src/tune/journal_view.cc),
-    the ok result with the most epochs, then the best metric. A result at a
-    lower rung never counts once a higher rung has one, so the curve can fall."""
-    curve, best = [], None
-    ok = [r for r in rows if r["outcome"] == "ok" and r["metric"] is not None and r["finished_at"] is not None]
-    for r in sorted(ok, key=lambda r: r["finished_at"]):
-        if best is None or (r["epochs"], r["metric"]) > best:
-            best = (r["epochs"], r["metric"])
-            curve.append([r["finished_at"], r["metric"]])
+def expected_max_of_normals(n, _cache={}):
+    """E[max of n independent standard normals] (0 for n = 1), by trapezoids
+    over [-9, 9], as src/tune/best_choice.cc computes it."""
+    if n <= 1:
+        return 0.0
+    if n not in _cache:
+        steps, lo, hi = 3600, -9.0, 9.0
+        h = (hi - lo) / steps
+        total = 0.0
+        for i in range(steps + 1):
+            x = lo + i * h
+            phi = math.exp(-x * x / 2) / math.sqrt(2 * math.pi)
+            cdf = 0.5 * math.erfc(-x / math.sqrt(2))
+            total += (0.5 if i in (0, steps) else 1.0) * x * n * phi * cdf ** (n - 1)
+        _cache[n] = total * h
+    return _cache[n]
+
+
+def rungs_pick_curve(rows, validation_rows):
+    """[finished_at, validation accuracy of the result rungs would hand back at
+    that moment] at each change, picked as rungs picks (src/tune/best_choice.h,
+    ChooseBest): each ok result judged by its accuracy less the winner's-curse
+    allowance of its epoch level, sqrt(m (1 - m) / validation_rows) times the
+    expected maximum of as many normals as the level has results; ties go to
+    more epochs, then to the earlier result. The curve can fall."""
+    ok = [r for r in rows if r["outcome"] == "ok" and r["metric"] is not None
+          and math.isfinite(r["metric"]) and r["finished_at"] is not None]
+    ok.sort(key=lambda r: r["finished_at"])
+    levels = {}  # epochs -> the metrics finished at that level so far
+    curve, picked = [], None
+    for r in ok:
+        levels.setdefault(r["epochs"], []).append(r["metric"])
+        best = None
+        for epochs, metrics in levels.items():
+            allowance = expected_max_of_normals(len(metrics))
+            for m in metrics:
+                c = min(max(m, 0.0), 1.0)
+                judged = m - math.sqrt(c * (1 - c) / validation_rows) * allowance
+                if best is None or (judged, epochs) > best[:2]:
+                    best = (judged, epochs, m)
+        if picked is None or best[1:] != picked:
+            picked = best[1:]
+            curve.append([r["finished_at"], picked[1]])
     return curve
