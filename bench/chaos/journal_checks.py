@@ -11,9 +11,13 @@ import math
 import re
 import sqlite3
 import subprocess
+import sys
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tune"))
+import rungs_choice  # noqa: E402
 
 
 @dataclass
@@ -134,31 +138,14 @@ def check_trials_csv(folder, final):
     return problems
 
 
-def expected_max_of_normals(n):
-    """E[max of n independent standard normals], by the trapezoid rule
-    rungs uses (tune/best_choice.cc)."""
-    if n <= 1:
-        return 0.0
-    steps, lo, hi = 3600, -9.0, 9.0
-    h = (hi - lo) / steps
-    total = 0.0
-    for i in range(steps + 1):
-        x = lo + i * h
-        phi = math.exp(-x * x / 2) / math.sqrt(2 * math.pi)
-        cdf = 0.5 * math.erfc(-x / math.sqrt(2))
-        total += (0.5 if i in (0, steps) else 1.0) * x * n * phi * cdf ** (n - 1)
-    return total * h
-
-
 def journal_best(final):
-    """The best finished job as rungs picks it (tune/best_choice.h), worked
-    out here on its own: each accuracy less its noise allowance (standard
-    error over the validation rows times the expected best of the results
-    at its epochs), the highest wins, ties to more epochs, then the first in
-    start order. Without validation rows in the last `finished` event: most
-    epochs, then the highest accuracy."""
+    """The best finished job as rungs picks it: the trial its cross-check
+    scored best, when the last `finished` event holds one, else by
+    bench/tune/rungs_choice.py over that event's validation rows (none: most
+    epochs, then the highest accuracy)."""
     ends = final.finished_events()
-    rows = json.loads(ends[-1][2]).get("validation_rows", 0) if ends else 0
+    end = json.loads(ends[-1][2]) if ends else {}
+    rows = end.get("validation_rows", 0)
     done = []
     for job_id, (seq, _, text) in sorted(final.jobs.items(), key=lambda kv: kv[1][0]):
         if job_id not in final.results:
@@ -169,28 +156,13 @@ def journal_best(final):
             continue
         job = json.loads(text)
         done.append({"trial": job["trial"], "epochs": job["epochs_to"], "rung": job["rung"], "value": metric})
-    if not done:
-        return None
-    counts = {}
-    for d in done:
-        counts[d["epochs"]] = counts.get(d["epochs"], 0) + 1
-    allowance = {epochs: expected_max_of_normals(n) for epochs, n in counts.items()}
-
-    def judged(d):
-        if rows == 0:
-            return d["value"]
-        m = min(max(d["value"], 0.0), 1.0)
-        return d["value"] - math.sqrt(m * (1 - m) / rows) * allowance[d["epochs"]]
-
-    best = done[0]
-    for d in done[1:]:
-        if rows == 0:
-            better = d["epochs"] > best["epochs"] or (d["epochs"] == best["epochs"] and judged(d) > judged(best))
-        else:
-            better = judged(d) > judged(best) or (judged(d) == judged(best) and d["epochs"] > best["epochs"])
-        if better:
-            best = d
-    return best
+    checked = end.get("cross_checked") or []
+    if checked:
+        chosen = max(checked, key=lambda c: c["metric"])  # the first of equals, as rungs
+        for d in done:
+            if (d["trial"], d["epochs"]) == (chosen["trial"], chosen["epochs"]):
+                return d
+    return rungs_choice.best_result(done, rows)
 
 
 def check_best_files(folder, final):
@@ -226,21 +198,24 @@ def scored(rungs, model, data):
 
 
 def check_best_model(rungs, folder, final, valid, test):
-    """best.bin scores on the validation file what the journal says its trial
-    scored, and on the test file what the last `finished` event says."""
+    """best.bin scores on the test file what the last `finished` event says,
+    and, unless it was refit on train + validation (then it has seen those
+    rows), on the validation file what the journal says its trial scored."""
     model = Path(folder) / "best.bin"
     if not model.exists():
         return [f"{model} is missing"]
-    problems = []
-    best = journal_best(final)
-    valid_score = scored(rungs, model, valid)
-    if best and abs(valid_score - best["value"]) > 0.0005 + 1e-9:
-        problems.append(f"best.bin scores {valid_score:.3f} on the validation file; the journal says "
-                        f"trial {best['trial']} scored {best['value']:.4f} at {best['epochs']} epochs")
     ends = final.finished_events()
     if not ends:
-        return problems + ["the journal has no finished event"]
-    test_metric = json.loads(ends[-1][2]).get("test_metric")
+        return ["the journal has no finished event"]
+    end = json.loads(ends[-1][2])
+    problems = []
+    best = journal_best(final)
+    if best and not end.get("refit"):
+        valid_score = scored(rungs, model, valid)
+        if abs(valid_score - best["value"]) > 0.0005 + 1e-9:
+            problems.append(f"best.bin scores {valid_score:.3f} on the validation file; the journal says "
+                            f"trial {best['trial']} scored {best['value']:.4f} at {best['epochs']} epochs")
+    test_metric = end.get("test_metric")
     test_score = scored(rungs, model, test)
     if test_metric is None or abs(test_score - test_metric) > 0.0005 + 1e-9:
         problems.append(f"best.bin scores {test_score:.3f} on the test file; the last finished event says {test_metric}")

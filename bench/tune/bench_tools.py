@@ -22,6 +22,7 @@ import sys
 import time
 
 import bench_data
+import rungs_choice
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FASTTEXT = "/usr/bin/fasttext"
@@ -285,47 +286,18 @@ def read_trials_csv(path):
     return rows
 
 
-def expected_max_of_normals(n, _cache={}):
-    """E[max of n independent standard normals] (0 for n = 1), by trapezoids
-    over [-9, 9], as src/tune/best_choice.cc computes it."""
-    if n <= 1:
-        return 0.0
-    if n not in _cache:
-        steps, lo, hi = 3600, -9.0, 9.0
-        h = (hi - lo) / steps
-        total = 0.0
-        for i in range(steps + 1):
-            x = lo + i * h
-            phi = math.exp(-x * x / 2) / math.sqrt(2 * math.pi)
-            cdf = 0.5 * math.erfc(-x / math.sqrt(2))
-            total += (0.5 if i in (0, steps) else 1.0) * x * n * phi * cdf ** (n - 1)
-        _cache[n] = total * h
-    return _cache[n]
-
-
 def rungs_pick_curve(rows, validation_rows):
     """[finished_at, validation accuracy of the result rungs would hand back at
-    that moment] at each change, picked as rungs picks (src/tune/best_choice.h,
-    ChooseBest): each ok result judged by its accuracy less the winner's-curse
-    allowance of its epoch level, sqrt(m (1 - m) / validation_rows) times the
-    expected maximum of as many normals as the level has results; ties go to
-    more epochs, then to the earlier result. The curve can fall."""
+    that moment] at each change, picked after each result as rungs picks
+    (rungs_choice.py, src/tune/best_choice.h) among the ok results finished so
+    far, in start order. The curve can fall."""
     ok = [r for r in rows if r["outcome"] == "ok" and r["metric"] is not None
           and math.isfinite(r["metric"]) and r["finished_at"] is not None]
-    ok.sort(key=lambda r: r["finished_at"])
-    levels = {}  # epochs -> the metrics finished at that level so far
     curve, picked = [], None
-    for r in ok:
-        levels.setdefault(r["epochs"], []).append(r["metric"])
-        best = None
-        for epochs, metrics in levels.items():
-            allowance = expected_max_of_normals(len(metrics))
-            for m in metrics:
-                c = min(max(m, 0.0), 1.0)
-                judged = m - math.sqrt(c * (1 - c) / validation_rows) * allowance
-                if best is None or (judged, epochs) > best[:2]:
-                    best = (judged, epochs, m)
-        if picked is None or best[1:] != picked:
-            picked = best[1:]
-            curve.append([r["finished_at"], picked[1]])
+    for at in sorted({r["finished_at"] for r in ok}):
+        done = [{"epochs": r["epochs"], "value": r["metric"]} for r in ok if r["finished_at"] <= at]
+        best = rungs_choice.best_result(done, validation_rows)
+        if best != picked:
+            picked = best
+            curve.append([at, best["value"]])
     return curve
