@@ -63,9 +63,10 @@ Result<BestModel> WriteBestModel(const TuneSpec& spec, const SearchPlan& plan,
 // (TrialPace::Seconds): its share of rows more (train + validation over
 // train); 0 without a refit or for a command. The refit's threads beyond a
 // trial's are not counted: a second thread trained the usual best models
-// (20 Newsgroups' one-vs-all bigram tables, SUBJ, MR) 0.9-1.2x as fast,
-// from one run to the next (bench/RESULTS.md), and an estimate that
-// counted it made the refit overrun the budget.
+// 1.0-1.6x as fast (SUBJ and MR about 1.0x, 20 Newsgroups' one-vs-all
+// bigram tables 1.1-1.6x), within this machine's own run-to-run spread of
+// half (bench/RESULTS.md), and an estimate that counted it made the refit
+// overrun the budget.
 Result<double> RefitScale(const TuneSpec& spec, Trainable& trainable);
 
 // Whether `row` is one of the jobs `best`'s model is made of: a job of its
